@@ -1,0 +1,69 @@
+// Certificates and keys: BalkanID's salesforce.crt (PEM or DER), the optional private key for the JWT
+// self-test. Everything through node:crypto; specific errors for the mistakes admins make.
+import { X509Certificate, createPrivateKey, KeyObject } from 'node:crypto';
+import { SetupError } from './types';
+
+export interface CertificateInfo {
+  subject: string; issuer: string; validFrom: string; validTo: string; fingerprint256: string;
+  keyType: string; keyBits?: number; daysLeft: number;
+  /** The base64 body without BEGIN/END lines (the form the Metadata API documentation examples use). */
+  body: string;
+  pem: string;
+}
+
+const PRIVATE_KEY = /-----BEGIN (RSA |EC |ENCRYPTED |OPENSSH )?PRIVATE KEY-----/;
+
+export function readCertificate(data: string | Uint8Array, now = Date.now()): CertificateInfo {
+  const text = typeof data === 'string' ? data : Buffer.from(data).toString('latin1');
+  if (PRIVATE_KEY.test(text))
+    throw new SetupError('This is a private key, not a certificate. Give the extension BalkanID\'s salesforce.crt (it starts with -----BEGIN CERTIFICATE-----); the private key must stay with BalkanID.', 'cert-is-private-key');
+  if (/-----BEGIN (CERTIFICATE REQUEST|NEW CERTIFICATE REQUEST)-----/.test(text))
+    throw new SetupError('This is a certificate signing request (CSR), not a certificate. Use the signed salesforce.crt BalkanID sent.', 'cert-is-csr');
+  if (/-----BEGIN PUBLIC KEY-----/.test(text))
+    throw new SetupError('This is a bare public key. Salesforce needs an X.509 certificate (-----BEGIN CERTIFICATE-----).', 'cert-is-public-key');
+  let cert: X509Certificate;
+  try {
+    if (/-----BEGIN CERTIFICATE-----/.test(text)) cert = new X509Certificate(text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/)![0]);
+    else if (typeof data !== 'string') cert = new X509Certificate(Buffer.from(data));
+    else if (/^[A-Za-z0-9+/=\s]+$/.test(text) && text.trim().length > 100) cert = new X509Certificate(Buffer.from(text.replace(/\s+/g, ''), 'base64'));
+    else throw new Error('not a certificate');
+  } catch {
+    throw new SetupError('The certificate could not be read: it is neither a PEM (-----BEGIN CERTIFICATE-----) nor a DER X.509 certificate. Ask BalkanID for salesforce.crt again.', 'cert-unreadable');
+  }
+  const details = cert.publicKey.asymmetricKeyDetails;
+  const der = cert.raw.toString('base64');
+  return {
+    subject: cert.subject.replace(/\n/g, ', '), issuer: cert.issuer.replace(/\n/g, ', '), validFrom: new Date(cert.validFrom).toISOString(), validTo: new Date(cert.validTo).toISOString(),
+    fingerprint256: cert.fingerprint256, keyType: cert.publicKey.asymmetricKeyType ?? 'unknown', keyBits: details?.modulusLength,
+    daysLeft: Math.floor((Date.parse(cert.validTo) - now) / 86400000), body: der.replace(/(.{64})/g, '$1\n').trim(),
+    pem: `-----BEGIN CERTIFICATE-----\n${der.replace(/(.{64})/g, '$1\n').trim()}\n-----END CERTIFICATE-----\n`,
+  };
+}
+
+/** Problems with a certificate for JWT bearer use: not RSA, too short, expired, not yet valid, expiring soon. */
+export function certificateProblems(c: CertificateInfo, now = Date.now()): Array<{ code: string; severity: 'error' | 'warning'; message: string; fix: string }> {
+  const out: Array<{ code: string; severity: 'error' | 'warning'; message: string; fix: string }> = [];
+  if (c.keyType !== 'rsa') out.push({ code: 'cert-not-rsa', severity: 'error', message: `The certificate has a ${c.keyType.toUpperCase()} key; Salesforce's JWT bearer flow signs with RS256 and needs RSA.`, fix: 'Ask BalkanID for an RSA certificate (2048 bits or more).' });
+  else if ((c.keyBits ?? 0) < 2048) out.push({ code: 'cert-key-too-short', severity: 'error', message: `The certificate's RSA key has ${c.keyBits} bits; at least 2048 are needed.`, fix: 'Ask BalkanID for a certificate with a 2048-bit (or longer) key.' });
+  if (Date.parse(c.validTo) <= now) out.push({ code: 'cert-expired', severity: 'error', message: `The certificate expired on ${c.validTo.slice(0, 10)}.`, fix: 'Ask BalkanID for a new salesforce.crt, then run the External Client App step again.' });
+  else if (Date.parse(c.validFrom) > now) out.push({ code: 'cert-not-yet-valid', severity: 'error', message: `The certificate is not valid before ${c.validFrom.slice(0, 10)}.`, fix: 'Check the computer clock, or ask BalkanID for a certificate valid today.' });
+  else if (c.daysLeft <= 30) out.push({ code: 'cert-expiring', severity: 'warning', message: `The certificate expires in ${c.daysLeft} day(s), on ${c.validTo.slice(0, 10)}.`, fix: 'Ask BalkanID for a new certificate and redeploy the app before then.' });
+  return out;
+}
+
+/** Reads the optional private key for the JWT self-test; rejects what cannot sign RS256. */
+export function readPrivateKey(pem: string): KeyObject {
+  if (/-----BEGIN CERTIFICATE-----/.test(pem) && !PRIVATE_KEY.test(pem)) throw new SetupError('This is a certificate, not a private key. The JWT self-test needs the private key that matches salesforce.crt.', 'key-is-certificate');
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(pem)) throw new SetupError('The private key is encrypted. Decrypt it first (openssl pkey -in key.pem -out plain.pem).', 'key-encrypted');
+  let key: KeyObject;
+  try { key = createPrivateKey(pem); } catch { throw new SetupError('The private key could not be read. Give a PEM private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----).', 'key-unreadable'); }
+  if (key.asymmetricKeyType !== 'rsa') throw new SetupError(`The private key is ${String(key.asymmetricKeyType).toUpperCase()}; JWT bearer (RS256) needs an RSA key.`, 'key-not-rsa');
+  if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) throw new SetupError(`The RSA key has ${key.asymmetricKeyDetails?.modulusLength} bits; at least 2048 are needed.`, 'key-too-short');
+  return key;
+}
+
+/** Whether two certificates (any accepted form) are the same certificate. */
+export function sameCertificate(a: string, b: string): boolean {
+  const norm = (s: string) => s.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+  return norm(a) === norm(b);
+}

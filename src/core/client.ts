@@ -1,0 +1,26 @@
+// What the engine needs from a Salesforce connection. The Node adapter (src/node/salesforce.ts) implements
+// it over jsforce; keeping it an interface keeps the engine free of transport details.
+
+export interface SubResult { status: number; body: any }
+
+export interface DeployOutcome {
+  id: string; status: string; success: boolean;
+  failures: Array<{ componentType: string; fullName: string; problem: string }>;
+}
+
+export interface OrgClient {
+  readonly instanceUrl: string;
+  readonly apiVersion: string;
+  readonly userId: string;
+  readonly username: string;
+  readonly orgId: string;
+  /** Many GET subrequests in one round trip (composite/batch); each result carries its own status. */
+  batch(requests: Array<{ ref: string; url: string }>): Promise<Record<string, SubResult>>;
+  /** composite with references (`@{ref.id}`); one round trip. */
+  composite(requests: Array<{ referenceId: string; method: string; url: string; body?: unknown }>, allOrNone: boolean): Promise<Record<string, SubResult>>;
+  readMetadata(type: string, fullNames: string[]): Promise<Array<Record<string, any> | undefined>>;
+  deploy(files: Record<string, string>, options: { checkOnly?: boolean }, onProgress?: (status: string) => void, signal?: AbortSignal): Promise<DeployOutcome>;
+  request(method: string, url: string, body?: unknown): Promise<any>;
+}
+
+export interface Progress { report(message: string): void }

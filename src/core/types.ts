@@ -1,0 +1,72 @@
+// The vocabulary of the setup engine, shared by the CLI and the VS Code extension.
+
+export const STEP_IDS = ['preflight', 'profile', 'user', 'permissionSet', 'app', 'link', 'consumerKey', 'verify'] as const;
+export type StepId = (typeof STEP_IDS)[number];
+
+export type StepState = 'done' | 'todo' | 'drifted' | 'blocked' | 'error';
+
+export interface Finding {
+  /** Stable code, e.g. `admin-permission-missing`; diagnostics use it. */
+  code: string;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  /** What to do about it, in one sentence. */
+  fix?: string;
+  /** JSON path in the setup manifest the finding is about (for diagnostics). */
+  manifestPath?: Array<string | number>;
+  /** The Salesforce permission concerned, if any (API name without the `Permissions` prefix). */
+  permission?: string;
+  /** Which principal the finding is about. */
+  subject?: 'admin' | 'integration-user' | 'org' | 'app' | 'certificate' | 'manifest';
+}
+
+/** One write the engine would make (plan) or made (apply). */
+export interface Write {
+  step: StepId;
+  action: 'create' | 'update' | 'delete' | 'deploy';
+  target: string;
+  detail: string;
+}
+
+export interface StepResult {
+  id: StepId;
+  title: string;
+  state: StepState;
+  findings: Finding[];
+  plan: Write[];
+}
+
+export interface Report {
+  org: { instanceUrl: string; username: string; orgId: string; isSandbox: boolean; apiVersion: string; name?: string };
+  steps: StepResult[];
+  handoff?: Handoff;
+}
+
+export interface Handoff { username: string; consumerKey?: string; loginUrl: string; isSandbox: boolean; instanceUrl: string }
+
+export const STEP_TITLES: Record<StepId, string> = {
+  preflight: 'Preflight: connection, permissions, licences',
+  profile: 'Profile cloned from Standard Platform User',
+  user: 'Integration user',
+  permissionSet: 'Permission set BalkanID Extractor, assigned',
+  app: 'External Client App with JWT bearer',
+  link: 'Permission set linked to the app',
+  consumerKey: 'Consumer key',
+  verify: 'Verified',
+};
+
+/** Setup pages per step (relative to the org's Lightning URL), for "Open in Salesforce Setup". */
+export const SETUP_PAGES: Record<StepId, string> = {
+  preflight: '/lightning/setup/CompanyProfileInfo/home',
+  profile: '/lightning/setup/EnhancedProfiles/home',
+  user: '/lightning/setup/ManageUsers/home',
+  permissionSet: '/lightning/setup/PermSets/home',
+  app: '/lightning/setup/ManageExternalClientApplication/home',
+  link: '/lightning/setup/ManageExternalClientApplication/home',
+  consumerKey: '/lightning/setup/ManageExternalClientApplication/home',
+  verify: '/lightning/setup/OrgLoginHistory/home',
+};
+
+export class SetupError extends Error {
+  constructor(message: string, public readonly code: string, public readonly step?: StepId) { super(message); }
+}

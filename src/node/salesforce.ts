@@ -1,0 +1,120 @@
+// The Node adapter: an OrgClient over jsforce 3.10.16 (the last release on node-fetch, which runs on Node 20
+// and on VS Code's extension host alike; 3.10.19+ needs Node >= 22.19). jsforce is loaded on first use.
+import type { Connection } from 'jsforce';
+import { DeployOutcome, OrgClient, SubResult } from '../core/client';
+import { MIN_API_VERSION } from '../core/engine';
+import { SetupError } from '../core/types';
+
+export interface Credentials {
+  instanceUrl: string;
+  accessToken: string;
+  /** Called when the session expired; returns a fresh access token (sf CLI refresh, JWT re-login). */
+  refresh?: () => Promise<string>;
+  /** Alias or username this came from, for display. */
+  label?: string;
+}
+
+export class ConnectionError extends SetupError {
+  constructor(message: string, code: 'SESSION_EXPIRED' | 'UNREACHABLE' | 'API_DISABLED' | 'API_TOO_OLD' | 'INSECURE_URL' | 'AUTH', public readonly detail?: string) { super(message, code); }
+}
+
+/** Plain http is allowed only to loopback (the bundled test org); everything else must be https. */
+export function checkInstanceUrl(raw: string): string {
+  let u: URL;
+  try { u = new URL(raw); } catch { throw new ConnectionError(`"${raw}" is not a URL. Use the org's instance URL, e.g. https://yourcompany.my.salesforce.com.`, 'INSECURE_URL'); }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) throw new ConnectionError(`Refusing ${u.protocol}// to ${u.hostname}: Salesforce orgs are reached over https only.`, 'INSECURE_URL');
+  return `${u.protocol}//${u.host}`;
+}
+
+/** Turns transport errors into typed ones the UI can show, and never lets a token into a message. */
+export function classify(e: any, instanceUrl: string): Error {
+  if (e instanceof SetupError) return e;
+  const code = e?.errorCode ?? e?.name ?? e?.code;
+  const msg = String(e?.message ?? e).replace(/00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]+/g, '<token>');
+  if (code === 'INVALID_SESSION_ID' || code === 'sf:INVALID_SESSION_ID') return new ConnectionError('The Salesforce session has expired. Log in again (sf org login web) or switch org.', 'SESSION_EXPIRED');
+  if (code === 'API_DISABLED_FOR_ORG') return new ConnectionError('The API is not enabled for your user or this org ("API Enabled" permission).', 'API_DISABLED');
+  if (/ECONNREFUSED|ENOTFOUND|ECONNRESET|EAI_AGAIN|socket hang up|fetch failed|network/i.test(`${code} ${msg}`)) return new ConnectionError(`Cannot reach ${instanceUrl} (${code ?? msg}).`, 'UNREACHABLE', msg);
+  if (/html content/i.test(msg) || /^ERROR_HTTP_5/.test(String(code))) return new SetupError(`Salesforce answered with a server error (${code}). Try again in a minute.`, 'SERVER_ERROR');
+  const err = new SetupError(`${code ? `${code}: ` : ''}${msg}`, String(code ?? 'ERROR'));
+  return err;
+}
+
+export class JsforceClient implements OrgClient {
+  constructor(private readonly conn: Connection, readonly apiVersion: string, readonly userId: string, readonly username: string, readonly orgId: string) {}
+  get instanceUrl(): string { return this.conn.instanceUrl; }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try { return await fn(); } catch (e) { throw classify(e, this.instanceUrl); }
+  }
+  request(method: string, url: string, body?: unknown): Promise<any> {
+    return this.call(() => this.conn.request({ method: method as any, url, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }));
+  }
+
+  async batch(requests: Array<{ ref: string; url: string }>): Promise<Record<string, SubResult>> {
+    const out: Record<string, SubResult> = {};
+    for (let i = 0; i < requests.length; i += 25) {
+      const chunk = requests.slice(i, i + 25);
+      const res = await this.request('POST', `/services/data/v${this.apiVersion}/composite/batch`, { haltOnError: false, batchRequests: chunk.map(r => ({ method: 'GET', url: r.url })) });
+      chunk.forEach((r, j) => { const x = res.results[j]; out[r.ref] = { status: x.statusCode, body: x.result }; });
+    }
+    return out;
+  }
+
+  async composite(requests: Array<{ referenceId: string; method: string; url: string; body?: unknown }>, allOrNone: boolean): Promise<Record<string, SubResult>> {
+    const res = await this.request('POST', `/services/data/v${this.apiVersion}/composite`, { allOrNone, compositeRequest: requests });
+    return Object.fromEntries(res.compositeResponse.map((r: any) => [r.referenceId, { status: r.httpStatusCode, body: r.body }]));
+  }
+
+  async readMetadata(type: string, fullNames: string[]): Promise<Array<Record<string, any> | undefined>> {
+    const res: any = await this.call(() => this.conn.metadata.read(type as any, fullNames));
+    return (Array.isArray(res) ? res : [res]).map((r: any) => (r && r.fullName ? r : undefined));
+  }
+
+  /** Metadata REST deployRequest (works with JWT-format tokens, unlike SOAP), polled until done. */
+  async deploy(files: Record<string, string>, options: { checkOnly?: boolean }, onProgress?: (status: string) => void, signal?: AbortSignal): Promise<DeployOutcome> {
+    const JSZip = (await import('jszip')).default;
+    const zip = new JSZip();
+    for (const [name, content] of Object.entries(files)) zip.file(name, content);
+    const zipData = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    const boundary = `----balkanid${Date.now().toString(16)}`;
+    const json = JSON.stringify({ deployOptions: { checkOnly: !!options.checkOnly, rollbackOnError: true, singlePackage: true, ignoreWarnings: false } });
+    const body = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="json"\r\nContent-Type: application/json\r\n\r\n${json}\r\n`),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="deploy.zip"\r\nContent-Type: application/zip\r\n\r\n`), zipData,
+      Buffer.from(`\r\n--${boundary}--\r\n`)]);
+    const base = `/services/data/v${this.apiVersion}/metadata/deployRequest`;
+    const started: any = await this.call(() => this.conn.request({ method: 'POST', url: base, body: body as any, headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` } }));
+    let delay = 250;
+    for (;;) {
+      if (signal?.aborted) throw new SetupError(`Cancelled while deploy ${started.id} was running; it finishes on its own. Run again to continue.`, 'CANCELLED', 'app');
+      await new Promise(r => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 2000);
+      const st: any = await this.request('GET', `${base}/${started.id}?includeDetails=true`);
+      const r = st.deployResult;
+      onProgress?.(`${r.status}${r.numberComponentsTotal ? ` (${r.numberComponentsDeployed}/${r.numberComponentsTotal})` : ''}`);
+      if (r.done) {
+        const failures = ([] as any[]).concat(r.details?.componentFailures ?? []).map(f => ({ componentType: f.componentType ?? '', fullName: f.fullName, problem: f.problem }));
+        return { id: started.id, status: r.status, success: r.status === 'Succeeded', failures };
+      }
+    }
+  }
+}
+
+/** Opens a connection: negotiates the API version from /services/data and identifies the user (2 requests). */
+export async function connect(creds: Credentials): Promise<JsforceClient> {
+  const instanceUrl = checkInstanceUrl(creds.instanceUrl);
+  const { Connection } = await import('jsforce');
+  const refreshFn = creds.refresh && ((_c: unknown, cb: (err: Error | null, token?: string) => void) => { creds.refresh!().then(t => cb(null, t), e => cb(e)); });
+  const conn = new Connection({ instanceUrl, accessToken: creds.accessToken, version: `${MIN_API_VERSION}.0`, ...(refreshFn ? { refreshFn } : {}) } as any);
+  try {
+    const versions: Array<{ version: string }> = await conn.request('/services/data');
+    const best = versions.map(v => v.version).sort((a, b) => Number(b) - Number(a))[0];
+    if (!best || Number(best) < MIN_API_VERSION) throw new ConnectionError(`The org offers API ${best ?? 'none'}; this setup needs ${MIN_API_VERSION}.0 or later.`, 'API_TOO_OLD');
+    conn.version = best;
+    const info: any = await conn.request(`${instanceUrl}/services/oauth2/userinfo`);
+    return new JsforceClient(conn, best, info.user_id, info.preferred_username, info.organization_id);
+  } catch (e) {
+    throw classify(e, instanceUrl);
+  }
+}

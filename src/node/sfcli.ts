@@ -1,0 +1,52 @@
+// Orgs the admin authenticated with the Salesforce CLI. We ask the CLI itself (`sf org display --json`), which
+// refreshes expired tokens and reads its encrypted auth files; the default org comes from .sf/config.json.
+// (@salesforce/core 9 needs Node >= 22 and 8.x pulls jsforce-node >= 3.10.17 plus pino workers; the CLI is
+// present wherever such an org exists, so it is the smaller and equally faithful dependency.)
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Credentials, ConnectionError } from './salesforce';
+
+export interface SfOrg { alias?: string; username: string; instanceUrl?: string; isDefault: boolean; connectedStatus?: string }
+
+function run(sf: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<any> {
+  return new Promise((resolve, reject) => {
+    execFile(sf, [...args, '--json'], { env: { ...env, SF_DISABLE_TELEMETRY: 'true', SF_AUTOUPDATE_DISABLE: 'true', SF_SKIP_NEW_VERSION_CHECK: 'true' }, maxBuffer: 8 << 20, timeout: 60000 }, (err, stdout) => {
+      let parsed: any;
+      try { parsed = JSON.parse(stdout); } catch { /* below */ }
+      if (parsed?.status === 0) return resolve(parsed.result);
+      if ((err as any)?.code === 'ENOENT') return reject(new ConnectionError('The Salesforce CLI (sf) was not found. Install it, or connect with an instance URL and access token.', 'AUTH'));
+      const message = String(parsed?.message ?? err?.message ?? 'unknown error').replace(/00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]+/g, '<token>');
+      reject(new ConnectionError(`sf ${args[0]} ${args[1]}: ${message}`, /expired|refresh/i.test(message) ? 'SESSION_EXPIRED' : 'AUTH'));
+    });
+  });
+}
+
+export async function defaultTargetOrg(workspace?: string): Promise<string | undefined> {
+  for (const dir of [workspace, homedir()].filter(Boolean) as string[]) {
+    try {
+      const cfg = JSON.parse(await readFile(join(dir, '.sf', 'config.json'), 'utf8'));
+      if (cfg['target-org']) return cfg['target-org'];
+    } catch { /* not there */ }
+  }
+  return undefined;
+}
+
+export async function listOrgs(sf = 'sf'): Promise<SfOrg[]> {
+  const r = await run(sf, ['org', 'list', '--skip-connection-status']);
+  const all = [...(r.nonScratchOrgs ?? []), ...(r.scratchOrgs ?? []), ...(r.sandboxes ?? []), ...(r.devHubs ?? []), ...(r.other ?? [])];
+  const seen = new Set<string>();
+  return all.filter(o => !seen.has(o.username) && seen.add(o.username)).map(o => ({ alias: o.alias, username: o.username, instanceUrl: o.instanceUrl, isDefault: !!o.isDefaultUsername, connectedStatus: o.connectedStatus }));
+}
+
+/** Credentials for an alias or username; `refresh` asks the CLI again (it refreshes the token). */
+export async function sfCredentials(target: string, sf = 'sf'): Promise<Credentials> {
+  const get = async () => {
+    const r = await run(sf, ['org', 'display', '--target-org', target]);
+    if (!r.accessToken || !r.instanceUrl) throw new ConnectionError(`sf org display returned no session for ${target}. Log in again: sf org login web --alias ${target}`, 'SESSION_EXPIRED');
+    return r as { accessToken: string; instanceUrl: string; username: string; alias?: string };
+  };
+  const first = await get();
+  return { instanceUrl: first.instanceUrl, accessToken: first.accessToken, label: first.alias ?? first.username, refresh: async () => (await get()).accessToken };
+}

@@ -1,0 +1,67 @@
+// The JWT self-test: log in as the integration user exactly as BalkanID will (JWT bearer, RS256), then read
+// what an identity-governance extractor reads, with counts. Retries through the propagation window.
+import type { KeyObject } from 'node:crypto';
+import { explainJwtError, jwtAssertion, JwtDiagnosis } from '../core/jwt';
+import { SetupError } from '../core/types';
+import { checkInstanceUrl, connect } from './salesforce';
+
+export const EXTRACTOR_OBJECTS = ['User', 'Profile', 'UserRole', 'PermissionSet', 'PermissionSetAssignment', 'PermissionSetGroup', 'Group', 'GroupMember', 'UserLicense'];
+
+export interface SelfTestOptions {
+  instanceUrl: string; consumerKey: string; username: string; key: KeyObject; audience: string;
+  /** Attempts for errors that settle with time (propagation): default 10, with doubling backoff. */
+  attempts?: number; baseDelayMs?: number; maxDelayMs?: number;
+  signal?: AbortSignal; onProgress?: (message: string) => void;
+}
+
+export interface SelfTestResult {
+  ok: boolean; attempts: number;
+  failure?: JwtDiagnosis & { error: string; description: string };
+  reads: Array<{ object: string; count?: number; error?: string; cause?: string }>;
+}
+
+function readCause(object: string, code: string): string {
+  if (code === 'API_DISABLED_FOR_ORG') return 'The integration user lacks "API Enabled".';
+  if (code === 'INVALID_TYPE' && object === 'UserRole') return 'The integration user lacks "View Roles and Role Hierarchy".';
+  if (code === 'INVALID_TYPE') return 'The integration user lacks "View Setup and Configuration".';
+  return 'The integration user cannot read this object; check "View All Data".';
+}
+
+export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
+  const instanceUrl = checkInstanceUrl(o.instanceUrl);
+  const { OAuth2 } = await import('jsforce');
+  const oauth2 = new OAuth2({ loginUrl: instanceUrl });
+  const attempts = o.attempts ?? 10;
+  let delay = o.baseDelayMs ?? 15000;
+  let last: SelfTestResult['failure'];
+  for (let i = 1; i <= attempts; i++) {
+    if (o.signal?.aborted) throw new SetupError('Verification cancelled.', 'CANCELLED', 'verify');
+    o.onProgress?.(`JWT login as ${o.username} (attempt ${i}/${attempts})…`);
+    try {
+      const token: any = await oauth2.requestToken({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: jwtAssertion(o.key, { iss: o.consumerKey, sub: o.username, aud: o.audience }) });
+      const client = await connect({ instanceUrl: token.instance_url ?? instanceUrl, accessToken: token.access_token });
+      const v = `v${client.apiVersion}`;
+      const res = await client.batch(EXTRACTOR_OBJECTS.map(obj => ({ ref: obj, url: `${v}/query?q=${encodeURIComponent(`SELECT COUNT() FROM ${obj}`)}` })));
+      const reads = EXTRACTOR_OBJECTS.map(obj => {
+        const r = res[obj];
+        if (r.status < 300) return { object: obj, count: r.body.totalSize as number };
+        const code = r.body?.[0]?.errorCode ?? `HTTP_${r.status}`;
+        return { object: obj, error: code, cause: readCause(obj, code) };
+      });
+      return { ok: reads.every(r => r.error === undefined), attempts: i, reads };
+    } catch (e: any) {
+      if (e instanceof SetupError && e.code === 'API_DISABLED') return { ok: false, attempts: i, reads: EXTRACTOR_OBJECTS.map(obj => ({ object: obj, error: 'API_DISABLED_FOR_ORG', cause: readCause(obj, 'API_DISABLED_FOR_ORG') })) };
+      if (e instanceof SetupError) throw e;
+      const error = String(e?.name ?? 'error'), description = String(e?.message ?? '');
+      last = { error, description, ...explainJwtError(error, description) };
+      if (!last.retryable || i === attempts) break;
+      o.onProgress?.(`${description}: retrying in ${Math.round(delay / 1000)} s (changes can take minutes to reach the login servers)…`);
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(resolve, delay);
+        o.signal?.addEventListener('abort', () => { clearTimeout(t); reject(new SetupError('Verification cancelled.', 'CANCELLED', 'verify')); }, { once: true });
+      });
+      delay = Math.min(delay * 2, o.maxDelayMs ?? 60000);
+    }
+  }
+  return { ok: false, attempts, failure: last, reads: [] };
+}

@@ -1,0 +1,28 @@
+// `npm run org -- --port <p> --scenario <name> [--latency-ms <n>]`: runs the test org in the foreground.
+import { startTestOrg } from './server';
+import { SCENARIOS, Scenario } from './scenarios';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const scenario = (arg('scenario') ?? 'fresh') as Scenario;
+  if (!SCENARIOS.includes(scenario)) {
+    console.error(`Unknown scenario '${scenario}'. Use one of: ${SCENARIOS.join(', ')}`);
+    process.exit(2);
+  }
+  const port = Number(arg('port') ?? 0);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) { console.error('--port takes a number from 0 to 65535'); process.exit(2); }
+  const org = await startTestOrg({ port, scenario, latencyMs: Number(arg('latency-ms') ?? 0) });
+  console.log(JSON.stringify(org.info()));
+  console.error(`Test org (${scenario}) at ${org.url}. Log in with the Salesforce CLI:\n`
+    + `  SF_ACCESS_TOKEN='${org.adminToken}' sf org login access-token --instance-url ${org.url} --no-prompt --alias testorg\n`
+    + `Controls: ${org.url}/__testorg/stats, /__testorg/reset, /__testorg/faults. Ctrl+C stops it.`);
+  const stop = () => { org.stop().finally(() => process.exit(0)); };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch(e => { console.error(e); process.exit(1); });
