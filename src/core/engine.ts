@@ -73,7 +73,14 @@ export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts
   const run = (queries: ReturnType<typeof factQueries>) =>
     client.batch(queries.map(x => ({ ref: x.ref, url: `${v}/${x.tooling ? 'tooling/' : ''}query?q=${encodeURIComponent(x.soql)}` })));
   const names = ecaNames(m.app.name);
-  const [results, globals] = await Promise.all([run(factQueries(m, client.userId, perms)), client.readMetadata('ExtlClntAppGlobalOauthSettings', [names.global])]);
+  let globalError: { errorCode: string; message: string } | undefined;
+  const [results, globals] = await Promise.all([run(factQueries(m, client.userId, perms)),
+    client.readMetadata('ExtlClntAppGlobalOauthSettings', [names.global]).catch((e: any) => {
+      // Without Metadata API access the global OAuth settings stay unknown; other facts still count.
+      if (e instanceof SetupError && /SESSION_EXPIRED|UNREACHABLE/.test(e.code)) throw e;
+      globalError = { errorCode: String(e?.code ?? 'ERROR'), message: String(e?.message ?? e) };
+      return [] as Array<Record<string, any> | undefined>;
+    })]);
   // Permission fields vary by org and edition: drop the ones this org does not know and ask again.
   for (let tries = 0; tries < 5 && results.upa.status >= 400; tries++) {
     const missing = /No such column '(?:Permissions)?(\w+)'/.exec(String(results.upa.body?.[0]?.message ?? ''))?.[1];
@@ -81,7 +88,7 @@ export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts
     perms = perms.filter(p => p !== missing);
     results.upa = (await client.batch([{ ref: 'upa', url: `${v}/query?q=${encodeURIComponent(factQueries(m, client.userId, perms)[1].soql)}` }])).upa;
   }
-  const failed: Facts['failed'] = {};
+  const failed: Facts['failed'] = globalError ? { global: globalError } : {};
   const rows = (ref: string): any[] => {
     const r = results[ref];
     if (!r || r.status >= 400) { failed[ref] = { errorCode: r?.body?.[0]?.errorCode ?? 'UNKNOWN', message: r?.body?.[0]?.message ?? 'no response' }; return []; }

@@ -450,7 +450,8 @@ export class MetadataApi {
     return out;
   }
 
-  read(type: string, fullNames: string[], apiVersion: number): Array<Record<string, any> | null> {
+  read(type: string, fullNames: string[], apiVersion: number, userId: string): Array<Record<string, any> | null> {
+    this.requireMetadataAccess(userId);
     this.typeAt(type, apiVersion);
     return fullNames.map(n => { const c = this.getComponent(type, n); return c ? this.publicView(type, c) : null; });
   }
@@ -464,6 +465,7 @@ export class MetadataApi {
   }
 
   list(types: string[], userId: string, apiVersion: number): Record<string, any>[] {
+    this.requireMetadataAccess(userId);
     const out: Record<string, any>[] = [];
     for (const t of types) {
       this.typeAt(t, apiVersion);

@@ -62,7 +62,7 @@ export class Soap {
       }
       case 'readMetadata': {
         const type = text(a.type) ?? '';
-        const found = this.meta.read(type, asArray<any>(a.fullNames).map(n => text(n)!), apiVersion);
+        const found = this.meta.read(type, asArray<any>(a.fullNames).map(n => text(n)!), apiVersion, userId);
         // A missing component is an empty record, not a fault; the exact wire form is an open question ([I]).
         const records = found.map(c => (c ? (({ fullName, ...rest }) => toXml('records', { fullName, ...rest }, ` xsi:type="${esc(type)}"`))(c) : '<records xsi:nil="true"/>')).join('');
         return respond(`<result>${records}</result>`);
@@ -86,6 +86,7 @@ export class Soap {
         return respond(this.meta.list(types, userId, apiVersion).map(r => toXml('result', r)).join(''));
       }
       case 'describeMetadata':
+        this.meta.requireMetadataAccess(userId);
         return respond(toXml('result', this.meta.describe()));
       default:
         throw new SfError('INVALID_OPERATION', `Unknown operation ${call.operation}`, 500);
