@@ -75,6 +75,8 @@ export class MetadataApi {
   requireParentBeforeSatellites = false;
   /** Open question 2: do global OAuth settings need "View External Client App Consumer Secrets in Metadata"? Default: no. */
   requireViewClientSecret = false;
+  /** Test control: the next deploy fails on its first component with this problem. */
+  failNextDeploy?: string;
 
   constructor(private readonly org: Org) {}
 
@@ -170,8 +172,11 @@ export class MetadataApi {
 
     // Validate against a scratch copy of the metadata, then commit if allowed.
     const staged = new Map<string, Component>();
+    const injected = this.failNextDeploy;
+    this.failNextDeploy = undefined;
     for (const c of components) {
       try {
+        if (injected && c === components[0]) throw new SfError('UNKNOWN_EXCEPTION', injected);
         this.validate(c, components, userId, version);
         staged.set(`${c.type}:${c.fullName.toLowerCase()}`, c);
         const exists = this.exists(c.type, c.fullName);

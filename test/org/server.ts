@@ -21,6 +21,8 @@ export interface Fault {
   contentType?: string;
   /** How many matching requests fail (default 1). */
   times?: number;
+  /** Let this many matching requests through first (to hit the Nth request of a run). */
+  after?: number;
   /** Wait this long before answering (a slow response); with no status, the request then proceeds. */
   delayMs?: number;
   /** Destroy the connection instead of answering (connection reset). */
@@ -42,7 +44,7 @@ export class TestOrg {
   private oauth!: OAuth;
   private rest!: Rest;
   private soap!: Soap;
-  private faults: Array<Fault & { left: number }> = [];
+  private faults: Array<Fault & { left: number; skip: number }> = [];
   private counts = new Map<string, number>();
   private total = 0;
   readonly log: LogEntry[] = [];
@@ -89,7 +91,7 @@ export class TestOrg {
     return token;
   }
 
-  addFault(f: Fault): void { this.faults.push({ ...f, left: f.times ?? 1 }); }
+  addFault(f: Fault): void { this.faults.push({ ...f, left: f.times ?? 1, skip: f.after ?? 0 }); }
   clearFaults(): void { this.faults = []; }
   stats(): Stats { return { total: this.total, byRoute: Object.fromEntries(this.counts), writes: this.org.writes }; }
   resetStats(): void { this.total = 0; this.counts.clear(); this.log.length = 0; }
@@ -135,7 +137,8 @@ export class TestOrg {
       if (this.latencyMs) await new Promise(r => setTimeout(r, this.latencyMs));
       const target = `${path}${url.search}${soapCall ? `#${soapCall.operation}` : ''}`;
       const fault = this.faults.find(f => f.left > 0 && (!f.method || f.method === '*' || f.method.toUpperCase() === method) && new RegExp(f.path).test(target));
-      if (fault) {
+      if (fault && fault.skip > 0) fault.skip--;
+      else if (fault) {
         fault.left--;
         if (fault.delayMs) await new Promise(r => setTimeout(r, fault.delayMs));
         if (fault.reset) { status = -1; req.socket.destroy(); return; }
@@ -216,6 +219,7 @@ export class TestOrg {
       if (action === 'faults' && method === 'POST') { this.addFault(input); return ok({ faults: this.faults.length }); }
       if (action === 'faults' && method === 'DELETE') { this.clearFaults(); return ok({ faults: 0 }); }
       if (action === 'latency') { this.latencyMs = Number(input.ms ?? 0); return ok({ latencyMs: this.latencyMs }); }
+      if (action === 'fail-next-deploy') { this.meta.failNextDeploy = String(input.problem ?? 'Injected deploy failure'); return ok({ armed: true }); }
       if (action === 'expire-sessions') return ok({ expired: this.org.expireSessions() });
       if (action === 'session') return ok({ accessToken: input.username ? this.tokenFor(input.username) : this.adminToken });
       if (action === '' || action === 'info') return ok(this.info());

@@ -1,0 +1,188 @@
+// The setup engine against the test org, over HTTP through jsforce, scenario by scenario.
+import assert from 'node:assert/strict';
+import { apply, check, planOf, remaining } from '../../src/core/engine';
+import { readPrivateKey } from '../../src/core/certificate';
+import { SetupError, StepId } from '../../src/core/types';
+import { jwtSelfTest } from '../../src/node/verify';
+import { adminClient, engineInput, guideManifest, testCert, useOrg } from '../support/helpers';
+import { TestOrg } from '../org/server';
+import { selfSignedCert } from '../org/x509';
+
+const states = (r: { steps: Array<{ id: StepId; state: string }> }) => Object.fromEntries(r.steps.map(s => [s.id, s.state]));
+const ALL_DONE = { preflight: 'done', profile: 'done', user: 'done', permissionSet: 'done', app: 'done', link: 'done', consumerKey: 'done', verify: 'done' };
+
+/** Exactly one of each thing the setup creates: re-runs and failures must never duplicate. */
+export function assertNoDuplicates(org: TestOrg): void {
+  const o = org.org;
+  const count = (obj: string, pred: (r: any) => boolean) => o.all(obj).filter(pred).length;
+  const user = o.find('User', u => u.Username === 'balkanid@example.test');
+  assert.ok(count('Profile', p => p.Name === 'BalkanID Integration') <= 1, 'profiles');
+  assert.ok(count('User', u => u.Username === 'balkanid@example.test') <= 1, 'users');
+  assert.ok(count('PermissionSet', p => p.Name === 'BalkanID_Extractor') <= 1, 'permission sets');
+  assert.ok(!user || count('PermissionSetAssignment', a => a.AssigneeId === user.Id) <= 1, 'assignments');
+  assert.ok(count('ExternalClientApplication', a => a.DeveloperName === 'BalkanID_Extractor') <= 1, 'apps');
+  assert.ok(count('SetupEntityAccess', () => true) <= 1, 'links');
+  assert.ok(org.meta.all('ExtlClntAppOauthConfigurablePolicies').length <= 1, 'policies');
+}
+
+async function selfTest(org: TestOrg, overrides: { key?: string; audience?: string; username?: string } = {}) {
+  const client = await adminClient(org);
+  const { report } = await check(engineInput(client));
+  return jwtSelfTest({ instanceUrl: org.url, consumerKey: report.handoff!.consumerKey!, username: overrides.username ?? 'balkanid@example.test',
+    key: readPrivateKey(overrides.key ?? testCert().keyPem), audience: overrides.audience ?? report.handoff!.loginUrl, attempts: 2, baseDelayMs: 10 });
+}
+
+describe('engine: fresh → apply → done', () => {
+  const t = useOrg({ scenario: 'fresh' });
+
+  it('checks a fresh org: every step to do, nothing written', async () => {
+    const { report } = await check(engineInput(await adminClient(t.org)));
+    assert.deepEqual(states(report), { preflight: 'done', profile: 'todo', user: 'todo', permissionSet: 'todo', app: 'todo', link: 'todo', consumerKey: 'todo', verify: 'todo' });
+    assert.deepEqual(planOf(report).map(w => `${w.step}:${w.action}`), ['profile:create', 'user:create', 'permissionSet:create', 'permissionSet:create', 'app:deploy', 'link:create']);
+    assert.equal(t.org.org.writes, 0);
+  });
+
+  it('applies the whole guide, then a second apply writes nothing', async () => {
+    const input = engineInput(await adminClient(t.org));
+    t.org.resetStats();
+    const first = await apply(input);
+    assert.deepEqual(states(first.report), ALL_DONE);
+    const s = t.org.stats();
+    const polls = Object.entries(s.byRoute).filter(([k]) => /deployRequest\/0Af/.test(k)).reduce((n, [, v]) => n + v, 0);
+    assert.ok(s.total - polls <= 12, `apply made ${s.total - polls} requests besides deploy polls`);
+    // What the guide asks for, read back from the org.
+    const o = t.org.org;
+    const profile = o.find('Profile', p => p.Name === 'BalkanID Integration')!;
+    assert.ok(profile.PermissionsViewSetup && profile.PermissionsViewRoles && profile.PermissionsApiEnabled);
+    assert.equal(o.get('UserLicense', profile.UserLicenseId)!.LicenseDefinitionKey, 'AUL');
+    const user = o.find('User', u => u.Username === 'balkanid@example.test')!;
+    assert.deepEqual([user.ProfileId, user.UserRoleId, user.Alias, user.TimeZoneSidKey], [profile.Id, null, 'BalkanID', 'America/Los_Angeles']);
+    const ps = o.find('PermissionSet', p => p.Name === 'BalkanID_Extractor')!;
+    assert.deepEqual([ps.Label, ps.LicenseId, ps.PermissionsApiEnabled, ps.PermissionsViewAllData], ['BalkanID Extractor', null, true, true]);
+    const g = t.org.meta.getComponent('ExtlClntAppGlobalOauthSettings', 'BalkanID_Extractor_glbloauth')!;
+    assert.deepEqual([g.isPkceRequired, g.callbackUrl], ['false', 'https://app.balkan.id']);
+    assert.equal(first.report.handoff!.consumerKey, g.consumerKey);
+    const writes = t.org.org.writes;
+    t.org.resetStats();
+    const second = await apply(engineInput(await adminClient(t.org)));
+    assert.deepEqual(second.writes, []);
+    assert.equal(t.org.org.writes, writes, 'zero writes on a finished org');
+    assert.ok(t.org.stats().total <= 4, `re-run made ${t.org.stats().total} requests`);
+    assertNoDuplicates(t.org);
+  });
+
+  it('verifies with a real JWT login and reads what the extractor reads', async () => {
+    const r = await selfTest(t.org);
+    assert.equal(r.ok, true, JSON.stringify(r.failure));
+    assert.deepEqual(r.reads.map(x => x.object), ['User', 'Profile', 'UserRole', 'PermissionSet', 'PermissionSetAssignment', 'PermissionSetGroup', 'Group', 'GroupMember', 'UserLicense']);
+    assert.equal(r.reads.find(x => x.object === 'User')!.count, t.org.org.all('User').length);
+    const { report } = await check(engineInput(await adminClient(t.org)));
+    assert.equal(report.steps.find(s => s.id === 'verify')!.findings.find(f => f.code === 'login-ok')?.severity, 'info');
+  });
+
+  it('maps each JWT misconfiguration to its cause', async () => {
+    const o = t.org.org;
+    const expect = async (mutate: () => () => void, error: string, cause: RegExp, overrides = {}) => {
+      const undo = mutate();
+      try {
+        const r = await selfTest(t.org, overrides);
+        assert.equal(r.ok, false);
+        assert.equal(r.failure!.error, error);
+        assert.match(r.failure!.cause, cause);
+      } finally { undo(); }
+    };
+    await expect(() => () => undefined, 'invalid_grant', /signature does not match/, { key: selfSignedCert().keyPem });
+    await expect(() => { const s = o.all('SetupEntityAccess')[0]; o.table('SetupEntityAccess').delete(s.Id.slice(0, 15)); return () => o.table('SetupEntityAccess').set(s.Id.slice(0, 15), s); },
+      'invalid_app_access', /no permission set or profile linked/);
+    await expect(() => { const p = t.org.meta.all('ExtlClntAppOauthConfigurablePolicies')[0]; p.permittedUsersPolicyType = 'AllSelfAuthorized'; return () => { p.permittedUsersPolicyType = 'AdminApprovedPreAuthorized'; }; },
+      'invalid_grant', /Permitted Users/);
+    await expect(() => () => undefined, 'invalid_grant', /audience/, { audience: 'https://test.salesforce.com' });
+    await expect(() => { const u = o.table('User').get(o.find('User', x => x.Username === 'balkanid@example.test')!.Id.slice(0, 15))!; u.IsActive = false; return () => { u.IsActive = true; }; },
+      'invalid_grant', /inactive or frozen/);
+  });
+
+  it('detects drift and repairs it', async () => {
+    const g = t.org.meta.getComponent('ExtlClntAppGlobalOauthSettings', 'BalkanID_Extractor_glbloauth')!;
+    g.isPkceRequired = 'true';
+    const ps = t.org.org.table('PermissionSet').get(t.org.org.find('PermissionSet', p => p.Name === 'BalkanID_Extractor')!.Id.slice(0, 15))!;
+    ps.PermissionsViewAllData = false;
+    const sea = t.org.org.all('SetupEntityAccess')[0];
+    t.org.org.table('SetupEntityAccess').delete(sea.Id.slice(0, 15));
+    const input = engineInput(await adminClient(t.org));
+    const { report } = await check(input);
+    const st = states(report);
+    assert.deepEqual([st.permissionSet, st.app, st.link], ['drifted', 'drifted', 'drifted']);
+    assert.match(report.steps.find(s => s.id === 'app')!.findings.map(f => f.message).join(' '), /PKCE is required/);
+    const fixed = await apply(input);
+    const { verify, ...rest } = states(fixed.report);
+    assert.equal(verify, 'error', 'the latest login (from the test above) failed');
+    assert.deepEqual({ ...rest, verify: 'done' }, ALL_DONE);
+    assert.equal((await selfTest(t.org)).ok, true);
+    assert.deepEqual(states((await check(input)).report), ALL_DONE, 'a successful login clears it');
+    assertNoDuplicates(t.org);
+  });
+});
+
+describe('engine: half-done org converges', () => {
+  const t = useOrg({ scenario: 'half' });
+  it('reports the drifted permission set and finishes the rest', async () => {
+    const input = engineInput(await adminClient(t.org));
+    const { report } = await check(input);
+    const st = states(report);
+    assert.deepEqual([st.profile, st.user, st.permissionSet, st.app], ['done', 'done', 'drifted', 'todo']);
+    assert.ok(report.steps.find(s => s.id === 'permissionSet')!.findings.some(f => f.code === 'permset-permission-drift' && f.permission === 'ViewAllData'));
+    assert.deepEqual(states((await apply(input)).report), ALL_DONE);
+    assertNoDuplicates(t.org);
+  });
+});
+
+describe('engine: a limited admin', () => {
+  const t = useOrg({ scenario: 'limited-admin' });
+  it('names each missing permission and the step it blocks, and writes nothing', async () => {
+    const input = engineInput(await adminClient(t.org));
+    const { report } = await check(input);
+    const missing = (id: StepId) => report.steps.find(s => s.id === id)!.findings.filter(f => f.code === 'admin-permission-missing').map(f => f.permission);
+    assert.deepEqual(missing('profile'), ['ManageProfilesPermissionsets']);
+    assert.deepEqual(missing('app'), ['ModifyMetadata', 'ExternalClientAppDeveloper']);
+    assert.deepEqual(missing('user'), []);
+    assert.equal(states(report).profile, 'blocked');
+    assert.equal(states(report).user, 'blocked', 'the user waits for the blocked profile');
+    await assert.rejects(apply(input), (e: any) => e instanceof SetupError && e.step === 'profile' && /Manage Profiles and Permission Sets/.test(e.message));
+    assert.equal(t.org.org.writes, 0);
+  });
+});
+
+describe('engine: no Salesforce Platform licence left', () => {
+  const t = useOrg({ scenario: 'no-licenses' });
+  it('says so before any write', async () => {
+    const input = engineInput(await adminClient(t.org));
+    const { report } = await check(input);
+    const f = report.steps.find(s => s.id === 'user')!.findings.find(x => x.code === 'license-exhausted')!;
+    assert.match(f.message, /3 of 3 used/);
+    assert.equal(states(report).user, 'blocked');
+    await assert.rejects(apply(input), (e: any) => e instanceof SetupError && e.code === 'license-exhausted');
+    assert.equal(t.org.org.writes, 0);
+  });
+});
+
+describe('engine: sandbox', () => {
+  const t = useOrg({ scenario: 'sandbox' });
+  it('hands off the test login URL and logs in with the test audience', async () => {
+    const { report } = await apply(engineInput(await adminClient(t.org)));
+    assert.deepEqual([report.org.isSandbox, report.handoff!.loginUrl], [true, 'https://test.salesforce.com']);
+    assert.equal((await selfTest(t.org)).ok, true);
+    assert.equal((await selfTest(t.org, { audience: 'https://login.salesforce.com' })).failure?.error, 'invalid_grant');
+  });
+});
+
+describe('engine: bad username', () => {
+  const t = useOrg({ scenario: 'fresh' });
+  it('turns DUPLICATE_USERNAME into a finding with a free variant, and the next run completes', async () => {
+    const client = await adminClient(t.org);
+    const input = { ...engineInput(client), manifest: guideManifest({ user: { ...guideManifest().user, username: 'taken@example.com' } }) };
+    await assert.rejects(apply(input), (e: any) => e.code === 'DUPLICATE_USERNAME' && e.step === 'user' && /taken@example\.com\.balkanid/.test(e.message));
+    const next = await apply(engineInput(client));
+    assert.deepEqual(states(next.report), ALL_DONE);
+    assert.equal(remaining(next.report), 0);
+  });
+});
