@@ -12,7 +12,6 @@ export interface OrgClient {
   readonly instanceUrl: string;
   readonly apiVersion: string;
   readonly userId: string;
-  readonly username: string;
   readonly orgId: string;
   /** Many GET subrequests in one round trip (composite/batch); each result carries its own status. */
   batch(requests: Array<{ ref: string; url: string }>): Promise<Record<string, SubResult>>;

@@ -347,7 +347,7 @@ export async function check(input: EngineInput): Promise<{ report: Report; facts
 function buildReport(input: EngineInput, facts: Facts): Report {
   const c = input.client;
   return {
-    org: { instanceUrl: c.instanceUrl, username: c.username, orgId: c.orgId, isSandbox: !!facts.org?.IsSandbox, apiVersion: c.apiVersion, name: facts.org?.Name },
+    org: { instanceUrl: c.instanceUrl, username: facts.admin?.Username ?? c.userId, orgId: c.orgId, isSandbox: !!facts.org?.IsSandbox, apiVersion: c.apiVersion, name: facts.org?.Name },
     steps: evaluate(facts, input.manifest, input.certificate, input.now),
     handoff: handoff(facts, input.manifest, c.instanceUrl),
   };

@@ -94,7 +94,8 @@ export function validateManifest(raw: unknown): { manifest?: Manifest; problems:
   if (profileName.length > 255) p(['profile', 'name'], 'Profile name is longer than 255 characters.', 'Use a shorter name.');
   const apiName = (path: string[], def: string, max: number) => {
     const v = str(path) ?? def;
-    if (!API_NAME.test(v) || v.endsWith('_') || v.length > max)
+    if (v.length > max) p(path, `"${v}" is longer than ${max} characters.`, `Use an API name of at most ${max} characters.`);
+    else if (!API_NAME.test(v) || v.endsWith('_'))
       p(path, `"${v}" is not a valid API name.`, `Use letters, digits and single underscores, start with a letter, not end with "_", at most ${max} characters (for example "BalkanID_Extractor").`);
     return v;
   };

@@ -41,7 +41,7 @@ export function classify(e: any, instanceUrl: string): Error {
 }
 
 export class JsforceClient implements OrgClient {
-  constructor(private readonly conn: Connection, readonly apiVersion: string, readonly userId: string, readonly username: string, readonly orgId: string) {}
+  constructor(private readonly conn: Connection, readonly apiVersion: string, readonly userId: string, readonly orgId: string) {}
   get instanceUrl(): string { return this.conn.instanceUrl; }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
@@ -112,8 +112,12 @@ export async function connect(creds: Credentials): Promise<JsforceClient> {
     const best = versions.map(v => v.version).sort((a, b) => Number(b) - Number(a))[0];
     if (!best || Number(best) < MIN_API_VERSION) throw new ConnectionError(`The org offers API ${best ?? 'none'}; this setup needs ${MIN_API_VERSION}.0 or later.`, 'API_TOO_OLD');
     conn.version = best;
-    const info: any = await conn.request(`${instanceUrl}/services/oauth2/userinfo`);
-    return new JsforceClient(conn, best, info.user_id, info.preferred_username, info.organization_id);
+    // The version root answers 401 INVALID_SESSION_ID like every REST call (so jsforce refreshes through it)
+    // and names the user: identity = <host>/id/<orgId>/<userId>.
+    const root: any = await conn.request(`/services/data/v${best}`);
+    const [orgId, userId] = String(root.identity ?? '').split('/').slice(-2);
+    if (!/^00D/.test(orgId) || !/^005/.test(userId)) throw new ConnectionError('The org did not say who is connected (no identity URL).', 'AUTH');
+    return new JsforceClient(conn, best, userId, orgId);
   } catch (e) {
     throw classify(e, instanceUrl);
   }

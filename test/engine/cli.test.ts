@@ -1,0 +1,110 @@
+// The balkanid-sf binary (dist/cli.js) end to end: commands, exit codes, JSON, and no secret in any output.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { testCert, useOrg, workspace } from '../support/helpers';
+
+const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+const outputs: string[] = [];
+
+function cli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise(resolve => {
+    execFile(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, timeout: 60000 }, (err, stdout, stderr) => {
+      outputs.push(stdout, stderr);
+      resolve({ code: err ? Number((err as any).code ?? 2) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('balkanid-sf (the CLI binary)', function () {
+  this.timeout(60000);
+  const t = useOrg({ scenario: 'fresh' });
+  let ws: string;
+  const conn = () => ['--instance-url', t.org.url];
+  const env = () => ({ SF_ACCESS_TOKEN: t.org.adminToken });
+  before(() => { ws = workspace(); });
+
+  it('check: exit 1 while steps remain, with the checklist on stdout and progress on stderr', async () => {
+    const r = await cli(['check', ...conn()], ws, env());
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /○ Profile cloned from Standard Platform User +to do/);
+    assert.match(r.stdout, /1\/8 steps done/);
+    assert.match(r.stderr, /Connecting/);
+    const j = JSON.parse((await cli(['check', '--json', ...conn()], ws, env())).stdout);
+    assert.deepEqual(j.steps.map((s: any) => s.id), ['preflight', 'profile', 'user', 'permissionSet', 'app', 'link', 'consumerKey', 'verify']);
+  });
+
+  it('plan lists the writes; apply without --yes and without a terminal refuses and writes nothing', async () => {
+    const plan = await cli(['plan', ...conn()], ws, env());
+    assert.match(plan.stdout, /1\. create +Profile "BalkanID Integration"/);
+    assert.match(plan.stdout, /deploy +External Client App BalkanID_Extractor/);
+    const r = await cli(['apply', ...conn()], ws, env());
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /run with --yes/);
+    assert.equal(t.org.org.writes, 0);
+  });
+
+  it('rejects a bad manifest with exit 2, naming the setting, and writes nothing', async () => {
+    const bad = workspace({ user: { username: 'balkanid', email: 'it@acme.com' } });
+    const r = await cli(['apply', '--yes', ...conn()], bad, env());
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /user\.username: Username "balkanid" is not in the form of an email address/);
+    const missing = await cli(['check', '--manifest', 'nope.json', ...conn()], bad, env());
+    assert.match(missing.stderr, /nope\.json does not exist/);
+    assert.equal(t.org.org.writes, 0);
+  });
+
+  it('refuses an expired or wrong token with a typed message and exit 2', async () => {
+    const r = await cli(['check', ...conn()], ws, { SF_ACCESS_TOKEN: '00D000000000000!AQbogus' });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /session has expired/);
+    const down = await cli(['check', '--instance-url', 'http://127.0.0.1:9', '--access-token', 'x'], ws);
+    assert.match(down.stderr, /Cannot reach http:\/\/127\.0\.0\.1:9/);
+  });
+
+  it('apply --yes finishes the setup (exit 0); check, verify --key and handoff then succeed', async () => {
+    const a = await cli(['apply', '--yes', ...conn()], ws, env());
+    assert.equal(a.code, 0, a.stderr);
+    assert.match(a.stdout, /All 8 steps done/);
+    assert.equal((await cli(['check', ...conn()], ws, env())).code, 0);
+    const v = await cli(['verify', '--key', 'key.pem', '--json', ...conn()], ws, env());
+    assert.equal(v.code, 0, v.stdout);
+    assert.equal(JSON.parse(v.stdout).selfTest.ok, true);
+    const h = JSON.parse((await cli(['handoff', '--json', ...conn()], ws, env())).stdout);
+    assert.deepEqual([h.username, h.loginUrl, h.isSandbox], ['balkanid@example.test', 'https://login.salesforce.com', false]);
+    assert.match(h.consumerKey, /^3MVG9/);
+  });
+
+  it('verify with the wrong key exits 1 with the mapped cause', async () => {
+    writeFileSync(join(ws, 'other.pem'), (await import('../org/x509')).selfSignedCert().keyPem);
+    const v = await cli(['verify', '--key', 'other.pem', '--retries', '1', ...conn()], ws, env());
+    assert.equal(v.code, 1);
+    assert.match(v.stdout, /invalid assertion[\s\S]*Cause: The signature does not match the app's certificate/);
+  });
+
+  it('teardown --yes removes what the setup created; the profile stays and is explained', async () => {
+    const r = await cli(['teardown', '--yes', ...conn()], ws, env());
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Removed:[\s\S]*External Client App BalkanID_Extractor[\s\S]*deactivate/);
+    assert.match(r.stdout, /profile "BalkanID Integration" stays/);
+    const o = t.org.org;
+    assert.equal(o.all('ExternalClientApplication').length, 0);
+    assert.equal(o.all('SetupEntityAccess').length, 0);
+    assert.equal(o.find('PermissionSet', p => p.Name === 'BalkanID_Extractor'), undefined);
+    assert.equal(o.find('User', u => u.Username === 'balkanid@example.test')!.IsActive, false);
+    const c = await cli(['check', ...conn()], ws, env());
+    assert.equal(c.code, 1);
+    assert.match(c.stdout, /exists but is inactive; it is not reused silently/);
+  });
+
+  it('never prints an access token, a refresh token, a private key or the consumer secret', () => {
+    const all = outputs.join('\n');
+    const secrets = [t.org.adminToken, ...t.org.org.sessions.keys(), ...t.org.org.refreshTokens.keys(), testCert().keyPem.split('\n')[1],
+      ...t.org.meta.all('ExtlClntAppGlobalOauthSettings').map(g => g.__consumerSecret)].filter(Boolean);
+    assert.ok(secrets.length >= 2);
+    for (const s of secrets) assert.ok(!all.includes(s), `a secret leaked: ${s.slice(0, 6)}…`);
+    assert.ok(!/00D\w{12}!AQ/.test(all), 'no token-shaped string');
+    assert.ok(!/PRIVATE KEY/.test(all));
+  });
+});

@@ -1,0 +1,144 @@
+// Bad input: every case gets a specific error that says what to do.
+import assert from 'node:assert/strict';
+import { parseManifest } from '../../src/core/manifest';
+import { readCertificate, readPrivateKey, certificateProblems } from '../../src/core/certificate';
+import { checkInstanceUrl } from '../../src/node/salesforce';
+import { parseArgs } from '../../src/cli';
+import { selfSignedCert } from '../org/x509';
+import { testCert } from '../support/helpers';
+
+const ok = { user: { username: 'balkanid@acme.com', email: 'it@acme.com' } };
+const withUser = (u: object) => ({ ...ok, user: { ...ok.user, ...u } });
+
+// [description, manifest text, JSON path of the problem, message pattern]
+const MANIFESTS: Array<[string, string, string, RegExp]> = [
+  ['not JSON', '{ "user": ', '', /not valid JSON/],
+  ['an array', '[]', '', /must be a JSON object/],
+  ['a string', '"hello"', '', /must be a JSON object/],
+  ['no user', '{}', 'user.username', /is required/],
+  ['no email', JSON.stringify({ user: { username: 'a@b.co' } }), 'user.email', /is required/],
+  ['username not an email', JSON.stringify(withUser({ username: 'balkanid' })), 'user.username', /form of an email address/],
+  ['username with spaces', JSON.stringify(withUser({ username: 'bal kanid@acme.com' })), 'user.username', /form of an email address/],
+  ['username padded', JSON.stringify(withUser({ username: ' balkanid@acme.com' })), 'user.username', /leading or trailing spaces/],
+  ['username too long', JSON.stringify(withUser({ username: `${'a'.repeat(80)}@acme.com` })), 'user.username', /longer than 80/],
+  ['username a number', JSON.stringify(withUser({ username: 42 })), 'user.username', /must be a string/],
+  ['username empty', JSON.stringify(withUser({ username: '' })), 'user.username', /is empty/],
+  ['email invalid', JSON.stringify(withUser({ email: 'it-ops' })), 'user.email', /not a valid email/],
+  ['email no TLD', JSON.stringify(withUser({ email: 'it@acme' })), 'user.email', /not a valid email/],
+  ['alias too long', JSON.stringify(withUser({ alias: 'BalkanIDx' })), 'user.alias', /longer than 8/],
+  ['last name too long', JSON.stringify(withUser({ lastName: 'x'.repeat(81) })), 'user.lastName', /longer than 80/],
+  ['unknown user key', JSON.stringify(withUser({ role: 'CEO' })), 'user.role', /Unknown setting/],
+  ['unknown top-level key', JSON.stringify({ ...ok, usr: {} }), 'usr', /Unknown setting/],
+  ['section not an object', JSON.stringify({ ...ok, app: 'BalkanID' }), 'app', /must be an object/],
+  ['profile name too long', JSON.stringify({ ...ok, profile: { name: 'p'.repeat(256) } }), 'profile.name', /longer than 255/],
+  ['permission set name with space', JSON.stringify({ ...ok, permissionSet: { name: 'BalkanID Extractor' } }), 'permissionSet.name', /not a valid API name/],
+  ['permission set name double underscore', JSON.stringify({ ...ok, permissionSet: { name: 'BalkanID__X' } }), 'permissionSet.name', /not a valid API name/],
+  ['permission set name trailing underscore', JSON.stringify({ ...ok, permissionSet: { name: 'BalkanID_' } }), 'permissionSet.name', /not a valid API name/],
+  ['permission set name starts with digit', JSON.stringify({ ...ok, permissionSet: { name: '1BalkanID' } }), 'permissionSet.name', /not a valid API name/],
+  ['app name too long', JSON.stringify({ ...ok, app: { name: 'A'.repeat(41) } }), 'app.name', /at most 40/],
+  ['app name with dash', JSON.stringify({ ...ok, app: { name: 'BalkanID-Extractor' } }), 'app.name', /not a valid API name/],
+  ['callback not a URL', JSON.stringify({ ...ok, app: { callbackUrl: 'app.balkan.id' } }), 'app.callbackUrl', /is not a URL/],
+  ['callback over http', JSON.stringify({ ...ok, app: { callbackUrl: 'http://app.balkan.id' } }), 'app.callbackUrl', /must use https/],
+  ['login URL over http', JSON.stringify({ ...ok, loginUrl: 'http://login.salesforce.com' }), 'loginUrl', /must use https/],
+  ['login URL garbage', JSON.stringify({ ...ok, loginUrl: 'login' }), 'loginUrl', /is not a URL/],
+  ['contact email invalid', JSON.stringify({ ...ok, app: { contactEmail: 'nobody' } }), 'app.contactEmail', /not a valid email/],
+  ['scopes not an array', JSON.stringify({ ...ok, app: { scopes: 'Api' } }), 'app.scopes', /must be an array/],
+  ['runtime scope names', JSON.stringify({ ...ok, app: { scopes: ['api', 'refresh_token'] } }), 'app.scopes.0', /Use the metadata name "Api"/],
+  ['scopes without Api', JSON.stringify({ ...ok, app: { scopes: ['RefreshToken'] } }), 'app.scopes', /must include "Api"/],
+  ['unknown scope', JSON.stringify({ ...ok, app: { scopes: ['Api', 'Everything'] } }), 'app.scopes.1', /Unknown scope/],
+  ['bad IP relaxation', JSON.stringify({ ...ok, app: { ipRelaxation: 'Relax' } }), 'app.ipRelaxation', /not an IP relaxation policy/],
+  ['certificate is a key file', JSON.stringify({ ...ok, certificate: 'salesforce.key' }), 'certificate', /looks like a private key/],
+  ['certificate empty', JSON.stringify({ ...ok, certificate: '' }), 'certificate', /is empty/],
+];
+
+describe('bad input: the setup manifest', () => {
+  for (const [what, text, path, message] of MANIFESTS) {
+    it(`${what} → ${path || '(manifest)'}`, () => {
+      const r = parseManifest(text);
+      assert.equal(r.manifest, undefined, 'nothing usable comes out');
+      const p = r.problems.find(x => x.path.join('.') === path);
+      assert.ok(p, `no problem at ${path}: ${JSON.stringify(r.problems)}`);
+      assert.match(`${p!.message} ${p!.fix}`, message);
+      assert.ok(p!.fix.length > 10, 'says what to do');
+    });
+  }
+  it('a manifest with only username and email works, with the guide\'s defaults', () => {
+    const r = parseManifest(JSON.stringify(ok));
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual([r.manifest!.profile.name, r.manifest!.user.alias, r.manifest!.app.callbackUrl, r.manifest!.app.scopes, r.manifest!.app.ipRelaxation, r.manifest!.app.contactEmail],
+      ['BalkanID Integration', 'BalkanID', 'https://app.balkan.id', ['Api', 'RefreshToken'], 'Bypass', 'it@acme.com']);
+  });
+  it('accepts comments and trailing commas (JSONC) and an http login URL to loopback only', () => {
+    assert.deepEqual(parseManifest('{ // BalkanID\n "user": {"username": "a@b.co", "email": "a@b.co",}, "loginUrl": "http://127.0.0.1:8080" }').problems, []);
+  });
+});
+
+describe('bad input: certificates and keys', () => {
+  const cert = testCert();
+  const CERTS: Array<[string, string | Buffer, string]> = [
+    ['a private key', cert.keyPem, 'cert-is-private-key'],
+    ['an RSA private key', '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n', 'cert-is-private-key'],
+    ['an OpenSSH key', '-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n-----END OPENSSH PRIVATE KEY-----\n', 'cert-is-private-key'],
+    ['a CSR', '-----BEGIN CERTIFICATE REQUEST-----\nMIIC\n-----END CERTIFICATE REQUEST-----\n', 'cert-is-csr'],
+    ['a public key', '-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n', 'cert-is-public-key'],
+    ['a truncated PEM', cert.certPem.slice(0, 200) + '\n-----END CERTIFICATE-----\n', 'cert-unreadable'],
+    ['plain text', 'hello, this is not a certificate', 'cert-unreadable'],
+    ['random bytes', Buffer.from([1, 2, 3, 4, 5, 6, 7]), 'cert-unreadable'],
+  ];
+  for (const [what, data, code] of CERTS) {
+    it(`certificate: ${what} → ${code}`, () => {
+      assert.throws(() => readCertificate(data), (e: any) => e.code === code && e.message.length > 30);
+    });
+  }
+  it('reads PEM, DER and a bare base64 body alike, with fingerprint and key size', () => {
+    const pem = readCertificate(cert.certPem);
+    const der = readCertificate(Buffer.from(pem.body.replace(/\s/g, ''), 'base64'));
+    const body = readCertificate(pem.body);
+    assert.equal(der.fingerprint256, pem.fingerprint256);
+    assert.equal(body.fingerprint256, pem.fingerprint256);
+    assert.deepEqual([pem.keyType, pem.keyBits], ['rsa', 2048]);
+    assert.match(pem.subject, /CN=BalkanID Extractor/);
+  });
+  const now = Date.now();
+  const PROBLEMS: Array<[string, () => string, string]> = [
+    ['expired', () => selfSignedCert({ notBefore: new Date(now - 400 * 86400e3), notAfter: new Date(now - 86400e3) }).certPem, 'cert-expired'],
+    ['not yet valid', () => selfSignedCert({ notBefore: new Date(now + 5 * 86400e3) }).certPem, 'cert-not-yet-valid'],
+    ['expiring in 10 days', () => selfSignedCert({ notAfter: new Date(now + 10 * 86400e3) }).certPem, 'cert-expiring'],
+    ['an EC key', () => selfSignedCert({ keyType: 'ec' }).certPem, 'cert-not-rsa'],
+    ['a 1024-bit key', () => selfSignedCert({ bits: 1024 }).certPem, 'cert-key-too-short'],
+  ];
+  for (const [what, make, code] of PROBLEMS) {
+    it(`certificate: ${what} → ${code}`, () => {
+      assert.deepEqual(certificateProblems(readCertificate(make()), now).map(p => p.code), [code]);
+    });
+  }
+  const KEYS: Array<[string, () => string, string]> = [
+    ['a certificate instead of the key', () => cert.certPem, 'key-is-certificate'],
+    ['an encrypted key', () => '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIF\n-----END ENCRYPTED PRIVATE KEY-----\n', 'key-encrypted'],
+    ['garbage', () => 'not a key', 'key-unreadable'],
+    ['an EC key', () => selfSignedCert({ keyType: 'ec' }).keyPem, 'key-not-rsa'],
+    ['a 1024-bit key', () => selfSignedCert({ bits: 1024 }).keyPem, 'key-too-short'],
+  ];
+  for (const [what, make, code] of KEYS) {
+    it(`private key: ${what} → ${code}`, () => {
+      assert.throws(() => readPrivateKey(make()), (e: any) => e.code === code);
+    });
+  }
+});
+
+describe('bad input: URLs and command lines', () => {
+  const URLS: Array<[string, RegExp]> = [
+    ['http://acme.my.salesforce.com', /https only/], ['ftp://127.0.0.1', /https only/], ['acme.my.salesforce.com', /not a URL/], ['', /not a URL/],
+  ];
+  for (const [url, message] of URLS) it(`instance URL "${url}" is refused`, () => assert.throws(() => checkInstanceUrl(url), (e: any) => message.test(e.message)));
+  it('instance URLs: https anywhere, http to loopback only', () => {
+    assert.equal(checkInstanceUrl('https://acme.my.salesforce.com/'), 'https://acme.my.salesforce.com');
+    assert.equal(checkInstanceUrl('http://127.0.0.1:4567/x'), 'http://127.0.0.1:4567');
+  });
+  const ARGS: Array<[string[], RegExp]> = [
+    [['deploy'], /Unknown command "deploy"/], [['check', '--frobnicate'], /Unknown option --frobnicate/], [['apply', '--step', 'everything'], /Unknown step "everything"/],
+    [['check', '--step', 'user'], /--step goes with apply/], [['check', '--manifest'], /--manifest needs a value/], [['check', 'extra'], /Unexpected argument "extra"/],
+    [['check', '--target-org', 'x', '--instance-url', 'https://a.b'], /either --target-org or --instance-url/], [['apply', '--key', 'k.pem'], /--key goes with verify/],
+  ];
+  for (const [argv, message] of ARGS) it(`balkanid-sf ${argv.join(' ')} is refused`, () => assert.throws(() => parseArgs(argv), (e: any) => message.test(e.message)));
+});
