@@ -31,7 +31,7 @@ export interface Fault {
   expireSessions?: boolean;
 }
 
-export interface Stats { total: number; byRoute: Record<string, number>; writes: number }
+export interface Stats { total: number; byRoute: Record<string, number>; writes: number; bytesIn: number; bytesOut: number }
 export interface LogEntry { method: string; route: string; status: number; ms: number }
 
 export interface TestOrgOptions extends OrgOptions { port?: number; scenario?: Scenario; latencyMs?: number }
@@ -47,6 +47,8 @@ export class TestOrg {
   private faults: Array<Fault & { left: number; skip: number }> = [];
   private counts = new Map<string, number>();
   private total = 0;
+  private bytesIn = 0;
+  private bytesOut = 0;
   readonly log: LogEntry[] = [];
   latencyMs: number;
   url = '';
@@ -93,8 +95,8 @@ export class TestOrg {
 
   addFault(f: Fault): void { this.faults.push({ ...f, left: f.times ?? 1, skip: f.after ?? 0 }); }
   clearFaults(): void { this.faults = []; }
-  stats(): Stats { return { total: this.total, byRoute: Object.fromEntries(this.counts), writes: this.org.writes }; }
-  resetStats(): void { this.total = 0; this.counts.clear(); this.log.length = 0; }
+  stats(): Stats { return { total: this.total, byRoute: Object.fromEntries(this.counts), writes: this.org.writes, bytesIn: this.bytesIn, bytesOut: this.bytesOut }; }
+  resetStats(): void { this.total = 0; this.bytesIn = 0; this.bytesOut = 0; this.counts.clear(); this.log.length = 0; }
 
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => { this.dispatch(req, res).catch(e => { if (!res.headersSent) { res.writeHead(500, { 'Content-Type': 'text/plain' }); res.end(String(e?.stack ?? e)); } }); });
@@ -121,8 +123,11 @@ export class TestOrg {
     const path = url.pathname.replace(/^\/{2,}/, '/');
     const method = (req.method ?? 'GET').toUpperCase();
     let status = 0;
+    const counted = !path.startsWith('/__testorg');
+    if (counted) this.bytesIn += body.length;
     const send = (code: number, payload: string | Buffer | undefined, headers: Record<string, string> = {}) => {
       status = code;
+      if (counted && payload) this.bytesOut += Buffer.byteLength(payload);
       res.writeHead(code, headers);
       res.end(payload);
     };

@@ -1,0 +1,68 @@
+// `npm run bench`: round trips, bytes and wall time of the engine against the test org with 100 ms latency
+// per request, as a table (and bench-results/bench.json). Budgets: apply <= 12 requests besides deploy
+// status polls; check <= 3 requests. The extension's activation time and .vsix size are added by
+// scripts/e2e/bench-vscode.sh when the real-VS-Code harness is installed.
+import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { apply, check, factQueries } from '../src/core/engine';
+import { defaultManifest } from '../src/core/manifest';
+import { readCertificate } from '../src/core/certificate';
+import { connect } from '../src/node/salesforce';
+import { startTestOrg, TestOrg } from '../test/org/server';
+import { selfSignedCert } from '../test/org/x509';
+
+const LATENCY = 100;
+
+async function measure(org: TestOrg, what: () => Promise<unknown>) {
+  org.resetStats();
+  const t0 = performance.now();
+  // (wall time includes the deploy, which the test org keeps InProgress for 150 ms)
+  await what();
+  const ms = performance.now() - t0;
+  const s = org.stats();
+  const polls = Object.entries(s.byRoute).filter(([k]) => /deployRequest\/0Af|checkDeployStatus/.test(k)).reduce((n, [, v]) => n + v, 0);
+  return { requests: s.total, polls, besidesPolls: s.total - polls, ms: Math.round(ms), bytesIn: s.bytesIn, bytesOut: s.bytesOut };
+}
+
+async function main(): Promise<void> {
+  const manifest = defaultManifest('balkanid@example.test', 'balkanid@example.test');
+  const certificate = readCertificate(selfSignedCert().certPem);
+  const rows: Array<Record<string, any>> = [];
+  const session = async (scenario: 'fresh' | 'done') => {
+    const org = await startTestOrg({ scenario, latencyMs: LATENCY });
+    const client = await connect({ instanceUrl: org.url, accessToken: org.adminToken });
+    return { org, input: { client, manifest, certificate } };
+  };
+  const row = (name: string, m: Awaited<ReturnType<typeof measure>>) => rows.push({ name, ...m, overlap: (m.requests * LATENCY / m.ms).toFixed(2) });
+  const fresh = await session('fresh');
+  row('apply on fresh', await measure(fresh.org, () => apply(fresh.input)));
+  row('apply again (finished org)', await measure(fresh.org, () => apply(fresh.input)));
+  await fresh.org.stop();
+  const done = await session('done');
+  row('check on done', await measure(done.org, () => check(done.input)));
+  await done.org.stop();
+  const queries = factQueries(manifest, '005000000000000AAA').length + 1;
+  const budgets = [['apply on fresh', 'besidesPolls', 12], ['check on done', 'requests', 3]] as const;
+  console.log(`Latency injected: ${LATENCY} ms per request. "connect" (versions + identity) is paid once per session and not counted in the rows.\n`);
+  console.log('| run | requests | besides deploy polls | wall ms | bytes sent | bytes received | requests × latency / wall |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) console.log(`| ${r.name} | ${r.requests} | ${r.besidesPolls} | ${r.ms} | ${r.bytesIn} | ${r.bytesOut} | ${r.overlap} |`);
+  console.log(`\nA check reads ${queries} facts (${queries - 1} SOQL queries + 1 metadata read) in 2 round trips: ${(queries / 2).toFixed(1)} facts per round trip.`);
+  let failed = false;
+  for (const [name, key, max] of budgets) {
+    const r = rows.find(x => x.name === name)!;
+    const okay = r[key] <= max;
+    failed ||= !okay;
+    console.log(`Budget ${name}: ${r[key]} ≤ ${max} ${okay ? 'met' : 'MISSED'}`);
+  }
+  const vscode = join(__dirname, '..', '..', 'bench-results', 'vscode.json');
+  if (existsSync(vscode)) {
+    const v = JSON.parse(readFileSync(vscode, 'utf8'));
+    console.log(`\nExtension: activation ${v.activationMs} ms in the real extension host (budget 20 ms); .vsix ${v.vsixBytes} bytes (budget 1 MB).`);
+  }
+  mkdirSync(join(__dirname, '..', '..', 'bench-results'), { recursive: true });
+  writeFileSync(join(__dirname, '..', '..', 'bench-results', 'bench.json'), JSON.stringify({ latencyMs: LATENCY, rows }, null, 2));
+  process.exitCode = failed ? 1 : 0;
+}
+
+main().catch(e => { console.error(e); process.exit(2); });

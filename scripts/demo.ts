@@ -1,0 +1,36 @@
+// `npm start`: the whole flow against the bundled test org (scenario fresh) with the real CLI binary:
+// check, plan, apply, then verify with a key pair generated here, so a real JWT login happens.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestOrg } from '../test/org/server';
+import { selfSignedCert } from '../test/org/x509';
+
+async function main(): Promise<void> {
+  const org = await startTestOrg({ scenario: 'fresh' });
+  const dir = mkdtempSync(join(tmpdir(), 'balkanid-demo-'));
+  const pair = selfSignedCert({ cn: 'BalkanID demo' });
+  writeFileSync(join(dir, 'salesforce.crt'), pair.certPem);
+  writeFileSync(join(dir, 'demo-key.pem'), pair.keyPem, { mode: 0o600 });
+  writeFileSync(join(dir, 'balkanid-setup.json'), JSON.stringify({ user: { username: 'balkanid@example.test', email: 'balkanid@example.test' } }, null, 2));
+  const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
+  // Asynchronous on purpose: the test org answers from this very process.
+  const run = (title: string, args: string[]) => new Promise<number>(resolve => {
+    process.stdout.write(`\n━━ balkanid-sf ${args.join(' ')}   (${title})\n`);
+    spawn(process.execPath, [cli, ...args, '--instance-url', org.url], { cwd: dir, stdio: 'inherit', env: { ...process.env, SF_ACCESS_TOKEN: org.adminToken } })
+      .on('exit', code => resolve(code ?? 2));
+  });
+  console.log(`Test org (scenario fresh) at ${org.url}; workspace ${dir}`);
+  await run('read-only inspection', ['check']);
+  await run('the writes apply would make', ['plan']);
+  const applied = await run('make them', ['apply', '--yes']);
+  const verified = await run('JWT login as the integration user with the demo key', ['verify', '--key', 'demo-key.pem']);
+  await run('values for BalkanID', ['handoff']);
+  const s = org.stats();
+  console.log(`\nThe test org answered ${s.total} requests; ${s.writes} writes.`);
+  await org.stop();
+  process.exitCode = applied || verified;
+}
+
+main().catch(e => { console.error(e); process.exit(2); });

@@ -1,0 +1,39 @@
+// `npm test`: unit, test-org contract and engine tests, the real Salesforce CLI against the test org (in a
+// loopback-only network namespace), and the extension's tests in a real VS Code (code-server + Chromium).
+// Installs what it needs first (cached outside the repo). Ends with "N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const tmp = mkdtempSync(join(tmpdir(), 'balkanid-tests-'));
+let passed = 0, failed = 0;
+const groups = [];
+
+function suite(name, command, args, env = {}) {
+  const results = join(tmp, `${name}.json`);
+  console.log(`\n=== ${name}`);
+  const r = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, SUITE_RESULTS: results, ...env } });
+  let stats = { passes: 0, failures: 1 };
+  if (existsSync(results)) stats = JSON.parse(readFileSync(results, 'utf8'));
+  else console.log(`${name}: no results (exit ${r.status ?? r.signal}); counted as one failure`);
+  if (r.status !== 0 && stats.failures === 0) stats.failures = 1;
+  passed += stats.passes; failed += stats.failures;
+  groups.push(`${name}: ${stats.passes} passed, ${stats.failures} failed`);
+}
+
+const install = spawnSync('bash', [join(root, 'scripts/e2e/install.sh')], { stdio: 'inherit', env: { ...process.env, APT: process.getuid?.() === 0 ? '1' : '0' } });
+if (install.status !== 0) { console.log('The test toolchain could not be installed (see above).'); process.exit(1); }
+const env = spawnSync('bash', ['-c', `. ${join(root, 'scripts/e2e/env.sh')}; echo "$NODE24_DIR|$SF_BIN"`], { encoding: 'utf8' }).stdout.trim().split('|');
+const [node24, sfBin] = env;
+
+suite('unit + test org + engine', process.execPath, ['out/test/run-suite.js', 'out/test/unit', 'out/test/contract', 'out/test/engine']);
+// The sf CLI falls back to real Salesforce hosts on a failed login: give it a namespace with loopback only.
+suite('real Salesforce CLI', 'unshare', ['-n', 'sh', '-c', `ip link set lo up && exec "${process.execPath}" out/test/run-suite.js out/test/sfcli`],
+  { PATH: `${node24}/bin:${process.env.PATH}`, SF_BIN: sfBin });
+suite('real VS Code', 'bash', [join(root, 'scripts/e2e/e2e.sh')]);
+
+console.log(`\n${groups.join('\n')}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
