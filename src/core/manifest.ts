@@ -36,7 +36,7 @@ export function defaultManifest(username: string, email: string): Manifest {
 
 /** A starter manifest for "Create setup manifest". */
 export function manifestTemplate(username = 'balkanid@yourcompany.com', email = 'it-ops@yourcompany.com'): string {
-  return JSON.stringify({ $schema: './node_modules/balkanid-salesforce-setup/schemas/balkanid-setup.schema.json', user: { username, email }, certificate: 'salesforce.crt' }, null, 2) + '\n';
+  return JSON.stringify({ user: { username, email }, certificate: 'salesforce.crt' }, null, 2) + '\n';
 }
 
 type Obj = Record<string, unknown>;

@@ -55,6 +55,18 @@ export const STEP_TITLES: Record<StepId, string> = {
   verify: 'Verified',
 };
 
+/** Short names for narrow places (the sidebar checklist). */
+export const STEP_LABELS: Record<StepId, string> = {
+  preflight: 'Preflight',
+  profile: 'Profile',
+  user: 'Integration user',
+  permissionSet: 'Permission set',
+  app: 'External Client App',
+  link: 'App ↔ permission set link',
+  consumerKey: 'Consumer key',
+  verify: 'Verify',
+};
+
 /** Setup pages per step (relative to the org's Lightning URL), for "Open in Salesforce Setup". */
 export const SETUP_PAGES: Record<StepId, string> = {
   preflight: '/lightning/setup/CompanyProfileInfo/home',

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The extension in a real VS Code, offline: (1) the mocha suite inside code-server's Node extension host, with
+# the extension loaded from this folder; (2) a UI drive with Playwright + Chromium against the packaged .vsix
+# installed into a normally configured workbench, connected to a test org. Needs `npm run build` and
+# scripts/e2e/install.sh first. Writes {passes, failures} for both to $SUITE_RESULTS; screenshots in .e2e/shots.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+. "$HERE/env.sh"
+OUT=$ROOT/.e2e
+mkdir -p "$OUT" "$ROOT/bench-results"
+RUN=$(mktemp -d "$OUT/run-XXXXXX")
+export HARNESS_TMP=$RUN
+ORG_PID=
+cleanup() { "$HERE/cs-stop.sh" "$RUN/tests" || true; "$HERE/cs-stop.sh" "$RUN/ui" || true; [ -n "$ORG_PID" ] && kill "$ORG_PID" 2>/dev/null || true; }
+trap cleanup EXIT
+
+# 1) Integration tests in the extension host (extension from the repo folder; smoke-test driver honours the payload).
+WS1=$RUN/ws-tests; mkdir -p "$WS1"
+SUITE_RESULTS=$RUN/tests.json BENCH_OUT=$ROOT/bench-results/vscode.json CS_EXTRA_ARGS="--vscode-option enable-smoke-test-driver" \
+  "$HERE/cs-start.sh" "$RUN/tests" "$WS1"
+rc_tests=0
+node "$HERE/run-tests.js" "http://127.0.0.1:$(cat "$RUN/tests/port")" "$WS1" "$ROOT" "$ROOT/out/test/vscode/index" "$OUT/shots" || rc_tests=$?
+"$HERE/cs-stop.sh" "$RUN/tests"
+
+# 2) UI drive against the packaged extension, connected to a test org started by hand.
+(cd "$ROOT" && npx vsce package --no-dependencies -o dist/balkanid-salesforce-setup.vsix > "$RUN/vsce.log" 2>&1) || { cat "$RUN/vsce.log"; exit 1; }
+node -e 'const fs=require("fs");const s=fs.statSync(process.argv[1]).size;const f=process.argv[2];const j=fs.existsSync(f)?JSON.parse(fs.readFileSync(f,"utf8")):{};j.vsixBytes=s;fs.writeFileSync(f,JSON.stringify(j))' \
+  "$ROOT/dist/balkanid-salesforce-setup.vsix" "$ROOT/bench-results/vscode.json"
+WS2=$RUN/ws-ui; mkdir -p "$WS2"
+node "$ROOT/out/test/org/main.js" --scenario fresh > "$RUN/org.json" 2> "$RUN/org.log" &
+ORG_PID=$!
+for _ in $(seq 1 100); do [ -s "$RUN/org.json" ] && break; sleep 0.1; done
+node -e '
+const { selfSignedCert } = require(process.argv[1]); const fs = require("fs"); const ws = process.argv[2];
+const c = selfSignedCert(); fs.writeFileSync(ws + "/salesforce.crt", c.certPem); fs.writeFileSync(process.argv[3] + "/key.pem", c.keyPem);
+fs.writeFileSync(ws + "/balkanid-setup.json", JSON.stringify({ user: { username: "balkanid@example.test", email: "balkanid@example.test" } }, null, 2));' \
+  "$ROOT/out/test/org/x509.js" "$WS2" "$RUN"
+"$HERE/cs-start.sh" "$RUN/ui" "$WS2"
+S=$RUN/ui
+HOME=$S/home XDG_CONFIG_HOME=$S/home/.config XDG_DATA_HOME=$S/home/.local/share TMPDIR=$S/tmp \
+  "$NODE24_DIR/bin/node" "$CS_ENTRY" --user-data-dir "$S/user-data" --extensions-dir "$S/extensions" --install-extension "$ROOT/dist/balkanid-salesforce-setup.vsix" > "$RUN/install-ext.log" 2>&1
+rc_ui=0
+ORG_URL=$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).instanceUrl' "$RUN/org.json") \
+ORG_TOKEN=$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).accessToken' "$RUN/org.json") \
+CERT_FILE=$WS2/salesforce.crt KEY_FILE=$RUN/key.pem RESULTS=$RUN/ui.json \
+  node "$HERE/ui-drive.js" "http://127.0.0.1:$(cat "$S/port")" "$WS2" "$OUT/shots" || rc_ui=$?
+
+node -e 'const fs=require("fs");let p=0,f=0;for(const x of process.argv.slice(1)){if(fs.existsSync(x)){const j=JSON.parse(fs.readFileSync(x,"utf8"));console.log(x.split("/").pop(),JSON.stringify(j));p+=j.passes;f+=j.failures}else{console.log(x,"missing");f++}}
+if(process.env.SUITE_RESULTS)fs.writeFileSync(process.env.SUITE_RESULTS,JSON.stringify({passes:p,failures:f}));console.log(`real VS Code: ${p} passed, ${f} failed`)' "$RUN/tests.json" "$RUN/ui.json"
+if [ "$rc_tests" = 0 ] && [ "$rc_ui" = 0 ]; then rm -rf "$RUN"; exit 0; fi
+echo "[e2e] failed (tests exit $rc_tests, ui exit $rc_ui); logs kept in $RUN" >&2
+trap - EXIT; cleanup; exit 1

@@ -1,0 +1,8 @@
+// Everything the extension needs once it does real work, bundled separately (dist/engine.js) and loaded on
+// first use, so activation parses none of jsforce.
+export { connect, ConnectionError } from './salesforce';
+export type { JsforceClient, Credentials } from './salesforce';
+export { listOrgs, sfCredentials, defaultTargetOrg } from './sfcli';
+export { jwtSelfTest } from './verify';
+export { loadCertificate, certificatePath } from './workspace';
+export { apply, check, planOf, teardown, teardownPlan, gatherFacts, remaining } from '../core/engine';

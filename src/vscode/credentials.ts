@@ -1,0 +1,121 @@
+// The credentials webview: consumer key, certificate, username and login URL, the optional private key for
+// the JWT self-test (SecretStorage only) and "Copy BalkanID values". The host re-validates every message.
+import * as vscode from 'vscode';
+import { readCertificate, certificateProblems, readPrivateKey } from '../core/certificate';
+import { SetupError } from '../core/types';
+import { Controller, engine } from './controller';
+import { credentialsHtml, nonce } from './webview/html';
+import { CredentialsState, HostMessage, parseWebviewMessage, WebviewMessage, CertificateView } from './webview/protocol';
+
+const MANUAL_KEY = 'balkanid.manualConsumerKey';
+
+export function handoffText(s: CredentialsState): string {
+  return [`Salesforce User Name: ${s.username ?? ''}`, `Consumer Key: ${s.consumerKey ?? ''}`, `Login URL: ${s.loginUrl ?? ''}`].join('\n');
+}
+
+export class CredentialsPanel implements vscode.Disposable {
+  private panel?: vscode.WebviewPanel;
+  private local: Pick<CredentialsState, 'certificateError' | 'privateKeyError' | 'message'> = {};
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly controller: Controller) {
+    controller.manualConsumerKey = context.workspaceState.get<string>(MANUAL_KEY);
+    this.subscription = controller.onDidChange(() => { void this.post(); });
+  }
+
+  open(): void {
+    if (this.panel) { this.panel.reveal(); return; }
+    const media = vscode.Uri.joinPath(this.context.extensionUri, 'media');
+    const panel = vscode.window.createWebviewPanel('balkanid.credentials', 'BalkanID Credentials', vscode.ViewColumn.Active,
+      { enableScripts: true, localResourceRoots: [media], retainContextWhenHidden: false });
+    panel.iconPath = vscode.Uri.joinPath(media, 'activity.svg');
+    panel.webview.html = credentialsHtml({ cspSource: panel.webview.cspSource, nonce: nonce(),
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'credentials.js')).toString(), styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'credentials.css')).toString() });
+    panel.webview.onDidReceiveMessage(raw => { void this.handle(raw); });
+    panel.onDidDispose(() => { this.panel = undefined; });
+    this.panel = panel;
+  }
+
+  /** Current form state: never a secret (the private key is only "stored or not"). */
+  async state(): Promise<CredentialsState> {
+    const c = this.controller;
+    const m = c.manifest?.manifest;
+    const orgKey = c.report?.handoff?.consumerKey;
+    const manual = c.manualConsumerKey;
+    let certificate: CertificateView | undefined;
+    let certificateError = this.local.certificateError;
+    if (m && c.manifest) {
+      const cert = await engine().loadCertificate(c.manifest.path, m).catch(() => undefined);
+      if (cert instanceof SetupError) certificateError ??= cert.message;
+      else if (cert) certificate = { subject: cert.subject, issuer: cert.issuer, validFrom: cert.validFrom, validTo: cert.validTo, fingerprint256: cert.fingerprint256,
+        keyType: cert.keyType, keyBits: cert.keyBits, daysLeft: cert.daysLeft, problems: certificateProblems(cert).map(p => p.message) };
+    }
+    return {
+      username: m?.user.username, loginUrl: c.report?.handoff?.loginUrl ?? m?.loginUrl,
+      consumerKey: orgKey ?? manual, consumerKeySource: orgKey ? 'org' : manual ? 'manual' : undefined,
+      // A key typed by hand is compared with the org's when the org lets us read it; otherwise only a JWT login proves it.
+      consumerKeyCheck: !manual ? undefined : !orgKey ? 'unverified' : manual === orgKey ? 'match' : 'mismatch',
+      certificate, certificateError, hasPrivateKey: !!(await c.privateKey()), privateKeyError: this.local.privateKeyError, message: this.local.message,
+    };
+  }
+
+  private async post(): Promise<void> {
+    if (!this.panel) return;
+    const msg: HostMessage = { type: 'state', state: await this.state() };
+    await this.panel.webview.postMessage(msg);
+  }
+
+  /** Handles one message from the webview (exported for the extension-host tests). */
+  async handle(raw: unknown): Promise<CredentialsState> {
+    const msg: WebviewMessage | undefined = parseWebviewMessage(raw);
+    if (!msg) { this.controller.log.warn('Ignored a malformed message from the credentials view.'); return this.state(); }
+    this.local = {};
+    try {
+      switch (msg.type) {
+        case 'ready': break;
+        case 'pickCertificate': {
+          const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use certificate', filters: { Certificates: ['crt', 'pem', 'cer', 'der'] } });
+          if (picked?.[0]) await this.useCertificate(await vscode.workspace.fs.readFile(picked[0]));
+          break;
+        }
+        case 'pasteCertificate': await this.useCertificate(msg.pem); break;
+        case 'setConsumerKey': {
+          if (msg.key && !/^[A-Za-z0-9._]{20,256}$/.test(msg.key)) throw new SetupError('That does not look like a consumer key (letters and digits, usually starting with 3MVG).', 'bad-consumer-key');
+          this.controller.manualConsumerKey = msg.key || undefined;
+          await this.context.workspaceState.update(MANUAL_KEY, this.controller.manualConsumerKey);
+          this.local.message = msg.key ? 'Consumer key saved.' : 'Consumer key cleared.';
+          break;
+        }
+        case 'setPrivateKey':
+          try { readPrivateKey(msg.pem); } catch (e: any) { this.local.privateKeyError = e.message; break; }
+          await this.controller.storePrivateKey(msg.pem);
+          this.local.message = 'Private key stored in secret storage.';
+          break;
+        case 'clearPrivateKey': await this.controller.storePrivateKey(undefined); this.local.message = 'Private key forgotten.'; break;
+        case 'copyValues': await vscode.commands.executeCommand('balkanid.copyValues'); this.local.message = 'Copied.'; break;
+        case 'verify': void vscode.commands.executeCommand('balkanid.verify'); break;
+      }
+    } catch (e: any) {
+      if (msg.type === 'pasteCertificate' || msg.type === 'pickCertificate') this.local.certificateError = e.message;
+      else this.local.message = e.message;
+    }
+    const state = await this.state();
+    await this.post();
+    return state;
+  }
+
+  /** Validates a certificate and saves it where the manifest points (salesforce.crt by default). */
+  private async useCertificate(data: string | Uint8Array): Promise<void> {
+    const info = readCertificate(data); // throws specific errors (private key, CSR, unreadable)
+    const c = this.controller;
+    await c.loadManifest();
+    if (!c.manifest?.manifest) throw new SetupError('Create a valid setup manifest first; the certificate is saved next to it.', 'NO_MANIFEST');
+    const target = vscode.Uri.file(engine().certificatePath(c.manifest.path, c.manifest.manifest));
+    await vscode.workspace.fs.writeFile(target, Buffer.from(info.pem));
+    this.local.message = `Certificate saved to ${vscode.workspace.asRelativePath(target)}.`;
+    c.log.info(`Certificate ${info.fingerprint256} saved to ${target.fsPath}.`);
+    c.fire();
+  }
+
+  dispose(): void { this.subscription.dispose(); this.panel?.dispose(); }
+}

@@ -1,0 +1,43 @@
+// Which findings become Problems, anchored where in the setup manifest. Pure (jsonc-parser only).
+import { findNodeAtLocation, Node, parseTree } from 'jsonc-parser';
+import { Finding, Report, StepId } from '../core/types';
+
+export interface DiagnosticModel { offset: number; length: number; severity: 'error' | 'warning'; message: string; code: string; step: StepId }
+
+const NOT_PROBLEMS = new Set(['pending', 'waits-for', 'login-ok', 'login-history-unreadable']);
+
+function fallbackPath(f: Finding): Array<string | number> {
+  switch (f.subject) {
+    case 'integration-user': return ['user', 'username'];
+    case 'certificate': return ['certificate'];
+    case 'app': return ['app'];
+    case 'admin': case 'org': return ['targetOrg'];
+    default: return [];
+  }
+}
+
+/** The range of a property's key (or of the closest enclosing property that exists in the file). */
+export function anchor(root: Node | undefined, path: Array<string | number>): { offset: number; length: number } {
+  for (let n = path.length; n > 0 && root; n--) {
+    const node = findNodeAtLocation(root, path.slice(0, n));
+    if (node) {
+      const key = node.parent?.type === 'property' ? node.parent.children![0] : node;
+      return { offset: key.offset, length: key.length };
+    }
+  }
+  const first = root?.children?.[0]?.children?.[0];
+  return first ? { offset: first.offset, length: first.length } : { offset: 0, length: 1 };
+}
+
+export function diagnosticsFor(report: Report, manifestText: string): DiagnosticModel[] {
+  const root = parseTree(manifestText);
+  const out: DiagnosticModel[] = [];
+  for (const step of report.steps) {
+    for (const f of step.findings) {
+      if (f.severity === 'info' || NOT_PROBLEMS.has(f.code)) continue;
+      const at = anchor(root, f.manifestPath ?? fallbackPath(f));
+      out.push({ ...at, severity: f.severity, message: f.fix ? `${f.message} ${f.fix}` : f.message, code: f.code, step: step.id });
+    }
+  }
+  return out;
+}

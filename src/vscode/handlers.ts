@@ -1,0 +1,189 @@
+// What each command does in the UI: pickers, confirmations, progress, messages. The work itself is the
+// controller's (and the engine's).
+import * as vscode from 'vscode';
+import { STEP_IDS, STEP_TITLES, SETUP_PAGES, SetupError, StepId, Write } from '../core/types';
+import { manifestTemplate } from '../core/manifest';
+import { Controller, engine, Target } from './controller';
+import { CredentialsPanel, handoffText } from './credentials';
+import { ChecklistTree } from './tree';
+import { Handlers } from './commandTable';
+
+const isStep = (v: unknown): v is StepId => typeof v === 'string' && (STEP_IDS as readonly string[]).includes(v);
+/** Tree items pass their node ({kind, id}); palette calls pass nothing; automation passes the id. */
+function stepArg(arg: unknown): StepId | undefined {
+  if (isStep(arg)) return arg;
+  const id = (arg as { id?: unknown } | undefined)?.id;
+  return isStep(id) ? id : undefined;
+}
+const assumeYes = (arg: unknown) => typeof arg === 'object' && arg !== null && (arg as { assumeYes?: unknown }).assumeYes === true;
+
+function renderPlan(writes: Write[]): string {
+  return writes.map((w, i) => `${i + 1}. ${w.action} ${w.target} — ${w.detail}`).join('\n');
+}
+
+export function handlers(controller: Controller, tree: ChecklistTree, credentials: CredentialsPanel): Handlers {
+  const fail = (err: any) => {
+    const message = err instanceof SetupError || err?.code ? err.message : `Unexpected error: ${err?.message ?? err}`;
+    controller.log.error(message);
+    void vscode.window.showErrorMessage(message, 'Show Log').then(c => { if (c) controller.log.show(); });
+  };
+  const safely = <A extends unknown[]>(fn: (...a: A) => Promise<unknown>) => async (...a: A) => { try { return await fn(...a); } catch (e) { fail(e); return undefined; } };
+
+  const checkAll = safely(async () => {
+    await controller.loadManifest();
+    if (!controller.client || !controller.manifest?.manifest) return undefined;
+    return vscode.window.withProgress({ location: { viewId: 'balkanid.checklist' }, title: 'Checking the org' }, () => controller.check());
+  });
+
+  const run = async (steps: StepId[] | undefined, title: string) =>
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      const writes = await controller.run(steps, m => progress.report({ message: m }), abort.signal);
+      const left = controller.report?.steps.filter(s => s.state !== 'done').length ?? 0;
+      void vscode.window.showInformationMessage(`${writes.length} write(s) made. ${left ? `${left} step(s) still need attention.` : 'All steps done.'}`);
+      return writes;
+    });
+
+  const connectTo = async (target: Target) => {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Connecting to Salesforce' }, () => controller.connect(target));
+    await checkAll();
+  };
+
+  return {
+    connect: safely(async (arg?: unknown) => {
+      const a = arg as { instanceUrl?: string; accessToken?: string; alias?: string } | undefined;
+      if (a?.alias) return connectTo({ kind: 'sf', alias: a.alias });
+      if (a?.instanceUrl && a.accessToken) return connectTo({ kind: 'token', instanceUrl: a.instanceUrl, accessToken: a.accessToken });
+      type Pick = vscode.QuickPickItem & { target?: Target; action?: 'token' | 'disconnect' };
+      const pick = vscode.window.createQuickPick<Pick>();
+      pick.title = 'Connect a Salesforce org';
+      pick.placeholder = 'Orgs authenticated with the Salesforce CLI';
+      const manual: Pick[] = [{ label: '$(key) Enter instance URL and access token…', action: 'token' }];
+      if (controller.connection.kind !== 'disconnected') manual.push({ label: '$(debug-disconnect) Disconnect', action: 'disconnect' });
+      pick.items = manual;
+      pick.busy = true;
+      pick.show();
+      engine().listOrgs().then(orgs => {
+        pick.items = [...orgs.map(o => ({ label: `$(cloud) ${o.alias ?? o.username}`, description: o.alias ? o.username : undefined, detail: o.instanceUrl, target: { kind: 'sf' as const, alias: o.alias ?? o.username } })),
+          { label: '', kind: vscode.QuickPickItemKind.Separator }, ...manual];
+      }, err => { controller.log.warn(`Listing Salesforce CLI orgs failed: ${err.message}`); pick.placeholder = 'No Salesforce CLI orgs found (sf not installed or no logins)'; })
+        .finally(() => { pick.busy = false; });
+      const chosen = await new Promise<Pick | undefined>(resolve => { pick.onDidAccept(() => resolve(pick.selectedItems[0])); pick.onDidHide(() => resolve(undefined)); });
+      pick.dispose();
+      if (!chosen) return;
+      if (chosen.action === 'disconnect') return controller.disconnect();
+      if (chosen.target) return connectTo(chosen.target);
+      const instanceUrl = await vscode.window.showInputBox({ title: 'Salesforce instance URL', placeHolder: 'https://yourcompany.my.salesforce.com', ignoreFocusOut: true,
+        validateInput: v => { try { const u = new URL(v); return u.protocol === 'https:' || ['127.0.0.1', 'localhost'].includes(u.hostname) ? undefined : 'Use https (http only to a local test org).'; } catch { return 'Enter a full URL.'; } } });
+      if (!instanceUrl) return;
+      const accessToken = await vscode.window.showInputBox({ title: 'Access token (session ID)', password: true, ignoreFocusOut: true, placeHolder: '00D…!…',
+        validateInput: v => (v.trim().length > 10 ? undefined : 'Paste the access token, e.g. from `sf org display`.') });
+      if (!accessToken) return;
+      return connectTo({ kind: 'token', instanceUrl, accessToken: accessToken.trim() });
+    }),
+
+    disconnect: safely(() => controller.disconnect()),
+    checkAll,
+    checkStep: safely(async (arg?: unknown) => {
+      await checkAll();
+      const id = stepArg(arg);
+      if (id) await tree.view.reveal({ kind: 'step', id }, { focus: true, select: true });
+    }),
+
+    runAll: safely(async (arg?: unknown) => {
+      const writes = await vscode.window.withProgress({ location: { viewId: 'balkanid.checklist' }, title: 'Planning' }, () => controller.plan());
+      if (!writes.length) { void vscode.window.showInformationMessage('Nothing to do: the org matches the setup.'); return []; }
+      if (!assumeYes(arg)) {
+        const go = await vscode.window.showWarningMessage(`Apply ${writes.length} write(s) to ${controller.client?.instanceUrl}?`, { modal: true, detail: renderPlan(writes) }, 'Apply');
+        if (go !== 'Apply') return [];
+      }
+      return run(undefined, 'BalkanID setup');
+    }),
+
+    runStep: safely(async (arg?: unknown) => {
+      let id = stepArg(arg);
+      if (!id) {
+        const picked = await vscode.window.showQuickPick(STEP_IDS.filter(s => s !== 'preflight' && s !== 'verify').map(s => ({ label: STEP_TITLES[s], description: controller.report?.steps.find(x => x.id === s)?.state, id: s })), { title: 'Run step' });
+        id = picked?.id;
+      }
+      if (!id) return;
+      if (id === 'verify') return vscode.commands.executeCommand('balkanid.verify');
+      return run([id], STEP_TITLES[id]);
+    }),
+
+    openInSetup: safely(async (arg?: unknown) => {
+      if (!controller.client) throw new SetupError('Connect an org first.', 'NOT_CONNECTED');
+      const id = stepArg(arg) ?? 'preflight';
+      return vscode.env.openExternal(vscode.Uri.parse(`${controller.client.instanceUrl}${SETUP_PAGES[id]}`));
+    }),
+
+    showPlan: safely(async (arg?: unknown) => {
+      const id = stepArg(arg);
+      const writes = (await controller.plan()).filter(w => !id || w.step === id);
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: `# BalkanID setup plan${id ? `: ${STEP_TITLES[id]}` : ''}\n\n${writes.length ? renderPlan(writes) : 'Nothing to write: the org matches the setup.'}\n` });
+      await vscode.window.showTextDocument(doc, { preview: true });
+      return writes;
+    }),
+
+    verify: safely(async () => {
+      let pem = await controller.privateKey();
+      if (!pem) {
+        const choice = await vscode.window.showInformationMessage('The JWT self-test needs the private key that matches salesforce.crt (BalkanID usually keeps it). Without it, the static checks still run.', 'Choose Key File…', 'Check Only');
+        if (choice === 'Check Only') return checkAll();
+        if (choice !== 'Choose Key File…') return undefined;
+        const file = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use for this test', filters: { 'Private keys': ['pem', 'key'] } });
+        if (!file?.[0]) return undefined;
+        pem = Buffer.from(await vscode.workspace.fs.readFile(file[0])).toString('utf8');
+      }
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Verifying the JWT login', cancellable: true }, (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return controller.verify(pem!, m => progress.report({ message: m }), abort.signal);
+      });
+      if (result.ok) {
+        const reads = result.reads.map(r => `${r.object} ${r.count}`).join(', ');
+        controller.log.info(`JWT login succeeded; reads: ${reads}`);
+        void vscode.window.showInformationMessage(`JWT login as the integration user works. BalkanID can read: ${reads}.`);
+      } else if (result.failure) {
+        controller.log.warn(`JWT login failed: ${result.failure.error}: ${result.failure.description}`);
+        void vscode.window.showErrorMessage(`JWT login failed (${result.failure.description}). ${result.failure.cause} Fix: ${result.failure.fix}`);
+      } else {
+        const bad = result.reads.filter(r => r.error);
+        void vscode.window.showWarningMessage(`JWT login works, but: ${bad.map(r => `${r.object}: ${r.cause}`).join(' ')}`);
+      }
+      return result;
+    }),
+
+    openCredentials: async () => { await controller.loadManifest(); credentials.open(); },
+
+    copyValues: safely(async () => {
+      const state = await credentials.state();
+      if (!state.consumerKey) throw new SetupError('The consumer key is not known yet: run all steps, or type it into the Credentials view.', 'NO_CONSUMER_KEY');
+      await vscode.env.clipboard.writeText(handoffText(state));
+      void vscode.window.showInformationMessage('BalkanID values copied: paste them into BalkanID → Integrations → Salesforce.');
+      return handoffText(state);
+    }),
+
+    createManifest: safely(async () => {
+      const uri = controller.manifestUri();
+      if (!uri) throw new SetupError('Open a folder first: the setup manifest lives in the workspace.', 'NO_WORKSPACE');
+      const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
+      if (!exists) await vscode.workspace.fs.writeFile(uri, Buffer.from(manifestTemplate()));
+      await vscode.window.showTextDocument(uri);
+      await controller.loadManifest();
+      return uri;
+    }),
+
+    teardown: safely(async (arg?: unknown) => {
+      if (!assumeYes(arg)) {
+        const go = await vscode.window.showWarningMessage('Remove the BalkanID setup from this org?', { modal: true,
+          detail: 'Deletes the permission set link, the assignment, the permission set and the External Client App, and deactivates the integration user. BalkanID stops working.' }, 'Remove');
+        if (go !== 'Remove') return [];
+      }
+      return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Removing the BalkanID setup' }, progress => controller.teardown(m => progress.report({ message: m })));
+    }),
+
+    showLog: async () => controller.log.show(),
+  };
+}

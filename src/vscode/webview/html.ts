@@ -1,0 +1,68 @@
+// The credentials webview's HTML: a strict CSP with a per-load nonce, no inline script, theme variables.
+import { randomBytes } from 'node:crypto';
+
+export function nonce(): string { return randomBytes(18).toString('base64'); }
+
+export function credentialsHtml(o: { cspSource: string; nonce: string; scriptUri: string; styleUri: string }): string {
+  const csp = [`default-src 'none'`, `style-src ${o.cspSource}`, `script-src 'nonce-${o.nonce}'`, `img-src ${o.cspSource} data:`, `font-src ${o.cspSource}`].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link href="${o.styleUri}" rel="stylesheet">
+<title>BalkanID Credentials</title>
+</head>
+<body>
+<main>
+  <h1>BalkanID credentials</h1>
+  <p id="message" role="status" aria-live="polite"></p>
+  <section aria-labelledby="h-values">
+    <h2 id="h-values">Values for BalkanID</h2>
+    <dl>
+      <dt>Salesforce user name</dt><dd id="username">—</dd>
+      <dt>Login URL</dt><dd id="loginUrl">—</dd>
+    </dl>
+    <label for="consumerKey">Consumer key</label>
+    <div class="row">
+      <input id="consumerKey" type="text" spellcheck="false" autocomplete="off" placeholder="Filled in once the consumer key step ran, or type it">
+      <button id="saveKey" type="button">Use this key</button>
+    </div>
+    <p id="keyNote" class="note"></p>
+    <button id="copyValues" type="button">Copy BalkanID values</button>
+  </section>
+  <section aria-labelledby="h-cert">
+    <h2 id="h-cert">Certificate (salesforce.crt)</h2>
+    <div class="row"><button id="pickCert" type="button">Choose file…</button></div>
+    <label for="certPem">…or paste the PEM</label>
+    <textarea id="certPem" rows="6" spellcheck="false" placeholder="-----BEGIN CERTIFICATE-----"></textarea>
+    <button id="useCert" type="button">Use certificate</button>
+    <p id="certError" class="error" role="alert"></p>
+    <dl id="certInfo" hidden>
+      <dt>Subject</dt><dd id="certSubject"></dd>
+      <dt>Issuer</dt><dd id="certIssuer"></dd>
+      <dt>Valid</dt><dd id="certValidity"></dd>
+      <dt>SHA-256</dt><dd id="certFingerprint" class="mono"></dd>
+      <dt>Key</dt><dd id="certKey"></dd>
+    </dl>
+    <ul id="certProblems" class="error"></ul>
+  </section>
+  <section aria-labelledby="h-key">
+    <h2 id="h-key">Private key for the JWT self-test (optional)</h2>
+    <p class="note">Only for testing a login as the integration user. Stored in VS Code's secret storage, never in settings.</p>
+    <label for="keyPem">Private key (PEM)</label>
+    <textarea id="keyPem" rows="4" spellcheck="false" autocomplete="off" placeholder="-----BEGIN PRIVATE KEY-----"></textarea>
+    <div class="row">
+      <button id="saveKeyPem" type="button">Store key</button>
+      <button id="clearKeyPem" type="button" class="secondary">Forget key</button>
+      <button id="verify" type="button">Verify login</button>
+    </div>
+    <p id="keyState" class="note"></p>
+    <p id="keyError" class="error" role="alert"></p>
+  </section>
+</main>
+<script nonce="${o.nonce}" src="${o.scriptUri}"></script>
+</body>
+</html>`;
+}

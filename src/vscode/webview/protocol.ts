@@ -1,0 +1,46 @@
+// The typed message protocol between the credentials webview and the extension host. The host validates
+// every incoming message with `parseWebviewMessage`; anything malformed is dropped.
+
+export interface CertificateView { subject: string; issuer: string; validFrom: string; validTo: string; fingerprint256: string; keyType: string; keyBits?: number; daysLeft: number; problems: string[] }
+
+export interface CredentialsState {
+  username?: string;
+  loginUrl?: string;
+  consumerKey?: string;
+  consumerKeySource?: 'org' | 'manual';
+  /** For a key typed by hand: whether it matches the org's app. */
+  consumerKeyCheck?: 'match' | 'mismatch' | 'unverified';
+  certificate?: CertificateView;
+  certificateError?: string;
+  hasPrivateKey: boolean;
+  privateKeyError?: string;
+  message?: string;
+}
+
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'pickCertificate' }
+  | { type: 'pasteCertificate'; pem: string }
+  | { type: 'setConsumerKey'; key: string }
+  | { type: 'setPrivateKey'; pem: string }
+  | { type: 'clearPrivateKey' }
+  | { type: 'copyValues' }
+  | { type: 'verify' };
+
+export type HostMessage = { type: 'state'; state: CredentialsState };
+
+const MAX = 64 * 1024;
+const str = (v: unknown, max = MAX): v is string => typeof v === 'string' && v.length <= max;
+
+export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const m = raw as Record<string, unknown>;
+  switch (m.type) {
+    case 'ready': case 'pickCertificate': case 'clearPrivateKey': case 'copyValues': case 'verify':
+      return { type: m.type };
+    case 'pasteCertificate': return str(m.pem) && m.pem.trim() ? { type: 'pasteCertificate', pem: m.pem } : undefined;
+    case 'setPrivateKey': return str(m.pem) && m.pem.trim() ? { type: 'setPrivateKey', pem: m.pem } : undefined;
+    case 'setConsumerKey': return str(m.key, 256) ? { type: 'setConsumerKey', key: m.key.trim() } : undefined;
+    default: return undefined;
+  }
+}
