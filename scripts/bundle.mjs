@@ -7,5 +7,5 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' }),
   build({ ...common, entryPoints: ['src/node/index.ts'], outfile: 'dist/engine.js' }),
   build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './engine.js'],
-    banner: { js: 'var __loadStart = performance.now();' } }),
+    banner: { js: 'var __loadStart = performance.now();' }, footer: { js: 'var __loadEnd = performance.now();' } }),
 ]);

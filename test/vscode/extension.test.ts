@@ -6,7 +6,7 @@ import { startTestOrg, TestOrg } from '../org/server';
 import { selfSignedCert } from '../org/x509';
 
 const ID = 'balkanid.balkanid-salesforce-setup';
-type Api = { controller: any; tree: any; status: any; diagnostics: any; credentials: any; activationMs?: number };
+type Api = { controller: any; tree: any; status: any; diagnostics: any; credentials: any; activation: { totalMs?: number; moduleMs?: number; activateMs: number; marks: Array<[string, number]> } };
 
 const cert = selfSignedCert();
 const folder = () => vscode.workspace.workspaceFolders![0].uri;
@@ -33,7 +33,7 @@ describe('BalkanID extension in a real VS Code', () => {
     console.log(`[vscode-tests] VS Code ${vscode.version}, extension host process.versions: ${JSON.stringify({ node: process.versions.node, v8: process.versions.v8, uv: process.versions.uv })}`);
     await writeWorkspace();
     api = await vscode.extensions.getExtension(ID)!.activate();
-    if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify({ activationMs: api.activationMs, vscode: vscode.version, node: process.versions.node }));
+    if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify({ activationMs: api.activation.totalMs, ...api.activation, vscode: vscode.version, node: process.versions.node }));
   });
   after(async () => { await vscode.commands.executeCommand('balkanid.disconnect'); await org?.stop(); });
 
@@ -43,7 +43,7 @@ describe('BalkanID extension in a real VS Code', () => {
     assert.deepEqual(contributed.filter(c => !registered.has(c)), []);
     assert.equal(api.controller.connection.kind, 'disconnected');
     assert.match(api.status.item.text, /BalkanID: connect org/);
-    assert.equal(typeof api.activationMs, 'number');
+    assert.equal(typeof api.activation.totalMs, 'number');
   });
 
   it('connects to an org: the status bar shows it, the checklist lists every step in the guide\'s order', async () => {
