@@ -76,7 +76,20 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
     await page.keyboard.press('Escape');
   });
 
-  await step('the credentials webview takes a certificate and shows its fingerprint', async () => {
+  await step('Run All shows the plan in a confirmation, then finishes every step', async () => {
+    await page.locator('.action-label[aria-label^="Run All Steps"]').first().click({ timeout: 10000 });
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 20000 });
+    await dialog.locator('text=/Apply \\d+ write/').waitFor({ timeout: 5000 });
+    await dialog.locator('text=/deploy External Client App BalkanID_Extractor/').waitFor({ timeout: 5000 });
+    await shot('05-run-all-confirmation.png');
+    await dialog.locator('.monaco-button', { hasText: 'Apply' }).click();
+    await status(`${host} 8/8`).waitFor({ timeout: 60000 });
+    await row('Verify').locator('.label-description', { hasText: /^done$/ }).waitFor({ timeout: 10000 });
+  });
+  await shot('06-all-done.png');
+
+  await step('the credentials webview shows the consumer key, takes a certificate and shows its fingerprint', async () => {
     await page.keyboard.press('F1');
     await quickInput.fill('>BalkanID: Open Credentials');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Credentials' }).first().waitFor({ timeout: 10000 });
@@ -84,16 +97,18 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
     await page.locator('.tab', { hasText: 'BalkanID Credentials' }).waitFor({ timeout: 20000 });
     const frame = page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
     await frame.locator('#username', { hasText: 'balkanid@example.test' }).waitFor({ timeout: 20000 });
+    await frame.locator('#keyNote', { hasText: 'Read from the org.' }).waitFor({ timeout: 10000 });
+    if (!/^3MVG9/.test(await frame.locator('#consumerKey').inputValue())) throw new Error('no consumer key in the form');
     await frame.locator('#certPem').fill(fs.readFileSync(CERT_FILE, 'utf8'));
     await frame.locator('#useCert').click();
     await frame.locator('#certFingerprint', { hasText: /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/ }).waitFor({ timeout: 10000 });
     await frame.locator('#message', { hasText: 'Certificate saved' }).waitFor({ timeout: 10000 });
-    await shot('05-credentials-certificate.png');
+    await shot('07-credentials-certificate.png');
     await frame.locator('#certPem').fill(fs.readFileSync(KEY_FILE, 'utf8'));
     await frame.locator('#useCert').click();
     await frame.locator('#certError', { hasText: 'This is a private key, not a certificate' }).waitFor({ timeout: 10000 });
   });
-  await shot('06-credentials-private-key-rejected.png');
+  await shot('08-credentials-private-key-rejected.png');
 
   log(`blocked non-loopback requests: ${blocked.length}`);
   if (blocked.length) { failed++; log(blocked.slice(0, 5)); }

@@ -18,7 +18,6 @@ export const PRIVATE_KEY_SECRET = 'balkanid.jwtPrivateKey';
 let engineModule: typeof Engine | undefined;
 /** jsforce and the engine live in dist/engine.js, loaded on first use (activation stays light). */
 export function engine(): typeof Engine {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (engineModule ??= require('./engine.js') as typeof Engine);
 }
 

@@ -48,7 +48,7 @@ export class Rest {
     if (seg[0] === 'tooling' && seg[1] === 'query' && seg.length === 2) return this.query(req, version, 'tooling');
     if (seg[0] === 'query' && seg.length === 2) return this.more(seg[1]);
     if (seg[0] === 'tooling' && seg[1] === 'query' && seg.length === 3) return this.more(seg[2]);
-    if (seg[0] === 'composite' && seg.length === 1 && req.method === 'POST') return this.composite(req, json(), v);
+    if (seg[0] === 'composite' && seg.length === 1 && req.method === 'POST') return this.composite(req, json());
     if (seg[0] === 'composite' && seg[1] === 'sobjects') return this.collections(req, version);
     if (seg[0] === 'composite' && seg[1] === 'batch' && req.method === 'POST') return this.batch(req, json());
     if (seg[0] === 'metadata' && seg[1] === 'deployRequest') return this.deployRequest(req, seg[2], version);
@@ -134,7 +134,7 @@ export class Rest {
 
   // ---- composite ------------------------------------------------------------------------------------
 
-  private async composite(req: RestRequest, body: any, v: string): Promise<RestResponse> {
+  private async composite(req: RestRequest, body: any): Promise<RestResponse> {
     const subs: any[] = body.compositeRequest ?? [];
     if (!Array.isArray(subs) || subs.length === 0) throw new SfError('INVALID_INPUT', 'compositeRequest: must not be empty');
     if (subs.length > 25) throw new SfError('LIMIT_EXCEEDED', 'Cannot have more than 25 subrequests');
