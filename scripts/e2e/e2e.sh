@@ -24,7 +24,7 @@ node "$HERE/run-tests.js" "http://127.0.0.1:$(cat "$RUN/tests/port")" "$WS1" "$R
 "$HERE/cs-stop.sh" "$RUN/tests"
 
 # 2) UI drive against the packaged extension, connected to a test org started by hand.
-(cd "$ROOT" && npx vsce package --no-dependencies -o dist/balkanid-salesforce-setup.vsix > "$RUN/vsce.log" 2>&1) || { cat "$RUN/vsce.log"; exit 1; }
+(cd "$ROOT" && npx vsce package --no-dependencies --no-rewrite-relative-links -o dist/balkanid-salesforce-setup.vsix > "$RUN/vsce.log" 2>&1) || { cat "$RUN/vsce.log"; exit 1; }
 node -e 'const fs=require("fs");const s=fs.statSync(process.argv[1]).size;const f=process.argv[2];const j=fs.existsSync(f)?JSON.parse(fs.readFileSync(f,"utf8")):{};j.vsixBytes=s;fs.writeFileSync(f,JSON.stringify(j))' \
   "$ROOT/dist/balkanid-salesforce-setup.vsix" "$ROOT/bench-results/vscode.json"
 WS2=$RUN/ws-ui; mkdir -p "$WS2"

@@ -1,5 +1,5 @@
-// Orgs the admin authenticated with the Salesforce CLI. We ask the CLI itself (`sf org display --json`), which
-// refreshes expired tokens and reads its encrypted auth files; the default org comes from .sf/config.json.
+// Orgs the admin authenticated with the Salesforce CLI. We ask the CLI itself (`sf org display`, `sf org auth
+// show-access-token`), which reads its encrypted auth files and refreshes tokens; the default org comes from .sf/config.json.
 // (@salesforce/core 9 needs Node >= 22 and 8.x pulls jsforce-node >= 3.10.17 plus pino workers; the CLI is
 // present wherever such an org exists, so it is the smaller and equally faithful dependency.)
 import { execFile } from 'node:child_process';
@@ -40,13 +40,18 @@ export async function listOrgs(sf = 'sf'): Promise<SfOrg[]> {
   return all.filter(o => !seen.has(o.username) && seen.add(o.username)).map(o => ({ alias: o.alias, username: o.username, instanceUrl: o.instanceUrl, isDefault: !!o.isDefaultUsername, connectedStatus: o.connectedStatus }));
 }
 
-/** Credentials for an alias or username; `refresh` asks the CLI again (it refreshes the token). */
+/**
+ * Credentials for an alias or username. `sf org display` names the org but, in current CLI releases, redacts
+ * the token ("[REDACTED] Use 'sf org auth show-access-token'"), so the token comes from that command.
+ * `refresh` asks the CLI again, which refreshes an expired token where it can (web or JWT logins).
+ */
 export async function sfCredentials(target: string, sf = 'sf'): Promise<Credentials> {
-  const get = async () => {
-    const r = await run(sf, ['org', 'display', '--target-org', target]);
-    if (!r.accessToken || !r.instanceUrl) throw new ConnectionError(`sf org display returned no session for ${target}. Log in again: sf org login web --alias ${target}`, 'SESSION_EXPIRED');
-    return r as { accessToken: string; instanceUrl: string; username: string; alias?: string };
+  const token = async () => {
+    const r = await run(sf, ['org', 'auth', 'show-access-token', '--target-org', target]);
+    if (!r?.accessToken || /REDACTED/.test(r.accessToken)) throw new ConnectionError(`The Salesforce CLI has no session for ${target}. Log in again: sf org login web --alias ${target}`, 'SESSION_EXPIRED');
+    return r.accessToken as string;
   };
-  const first = await get();
-  return { instanceUrl: first.instanceUrl, accessToken: first.accessToken, label: first.alias ?? first.username, refresh: async () => (await get()).accessToken };
+  const [display, accessToken] = await Promise.all([run(sf, ['org', 'display', '--target-org', target]), token()]);
+  if (!display?.instanceUrl) throw new ConnectionError(`sf org display returned no instance URL for ${target}. Log in again: sf org login web --alias ${target}`, 'SESSION_EXPIRED');
+  return { instanceUrl: display.instanceUrl, accessToken, label: display.alias ?? display.username ?? target, refresh: token };
 }

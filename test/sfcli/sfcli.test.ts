@@ -6,14 +6,18 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { useOrg, testCert } from '../support/helpers';
+import { useOrg, testCert, guideManifest } from '../support/helpers';
+import { dirname } from 'node:path';
+import { defaultTargetOrg, listOrgs, sfCredentials } from '../../src/node/sfcli';
+import { connect } from '../../src/node/salesforce';
+import { check } from '../../src/core/engine';
 
 const SF = process.env.SF_BIN ?? 'sf';
 const home = mkdtempSync(join(tmpdir(), 'sf-home-'));
 
-function sf(args: string[], env: Record<string, string> = {}, cwd = home): Promise<{ code: number; json: any; stderr: string }> {
+function sf(args: string[], env: Record<string, string> = {}, cwd = env.HOME ?? home): Promise<{ code: number; json: any; stderr: string }> {
   return new Promise(resolve => {
-    execFile(SF, [...args, '--json'], { cwd, timeout: 120000, maxBuffer: 16 << 20, env: { ...process.env, HOME: home, SF_DISABLE_TELEMETRY: 'true', SFDX_DISABLE_TELEMETRY: 'true',
+    execFile(SF, [...args, '--json'], { cwd, timeout: 120000, maxBuffer: 16 << 20, env: { ...process.env, HOME: env.HOME ?? home, SF_DISABLE_TELEMETRY: 'true', SFDX_DISABLE_TELEMETRY: 'true',
       SF_AUTOUPDATE_DISABLE: 'true', SF_DISABLE_AUTOUPDATE: 'true', SF_SKIP_NEW_VERSION_CHECK: 'true', SF_USE_GENERIC_UNIX_KEYCHAIN: 'true', ...env } }, (err, stdout, stderr) => {
       let json: any;
       try { json = JSON.parse(stdout); } catch { json = { raw: stdout }; }
@@ -123,6 +127,50 @@ describe('the real Salesforce CLI against the test org', function () {
     assert.equal(jwt.code, 0, JSON.stringify(jwt.json).slice(0, 2000));
     assert.equal(jwt.json.result.username, 'cli.user@example.test');
     assert.equal(t.org.org.all('LoginHistory').at(-1)!.Status, 'Success');
+  });
+});
+
+describe('our Salesforce CLI adapter against the real sf CLI', function () {
+  this.timeout(180000);
+  const t = useOrg({ scenario: 'fresh' });
+  // A HOME of its own: the CLI keys auth files by username, and the suite above logged in the same admin to another org.
+  const env = { HOME: mkdtempSync(join(tmpdir(), 'sf-home2-')), PATH: `${dirname(SF)}:${process.env.PATH}` };
+  const withEnv = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const saved = { HOME: process.env.HOME, PATH: process.env.PATH };
+    Object.assign(process.env, env);
+    try { return await fn(); } finally { Object.assign(process.env, saved); }
+  };
+
+  it('lists CLI orgs, reads the default org from .sf/config.json, and connects through `sf org display`', async () => {
+    const login = await sf(['org', 'login', 'access-token', '--instance-url', t.org.url, '--no-prompt', '--alias', 'adapter'], { SF_ACCESS_TOKEN: t.org.adminToken, HOME: env.HOME });
+    assert.equal(login.code, 0, JSON.stringify(login.json));
+    const orgs = await withEnv(() => listOrgs(SF));
+    assert.ok(orgs.some(o => o.alias === 'adapter' && o.username === 'admin@acme.example'), JSON.stringify(orgs));
+    const ws = mkdtempSync(join(tmpdir(), 'sf-ws-'));
+    writeFileSync(join(ws, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }] }));
+    const set = await sf(['config', 'set', 'target-org', 'adapter'], { HOME: env.HOME }, ws);
+    assert.equal(set.code, 0, JSON.stringify(set.json));
+    assert.equal(await defaultTargetOrg(ws), 'adapter');
+    const creds = await withEnv(() => sfCredentials('adapter', SF));
+    assert.equal(creds.instanceUrl.replace(/\/$/, ''), t.org.url);
+    const client = await connect(creds);
+    const { report } = await check({ client, manifest: guideManifest() });
+    assert.equal(report.org.username, 'admin@acme.example');
+    await assert.rejects(withEnv(() => sfCredentials('no-such-alias', SF)), (e: any) => e.code === 'AUTH' && !/00D\w{12}!/.test(e.message));
+  });
+
+  it('balkanid-sf uses --target-org through the CLI', async () => {
+    const ws = mkdtempSync(join(tmpdir(), 'sf-ws-'));
+    writeFileSync(join(ws, 'balkanid-setup.json'), JSON.stringify({ user: { username: 'balkanid@example.test', email: 'balkanid@example.test' } }));
+    writeFileSync(join(ws, 'salesforce.crt'), testCert().certPem);
+    const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+    const r = await new Promise<{ code: number; stdout: string; stderr: string }>(resolve =>
+      execFile(process.execPath, [cli, 'check', '--target-org', 'adapter', '--json'], { cwd: ws, env: { ...process.env, ...env }, timeout: 90000 }, (err, stdout, stderr) => resolve({ code: (err as any)?.code ?? 0, stdout, stderr })));
+    assert.equal(r.code, 1, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.org.username, 'admin@acme.example');
+    assert.equal(out.steps.find((s: any) => s.id === 'profile').state, 'todo');
+    assert.ok(!r.stdout.includes(t.org.adminToken) && !r.stderr.includes(t.org.adminToken));
   });
 });
 

@@ -58,6 +58,7 @@ describe('BalkanID extension in a real VS Code', () => {
     assert.match(items[1].tooltip, /^Profile cloned from Standard Platform User — to do/);
     assert.deepEqual(items.slice(0, 3).map((i: any) => i.description), ['done', 'to do', 'to do']);
     assert.equal(api.tree.view.badge?.value, 7);
+    assert.deepEqual(api.controller.rememberedTarget, { kind: 'token', instanceUrl: org.url }, 'the token stays in secret storage, not in globalState');
   });
 
   it('runs all steps on a fresh org until every step is done', async () => {
