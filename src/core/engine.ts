@@ -26,6 +26,8 @@ export interface Facts {
   appPolicy?: Record<string, any>;
   appPlcy?: Record<string, any>;
   global?: Record<string, any>;
+  /** Login IP ranges on the integration profile (Profile metadata): JWT logins always enforce them. */
+  profileIpRanges?: Array<{ startAddress: string; endAddress: string }>;
   logins?: Array<Record<string, any>>;
   /** Subrequests that failed, by ref (e.g. INVALID_TYPE when the admin cannot see setup objects). */
   failed: Record<string, { errorCode: string; message: string }>;
@@ -74,13 +76,14 @@ export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts
     client.batch(queries.map(x => ({ ref: x.ref, url: `${v}/${x.tooling ? 'tooling/' : ''}query?q=${encodeURIComponent(x.soql)}` })));
   const names = ecaNames(m.app.name);
   let globalError: { errorCode: string; message: string } | undefined;
-  const [results, globals] = await Promise.all([run(factQueries(m, client.userId, perms)),
-    client.readMetadata('ExtlClntAppGlobalOauthSettings', [names.global]).catch((e: any) => {
-      // Without Metadata API access the global OAuth settings stay unknown; other facts still count.
-      if (e instanceof SetupError && /SESSION_EXPIRED|UNREACHABLE/.test(e.code)) throw e;
-      globalError = { errorCode: String(e?.code ?? 'ERROR'), message: String(e?.message ?? e) };
-      return [] as Array<Record<string, any> | undefined>;
-    })]);
+  // Without Metadata API access these stay unknown; the other facts still count.
+  const metadata = (type: string, name: string) => client.readMetadata(type, [name]).catch((e: any) => {
+    if (e instanceof SetupError && /SESSION_EXPIRED|UNREACHABLE/.test(e.code)) throw e;
+    globalError ??= { errorCode: String(e?.code ?? 'ERROR'), message: String(e?.message ?? e) };
+    return [] as Array<Record<string, any> | undefined>;
+  });
+  const [results, globals, profileMeta] = await Promise.all([run(factQueries(m, client.userId, perms)),
+    metadata('ExtlClntAppGlobalOauthSettings', names.global), metadata('Profile', m.profile.name)]);
   // Permission fields vary by org and edition: drop the ones this org does not know and ask again.
   for (let tries = 0; tries < 5 && results.upa.status >= 400; tries++) {
     const missing = /No such column '(?:Permissions)?(\w+)'/.exec(String(results.upa.body?.[0]?.message ?? ''))?.[1];
@@ -117,6 +120,7 @@ export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts
     appPolicy: rows('appPolicy')[0],
     appPlcy: rows('appPlcy')[0],
     global: globals[0],
+    profileIpRanges: ([] as any[]).concat(profileMeta[0]?.loginIpRanges ?? []).filter(r => r?.startAddress),
     logins: rows('logins'),
     failed,
   };
@@ -199,6 +203,12 @@ export function evaluate(facts: Facts, m: Manifest, cert?: CertificateInfo | Set
         findings.push({ code: 'profile-permission-drift', severity: 'warning', subject: 'integration-user', permission: missing[0], manifestPath: ['profile', 'name'],
           message: `Profile "${f.profile.Name}" lacks ${missing.map(p => `"${label(p)}"`).join(', ')}.`, fix: 'Run the profile step to turn them back on.' });
         plan.push({ step: 'profile', action: 'update', target: `Profile "${f.profile.Name}"`, detail: `enable ${missing.map(label).join(', ')}` });
+      }
+      if (f.profileIpRanges?.length) {
+        const ranges = f.profileIpRanges.map(r => `${r.startAddress}–${r.endAddress}`).join(', ');
+        findings.push({ code: 'profile-ip-ranges', severity: 'warning', subject: 'integration-user', manifestPath: ['profile', 'name'],
+          message: `Profile "${f.profile.Name}" has Login IP Ranges (${ranges}); JWT logins from elsewhere fail with "ip restricted", whatever the app's IP relaxation.`,
+          fix: 'Remove the ranges from the profile in Setup, or add BalkanID\'s egress IP addresses to them.' });
       }
       if (f.sourceProfile && !sameId(f.profile.UserLicenseId, f.sourceProfile.UserLicenseId))
         findings.push({ code: 'profile-wrong-license', severity: 'error', subject: 'org', manifestPath: ['profile', 'name'], message: `Profile "${f.profile.Name}" exists on another licence than Salesforce Platform.`, fix: 'Choose another profile name in the manifest ("profile.name").' });
