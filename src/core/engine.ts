@@ -130,7 +130,7 @@ export const sameId = (a: unknown, b: unknown) => typeof a === 'string' && typeo
 
 // ---- evaluate ---------------------------------------------------------------------------------------
 
-interface Ctx { facts: Facts; m: Manifest; cert?: CertificateInfo | SetupError; now: number }
+type Deps = Facts['dependencies'];
 
 function missingAdmin(f: Facts, step: StepId): string[][] {
   if (!f.adminPerms) return [];
@@ -149,12 +149,8 @@ function permsOf(rec: Record<string, any> | undefined, names: string[]): string[
   return names.filter(p => !rec?.[`Permissions${p}`]);
 }
 
-export function profilePermissions(ctx: Ctx): string[] {
-  return withDependencies(INTEGRATION_PROFILE_PERMISSIONS, ctx.facts.dependencies);
-}
-export function permsetPermissions(ctx: Ctx): string[] {
-  return withDependencies(INTEGRATION_PERMSET_PERMISSIONS, ctx.facts.dependencies);
-}
+const profilePermissions = (deps: Deps) => withDependencies(INTEGRATION_PROFILE_PERMISSIONS, deps);
+const permsetPermissions = (deps: Deps) => withDependencies(INTEGRATION_PERMSET_PERMISSIONS, deps);
 
 function result(id: StepId, findings: Finding[], plan: Write[], done: boolean): StepResult {
   const errors = findings.filter(f => f.severity === 'error');
@@ -169,7 +165,6 @@ function result(id: StepId, findings: Finding[], plan: Write[], done: boolean): 
 }
 
 export function evaluate(facts: Facts, m: Manifest, cert?: CertificateInfo | SetupError, now = Date.now()): StepResult[] {
-  const ctx: Ctx = { facts, m, cert, now };
   const steps: StepResult[] = [];
   const f = facts;
   const names = ecaNames(m.app.name, f.appPolicy?.DeveloperName);
@@ -182,18 +177,19 @@ export function evaluate(facts: Facts, m: Manifest, cert?: CertificateInfo | Set
     if (f.failed.app && f.failed.app.errorCode === 'INVALID_TYPE') findings.push({ code: 'eca-unavailable', severity: 'warning', subject: 'org', message: 'External Client Apps are not visible to you in this org.', fix: 'Check that your user has "View Setup and Configuration" and that the org has External Client Apps.' });
     if (f.license && !f.user) {
       const free = f.license.TotalLicenses - f.license.UsedLicenses;
-      if (free <= 0) findings.push({ code: 'license-exhausted', severity: 'error', subject: 'org', message: `No Salesforce Platform licence is free: ${f.license.UsedLicenses} of ${f.license.TotalLicenses} are used.`, fix: 'Deactivate an unused Salesforce Platform user or buy another licence, then run the integration user step.' });
+      // The integration user step carries the blocking error; preflight only notes it.
+      if (free <= 0) findings.push({ code: 'license-headroom', severity: 'warning', subject: 'org', message: `No Salesforce Platform licence is free: ${f.license.UsedLicenses} of ${f.license.TotalLicenses} are used.`, fix: 'Deactivate an unused Salesforce Platform user or buy another licence, then run the integration user step.' });
     } else if (!f.license && !f.failed.license) {
       findings.push({ code: 'license-missing', severity: 'error', subject: 'org', message: 'This org has no Salesforce Platform licence (AUL).', fix: 'Ask Salesforce for Salesforce Platform licences, or adapt the manifest to another licence.' });
     }
-    steps.push(result('preflight', findings.filter(x => x.code !== 'license-exhausted' || true), [], true));
+    steps.push(result('preflight', findings, [], true));
   }
 
   // 1. profile
   {
     const findings = adminFindings(f, 'profile');
     const plan: Write[] = [];
-    const wanted = profilePermissions(ctx);
+    const wanted = profilePermissions(f.dependencies);
     if (!f.profile) {
       if (!f.sourceProfile) findings.push({ code: 'source-profile-missing', severity: 'error', subject: 'org', message: 'The Standard Platform User profile (licence Salesforce Platform) was not found.', fix: 'Check the org has Salesforce Platform licences and the standard profile.' });
       plan.push({ step: 'profile', action: 'create', target: `Profile "${m.profile.name}"`, detail: `clone of Standard Platform User + ${wanted.map(label).join(', ')}` });
@@ -246,7 +242,7 @@ export function evaluate(facts: Facts, m: Manifest, cert?: CertificateInfo | Set
     const findings = adminFindings(f, 'permissionSet');
     const plan: Write[] = [];
     const ps = f.permissionSet;
-    const wanted = permsetPermissions(ctx);
+    const wanted = permsetPermissions(f.dependencies);
     if (!ps) {
       plan.push({ step: 'permissionSet', action: 'create', target: `Permission set ${m.permissionSet.name}`, detail: `licence none; ${wanted.map(label).join(', ')}` });
     } else {
@@ -270,10 +266,9 @@ export function evaluate(facts: Facts, m: Manifest, cert?: CertificateInfo | Set
   {
     const findings = adminFindings(f, 'app');
     const plan: Write[] = [];
-    const cert = ctx.cert;
     if (!cert) findings.push({ code: 'cert-missing', severity: 'error', subject: 'certificate', manifestPath: ['certificate'], message: `The certificate file "${m.certificate}" was not found.`, fix: 'Put BalkanID\'s salesforce.crt next to the manifest, or set "certificate" to its path.' });
     else if (cert instanceof SetupError) findings.push({ code: cert.code, severity: 'error', subject: 'certificate', manifestPath: ['certificate'], message: cert.message, fix: 'Point "certificate" at BalkanID\'s salesforce.crt.' });
-    else for (const p of certificateProblems(cert, ctx.now)) findings.push({ ...p, subject: 'certificate', manifestPath: ['certificate'] });
+    else for (const p of certificateProblems(cert, now)) findings.push({ ...p, subject: 'certificate', manifestPath: ['certificate'] });
     const drift: string[] = [];
     if (f.app) {
       const g = f.global;
@@ -418,11 +413,11 @@ export async function apply(input: EngineInput, opts: ApplyOptions = {}): Promis
       const src = facts.sourceProfile!;
       const copied = Object.fromEntries(Object.entries(src).filter(([k, val]) => k.startsWith('Permissions') && val === true));
       const body = { Name: m.profile.name, Description: 'BalkanID integration: Standard Platform User + View Setup + View Roles', UserLicenseId: src.UserLicenseId,
-        ...perm(withDependencies([...Object.keys(copied).map(k => k.slice(11)), ...profilePermissions({ facts, m, now: 0 })], facts.dependencies)) };
+        ...perm(withDependencies([...Object.keys(copied).map(k => k.slice(11)), ...profilePermissions(facts.dependencies)], facts.dependencies)) };
       sub.push({ referenceId: 'profile', method: 'POST', url: `${v}/sobjects/Profile`, body, step: 'profile' });
       profileRef = '@{profile.id}';
     } else {
-      sub.push({ referenceId: 'profile', method: 'PATCH', url: `${v}/sobjects/Profile/${facts.profile.Id}`, body: perm(profilePermissions({ facts, m, now: 0 })), step: 'profile' });
+      sub.push({ referenceId: 'profile', method: 'PATCH', url: `${v}/sobjects/Profile/${facts.profile.Id}`, body: perm(profilePermissions(facts.dependencies)), step: 'profile' });
     }
   }
   let userRef = facts.user?.Id as string | undefined;
@@ -440,7 +435,7 @@ export async function apply(input: EngineInput, opts: ApplyOptions = {}): Promis
   }
   if (wants('permissionSet') && state('permissionSet').plan.length) {
     let psRef = facts.permissionSet?.Id as string | undefined;
-    const body = perm(permsetPermissions({ facts, m, now: 0 }));
+    const body = perm(permsetPermissions(facts.dependencies));
     if (!facts.permissionSet) {
       sub.push({ referenceId: 'permset', method: 'POST', url: `${v}/sobjects/PermissionSet`, step: 'permissionSet',
         body: { Name: m.permissionSet.name, Label: m.permissionSet.label, Description: 'BalkanID extractor: API access + read all data', ...body } });

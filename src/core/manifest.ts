@@ -1,6 +1,7 @@
 // The setup manifest (`balkanid-setup.json`): the desired setup. Defaults follow the BalkanID guide, so
 // a manifest with only the integration user's username and email is enough.
 import { parse, ParseError, printParseErrorCode } from 'jsonc-parser';
+import { LOOPBACK_HOSTS } from './url';
 
 export type IpRelaxation = 'Bypass' | 'Enforce' | 'Bypass_2factor' | 'Enforce_RelaxRefresh';
 export const IP_RELAXATIONS: IpRelaxation[] = ['Bypass', 'Enforce', 'Bypass_2factor', 'Enforce_RelaxRefresh'];
@@ -137,7 +138,7 @@ export function validateManifest(raw: unknown): { manifest?: Manifest; problems:
 function checkUrl(value: string, path: string[], p: (path: string[], m: string, f: string) => void, loopbackHttp: boolean): void {
   let u: URL;
   try { u = new URL(value); } catch { p(path, `"${value}" is not a URL.`, 'Write a full URL such as https://login.salesforce.com.'); return; }
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+  const loopback = LOOPBACK_HOSTS.includes(u.hostname);
   if (u.protocol !== 'https:' && !(loopbackHttp && loopback && u.protocol === 'http:'))
     p(path, `"${value}" must use https.`, loopbackHttp ? 'Use https (plain http is allowed only for a loopback test org).' : 'Use an https URL.');
 }

@@ -4,6 +4,9 @@ import type { Connection } from 'jsforce';
 import { DeployOutcome, OrgClient, SubResult } from '../core/client';
 import { MIN_API_VERSION } from '../core/engine';
 import { SetupError } from '../core/types';
+import { checkInstanceUrl } from '../core/url';
+
+export { checkInstanceUrl };
 
 export interface Credentials {
   instanceUrl: string;
@@ -15,16 +18,7 @@ export interface Credentials {
 }
 
 export class ConnectionError extends SetupError {
-  constructor(message: string, code: 'SESSION_EXPIRED' | 'UNREACHABLE' | 'API_DISABLED' | 'API_TOO_OLD' | 'INSECURE_URL' | 'AUTH', public readonly detail?: string) { super(message, code); }
-}
-
-/** Plain http is allowed only to loopback (the bundled test org); everything else must be https. */
-export function checkInstanceUrl(raw: string): string {
-  let u: URL;
-  try { u = new URL(raw); } catch { throw new ConnectionError(`"${raw}" is not a URL. Use the org's instance URL, e.g. https://yourcompany.my.salesforce.com.`, 'INSECURE_URL'); }
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) throw new ConnectionError(`Refusing ${u.protocol}// to ${u.hostname}: Salesforce orgs are reached over https only.`, 'INSECURE_URL');
-  return `${u.protocol}//${u.host}`;
+  constructor(message: string, code: 'SESSION_EXPIRED' | 'UNREACHABLE' | 'API_DISABLED' | 'API_TOO_OLD' | 'AUTH', public readonly detail?: string) { super(message, code); }
 }
 
 /** Turns transport errors into typed ones the UI can show, and never lets a token into a message. */

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { STEP_IDS, STEP_TITLES, SETUP_PAGES, SetupError, StepId, Write } from '../core/types';
 import { manifestTemplate } from '../core/manifest';
+import { checkInstanceUrl } from '../core/url';
 import { Controller, engine, Target } from './controller';
 import { CredentialsPanel, handoffText } from './credentials';
 import { ChecklistTree } from './tree';
@@ -75,7 +76,7 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
       if (chosen.action === 'disconnect') return controller.disconnect();
       if (chosen.target) return connectTo(chosen.target);
       const instanceUrl = await vscode.window.showInputBox({ title: 'Salesforce instance URL', placeHolder: 'https://yourcompany.my.salesforce.com', ignoreFocusOut: true,
-        validateInput: v => { try { const u = new URL(v); return u.protocol === 'https:' || ['127.0.0.1', 'localhost'].includes(u.hostname) ? undefined : 'Use https (http only to a local test org).'; } catch { return 'Enter a full URL.'; } } });
+        validateInput: v => { try { checkInstanceUrl(v); return undefined; } catch (e: any) { return e.message; } } });
       if (!instanceUrl) return;
       const accessToken = await vscode.window.showInputBox({ title: 'Access token (session ID)', password: true, ignoreFocusOut: true, placeHolder: '00D…!…',
         validateInput: v => (v.trim().length > 10 ? undefined : 'Paste the access token, e.g. from `sf org display`.') });

@@ -7,7 +7,7 @@ import { Org, Rec } from './state';
 import { SfError } from './errors';
 import { PERMISSIONS } from './schema';
 import { sameId } from './ids';
-import { asArray, esc, parseXml, text, toXml } from './xml';
+import { asArray, parseXml, text, toXml } from './xml';
 
 export const MD_NS = 'http://soap.sforce.com/2006/04/metadata';
 
@@ -581,4 +581,3 @@ export function profileApiName(p: Rec, display = false): string {
   return display ? name : name.toLowerCase();
 }
 
-export { esc };

@@ -1,8 +1,8 @@
 // REST API routes: versions, resources, sObjects CRUD and describe, query with locators and columns,
 // Tooling query, composite, collections, limits, and the Metadata REST deployRequest.
-import { Org, Rec } from './state';
+import { Org } from './state';
 import { SfError } from './errors';
-import { OBJECTS, OBJECT_BY_LOWER, ObjectDef } from './schema';
+import { OBJECTS, ObjectDef } from './schema';
 import { columnMetadata, runQuery } from './soql';
 import { MetadataApi, DeployJob } from './metadata';
 import { isId } from './ids';
@@ -64,7 +64,7 @@ export class Rest {
       deletable: def.deletable, queryable: true, retrieveable: true, searchable: false, urls: { sobject: base, describe: `${base}/describe`, rowTemplate: `${base}/{ID}` },
       childRelationships: def.children.map(c => ({ childSObject: c.childObject, field: c.field, relationshipName: c.relationshipName, cascadeDelete: false })),
       fields: def.fields.map(f => ({
-        name: f.name, label: f.name, type: f.type === 'int' ? 'int' : f.type, length: f.length ?? (f.type === 'string' ? 255 : 0), createable: !!f.createable, updateable: !!f.updateable,
+        name: f.name, label: f.name, type: f.type, length: f.length ?? (f.type === 'string' ? 255 : 0), createable: !!f.createable, updateable: !!f.updateable,
         nillable: f.nillable ?? !f.required, filterable: f.filterable ?? !(f.name === 'UsedLicenses' && version >= 64), referenceTo: f.refTo ?? [], relationshipName: f.relationshipName ?? null,
         custom: false, defaultedOnCreate: f.type === 'boolean', unique: f.name === 'Username', idLookup: f.name === 'Id' || f.name === 'Username',
         picklistValues: [], soapType: f.type === 'boolean' ? 'xsd:boolean' : f.type === 'int' ? 'xsd:int' : f.type === 'id' || f.type === 'reference' ? 'tns:ID' : 'xsd:string',
@@ -287,5 +287,3 @@ export function parseMultipart(body: Buffer, contentType: string): Array<{ name:
   return parts;
 }
 
-export { OBJECT_BY_LOWER };
-export type { Rec };

@@ -4,7 +4,7 @@
 import { parseQuery } from '@jetstreamapp/soql-parser-js';
 import { Org, Rec } from './state';
 import { SfError } from './errors';
-import { OBJECT_BY_LOWER, OBJECT_BY_PREFIX, ObjectDef, FieldDef, PERMISSIONS, fieldOf } from './schema';
+import { OBJECT_BY_LOWER, ObjectDef, FieldDef, PERMISSIONS, fieldOf } from './schema';
 import { idKey, isId, sameId } from './ids';
 
 export interface QueryContext { org: Org; userId: string; api: 'data' | 'tooling'; apiVersion: number }
@@ -323,4 +323,3 @@ function apexType(f: FieldDef): string {
   return ({ id: 'Id', reference: 'Id', boolean: 'Boolean', datetime: 'Datetime', date: 'Date', int: 'Integer' } as any)[f.type] ?? 'String';
 }
 
-export { OBJECT_BY_PREFIX };
