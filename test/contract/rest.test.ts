@@ -170,3 +170,20 @@ describe('test org: who may do what', () => {
     assert.equal(r.body[0].errorCode, 'API_DISABLED_FOR_ORG');
   });
 });
+
+describe('test org: switchable open questions', () => {
+  const strict = useOrg({ scenario: 'fresh', autoEnableDependencies: true, policyPermissionSetsCreateLinks: true });
+  it('autoEnableDependencies: a REST insert turns on what View All Data depends on, transitively', async () => {
+    const res: any = await jsforce(strict.org).sobject('PermissionSet').create({ Name: 'Auto_Deps', Label: 'Auto', PermissionsViewAllData: true });
+    const ps = strict.org.org.get('PermissionSet', res.id)!;
+    assert.deepEqual([ps.PermissionsViewAllData, ps.PermissionsViewSetup, ps.PermissionsViewRoles], [true, true, true]);
+  });
+  it('policyPermissionSetsCreateLinks: commaSeparatedPermissionSet writes the SetupEntityAccess row, and the engine accepts either', async () => {
+    const { apply } = await import('../../src/core/engine');
+    const { adminClient, engineInput } = await import('../support/helpers');
+    const { report, writes } = await apply(engineInput(await adminClient(strict.org)));
+    assert.ok(report.steps.every(s => s.state === 'done'));
+    assert.ok(!writes.some(w => w.step === 'link'), 'the deploy already linked them');
+    assert.equal(strict.org.org.all('SetupEntityAccess').length, 1);
+  });
+});

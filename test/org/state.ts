@@ -282,13 +282,15 @@ export class Org {
   }
 
   private checkPermissionRules(values: Record<string, any>, licenseId: string | null): void {
-    for (const [perm, required] of PERMISSION_DEPENDENCIES) {
-      if (values[`Permissions${perm}`] && !values[`Permissions${required}`]) {
-        if (this.options.autoEnableDependencies) values[`Permissions${required}`] = true;
-        else throw new SfError('FIELD_INTEGRITY_EXCEPTION', `Permission ${PERMISSION_LABELS[perm]} depends on permission(s): ${PERMISSION_LABELS[required]}`, 400, [`Permissions${perm}`]);
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const [perm, required] of PERMISSION_DEPENDENCIES) {
+        if (!values[`Permissions${perm}`] || values[`Permissions${required}`]) continue;
+        if (!this.options.autoEnableDependencies)
+          throw new SfError('FIELD_INTEGRITY_EXCEPTION', `Permission ${PERMISSION_LABELS[perm]} depends on permission(s): ${PERMISSION_LABELS[required]}`, 400, [`Permissions${perm}`]);
+        values[`Permissions${required}`] = changed = true;
       }
     }
-    if (this.options.autoEnableDependencies) this.checkPermissionRules(values, licenseId); // a second pass settles chains
     const license = licenseId ? this.get('UserLicense', licenseId) : undefined;
     for (const p of LICENSE_DISALLOWED[license?.LicenseDefinitionKey] ?? [])
       if (values[`Permissions${p}`]) throw new SfError('FIELD_INTEGRITY_EXCEPTION', `The user license doesn't allow the permission: ${PERMISSION_LABELS[p]}`, 400, [`Permissions${p}`]);
