@@ -58,7 +58,7 @@ export class Controller implements vscode.Disposable {
   }
 
   async connect(target: Target): Promise<void> {
-    const label = target.kind === 'sf' ? target.alias : new URL(target.instanceUrl).host;
+    const label = target.kind === 'sf' ? target.alias : target.instanceUrl.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
     this.connection = { kind: 'connecting', label };
     this.client = undefined;
     this.report = undefined;
@@ -71,9 +71,10 @@ export class Controller implements vscode.Disposable {
         const token = target.accessToken ?? await this.context.secrets.get(tokenKey(target.instanceUrl));
         if (!token) throw new SetupError('No access token stored for this org: connect again with a token.', 'AUTH');
         creds = { instanceUrl: target.instanceUrl, accessToken: token };
-        if (target.accessToken) await this.context.secrets.store(tokenKey(target.instanceUrl), target.accessToken);
       }
       this.client = await e.connect(creds);
+      // Only a token that worked is kept, and only in secret storage.
+      if (target.kind === 'token' && target.accessToken) await this.context.secrets.store(tokenKey(target.instanceUrl), target.accessToken);
       await this.context.globalState.update(TARGET_KEY, target.kind === 'sf' ? target : { kind: 'token', instanceUrl: target.instanceUrl });
       this.connection = { kind: 'connected', label, instanceUrl: this.client.instanceUrl };
       this.log.info(`Connected to ${this.client.instanceUrl} (API ${this.client.apiVersion}) as user ${this.client.userId}.`);
