@@ -49,6 +49,7 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
   await step('clicking the status bar connects with an instance URL and an access token', async () => {
     await status('BalkanID: connect org').click();
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Enter instance URL and access token' }).first().click({ timeout: 20000 });
+    await page.locator('.quick-input-widget', { hasText: 'Salesforce instance URL' }).waitFor({ timeout: 10000 });
     await quickInput.fill(ORG_URL);
     await page.keyboard.press('Enter');
     await page.locator('.quick-input-widget', { hasText: 'Access token' }).waitFor({ timeout: 10000 });

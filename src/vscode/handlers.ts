@@ -76,12 +76,12 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
       if (chosen.action === 'disconnect') return controller.disconnect();
       if (chosen.target) return connectTo(chosen.target);
       const instanceUrl = await vscode.window.showInputBox({ title: 'Salesforce instance URL', placeHolder: 'https://yourcompany.my.salesforce.com', ignoreFocusOut: true,
-        validateInput: v => { try { checkInstanceUrl(v); return undefined; } catch (e: any) { return e.message; } } });
+        validateInput: v => { if (!v.trim()) return undefined; try { checkInstanceUrl(v.trim()); return undefined; } catch (e: any) { return e.message; } } });
       if (!instanceUrl) return;
       const accessToken = await vscode.window.showInputBox({ title: 'Access token (session ID)', password: true, ignoreFocusOut: true, placeHolder: '00D…!…',
         validateInput: v => (v.trim().length > 10 ? undefined : 'Paste the access token, e.g. from `sf org display`.') });
       if (!accessToken) return;
-      return connectTo({ kind: 'token', instanceUrl, accessToken: accessToken.trim() });
+      return connectTo({ kind: 'token', instanceUrl: instanceUrl.trim(), accessToken: accessToken.trim() });
     }),
 
     disconnect: safely(() => controller.disconnect()),
