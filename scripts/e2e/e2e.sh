@@ -15,6 +15,13 @@ ORG_PID=
 cleanup() { "$HERE/cs-stop.sh" "$RUN/tests" || true; "$HERE/cs-stop.sh" "$RUN/ui" || true; [ -n "$ORG_PID" ] && kill "$ORG_PID" 2>/dev/null || true; }
 trap cleanup EXIT
 
+# The extension lists and opens Salesforce CLI orgs through `sf`: give the servers the cached CLI.
+export SF_BIN SF_DISABLE_TELEMETRY=true SF_AUTOUPDATE_DISABLE=true SF_SKIP_NEW_VERSION_CHECK=true
+sf_login() { # <home> <alias> <org.json>: log the sf CLI in to a test org, as an admin would have
+  HOME=$1 PATH="$NODE24_DIR/bin:$PATH" SF_ACCESS_TOKEN=$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).accessToken' "$3") \
+    "$SF_BIN" org login access-token --instance-url "$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).instanceUrl' "$3")" --no-prompt --alias "$2" --json > "$RUN/sf-login.log" 2>&1
+}
+
 # 1) Integration tests in the extension host (extension from the repo folder; smoke-test driver honours the payload).
 WS1=$RUN/ws-tests; mkdir -p "$WS1"
 SUITE_RESULTS=$RUN/tests.json BENCH_OUT=$ROOT/bench-results/vscode.json CS_EXTRA_ARGS="--vscode-option enable-smoke-test-driver" \
@@ -27,7 +34,8 @@ node "$HERE/run-tests.js" "http://127.0.0.1:$(cat "$RUN/tests/port")" "$WS1" "$R
 (cd "$ROOT" && npx vsce package --no-dependencies --no-rewrite-relative-links -o dist/balkanid-salesforce-setup.vsix > "$RUN/vsce.log" 2>&1) || { cat "$RUN/vsce.log"; exit 1; }
 node -e 'const fs=require("fs");const s=fs.statSync(process.argv[1]).size;const f=process.argv[2];const j=fs.existsSync(f)?JSON.parse(fs.readFileSync(f,"utf8")):{};j.vsixBytes=s;fs.writeFileSync(f,JSON.stringify(j))' \
   "$ROOT/dist/balkanid-salesforce-setup.vsix" "$ROOT/bench-results/vscode.json"
-WS2=$RUN/ws-ui; mkdir -p "$WS2"
+WS2=$RUN/ws-ui; mkdir -p "$WS2/.vscode"
+echo "{\"balkanid.sfPath\": \"$SF_BIN\"}" > "$WS2/.vscode/settings.json"
 node "$ROOT/out/test/org/main.js" --scenario fresh > "$RUN/org.json" 2> "$RUN/org.log" &
 ORG_PID=$!
 for _ in $(seq 1 100); do [ -s "$RUN/org.json" ] && break; sleep 0.1; done
@@ -38,6 +46,7 @@ fs.writeFileSync(ws + "/balkanid-setup.json", JSON.stringify({ user: { username:
   "$ROOT/out/test/org/x509.js" "$WS2" "$RUN"
 "$HERE/cs-start.sh" "$RUN/ui" "$WS2"
 S=$RUN/ui
+sf_login "$S/home" acme-uat "$RUN/org.json"
 HOME=$S/home XDG_CONFIG_HOME=$S/home/.config XDG_DATA_HOME=$S/home/.local/share TMPDIR=$S/tmp \
   "$NODE24_DIR/bin/node" "$CS_ENTRY" --user-data-dir "$S/user-data" --extensions-dir "$S/extensions" --install-extension "$ROOT/dist/balkanid-salesforce-setup.vsix" > "$RUN/install-ext.log" 2>&1
 rc_ui=0
@@ -48,6 +57,6 @@ CERT_FILE=$WS2/salesforce.crt KEY_FILE=$RUN/key.pem RESULTS=$RUN/ui.json \
 
 node -e 'const fs=require("fs");let p=0,f=0;for(const x of process.argv.slice(1)){if(fs.existsSync(x)){const j=JSON.parse(fs.readFileSync(x,"utf8"));console.log(x.split("/").pop(),JSON.stringify(j));p+=j.passes;f+=j.failures}else{console.log(x,"missing");f++}}
 if(process.env.SUITE_RESULTS)fs.writeFileSync(process.env.SUITE_RESULTS,JSON.stringify({passes:p,failures:f}));console.log(`real VS Code: ${p} passed, ${f} failed`)' "$RUN/tests.json" "$RUN/ui.json"
-if [ "$rc_tests" = 0 ] && [ "$rc_ui" = 0 ]; then rm -rf "$RUN"; exit 0; fi
+if [ "$rc_tests" = 0 ] && [ "$rc_ui" = 0 ]; then [ "${KEEP_RUN:-0}" = 1 ] || rm -rf "$RUN"; exit 0; fi
 echo "[e2e] failed (tests exit $rc_tests, ui exit $rc_ui); logs kept in $RUN" >&2
 trap - EXIT; cleanup; exit 1

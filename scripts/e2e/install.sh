@@ -41,3 +41,8 @@ if [ "${SKIP_SF:-0}" != 1 ] && [ ! -f "$E2E_CACHE/sf/.ok-$SF_CLI_VERSION" ]; the
     || { tail -40 "$E2E_CACHE/sf/install.log"; exit 1; }
   touch "$E2E_CACHE/sf/.ok-$SF_CLI_VERSION"
 fi
+if [ "${SKIP_SF:-0}" != 1 ]; then
+  mkdir -p "$E2E_CACHE/sf/bin"
+  printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$NODE24_DIR/bin/node" "$E2E_CACHE/sf/node_modules/@salesforce/cli/bin/run.js" > "$E2E_CACHE/sf/bin/sf"
+  chmod +x "$E2E_CACHE/sf/bin/sf"
+fi

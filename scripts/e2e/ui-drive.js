@@ -70,11 +70,14 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
   });
   await shot('03-step-run.png');
 
-  await step('clicking the status bar offers to switch org or disconnect', async () => {
+  await step('clicking the status bar lists the Salesforce CLI orgs; picking one switches to it', async () => {
     await status(`${host} 2/8`).click();
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Disconnect' }).first().waitFor({ timeout: 20000 });
+    const cliOrg = page.locator('.quick-input-list .monaco-list-row', { hasText: 'acme-uat' }).first();
+    await cliOrg.waitFor({ timeout: 60000 });
     await shot('04-switch-org.png');
-    await page.keyboard.press('Escape');
+    await cliOrg.click();
+    await status('acme-uat 2/8').waitFor({ timeout: 60000 });
   });
 
   await step('Run All shows the plan in a confirmation, then finishes every step', async () => {
@@ -85,7 +88,7 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
     await dialog.locator('text=/deploy External Client App BalkanID_Extractor/').waitFor({ timeout: 5000 });
     await shot('05-run-all-confirmation.png');
     await dialog.locator('.monaco-button', { hasText: 'Apply' }).click();
-    await status(`${host} 8/8`).waitFor({ timeout: 60000 });
+    await status('acme-uat 8/8').waitFor({ timeout: 60000 });
     await row('Verify').locator('.label-description', { hasText: /^done$/ }).waitFor({ timeout: 10000 });
   });
   await shot('06-all-done.png');

@@ -8,6 +8,7 @@ import { Controller, engine, Target } from './controller';
 import { CredentialsPanel, handoffText } from './credentials';
 import { ChecklistTree } from './tree';
 import { Handlers } from './commandTable';
+import { settings } from './settings';
 
 const isStep = (v: unknown): v is StepId => typeof v === 'string' && (STEP_IDS as readonly string[]).includes(v);
 /** Tree items pass their node ({kind, id}); palette calls pass nothing; automation passes the id. */
@@ -65,7 +66,7 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
       pick.items = manual;
       pick.busy = true;
       pick.show();
-      engine().listOrgs().then(orgs => {
+      engine().listOrgs(settings().sfPath).then(orgs => {
         pick.items = [...orgs.map(o => ({ label: `$(cloud) ${o.alias ?? o.username}`, description: o.alias ? o.username : undefined, detail: o.instanceUrl, target: { kind: 'sf' as const, alias: o.alias ?? o.username } })),
           { label: '', kind: vscode.QuickPickItemKind.Separator }, ...manual];
       }, err => { controller.log.warn(`Listing Salesforce CLI orgs failed: ${err.message}`); pick.placeholder = 'No Salesforce CLI orgs found (sf not installed or no logins)'; })

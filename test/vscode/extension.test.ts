@@ -1,5 +1,6 @@
 // The extension in a real VS Code (code-server's extension host), against the test org over HTTP.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { startTestOrg, TestOrg } from '../org/server';
@@ -70,6 +71,18 @@ describe('BalkanID extension in a real VS Code', () => {
     const copied = await vscode.commands.executeCommand<string>('balkanid.copyValues');
     assert.match(copied, /Salesforce User Name: balkanid@example\.test\nConsumer Key: 3MVG9\w+\nLogin URL: https:\/\/login\.salesforce\.com/);
     assert.equal(await vscode.env.clipboard.readText(), copied);
+  });
+
+  it('connects to an org authenticated with the Salesforce CLI, by alias', async () => {
+    const sf = process.env.SF_BIN;
+    assert.ok(sf, 'scripts/e2e/e2e.sh passes the cached sf CLI as SF_BIN');
+    await new Promise((resolve, reject) => execFile(sf!, ['org', 'login', 'access-token', '--instance-url', org.url, '--no-prompt', '--alias', 'vs-cli', '--json'],
+      { env: { ...process.env, SF_ACCESS_TOKEN: org.adminToken }, timeout: 120000 }, (err, out) => (err ? reject(new Error(out)) : resolve(out))));
+    await vscode.workspace.getConfiguration('balkanid').update('sfPath', sf, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('balkanid.connect', { alias: 'vs-cli' });
+    await until('the CLI org', () => api.controller.connection.kind === 'connected' && api.controller.connection.label === 'vs-cli' && api.controller.report);
+    assert.equal(api.status.item.text, '$(plug) vs-cli 8/8');
+    assert.deepEqual(api.controller.rememberedTarget, { kind: 'sf', alias: 'vs-cli' });
   });
 
   it('the credentials view accepts a certificate, rejects a private key, and keeps secrets out of its state', async () => {
