@@ -15,7 +15,12 @@ export interface Credentials {
   refresh?: () => Promise<string>;
   /** Alias or username this came from, for display. */
   label?: string;
+  /** Per-request timeout (default REQUEST_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
+
+/** jsforce waits 30 minutes for a silent org by default; two minutes is plenty for any single call we make. */
+export const REQUEST_TIMEOUT_MS = 120_000;
 
 export class ConnectionError extends SetupError {
   constructor(message: string, code: 'SESSION_EXPIRED' | 'UNREACHABLE' | 'API_DISABLED' | 'API_TOO_OLD' | 'AUTH', public readonly detail?: string) { super(message, code); }
@@ -28,6 +33,7 @@ export function classify(e: any, instanceUrl: string): Error {
   const msg = String(e?.message ?? e).replace(/00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]+/g, '<token>');
   if (code === 'INVALID_SESSION_ID' || code === 'sf:INVALID_SESSION_ID') return new ConnectionError('The Salesforce session has expired. Log in again (sf org login web) or switch org.', 'SESSION_EXPIRED');
   if (code === 'API_DISABLED_FOR_ORG') return new ConnectionError('The API is not enabled for your user or this org ("API Enabled" permission).', 'API_DISABLED');
+  if (e?.name === 'AbortError' || /aborted due to timeout/i.test(msg)) return new ConnectionError(`${instanceUrl} did not answer in time. Check the connection and run again; nothing after the last completed call was written.`, 'UNREACHABLE', msg);
   if (/ECONNREFUSED|ENOTFOUND|ECONNRESET|EAI_AGAIN|socket hang up|fetch failed|network/i.test(`${code} ${msg}`)) return new ConnectionError(`Cannot reach ${instanceUrl} (${code ?? msg}).`, 'UNREACHABLE', msg);
   if (/html content/i.test(msg) || /^ERROR_HTTP_5/.test(String(code))) return new SetupError(`Salesforce answered with a server error (${code}). Try again in a minute.`, 'SERVER_ERROR');
   const err = new SetupError(`${code ? `${code}: ` : ''}${msg}`, String(code ?? 'ERROR'));
@@ -99,6 +105,10 @@ export class JsforceClient implements OrgClient {
 export async function connect(creds: Credentials): Promise<JsforceClient> {
   const instanceUrl = checkInstanceUrl(creds.instanceUrl);
   const { Connection } = await import('jsforce');
+  // jsforce keeps request defaults per process (set by its transport from the proxy variables); add a timeout.
+  const { setDefaults } = await import('jsforce/lib/request');
+  setDefaults({ httpProxy: process.env.https_proxy ?? process.env.http_proxy ?? process.env.HTTPS_PROXY ?? process.env.HTTP_PROXY ?? undefined,
+    timeout: creds.timeoutMs ?? REQUEST_TIMEOUT_MS, followRedirect: true });
   const refreshFn = creds.refresh && ((_c: unknown, cb: (err: Error | null, token?: string) => void) => { creds.refresh!().then(t => cb(null, t), e => cb(e)); });
   const conn = new Connection({ instanceUrl, accessToken: creds.accessToken, version: `${MIN_API_VERSION}.0`, ...(refreshFn ? { refreshFn } : {}) } as any);
   try {

@@ -12,6 +12,8 @@ const KINDS: Record<string, (after: number) => Fault> = {
   'REQUEST_LIMIT_EXCEEDED': after => ({ path: '.*', after, status: 403, body: [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }] }),
   'INVALID_SESSION_ID': after => ({ path: '.*', after, expireSessions: true }),
   'connection reset': after => ({ path: '.*', after, reset: true }),
+  // The org takes longer than the client's request timeout (shortened to 400 ms below).
+  'timeout': after => ({ path: '.*', after, delayMs: 1200 }),
 };
 
 describe('engine: fault matrix over a full apply on a fresh org', function () {
@@ -35,7 +37,7 @@ describe('engine: fault matrix over a full apply on a fresh org', function () {
       const outcomes: string[] = [];
       for (let i = 0; i < n; i++) {
         t.org.reset('fresh');
-        const input = engineInput(await adminClient(t.org));
+        const input = engineInput(await adminClient(t.org, kind === 'timeout' ? 400 : undefined));
         t.org.addFault(fault(i));
         try {
           await apply(input);
@@ -47,6 +49,7 @@ describe('engine: fault matrix over a full apply on a fresh org', function () {
           outcomes.push(e.step ?? e.code);
         }
         t.org.clearFaults();
+        if (kind === 'timeout') await new Promise(r => setTimeout(r, 1300)); // let the slow request finish on the org's side
         t.org.adminToken = t.org.tokenFor(t.org.adminUsername); // an expired session needs a new login
         const rerun = await apply(engineInput(await adminClient(t.org)));
         assert.equal(rerun.report.steps.every(s => s.state === 'done'), true, `after a ${kind} at request ${i}: ${JSON.stringify(rerun.report.steps.map(s => [s.id, s.state]))}`);

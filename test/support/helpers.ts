@@ -21,8 +21,8 @@ export function jsforce(org: TestOrg, version = '64.0', token = org.adminToken):
   return new Connection({ instanceUrl: org.url, accessToken: token, version });
 }
 
-export function adminClient(org: TestOrg): Promise<JsforceClient> {
-  return connect({ instanceUrl: org.url, accessToken: org.adminToken });
+export function adminClient(org: TestOrg, timeoutMs?: number): Promise<JsforceClient> {
+  return connect({ instanceUrl: org.url, accessToken: org.adminToken, timeoutMs });
 }
 
 let shared: KeyPairCert | undefined;
