@@ -1,12 +1,14 @@
-// Bundles with esbuild (Node 20 target): the CLI; the extension's thin layer (dist/extension.js, loaded at
-// activation); and the engine with jsforce (dist/engine.js, loaded on first use). `vscode` stays external.
+// Bundles with esbuild (Node 20 target): the CLI; the extension's thin layer (dist/extension.js, evaluated at
+// activation); command handlers and the credentials view (dist/ui.js) and the engine with jsforce
+// (dist/engine.js), both loaded on first use. `vscode` stays external.
 import { build } from 'esbuild';
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', minify: true, legalComments: 'linked', logLevel: 'warning', mainFields: ['module', 'main'] };
 await Promise.all([
   build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' }),
   build({ ...common, entryPoints: ['src/node/index.ts'], outfile: 'dist/engine.js' }),
-  build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './engine.js'],
+  build({ ...common, entryPoints: ['src/vscode/ui.ts'], outfile: 'dist/ui.js', external: ['vscode', './engine.js'] }),
+  build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './engine.js', './ui.js'],
     // The banner times VS Code's own work for `require("vscode")` (it builds this extension's API object) apart from ours.
     banner: { js: '"use strict"; var __loadStart = performance.now(); var __vscodeApiMs = (function () { var t = performance.now(); require("vscode"); return performance.now() - t; })();' }, footer: { js: 'var __loadEnd = performance.now();' } }),
 ]);

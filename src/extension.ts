@@ -5,9 +5,8 @@ import { Log } from './vscode/log';
 import { ChecklistTree } from './vscode/tree';
 import { ConnectionStatus } from './vscode/statusBar';
 import { SetupDiagnostics } from './vscode/diagnostics';
-import { CredentialsPanel } from './vscode/credentials';
+import type { CredentialsPanel } from './vscode/credentials';
 import { COMMANDS, Handlers } from './vscode/commandTable';
-import { handlers } from './vscode/handlers';
 import { settings } from './vscode/settings';
 
 declare const __loadStart: number | undefined;
@@ -27,12 +26,15 @@ export function activate(context: vscode.ExtensionContext) {
   mark('status');
   const diagnostics = new SetupDiagnostics(controller);
   mark('diagnostics');
-  const credentials = new CredentialsPanel(context, controller);
-  mark('credentials');
+  // Command handlers and the credentials view live in dist/ui.js, loaded on first use.
+  let ui: typeof import('./vscode/ui') | undefined;
+  const loadUi = () => (ui ??= require('./ui.js') as typeof import('./vscode/ui'));
+  let panel: CredentialsPanel | undefined;
+  const credentials = () => (panel ??= new (loadUi().CredentialsPanel)(context, controller));
   // The handlers are built on the first command, not at activation.
   let built: Handlers | undefined;
-  const h = () => (built ??= handlers(controller, tree, credentials));
-  context.subscriptions.push(log, controller, tree, status, diagnostics, credentials,
+  const h = () => (built ??= loadUi().handlers(controller, tree, credentials));
+  context.subscriptions.push(log, controller, tree, status, diagnostics, { dispose: () => panel?.dispose() },
     ...Object.entries(COMMANDS).map(([id, spec]) => vscode.commands.registerCommand(id, (...args: unknown[]) => (h()[spec.handler] as (...a: unknown[]) => unknown)(...args))));
 
   mark('commands');
@@ -55,7 +57,7 @@ export function activate(context: vscode.ExtensionContext) {
   const moduleMs = typeof __loadStart === 'number' && typeof __loadEnd === 'number' ? __loadEnd - __loadStart - apiMs : undefined;
   const activation = { totalMs: moduleMs === undefined ? undefined : moduleMs + (end - activateStart), moduleMs, activateMs: end - activateStart, vscodeApiMs: apiMs, marks };
   log.info(`Activated in ${activation.totalMs?.toFixed(1) ?? '?'} ms (module ${activation.moduleMs?.toFixed(1)} ms, activate() ${activation.activateMs.toFixed(1)} ms).`);
-  return { controller, tree, status, diagnostics, credentials, activation };
+  return { controller, tree, status, diagnostics, get credentials() { return credentials(); }, activation };
 }
 
 export function deactivate(): void { /* disposables are owned by the context */ }

@@ -12,6 +12,7 @@ import { settings } from './settings';
 
 export type Target = { kind: 'sf'; alias: string } | { kind: 'token'; instanceUrl: string; accessToken?: string };
 const TARGET_KEY = 'balkanid.target';
+const MANUAL_KEY = 'balkanid.manualConsumerKey';
 const tokenKey = (instanceUrl: string) => `balkanid.accessToken:${instanceUrl}`;
 export const PRIVATE_KEY_SECRET = 'balkanid.jwtPrivateKey';
 
@@ -32,7 +33,15 @@ export class Controller implements vscode.Disposable {
   /** A consumer key typed by hand (when the admin cannot read it from the org). */
   manualConsumerKey?: string;
 
-  constructor(private readonly context: vscode.ExtensionContext, readonly log: Log) {}
+  constructor(private readonly context: vscode.ExtensionContext, readonly log: Log) {
+    this.manualConsumerKey = context.workspaceState.get<string>(MANUAL_KEY);
+  }
+
+  async setManualConsumerKey(key: string | undefined): Promise<void> {
+    this.manualConsumerKey = key || undefined;
+    await this.context.workspaceState.update(MANUAL_KEY, this.manualConsumerKey);
+    this.fire();
+  }
 
   fire(): void { this.changed.fire(); }
 

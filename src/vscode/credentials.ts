@@ -7,8 +7,6 @@ import { Controller, engine } from './controller';
 import { credentialsHtml, nonce } from './webview/html';
 import { CredentialsState, HostMessage, parseWebviewMessage, WebviewMessage, CertificateView } from './webview/protocol';
 
-const MANUAL_KEY = 'balkanid.manualConsumerKey';
-
 export function handoffText(s: CredentialsState): string {
   return [`Salesforce User Name: ${s.username ?? ''}`, `Consumer Key: ${s.consumerKey ?? ''}`, `Login URL: ${s.loginUrl ?? ''}`].join('\n');
 }
@@ -19,7 +17,6 @@ export class CredentialsPanel implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly controller: Controller) {
-    controller.manualConsumerKey = context.workspaceState.get<string>(MANUAL_KEY);
     this.subscription = controller.onDidChange(() => { void this.post(); });
   }
 
@@ -81,8 +78,7 @@ export class CredentialsPanel implements vscode.Disposable {
         case 'pasteCertificate': await this.useCertificate(msg.pem); break;
         case 'setConsumerKey': {
           if (msg.key && !/^[A-Za-z0-9._]{20,256}$/.test(msg.key)) throw new SetupError('That does not look like a consumer key (letters and digits, usually starting with 3MVG).', 'bad-consumer-key');
-          this.controller.manualConsumerKey = msg.key || undefined;
-          await this.context.workspaceState.update(MANUAL_KEY, this.controller.manualConsumerKey);
+          await this.controller.setManualConsumerKey(msg.key);
           this.local.message = msg.key ? 'Consumer key saved.' : 'Consumer key cleared.';
           break;
         }

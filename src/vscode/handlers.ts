@@ -23,7 +23,7 @@ function renderPlan(writes: Write[]): string {
   return writes.map((w, i) => `${i + 1}. ${w.action} ${w.target} — ${w.detail}`).join('\n');
 }
 
-export function handlers(controller: Controller, tree: ChecklistTree, credentials: CredentialsPanel): Handlers {
+export function handlers(controller: Controller, tree: ChecklistTree, credentials: () => CredentialsPanel): Handlers {
   const fail = (err: any) => {
     const message = err instanceof SetupError || err?.code ? err.message : `Unexpected error: ${err?.message ?? err}`;
     controller.log.error(message);
@@ -157,10 +157,10 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
       return result;
     }),
 
-    openCredentials: async () => { await controller.loadManifest(); credentials.open(); },
+    openCredentials: async () => { await controller.loadManifest(); credentials().open(); },
 
     copyValues: safely(async () => {
-      const state = await credentials.state();
+      const state = await credentials().state();
       if (!state.consumerKey) throw new SetupError('The consumer key is not known yet: run all steps, or type it into the Credentials view.', 'NO_CONSUMER_KEY');
       await vscode.env.clipboard.writeText(handoffText(state));
       void vscode.window.showInformationMessage('BalkanID values copied: paste them into BalkanID → Integrations → Salesforce.');
