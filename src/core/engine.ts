@@ -75,15 +75,15 @@ export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts
   const run = (queries: ReturnType<typeof factQueries>) =>
     client.batch(queries.map(x => ({ ref: x.ref, url: `${v}/${x.tooling ? 'tooling/' : ''}query?q=${encodeURIComponent(x.soql)}` })));
   const names = ecaNames(m.app.name);
-  let globalError: { errorCode: string; message: string } | undefined;
+  const metadataErrors: Facts['failed'] = {};
   // Without Metadata API access these stay unknown; the other facts still count.
-  const metadata = (type: string, name: string) => client.readMetadata(type, [name]).catch((e: any) => {
+  const metadata = (ref: string, type: string, name: string) => client.readMetadata(type, [name]).catch((e: any) => {
     if (e instanceof SetupError && /SESSION_EXPIRED|UNREACHABLE/.test(e.code)) throw e;
-    globalError ??= { errorCode: String(e?.code ?? 'ERROR'), message: String(e?.message ?? e) };
+    metadataErrors[ref] = { errorCode: String(e?.code ?? 'ERROR'), message: String(e?.message ?? e) };
     return [] as Array<Record<string, any> | undefined>;
   });
   const [results, globals, profileMeta] = await Promise.all([run(factQueries(m, client.userId, perms)),
-    metadata('ExtlClntAppGlobalOauthSettings', names.global), metadata('Profile', m.profile.name)]);
+    metadata('global', 'ExtlClntAppGlobalOauthSettings', names.global), metadata('profileMeta', 'Profile', m.profile.name)]);
   // Permission fields vary by org and edition: drop the ones this org does not know and ask again.
   for (let tries = 0; tries < 5 && results.upa.status >= 400; tries++) {
     const missing = /No such column '(?:Permissions)?(\w+)'/.exec(String(results.upa.body?.[0]?.message ?? ''))?.[1];
@@ -91,7 +91,7 @@ export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts
     perms = perms.filter(p => p !== missing);
     results.upa = (await client.batch([{ ref: 'upa', url: `${v}/query?q=${encodeURIComponent(factQueries(m, client.userId, perms)[1].soql)}` }])).upa;
   }
-  const failed: Facts['failed'] = globalError ? { global: globalError } : {};
+  const failed: Facts['failed'] = { ...metadataErrors };
   const rows = (ref: string): any[] => {
     const r = results[ref];
     if (!r || r.status >= 400) { failed[ref] = { errorCode: r?.body?.[0]?.errorCode ?? 'UNKNOWN', message: r?.body?.[0]?.message ?? 'no response' }; return []; }
@@ -270,21 +270,31 @@ export function evaluate(facts: Facts, m: Manifest, cert?: CertificateInfo | Set
     else if (cert instanceof SetupError) findings.push({ code: cert.code, severity: 'error', subject: 'certificate', manifestPath: ['certificate'], message: cert.message, fix: 'Point "certificate" at BalkanID\'s salesforce.crt.' });
     else for (const p of certificateProblems(cert, now)) findings.push({ ...p, subject: 'certificate', manifestPath: ['certificate'] });
     const drift: string[] = [];
+    // A fact that could not be read is unknown, not missing: it is reported, and never triggers a redeploy by itself.
+    const unread = (['global', 'appOauth', 'appPolicy', 'appPlcy'] as const).filter(ref => f.failed[ref]);
+    if (f.app && unread.length)
+      findings.push({ code: 'app-partly-unchecked', severity: 'warning', subject: 'app', message: `Some of app ${m.app.name}'s settings could not be read (${unread.map(r => `${r}: ${f.failed[r].message}`).join('; ')}), so they were not checked.`, fix: 'Check them in Setup → External Client App Manager, or connect as an admin with Modify Metadata and View Setup.' });
     if (f.app) {
       const g = f.global;
-      if (!g) drift.push('global OAuth settings (callback, certificate, PKCE) are missing');
-      else {
-        if (g.callbackUrl !== m.app.callbackUrl) drift.push(`callback URL is ${g.callbackUrl ?? 'empty'}`);
-        if (g.isPkceRequired !== 'false' && g.isPkceRequired !== false) drift.push('PKCE is required');
-        if (!g.certificate) drift.push('no certificate (JWT bearer is off)');
-        else if (cert && !(cert instanceof SetupError) && !sameCertificate(g.certificate, cert.pem)) drift.push('the certificate differs from the manifest\'s');
+      if (!f.failed.global) {
+        if (!g) drift.push('global OAuth settings (callback, certificate, PKCE) are missing');
+        else {
+          if (g.callbackUrl !== m.app.callbackUrl) drift.push(`callback URL is ${g.callbackUrl ?? 'empty'}`);
+          if (g.isPkceRequired !== 'false' && g.isPkceRequired !== false) drift.push('PKCE is required');
+          if (!g.certificate) drift.push('no certificate (JWT bearer is off)');
+          else if (cert && !(cert instanceof SetupError) && !sameCertificate(g.certificate, cert.pem)) drift.push('the certificate differs from the manifest\'s');
+        }
       }
-      if (!f.appOauth) drift.push('OAuth settings are missing');
-      else if (!f.appOauth.OauthScopesAPI || (m.app.scopes.includes('RefreshToken') && !f.appOauth.OauthScopesREFRESH_TOKEN)) drift.push('OAuth scopes differ');
-      if (f.appPolicy?.PermittedUsersPolicyType !== 'AdminApprovedPreAuthorized') {
-        findings.push({ code: 'policy-self-authorized', severity: 'warning', subject: 'app', message: `Permitted Users is "${f.appPolicy?.PermittedUsersPolicyType ?? 'not set'}"; JWT logins need "Admin approved users are pre-authorized".`, fix: 'Run the External Client App step.' });
-        drift.push('permitted users policy');
-      } else if (f.appPolicy.IpRelaxationPolicyType !== m.app.ipRelaxation) drift.push(`IP relaxation is ${f.appPolicy.IpRelaxationPolicyType}`);
+      if (!f.failed.appOauth) {
+        if (!f.appOauth) drift.push('OAuth settings are missing');
+        else if (!f.appOauth.OauthScopesAPI || (m.app.scopes.includes('RefreshToken') && !f.appOauth.OauthScopesREFRESH_TOKEN)) drift.push('OAuth scopes differ');
+      }
+      if (!f.failed.appPolicy) {
+        if (f.appPolicy?.PermittedUsersPolicyType !== 'AdminApprovedPreAuthorized') {
+          findings.push({ code: 'policy-self-authorized', severity: 'warning', subject: 'app', message: `Permitted Users is "${f.appPolicy?.PermittedUsersPolicyType ?? 'not set'}"; JWT logins need "Admin approved users are pre-authorized".`, fix: 'Run the External Client App step.' });
+          drift.push('permitted users policy');
+        } else if (f.appPolicy.IpRelaxationPolicyType !== m.app.ipRelaxation) drift.push(`IP relaxation is ${f.appPolicy.IpRelaxationPolicyType}`);
+      }
       if (f.appPlcy && (!f.appPlcy.IsEnabled || f.appPlcy.OauthPluginStatus === 'Disabled')) drift.push('the app or its OAuth plugin is disabled');
       if (drift.length) findings.push({ code: 'app-drift', severity: 'warning', subject: 'app', manifestPath: ['app'], message: `App ${m.app.name} differs from the setup: ${drift.join('; ')}.`, fix: 'Run the External Client App step to redeploy it.' });
     }

@@ -214,3 +214,16 @@ describe('engine: cancelling a run', () => {
     assertNoDuplicates(t.org);
   });
 });
+
+describe('engine: settings it cannot read are unknown, not missing', () => {
+  const t = useOrg({ scenario: 'done' });
+  it('reports the unread settings and plans no redeploy because of them', async () => {
+    t.org.addFault({ path: '#readMetadata', status: 500, times: 2, contentType: 'text/xml',
+      body: '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><soapenv:Fault><faultcode>sf:INSUFFICIENT_ACCESS</faultcode><faultstring>INSUFFICIENT_ACCESS: no</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>' });
+    const input = { ...engineInput(await adminClient(t.org)), certificate: undefined };
+    const { report } = await check(input);
+    const app = report.steps.find(s => s.id === 'app')!;
+    assert.ok(app.findings.some(f => f.code === 'app-partly-unchecked' && /global: /.test(f.message)), JSON.stringify(app.findings));
+    assert.ok(!app.plan.length, 'no redeploy planned for settings that could not be read');
+  });
+});
