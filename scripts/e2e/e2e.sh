@@ -57,6 +57,7 @@ CERT_FILE=$WS2/salesforce.crt KEY_FILE=$RUN/key.pem RESULTS=$RUN/ui.json \
 
 node -e 'const fs=require("fs");let p=0,f=0;for(const x of process.argv.slice(1)){if(fs.existsSync(x)){const j=JSON.parse(fs.readFileSync(x,"utf8"));console.log(x.split("/").pop(),JSON.stringify(j));p+=j.passes;f+=j.failures}else{console.log(x,"missing");f++}}
 if(process.env.SUITE_RESULTS)fs.writeFileSync(process.env.SUITE_RESULTS,JSON.stringify({passes:p,failures:f}));console.log(`real VS Code: ${p} passed, ${f} failed`)' "$RUN/tests.json" "$RUN/ui.json"
+trap - EXIT; cleanup   # stop the servers while their pid files still exist
 if [ "$rc_tests" = 0 ] && [ "$rc_ui" = 0 ]; then [ "${KEEP_RUN:-0}" = 1 ] || rm -rf "$RUN"; exit 0; fi
 echo "[e2e] failed (tests exit $rc_tests, ui exit $rc_ui); logs kept in $RUN" >&2
-trap - EXIT; cleanup; exit 1
+exit 1
