@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline/promises';
 import { apply, check, planOf, remaining, teardown, teardownPlan, gatherFacts } from './core/engine';
 import { MANIFEST_FILE } from './core/manifest';
 import { readPrivateKey } from './core/certificate';
-import { Report, STEP_IDS, SetupError, StepId, Write } from './core/types';
+import { Report, STEP_IDS, SetupError, StepId, Write, describeWrites } from './core/types';
 import { connect, Credentials, JsforceClient } from './node/salesforce';
 import { defaultTargetOrg, sfCredentials } from './node/sfcli';
 import { loadCertificate, loadManifest } from './node/workspace';
@@ -73,9 +73,9 @@ export function renderReport(r: Report): string {
   return lines.join('\n');
 }
 
-export function renderPlan(writes: Write[]): string {
+export function renderPlan(writes: Write[], heading = 'Planned writes:'): string {
   if (!writes.length) return 'Nothing to write: the org matches the setup.';
-  return ['Planned writes:', ...writes.map((w, i) => `  ${i + 1}. ${w.action.padEnd(6)} ${w.target} — ${w.detail}`)].join('\n');
+  return [heading, ...describeWrites(writes).map(l => `  ${l}`)].join('\n');
 }
 
 export function renderHandoff(r: Report): string {
@@ -180,7 +180,7 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
       if (!(await confirm('Remove these?'))) { err('Nothing removed.'); return 1; }
     }
     const removed = await teardown(input, { onProgress: progress });
-    out(json ? JSON.stringify({ command, removed }, null, 2) : `${renderPlan(removed).replace('Planned writes:', 'Removed:')}\nThe profile "${manifest.profile.name}" stays: the deactivated user still holds it.`);
+    out(json ? JSON.stringify({ command, removed }, null, 2) : `${renderPlan(removed, 'Removed:')}\nThe profile "${manifest.profile.name}" stays: the deactivated user still holds it.`);
     return 0;
   } catch (e: any) {
     const message = e instanceof SetupError ? e.message : `Unexpected error: ${e?.message ?? e}`;

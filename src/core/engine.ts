@@ -149,6 +149,10 @@ function permsOf(rec: Record<string, any> | undefined, names: string[]): string[
   return names.filter(p => !rec?.[`Permissions${p}`]);
 }
 
+/** The SetupEntityAccess row linking the permission set to the app, if there is one. */
+const linkOf = (f: Facts): { Id: string } | undefined =>
+  f.app && f.permissionSet?.SetupEntityAccessItems?.records?.find((s: any) => sameId(s.SetupEntityId, f.app!.Id));
+
 const profilePermissions = (deps: Deps) => withDependencies(INTEGRATION_PROFILE_PERMISSIONS, deps);
 const permsetPermissions = (deps: Deps) => withDependencies(INTEGRATION_PERMSET_PERMISSIONS, deps);
 
@@ -307,7 +311,7 @@ export function evaluate(facts: Facts, m: Manifest, cert?: CertificateInfo | Set
   {
     const findings = adminFindings(f, 'link');
     const plan: Write[] = [];
-    const linked = !!f.app && !!f.permissionSet?.SetupEntityAccessItems?.records?.some((s: any) => sameId(s.SetupEntityId, f.app!.Id));
+    const linked = !!linkOf(f);
     if (!linked) {
       if (f.app && f.permissionSet) findings.push({ code: 'link-missing-drift', severity: 'warning', subject: 'app', manifestPath: ['permissionSet', 'name'], message: `Permission set ${m.permissionSet.name} is not linked to app ${m.app.name}; JWT logins fail with "user is not admin approved to access this app".`, fix: 'Run the link step.' });
       plan.push({ step: 'link', action: 'create', target: 'SetupEntityAccess', detail: `${m.permissionSet.name} ↔ ${m.app.name}` });
@@ -423,7 +427,7 @@ export async function apply(input: EngineInput, opts: ApplyOptions = {}): Promis
       const src = facts.sourceProfile!;
       const copied = Object.fromEntries(Object.entries(src).filter(([k, val]) => k.startsWith('Permissions') && val === true));
       const body = { Name: m.profile.name, Description: 'BalkanID integration: Standard Platform User + View Setup + View Roles', UserLicenseId: src.UserLicenseId,
-        ...perm(withDependencies([...Object.keys(copied).map(k => k.slice(11)), ...profilePermissions(facts.dependencies)], facts.dependencies)) };
+        ...perm(withDependencies([...Object.keys(copied).map(k => k.slice(11)), ...INTEGRATION_PROFILE_PERMISSIONS], facts.dependencies)) };
       sub.push({ referenceId: 'profile', method: 'POST', url: `${v}/sobjects/Profile`, body, step: 'profile' });
       profileRef = '@{profile.id}';
     } else {
@@ -445,12 +449,13 @@ export async function apply(input: EngineInput, opts: ApplyOptions = {}): Promis
   }
   if (wants('permissionSet') && state('permissionSet').plan.length) {
     let psRef = facts.permissionSet?.Id as string | undefined;
-    const body = perm(permsetPermissions(facts.dependencies));
+    const wanted = permsetPermissions(facts.dependencies);
+    const body = perm(wanted);
     if (!facts.permissionSet) {
       sub.push({ referenceId: 'permset', method: 'POST', url: `${v}/sobjects/PermissionSet`, step: 'permissionSet',
         body: { Name: m.permissionSet.name, Label: m.permissionSet.label, Description: 'BalkanID extractor: API access + read all data', ...body } });
       psRef = '@{permset.id}';
-    } else if (permsOf(facts.permissionSet, Object.keys(body).map(k => k.slice(11))).length) {
+    } else if (permsOf(facts.permissionSet, wanted).length) {
       sub.push({ referenceId: 'permset', method: 'PATCH', url: `${v}/sobjects/PermissionSet/${facts.permissionSet.Id}`, body, step: 'permissionSet' });
     }
     if (!facts.permissionSet?.Assignments?.records?.length) {
@@ -500,15 +505,14 @@ export async function apply(input: EngineInput, opts: ApplyOptions = {}): Promis
   if (wants('link') && (state('link').plan.length || writes.some(w => w.step === 'app'))) {
     abortIfCancelled();
     const psId = facts.permissionSet?.Id ?? createdIds.permset;
-    const linked = facts.app && facts.permissionSet?.SetupEntityAccessItems?.records?.some((x: any) => sameId(x.SetupEntityId, facts.app!.Id));
-    if (!linked) {
+    if (!linkOf(facts)) {
       if (!psId) throw new SetupError(`Step "${STEP_TITLES.link}" needs the permission set first: run the permission set step.`, 'NEEDS_PERMSET', 'link');
       say('Linking the permission set to the app…');
       const appQuery = `${v}/query?q=${encodeURIComponent(`SELECT Id FROM ExternalClientApplication WHERE DeveloperName = ${q(m.app.name)}`)}`;
       const res = await client.composite([{ referenceId: 'app', method: 'GET', url: appQuery },
         { referenceId: 'link', method: 'POST', url: `${v}/sobjects/SetupEntityAccess`, body: { ParentId: psId, SetupEntityId: '@{app.records[0].Id}' } }], false);
       if (res.app.status < 300 && !res.app.body?.records?.length) throw new SetupError(`Step "${STEP_TITLES.link}" needs the External Client App first: run the app step.`, 'NEEDS_APP', 'link');
-      if (res.link.status >= 300 && errorOf(res.link).errorCode !== 'DUPLICATE_VALUE') throw failure('link', res.link.status >= 300 ? res.link : res.app, m);
+      if (res.link.status >= 300 && errorOf(res.link).errorCode !== 'DUPLICATE_VALUE') throw failure('link', res.link, m);
       if (res.link.status < 300) writes.push({ step: 'link', action: 'create', target: 'SetupEntityAccess', detail: `${m.permissionSet.name} ↔ ${m.app.name}` });
     }
   }
@@ -527,8 +531,7 @@ export const planOf = (r: Report): Write[] => r.steps.flatMap(s => s.plan);
  *  profile stays because an (inactive) user still holds it. */
 export function teardownPlan(f: Facts, m: Manifest): Write[] {
   const out: Write[] = [];
-  const link = f.app && f.permissionSet?.SetupEntityAccessItems?.records?.find((s: any) => sameId(s.SetupEntityId, f.app!.Id));
-  if (link) out.push({ step: 'link', action: 'delete', target: 'SetupEntityAccess', detail: `${m.permissionSet.name} ↔ ${m.app.name}` });
+  if (linkOf(f)) out.push({ step: 'link', action: 'delete', target: 'SetupEntityAccess', detail: `${m.permissionSet.name} ↔ ${m.app.name}` });
   for (const a of f.permissionSet?.Assignments?.records ?? []) out.push({ step: 'permissionSet', action: 'delete', target: 'PermissionSetAssignment', detail: `${a.Id}` });
   if (f.permissionSet) out.push({ step: 'permissionSet', action: 'delete', target: `Permission set ${m.permissionSet.name}`, detail: f.permissionSet.Id });
   if (f.app) out.push({ step: 'app', action: 'delete', target: `External Client App ${m.app.name}`, detail: 'destructive deploy of the app and its OAuth settings and policies' });
@@ -542,7 +545,7 @@ export async function teardown(input: EngineInput, opts: ApplyOptions = {}): Pro
   const plan = teardownPlan(f, m);
   const v = `/services/data/v${client.apiVersion}`;
   const sub: Array<{ referenceId: string; method: string; url: string; body?: unknown }> = [];
-  const link = f.app && f.permissionSet?.SetupEntityAccessItems?.records?.find((s: any) => sameId(s.SetupEntityId, f.app!.Id));
+  const link = linkOf(f);
   if (link) sub.push({ referenceId: 'link', method: 'DELETE', url: `${v}/sobjects/SetupEntityAccess/${link.Id}` });
   (f.permissionSet?.Assignments?.records ?? []).forEach((a: any, i: number) => sub.push({ referenceId: `assignment${i}`, method: 'DELETE', url: `${v}/sobjects/PermissionSetAssignment/${a.Id}` }));
   if (f.permissionSet) sub.push({ referenceId: 'permset', method: 'DELETE', url: `${v}/sobjects/PermissionSet/${f.permissionSet.Id}` });

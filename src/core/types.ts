@@ -79,6 +79,11 @@ export const SETUP_PAGES: Record<StepId, string> = {
   verify: '/lightning/setup/OrgLoginHistory/home',
 };
 
+/** One line per write, numbered: the plan as the CLI and the extension show it. */
+export function describeWrites(writes: Write[]): string[] {
+  return writes.map((w, i) => `${i + 1}. ${w.action} ${w.target} — ${w.detail}`);
+}
+
 export class SetupError extends Error {
   constructor(message: string, public readonly code: string, public readonly step?: StepId) { super(message); }
 }

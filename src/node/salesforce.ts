@@ -5,6 +5,7 @@ import { DeployOutcome, OrgClient, SubResult } from '../core/client';
 import { MIN_API_VERSION } from '../core/engine';
 import { SetupError } from '../core/types';
 import { checkInstanceUrl } from '../core/url';
+import { redact } from '../core/redact';
 
 export { checkInstanceUrl };
 
@@ -30,14 +31,13 @@ export class ConnectionError extends SetupError {
 export function classify(e: any, instanceUrl: string): Error {
   if (e instanceof SetupError) return e;
   const code = e?.errorCode ?? e?.name ?? e?.code;
-  const msg = String(e?.message ?? e).replace(/00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]+/g, '<token>');
+  const msg = redact(String(e?.message ?? e));
   if (code === 'INVALID_SESSION_ID' || code === 'sf:INVALID_SESSION_ID') return new ConnectionError('The Salesforce session has expired. Log in again (sf org login web) or switch org.', 'SESSION_EXPIRED');
   if (code === 'API_DISABLED_FOR_ORG') return new ConnectionError('The API is not enabled for your user or this org ("API Enabled" permission).', 'API_DISABLED');
   if (e?.name === 'AbortError' || /aborted due to timeout/i.test(msg)) return new ConnectionError(`${instanceUrl} did not answer in time. Check the connection and run again; nothing after the last completed call was written.`, 'UNREACHABLE', msg);
   if (/ECONNREFUSED|ENOTFOUND|ECONNRESET|EAI_AGAIN|socket hang up|fetch failed|network/i.test(`${code} ${msg}`)) return new ConnectionError(`Cannot reach ${instanceUrl} (${code ?? msg}).`, 'UNREACHABLE', msg);
   if (/html content/i.test(msg) || /^ERROR_HTTP_5/.test(String(code))) return new SetupError(`Salesforce answered with a server error (${code}). Try again in a minute.`, 'SERVER_ERROR');
-  const err = new SetupError(`${code ? `${code}: ` : ''}${msg}`, String(code ?? 'ERROR'));
-  return err;
+  return new SetupError(`${code ? `${code}: ` : ''}${msg}`, String(code ?? 'ERROR'));
 }
 
 export class JsforceClient implements OrgClient {

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Credentials, ConnectionError } from './salesforce';
+import { redact } from '../core/redact';
 
 export interface SfOrg { alias?: string; username: string; instanceUrl?: string; isDefault: boolean; connectedStatus?: string }
 
@@ -17,7 +18,7 @@ function run(sf: string, args: string[], env: NodeJS.ProcessEnv = process.env): 
       try { parsed = JSON.parse(stdout); } catch { /* below */ }
       if (parsed?.status === 0) return resolve(parsed.result);
       if ((err as any)?.code === 'ENOENT') return reject(new ConnectionError('The Salesforce CLI (sf) was not found. Install it, or connect with an instance URL and access token.', 'AUTH'));
-      const message = String(parsed?.message ?? err?.message ?? 'unknown error').replace(/00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]+/g, '<token>');
+      const message = redact(String(parsed?.message ?? err?.message ?? 'unknown error'));
       reject(new ConnectionError(`sf ${args[0]} ${args[1]}: ${message}`, /expired|refresh/i.test(message) ? 'SESSION_EXPIRED' : 'AUTH'));
     });
   });

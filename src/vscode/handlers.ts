@@ -1,7 +1,7 @@
 // What each command does in the UI: pickers, confirmations, progress, messages. The work itself is the
 // controller's (and the engine's).
 import * as vscode from 'vscode';
-import { STEP_IDS, STEP_TITLES, SETUP_PAGES, SetupError, StepId, Write } from '../core/types';
+import { STEP_IDS, STEP_TITLES, SETUP_PAGES, SetupError, StepId, Write, describeWrites } from '../core/types';
 import { manifestTemplate } from '../core/manifest';
 import { checkInstanceUrl } from '../core/url';
 import { Controller, engine, Target } from './controller';
@@ -19,9 +19,7 @@ function stepArg(arg: unknown): StepId | undefined {
 }
 const assumeYes = (arg: unknown) => typeof arg === 'object' && arg !== null && (arg as { assumeYes?: unknown }).assumeYes === true;
 
-function renderPlan(writes: Write[]): string {
-  return writes.map((w, i) => `${i + 1}. ${w.action} ${w.target} — ${w.detail}`).join('\n');
-}
+const renderPlan = (writes: Write[]) => describeWrites(writes).join('\n');
 
 export function handlers(controller: Controller, tree: ChecklistTree, credentials: () => CredentialsPanel): Handlers {
   const fail = (err: any) => {
