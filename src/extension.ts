@@ -38,7 +38,13 @@ export function activate(context: vscode.ExtensionContext) {
     ...Object.entries(COMMANDS).map(([id, spec]) => vscode.commands.registerCommand(id, (...args: unknown[]) => (h()[spec.handler] as (...a: unknown[]) => unknown)(...args))));
 
   mark('commands');
-  const manifestChanged = (uri: vscode.Uri) => { if (uri.toString() === controller.manifestUri()?.toString()) void h().checkAll(); };
+  // A save in the editor fires both the save event and the file watcher: one check per burst, not two.
+  let recheck: ReturnType<typeof setTimeout> | undefined;
+  const manifestChanged = (uri: vscode.Uri) => {
+    if (uri.toString() !== controller.manifestUri()?.toString()) return;
+    clearTimeout(recheck);
+    recheck = setTimeout(() => void h().checkAll(), 300);
+  };
   const watcher = vscode.workspace.createFileSystemWatcher(`**/${settings().manifestPath}`);
   context.subscriptions.push(watcher, watcher.onDidChange(manifestChanged), watcher.onDidCreate(manifestChanged), watcher.onDidDelete(() => void controller.loadManifest()),
     vscode.workspace.onDidSaveTextDocument(d => manifestChanged(d.uri)),
@@ -46,7 +52,7 @@ export function activate(context: vscode.ExtensionContext) {
     tree.view.onDidChangeVisibility(e => {
       const target = controller.rememberedTarget;
       if (e.visible && target && controller.connection.kind === 'disconnected') controller.connect(target).then(() => h().checkAll(), () => undefined);
-    }));
+    }), { dispose: () => clearTimeout(recheck) });
   mark('watchers');
   void vscode.commands.executeCommand('setContext', 'balkanid.connected', false);
   void controller.loadManifest();
