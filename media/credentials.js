@@ -4,8 +4,11 @@
   const vscode = acquireVsCodeApi();
   const $ = id => document.getElementById(id);
   const send = msg => vscode.postMessage(msg);
+  // A private key pasted into the certificate box by mistake is never kept in the view's state.
+  const isKey = text => /PRIVATE KEY/.test(text);
   const saved = vscode.getState() || {};
-  if (saved.certDraft) $('certPem').value = saved.certDraft;
+  if (saved.certDraft && !isKey(saved.certDraft)) $('certPem').value = saved.certDraft;
+  const saveDraft = () => vscode.setState({ certDraft: isKey($('certPem').value) ? '' : $('certPem').value });
 
   function render(s) {
     $('username').textContent = s.username || '—';
@@ -16,6 +19,7 @@
     $('keyNote').textContent = s.consumerKey ? (notes[s.consumerKeySource] || '') + (checks[s.consumerKeyCheck] || '') : 'Not available yet: run the consumer key step, or type it in.';
     $('keyNote').className = s.consumerKeyCheck === 'mismatch' ? 'error' : 'note';
     $('certError').textContent = s.certificateError || '';
+    if (isKey($('certPem').value)) { $('certPem').value = ''; saveDraft(); }
     const c = s.certificate;
     $('certInfo').hidden = !c;
     if (c) {
@@ -37,7 +41,7 @@
   $('saveKey').addEventListener('click', () => send({ type: 'setConsumerKey', key: $('consumerKey').value }));
   $('copyValues').addEventListener('click', () => send({ type: 'copyValues' }));
   $('pickCert').addEventListener('click', () => send({ type: 'pickCertificate' }));
-  $('certPem').addEventListener('input', () => vscode.setState({ certDraft: $('certPem').value }));
+  $('certPem').addEventListener('input', saveDraft);
   $('useCert').addEventListener('click', () => send({ type: 'pasteCertificate', pem: $('certPem').value }));
   $('saveKeyPem').addEventListener('click', () => { send({ type: 'setPrivateKey', pem: $('keyPem').value }); $('keyPem').value = ''; });
   $('clearKeyPem').addEventListener('click', () => send({ type: 'clearPrivateKey' }));

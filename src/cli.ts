@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 // balkanid-sf: the setup engine from a terminal or CI. Progress goes to stderr, results to stdout.
-// Exit codes: 0 everything done, 1 findings remain, 2 error.
-import { readFile } from 'node:fs/promises';
+// Exit codes: 0 everything done; 1 steps remain (or every write was made but the check afterwards failed);
+// 2 error, nothing written; 3 error after some writes were made (the message lists them; run again).
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { apply, check, planOf, remaining, teardown, teardownPlan, gatherFacts } from './core/engine';
+import { apply, check, planOf, remaining, stepError, teardown, teardownPlan, gatherFacts } from './core/engine';
 import { MANIFEST_FILE } from './core/manifest';
 import { readPrivateKey } from './core/certificate';
-import { Report, STEP_IDS, SetupError, StepId, Write, describeWrites } from './core/types';
+import { Report, STEP_IDS, SetupError, isSetupError, StepId, Write, describeWrites } from './core/types';
 import { connect, Credentials, JsforceClient } from './node/salesforce';
 import { defaultTargetOrg, sfCredentials } from './node/sfcli';
-import { loadCertificate, loadManifest } from './node/workspace';
+import { loadCertificate, loadManifest, readKeyFile } from './node/workspace';
+import { redact } from './core/redact';
 import { jwtSelfTest, SelfTestResult } from './node/verify';
 
 const USAGE = `Usage: balkanid-sf <command> [options]
@@ -28,34 +29,63 @@ Options:
   --target-org <alias|username>        an org authenticated with the Salesforce CLI
   --instance-url <url> --access-token <token>   or a session (the token may come from $SF_ACCESS_TOKEN)
   --audience <url>                     JWT audience for verify (default: login or test URL by org type)
+  --retries <1-30>                     verify: JWT login attempts (default 10; changes take minutes to propagate)
+  --retry-delay-ms <ms>                verify: first wait between attempts (default 15000, doubling)
+  --deploy-timeout <seconds>           apply, teardown: stop waiting for the app's deploy after this long (default 600)
   --json                               one JSON document on stdout
   --yes                                do not ask before writing
+
+Exit codes: 0 every step done; 1 steps remain; 2 error, nothing written; 3 error after some writes.
 `;
 
 interface Args { command: string; flags: Record<string, string | boolean> }
-const VALUE_FLAGS = ['manifest', 'target-org', 'instance-url', 'access-token', 'step', 'key', 'audience', 'retries', 'retry-delay-ms'];
+const COMMANDS = ['check', 'plan', 'apply', 'verify', 'handoff', 'teardown'];
+const VALUE_FLAGS = ['manifest', 'target-org', 'instance-url', 'access-token', 'step', 'key', 'audience', 'retries', 'retry-delay-ms', 'deploy-timeout'];
 const BOOL_FLAGS = ['json', 'yes', 'help'];
+/** Which command each command-specific flag goes with. */
+const FLAG_COMMANDS: Record<string, string[]> = {
+  step: ['apply'], key: ['verify'], audience: ['verify'], retries: ['verify'], 'retry-delay-ms': ['verify'], 'deploy-timeout': ['apply', 'teardown'], yes: ['apply', 'teardown'],
+};
 
+/** A whole number within [min, max], or a USAGE error naming the flag. */
+export function intFlag(flags: Args['flags'], name: string, min: number, max: number): number | undefined {
+  const v = flags[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new SetupError(`--${name} must be a whole number from ${min} to ${max}, not "${v}".`, 'USAGE');
+  return Number(v);
+}
+
+/** Strict: unknown flags, repeated flags, values on switches (`--yes=no`) and misplaced flags are errors. */
 export function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
   const flags: Record<string, string | boolean> = {};
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (!a.startsWith('--')) throw new SetupError(`Unexpected argument "${a}".`, 'USAGE');
-    const [name, inline] = a.slice(2).split(/=(.*)/s);
-    if (BOOL_FLAGS.includes(name)) flags[name] = true;
-    else if (VALUE_FLAGS.includes(name)) {
+    const eq = a.indexOf('=');
+    const name = eq === -1 ? a.slice(2) : a.slice(2, eq);
+    const inline = eq === -1 ? undefined : a.slice(eq + 1);
+    if (name in flags) throw new SetupError(`--${name} is given more than once.`, 'USAGE');
+    if (BOOL_FLAGS.includes(name)) {
+      if (inline !== undefined) throw new SetupError(`--${name} takes no value (got "--${name}=${inline}"): write --${name} alone, or leave it out.`, 'USAGE');
+      flags[name] = true;
+    } else if (VALUE_FLAGS.includes(name)) {
       const v = inline ?? rest[++i];
-      if (v === undefined || v.startsWith('--')) throw new SetupError(`--${name} needs a value.`, 'USAGE');
+      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new SetupError(`--${name} needs a value.`, 'USAGE');
+      if (!v.trim()) throw new SetupError(`--${name} is empty.`, 'USAGE');
       flags[name] = v;
     } else throw new SetupError(`Unknown option --${name}.`, 'USAGE');
   }
   if (!command || command === '--help' || command === 'help') return { command: 'help', flags };
-  if (!['check', 'plan', 'apply', 'verify', 'handoff', 'teardown'].includes(command)) throw new SetupError(`Unknown command "${command}".`, 'USAGE');
+  if (!COMMANDS.includes(command)) throw new SetupError(`Unknown command "${command}". Commands: ${COMMANDS.join(', ')}.`, 'USAGE');
+  if (flags.help) return { command: 'help', flags };
+  for (const [flag, commands] of Object.entries(FLAG_COMMANDS))
+    if (flags[flag] !== undefined && !commands.includes(command)) throw new SetupError(`--${flag} goes with ${commands.join(' or ')}, not ${command}.`, 'USAGE');
   if (flags.step && !STEP_IDS.includes(flags.step as StepId)) throw new SetupError(`Unknown step "${flags.step}". Steps: ${STEP_IDS.join(', ')}.`, 'USAGE');
-  if (flags.step && command !== 'apply') throw new SetupError('--step goes with apply.', 'USAGE');
-  if (flags.key && command !== 'verify') throw new SetupError('--key goes with verify.', 'USAGE');
   if ((flags['instance-url'] || flags['access-token']) && flags['target-org']) throw new SetupError('Use either --target-org or --instance-url with --access-token, not both.', 'USAGE');
+  intFlag(flags, 'retries', 1, 30);
+  intFlag(flags, 'retry-delay-ms', 0, 600_000);
+  intFlag(flags, 'deploy-timeout', 10, 24 * 3600);
   return { command, flags };
 }
 
@@ -87,7 +117,7 @@ export function renderHandoff(r: Report): string {
 
 function renderSelfTest(t: SelfTestResult): string {
   if (t.failure) return `JWT login failed after ${t.attempts} attempt(s): ${t.failure.error}: ${t.failure.description}\n  Cause: ${t.failure.cause}\n  Fix: ${t.failure.fix}`;
-  return [`JWT login as the integration user succeeded (attempt ${t.attempts}). What BalkanID can read:`,
+  return [`JWT login as the integration user succeeded (attempt ${t.attempts} of at most ${t.maxAttempts}). What BalkanID can read:`,
     ...t.reads.map(r => `  ${r.error ? '✖' : '✔'} ${r.object.padEnd(24)} ${r.error ? `${r.error} — ${r.cause}` : `${r.count} record(s)`}`)].join('\n');
 }
 
@@ -109,7 +139,10 @@ async function confirm(question: string): Promise<boolean> {
   try { return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim()); } finally { rl.close(); }
 }
 
-export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
+export async function main(argv: string[], write = (s: string) => process.stdout.write(s + '\n'), writeErr = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
+  // The one output boundary: whatever a server echoed (a token, a key, a secret) is redacted here.
+  const out = (s: string) => write(redact(s));
+  const err = (s: string) => writeErr(redact(s));
   let args: Args;
   try { args = parseArgs(argv); } catch (e: any) { err(`${e.message}\n\n${USAGE}`); return 2; }
   if (args.command === 'help' || args.flags.help) { out(USAGE); return 0; }
@@ -128,6 +161,8 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
     progress('Connecting…');
     const client: JsforceClient = await connect(await credentials(flags, manifest.targetOrg));
     const input = { client, manifest, certificate };
+    const deployTimeout = intFlag(flags, 'deploy-timeout', 10, 24 * 3600);
+    const deployTimeoutMs = deployTimeout && deployTimeout * 1000;
     const done = (r: Report) => (remaining(r) ? 1 : 0);
 
     if (command === 'check') {
@@ -150,7 +185,7 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
         if (!writes.length) { out(json ? JSON.stringify({ command, ...report, writes: [] }, null, 2) : renderReport(report)); return done(report); }
         if (!(await confirm('Apply these writes?'))) { err('Nothing written.'); return 1; }
       }
-      const { report, writes } = await apply(input, { steps, onProgress: progress });
+      const { report, writes } = await apply(input, { steps, onProgress: progress, deployTimeoutMs });
       out(json ? JSON.stringify({ command, ...report, writes }, null, 2) : `${renderReport(report)}\n\n${writes.length} write(s) made.`);
       return steps ? (report.steps.find(s => s.id === steps[0])!.state === 'done' ? 0 : 1) : done(report);
     }
@@ -158,11 +193,11 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
       const { report } = await check(input);
       let selfTest: SelfTestResult | undefined;
       if (flags.key) {
-        const key = readPrivateKey(await readFile(String(flags.key), 'utf8'));
+        const key = readPrivateKey(await readKeyFile(resolve(String(flags.key))));
         const h = report.handoff!;
         if (!h.consumerKey) throw new SetupError('The consumer key is not available yet: run apply first.', 'NO_CONSUMER_KEY', 'verify');
         selfTest = await jwtSelfTest({ instanceUrl: client.instanceUrl, consumerKey: h.consumerKey, username: manifest.user.username, key, audience: String(flags.audience ?? h.loginUrl),
-          attempts: flags.retries ? Number(flags.retries) : undefined, baseDelayMs: flags['retry-delay-ms'] ? Number(flags['retry-delay-ms']) : undefined, onProgress: progress });
+          attempts: intFlag(flags, 'retries', 1, 30), baseDelayMs: intFlag(flags, 'retry-delay-ms', 0, 600_000), onProgress: progress });
       }
       out(json ? JSON.stringify({ command, ...report, selfTest }, null, 2) : `${renderReport(report)}${selfTest ? `\n\n${renderSelfTest(selfTest)}` : '\n\n(No --key: the JWT login was not tried.)'}`);
       return remaining(report) || (selfTest && !selfTest.ok) ? 1 : 0;
@@ -179,14 +214,18 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
       if (!plan.length) return 0;
       if (!(await confirm('Remove these?'))) { err('Nothing removed.'); return 1; }
     }
-    const removed = await teardown(input, { onProgress: progress });
+    const removed = await teardown(input, { onProgress: progress, deployTimeoutMs });
     out(json ? JSON.stringify({ command, removed }, null, 2) : `${renderPlan(removed, 'Removed:')}\nThe profile "${manifest.profile.name}" stays: the deactivated user still holds it.`);
     return 0;
-  } catch (e: any) {
-    const message = e instanceof SetupError ? e.message : `Unexpected error: ${e?.message ?? e}`;
-    if (json) out(JSON.stringify({ command, error: { code: e?.code ?? 'ERROR', step: e?.step, message } }, null, 2));
+  } catch (raw: any) {
+    // Errors before any step ran (manifest, connection) belong to the preflight (or verify) step.
+    const e = raw?.code === 'USAGE' ? raw : stepError(command === 'verify' ? 'verify' : 'preflight', raw, []);
+    const message = isSetupError(e) ? e.message : `Unexpected error: ${e?.message ?? e}`;
+    const writes: Write[] | undefined = isSetupError(e) ? e.writes : undefined;
+    if (json) out(JSON.stringify({ command, error: { code: e?.code ?? 'ERROR', step: e?.step, message, writes: writes ?? [], uncertain: e?.uncertain } }, null, 2));
     err(message);
-    return 2;
+    if (e?.code === 'RECHECK_FAILED') return 1;
+    return writes?.length || e?.uncertain ? 3 : 2;
   }
 }
 

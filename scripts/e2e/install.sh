@@ -6,6 +6,9 @@
 # Reaches only the npm registry, and Debian's archive when APT=1 (chromium for Playwright, libkrb5-dev
 # for the kerberos module of VS Code's server).
 set -euo pipefail
+# A nested npm inherits the caller's npm_* variables (`npm test` exports npm_config_user_agent naming the outer
+# Node 20, which code-server's postinstall reads as "the" Node version): install with a clean npm environment.
+for v in $(compgen -e); do case "$v" in npm_*|NPM_*|INIT_CWD|NODE) unset "$v" ;; esac; done
 . "$(dirname "$0")/env.sh"
 mkdir -p "$E2E_CACHE/tmp"
 export TMPDIR="$E2E_CACHE/tmp"
@@ -43,6 +46,6 @@ if [ "${SKIP_SF:-0}" != 1 ] && [ ! -f "$E2E_CACHE/sf/.ok-$SF_CLI_VERSION" ]; the
 fi
 if [ "${SKIP_SF:-0}" != 1 ]; then
   mkdir -p "$E2E_CACHE/sf/bin"
-  printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$NODE24_DIR/bin/node" "$E2E_CACHE/sf/node_modules/@salesforce/cli/bin/run.js" > "$E2E_CACHE/sf/bin/sf"
+  printf '#!/bin/sh\nexport SF_DISABLE_AUTOUPDATE=true SF_AUTOUPDATE_DISABLE=true SFDX_DISABLE_AUTOUPDATE=true SF_SKIP_NEW_VERSION_CHECK=true SF_DISABLE_TELEMETRY=true\nexec "%s" "%s" "$@"\n' "$NODE24_DIR/bin/node" "$E2E_CACHE/sf/node_modules/@salesforce/cli/bin/run.js" > "$E2E_CACHE/sf/bin/sf"
   chmod +x "$E2E_CACHE/sf/bin/sf"
 fi

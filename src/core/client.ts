@@ -8,6 +8,12 @@ export interface DeployOutcome {
   failures: Array<{ componentType: string; fullName: string; problem: string }>;
 }
 
+export interface DeployOptions {
+  checkOnly?: boolean;
+  /** Stop waiting after this long (the deploy goes on in Salesforce): a DEPLOY_STILL_RUNNING error. */
+  timeoutMs?: number;
+}
+
 export interface OrgClient {
   readonly instanceUrl: string;
   readonly apiVersion: string;
@@ -18,7 +24,7 @@ export interface OrgClient {
   /** composite with references (`@{ref.id}`); one round trip. */
   composite(requests: Array<{ referenceId: string; method: string; url: string; body?: unknown }>, allOrNone: boolean): Promise<Record<string, SubResult>>;
   readMetadata(type: string, fullNames: string[]): Promise<Array<Record<string, any> | undefined>>;
-  deploy(files: Record<string, string>, options: { checkOnly?: boolean }, onProgress?: (status: string) => void, signal?: AbortSignal): Promise<DeployOutcome>;
+  deploy(files: Record<string, string>, options: DeployOptions, onProgress?: (status: string) => void, signal?: AbortSignal): Promise<DeployOutcome>;
   request(method: string, url: string, body?: unknown): Promise<any>;
 }
 

@@ -5,7 +5,7 @@ import { Manifest } from './manifest';
 import { CertificateInfo, certificateProblems, sameCertificate } from './certificate';
 import { ecaDestructiveFiles, ecaFiles, ecaNames, EcaPart } from './eca';
 import { ADMIN_PERMISSIONS, INTEGRATION_PERMSET_PERMISSIONS, INTEGRATION_PROFILE_PERMISSIONS, STEP_ADMIN_PERMISSIONS, label, withDependencies } from './permissions';
-import { Finding, Handoff, Report, STEP_IDS, STEP_TITLES, SetupError, StepId, StepResult, Write } from './types';
+import { Finding, Handoff, Report, STEP_IDS, STEP_TITLES, SetupError, isSetupError, StepId, StepResult, Write, describeWrites } from './types';
 
 export const MIN_API_VERSION = 62;
 
@@ -78,7 +78,7 @@ export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts
   const metadataErrors: Facts['failed'] = {};
   // Without Metadata API access these stay unknown; the other facts still count.
   const metadata = (ref: string, type: string, name: string) => client.readMetadata(type, [name]).catch((e: any) => {
-    if (e instanceof SetupError && /SESSION_EXPIRED|UNREACHABLE/.test(e.code)) throw e;
+    if (isSetupError(e) && /SESSION_EXPIRED|UNREACHABLE|TIMEOUT/.test(e.code)) throw e;
     metadataErrors[ref] = { errorCode: String(e?.code ?? 'ERROR'), message: String(e?.message ?? e) };
     return [] as Array<Record<string, any> | undefined>;
   });
@@ -271,7 +271,7 @@ export function evaluate(facts: Facts, m: Manifest, cert?: CertificateInfo | Set
     const findings = adminFindings(f, 'app');
     const plan: Write[] = [];
     if (!cert) findings.push({ code: 'cert-missing', severity: 'error', subject: 'certificate', manifestPath: ['certificate'], message: `The certificate file "${m.certificate}" was not found.`, fix: 'Put BalkanID\'s salesforce.crt next to the manifest, or set "certificate" to its path.' });
-    else if (cert instanceof SetupError) findings.push({ code: cert.code, severity: 'error', subject: 'certificate', manifestPath: ['certificate'], message: cert.message, fix: 'Point "certificate" at BalkanID\'s salesforce.crt.' });
+    else if (isSetupError(cert)) findings.push({ code: cert.code, severity: 'error', subject: 'certificate', manifestPath: ['certificate'], message: cert.message, fix: 'Point "certificate" at BalkanID\'s salesforce.crt.' });
     else for (const p of certificateProblems(cert, now)) findings.push({ ...p, subject: 'certificate', manifestPath: ['certificate'] });
     const drift: string[] = [];
     // A fact that could not be read is unknown, not missing: it is reported, and never triggers a redeploy by itself.
@@ -286,7 +286,7 @@ export function evaluate(facts: Facts, m: Manifest, cert?: CertificateInfo | Set
           if (g.callbackUrl !== m.app.callbackUrl) drift.push(`callback URL is ${g.callbackUrl ?? 'empty'}`);
           if (g.isPkceRequired !== 'false' && g.isPkceRequired !== false) drift.push('PKCE is required');
           if (!g.certificate) drift.push('no certificate (JWT bearer is off)');
-          else if (cert && !(cert instanceof SetupError) && !sameCertificate(g.certificate, cert.pem)) drift.push('the certificate differs from the manifest\'s');
+          else if (cert && !(isSetupError(cert)) && !sameCertificate(g.certificate, cert.pem)) drift.push('the certificate differs from the manifest\'s');
         }
       }
       if (!f.failed.appOauth) {
@@ -376,7 +376,65 @@ export const remaining = (r: Report) => r.steps.filter(s => s.state !== 'done').
 
 // ---- apply ------------------------------------------------------------------------------------------
 
-export interface ApplyOptions { steps?: StepId[]; onProgress?: (message: string) => void; signal?: AbortSignal }
+export interface ApplyOptions {
+  steps?: StepId[]; onProgress?: (message: string) => void; signal?: AbortSignal;
+  /** How long to wait for the app's deploy before reporting it as still running (default 10 minutes). */
+  deployTimeoutMs?: number;
+}
+
+/** Failures after which a write may have been made although no answer said so. */
+const UNCERTAIN = new Set(['TIMEOUT', 'UNREACHABLE', 'SERVER_ERROR', 'UNEXPECTED_RESPONSE']);
+
+/**
+ * Every error that leaves apply or teardown names its step, lists the writes made before it, and says
+ * plainly when the write in flight may have been made (the connection failed before the answer came).
+ */
+export function stepError(step: StepId, e: unknown, writes: Write[], inFlight?: string): SetupError {
+  if (isSetupError(e) && e.writes) return e;
+  const base = isSetupError(e) ? e : new SetupError(`Unexpected error: ${(e as Error)?.message ?? String(e)}`, 'ERROR');
+  const uncertain = inFlight && UNCERTAIN.has(base.code) ? inFlight : undefined;
+  const said = /[.!?)]$/.test(base.message.trim()) ? base.message.trim() : `${base.message.trim()}.`;
+  const head = said.startsWith('Step "') ? said : `Step "${STEP_TITLES[step]}" failed: ${said}`;
+  const done = writes.length ? ` Written before the failure: ${describeWrites(writes).map(l => l.replace(/^\d+\. /, '')).join('; ')}.` : uncertain ? '' : ' Nothing was written.';
+  const maybe = uncertain ? ` ${uncertain[0].toUpperCase()}${uncertain.slice(1)} may have been written: the answer did not arrive. The next run checks and completes it.` : '';
+  const err = new SetupError(`${head}${done}${maybe}`, base.code, base.step ?? step);
+  err.writes = [...writes];
+  err.uncertain = uncertain;
+  return err;
+}
+
+/** Runs one phase; its errors leave through stepError. */
+async function phase<T>(step: StepId, writes: Write[], inFlight: string | undefined, work: () => Promise<T>): Promise<T> {
+  try { return await work(); } catch (e) { throw stepError(step, e, writes, inFlight); }
+}
+
+/** What exists now that the plan's facts did not have, by kind (the keys match `createdKind`). */
+function appeared(before: Facts, now: Facts): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  if (!before.profile && now.profile) out.push(['profile', `the profile "${now.profile.Name}"`]);
+  if (!before.user && now.user) out.push(['user', `the user ${now.user.Username}`]);
+  if (!before.permissionSet && now.permissionSet) out.push(['permissionSet', `the permission set ${now.permissionSet.Name}`]);
+  if (!before.permissionSet?.Assignments?.records?.length && now.permissionSet?.Assignments?.records?.length) out.push(['assignment', 'the permission set assignment']);
+  if (!before.app && now.app) out.push(['app', `the External Client App ${now.app.DeveloperName}`]);
+  if (!linkOf(before) && linkOf(now)) out.push(['link', 'the link between the permission set and the app']);
+  return out;
+}
+
+const createdKind = (w: Write): string => (w.step === 'app' || w.step === 'link' ? w.step : ({ profile: 'profile', 'integration user': 'user', 'permission set': 'permissionSet', 'permission set assignment': 'assignment' } as Record<string, string>)[w.target] ?? w.target);
+
+/**
+ * After a duplicate error or a failed deploy: if what this run was creating appeared meanwhile, another run
+ * (a second window, a colleague, CI) is changing the org. Say so instead of reporting a confusing duplicate.
+ */
+async function concurrentRun(client: OrgClient, m: Manifest, before: Facts, step: StepId, writes: Write[]): Promise<SetupError | undefined> {
+  const now = await gatherFacts(client, m).catch(() => undefined);
+  const ours = new Set(writes.map(createdKind));
+  const others = now ? appeared(before, now).filter(([kind]) => !ours.has(kind)).map(([, label]) => label) : [];
+  if (!others.length) return undefined;
+  const err = new SetupError(`Step "${STEP_TITLES[step]}": another run is changing this org — ${others.join(', ')} appeared while this run was writing. `
+    + 'Nothing was duplicated. Run again when the other run has finished.', 'CONCURRENT_RUN', step);
+  return stepError(step, err, writes);
+}
 
 function errorOf(r: SubResult | undefined): { errorCode: string; message: string; fields?: string[] } {
   const e = Array.isArray(r?.body) ? r!.body[0] : r?.body;
@@ -394,6 +452,11 @@ function failure(step: StepId, r: SubResult | undefined, m: Manifest): SetupErro
   return new SetupError(`Step "${STEP_TITLES[step]}" failed: ${e.errorCode}: ${e.message.trim()}`, e.errorCode, step);
 }
 
+const RECORD_NAMES: Record<string, string> = { profile: 'profile', user: 'integration user', permset: 'permission set', assignment: 'permission set assignment' };
+function recordDetail(ref: string, m: Manifest): string {
+  return ({ profile: `"${m.profile.name}"`, user: m.user.username, permset: m.permissionSet.label, assignment: `${m.permissionSet.label} → ${m.user.username}` } as Record<string, string>)[ref] ?? ref;
+}
+
 /** Makes the planned writes, step by step; returns the final report (re-inspected) and what was written. */
 export async function apply(input: EngineInput, opts: ApplyOptions = {}): Promise<{ report: Report; writes: Write[] }> {
   const { client, manifest: m } = input;
@@ -401,19 +464,19 @@ export async function apply(input: EngineInput, opts: ApplyOptions = {}): Promis
   const wants = (s: StepId) => !opts.steps || opts.steps.includes(s);
   const abortIfCancelled = () => { if (opts.signal?.aborted) throw new SetupError('Cancelled. Nothing is half-written: run again to continue from here.', 'CANCELLED'); };
   say('Checking the org…');
-  let facts = await gatherFacts(client, m);
-  const steps = evaluate(facts, m, input.certificate, input.now);
   const writes: Write[] = [];
+  let facts = await phase('preflight', writes, undefined, () => gatherFacts(client, m));
+  const steps = evaluate(facts, m, input.certificate, input.now);
   const state = (id: StepId) => steps.find(s => s.id === id)!;
   const blocker = STEP_IDS.filter(wants).map(state).find(s => s.state === 'blocked' && s.plan.length);
   if (blocker) {
     const why = blocker.findings.find(f => f.severity === 'error') ?? blocker.findings[0];
-    throw new SetupError(`Step "${blocker.title}" cannot run: ${why?.message ?? 'blocked'} ${why?.fix ?? ''}`.trim(), why?.code ?? 'BLOCKED', blocker.id);
+    throw stepError(blocker.id, new SetupError(`Step "${blocker.title}" cannot run: ${why?.message ?? 'blocked'} ${why?.fix ?? ''}`.trim(), why?.code ?? 'BLOCKED', blocker.id), writes);
   }
   const erroring = STEP_IDS.filter(wants).map(state).find(s => s.state === 'error' && s.id !== 'verify' && s.id !== 'consumerKey');
   if (erroring) {
     const why = erroring.findings.find(f => f.severity === 'error')!;
-    throw new SetupError(`Step "${erroring.title}" needs attention: ${why.message} ${why.fix ?? ''}`.trim(), why.code, erroring.id);
+    throw stepError(erroring.id, new SetupError(`Step "${erroring.title}" needs attention: ${why.message} ${why.fix ?? ''}`.trim(), why.code, erroring.id), writes);
   }
   const v = `/services/data/v${client.apiVersion}`;
   const createdIds: Record<string, string> = {};
@@ -437,7 +500,7 @@ export async function apply(input: EngineInput, opts: ApplyOptions = {}): Promis
   let userRef = facts.user?.Id as string | undefined;
   if (wants('user') && state('user').plan.length) {
     if (!facts.user) {
-      if (!profileRef) throw new SetupError(`Step "${STEP_TITLES.user}" needs the profile "${m.profile.name}" first: run the profile step.`, 'NEEDS_PROFILE', 'user');
+      if (!profileRef) throw stepError('user', new SetupError(`Step "${STEP_TITLES.user}" needs the profile "${m.profile.name}" first: run the profile step.`, 'NEEDS_PROFILE', 'user'), writes);
       const a = facts.admin ?? {};
       sub.push({ referenceId: 'user', method: 'POST', url: `${v}/sobjects/User`, step: 'user', body: { Username: m.user.username, Email: m.user.email, FirstName: m.user.firstName,
         LastName: m.user.lastName, Alias: m.user.alias, ProfileId: profileRef, TimeZoneSidKey: a.TimeZoneSidKey ?? 'America/Los_Angeles', LocaleSidKey: a.LocaleSidKey ?? 'en_US',
@@ -459,22 +522,26 @@ export async function apply(input: EngineInput, opts: ApplyOptions = {}): Promis
       sub.push({ referenceId: 'permset', method: 'PATCH', url: `${v}/sobjects/PermissionSet/${facts.permissionSet.Id}`, body, step: 'permissionSet' });
     }
     if (!facts.permissionSet?.Assignments?.records?.length) {
-      if (!userRef) throw new SetupError(`Step "${STEP_TITLES.permissionSet}" needs the integration user first: run the user step.`, 'NEEDS_USER', 'permissionSet');
+      if (!userRef) throw stepError('permissionSet', new SetupError(`Step "${STEP_TITLES.permissionSet}" needs the integration user first: run the user step.`, 'NEEDS_USER', 'permissionSet'), writes);
       sub.push({ referenceId: 'assignment', method: 'POST', url: `${v}/sobjects/PermissionSetAssignment`, body: { AssigneeId: userRef, PermissionSetId: psRef }, step: 'permissionSet' });
     }
   }
   if (sub.length) {
     abortIfCancelled();
-    say(`Writing ${sub.map(s => `${s.method === 'POST' ? 'create' : 'update'} ${s.referenceId}`).join(', ')}…`);
+    const what = sub.map(s => `${s.method === 'POST' ? 'create' : 'update'} ${RECORD_NAMES[s.referenceId]}`).join(', ');
+    say(`Writing: ${what}…`);
     // allOrNone=false: what succeeded stays, so a re-run continues from there.
-    const res = await client.composite(sub.map(({ step: _s, ...r }) => r), false);
+    const res = await phase(sub[0].step, writes, what, () => client.composite(sub.map(({ step: _s, ...r }) => r), false));
     for (const s of sub) {
       const r = res[s.referenceId];
       if (r && r.status < 300 && s.method === 'POST') createdIds[s.referenceId] = r.body?.id;
-      if (r && r.status < 300) writes.push({ step: s.step, action: s.method === 'POST' ? 'create' : 'update', target: s.referenceId, detail: s.url.split('/').slice(-2).join('/') });
+      if (r && r.status < 300) writes.push({ step: s.step, action: s.method === 'POST' ? 'create' : 'update', target: RECORD_NAMES[s.referenceId], detail: recordDetail(s.referenceId, m) });
     }
     const bad = sub.find(s => !res[s.referenceId] || res[s.referenceId].status >= 300);
-    if (bad) throw failure(bad.step, res[bad.referenceId], m);
+    if (bad) {
+      if (/^DUPLICATE_/.test(errorOf(res[bad.referenceId]).errorCode)) { const c = await concurrentRun(client, m, facts, bad.step, writes); if (c) throw c; }
+      throw stepError(bad.step, failure(bad.step, res[bad.referenceId], m), writes);
+    }
   }
 
   // 2. The External Client App, in one deploy (certificate always sent).
@@ -483,7 +550,8 @@ export async function apply(input: EngineInput, opts: ApplyOptions = {}): Promis
     const cert = input.certificate as CertificateInfo;
     const names = ecaNames(m.app.name, facts.appPolicy?.DeveloperName);
     const deploy = async (parts?: EcaPart[]) => {
-      const out = await client.deploy(ecaFiles(m, names, cert.body, client.apiVersion, parts), {}, st => say(`Deploying the External Client App: ${st}…`), opts.signal);
+      const out = await phase('app', writes, `the External Client App deploy (${parts ? parts.join(', ') : 'all components'})`,
+        () => client.deploy(ecaFiles(m, names, cert.body, client.apiVersion, parts), { timeoutMs: opts.deployTimeoutMs }, st => say(`Deploying the External Client App: ${st}…`), opts.signal));
       if (!out.success) return out;
       writes.push({ step: 'app', action: 'deploy', target: `External Client App ${m.app.name}`, detail: `deploy ${out.id} (${parts ? parts.join(', ') : 'all components'})` });
       return out;
@@ -496,8 +564,10 @@ export async function apply(input: EngineInput, opts: ApplyOptions = {}): Promis
       if (out.success) out = await deploy(['global', 'oauth', 'policy', 'appPolicy']);
     }
     if (!out.success) {
+      const c = await concurrentRun(client, m, facts, 'app', writes);
+      if (c) throw c;
       const list = out.failures.map(x => `${x.componentType || 'package'} ${x.fullName}: ${x.problem}`).join('; ');
-      throw new SetupError(`Step "${STEP_TITLES.app}" failed: the deploy ${out.id} ended ${out.status}: ${list}`, 'DEPLOY_FAILED', 'app');
+      throw stepError('app', new SetupError(`Step "${STEP_TITLES.app}" failed: the deploy ${out.id} ended ${out.status}: ${list}`, 'DEPLOY_FAILED', 'app'), writes);
     }
   }
 
@@ -506,19 +576,29 @@ export async function apply(input: EngineInput, opts: ApplyOptions = {}): Promis
     abortIfCancelled();
     const psId = facts.permissionSet?.Id ?? createdIds.permset;
     if (!linkOf(facts)) {
-      if (!psId) throw new SetupError(`Step "${STEP_TITLES.link}" needs the permission set first: run the permission set step.`, 'NEEDS_PERMSET', 'link');
+      if (!psId) throw stepError('link', new SetupError(`Step "${STEP_TITLES.link}" needs the permission set first: run the permission set step.`, 'NEEDS_PERMSET', 'link'), writes);
       say('Linking the permission set to the app…');
       const appQuery = `${v}/query?q=${encodeURIComponent(`SELECT Id FROM ExternalClientApplication WHERE DeveloperName = ${q(m.app.name)}`)}`;
-      const res = await client.composite([{ referenceId: 'app', method: 'GET', url: appQuery },
-        { referenceId: 'link', method: 'POST', url: `${v}/sobjects/SetupEntityAccess`, body: { ParentId: psId, SetupEntityId: '@{app.records[0].Id}' } }], false);
-      if (res.app.status < 300 && !res.app.body?.records?.length) throw new SetupError(`Step "${STEP_TITLES.link}" needs the External Client App first: run the app step.`, 'NEEDS_APP', 'link');
-      if (res.link.status >= 300 && errorOf(res.link).errorCode !== 'DUPLICATE_VALUE') throw failure('link', res.link, m);
+      const res = await phase('link', writes, 'the link between the permission set and the app', () => client.composite([{ referenceId: 'app', method: 'GET', url: appQuery },
+        { referenceId: 'link', method: 'POST', url: `${v}/sobjects/SetupEntityAccess`, body: { ParentId: psId, SetupEntityId: '@{app.records[0].Id}' } }], false));
+      if (!res.app || !res.link) throw stepError('link', new SetupError('Salesforce did not answer every part of the link request.', 'UNEXPECTED_RESPONSE'), writes, 'the link between the permission set and the app');
+      if (res.app.status < 300 && !res.app.body?.records?.length) throw stepError('link', new SetupError(`Step "${STEP_TITLES.link}" needs the External Client App first: run the app step.`, 'NEEDS_APP', 'link'), writes);
+      if (res.link.status >= 300 && errorOf(res.link).errorCode !== 'DUPLICATE_VALUE') throw stepError('link', failure('link', res.link, m), writes);
       if (res.link.status < 300) writes.push({ step: 'link', action: 'create', target: 'SetupEntityAccess', detail: `${m.permissionSet.name} ↔ ${m.app.name}` });
     }
   }
   if (!writes.length) return { report: buildReport(input, facts), writes };
   say('Checking the result…');
-  facts = await gatherFacts(client, m);
+  try {
+    facts = await gatherFacts(client, m);
+  } catch (e) {
+    // Every write went through; only the confirmation failed. Say so: this is not a failed run.
+    const why = isSetupError(e) ? e.message : String((e as Error)?.message ?? e);
+    const err = new SetupError(`All ${writes.length} write(s) were made (${describeWrites(writes).map(l => l.replace(/^\d+\. /, '')).join('; ')}), `
+      + `but the check afterwards failed: ${why} Run check to see the result.`, 'RECHECK_FAILED', 'verify');
+    err.writes = [...writes];
+    throw err;
+  }
   return { report: buildReport(input, facts), writes };
 }
 
@@ -541,25 +621,36 @@ export function teardownPlan(f: Facts, m: Manifest): Write[] {
 
 export async function teardown(input: EngineInput, opts: ApplyOptions = {}): Promise<Write[]> {
   const { client, manifest: m } = input;
-  const f = await gatherFacts(client, m);
-  const plan = teardownPlan(f, m);
+  const removed: Write[] = [];
+  const f = await phase('preflight', removed, undefined, () => gatherFacts(client, m));
   const v = `/services/data/v${client.apiVersion}`;
-  const sub: Array<{ referenceId: string; method: string; url: string; body?: unknown }> = [];
-  const link = linkOf(f);
-  if (link) sub.push({ referenceId: 'link', method: 'DELETE', url: `${v}/sobjects/SetupEntityAccess/${link.Id}` });
-  (f.permissionSet?.Assignments?.records ?? []).forEach((a: any, i: number) => sub.push({ referenceId: `assignment${i}`, method: 'DELETE', url: `${v}/sobjects/PermissionSetAssignment/${a.Id}` }));
-  if (f.permissionSet) sub.push({ referenceId: 'permset', method: 'DELETE', url: `${v}/sobjects/PermissionSet/${f.permissionSet.Id}` });
-  if (f.user?.IsActive) sub.push({ referenceId: 'user', method: 'PATCH', url: `${v}/sobjects/User/${f.user.Id}`, body: { IsActive: false } });
+  // Each subrequest carries the plan line it carries out, so what was removed is reported exactly.
+  const sub: Array<{ referenceId: string; method: string; url: string; body?: unknown; write: Write }> = [];
+  for (const w of teardownPlan(f, m)) {
+    const link = linkOf(f);
+    if (w.step === 'link' && link) sub.push({ referenceId: 'link', method: 'DELETE', url: `${v}/sobjects/SetupEntityAccess/${link.Id}`, write: w });
+    else if (w.target === 'PermissionSetAssignment') sub.push({ referenceId: `assignment${sub.length}`, method: 'DELETE', url: `${v}/sobjects/PermissionSetAssignment/${w.detail}`, write: w });
+    else if (w.step === 'permissionSet') sub.push({ referenceId: 'permset', method: 'DELETE', url: `${v}/sobjects/PermissionSet/${f.permissionSet!.Id}`, write: w });
+    else if (w.step === 'user') sub.push({ referenceId: 'user', method: 'PATCH', url: `${v}/sobjects/User/${f.user!.Id}`, body: { IsActive: false }, write: w });
+  }
   if (sub.length) {
     opts.onProgress?.('Removing the link, the assignment and the permission set; deactivating the user…');
-    const res = await client.composite(sub, false);
-    const bad = sub.find(s => res[s.referenceId].status >= 300);
-    if (bad) throw new SetupError(`Teardown failed at ${bad.referenceId}: ${errorOf(res[bad.referenceId]).errorCode}: ${errorOf(res[bad.referenceId]).message}`, errorOf(res[bad.referenceId]).errorCode);
+    const res = await phase('permissionSet', removed, 'the removal of the link, assignments and permission set, and the user\'s deactivation',
+      () => client.composite(sub.map(({ write: _w, ...r }) => r), false));
+    for (const s of sub) if (res[s.referenceId] && res[s.referenceId].status < 300) removed.push(s.write);
+    const bad = sub.find(s => !res[s.referenceId] || res[s.referenceId].status >= 300);
+    if (bad) {
+      const e = errorOf(res[bad.referenceId]);
+      throw stepError(bad.write.step, new SetupError(`Teardown of "${STEP_TITLES[bad.write.step]}" failed: ${e.errorCode}: ${e.message}`, e.errorCode, bad.write.step), removed);
+    }
   }
   if (f.app) {
     opts.onProgress?.('Deleting the External Client App…');
-    const out = await client.deploy(ecaDestructiveFiles(ecaNames(m.app.name, f.appPolicy?.DeveloperName), client.apiVersion), {}, st => opts.onProgress?.(`Deleting the app: ${st}…`), opts.signal);
-    if (!out.success) throw new SetupError(`Teardown could not delete the app: ${out.failures.map(x => x.problem).join('; ')}`, 'DEPLOY_FAILED', 'app');
+    const names = ecaNames(m.app.name, f.appPolicy?.DeveloperName);
+    const out = await phase('app', removed, 'the deletion of the External Client App',
+      () => client.deploy(ecaDestructiveFiles(names, client.apiVersion), { timeoutMs: opts.deployTimeoutMs }, st => opts.onProgress?.(`Deleting the app: ${st}…`), opts.signal));
+    if (!out.success) throw stepError('app', new SetupError(`Teardown could not delete the app: ${out.failures.map(x => x.problem).join('; ')}`, 'DEPLOY_FAILED', 'app'), removed);
+    removed.push(teardownPlan(f, m).find(w => w.step === 'app')!);
   }
-  return plan;
+  return removed;
 }

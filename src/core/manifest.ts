@@ -1,6 +1,6 @@
 // The setup manifest (`balkanid-setup.json`): the desired setup. Defaults follow the BalkanID guide, so
 // a manifest with only the integration user's username and email is enough.
-import { parse, ParseError, printParseErrorCode } from 'jsonc-parser';
+import { parse, ParseError, printParseErrorCode, visit } from 'jsonc-parser';
 import { LOOPBACK_HOSTS } from './url';
 
 export type IpRelaxation = 'Bypass' | 'Enforce' | 'Bypass_2factor' | 'Enforce_RelaxRefresh';
@@ -43,8 +43,39 @@ export function manifestTemplate(username = 'balkanid@yourcompany.com', email = 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A manifest is a few hundred bytes; anything over this is not one and is refused before parsing. */
+export const MAX_MANIFEST_BYTES = 64 * 1024;
+const MAX_DEPTH = 6;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Control characters, zero-width and bidirectional marks: invisible in an editor, different to Salesforce. */
+const INVISIBLE = /[\u0000-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF]/;
+
+/** Field lengths from Salesforce's Field Reference (User, PermissionSet, Profile, ExternalClientApplication). */
+export const MAX_LENGTHS = { username: 80, email: 80, firstName: 40, lastName: 80, alias: 8, profileName: 255, label: 80 } as const;
+
+/** One pass over the text: forbidden keys and nesting depth, before anything builds objects from it. */
+function structureProblems(text: string): ManifestProblem[] {
+  const problems: ManifestProblem[] = [];
+  let depth = 0;
+  const enter = () => { depth++; if (depth === MAX_DEPTH + 1) problems.push({ path: [], message: `The manifest nests deeper than ${MAX_DEPTH} levels.`, fix: 'A setup manifest is flat: { "user": { ... }, "app": { ... } }.' }); };
+  visit(text, {
+    onObjectBegin: enter, onArrayBegin: enter, onObjectEnd: () => { depth--; }, onArrayEnd: () => { depth--; },
+    onObjectProperty: (name, _o, _l, _sl, _sc, pathSupplier) => {
+      if (FORBIDDEN_KEYS.has(name) && problems.length < 5) problems.push({ path: [...pathSupplier(), name], message: `The key "${name}" is not allowed.`, fix: 'Remove it: it is not a setting and could change how the file is read.' });
+    },
+  });
+  return problems;
+}
+
 /** Parses and validates manifest text. Every problem names its JSON path, what is wrong and how to fix it. */
-export function parseManifest(text: string): { manifest?: Manifest; problems: ManifestProblem[] } {
+export function parseManifest(input: string): { manifest?: Manifest; problems: ManifestProblem[] } {
+  const bytes = Buffer.byteLength(input);
+  if (bytes > MAX_MANIFEST_BYTES)
+    return { problems: [{ path: [], message: `The manifest is ${Math.round(bytes / 1024)} KB; a setup manifest is at most ${MAX_MANIFEST_BYTES / 1024} KB.`, fix: 'Check that "balkanid.manifestPath" (or --manifest) points at the setup manifest.' }] };
+  // Editors on Windows save UTF-8 with a byte-order mark; it is not part of the JSON.
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const structural = structureProblems(text);
+  if (structural.length) return { problems: structural };
   const errors: ParseError[] = [];
   const raw = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length) {
@@ -78,21 +109,29 @@ export function validateManifest(raw: unknown): { manifest?: Manifest; problems:
     if (typeof v !== 'string') { p(path, `"${path.join('.')}" must be a string, not ${Array.isArray(v) ? 'an array' : typeof v}.`, 'Put the value in double quotes.'); return undefined; }
     if (!v.trim()) { p(path, `"${path.join('.')}" is empty.`, 'Give it a value or remove the setting to use the default.'); return undefined; }
     if (v !== v.trim()) { p(path, `"${path.join('.')}" has leading or trailing spaces.`, 'Remove the spaces.'); return undefined; }
+    const hidden = INVISIBLE.exec(v);
+    if (hidden) { p(path, `"${path.join('.')}" contains an invisible character (U+${hidden[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}) at position ${hidden.index + 1}.`, 'Retype the value: control, zero-width and right-to-left marks look like nothing but make a different name.'); return undefined; }
     return v;
   };
   const username = str(['user', 'username'], true);
   const email = str(['user', 'email'], true);
   if (username && !EMAIL.test(username)) p(['user', 'username'], `Username "${username}" is not in the form of an email address.`, 'Salesforce usernames look like email addresses, for example "balkanid@yourcompany.com" (it need not be a real mailbox).');
-  if (username && username.length > 80) p(['user', 'username'], 'Username is longer than 80 characters.', 'Use a shorter username.');
+  const tooLong = (path: string[], v: string | undefined, max: number, what: string) => {
+    if (v !== undefined && v.length > max) { p(path, `${what} is ${v.length} characters long; Salesforce allows at most ${max}.`, `Shorten "${path.join('.')}".`); return true; }
+    return false;
+  };
+  tooLong(['user', 'username'], username, MAX_LENGTHS.username, 'The username');
+  tooLong(['user', 'email'], email, MAX_LENGTHS.email, 'The email address');
   if (email && !EMAIL.test(email)) p(['user', 'email'], `Email "${email}" is not a valid email address.`, 'Use a mailbox the admin team reads; Salesforce sends the welcome email there.');
   const d = defaultManifest(username ?? '', email ?? '');
   const firstName = str(['user', 'firstName']) ?? d.user.firstName;
   const lastName = str(['user', 'lastName']) ?? d.user.lastName;
   const alias = str(['user', 'alias']) ?? d.user.alias;
-  if (alias.length > 8) p(['user', 'alias'], `Alias "${alias}" is longer than 8 characters.`, 'Salesforce allows at most 8 characters, for example "BalkanID".');
-  if (lastName.length > 80) p(['user', 'lastName'], 'Last name is longer than 80 characters.', 'Use a shorter name.');
+  if (alias.length > MAX_LENGTHS.alias) p(['user', 'alias'], `Alias "${alias}" is longer than 8 characters.`, 'Salesforce allows at most 8 characters, for example "BalkanID".');
+  tooLong(['user', 'firstName'], firstName, MAX_LENGTHS.firstName, 'The first name');
+  tooLong(['user', 'lastName'], lastName, MAX_LENGTHS.lastName, 'The last name');
   const profileName = str(['profile', 'name']) ?? d.profile.name;
-  if (profileName.length > 255) p(['profile', 'name'], 'Profile name is longer than 255 characters.', 'Use a shorter name.');
+  tooLong(['profile', 'name'], profileName, MAX_LENGTHS.profileName, 'The profile name');
   const apiName = (path: string[], def: string, max: number) => {
     const v = str(path) ?? def;
     if (v.length > max) p(path, `"${v}" is longer than ${max} characters.`, `Use an API name of at most ${max} characters.`);
@@ -102,9 +141,12 @@ export function validateManifest(raw: unknown): { manifest?: Manifest; problems:
   };
   const psName = apiName(['permissionSet', 'name'], d.permissionSet.name, 80);
   const psLabel = str(['permissionSet', 'label']) ?? d.permissionSet.label;
+  tooLong(['permissionSet', 'label'], psLabel, MAX_LENGTHS.label, 'The permission set label');
   const appName = apiName(['app', 'name'], d.app.name, 40);
   const appLabel = str(['app', 'label']) ?? d.app.label;
+  tooLong(['app', 'label'], appLabel, MAX_LENGTHS.label, 'The app label');
   const contactEmail = str(['app', 'contactEmail']) ?? email ?? '';
+  tooLong(['app', 'contactEmail'], contactEmail, MAX_LENGTHS.email, 'The contact email');
   if (contactEmail && !EMAIL.test(contactEmail)) p(['app', 'contactEmail'], `Contact email "${contactEmail}" is not a valid email address.`, 'Use the admin team\'s address.');
   const callbackUrl = str(['app', 'callbackUrl']) ?? d.app.callbackUrl;
   checkUrl(callbackUrl, ['app', 'callbackUrl'], p, false);

@@ -84,6 +84,25 @@ export function describeWrites(writes: Write[]): string[] {
   return writes.map((w, i) => `${i + 1}. ${w.action} ${w.target} — ${w.detail}`);
 }
 
+const BRAND = Symbol.for('balkanid.SetupError');
+
+/**
+ * An error the product explains: a stable code, the step it happened in, and what had been written by then.
+ * The extension loads the engine and the UI as separate bundles, each with its own copy of this class, so
+ * `instanceof` is unreliable across them: use `isSetupError`.
+ */
 export class SetupError extends Error {
-  constructor(message: string, public readonly code: string, public readonly step?: StepId) { super(message); }
+  readonly [BRAND] = true;
+  /** Writes made before the failure (undefined when the operation writes nothing). */
+  writes?: Write[];
+  /** A write that was in flight when the connection failed: it may or may not have been made. */
+  uncertain?: string;
+  constructor(message: string, public readonly code: string, public readonly step?: StepId) {
+    super(message);
+    this.name = 'SetupError';
+  }
+}
+
+export function isSetupError(e: unknown): e is SetupError {
+  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
 }

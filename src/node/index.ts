@@ -4,5 +4,5 @@ export { connect, ConnectionError } from './salesforce';
 export type { JsforceClient, Credentials } from './salesforce';
 export { listOrgs, sfCredentials, defaultTargetOrg } from './sfcli';
 export { jwtSelfTest } from './verify';
-export { loadCertificate, certificatePath } from './workspace';
+export { loadCertificate, certificatePath, insideFolder } from './workspace';
 export { apply, check, planOf, teardown, teardownPlan, gatherFacts, remaining } from '../core/engine';

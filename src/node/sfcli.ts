@@ -11,9 +11,15 @@ import { redact } from '../core/redact';
 
 export interface SfOrg { alias?: string; username: string; instanceUrl?: string; isDefault: boolean; connectedStatus?: string }
 
+/**
+ * No telemetry, no update check, and no background `sf update` (which outlives the command): current CLIs read
+ * SF_DISABLE_AUTOUPDATE, older ones SF_AUTOUPDATE_DISABLE and SFDX_DISABLE_AUTOUPDATE.
+ */
+export const SF_QUIET_ENV = { SF_DISABLE_TELEMETRY: 'true', SF_DISABLE_AUTOUPDATE: 'true', SF_AUTOUPDATE_DISABLE: 'true', SFDX_DISABLE_AUTOUPDATE: 'true', SF_SKIP_NEW_VERSION_CHECK: 'true' };
+
 function run(sf: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<any> {
   return new Promise((resolve, reject) => {
-    execFile(sf, [...args, '--json'], { env: { ...env, SF_DISABLE_TELEMETRY: 'true', SF_AUTOUPDATE_DISABLE: 'true', SF_SKIP_NEW_VERSION_CHECK: 'true' }, maxBuffer: 8 << 20, timeout: 60000 }, (err, stdout) => {
+    execFile(sf, [...args, '--json'], { env: { ...env, ...SF_QUIET_ENV }, maxBuffer: 8 << 20, timeout: 60000 }, (err, stdout) => {
       let parsed: any;
       try { parsed = JSON.parse(stdout); } catch { /* below */ }
       if (parsed?.status === 0) return resolve(parsed.result);

@@ -2,8 +2,9 @@
 // what an identity-governance extractor reads, with counts. Retries through the propagation window.
 import type { KeyObject } from 'node:crypto';
 import { explainJwtError, jwtAssertion, JwtDiagnosis } from '../core/jwt';
-import { SetupError } from '../core/types';
-import { checkInstanceUrl, connect } from './salesforce';
+import { SetupError, isSetupError } from '../core/types';
+import { checkInstanceUrl, classify, configureTransport, connect } from './salesforce';
+import { registerSecret } from '../core/redact';
 
 export const EXTRACTOR_OBJECTS = ['User', 'Profile', 'UserRole', 'PermissionSet', 'PermissionSetAssignment', 'PermissionSetGroup', 'Group', 'GroupMember', 'UserLicense'];
 
@@ -15,7 +16,8 @@ export interface SelfTestOptions {
 }
 
 export interface SelfTestResult {
-  ok: boolean; attempts: number;
+  /** Logins tried, and the most that would have been tried. */
+  ok: boolean; attempts: number; maxAttempts: number;
   failure?: JwtDiagnosis & { error: string; description: string };
   reads: Array<{ object: string; count?: number; error?: string; cause?: string }>;
 }
@@ -30,15 +32,20 @@ function readCause(object: string, code: string): string {
 export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
   const instanceUrl = checkInstanceUrl(o.instanceUrl);
   const { OAuth2 } = await import('jsforce');
+  await configureTransport();
   const oauth2 = new OAuth2({ loginUrl: instanceUrl });
   const attempts = o.attempts ?? 10;
+  if (!Number.isInteger(attempts) || attempts < 1) throw new SetupError(`The number of JWT login attempts must be a whole number of at least 1, not ${attempts}.`, 'USAGE', 'verify');
+  let tried = 0;
   let delay = o.baseDelayMs ?? 15000;
   let last: SelfTestResult['failure'];
   for (let i = 1; i <= attempts; i++) {
     if (o.signal?.aborted) throw new SetupError('Verification cancelled.', 'CANCELLED', 'verify');
-    o.onProgress?.(`JWT login as ${o.username} (attempt ${i}/${attempts})…`);
+    o.onProgress?.(`JWT login as ${o.username} (attempt ${i} of at most ${attempts})…`);
+    tried = i;
     try {
       const token: any = await oauth2.requestToken({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: jwtAssertion(o.key, { iss: o.consumerKey, sub: o.username, aud: o.audience }) });
+      registerSecret(token.access_token);
       const client = await connect({ instanceUrl: token.instance_url ?? instanceUrl, accessToken: token.access_token });
       const v = `v${client.apiVersion}`;
       const res = await client.batch(EXTRACTOR_OBJECTS.map(obj => ({ ref: obj, url: `${v}/query?q=${encodeURIComponent(`SELECT COUNT() FROM ${obj}`)}` })));
@@ -48,10 +55,11 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
         const code = r.body?.[0]?.errorCode ?? `HTTP_${r.status}`;
         return { object: obj, error: code, cause: readCause(obj, code) };
       });
-      return { ok: reads.every(r => r.error === undefined), attempts: i, reads };
+      return { ok: reads.every(r => r.error === undefined), attempts: i, maxAttempts: attempts, reads };
     } catch (e: any) {
-      if (e instanceof SetupError && e.code === 'API_DISABLED') return { ok: false, attempts: i, reads: EXTRACTOR_OBJECTS.map(obj => ({ object: obj, error: 'API_DISABLED_FOR_ORG', cause: readCause(obj, 'API_DISABLED_FOR_ORG') })) };
-      if (e instanceof SetupError) throw e;
+      if (isSetupError(e) && e.code === 'API_DISABLED') return { ok: false, attempts: i, maxAttempts: attempts, reads: EXTRACTOR_OBJECTS.map(obj => ({ object: obj, error: 'API_DISABLED_FOR_ORG', cause: readCause(obj, 'API_DISABLED_FOR_ORG') })) };
+      if (isSetupError(e)) throw e;
+      if (['FetchError', 'AbortError', 'RedirectRefused'].includes(e?.name)) throw classify(e, instanceUrl, 'the JWT login');
       const error = String(e?.name ?? 'error'), description = String(e?.message ?? '');
       last = { error, description, ...explainJwtError(error, description) };
       if (!last.retryable || i === attempts) break;
@@ -63,5 +71,5 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
       delay = Math.min(delay * 2, o.maxDelayMs ?? 60000);
     }
   }
-  return { ok: false, attempts, failure: last, reads: [] };
+  return { ok: false, attempts: tried, maxAttempts: attempts, failure: last, reads: [] };
 }

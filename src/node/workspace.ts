@@ -1,17 +1,32 @@
-// Reading the setup manifest and the certificate it points at from disk.
-import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { Manifest, ManifestProblem, parseManifest } from '../core/manifest';
-import { CertificateInfo, readCertificate } from '../core/certificate';
-import { SetupError } from '../core/types';
+// Reading the setup manifest and the certificate it points at from disk. Sizes are checked before reading:
+// a path that points at a huge file is refused with its size, not read into memory.
+import { open } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { Manifest, ManifestProblem, MAX_MANIFEST_BYTES, parseManifest } from '../core/manifest';
+import { CertificateInfo, checkSize, MAX_CERTIFICATE_BYTES, MAX_PRIVATE_KEY_BYTES, readCertificate } from '../core/certificate';
+import { isSetupError, SetupError } from '../core/types';
 
 export interface LoadedManifest { path: string; text: string; manifest?: Manifest; problems: ManifestProblem[] }
 
+/** Reads a file of at most `max` bytes; a larger one fails with a SetupError that gives its size. */
+export async function readBounded(path: string, max: number, what: string, code: string): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const { size, isFile } = await handle.stat().then(s => ({ size: s.size, isFile: s.isFile() }));
+    if (!isFile) throw new SetupError(`${what} ${path} is not a file.`, code);
+    checkSize(size, max, what, code);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function loadManifest(path: string): Promise<LoadedManifest> {
   let text: string;
-  try { text = await readFile(path, 'utf8'); } catch (e: any) {
-    const why = e?.code === 'ENOENT' ? 'does not exist' : `cannot be read (${e?.code ?? e?.message})`;
-    return { path, text: '', problems: [{ path: [], message: `The setup manifest ${path} ${why}.`, fix: 'Create it with { "user": { "username": "...", "email": "..." } } (VS Code: "BalkanID: Create Setup Manifest").' }] };
+  try { text = (await readBounded(path, MAX_MANIFEST_BYTES, 'The setup manifest', 'MANIFEST')).toString('utf8'); } catch (e: any) {
+    const why = isSetupError(e) ? e.message : e?.code === 'ENOENT' ? `The setup manifest ${path} does not exist.` : `The setup manifest ${path} cannot be read (${e?.code ?? e?.message}).`;
+    return { path, text: '', problems: [{ path: [], message: why, fix: 'Create it with { "user": { "username": "...", "email": "..." } } (VS Code: "BalkanID: Create Setup Manifest").' }] };
   }
   return { path, text, ...parseManifest(text) };
 }
@@ -20,12 +35,33 @@ export function certificatePath(manifestPath: string, m: Manifest): string {
   return isAbsolute(m.certificate) ? m.certificate : resolve(dirname(manifestPath), m.certificate);
 }
 
+/**
+ * Whether `path` lies inside `folder`, symbolic links resolved (for the parts that exist), so a manifest cannot
+ * direct a write outside the workspace with "../", an absolute path or a link.
+ */
+export async function insideFolder(folder: string, path: string): Promise<boolean> {
+  const real = async (p: string): Promise<string> => {
+    try { return await realpath(p); } catch { return p === dirname(p) ? p : resolve(await real(dirname(p)), relative(dirname(p), p)); }
+  };
+  const rel = relative(await real(resolve(folder)), await real(resolve(path)));
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
 /** The certificate, a SetupError saying why it is unusable, or undefined when the file is absent. */
 export async function loadCertificate(manifestPath: string, m: Manifest): Promise<CertificateInfo | SetupError | undefined> {
   let data: Buffer;
-  try { data = await readFile(certificatePath(manifestPath, m)); } catch (e: any) {
+  try { data = await readBounded(certificatePath(manifestPath, m), MAX_CERTIFICATE_BYTES, `The certificate ${m.certificate}`, 'cert-too-large'); } catch (e: any) {
+    if (isSetupError(e)) return e;
     if (e?.code === 'ENOENT') return undefined;
     return new SetupError(`The certificate ${m.certificate} cannot be read (${e?.code}).`, 'cert-unreadable');
   }
   try { return readCertificate(data); } catch (e) { return e as SetupError; }
+}
+
+/** The private key for the JWT self-test, as text (size-checked; parsed by readPrivateKey). */
+export async function readKeyFile(path: string): Promise<string> {
+  try { return (await readBounded(path, MAX_PRIVATE_KEY_BYTES, 'The private key', 'key-too-large')).toString('utf8'); } catch (e: any) {
+    if (isSetupError(e)) throw e;
+    throw new SetupError(`The private key ${path} ${e?.code === 'ENOENT' ? 'does not exist' : `cannot be read (${e?.code ?? e?.message})`}.`, 'key-unreadable', 'verify');
+  }
 }

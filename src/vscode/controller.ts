@@ -158,7 +158,7 @@ export class Controller implements vscode.Disposable {
     this.fire();
     try {
       return await this.guarded(async () => {
-        const { report, writes } = await engine().apply(await this.input(), { steps, signal, onProgress: m => { this.log.info(m); progress(m); } });
+        const { report, writes } = await engine().apply(await this.input(), { steps, signal, deployTimeoutMs: settings().deployTimeoutMs, onProgress: m => { this.log.info(m); progress(m); } });
         this.log.info(`Applied ${writes.length} write(s): ${writes.map(w => `${w.action} ${w.target}`).join('; ') || 'none'}`);
         this.setReport(report);
         return writes;
@@ -172,7 +172,7 @@ export class Controller implements vscode.Disposable {
   async teardown(progress: (m: string) => void): Promise<Write[]> {
     return this.guarded(async () => {
       const input = await this.input();
-      const removed = await engine().teardown(input, { onProgress: progress });
+      const removed = await engine().teardown(input, { onProgress: progress, deployTimeoutMs: settings().deployTimeoutMs });
       this.log.info(`Teardown removed: ${removed.map(w => w.target).join('; ') || 'nothing'}`);
       await this.check();
       return removed;

@@ -2,8 +2,10 @@
 // the JWT self-test (SecretStorage only) and "Copy BalkanID values". The host re-validates every message.
 import * as vscode from 'vscode';
 import { readCertificate, certificateProblems, readPrivateKey } from '../core/certificate';
-import { SetupError } from '../core/types';
+import { SetupError, isSetupError } from '../core/types';
 import { Controller, engine } from './controller';
+import { notify } from './notify';
+import { redactDeep } from '../core/redact';
 import { credentialsHtml, nonce } from './webview/html';
 import { CredentialsState, HostMessage, parseWebviewMessage, WebviewMessage, CertificateView } from './webview/protocol';
 
@@ -43,7 +45,7 @@ export class CredentialsPanel implements vscode.Disposable {
     let certificateError = this.local.certificateError;
     if (m && c.manifest) {
       const cert = await engine().loadCertificate(c.manifest.path, m).catch(() => undefined);
-      if (cert instanceof SetupError) certificateError ??= cert.message;
+      if (isSetupError(cert)) certificateError ??= cert.message;
       else if (cert) certificate = { subject: cert.subject, issuer: cert.issuer, validFrom: cert.validFrom, validTo: cert.validTo, fingerprint256: cert.fingerprint256,
         keyType: cert.keyType, keyBits: cert.keyBits, daysLeft: cert.daysLeft, problems: certificateProblems(cert).map(p => p.message) };
     }
@@ -58,7 +60,7 @@ export class CredentialsPanel implements vscode.Disposable {
 
   private async post(): Promise<void> {
     if (!this.panel) return;
-    const msg: HostMessage = { type: 'state', state: await this.state() };
+    const msg: HostMessage = { type: 'state', state: redactDeep(await this.state()) };
     await this.panel.webview.postMessage(msg);
   }
 
@@ -100,13 +102,30 @@ export class CredentialsPanel implements vscode.Disposable {
     return state;
   }
 
-  /** Validates a certificate and saves it where the manifest points (salesforce.crt by default). */
+  /**
+   * Validates a certificate and saves it where the manifest points (salesforce.crt by default), but only inside
+   * the workspace folder, and only after asking when a different certificate is already there.
+   */
   private async useCertificate(data: string | Uint8Array): Promise<void> {
-    const info = readCertificate(data); // throws specific errors (private key, CSR, unreadable)
+    const info = readCertificate(data); // throws specific errors (size, private key, CSR, several, unreadable)
     const c = this.controller;
     await c.loadManifest();
     if (!c.manifest?.manifest) throw new SetupError('Create a valid setup manifest first; the certificate is saved next to it.', 'NO_MANIFEST');
     const target = vscode.Uri.file(engine().certificatePath(c.manifest.path, c.manifest.manifest));
+    const folder = vscode.workspace.getWorkspaceFolder(c.manifest.uri);
+    if (!folder || !(await engine().insideFolder(folder.uri.fsPath, target.fsPath)))
+      throw new SetupError(`Nothing was saved: the manifest's "certificate" (${c.manifest.manifest.certificate}) points outside the workspace folder. Set it to a file inside the folder, such as "salesforce.crt".`, 'cert-outside-workspace');
+    const existing = await engine().loadCertificate(c.manifest.path, c.manifest.manifest);
+    if (existing && !isSetupError(existing) && existing.fingerprint256 === info.fingerprint256) {
+      this.local.message = `${vscode.workspace.asRelativePath(target)} already holds this certificate.`;
+      return;
+    }
+    const present = await vscode.workspace.fs.stat(target).then(() => true, () => false);
+    if (present) {
+      const was = existing && !isSetupError(existing) ? `${existing.subject} (SHA-256 ${existing.fingerprint256.slice(0, 23)}…)` : 'a file that is not a usable certificate';
+      const go = await notify.ask(`Replace ${vscode.workspace.asRelativePath(target)}?`, `It holds ${was}. The new certificate is ${info.subject} (SHA-256 ${info.fingerprint256.slice(0, 23)}…).`, 'Replace');
+      if (go !== 'Replace') { this.local.message = 'Kept the existing file; the new certificate was not saved.'; return; }
+    }
     await vscode.workspace.fs.writeFile(target, Buffer.from(info.pem));
     this.local.message = `Certificate saved to ${vscode.workspace.asRelativePath(target)}.`;
     c.log.info(`Certificate ${info.fingerprint256} saved to ${target.fsPath}.`);

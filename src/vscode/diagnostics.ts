@@ -2,8 +2,8 @@
 // step. Cleared when fixed (next check) and on disconnect.
 import * as vscode from 'vscode';
 import { Controller } from './controller';
-import { diagnosticsFor } from './diagnosticsModel';
-import { STEP_TITLES, StepId } from '../core/types';
+import { diagnosticsFor, quickFixFor } from './diagnosticsModel';
+import { STEP_TITLES } from '../core/types';
 
 export const SOURCE = 'BalkanID';
 
@@ -38,18 +38,32 @@ export class SetupDiagnostics implements vscode.Disposable, vscode.CodeActionPro
     }));
   }
 
-  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(_document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const steps = this.controller.report?.steps ?? [];
+    const client = this.controller.client;
     const actions: vscode.CodeAction[] = [];
+    const seen = new Set<string>();
     for (const diag of context.diagnostics) {
       if (diag.source !== SOURCE) continue;
       const step = steps.find(s => s.findings.some(f => f.code === diag.code && diag.message.startsWith(f.message)));
-      if (!step) continue;
-      const target: StepId = step.id === 'preflight' ? 'user' : step.id;
-      const action = new vscode.CodeAction(`Run step: ${STEP_TITLES[target]}`, vscode.CodeActionKind.QuickFix);
-      action.command = { command: 'balkanid.runStep', title: action.title, arguments: [target] };
+      const fix = step && quickFixFor(String(diag.code), step.id);
+      if (!fix) continue;
+      let action: vscode.CodeAction;
+      if (fix.kind === 'runStep') {
+        action = new vscode.CodeAction(`Run step: ${STEP_TITLES[fix.step]}`, vscode.CodeActionKind.QuickFix);
+        action.command = { command: 'balkanid.runStep', title: action.title, arguments: [fix.step] };
+      } else if (fix.kind === 'openCredentials') {
+        action = new vscode.CodeAction('Choose the certificate in the Credentials view…', vscode.CodeActionKind.QuickFix);
+        action.command = { command: 'balkanid.openCredentials', title: action.title };
+      } else {
+        if (!client) continue;
+        action = new vscode.CodeAction('Open your user in Salesforce Setup (a System Administrator grants the permission there)', vscode.CodeActionKind.QuickFix);
+        action.command = { command: 'vscode.open', title: action.title, arguments: [vscode.Uri.parse(`${client.instanceUrl}/lightning/setup/ManageUsers/page?address=${encodeURIComponent(`/${client.userId}?noredirect=1`)}`)] };
+      }
+      if (seen.has(action.title)) continue;
+      seen.add(action.title);
       action.diagnostics = [diag];
-      action.isPreferred = true;
+      action.isPreferred = fix.kind === 'runStep';
       actions.push(action);
     }
     return actions;

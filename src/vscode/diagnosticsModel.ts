@@ -41,3 +41,17 @@ export function diagnosticsFor(report: Report, manifestText: string): Diagnostic
   }
   return out;
 }
+
+/** What a quick fix can do about a problem. Only fixes that can work are offered. */
+export type QuickFix = { kind: 'runStep'; step: StepId } | { kind: 'openAdminUser' } | { kind: 'openCredentials' } | undefined;
+
+/** Findings that running their step repairs (drift and what the step creates). */
+const RUN_FIXES = new Set(['app-drift', 'link-missing-drift', 'policy-self-authorized', 'permset-permission-drift', 'permset-unassigned-drift', 'profile-permission-drift', 'user-profile-drift', 'user-role-drift']);
+
+export function quickFixFor(code: string, step: StepId): QuickFix {
+  // Only another admin can grant a permission: open the connected admin's user record in Setup.
+  if (code === 'admin-permission-missing') return { kind: 'openAdminUser' };
+  if (code.startsWith('cert-')) return { kind: 'openCredentials' };
+  if (RUN_FIXES.has(code) && step !== 'preflight' && step !== 'verify') return { kind: 'runStep', step };
+  return undefined;
+}

@@ -1,7 +1,7 @@
 // What each command does in the UI: pickers, confirmations, progress, messages. The work itself is the
 // controller's (and the engine's).
 import * as vscode from 'vscode';
-import { STEP_IDS, STEP_TITLES, SETUP_PAGES, SetupError, StepId, Write, describeWrites } from '../core/types';
+import { STEP_IDS, STEP_TITLES, SETUP_PAGES, SetupError, isSetupError, StepId, Write, describeWrites } from '../core/types';
 import { manifestTemplate } from '../core/manifest';
 import { checkInstanceUrl } from '../core/url';
 import { Controller, engine, Target } from './controller';
@@ -9,6 +9,7 @@ import { CredentialsPanel, handoffText } from './credentials';
 import { ChecklistTree } from './tree';
 import { Handlers } from './commandTable';
 import { settings } from './settings';
+import { notify } from './notify';
 
 const isStep = (v: unknown): v is StepId => typeof v === 'string' && (STEP_IDS as readonly string[]).includes(v);
 /** Tree items pass their node ({kind, id}); palette calls pass nothing; automation passes the id. */
@@ -23,9 +24,9 @@ const renderPlan = (writes: Write[]) => describeWrites(writes).join('\n');
 
 export function handlers(controller: Controller, tree: ChecklistTree, credentials: () => CredentialsPanel): Handlers {
   const fail = (err: any) => {
-    const message = err instanceof SetupError || err?.code ? err.message : `Unexpected error: ${err?.message ?? err}`;
+    const message = isSetupError(err) || err?.code ? err.message : `Unexpected error: ${err?.message ?? err}`;
     controller.log.error(message);
-    void vscode.window.showErrorMessage(message, 'Show Log').then(c => { if (c) controller.log.show(); });
+    void notify.error(message, 'Show Log').then(c => { if (c) controller.log.show(); });
   };
   const safely = <A extends unknown[]>(fn: (...a: A) => Promise<unknown>) => async (...a: A) => { try { return await fn(...a); } catch (e) { fail(e); return undefined; } };
 
@@ -41,7 +42,7 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
       token.onCancellationRequested(() => abort.abort());
       const writes = await controller.run(steps, m => progress.report({ message: m }), abort.signal);
       const left = controller.report?.steps.filter(s => s.state !== 'done').length ?? 0;
-      void vscode.window.showInformationMessage(`${writes.length} write(s) made. ${left ? `${left} step(s) still need attention.` : 'All steps done.'}`);
+      void notify.info(`${writes.length} write(s) made. ${left ? `${left} step(s) still need attention.` : 'All steps done.'}`);
       return writes;
     });
 
@@ -93,9 +94,9 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
 
     runAll: safely(async (arg?: unknown) => {
       const writes = await vscode.window.withProgress({ location: { viewId: 'balkanid.checklist' }, title: 'Planning' }, () => controller.plan());
-      if (!writes.length) { void vscode.window.showInformationMessage('Nothing to do: the org matches the setup.'); return []; }
+      if (!writes.length) { void notify.info('Nothing to do: the org matches the setup.'); return []; }
       if (!assumeYes(arg)) {
-        const go = await vscode.window.showWarningMessage(`Apply ${writes.length} write(s) to ${controller.client?.instanceUrl}?`, { modal: true, detail: renderPlan(writes) }, 'Apply');
+        const go = await notify.ask(`Apply ${writes.length} write(s) to ${controller.client?.instanceUrl}?`, renderPlan(writes), 'Apply');
         if (go !== 'Apply') return [];
       }
       return run(undefined, 'BalkanID setup');
@@ -129,7 +130,7 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
     verify: safely(async () => {
       let pem = await controller.privateKey();
       if (!pem) {
-        const choice = await vscode.window.showInformationMessage('The JWT self-test needs the private key that matches salesforce.crt (BalkanID usually keeps it). Without it, the static checks still run.', 'Choose Key File…', 'Check Only');
+        const choice = await notify.info('The JWT self-test needs the private key that matches salesforce.crt (BalkanID usually keeps it). Without it, the static checks still run.', 'Choose Key File…', 'Check Only');
         if (choice === 'Check Only') return checkAll();
         if (choice !== 'Choose Key File…') return undefined;
         const file = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use for this test', filters: { 'Private keys': ['pem', 'key'] } });
@@ -144,13 +145,13 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
       if (result.ok) {
         const reads = result.reads.map(r => `${r.object} ${r.count}`).join(', ');
         controller.log.info(`JWT login succeeded; reads: ${reads}`);
-        void vscode.window.showInformationMessage(`JWT login as the integration user works. BalkanID can read: ${reads}.`);
+        void notify.info(`JWT login as the integration user works. BalkanID can read: ${reads}.`);
       } else if (result.failure) {
         controller.log.warn(`JWT login failed: ${result.failure.error}: ${result.failure.description}`);
-        void vscode.window.showErrorMessage(`JWT login failed (${result.failure.description}). ${result.failure.cause} Fix: ${result.failure.fix}`);
+        void notify.error(`JWT login failed (${result.failure.description}). ${result.failure.cause} Fix: ${result.failure.fix}`);
       } else {
         const bad = result.reads.filter(r => r.error);
-        void vscode.window.showWarningMessage(`JWT login works, but: ${bad.map(r => `${r.object}: ${r.cause}`).join(' ')}`);
+        void notify.warn(`JWT login works, but: ${bad.map(r => `${r.object}: ${r.cause}`).join(' ')}`);
       }
       return result;
     }),
@@ -161,7 +162,7 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
       const state = await credentials().state();
       if (!state.consumerKey) throw new SetupError('The consumer key is not known yet: run all steps, or type it into the Credentials view.', 'NO_CONSUMER_KEY');
       await vscode.env.clipboard.writeText(handoffText(state));
-      void vscode.window.showInformationMessage('BalkanID values copied: paste them into BalkanID → Integrations → Salesforce.');
+      void notify.info('BalkanID values copied: paste them into BalkanID → Integrations → Salesforce.');
       return handoffText(state);
     }),
 
@@ -177,8 +178,8 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
 
     teardown: safely(async (arg?: unknown) => {
       if (!assumeYes(arg)) {
-        const go = await vscode.window.showWarningMessage('Remove the BalkanID setup from this org?', { modal: true,
-          detail: 'Deletes the permission set link, the assignment, the permission set and the External Client App, and deactivates the integration user. BalkanID stops working.' }, 'Remove');
+        const go = await notify.ask('Remove the BalkanID setup from this org?',
+          'Deletes the permission set link, the assignment, the permission set and the External Client App, and deactivates the integration user. BalkanID stops working.', 'Remove');
         if (go !== 'Remove') return [];
       }
       return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Removing the BalkanID setup' }, progress => controller.teardown(m => progress.report({ message: m })));

@@ -1,6 +1,7 @@
 // Pure mapping from engine results to what the tree, badge and status bar show. No `vscode` import, so it
 // is unit-tested in plain Node; the VS Code layer turns these into TreeItems.
 import { Finding, Report, STEP_LABELS, StepId, StepResult, StepState } from '../core/types';
+import { label } from '../core/permissions';
 
 export type Shown = StepState | 'running' | 'unknown';
 
@@ -20,7 +21,7 @@ const ICONS: Record<Shown, [string, string | undefined, string]> = {
 export function stepView(step: Pick<StepResult, 'id' | 'title' | 'findings' | 'plan'>, state: Shown): StepView {
   const [icon, color, text] = ICONS[state];
   const blocking = step.findings.find(f => f.code === 'admin-permission-missing');
-  const description = state === 'blocked' && blocking?.permission ? `blocked: needs ${blocking.permission}` : text;
+  const description = state === 'blocked' && blocking?.permission ? `blocked: needs ${label(blocking.permission)}` : text;
   const tooltip = [`${step.title} — ${text}`, ...step.findings.map(f => `• ${f.message}`), ...step.plan.map(w => `→ ${w.action} ${w.target}`)].join('\n');
   return { id: step.id, label: STEP_LABELS[step.id], description, icon, color, tooltip, contextValue: `step.${state === 'done' ? 'done' : 'open'}` };
 }

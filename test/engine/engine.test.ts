@@ -207,7 +207,7 @@ describe('engine: cancelling a run', () => {
     const seen: string[] = [];
     await assert.rejects(apply(engineInput(await adminClient(t.org)), { signal: abort.signal, onProgress: m => { seen.push(m); if (/^Deploying/.test(m)) abort.abort(); } }),
       (e: any) => e instanceof SetupError && e.code === 'CANCELLED' && /Run again/.test(e.message));
-    assert.ok(seen.some(m => /^Writing create profile/.test(m)), seen.join(' | '));
+    assert.ok(seen.some(m => /^Writing: create profile/.test(m)), seen.join(' | '));
     assert.equal(t.org.org.all('SetupEntityAccess').length, 0, 'nothing after the cancel point was written');
     const { report } = await apply(engineInput(await adminClient(t.org)));
     assert.deepEqual(states(report), ALL_DONE);

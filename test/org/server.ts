@@ -19,6 +19,8 @@ export interface Fault {
   status?: number;
   body?: string | object;
   contentType?: string;
+  /** Extra response headers (e.g. Location, for a redirect). */
+  headers?: Record<string, string>;
   /** How many matching requests fail (default 1). */
   times?: number;
   /** Let this many matching requests through first (to hit the Nth request of a run). */
@@ -150,7 +152,7 @@ export class TestOrg {
         if (fault.expireSessions) this.org.expireSessions();
         if (fault.status) {
           const payload = typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body ?? [{ message: 'Injected fault', errorCode: 'UNKNOWN_EXCEPTION' }]);
-          return send(fault.status, payload, { 'Content-Type': fault.contentType ?? (typeof fault.body === 'string' && fault.body.trimStart().startsWith('<') ? 'text/html;charset=UTF-8' : 'application/json;charset=UTF-8') });
+          return send(fault.status, payload, { 'Content-Type': fault.contentType ?? (typeof fault.body === 'string' && fault.body.trimStart().startsWith('<') ? 'text/html;charset=UTF-8' : 'application/json;charset=UTF-8'), ...(fault.headers ?? {}) });
         }
       }
       await this.route(method, path, url, req, body, soapCall, send);

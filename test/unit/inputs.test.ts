@@ -20,17 +20,17 @@ const MANIFESTS: Array<[string, string, string, RegExp]> = [
   ['username not an email', JSON.stringify(withUser({ username: 'balkanid' })), 'user.username', /form of an email address/],
   ['username with spaces', JSON.stringify(withUser({ username: 'bal kanid@acme.com' })), 'user.username', /form of an email address/],
   ['username padded', JSON.stringify(withUser({ username: ' balkanid@acme.com' })), 'user.username', /leading or trailing spaces/],
-  ['username too long', JSON.stringify(withUser({ username: `${'a'.repeat(80)}@acme.com` })), 'user.username', /longer than 80/],
+  ['username too long', JSON.stringify(withUser({ username: `${'a'.repeat(80)}@acme.com` })), 'user.username', /89 characters long; Salesforce allows at most 80/],
   ['username a number', JSON.stringify(withUser({ username: 42 })), 'user.username', /must be a string/],
   ['username empty', JSON.stringify(withUser({ username: '' })), 'user.username', /is empty/],
   ['email invalid', JSON.stringify(withUser({ email: 'it-ops' })), 'user.email', /not a valid email/],
   ['email no TLD', JSON.stringify(withUser({ email: 'it@acme' })), 'user.email', /not a valid email/],
   ['alias too long', JSON.stringify(withUser({ alias: 'BalkanIDx' })), 'user.alias', /longer than 8/],
-  ['last name too long', JSON.stringify(withUser({ lastName: 'x'.repeat(81) })), 'user.lastName', /longer than 80/],
+  ['last name too long', JSON.stringify(withUser({ lastName: 'x'.repeat(81) })), 'user.lastName', /at most 80/],
   ['unknown user key', JSON.stringify(withUser({ role: 'CEO' })), 'user.role', /Unknown setting/],
   ['unknown top-level key', JSON.stringify({ ...ok, usr: {} }), 'usr', /Unknown setting/],
   ['section not an object', JSON.stringify({ ...ok, app: 'BalkanID' }), 'app', /must be an object/],
-  ['profile name too long', JSON.stringify({ ...ok, profile: { name: 'p'.repeat(256) } }), 'profile.name', /longer than 255/],
+  ['profile name too long', JSON.stringify({ ...ok, profile: { name: 'p'.repeat(256) } }), 'profile.name', /256 characters long; Salesforce allows at most 255/],
   ['permission set name with space', JSON.stringify({ ...ok, permissionSet: { name: 'BalkanID Extractor' } }), 'permissionSet.name', /not a valid API name/],
   ['permission set name double underscore', JSON.stringify({ ...ok, permissionSet: { name: 'BalkanID__X' } }), 'permissionSet.name', /not a valid API name/],
   ['permission set name trailing underscore', JSON.stringify({ ...ok, permissionSet: { name: 'BalkanID_' } }), 'permissionSet.name', /not a valid API name/],
@@ -49,6 +49,17 @@ const MANIFESTS: Array<[string, string, string, RegExp]> = [
   ['bad IP relaxation', JSON.stringify({ ...ok, app: { ipRelaxation: 'Relax' } }), 'app.ipRelaxation', /not an IP relaxation policy/],
   ['certificate is a key file', JSON.stringify({ ...ok, certificate: 'salesforce.key' }), 'certificate', /looks like a private key/],
   ['certificate empty', JSON.stringify({ ...ok, certificate: '' }), 'certificate', /is empty/],
+  ['first name over 40 (User.FirstName)', JSON.stringify(withUser({ firstName: 'f'.repeat(41) })), 'user.firstName', /41 characters long; Salesforce allows at most 40/],
+  ['email over 80', JSON.stringify(withUser({ email: `${'e'.repeat(75)}@acme.com` })), 'user.email', /84 characters long; Salesforce allows at most 80/],
+  ['permission set label over 80', JSON.stringify({ ...ok, permissionSet: { label: 'L'.repeat(81) } }), 'permissionSet.label', /at most 80/],
+  ['app label over 80', JSON.stringify({ ...ok, app: { label: 'L'.repeat(81) } }), 'app.label', /at most 80/],
+  ['a zero-width space in the username', JSON.stringify(withUser({ username: 'balk\u200Banid@acme.com' })), 'user.username', /invisible character \(U\+200B\) at position 5/],
+  ['a right-to-left override in the username', JSON.stringify(withUser({ username: 'balkanid@\u202Emoc.emca' })), 'user.username', /invisible character \(U\+202E\)/],
+  ['a control character in the last name', JSON.stringify(withUser({ lastName: 'Balkan\u0007ID' })), 'user.lastName', /invisible character \(U\+0007\)/],
+  ['a __proto__ key', '{"user": {"username": "a@b.co", "email": "a@b.co", "__proto__": {"alias": "x"}}}', 'user.__proto__', /key "__proto__" is not allowed/],
+  ['a constructor key at the top', '{"constructor": {"prototype": {}}, "user": {"username": "a@b.co", "email": "a@b.co"}}', 'constructor', /key "constructor" is not allowed/],
+  ['nesting 7 levels deep', JSON.stringify({ ...ok, app: { scopes: [[[[[['Api']]]]]] } }), '', /nests deeper than 6 levels/],
+  ['a 65 KB manifest', JSON.stringify({ ...ok, padding: 'x'.repeat(65 * 1024) }), '', /manifest is 65 KB; a setup manifest is at most 64 KB/],
 ];
 
 describe('bad input: the setup manifest', () => {
@@ -68,6 +79,16 @@ describe('bad input: the setup manifest', () => {
     assert.deepEqual([r.manifest!.profile.name, r.manifest!.user.alias, r.manifest!.app.callbackUrl, r.manifest!.app.scopes, r.manifest!.app.ipRelaxation, r.manifest!.app.contactEmail],
       ['BalkanID Integration', 'BalkanID', 'https://app.balkan.id', ['Api', 'RefreshToken'], 'Bypass', 'it@acme.com']);
   });
+  it('accepts a UTF-8 byte-order mark (as Windows editors save it)', () => {
+    const r = parseManifest('\uFEFF' + JSON.stringify(ok));
+    assert.deepEqual(r.problems, []);
+    assert.equal(r.manifest!.user.username, 'balkanid@acme.com');
+  });
+  it('a __proto__ key changes no object: the manifest is refused before any object is built from it', () => {
+    const r = parseManifest('{"__proto__": {"polluted": true}, "user": {"username": "a@b.co", "email": "a@b.co"}}');
+    assert.equal(r.manifest, undefined);
+    assert.equal(({} as any).polluted, undefined);
+  });
   it('accepts comments and trailing commas (JSONC) and an http login URL to loopback only', () => {
     assert.deepEqual(parseManifest('{ // BalkanID\n "user": {"username": "a@b.co", "email": "a@b.co",}, "loginUrl": "http://127.0.0.1:8080" }').problems, []);
   });
@@ -85,6 +106,25 @@ describe('bad input: certificates and keys', () => {
     ['plain text', 'hello, this is not a certificate', 'cert-unreadable'],
     ['random bytes', Buffer.from([1, 2, 3, 4, 5, 6, 7]), 'cert-unreadable'],
   ];
+  it('certificate: 1 MB of BEGIN CERTIFICATE lines is refused by size before parsing, with the size', () => {
+    const junk = '-----BEGIN CERTIFICATE-----\n'.repeat(40000);
+    assert.throws(() => readCertificate(junk), (e: any) => e.code === 'cert-too-large' && /is 1\d{3} KB; at most 64 KB/.test(e.message));
+  });
+  it('certificate: 60 KB of unclosed BEGIN lines (under the limit) is read in one pass and refused as unreadable', () => {
+    assert.throws(() => readCertificate('-----BEGIN CERTIFICATE-----\n'.repeat(2000)), (e: any) => e.code === 'cert-unreadable');
+  });
+  it('certificate: a valid certificate followed by 12 MB of junk is refused, not deployed', () => {
+    assert.throws(() => readCertificate(cert.certPem + 'A'.repeat(12 * 1024 * 1024)), (e: any) => e.code === 'cert-too-large' && /is 1228\d KB/.test(e.message));
+  });
+  it('certificate: a file with two certificates is refused, naming both (subject and fingerprint)', () => {
+    const other = selfSignedCert({ cn: 'Someone Else' });
+    assert.throws(() => readCertificate(cert.certPem + other.certPem), (e: any) => e.code === 'cert-several'
+      && /holds 2 certificates/.test(e.message) && /CN=BalkanID Extractor/.test(e.message) && /CN=Someone Else/.test(e.message)
+      && e.message.includes(readCertificate(other.certPem).fingerprint256.slice(0, 23)));
+  });
+  it('private key: over 64 KB is refused by size', () => {
+    assert.throws(() => readPrivateKey(cert.keyPem + 'x'.repeat(64 * 1024)), (e: any) => e.code === 'key-too-large' && /at most 64 KB/.test(e.message));
+  });
   for (const [what, data, code] of CERTS) {
     it(`certificate: ${what} → ${code}`, () => {
       assert.throws(() => readCertificate(data), (e: any) => e.code === code && e.message.length > 30);
@@ -137,8 +177,14 @@ describe('bad input: URLs and command lines', () => {
   });
   const ARGS: Array<[string[], RegExp]> = [
     [['deploy'], /Unknown command "deploy"/], [['check', '--frobnicate'], /Unknown option --frobnicate/], [['apply', '--step', 'everything'], /Unknown step "everything"/],
-    [['check', '--step', 'user'], /--step goes with apply/], [['check', '--manifest'], /--manifest needs a value/], [['check', 'extra'], /Unexpected argument "extra"/],
-    [['check', '--target-org', 'x', '--instance-url', 'https://a.b'], /either --target-org or --instance-url/], [['apply', '--key', 'k.pem'], /--key goes with verify/],
+    [['check', '--step', 'user'], /--step goes with apply, not check/], [['check', '--manifest'], /--manifest needs a value/], [['check', 'extra'], /Unexpected argument "extra"/],
+    [['check', '--target-org', 'x', '--instance-url', 'https://a.b'], /either --target-org or --instance-url/],
+    [['teardown', '--yes=no'], /--yes takes no value/], [['apply', '--yes=true'], /--yes takes no value/], [['check', '--json=1'], /--json takes no value/],
+    [['apply', '--step', 'user', '--step', 'app'], /--step is given more than once/], [['check', '--json', '--json'], /--json is given more than once/],
+    [['verify', '--retries', '0'], /--retries must be a whole number from 1 to 30, not "0"/], [['verify', '--retries', 'abc'], /not "abc"/],
+    [['verify', '--retries', '2.5'], /not "2.5"/], [['verify', '--retries', '31'], /from 1 to 30/], [['verify', '--retry-delay-ms', '-1'], /whole number/],
+    [['apply', '--deploy-timeout', '5'], /--deploy-timeout must be a whole number from 10/], [['check', '--yes'], /--yes goes with apply or teardown, not check/],
+    [['check', '--manifest='], /--manifest is empty/], [['apply', '--key', 'k.pem'], /--key goes with verify, not apply/],
   ];
   for (const [argv, message] of ARGS) it(`balkanid-sf ${argv.join(' ')} is refused`, () => assert.throws(() => parseArgs(argv), (e: any) => message.test(e.message)));
 });

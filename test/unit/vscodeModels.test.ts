@@ -22,7 +22,7 @@ describe('view models', () => {
   it('maps step states to icons, colours and descriptions; blocked steps name the permission', () => {
     const s = { id: 'profile' as const, title: STEP_TITLES.profile, plan: [], findings: [{ code: 'admin-permission-missing', severity: 'error' as const, message: 'You lack X', permission: 'ManageProfilesPermissionsets' }] };
     assert.deepEqual([stepView(s, 'done').icon, stepView(s, 'done').color, stepView(s, 'done').contextValue], ['pass-filled', 'testing.iconPassed', 'step.done']);
-    assert.equal(stepView(s, 'blocked').description, 'blocked: needs ManageProfilesPermissionsets');
+    assert.equal(stepView(s, 'blocked').description, 'blocked: needs Manage Profiles and Permission Sets');
     assert.equal(stepView(s, 'running').icon, 'sync~spin');
     assert.equal(stepView(s, 'todo').contextValue, 'step.open');
     assert.equal(stepView(s, 'todo').label, 'Profile');
@@ -59,7 +59,7 @@ describe('credentials webview', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
     assert.deepEqual(parseWebviewMessage({ type: 'setConsumerKey', key: ' 3MVG9abc ' }), { type: 'setConsumerKey', key: '3MVG9abc' });
     for (const bad of [null, 'ready', { type: 'nope' }, { type: 'pasteCertificate' }, { type: 'pasteCertificate', pem: 42 }, { type: 'pasteCertificate', pem: '   ' },
-      { type: 'pasteCertificate', pem: 'x'.repeat(70000) }, { type: 'setConsumerKey', key: 'k'.repeat(300) }, { type: 'setPrivateKey', pem: {} }])
+      { type: 'pasteCertificate', pem: 'x'.repeat(1024 * 1024 + 1) }, { type: 'setConsumerKey', key: 'k'.repeat(300) }, { type: 'setPrivateKey', pem: {} }])
       assert.equal(parseWebviewMessage(bad), undefined, JSON.stringify(bad)?.slice(0, 60));
   });
 });

@@ -29,7 +29,8 @@ export type WebviewMessage =
 
 export type HostMessage = { type: 'state'; state: CredentialsState };
 
-const MAX = 64 * 1024;
+/** Large enough that an oversized paste reaches the host, which refuses it with its size (not silently here). */
+const MAX = 1024 * 1024;
 const str = (v: unknown, max = MAX): v is string => typeof v === 'string' && v.length <= max;
 
 export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {

@@ -1,0 +1,22 @@
+// Every notification passes through here, redacted: server text in an error (an echoed token, key or secret)
+// never reaches the screen. The detail of a modal is redacted too.
+import * as vscode from 'vscode';
+import { redact } from '../core/redact';
+
+type Kind = 'info' | 'warn' | 'error';
+
+function show<T extends string>(kind: Kind, message: string, options: vscode.MessageOptions | undefined, items: T[]): Thenable<T | undefined> {
+  const opts = options && { ...options, detail: options.detail === undefined ? undefined : redact(options.detail) };
+  const text = redact(message);
+  if (kind === 'error') return vscode.window.showErrorMessage(text, opts ?? {}, ...items);
+  if (kind === 'warn') return vscode.window.showWarningMessage(text, opts ?? {}, ...items);
+  return vscode.window.showInformationMessage(text, opts ?? {}, ...items);
+}
+
+export const notify = {
+  info: <T extends string>(message: string, ...items: T[]) => show('info', message, undefined, items),
+  warn: <T extends string>(message: string, ...items: T[]) => show('warn', message, undefined, items),
+  error: <T extends string>(message: string, ...items: T[]) => show('error', message, undefined, items),
+  /** A modal question; resolves to the chosen item or undefined. */
+  ask: <T extends string>(message: string, detail: string, ...items: T[]) => show('warn', message, { modal: true, detail }, items),
+};

@@ -1,0 +1,79 @@
+// Errors that survive the bundle split, redaction of echoed secrets, step-scoped error messages, quick fixes
+// that can fix their problem.
+import assert from 'node:assert/strict';
+import { isSetupError, SetupError } from '../../src/core/types';
+import { redact, redactDeep, registerSecret } from '../../src/core/redact';
+import { stepError } from '../../src/core/engine';
+import { quickFixFor } from '../../src/vscode/diagnosticsModel';
+
+describe('SetupError across separately loaded copies (the extension bundles engine and UI apart)', () => {
+  it('isSetupError recognises an error from another copy of the module, where instanceof does not', () => {
+    const path = require.resolve('../../src/core/types');
+    delete require.cache[path];
+    const other = require(path) as typeof import('../../src/core/types');
+    const e = new other.SetupError('from the other bundle', 'cert-is-csr');
+    assert.equal(e instanceof SetupError, false, 'the premise: two copies, two classes');
+    assert.equal(isSetupError(e), true);
+    assert.equal(isSetupError(new Error('plain')), false);
+    assert.equal(isSetupError({ code: 'X', message: 'duck' }), false);
+  });
+});
+
+describe('redaction', () => {
+  it('redacts a registered secret of any shape wherever it is echoed, and each line of a registered PEM', () => {
+    registerSecret('tok-of-an-unusual-shape-1234567890');
+    assert.equal(redact('Session tok-of-an-unusual-shape-1234567890 is invalid'), 'Session <redacted> is invalid');
+    const pem = `-----BEGIN PRIVATE KEY-----\n${'A'.repeat(64)}\n${'B'.repeat(64)}\n-----END PRIVATE KEY-----\n`;
+    registerSecret(pem);
+    assert.equal(redact(`bad line: ${'B'.repeat(64)}`), 'bad line: <redacted>');
+  });
+  it('redacts token, key, JWT, consumer-secret and SOAP session shapes', () => {
+    const secret = 'A1B2C3D4'.repeat(8);
+    const text = `00D000000000001!AQ${'x'.repeat(40)} -----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY----- eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiIzTVZHIn0.c2ln `
+      + `secret ${secret} <sessionId>abc.def</sessionId> {"client_secret":"s3cr3t"} Bearer abc.def`;
+    const out = redact(text);
+    for (const leaked of ['!AQ', 'MIIE', 'eyJ', secret, 'abc.def', 's3cr3t']) assert.ok(!out.includes(leaked), `${leaked} in ${out}`);
+  });
+  it('redactDeep redacts every string in a JSON document and keeps its shape', () => {
+    assert.deepEqual(redactDeep({ a: ['Bearer xyz'], b: { c: 1, d: 'access_token=abc' } }), { a: ['Bearer <redacted>'], b: { c: 1, d: 'access_token=<redacted>' } });
+  });
+});
+
+describe('step-scoped errors', () => {
+  it('names the step, lists the writes made, and says "Nothing was written." when none were', () => {
+    const w = { step: 'profile' as const, action: 'create' as const, target: 'profile', detail: '"BalkanID Integration"' };
+    const e = stepError('app', new SetupError('boom', 'DEPLOY_FAILED'), [w]);
+    assert.equal(e.step, 'app');
+    assert.deepEqual(e.writes, [w]);
+    assert.match(e.message, /^Step "External Client App with JWT bearer" failed: boom\. Written before the failure: create profile — "BalkanID Integration"\.$/);
+    assert.match(stepError('preflight', new SetupError('no', 'X'), []).message, /Nothing was written\.$/);
+  });
+  it('after a timeout during a write, says that write may have been made and that the next run checks', () => {
+    const e = stepError('link', new SetupError('did not answer in time', 'TIMEOUT'), [], 'the link between the permission set and the app');
+    assert.equal(e.uncertain, 'the link between the permission set and the app');
+    assert.match(e.message, /The link between the permission set and the app may have been written: the answer did not arrive\. The next run checks and completes it\./);
+    assert.ok(!/Nothing was written/.test(e.message));
+  });
+  it('a rejection Salesforce answered (a limit, an expired session) is not uncertain', () => {
+    assert.equal(stepError('link', new SetupError('limit', 'REQUEST_LIMIT_EXCEEDED'), [], 'the link').uncertain, undefined);
+    assert.equal(stepError('link', new SetupError('expired', 'SESSION_EXPIRED'), [], 'the link').uncertain, undefined);
+  });
+  it('an unexpected exception becomes a SetupError naming the step', () => {
+    const e = stepError('user', new TypeError('x is undefined'), []);
+    assert.ok(isSetupError(e));
+    assert.match(e.message, /^Step "Integration user" failed: Unexpected error: x is undefined\. Nothing was written\.$/);
+  });
+});
+
+describe('quick fixes offer only what can fix the problem', () => {
+  it('a missing admin permission opens the admin\'s user in Setup, never "Run step"', () => {
+    for (const step of ['preflight', 'profile', 'app'] as const) assert.deepEqual(quickFixFor('admin-permission-missing', step), { kind: 'openAdminUser' });
+  });
+  it('certificate problems open the Credentials view; drift runs its own step; the rest offers nothing', () => {
+    assert.deepEqual(quickFixFor('cert-missing', 'app'), { kind: 'openCredentials' });
+    assert.deepEqual(quickFixFor('cert-expired', 'app'), { kind: 'openCredentials' });
+    assert.deepEqual(quickFixFor('app-drift', 'app'), { kind: 'runStep', step: 'app' });
+    assert.deepEqual(quickFixFor('link-missing-drift', 'link'), { kind: 'runStep', step: 'link' });
+    for (const code of ['license-exhausted', 'api-version-too-old', 'user-frozen', 'consumer-key-unreadable', 'login-failing']) assert.equal(quickFixFor(code, 'user'), undefined, code);
+  });
+});
