@@ -32,6 +32,7 @@ Options:
   --retries <1-30>                     verify: JWT login attempts (default 10; changes take minutes to propagate)
   --retry-delay-ms <ms>                verify: first wait between attempts (default 15000, doubling)
   --deploy-timeout <seconds>           apply, teardown: stop waiting for the app's deploy after this long (default 600)
+  --request-timeout <seconds>          give up on a single request after this long (default 120)
   --json                               one JSON document on stdout
   --yes                                do not ask before writing
 
@@ -40,7 +41,7 @@ Exit codes: 0 every step done; 1 steps remain; 2 error, nothing written; 3 error
 
 interface Args { command: string; flags: Record<string, string | boolean> }
 const COMMANDS = ['check', 'plan', 'apply', 'verify', 'handoff', 'teardown'];
-const VALUE_FLAGS = ['manifest', 'target-org', 'instance-url', 'access-token', 'step', 'key', 'audience', 'retries', 'retry-delay-ms', 'deploy-timeout'];
+const VALUE_FLAGS = ['manifest', 'target-org', 'instance-url', 'access-token', 'step', 'key', 'audience', 'retries', 'retry-delay-ms', 'deploy-timeout', 'request-timeout'];
 const BOOL_FLAGS = ['json', 'yes', 'help'];
 /** Which command each command-specific flag goes with. */
 const FLAG_COMMANDS: Record<string, string[]> = {
@@ -86,6 +87,7 @@ export function parseArgs(argv: string[]): Args {
   intFlag(flags, 'retries', 1, 30);
   intFlag(flags, 'retry-delay-ms', 0, 600_000);
   intFlag(flags, 'deploy-timeout', 10, 24 * 3600);
+  intFlag(flags, 'request-timeout', 1, 600);
   return { command, flags };
 }
 
@@ -122,15 +124,17 @@ function renderSelfTest(t: SelfTestResult): string {
 }
 
 async function credentials(flags: Args['flags'], manifestTarget?: string): Promise<Credentials> {
+  const seconds = intFlag(flags, 'request-timeout', 1, 600);
+  const timeoutMs = seconds && seconds * 1000;
   const url = flags['instance-url'] as string | undefined;
   const token = (flags['access-token'] as string | undefined) ?? (url ? process.env.SF_ACCESS_TOKEN : undefined);
   if (url || flags['access-token']) {
     if (!url || !token) throw new SetupError('--instance-url and --access-token (or $SF_ACCESS_TOKEN) go together.', 'USAGE');
-    return { instanceUrl: url, accessToken: token };
+    return { instanceUrl: url, accessToken: token, timeoutMs };
   }
   const target = (flags['target-org'] as string | undefined) ?? manifestTarget ?? await defaultTargetOrg(process.cwd());
   if (!target) throw new SetupError('No org: pass --target-org <alias>, or --instance-url with --access-token, or set a default with `sf config set target-org <alias>`.', 'USAGE');
-  return sfCredentials(target);
+  return { ...(await sfCredentials(target)), timeoutMs };
 }
 
 async function confirm(question: string): Promise<boolean> {

@@ -392,7 +392,7 @@ const UNCERTAIN = new Set(['TIMEOUT', 'UNREACHABLE', 'SERVER_ERROR', 'UNEXPECTED
 export function stepError(step: StepId, e: unknown, writes: Write[], inFlight?: string): SetupError {
   if (isSetupError(e) && e.writes) return e;
   const base = isSetupError(e) ? e : new SetupError(`Unexpected error: ${(e as Error)?.message ?? String(e)}`, 'ERROR');
-  const uncertain = inFlight && UNCERTAIN.has(base.code) ? inFlight : undefined;
+  const uncertain = base.uncertain ?? (inFlight && UNCERTAIN.has(base.code) ? inFlight : undefined);
   const said = /[.!?)]$/.test(base.message.trim()) ? base.message.trim() : `${base.message.trim()}.`;
   const head = said.startsWith('Step "') ? said : `Step "${STEP_TITLES[step]}" failed: ${said}`;
   const done = writes.length ? ` Written before the failure: ${describeWrites(writes).map(l => l.replace(/^\d+\. /, '')).join('; ')}.` : uncertain ? '' : ' Nothing was written.';

@@ -116,22 +116,36 @@ export class JsforceClient implements OrgClient {
     const base = `/services/data/v${this.apiVersion}/metadata/deployRequest`;
     const started = expect<{ id: string }>(await this.call(() => this.conn.request({ method: 'POST', url: base, body: body as any, headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` } }), `POST ${base}`),
       b => typeof b?.id === 'string' && /^0Af/.test(b.id), this.instanceUrl, `POST ${base}`);
-    const deadline = Date.now() + (options.timeoutMs ?? DEPLOY_TIMEOUT_MS);
+    // From here on the deploy runs in Salesforce whatever happens to this process: a failure while checking on it
+    // means the app may land, and the error says so.
+    try {
+      return await this.pollDeploy(base, started.id, options.timeoutMs ?? DEPLOY_TIMEOUT_MS, onProgress, signal);
+    } catch (e) {
+      const err = isSetupError(e) ? e : new SetupError(String((e as Error)?.message ?? e), 'ERROR');
+      if (err.code === 'CANCELLED') throw err;
+      const out = err.code === 'DEPLOY_STILL_RUNNING' ? err
+        : new SetupError(`The deploy ${started.id} was started, but checking on it failed: ${err.message} The deploy goes on in Salesforce.`, err.code, err.step);
+      out.uncertain = `the deploy ${started.id}`;
+      throw out;
+    }
+  }
+
+  private async pollDeploy(base: string, id: string, timeoutMs: number, onProgress?: (status: string) => void, signal?: AbortSignal): Promise<DeployOutcome> {
+    const deadline = Date.now() + timeoutMs;
     let delay = 250;
     for (;;) {
-      if (signal?.aborted) throw new SetupError(`Cancelled while deploy ${started.id} was running; it finishes on its own. Run again to continue.`, 'CANCELLED', 'app');
+      if (signal?.aborted) throw new SetupError(`Cancelled while deploy ${id} was running; it finishes on its own. Run again to continue.`, 'CANCELLED', 'app');
       if (Date.now() > deadline)
-        throw new SetupError(`The deploy ${started.id} is still running in Salesforce after ${Math.round((options.timeoutMs ?? DEPLOY_TIMEOUT_MS) / 1000)} s; it goes on there by itself (Setup → Deployment Status). `
+        throw new SetupError(`The deploy ${id} is still running in Salesforce after ${Math.round(timeoutMs / 1000)} s; it goes on there by itself (Setup → Deployment Status). `
           + 'Run again in a few minutes: the next run checks whether it landed.', 'DEPLOY_STILL_RUNNING', 'app');
       await new Promise(r => setTimeout(r, delay));
       delay = Math.min(delay * 2, 2000);
-      const url = `${base}/${started.id}?includeDetails=true`;
-      const st = expect<{ deployResult: any }>(await this.request('GET', url), b => typeof b?.deployResult?.status === 'string', this.instanceUrl, `GET ${base}/${started.id}`);
+      const st = expect<{ deployResult: any }>(await this.request('GET', `${base}/${id}?includeDetails=true`), b => typeof b?.deployResult?.status === 'string', this.instanceUrl, `GET ${base}/${id}`);
       const r = st.deployResult;
       onProgress?.(`${r.status}${r.numberComponentsTotal ? ` (${r.numberComponentsDeployed}/${r.numberComponentsTotal})` : ''}`);
       if (r.done) {
         const failures = ([] as any[]).concat(r.details?.componentFailures ?? []).map(f => ({ componentType: String(f?.componentType ?? ''), fullName: String(f?.fullName ?? ''), problem: String(f?.problem ?? '') }));
-        return { id: started.id, status: r.status, success: r.status === 'Succeeded', failures };
+        return { id, status: r.status, success: r.status === 'Succeeded', failures };
       }
     }
   }

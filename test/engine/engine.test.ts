@@ -4,26 +4,12 @@ import { apply, check, planOf, remaining } from '../../src/core/engine';
 import { readPrivateKey } from '../../src/core/certificate';
 import { SetupError, StepId } from '../../src/core/types';
 import { jwtSelfTest } from '../../src/node/verify';
-import { adminClient, engineInput, guideManifest, testCert, useOrg } from '../support/helpers';
+import { adminClient, assertNoDuplicates, engineInput, guideManifest, testCert, useOrg } from '../support/helpers';
 import { TestOrg } from '../org/server';
 import { selfSignedCert } from '../org/x509';
 
 const states = (r: { steps: Array<{ id: StepId; state: string }> }) => Object.fromEntries(r.steps.map(s => [s.id, s.state]));
 const ALL_DONE = { preflight: 'done', profile: 'done', user: 'done', permissionSet: 'done', app: 'done', link: 'done', consumerKey: 'done', verify: 'done' };
-
-/** Exactly one of each thing the setup creates: re-runs and failures must never duplicate. */
-export function assertNoDuplicates(org: TestOrg): void {
-  const o = org.org;
-  const count = (obj: string, pred: (r: any) => boolean) => o.all(obj).filter(pred).length;
-  const user = o.find('User', u => u.Username === 'balkanid@example.test');
-  assert.ok(count('Profile', p => p.Name === 'BalkanID Integration') <= 1, 'profiles');
-  assert.ok(count('User', u => u.Username === 'balkanid@example.test') <= 1, 'users');
-  assert.ok(count('PermissionSet', p => p.Name === 'BalkanID_Extractor') <= 1, 'permission sets');
-  assert.ok(!user || count('PermissionSetAssignment', a => a.AssigneeId === user.Id) <= 1, 'assignments');
-  assert.ok(count('ExternalClientApplication', a => a.DeveloperName === 'BalkanID_Extractor') <= 1, 'apps');
-  assert.ok(count('SetupEntityAccess', () => true) <= 1, 'links');
-  assert.ok(org.meta.all('ExtlClntAppOauthConfigurablePolicies').length <= 1, 'policies');
-}
 
 async function selfTest(org: TestOrg, overrides: { key?: string; audience?: string; username?: string } = {}) {
   const client = await adminClient(org);

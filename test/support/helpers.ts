@@ -2,6 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
 import { Connection } from 'jsforce';
 import { startTestOrg, TestOrg, TestOrgOptions } from '../org/server';
 import { connect, JsforceClient } from '../../src/node/salesforce';
@@ -54,3 +55,18 @@ export async function raw(org: TestOrg, method: string, path: string, body?: unk
   try { parsed = JSON.parse(text); } catch { /* not JSON */ }
   return { status: res.status, body: parsed, headers: res.headers, text };
 }
+
+/** Exactly one of each thing the setup creates: re-runs and failures must never duplicate. */
+export function assertNoDuplicates(org: TestOrg): void {
+  const o = org.org;
+  const count = (obj: string, pred: (r: any) => boolean) => o.all(obj).filter(pred).length;
+  const user = o.find('User', u => u.Username === 'balkanid@example.test');
+  assert.ok(count('Profile', p => p.Name === 'BalkanID Integration') <= 1, 'profiles');
+  assert.ok(count('User', u => u.Username === 'balkanid@example.test') <= 1, 'users');
+  assert.ok(count('PermissionSet', p => p.Name === 'BalkanID_Extractor') <= 1, 'permission sets');
+  assert.ok(!user || count('PermissionSetAssignment', a => a.AssigneeId === user.Id) <= 1, 'assignments');
+  assert.ok(count('ExternalClientApplication', a => a.DeveloperName === 'BalkanID_Extractor') <= 1, 'apps');
+  assert.ok(count('SetupEntityAccess', () => true) <= 1, 'links');
+  assert.ok(org.meta.all('ExtlClntAppOauthConfigurablePolicies').length <= 1, 'policies');
+}
+
