@@ -2,7 +2,7 @@
 // loopback-only network namespace), and the extension's tests in a real VS Code (code-server + Chromium).
 // Installs what it needs first (cached outside the repo). Ends with "N passed, N failed".
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -39,6 +39,13 @@ suite('real Salesforce CLI', 'unshare', ['-n', 'sh', '-c', `ip link set lo up &&
   { PATH: `${node24}/bin:${process.env.PATH}`, SF_BIN: sfBin });
 // code-server, Chromium and the sf CLI (which the extension uses for CLI orgs) run with loopback only, too.
 suite('real VS Code', 'unshare', ['-n', 'sh', '-c', `ip link set lo up && exec bash ${join(root, 'scripts/e2e/e2e.sh')}`]);
+
+// Nothing left running: no Salesforce CLI process (a background `sf update`, a plugin) survives the suites.
+const leftovers = readdirSync('/proc').filter(p => /^\d+$/.test(p) && Number(p) !== process.pid).map(p => {
+  try { return `${p} ${readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ')}`; } catch { return ''; }
+}).filter(c => /@salesforce\/cli|\bsf update\b|code-server.*entry\.js/.test(c)).join('\n');
+groups.push(`no process left behind: ${leftovers ? '0 passed, 1 failed' : '1 passed, 0 failed'}`);
+if (leftovers) { failed++; console.log(`Left running after the tests:\n${leftovers}`); } else passed++;
 
 console.log(`\n${groups.join('\n')}`);
 console.log(`${passed} passed, ${failed} failed`);

@@ -106,11 +106,12 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
     await frame.locator('#certPem').fill(fs.readFileSync(CERT_FILE, 'utf8'));
     await frame.locator('#useCert').click();
     await frame.locator('#certFingerprint', { hasText: /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/ }).waitFor({ timeout: 10000 });
-    await frame.locator('#message', { hasText: 'Certificate saved' }).waitFor({ timeout: 10000 });
+    await frame.locator('#message', { hasText: 'already holds this certificate' }).waitFor({ timeout: 10000 });
     await shot('07-credentials-certificate.png');
     await frame.locator('#certPem').fill(fs.readFileSync(KEY_FILE, 'utf8'));
     await frame.locator('#useCert').click();
     await frame.locator('#certError', { hasText: 'This is a private key, not a certificate' }).waitFor({ timeout: 10000 });
+    if ((await frame.locator('#certPem').inputValue()) !== '') throw new Error('the refused private key is still in the certificate box');
   });
   await shot('08-credentials-private-key-rejected.png');
 

@@ -78,9 +78,26 @@ describe('balkanid-sf (the CLI binary)', function () {
 
   it('verify with the wrong key exits 1 with the mapped cause', async () => {
     writeFileSync(join(ws, 'other.pem'), (await import('../org/x509')).selfSignedCert().keyPem);
-    const v = await cli(['verify', '--key', 'other.pem', '--retries', '1', ...conn()], ws, env());
+    const v = await cli(['verify', '--key', 'other.pem', '--retries', '3', ...conn()], ws, env());
     assert.equal(v.code, 1);
+    assert.match(v.stdout, /JWT login failed after 1 attempt\(s\): invalid_grant/, 'a wrong key is not retried, and the count says so');
     assert.match(v.stdout, /invalid assertion[\s\S]*Cause: The signature does not match the app's certificate/);
+    for (const retries of ['0', 'abc']) {
+      const bad = await cli(['verify', '--key', 'key.pem', '--retries', retries, ...conn()], ws, env());
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, new RegExp(`--retries must be a whole number from 1 to 30, not "${retries}"`));
+      assert.ok(!/succeeded/.test(bad.stdout + bad.stderr));
+    }
+  });
+
+  it('teardown --yes=no and apply --yes=no are refused before connecting: exit 2, nothing written', async () => {
+    const before = t.org.org.writes;
+    for (const command of ['teardown', 'apply']) {
+      const r = await cli([command, '--yes=no', ...conn()], ws, env());
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /--yes takes no value/);
+    }
+    assert.equal(t.org.org.writes, before);
   });
 
   it('teardown --yes removes what the setup created; the profile stays and is explained', async () => {

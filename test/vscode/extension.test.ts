@@ -87,6 +87,7 @@ describe('BalkanID extension in a real VS Code', () => {
 
   it('the credentials view accepts a certificate, rejects a private key, and keeps secrets out of its state', async () => {
     const other = selfSignedCert({ cn: 'Replacement' });
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder(), 'salesforce.crt')); // no file: no "Replace?" question
     const ok = await api.credentials.handle({ type: 'pasteCertificate', pem: other.certPem });
     assert.equal(ok.certificateError, undefined);
     assert.match(ok.certificate.subject, /CN=Replacement/);
@@ -100,12 +101,44 @@ describe('BalkanID extension in a real VS Code', () => {
     assert.ok(!JSON.stringify(stored).includes('PRIVATE KEY'));
     const junk = await api.credentials.handle({ type: 'pasteCertificate', pem: 42 });
     assert.equal(junk.certificateError, undefined, 'a malformed message is ignored');
+    const big = await api.credentials.handle({ type: 'pasteCertificate', pem: cert.certPem + 'A'.repeat(200 * 1024) });
+    assert.match(big.certificateError, /The certificate is 20\d KB; at most 64 KB/);
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder(), 'salesforce.crt'));
     await api.credentials.handle({ type: 'pasteCertificate', pem: cert.certPem }); // back to the deployed one
     const check = await vscode.commands.executeCommand<any>('balkanid.checkAll');
     assert.equal(check.steps.find((s: any) => s.id === 'app').state, 'done');
   });
 
-  it('a limited admin gets Problems on the manifest, with a quick fix that runs the step; they clear on disconnect', async () => {
+  it('the credentials view and Copy BalkanID Values keep working when salesforce.crt on disk is a CSR, a key or junk', async () => {
+    const crt = vscode.Uri.joinPath(folder(), 'salesforce.crt');
+    try {
+      for (const [content, message] of [['-----BEGIN CERTIFICATE REQUEST-----\nMIIC\n-----END CERTIFICATE REQUEST-----\n', /certificate signing request/],
+        [cert.keyPem, /This is a private key/], ['junk', /could not be read/]] as const) {
+        await vscode.workspace.fs.writeFile(crt, Buffer.from(content));
+        const state = await api.credentials.state();
+        assert.match(state.certificateError, message);
+        assert.equal(state.certificate, undefined);
+        assert.ok(!JSON.stringify(state).includes('PRIVATE KEY'), 'no key in the view state');
+        await vscode.commands.executeCommand('balkanid.copyValues'); // must not throw across the bundles
+      }
+    } finally {
+      await vscode.workspace.fs.writeFile(crt, Buffer.from(cert.certPem));
+    }
+  });
+
+  it('Use certificate writes only inside the workspace folder: a manifest pointing at ../ is refused and nothing is written', async () => {
+    const outside = vscode.Uri.joinPath(folder(), '..', `outside-${Date.now()}.crt`);
+    await vscode.workspace.fs.writeFile(manifestUri(), Buffer.from(JSON.stringify({ user: { username: 'balkanid@example.test', email: 'balkanid@example.test' }, certificate: `../${outside.path.split('/').pop()}` })));
+    try {
+      const state = await api.credentials.handle({ type: 'pasteCertificate', pem: cert.certPem });
+      assert.match(state.certificateError, /Nothing was saved: the manifest's "certificate" \(\.\.\/outside-\d+\.crt\) points outside the workspace folder/);
+      assert.equal(await vscode.workspace.fs.stat(outside).then(() => true, () => false), false, 'no file outside the folder');
+    } finally {
+      await writeWorkspace();
+    }
+  });
+
+  it('a limited admin gets Problems on the manifest, with a quick fix that can fix them (open the admin in Setup, never "Run step"); they clear on disconnect', async () => {
     const limited = await startTestOrg({ scenario: 'limited-admin' });
     try {
       await vscode.commands.executeCommand('balkanid.connect', { instanceUrl: limited.url, accessToken: limited.adminToken });
@@ -116,11 +149,15 @@ describe('BalkanID extension in a real VS Code', () => {
       assert.ok(admin.every(d => d.source === 'BalkanID' && d.severity === vscode.DiagnosticSeverity.Error));
       const doc = await vscode.workspace.openTextDocument(manifestUri());
       const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, admin[0].range);
-      const fix = actions.find(a => a.title.startsWith('Run step:'));
+      assert.ok(!actions.some(a => a.title.startsWith('Run step:')), actions.map(a => a.title).join(', '));
+      const fix = actions.find(a => a.title.startsWith('Open your user in Salesforce Setup'));
       assert.ok(fix, actions.map(a => a.title).join(', '));
-      assert.equal(fix!.command?.command, 'balkanid.runStep');
+      assert.equal(fix!.command?.command, 'vscode.open');
+      const target = fix!.command?.arguments?.[0] as vscode.Uri;
+      assert.equal(target.path, '/lightning/setup/ManageUsers/page');
+      assert.match(target.query, /^address=\/005\w+\?noredirect=1$/);
       const tree = await Promise.all(api.tree.getChildren().map((n: any) => api.tree.getTreeItem(n)));
-      assert.match(tree[1].description, /^blocked: needs ManageProfilesPermissionsets/);
+      assert.match(tree[1].description, /^blocked: needs Manage Profiles and Permission Sets/);
       await vscode.commands.executeCommand('balkanid.disconnect');
       assert.equal(vscode.languages.getDiagnostics(manifestUri()).length, 0);
     } finally { await limited.stop(); }
