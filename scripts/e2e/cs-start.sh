@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Starts code-server (a real VS Code server + web workbench) on a free loopback port in its own process group,
 # with HOME/XDG/TMPDIR inside <run-dir> and the gallery, AI features and telemetry off.
-# Usage: cs-start.sh <run-dir> <workspace-folder>   (CS_EXTRA_ARGS adds options)   -> writes <run-dir>/{port,pid}
+# Usage: cs-start.sh <run-dir> <workspace-folder>   (CS_EXTRA_ARGS adds options; CS_SETTINGS adds settings lines)   -> writes <run-dir>/{port,pid}
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 RUN=$1; WS=$2
 rm -rf "$RUN"; mkdir -p "$RUN/home" "$RUN/tmp" "$RUN/user-data/User" "$RUN/extensions"
-cat > "$RUN/user-data/User/settings.json" <<'JSON'
+cat > "$RUN/user-data/User/settings.json" <<JSON
 {
   "workbench.startupEditor": "none",
   "workbench.secondarySideBar.defaultVisibility": "hidden",
@@ -21,9 +21,13 @@ cat > "$RUN/user-data/User/settings.json" <<'JSON'
   "security.workspace.trust.enabled": false,
   "git.enabled": false,
   "github.gitAuthentication": false,
-  "remote.autoForwardPorts": false
+  "remote.autoForwardPorts": false${CS_SETTINGS:+,
+  $CS_SETTINGS}
 }
 JSON
+# Machine-scoped settings (balkanid.sfPath) are read from the machine's settings, not the workspace's.
+mkdir -p "$RUN/user-data/Machine"
+echo "{${CS_SETTINGS:-}}" > "$RUN/user-data/Machine/settings.json"
 PORT=$("$NODE24_DIR/bin/node" "$(dirname "$0")/free-port.js")
 echo "$PORT" > "$RUN/port"
 HOME=$RUN/home XDG_CONFIG_HOME=$RUN/home/.config XDG_DATA_HOME=$RUN/home/.local/share XDG_CACHE_HOME=$RUN/home/.cache \

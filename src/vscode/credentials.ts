@@ -1,7 +1,7 @@
 // The credentials webview: consumer key, certificate, username and login URL, the optional private key for
 // the JWT self-test (SecretStorage only) and "Copy BalkanID values". The host re-validates every message.
 import * as vscode from 'vscode';
-import { readCertificate, certificateProblems, readPrivateKey } from '../core/certificate';
+import { readCertificate, certificateProblems, readPrivateKey, checkSize, MAX_CERTIFICATE_BYTES } from '../core/certificate';
 import { SetupError, isSetupError } from '../core/types';
 import { Controller, engine } from './controller';
 import { notify } from './notify';
@@ -11,6 +11,12 @@ import { CredentialsState, HostMessage, parseWebviewMessage, WebviewMessage, Cer
 
 export function handoffText(s: CredentialsState): string {
   return [`Salesforce User Name: ${s.username ?? ''}`, `Consumer Key: ${s.consumerKey ?? ''}`, `Login URL: ${s.loginUrl ?? ''}`].join('\n');
+}
+
+/** Reads a file the user picked, after checking its size (a huge file is refused with its size, not read). */
+export async function readPicked(uri: vscode.Uri, max: number, what: string, code: string): Promise<Uint8Array> {
+  checkSize((await vscode.workspace.fs.stat(uri)).size, max, what, code);
+  return vscode.workspace.fs.readFile(uri);
 }
 
 export class CredentialsPanel implements vscode.Disposable {
@@ -74,7 +80,7 @@ export class CredentialsPanel implements vscode.Disposable {
         case 'ready': break;
         case 'pickCertificate': {
           const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use certificate', filters: { Certificates: ['crt', 'pem', 'cer', 'der'] } });
-          if (picked?.[0]) await this.useCertificate(await vscode.workspace.fs.readFile(picked[0]));
+          if (picked?.[0]) await this.useCertificate(await readPicked(picked[0], MAX_CERTIFICATE_BYTES, 'The certificate', 'cert-too-large'));
           break;
         }
         case 'pasteCertificate': await this.useCertificate(msg.pem); break;

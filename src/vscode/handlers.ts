@@ -5,7 +5,8 @@ import { STEP_IDS, STEP_TITLES, SETUP_PAGES, SetupError, isSetupError, StepId, W
 import { manifestTemplate } from '../core/manifest';
 import { checkInstanceUrl } from '../core/url';
 import { Controller, engine, Target } from './controller';
-import { CredentialsPanel, handoffText } from './credentials';
+import { CredentialsPanel, handoffText, readPicked } from './credentials';
+import { MAX_PRIVATE_KEY_BYTES } from '../core/certificate';
 import { ChecklistTree } from './tree';
 import { Handlers } from './commandTable';
 import { settings } from './settings';
@@ -135,7 +136,7 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
         if (choice !== 'Choose Key File…') return undefined;
         const file = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use for this test', filters: { 'Private keys': ['pem', 'key'] } });
         if (!file?.[0]) return undefined;
-        pem = Buffer.from(await vscode.workspace.fs.readFile(file[0])).toString('utf8');
+        pem = Buffer.from(await readPicked(file[0], MAX_PRIVATE_KEY_BYTES, 'The private key', 'key-too-large')).toString('utf8');
       }
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Verifying the JWT login', cancellable: true }, (progress, token) => {
         const abort = new AbortController();
