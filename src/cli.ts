@@ -11,7 +11,7 @@ import { Report, STEP_IDS, SetupError, isSetupError, StepId, Write, describeWrit
 import { connect, Credentials, JsforceClient } from './node/salesforce';
 import { defaultTargetOrg, sfCredentials } from './node/sfcli';
 import { loadCertificate, loadManifest, readKeyFile } from './node/workspace';
-import { redact } from './core/redact';
+import { redact, redactDeep } from './core/redact';
 import { jwtSelfTest, SelfTestResult } from './node/verify';
 
 const USAGE = `Usage: balkanid-sf <command> [options]
@@ -66,7 +66,7 @@ export function parseArgs(argv: string[]): Args {
     const eq = a.indexOf('=');
     const name = eq === -1 ? a.slice(2) : a.slice(2, eq);
     const inline = eq === -1 ? undefined : a.slice(eq + 1);
-    if (name in flags) throw new SetupError(`--${name} is given more than once.`, 'USAGE');
+    if (Object.hasOwn(flags, name)) throw new SetupError(`--${name} is given more than once.`, 'USAGE');
     if (BOOL_FLAGS.includes(name)) {
       if (inline !== undefined) throw new SetupError(`--${name} takes no value (got "--${name}=${inline}"): write --${name} alone, or leave it out.`, 'USAGE');
       flags[name] = true;
@@ -143,6 +143,9 @@ async function confirm(question: string): Promise<boolean> {
   try { return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim()); } finally { rl.close(); }
 }
 
+/** `--json` output: every string redacted before it is quoted (after quoting, a pattern could miss an escaped one). */
+const toJson = (value: unknown) => JSON.stringify(redactDeep(value), null, 2);
+
 export async function main(argv: string[], write = (s: string) => process.stdout.write(s + '\n'), writeErr = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
   // The one output boundary: whatever a server echoed (a token, a key, a secret) is redacted here.
   const out = (s: string) => write(redact(s));
@@ -171,13 +174,13 @@ export async function main(argv: string[], write = (s: string) => process.stdout
 
     if (command === 'check') {
       const { report } = await check(input);
-      out(json ? JSON.stringify({ command, ...report }, null, 2) : renderReport(report));
+      out(json ? toJson({ command, ...report }) : renderReport(report));
       return done(report);
     }
     if (command === 'plan') {
       const { report } = await check(input);
       const writes = planOf(report);
-      out(json ? JSON.stringify({ command, ...report, plan: writes }, null, 2) : `${renderReport(report)}\n\n${renderPlan(writes)}`);
+      out(json ? toJson({ command, ...report, plan: writes }) : `${renderReport(report)}\n\n${renderPlan(writes)}`);
       return writes.length ? 1 : 0;
     }
     if (command === 'apply') {
@@ -186,11 +189,11 @@ export async function main(argv: string[], write = (s: string) => process.stdout
         const { report } = await check(input);
         const writes = planOf(report).filter(w => !steps || steps.includes(w.step));
         err(renderPlan(writes));
-        if (!writes.length) { out(json ? JSON.stringify({ command, ...report, writes: [] }, null, 2) : renderReport(report)); return done(report); }
+        if (!writes.length) { out(json ? toJson({ command, ...report, writes: [] }) : renderReport(report)); return done(report); }
         if (!(await confirm('Apply these writes?'))) { err('Nothing written.'); return 1; }
       }
       const { report, writes } = await apply(input, { steps, onProgress: progress, deployTimeoutMs });
-      out(json ? JSON.stringify({ command, ...report, writes }, null, 2) : `${renderReport(report)}\n\n${writes.length} write(s) made.`);
+      out(json ? toJson({ command, ...report, writes }) : `${renderReport(report)}\n\n${writes.length} write(s) made.`);
       return steps ? (report.steps.find(s => s.id === steps[0])!.state === 'done' ? 0 : 1) : done(report);
     }
     if (command === 'verify') {
@@ -203,12 +206,12 @@ export async function main(argv: string[], write = (s: string) => process.stdout
         selfTest = await jwtSelfTest({ instanceUrl: client.instanceUrl, consumerKey: h.consumerKey, username: manifest.user.username, key, audience: String(flags.audience ?? h.loginUrl),
           attempts: intFlag(flags, 'retries', 1, 30), baseDelayMs: intFlag(flags, 'retry-delay-ms', 0, 600_000), onProgress: progress });
       }
-      out(json ? JSON.stringify({ command, ...report, selfTest }, null, 2) : `${renderReport(report)}${selfTest ? `\n\n${renderSelfTest(selfTest)}` : '\n\n(No --key: the JWT login was not tried.)'}`);
+      out(json ? toJson({ command, ...report, selfTest }) : `${renderReport(report)}${selfTest ? `\n\n${renderSelfTest(selfTest)}` : '\n\n(No --key: the JWT login was not tried.)'}`);
       return remaining(report) || (selfTest && !selfTest.ok) ? 1 : 0;
     }
     if (command === 'handoff') {
       const { report } = await check(input);
-      out(json ? JSON.stringify({ command, ...report.handoff }, null, 2) : renderHandoff(report));
+      out(json ? toJson({ command, ...report.handoff }) : renderHandoff(report));
       return report.handoff?.consumerKey ? 0 : 1;
     }
     // teardown
@@ -219,14 +222,14 @@ export async function main(argv: string[], write = (s: string) => process.stdout
       if (!(await confirm('Remove these?'))) { err('Nothing removed.'); return 1; }
     }
     const removed = await teardown(input, { onProgress: progress, deployTimeoutMs });
-    out(json ? JSON.stringify({ command, removed }, null, 2) : `${renderPlan(removed, 'Removed:')}\nThe profile "${manifest.profile.name}" stays: the deactivated user still holds it.`);
+    out(json ? toJson({ command, removed }) : `${renderPlan(removed, 'Removed:')}\nThe profile "${manifest.profile.name}" stays: the deactivated user still holds it.`);
     return 0;
   } catch (raw: any) {
     // Errors before any step ran (manifest, connection) belong to the preflight (or verify) step.
     const e = raw?.code === 'USAGE' ? raw : stepError(command === 'verify' ? 'verify' : 'preflight', raw, []);
     const message = isSetupError(e) ? e.message : `Unexpected error: ${e?.message ?? e}`;
     const writes: Write[] | undefined = isSetupError(e) ? e.writes : undefined;
-    if (json) out(JSON.stringify({ command, error: { code: e?.code ?? 'ERROR', step: e?.step, message, writes: writes ?? [], uncertain: e?.uncertain } }, null, 2));
+    if (json) out(toJson({ command, error: { code: e?.code ?? 'ERROR', step: e?.step, message, writes: writes ?? [], uncertain: e?.uncertain } }));
     err(message);
     if (e?.code === 'RECHECK_FAILED') return 1;
     return writes?.length || e?.uncertain ? 3 : 2;

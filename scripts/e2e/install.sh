@@ -9,6 +9,9 @@ set -euo pipefail
 # A nested npm inherits the caller's npm_* variables (`npm test` exports npm_config_user_agent naming the outer
 # Node 20, which code-server's postinstall reads as "the" Node version): install with a clean npm environment.
 for v in $(compgen -e); do case "$v" in npm_*|NPM_*|INIT_CWD|NODE) unset "$v" ;; esac; done
+# The nested installs run npm on Node 24, whose prefix holds no npmrc: give them this machine's npm configuration
+# (registry, proxy, CA file) explicitly, as the machine's own npm reads it.
+npm_config_globalconfig=$(npm config get globalconfig) && export npm_config_globalconfig
 . "$(dirname "$0")/env.sh"
 mkdir -p "$E2E_CACHE/tmp"
 export TMPDIR="$E2E_CACHE/tmp"

@@ -1,7 +1,8 @@
 // What the engine needs from a Salesforce connection. The Node adapter (src/node/salesforce.ts) implements
 // it over jsforce; keeping it an interface keeps the engine free of transport details.
 
-export interface SubResult { status: number; body: any }
+/** One subrequest's answer: its HTTP status and its body as sent (narrowed by whoever reads it). */
+export interface SubResult { status: number; body: unknown }
 
 export interface DeployOutcome {
   id: string; status: string; success: boolean;
@@ -23,9 +24,9 @@ export interface OrgClient {
   batch(requests: Array<{ ref: string; url: string }>): Promise<Record<string, SubResult>>;
   /** composite with references (`@{ref.id}`); one round trip. */
   composite(requests: Array<{ referenceId: string; method: string; url: string; body?: unknown }>, allOrNone: boolean): Promise<Record<string, SubResult>>;
-  readMetadata(type: string, fullNames: string[]): Promise<Array<Record<string, any> | undefined>>;
+  readMetadata(type: string, fullNames: string[]): Promise<Array<Record<string, unknown> | undefined>>;
   deploy(files: Record<string, string>, options: DeployOptions, onProgress?: (status: string) => void, signal?: AbortSignal): Promise<DeployOutcome>;
-  request(method: string, url: string, body?: unknown): Promise<any>;
+  request(method: string, url: string, body?: unknown): Promise<unknown>;
 }
 
 export interface Progress { report(message: string): void }

@@ -1,6 +1,6 @@
 // The setup manifest (`balkanid-setup.json`): the desired setup. Defaults follow the BalkanID guide, so
 // a manifest with only the integration user's username and email is enough.
-import { parse, ParseError, printParseErrorCode, visit } from 'jsonc-parser';
+import { createScanner, parse, ParseError, printParseErrorCode, SyntaxKind, visit } from 'jsonc-parser';
 import { LOOPBACK_HOSTS } from './url';
 
 export type IpRelaxation = 'Bypass' | 'Enforce' | 'Bypass_2factor' | 'Enforce_RelaxRefresh';
@@ -51,15 +51,19 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const INVISIBLE = /[\u0000-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF]/;
 
 /** Field lengths from Salesforce's Field Reference (User, PermissionSet, Profile, ExternalClientApplication). */
-export const MAX_LENGTHS = { username: 80, email: 80, firstName: 40, lastName: 80, alias: 8, profileName: 255, label: 80 } as const;
+export const MAX_LENGTHS = { username: 80, email: 128, firstName: 40, lastName: 80, alias: 8, profileName: 255, label: 80 } as const;
 
 /** One pass over the text: forbidden keys and nesting depth, before anything builds objects from it. */
 function structureProblems(text: string): ManifestProblem[] {
+  // Depth first, with a flat token loop: the parser itself recurses, so 10,000 "[" would overflow its stack.
+  const scanner = createScanner(text, true);
+  for (let depth = 0, t = scanner.scan(); t !== SyntaxKind.EOF; t = scanner.scan()) {
+    if (t === SyntaxKind.OpenBraceToken || t === SyntaxKind.OpenBracketToken) depth++;
+    else if (t === SyntaxKind.CloseBraceToken || t === SyntaxKind.CloseBracketToken) depth--;
+    if (depth > MAX_DEPTH) return [{ path: [], message: `The manifest nests deeper than ${MAX_DEPTH} levels.`, fix: 'A setup manifest is flat: { "user": { ... }, "app": { ... } }.' }];
+  }
   const problems: ManifestProblem[] = [];
-  let depth = 0;
-  const enter = () => { depth++; if (depth === MAX_DEPTH + 1) problems.push({ path: [], message: `The manifest nests deeper than ${MAX_DEPTH} levels.`, fix: 'A setup manifest is flat: { "user": { ... }, "app": { ... } }.' }); };
   visit(text, {
-    onObjectBegin: enter, onArrayBegin: enter, onObjectEnd: () => { depth--; }, onArrayEnd: () => { depth--; },
     onObjectProperty: (name, _o, _l, _sl, _sc, pathSupplier) => {
       if (FORBIDDEN_KEYS.has(name) && problems.length < 5) problems.push({ path: [...pathSupplier(), name], message: `The key "${name}" is not allowed.`, fix: 'Remove it: it is not a setting and could change how the file is read.' });
     },
@@ -115,14 +119,14 @@ export function validateManifest(raw: unknown): { manifest?: Manifest; problems:
   };
   const username = str(['user', 'username'], true);
   const email = str(['user', 'email'], true);
-  if (username && !EMAIL.test(username)) p(['user', 'username'], `Username "${username}" is not in the form of an email address.`, 'Salesforce usernames look like email addresses, for example "balkanid@yourcompany.com" (it need not be a real mailbox).');
+  if (username && username.length <= MAX_LENGTHS.username && !EMAIL.test(username)) p(['user', 'username'], `Username "${username}" is not in the form of an email address.`, 'Salesforce usernames look like email addresses, for example "balkanid@yourcompany.com" (it need not be a real mailbox).');
   const tooLong = (path: string[], v: string | undefined, max: number, what: string) => {
     if (v !== undefined && v.length > max) { p(path, `${what} is ${v.length} characters long; Salesforce allows at most ${max}.`, `Shorten "${path.join('.')}".`); return true; }
     return false;
   };
   tooLong(['user', 'username'], username, MAX_LENGTHS.username, 'The username');
   tooLong(['user', 'email'], email, MAX_LENGTHS.email, 'The email address');
-  if (email && !EMAIL.test(email)) p(['user', 'email'], `Email "${email}" is not a valid email address.`, 'Use a mailbox the admin team reads; Salesforce sends the welcome email there.');
+  if (email && email.length <= MAX_LENGTHS.email && !EMAIL.test(email)) p(['user', 'email'], `Email "${email}" is not a valid email address.`, 'Use a mailbox the admin team reads; Salesforce sends the welcome email there.');
   const d = defaultManifest(username ?? '', email ?? '');
   const firstName = str(['user', 'firstName']) ?? d.user.firstName;
   const lastName = str(['user', 'lastName']) ?? d.user.lastName;
@@ -147,7 +151,7 @@ export function validateManifest(raw: unknown): { manifest?: Manifest; problems:
   tooLong(['app', 'label'], appLabel, MAX_LENGTHS.label, 'The app label');
   const contactEmail = str(['app', 'contactEmail']) ?? email ?? '';
   tooLong(['app', 'contactEmail'], contactEmail, MAX_LENGTHS.email, 'The contact email');
-  if (contactEmail && !EMAIL.test(contactEmail)) p(['app', 'contactEmail'], `Contact email "${contactEmail}" is not a valid email address.`, 'Use the admin team\'s address.');
+  if (contactEmail && contactEmail.length <= MAX_LENGTHS.email && !EMAIL.test(contactEmail)) p(['app', 'contactEmail'], `Contact email "${contactEmail}" is not a valid email address.`, 'Use the admin team\'s address.');
   const callbackUrl = str(['app', 'callbackUrl']) ?? d.app.callbackUrl;
   checkUrl(callbackUrl, ['app', 'callbackUrl'], p, false);
   const loginUrl = str(['loginUrl']);

@@ -1,6 +1,4 @@
-// Salesforce user permissions the setup touches, with their Setup labels, and which ones the admin needs
-// for each step (any one of each group).
-import { StepId } from './types';
+// Salesforce user permissions the setup touches, with their Setup labels (each step lists what the admin needs).
 
 export const PERMISSION_LABELS: Record<string, string> = {
   ApiEnabled: 'API Enabled',
@@ -21,18 +19,6 @@ export const PERMISSION_LABELS: Record<string, string> = {
 export const label = (p: string) => PERMISSION_LABELS[p] ?? p;
 
 export const ADMIN_PERMISSIONS = Object.keys(PERMISSION_LABELS).filter(p => p !== 'ViewRoles' && p !== 'ViewAllData');
-
-/** Admin permissions per step: every group must be satisfied by one of its permissions. */
-export const STEP_ADMIN_PERMISSIONS: Record<StepId, string[][]> = {
-  preflight: [['ApiEnabled'], ['ViewSetup']],
-  profile: [['ManageProfilesPermissionsets']],
-  user: [['ManageUsers']],
-  permissionSet: [['ManageProfilesPermissionsets'], ['AssignPermissionSets', 'ManageUsers']],
-  app: [['ModifyMetadata', 'ModifyAllData'], ['ExternalClientAppDeveloper']],
-  link: [['ManageProfilesPermissionsets']],
-  consumerKey: [['ModifyMetadata', 'ModifyAllData']],
-  verify: [],
-};
 
 /** What the integration user needs (profile + permission set), per the guide. */
 export const INTEGRATION_PROFILE_PERMISSIONS = ['ViewSetup', 'ViewRoles'];

@@ -6,7 +6,7 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, '<private key>'],
   [/00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]{20,}/g, '<access token>'],
   [/5Aep861[A-Za-z0-9._-]{10,}/g, '<refresh token>'],
-  [/eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g, '<jwt>'],
+  [/(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g, '<jwt>'],
   // Consumer secrets of External Client Apps: 64 hexadecimal characters.
   [/\b[0-9A-Fa-f]{64}\b/g, '<secret>'],
   [/("?(access_token|refresh_token|accessToken|refreshToken|client_secret|consumerSecret|consumer_secret|assertion|sessionId|password)"?\s*[:=]\s*"?)[^"&\s,}<]+/gi, '$1<redacted>'],
@@ -14,7 +14,10 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/(Bearer\s+)[^\s"]+/g, '$1<redacted>'],
 ];
 
-const known = new Set<string>();
+// One set per process, shared by the extension's separately bundled copies of this module (engine and UI).
+const KNOWN = Symbol.for('balkanid.redact.known');
+const known: Set<string> = ((globalThis as Record<symbol, unknown>)[KNOWN] as Set<string> | undefined) ?? new Set<string>();
+(globalThis as Record<symbol, unknown>)[KNOWN] = known;
 
 /** Remembers a secret value this process holds, so that any echo of it is redacted. */
 export function registerSecret(value: string | undefined): void {

@@ -44,41 +44,6 @@ export interface Report {
 
 export interface Handoff { username: string; consumerKey?: string; loginUrl: string; isSandbox: boolean; instanceUrl: string }
 
-export const STEP_TITLES: Record<StepId, string> = {
-  preflight: 'Preflight: connection, permissions, licences',
-  profile: 'Profile cloned from Standard Platform User',
-  user: 'Integration user',
-  permissionSet: 'Permission set BalkanID Extractor, assigned',
-  app: 'External Client App with JWT bearer',
-  link: 'Permission set linked to the app',
-  consumerKey: 'Consumer key',
-  verify: 'Verified',
-};
-
-/** Short names for narrow places (the sidebar checklist). */
-export const STEP_LABELS: Record<StepId, string> = {
-  preflight: 'Preflight',
-  profile: 'Profile',
-  user: 'Integration user',
-  permissionSet: 'Permission set',
-  app: 'External Client App',
-  link: 'App ↔ permission set link',
-  consumerKey: 'Consumer key',
-  verify: 'Verify',
-};
-
-/** Setup pages per step (relative to the org's Lightning URL), for "Open in Salesforce Setup". */
-export const SETUP_PAGES: Record<StepId, string> = {
-  preflight: '/lightning/setup/CompanyProfileInfo/home',
-  profile: '/lightning/setup/EnhancedProfiles/home',
-  user: '/lightning/setup/ManageUsers/home',
-  permissionSet: '/lightning/setup/PermSets/home',
-  app: '/lightning/setup/ManageExternalClientApplication/home',
-  link: '/lightning/setup/ManageExternalClientApplication/home',
-  consumerKey: '/lightning/setup/ManageExternalClientApplication/home',
-  verify: '/lightning/setup/OrgLoginHistory/home',
-};
-
 /** One line per write, numbered: the plan as the CLI and the extension show it. */
 export function describeWrites(writes: Write[]): string[] {
   return writes.map((w, i) => `${i + 1}. ${w.action} ${w.target} — ${w.detail}`);

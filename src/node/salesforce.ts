@@ -2,7 +2,7 @@
 // and on VS Code's extension host alike; 3.10.19+ needs Node >= 22.19). jsforce is loaded on first use.
 import type { Connection } from 'jsforce';
 import { DeployOptions, DeployOutcome, OrgClient, SubResult } from '../core/client';
-import { MIN_API_VERSION } from '../core/engine';
+import { MIN_API_VERSION } from '../core/steps/preflight';
 import { SetupError, isSetupError } from '../core/types';
 import { checkInstanceUrl } from '../core/url';
 import { redact, registerSecret } from '../core/redact';
@@ -122,8 +122,7 @@ export class JsforceClient implements OrgClient {
       return await this.pollDeploy(base, started.id, options.timeoutMs ?? DEPLOY_TIMEOUT_MS, onProgress, signal);
     } catch (e) {
       const err = isSetupError(e) ? e : new SetupError(String((e as Error)?.message ?? e), 'ERROR');
-      if (err.code === 'CANCELLED') throw err;
-      const out = err.code === 'DEPLOY_STILL_RUNNING' ? err
+      const out = err.code === 'DEPLOY_STILL_RUNNING' || err.code === 'CANCELLED' ? err
         : new SetupError(`The deploy ${started.id} was started, but checking on it failed: ${err.message} The deploy goes on in Salesforce.`, err.code, err.step);
       out.uncertain = `the deploy ${started.id}`;
       throw out;
@@ -158,10 +157,12 @@ export const refuseRedirect = (location: string): never => { throw new RedirectR
  * jsforce keeps request defaults per process (its transport sets them from the proxy variables on import): a
  * timeout instead of its 30 minutes, and redirects refused. Called before any request, OAuth ones included.
  */
-export async function configureTransport(timeoutMs = REQUEST_TIMEOUT_MS): Promise<void> {
+let requestTimeoutMs = REQUEST_TIMEOUT_MS;
+export async function configureTransport(timeoutMs?: number): Promise<void> {
+  requestTimeoutMs = timeoutMs ?? requestTimeoutMs; // a later call without one keeps the one set
   await import('jsforce');
   const { setDefaults } = await import('jsforce/lib/request');
-  setDefaults({ httpProxy: process.env.https_proxy ?? process.env.http_proxy ?? process.env.HTTPS_PROXY ?? process.env.HTTP_PROXY ?? undefined, timeout: timeoutMs, followRedirect: refuseRedirect });
+  setDefaults({ httpProxy: process.env.https_proxy ?? process.env.http_proxy ?? process.env.HTTPS_PROXY ?? process.env.HTTP_PROXY ?? undefined, timeout: requestTimeoutMs, followRedirect: refuseRedirect });
 }
 
 /** Opens a connection: negotiates the API version from /services/data and identifies the user (2 requests). */

@@ -5,6 +5,7 @@ import { explainJwtError, jwtAssertion, JwtDiagnosis } from '../core/jwt';
 import { SetupError, isSetupError } from '../core/types';
 import { checkInstanceUrl, classify, configureTransport, connect } from './salesforce';
 import { registerSecret } from '../core/redact';
+import { errorOf } from '../core/errors';
 
 export const EXTRACTOR_OBJECTS = ['User', 'Profile', 'UserRole', 'PermissionSet', 'PermissionSetAssignment', 'PermissionSetGroup', 'Group', 'GroupMember', 'UserLicense'];
 
@@ -51,8 +52,8 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
       const res = await client.batch(EXTRACTOR_OBJECTS.map(obj => ({ ref: obj, url: `${v}/query?q=${encodeURIComponent(`SELECT COUNT() FROM ${obj}`)}` })));
       const reads = EXTRACTOR_OBJECTS.map(obj => {
         const r = res[obj];
-        if (r.status < 300) return { object: obj, count: r.body.totalSize as number };
-        const code = r.body?.[0]?.errorCode ?? `HTTP_${r.status}`;
+        if (r && r.status < 300) return { object: obj, count: Number((r.body as { totalSize?: number }).totalSize) };
+        const code = errorOf(r).errorCode;
         return { object: obj, error: code, cause: readCause(obj, code) };
       });
       return { ok: reads.every(r => r.error === undefined), attempts: i, maxAttempts: attempts, reads };

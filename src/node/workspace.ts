@@ -1,7 +1,8 @@
 // Reading the setup manifest and the certificate it points at from disk. Sizes are checked before reading:
 // a path that points at a huge file is refused with its size, not read into memory.
-import { open } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { lstat, open, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { realpath } from 'node:fs/promises';
 import { Manifest, ManifestProblem, MAX_MANIFEST_BYTES, parseManifest } from '../core/manifest';
 import { CertificateInfo, checkSize, MAX_CERTIFICATE_BYTES, MAX_PRIVATE_KEY_BYTES, readCertificate } from '../core/certificate';
@@ -9,14 +10,22 @@ import { isSetupError, SetupError } from '../core/types';
 
 export interface LoadedManifest { path: string; text: string; manifest?: Manifest; problems: ManifestProblem[] }
 
-/** Reads a file of at most `max` bytes; a larger one fails with a SetupError that gives its size. */
+/**
+ * Reads a regular file of at most `max` bytes; a larger one fails with a SetupError that gives its size. It is
+ * checked before it is opened (opening a named pipe would block) and read no further than `max` + 1 bytes (a
+ * file may grow after the check).
+ */
 export async function readBounded(path: string, max: number, what: string, code: string): Promise<Buffer> {
-  const handle = await open(path, 'r');
+  const info = await stat(path);
+  if (!info.isFile()) throw new SetupError(`${what} ${path} is not a regular file.`, code);
+  checkSize(info.size, max, what, code);
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const { size, isFile } = await handle.stat().then(s => ({ size: s.size, isFile: s.isFile() }));
-    if (!isFile) throw new SetupError(`${what} ${path} is not a file.`, code);
-    checkSize(size, max, what, code);
-    return await handle.readFile();
+    const buffer = Buffer.alloc(max + 1);
+    let length = 0;
+    for (let n = -1; n !== 0 && length < buffer.length; length += n) n = (await handle.read(buffer, length, buffer.length - length, length)).bytesRead;
+    checkSize(length, max, what, code);
+    return buffer.subarray(0, length);
   } finally {
     await handle.close();
   }
@@ -40,11 +49,13 @@ export function certificatePath(manifestPath: string, m: Manifest): string {
  * direct a write outside the workspace with "../", an absolute path or a link.
  */
 export async function insideFolder(folder: string, path: string): Promise<boolean> {
+  // A link at the target itself is refused, dangling or not: a write would follow it wherever it points.
+  if (await lstat(path).then(s => s.isSymbolicLink(), () => false)) return false;
   const real = async (p: string): Promise<string> => {
     try { return await realpath(p); } catch { return p === dirname(p) ? p : resolve(await real(dirname(p)), relative(dirname(p), p)); }
   };
   const rel = relative(await real(resolve(folder)), await real(resolve(path)));
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 /** The certificate, a SetupError saying why it is unusable, or undefined when the file is absent. */

@@ -1,7 +1,8 @@
 // What each command does in the UI: pickers, confirmations, progress, messages. The work itself is the
 // controller's (and the engine's).
 import * as vscode from 'vscode';
-import { STEP_IDS, STEP_TITLES, SETUP_PAGES, SetupError, isSetupError, StepId, Write, describeWrites } from '../core/types';
+import { STEP_IDS, SetupError, isSetupError, StepId, Write, describeWrites } from '../core/types';
+import { STEP_TITLES, SETUP_PAGES } from '../core/steps';
 import { manifestTemplate } from '../core/manifest';
 import { checkInstanceUrl } from '../core/url';
 import { Controller, engine, Target } from './controller';

@@ -1,6 +1,7 @@
 // The setup checklist: one item per step (guide order) with its state, findings as children, and a badge.
 import * as vscode from 'vscode';
-import { Finding, STEP_IDS, STEP_TITLES, StepId } from '../core/types';
+import { Finding, STEP_IDS, StepId } from '../core/types';
+import { STEP_TITLES } from '../core/steps';
 import { Controller } from './controller';
 import { badge, findingView, stepView } from './viewModel';
 

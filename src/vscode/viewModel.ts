@@ -1,6 +1,7 @@
 // Pure mapping from engine results to what the tree, badge and status bar show. No `vscode` import, so it
 // is unit-tested in plain Node; the VS Code layer turns these into TreeItems.
-import { Finding, Report, STEP_LABELS, StepId, StepResult, StepState } from '../core/types';
+import { Finding, Report, StepId, StepResult, StepState } from '../core/types';
+import { STEP_LABELS } from '../core/steps';
 import { label } from '../core/permissions';
 
 export type Shown = StepState | 'running' | 'unknown';

@@ -138,6 +138,15 @@ describe('engine + CLI: fault matrix over a full apply on a fresh org', function
     assertNoDuplicates(t.org);
   });
 
+  it('--json redacts a secret a server echoes inside JSON text (quotes escaped in the output)', async () => {
+    t.org.reset('fresh');
+    t.org.addFault({ path: 'composite/batch', status: 400, body: [{ errorCode: 'INVALID_QUERY', message: 'bad: {"access_token":"zzz-secret-zzz","consumerSecret":"yyy-secret-yyy"}' }] });
+    const r = await cliApply();
+    assert.notEqual(r.code, 0);
+    assert.ok(!/zzz-secret-zzz|yyy-secret-yyy/.test(r.text), r.text);
+    t.org.clearFaults();
+  });
+
   it('a redirect is not followed: the foreign host never receives the token, and the error says why', async () => {
     const http = await import('node:http');
     const seen: Array<string | undefined> = [];

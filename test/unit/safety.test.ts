@@ -20,6 +20,13 @@ describe('SetupError across separately loaded copies (the extension bundles engi
 });
 
 describe('redaction', () => {
+  it('a secret registered through one copy of the module is redacted by another (the extension bundles engine and UI apart)', () => {
+    const path = require.resolve('../../src/core/redact');
+    delete require.cache[path];
+    const other = require(path) as typeof import('../../src/core/redact');
+    other.registerSecret('registered-in-the-engine-bundle-42');
+    assert.equal(redact('echo registered-in-the-engine-bundle-42'), 'echo <redacted>');
+  });
   it('redacts a registered secret of any shape wherever it is echoed, and each line of a registered PEM', () => {
     registerSecret('tok-of-an-unusual-shape-1234567890');
     assert.equal(redact('Session tok-of-an-unusual-shape-1234567890 is invalid'), 'Session <redacted> is invalid');
@@ -75,5 +82,33 @@ describe('quick fixes offer only what can fix the problem', () => {
     assert.deepEqual(quickFixFor('app-drift', 'app'), { kind: 'runStep', step: 'app' });
     assert.deepEqual(quickFixFor('link-missing-drift', 'link'), { kind: 'runStep', step: 'link' });
     for (const code of ['license-exhausted', 'api-version-too-old', 'user-frozen', 'consumer-key-unreadable', 'login-failing']) assert.equal(quickFixFor(code, 'user'), undefined, code);
+  });
+});
+
+describe('files the manifest points at', () => {
+  it('a named pipe is refused as not a regular file, without blocking', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { execFileSync } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join((await import('node:os')).tmpdir(), 'balkanid-fifo-'));
+    execFileSync('mkfifo', [join(dir, 'salesforce.crt')]);
+    const { loadCertificate } = await import('../../src/node/workspace');
+    const { defaultManifest } = await import('../../src/core/manifest');
+    const r = await loadCertificate(join(dir, 'balkanid-setup.json'), defaultManifest('a@b.co', 'a@b.co'));
+    assert.ok(isSetupError(r) && /is not a regular file/.test(r.message), String((r as Error)?.message));
+  });
+  it('insideFolder: a link at the target (even dangling) and ../ are outside; a name starting with ".." is inside', async () => {
+    const { mkdtempSync, symlinkSync, mkdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { insideFolder } = await import('../../src/node/workspace');
+    const root = mkdtempSync(join((await import('node:os')).tmpdir(), 'balkanid-ws-'));
+    const ws = join(root, 'ws');
+    mkdirSync(ws);
+    symlinkSync(join(root, 'outside', 'evil.crt'), join(ws, 'salesforce.crt'));
+    assert.equal(await insideFolder(ws, join(ws, 'salesforce.crt')), false, 'dangling link');
+    assert.equal(await insideFolder(ws, join(ws, '..', 'x.crt')), false, '../');
+    assert.equal(await insideFolder(ws, '/etc/passwd'), false, 'absolute');
+    assert.equal(await insideFolder(ws, join(ws, '..foo.crt')), true, 'a file named ..foo.crt');
+    assert.equal(await insideFolder(ws, join(ws, 'certs', 'new.crt')), true, 'a new file in a new subfolder');
   });
 });

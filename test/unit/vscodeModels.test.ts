@@ -10,7 +10,8 @@ import { anchor, diagnosticsFor } from '../../src/vscode/diagnosticsModel';
 import { CATEGORY, COMMANDS } from '../../src/vscode/commandTable';
 import { redact } from '../../src/core/redact';
 import { parseTree } from 'jsonc-parser';
-import { Report, STEP_IDS, STEP_TITLES } from '../../src/core/types';
+import { Report, STEP_IDS } from '../../src/core/types';
+import { STEP_TITLES } from '../../src/core/steps';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
 const report = (states: string[], findings: Record<number, any[]> = {}): Report => ({

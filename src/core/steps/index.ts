@@ -1,0 +1,40 @@
+// The steps of the BalkanID guide, in its order. Titles, labels, Setup pages, admin permissions and what blocks
+// what all derive from this list.
+import { Facts } from '../facts';
+import { Manifest } from '../manifest';
+import { CertificateInfo } from '../certificate';
+import { SetupError, STEP_IDS, StepId, StepResult } from '../types';
+import { app } from './app';
+import { consumerKey } from './consumerKey';
+import { link } from './link';
+import { permissionSet } from './permissionSet';
+import { preflight } from './preflight';
+import { profile } from './profile';
+import { Step, stepResult } from './step';
+import { user } from './user';
+import { verify } from './verify';
+
+export const STEPS: readonly Step[] = [preflight, profile, user, permissionSet, app, link, consumerKey, verify];
+
+const byId = <T>(f: (s: Step) => T) => Object.fromEntries(STEPS.map(s => [s.id, f(s)])) as Record<StepId, T>;
+export const STEP_TITLES = byId(s => s.title);
+export const STEP_LABELS = byId(s => s.label);
+export const SETUP_PAGES = byId(s => s.setupPage);
+export const stepById = (id: StepId): Step => STEPS.find(s => s.id === id)!;
+
+if (STEPS.map(s => s.id).join() !== STEP_IDS.join()) throw new Error('steps/index.ts and STEP_IDS disagree on the steps or their order');
+
+/** Every step's state, findings and plan; a step whose prerequisite is blocked is blocked too, and says by what. */
+export function evaluate(facts: Facts, manifest: Manifest, certificate?: CertificateInfo | SetupError, now = Date.now()): StepResult[] {
+  const results: StepResult[] = [];
+  for (const step of STEPS) {
+    const r = stepResult(step, step.evaluate({ facts, manifest, certificate, now }, [...results]));
+    const blocked = step.dependsOn.map(id => results.find(x => x.id === id)!).find(p => p.state === 'blocked');
+    if (blocked && r.state === 'todo') {
+      r.findings.push({ code: 'waits-for', severity: 'info', message: `Waits for "${blocked.title}", which is blocked.` });
+      r.state = 'blocked';
+    }
+    results.push(r);
+  }
+  return results;
+}

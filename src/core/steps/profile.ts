@@ -1,0 +1,69 @@
+// Profile: a clone of Standard Platform User with View Setup and Configuration and View Roles and Role Hierarchy.
+import { sameId } from '../facts';
+import { INTEGRATION_PROFILE_PERMISSIONS, label, withDependencies } from '../permissions';
+import { Finding, Write } from '../types';
+import { adminFindings, missingPermissions, permissionFields, RecordWrite, Step, StepContext } from './step';
+
+const wanted = (ctx: StepContext) => withDependencies(INTEGRATION_PROFILE_PERMISSIONS, ctx.facts.dependencies);
+
+export const profile: Step = {
+  id: 'profile',
+  title: 'Profile cloned from Standard Platform User',
+  label: 'Profile',
+  setupPage: '/lightning/setup/EnhancedProfiles/home',
+  adminPermissions: [['ManageProfilesPermissionsets']],
+  dependsOn: [],
+  reads: ['profile', 'sourceProfile', 'profileIpRanges', 'dependencies'],
+  evaluate(ctx) {
+    const { facts: f, manifest: m } = ctx;
+    const findings: Finding[] = adminFindings(this, f);
+    const plan: Write[] = [];
+    const perms = wanted(ctx);
+    if (!f.profile) {
+      if (!f.sourceProfile)
+        findings.push({
+          code: 'source-profile-missing', severity: 'error', subject: 'org',
+          message: 'The Standard Platform User profile (licence Salesforce Platform) was not found.',
+          fix: 'Check the org has Salesforce Platform licences and the standard profile.',
+        });
+      plan.push({ step: 'profile', action: 'create', target: `Profile "${m.profile.name}"`, detail: `clone of Standard Platform User + ${perms.map(label).join(', ')}` });
+      return { findings, plan, done: false };
+    }
+    const missing = missingPermissions(f.profile, perms);
+    if (missing.length) {
+      findings.push({
+        code: 'profile-permission-drift', severity: 'warning', subject: 'integration-user', permission: missing[0], manifestPath: ['profile', 'name'],
+        message: `Profile "${f.profile.Name}" lacks ${missing.map(p => `"${label(p)}"`).join(', ')}.`, fix: 'Run the profile step to turn them back on.',
+      });
+      plan.push({ step: 'profile', action: 'update', target: `Profile "${f.profile.Name}"`, detail: `enable ${missing.map(label).join(', ')}` });
+    }
+    if (f.profileIpRanges?.length) {
+      const ranges = f.profileIpRanges.map(r => `${r.startAddress}–${r.endAddress}`).join(', ');
+      findings.push({
+        code: 'profile-ip-ranges', severity: 'warning', subject: 'integration-user', manifestPath: ['profile', 'name'],
+        message: `Profile "${f.profile.Name}" has Login IP Ranges (${ranges}); JWT logins from elsewhere fail with "ip restricted", whatever the app's IP relaxation.`,
+        fix: 'Remove the ranges from the profile in Setup, or add BalkanID\'s egress IP addresses to them.',
+      });
+    }
+    if (f.sourceProfile && !sameId(f.profile.UserLicenseId, f.sourceProfile.UserLicenseId))
+      findings.push({
+        code: 'profile-wrong-license', severity: 'error', subject: 'org', manifestPath: ['profile', 'name'],
+        message: `Profile "${f.profile.Name}" exists on another licence than Salesforce Platform.`, fix: 'Choose another profile name in the manifest ("profile.name").',
+      });
+    return { findings, plan, done: true };
+  },
+};
+
+/** The profile's record write: a clone of the standard profile's permissions, or the missing ones switched on. */
+export function profileRecords(ctx: StepContext, api: string): RecordWrite[] {
+  const { facts: f, manifest: m } = ctx;
+  const report = { step: 'profile' as const, target: 'profile', detail: `"${m.profile.name}"` };
+  if (f.profile) return [{ ...report, referenceId: 'profile', method: 'PATCH', url: `${api}/sobjects/Profile/${f.profile.Id}`, body: permissionFields(wanted(ctx)) }];
+  const src = f.sourceProfile!;
+  const copied = Object.entries(src).filter(([k, v]) => k.startsWith('Permissions') && v === true).map(([k]) => k.slice('Permissions'.length));
+  const body = {
+    Name: m.profile.name, Description: 'BalkanID integration: Standard Platform User + View Setup + View Roles', UserLicenseId: src.UserLicenseId,
+    ...permissionFields(withDependencies([...copied, ...INTEGRATION_PROFILE_PERMISSIONS], f.dependencies)),
+  };
+  return [{ ...report, referenceId: 'profile', method: 'POST', url: `${api}/sobjects/Profile`, body }];
+}

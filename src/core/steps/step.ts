@@ -1,0 +1,93 @@
+// What a setup step is: its place in Setup, what the admin needs for it, what it reads, and how it judges the
+// facts. Each step lives in its own module; steps/index.ts lists them in the guide's order.
+import { CertificateInfo } from '../certificate';
+import { Facts, PermissionFields } from '../facts';
+import { Manifest } from '../manifest';
+import { label } from '../permissions';
+import { Finding, SetupError, StepId, StepResult, Write } from '../types';
+
+export interface StepContext {
+  facts: Facts;
+  manifest: Manifest;
+  /** The certificate from the manifest, or why it could not be loaded. */
+  certificate?: CertificateInfo | SetupError;
+  now: number;
+}
+
+export interface StepEvaluation {
+  findings: Finding[];
+  plan: Write[];
+  /** Whether what the step creates exists (it may still have drift to repair). */
+  done: boolean;
+  /** A state the step decides itself instead of the one derived from findings and plan. */
+  state?: StepResult['state'];
+}
+
+export interface Step {
+  id: StepId;
+  /** The checklist's full title and its short label (Setup's language). */
+  title: string;
+  label: string;
+  /** The Setup page for "Open in Salesforce Setup", relative to the org's Lightning URL. */
+  setupPage: string;
+  /** Admin permissions (API names): every group must be satisfied by one of its permissions. */
+  adminPermissions: string[][];
+  /** Steps whose result this one needs: when one of them is blocked, so is this one. */
+  dependsOn: StepId[];
+  /** The facts (Facts keys) it reads. */
+  reads: Array<keyof Facts>;
+  /** `earlier` holds the results of the steps before this one, in order. */
+  evaluate(ctx: StepContext, earlier: StepResult[]): StepEvaluation;
+}
+
+/** One finding per admin permission group the connected admin does not satisfy. */
+export function adminFindings(step: Pick<Step, 'adminPermissions'>, f: Facts): Finding[] {
+  if (!f.adminPerms) return [];
+  return step.adminPermissions
+    .filter(group => !group.some(p => f.adminPerms!.has(p)))
+    .map(group => ({
+      code: 'admin-permission-missing',
+      severity: 'error' as const,
+      subject: 'admin' as const,
+      permission: group[0],
+      message: `You (the connected admin) lack "${label(group[0]!)}"${group.length > 1 ? ` (or ${group.slice(1).map(label).join(' / ')})` : ''}, which this step needs.`,
+      fix: `Ask a System Administrator to grant "${label(group[0]!)}" to your user (profile or permission set), or connect as an admin who has it.`,
+    }));
+}
+
+/** The permissions of `names` that a profile or permission set row does not have. */
+export function missingPermissions(row: PermissionFields | undefined, names: string[]): string[] {
+  return names.filter(p => !row?.[`Permissions${p}`]);
+}
+
+const BLOCKING = (f: Finding) =>
+  f.code === 'admin-permission-missing' || f.code === 'license-exhausted' || f.code === 'waits-for' || (f.code.startsWith('cert-') && f.severity === 'error');
+
+/** A step's state from its findings and plan. */
+export function stepResult(step: Pick<Step, 'id' | 'title'>, e: StepEvaluation): StepResult {
+  const { findings, plan, done } = e;
+  if (e.state) return { id: step.id, title: step.title, state: e.state, findings, plan };
+  const errors = findings.filter(f => f.severity === 'error');
+  let state: StepResult['state'];
+  if (done && !errors.length && !plan.length) state = 'done';
+  else if (findings.some(BLOCKING) && (plan.length || !done)) state = 'blocked';
+  else if (errors.length) state = 'error';
+  else if (done || findings.some(f => f.code.endsWith('-drift'))) state = 'drifted';
+  else state = 'todo';
+  return { id: step.id, title: step.title, state, findings, plan };
+}
+
+/** A record write a step adds to the one composite of record writes (references like `@{profile.id}` allowed). */
+export interface RecordWrite {
+  referenceId: string;
+  method: 'POST' | 'PATCH';
+  url: string;
+  body: Record<string, unknown>;
+  step: StepId;
+  /** How the write is reported: "create profile — "BalkanID Integration"". */
+  target: string;
+  detail: string;
+}
+
+/** `{ PermissionsX: true, ... }` for a record body. */
+export const permissionFields = (names: string[]) => Object.fromEntries(names.map(p => [`Permissions${p}`, true]));
