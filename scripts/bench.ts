@@ -8,8 +8,8 @@ import { apply, check, factQueries } from '../src/core/engine';
 import { defaultManifest } from '../src/core/manifest';
 import { readCertificate } from '../src/core/certificate';
 import { connect } from '../src/node/salesforce';
-import { startTestOrg, TestOrg } from '../test/org/server';
-import { selfSignedCert } from '../test/org/x509';
+import { startTestOrg, TestOrg } from '../packages/sf-test-org/src/server';
+import { selfSignedCert } from '../packages/sf-test-org/src/x509';
 
 const LATENCY = 100;
 

@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestOrg } from '../test/org/server';
-import { selfSignedCert } from '../test/org/x509';
+import { startTestOrg } from '../packages/sf-test-org/src/server';
+import { selfSignedCert } from '../packages/sf-test-org/src/x509';
 
 async function main(): Promise<void> {
   const org = await startTestOrg({ scenario: 'fresh' });

@@ -5,12 +5,12 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const entry = join(root, 'out/test/org/main.js');
+const entry = join(root, 'out/packages/sf-test-org/src/main.js');
 const newest = dir => readdirSync(dir, { withFileTypes: true }).reduce((t, d) => {
   const p = join(dir, d.name);
   return Math.max(t, d.isDirectory() ? newest(p) : d.name.endsWith('.ts') ? statSync(p).mtimeMs : 0);
 }, 0);
-const stale = !existsSync(entry) || ['test/org'].some(d => newest(join(root, d)) > statSync(entry).mtimeMs);
+const stale = !existsSync(entry) || ['packages/sf-test-org/src'].some(d => newest(join(root, d)) > statSync(entry).mtimeMs);
 if (stale) {
   console.error('Compiling the test org…');
   const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', root], { stdio: 'inherit' });

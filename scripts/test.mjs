@@ -29,11 +29,11 @@ const env = spawnSync('bash', ['-c', `. ${join(root, 'scripts/e2e/env.sh')}; ech
 const [node24, sfBin] = env;
 
 // Lint first (architecture rule: no `vscode` import in src/core or src/node); it counts as one check.
-const lint = spawnSync(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), 'src', 'test', 'scripts'], { cwd: root, stdio: 'inherit' });
+const lint = spawnSync(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), 'src', 'test', 'scripts', 'packages'], { cwd: root, stdio: 'inherit' });
 groups.push(`lint: ${lint.status === 0 ? '1 passed, 0 failed' : '0 passed, 1 failed'}`);
 if (lint.status === 0) passed++; else failed++;
 
-suite('unit + test org + engine', process.execPath, ['out/test/run-suite.js', 'out/test/unit', 'out/test/contract', 'out/test/engine']);
+suite('unit + test org + engine', process.execPath, ['out/test/run-suite.js', 'out/test/unit', 'out/packages/sf-test-org/test', 'out/test/engine']);
 // The sf CLI falls back to real Salesforce hosts on a failed login: give it a namespace with loopback only.
 suite('real Salesforce CLI', 'unshare', ['-n', 'sh', '-c', `ip link set lo up && exec "${process.execPath}" out/test/run-suite.js out/test/sfcli`],
   { PATH: `${node24}/bin:${process.env.PATH}`, SF_BIN: sfBin });

@@ -61,7 +61,7 @@ export function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
   const flags: Record<string, string | boolean> = {};
   for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
+    const a = rest[i]!;
     if (!a.startsWith('--')) throw new SetupError(`Unexpected argument "${a}".`, 'USAGE');
     const eq = a.indexOf('=');
     const name = eq === -1 ? a.slice(2) : a.slice(2, eq);

@@ -35,14 +35,14 @@ node "$HERE/run-tests.js" "http://127.0.0.1:$(cat "$RUN/tests/port")" "$WS1" "$R
 node -e 'const fs=require("fs");const s=fs.statSync(process.argv[1]).size;const f=process.argv[2];const j=fs.existsSync(f)?JSON.parse(fs.readFileSync(f,"utf8")):{};j.vsixBytes=s;fs.writeFileSync(f,JSON.stringify(j))' \
   "$ROOT/dist/balkanid-salesforce-setup.vsix" "$ROOT/bench-results/vscode.json"
 WS2=$RUN/ws-ui; mkdir -p "$WS2"
-node "$ROOT/out/test/org/main.js" --scenario fresh > "$RUN/org.json" 2> "$RUN/org.log" &
+node "$ROOT/out/packages/sf-test-org/src/main.js" --scenario fresh > "$RUN/org.json" 2> "$RUN/org.log" &
 ORG_PID=$!
 for _ in $(seq 1 100); do [ -s "$RUN/org.json" ] && break; sleep 0.1; done
 node -e '
 const { selfSignedCert } = require(process.argv[1]); const fs = require("fs"); const ws = process.argv[2];
 const c = selfSignedCert(); fs.writeFileSync(ws + "/salesforce.crt", c.certPem); fs.writeFileSync(process.argv[3] + "/key.pem", c.keyPem);
 fs.writeFileSync(ws + "/balkanid-setup.json", JSON.stringify({ user: { username: "balkanid@example.test", email: "balkanid@example.test" } }, null, 2));' \
-  "$ROOT/out/test/org/x509.js" "$WS2" "$RUN"
+  "$ROOT/out/packages/sf-test-org/src/x509.js" "$WS2" "$RUN"
 CS_SETTINGS="\"balkanid.sfPath\": \"$SF_BIN\"" "$HERE/cs-start.sh" "$RUN/ui" "$WS2"
 S=$RUN/ui
 sf_login "$S/home" acme-uat "$RUN/org.json"

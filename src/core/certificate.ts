@@ -64,7 +64,7 @@ export function readCertificate(data: string | Uint8Array, now = Date.now()): Ce
     if (certs.length > 1)
       throw new SetupError(`The file holds ${certs.length} certificates: ${certs.map((c, i) => `${i + 1}. ${describe(c)}`).join('; ')}. `
         + 'Salesforce takes exactly one. Keep only BalkanID\'s certificate in the file (or paste just that one).', 'cert-several');
-    cert = certs[0];
+    cert = certs[0]!;
   } else {
     try {
       if (typeof data !== 'string') cert = new X509Certificate(Buffer.from(data));

@@ -144,7 +144,8 @@ export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts
     if (!missing || !perms.includes(missing)) break;
     perms = perms.filter(p => p !== missing);
     const upa = factQueries(m, client.userId, perms).find(x => x.ref === 'upa')!;
-    results.upa = (await client.batch([{ ref: 'upa', url: url(upa) }])).upa;
+    const retried = (await client.batch([{ ref: 'upa', url: url(upa) }])).upa;
+    if (retried) results.upa = retried;
   }
   const rows = <T>(ref: string): T[] => {
     const r: SubResult | undefined = results[ref];

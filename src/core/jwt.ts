@@ -1,11 +1,10 @@
-// JWT bearer assertions (RS256, node:crypto) and what each token-endpoint error means for this setup.
-import { KeyObject, sign } from 'node:crypto';
+// JWT bearer assertions (RS256, signed with jsonwebtoken) and what each token-endpoint error means for this setup.
+import type { KeyObject } from 'node:crypto';
+import { sign } from 'jsonwebtoken';
 
 export function jwtAssertion(key: KeyObject, claims: { iss: string; sub: string; aud: string }, now = Date.now()): string {
-  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  // exp in seconds, at most 3 minutes ahead, as Salesforce requires.
-  const head = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64({ ...claims, exp: Math.floor(now / 1000) + 170 })}`;
-  return `${head}.${sign('sha256', Buffer.from(head), key).toString('base64url')}`;
+  // exp in seconds, at most 3 minutes ahead, as Salesforce requires; no iat (Salesforce does not ask for it).
+  return sign({ ...claims, exp: Math.floor(now / 1000) + 170 }, key, { algorithm: 'RS256', noTimestamp: true });
 }
 
 export interface JwtDiagnosis { cause: string; fix: string; retryable: boolean }

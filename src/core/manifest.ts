@@ -82,8 +82,8 @@ export function parseManifest(input: string): { manifest?: Manifest; problems: M
   if (structural.length) return { problems: structural };
   const errors: ParseError[] = [];
   const raw = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
-  if (errors.length) {
-    const e = errors[0];
+  const e = errors[0];
+  if (e) {
     const line = text.slice(0, e.offset).split('\n').length;
     return { problems: [{ path: [], message: `The manifest is not valid JSON: ${printParseErrorCode(e.error)} at line ${line}.`, fix: 'Fix the JSON syntax at that line.' }] };
   }
@@ -94,13 +94,13 @@ export function validateManifest(raw: unknown): { manifest?: Manifest; problems:
   const problems: ManifestProblem[] = [];
   const p = (path: Array<string | number>, message: string, fix: string) => problems.push({ path, message, fix });
   if (!isObj(raw)) return { problems: [{ path: [], message: 'The manifest must be a JSON object.', fix: 'Start from { "user": { "username": "...", "email": "..." } }.' }] };
-  const known: Record<string, string[]> = {
+  const known: Record<'' | 'profile' | 'user' | 'permissionSet' | 'app', string[]> = {
     '': ['$schema', 'targetOrg', 'loginUrl', 'profile', 'user', 'permissionSet', 'app', 'certificate'],
     profile: ['name'], user: ['username', 'email', 'firstName', 'lastName', 'alias'], permissionSet: ['name', 'label'],
     app: ['name', 'label', 'contactEmail', 'callbackUrl', 'scopes', 'ipRelaxation'],
   };
   for (const k of Object.keys(raw)) if (!known[''].includes(k)) p([k], `Unknown setting "${k}".`, `Remove it, or use one of: ${known[''].slice(1).join(', ')}.`);
-  for (const section of ['profile', 'user', 'permissionSet', 'app']) {
+  for (const section of ['profile', 'user', 'permissionSet', 'app'] as const) {
     const v = raw[section];
     if (v === undefined) continue;
     if (!isObj(v)) { p([section], `"${section}" must be an object.`, `Write "${section}": { ... }.`); continue; }

@@ -84,7 +84,7 @@ export class JsforceClient implements OrgClient {
       const url = `/services/data/v${this.apiVersion}/composite/batch`;
       const res = expect<{ results: Array<{ statusCode: number; result: unknown }> }>(await this.request('POST', url, { haltOnError: false, batchRequests: chunk.map(r => ({ method: 'GET', url: r.url })) }),
         b => Array.isArray(b?.results) && b.results.length === chunk.length && b.results.every((x: any) => typeof x?.statusCode === 'number'), this.instanceUrl, `POST ${url}`);
-      chunk.forEach((r, j) => { const x = res.results[j]; out[r.ref] = { status: x.statusCode, body: x.result }; });
+      chunk.forEach((r, j) => { const x = res.results[j]!; out[r.ref] = { status: x.statusCode, body: x.result }; });
     }
     return out;
   }
@@ -181,7 +181,7 @@ export async function connect(creds: Credentials): Promise<JsforceClient> {
     // The version root answers 401 INVALID_SESSION_ID like every REST call (so jsforce refreshes through it)
     // and names the user: identity = <host>/id/<orgId>/<userId>.
     const root: any = await conn.request(`/services/data/v${best}`);
-    const [orgId, userId] = String(root.identity ?? '').split('/').slice(-2);
+    const [orgId = '', userId = ''] = String(root.identity ?? '').split('/').slice(-2);
     if (!/^00D/.test(orgId) || !/^005/.test(userId)) throw new ConnectionError('The org did not say who is connected (no identity URL).', 'AUTH');
     return new JsforceClient(conn, best, userId, orgId);
   } catch (e) {

@@ -31,11 +31,12 @@ export class CredentialsPanel implements vscode.Disposable {
   open(): void {
     if (this.panel) { this.panel.reveal(); return; }
     const media = vscode.Uri.joinPath(this.context.extensionUri, 'media');
+    const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
     const panel = vscode.window.createWebviewPanel('balkanid.credentials', 'BalkanID Credentials', vscode.ViewColumn.Active,
-      { enableScripts: true, localResourceRoots: [media], retainContextWhenHidden: false });
+      { enableScripts: true, localResourceRoots: [media, dist], retainContextWhenHidden: false });
     panel.iconPath = vscode.Uri.joinPath(media, 'activity.svg');
     panel.webview.html = credentialsHtml({ cspSource: panel.webview.cspSource, nonce: nonce(),
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'credentials.js')).toString(), styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'credentials.css')).toString() });
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'credentials.js')).toString(), styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'credentials.css')).toString() });
     panel.webview.onDidReceiveMessage(raw => { void this.handle(raw); });
     panel.onDidDispose(() => { this.panel = undefined; });
     this.panel = panel;

@@ -27,7 +27,7 @@ export class SetupDiagnostics implements vscode.Disposable, vscode.CodeActionPro
     const positionAt = (offset: number) => {
       if (doc) return doc.positionAt(offset);
       const before = text.slice(0, offset).split('\n');
-      return new vscode.Position(before.length - 1, before[before.length - 1].length);
+      return new vscode.Position(before.length - 1, before[before.length - 1]!.length);
     };
     this.collection.set(m.uri, diagnosticsFor(report, text).map(d => {
       const diag = new vscode.Diagnostic(new vscode.Range(positionAt(d.offset), positionAt(d.offset + d.length)), d.message,

@@ -21,7 +21,7 @@ export function anchor(root: Node | undefined, path: Array<string | number>): { 
   for (let n = path.length; n > 0 && root; n--) {
     const node = findNodeAtLocation(root, path.slice(0, n));
     if (node) {
-      const key = node.parent?.type === 'property' ? node.parent.children![0] : node;
+      const key = (node.parent?.type === 'property' ? node.parent.children?.[0] : undefined) ?? node;
       return { offset: key.offset, length: key.length };
     }
   }

@@ -77,7 +77,7 @@ describe('balkanid-sf (the CLI binary)', function () {
   });
 
   it('verify with the wrong key exits 1 with the mapped cause', async () => {
-    writeFileSync(join(ws, 'other.pem'), (await import('../org/x509')).selfSignedCert().keyPem);
+    writeFileSync(join(ws, 'other.pem'), (await import('../../packages/sf-test-org/src/x509')).selfSignedCert().keyPem);
     const v = await cli(['verify', '--key', 'other.pem', '--retries', '3', ...conn()], ws, env());
     assert.equal(v.code, 1);
     assert.match(v.stdout, /JWT login failed after 1 attempt\(s\): invalid_grant/, 'a wrong key is not retried, and the count says so');

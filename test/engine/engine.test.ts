@@ -5,8 +5,8 @@ import { readPrivateKey } from '../../src/core/certificate';
 import { SetupError, StepId } from '../../src/core/types';
 import { jwtSelfTest } from '../../src/node/verify';
 import { adminClient, assertNoDuplicates, engineInput, guideManifest, testCert, useOrg } from '../support/helpers';
-import { TestOrg } from '../org/server';
-import { selfSignedCert } from '../org/x509';
+import { TestOrg } from '../../packages/sf-test-org/src/server';
+import { selfSignedCert } from '../../packages/sf-test-org/src/x509';
 
 const states = (r: { steps: Array<{ id: StepId; state: string }> }) => Object.fromEntries(r.steps.map(s => [s.id, s.state]));
 const ALL_DONE = { preflight: 'done', profile: 'done', user: 'done', permissionSet: 'done', app: 'done', link: 'done', consumerKey: 'done', verify: 'done' };

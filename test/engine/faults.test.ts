@@ -9,7 +9,7 @@ import { apply } from '../../src/core/engine';
 import { STEP_IDS } from '../../src/core/types';
 import { main } from '../../src/cli';
 import { adminClient, assertNoDuplicates, engineInput, testCert, useOrg, workspace } from '../support/helpers';
-import { Fault, TestOrg } from '../org/server';
+import { Fault, TestOrg } from '../../packages/sf-test-org/src/server';
 
 const SECRET = 'C0FFEE00'.repeat(8); // a consumer-secret-shaped value a server might echo
 const echo = (org: TestOrg) => `Session ${org.adminToken} rejected (consumer secret ${SECRET}; key ${testCert().keyPem})`;

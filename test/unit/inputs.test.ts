@@ -4,7 +4,7 @@ import { parseManifest } from '../../src/core/manifest';
 import { readCertificate, readPrivateKey, certificateProblems } from '../../src/core/certificate';
 import { checkInstanceUrl } from '../../src/node/salesforce';
 import { parseArgs } from '../../src/cli';
-import { selfSignedCert } from '../org/x509';
+import { selfSignedCert } from '../../packages/sf-test-org/src/x509';
 import { testCert } from '../support/helpers';
 
 const ok = { user: { username: 'balkanid@acme.com', email: 'it@acme.com' } };

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { startTestOrg, TestOrg } from '../org/server';
-import { selfSignedCert } from '../org/x509';
+import { startTestOrg, TestOrg } from '../../packages/sf-test-org/src/server';
+import { selfSignedCert } from '../../packages/sf-test-org/src/x509';
 
 const ID = 'balkanid.balkanid-salesforce-setup';
 type Api = { controller: any; tree: any; status: any; diagnostics: any; credentials: any; activation: { totalMs?: number; moduleMs?: number; activateMs: number; marks: Array<[string, number]> } };

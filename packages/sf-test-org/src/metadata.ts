@@ -1,55 +1,19 @@
 // Metadata API semantics shared by the SOAP endpoint (/services/Soap/m/NN.0) and the REST deployRequest:
 // component types and their minimum API versions, validation, declarative defaults, the async deploy
 // and retrieve jobs, and keeping the ExternalClientApplication sObjects in step with what was deployed.
-import { X509Certificate, randomBytes } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import JSZip from 'jszip';
 import { Org, Rec } from './state';
 import { SfError } from './errors';
-import { PERMISSIONS } from './schema';
-import { sameId } from './ids';
+import { METADATA_TYPES, MetadataType } from './mdtypes';
 import { asArray, parseXml, text, toXml } from './xml';
 
 export const MD_NS = 'http://soap.sforce.com/2006/04/metadata';
 
-interface TypeInfo { dir: string; suffix: string; minVersion: number; elements?: Record<string, number>; enums?: Record<string, [string, string[]]>; required?: string[] }
-
-const ECA_PARENT = 'externalClientApplication';
-export const TYPES: Record<string, TypeInfo> = {
-  ExternalClientApplication: { dir: 'externalClientApps', suffix: 'eca', minVersion: 59, required: ['label', 'distributionState'],
-    elements: { contactEmail: 59, contactPhone: 59, description: 59, distributionState: 59, iconUrl: 59, infoUrl: 59, isProtected: 59, label: 59, logoUrl: 59, orgScopedExternalApp: 59, managedType: 59 },
-    enums: { distributionState: ['ExtlClntAppDistState', ['Local', 'Packaged']] } },
-  ExtlClntAppGlobalOauthSettings: { dir: 'extlClntAppGlobalOauthSets', suffix: 'ecaGlblOauth', minVersion: 59, required: [ECA_PARENT, 'label', 'callbackUrl'],
-    elements: { callbackUrl: 59, certificate: 60, consumerKey: 59, consumerSecret: 59, externalClientApplication: 59, idTokenConfig: 59, isClientCredentialsFlowEnabled: 60,
-      isCodeCredFlowEnabled: 59, isConsumerSecretOptional: 59, isDeviceFlowEnabled: 59, isIntrospectAllTokens: 59, isNamedUserJwtEnabled: 61, isPkceRequired: 59,
-      isRefreshTokenRotationEnabled: 59, isSecretRequiredForRefreshToken: 59, isTokenExchangeEnabled: 59, label: 59, shouldRotateConsumerKey: 59, shouldRotateConsumerSecret: 59 } },
-  ExtlClntAppOauthSettings: { dir: 'extlClntAppOauthSettings', suffix: 'ecaOauth', minVersion: 59, required: [ECA_PARENT, 'label'],
-    elements: { commaSeparatedOauthScopes: 59, customAttributes: 59, externalClientApplication: 59, isFirstPartyAppEnabled: 59, label: 59, oauthLink: 59, singleLogoutUrl: 59, trustedIpRanges: 59, clientAssertionCertificate: 59 } },
-  ExtlClntAppOauthConfigurablePolicies: { dir: 'extlClntAppOauthPolicies', suffix: 'ecaOauthPlcy', minVersion: 59, required: [ECA_PARENT, 'label'],
-    elements: { apexHandler: 59, clientCredentialsFlowUser: 59, commaSeparatedCustomScopes: 59, commaSeparatedPermissionSet: 59, commaSeparatedProfile: 59, customAttributes: 59,
-      executeHandlerAs: 59, externalClientApplication: 59, ipRelaxationPolicyType: 59, isClientCredentialsFlowEnabled: 59, isGuestCodeCredFlowEnabled: 59, isNamedUserJwtEnabled: 59,
-      isTokenExchangeFlowEnabled: 59, label: 59, permittedUsersPolicyType: 59, policyAction: 59, refreshTokenPolicyType: 59, refreshTokenValidityPeriod: 59, refreshTokenValidityUnit: 59,
-      requiredSessionLevel: 59, sessionTimeoutInMinutes: 59, singleLogoutUrl: 59, startUrl: 59 },
-    enums: { permittedUsersPolicyType: ['PermittedUsersPolicyType', ['AdminApprovedPreAuthorized', 'AllSelfAuthorized']],
-      ipRelaxationPolicyType: ['IpRelaxationPolicyType', ['Bypass', 'Enforce', 'Bypass_2factor', 'Enforce_RelaxRefresh']],
-      refreshTokenPolicyType: ['RefreshTokenPolicyType', ['Infinite', 'SpecificInactivity', 'SpecificLifetime', 'Zero']],
-      requiredSessionLevel: ['RequiredSessionLevel', ['HIGH_ASSURANCE', 'LOW', 'STANDARD']], policyAction: ['PolicyAction', ['Block', 'RaiseSessionLevel']] } },
-  ExtlClntAppConfigurablePolicies: { dir: 'extlClntAppPolicies', suffix: 'ecaPlcy', minVersion: 60, required: [ECA_PARENT, 'isEnabled'],
-    elements: { externalClientApplication: 60, isEnabled: 60, isOauthPluginEnabled: 60, label: 60 } },
-  ExternalClientAppSettings: { dir: 'settings', suffix: 'settings', minVersion: 58,
-    elements: { enableClientSecretInRestApiAccess: 62, enableConsumerSecretApiAccess: 58, enableExternalClientAppsSecretsInMetadata: 58 } },
-  PermissionSet: { dir: 'permissionsets', suffix: 'permissionset', minVersion: 1 },
-  Profile: { dir: 'profiles', suffix: 'profile', minVersion: 1 },
-};
-const ECA_SATELLITES = ['ExtlClntAppGlobalOauthSettings', 'ExtlClntAppOauthSettings', 'ExtlClntAppOauthConfigurablePolicies', 'ExtlClntAppConfigurablePolicies'];
+/** The registry entries by type name (folder, suffix, minimum version, ...). */
+export const TYPES: Record<string, MetadataType> = Object.fromEntries(METADATA_TYPES);
+export { SCOPE_TOKENS } from './mdtypes/eca';
 const BOOLEAN = /^(is|should|enable)[A-Z]/;
-export const SCOPE_TOKENS = ['Basic', 'Api', 'Web', 'Full', 'RefreshToken', 'OfflineAccess', 'OpenID', 'Chatter', 'CustomApplications', 'Visualforce', 'Wave', 'Eclair', 'Pardot', 'Lightning', 'Content', 'CDPQuery', 'CDPProfile', 'CDPIngest', 'Forecasting', 'UserInfo', 'CustomPermissions', 'MCP'];
-
-/** Declarative defaults: an element left out of a deploy is reset to these (or cleared). */
-const DEFAULTS: Record<string, Record<string, string>> = {
-  ExtlClntAppGlobalOauthSettings: { isPkceRequired: 'true', isConsumerSecretOptional: 'false', isSecretRequiredForRefreshToken: 'true' },
-  ExtlClntAppConfigurablePolicies: { isOauthPluginEnabled: 'true' },
-  ExternalClientApplication: { isProtected: 'false' },
-};
 
 export interface Component { type: string; fullName: string; fileName: string; body: Record<string, any> }
 export interface ComponentMessage { changed: boolean; componentType: string; created: boolean; createdDate: string; deleted: boolean; fileName: string; fullName: string;
@@ -78,7 +42,7 @@ export class MetadataApi {
   /** Test control: the next deploy fails on its first component with this problem. */
   failNextDeploy?: string;
 
-  constructor(private readonly org: Org) {}
+  constructor(readonly org: Org) {}
 
   requireMetadataAccess(userId: string): void {
     if (!this.org.can(userId, 'ModifyMetadata', 'ModifyAllData'))
@@ -86,8 +50,8 @@ export class MetadataApi {
   }
 
   /** Checks a type is known at the request's API version (jsforce's default 50.0 is too old for ECAs). */
-  typeAt(type: string, apiVersion: number): TypeInfo {
-    const info = TYPES[type];
+  typeAt(type: string, apiVersion: number): MetadataType {
+    const info = METADATA_TYPES.get(type);
     if (!info || apiVersion < info.minVersion) throw new SfError('INVALID_TYPE', `This type of metadata is not available for this organization`, 500); // text for old versions [I]
     return info;
   }
@@ -216,22 +180,12 @@ export class MetadataApi {
   // ---- validation --------------------------------------------------------------------------------
 
   private checkTypeAccess(type: string, userId: string): void {
-    if (type === 'ExtlClntAppOauthConfigurablePolicies' || type === 'ExtlClntAppConfigurablePolicies') {
-      if (!this.org.can(userId, 'ExternalClientAppAdmin', 'ExternalClientAppDeveloper')) throw new SfError('INSUFFICIENT_ACCESS', 'insufficient access rights on object id');
-    } else if (type.startsWith('Extl') || type === 'ExternalClientApplication') {
-      if (!this.org.can(userId, 'ExternalClientAppDeveloper')) throw new SfError('INSUFFICIENT_ACCESS', 'insufficient access rights on object id');
-      if (type === 'ExtlClntAppGlobalOauthSettings' && this.requireViewClientSecret && !this.org.can(userId, 'ViewClientSecret'))
-        throw new SfError('INSUFFICIENT_ACCESS', 'You need the View External Client App Consumer Secrets in Metadata permission to configure global OAuth settings.');
-    } else if (type === 'PermissionSet' || type === 'Profile') {
-      if (!this.org.can(userId, 'ManageProfilesPermissionsets')) throw new SfError('INSUFFICIENT_ACCESS', 'insufficient access rights on object id');
-    } else if (type === 'ExternalClientAppSettings') {
-      if (!this.org.can(userId, 'CustomizeApplication', 'ModifyAllData')) throw new SfError('INSUFFICIENT_ACCESS', 'insufficient access rights on object id');
-    }
+    METADATA_TYPES.get(type)?.checkAccess(this, userId);
   }
 
   validate(c: Component, batch: Component[], userId: string, version: number): void {
     this.checkTypeAccess(c.type, userId);
-    const info = TYPES[c.type];
+    const info = METADATA_TYPES.get(c.type)!;
     if (info.elements) {
       for (const [k, v] of Object.entries(c.body)) {
         if (k.startsWith('@_') || k === 'fullName') continue;
@@ -244,170 +198,35 @@ export class MetadataApi {
       }
       for (const r of info.required ?? []) if (!text(c.body[r])) throw new SfError('REQUIRED_FIELD_MISSING', `Required field is missing: ${r}`);
     }
-    if (ECA_SATELLITES.includes(c.type)) {
-      const parent = text(c.body[ECA_PARENT])!;
-      const inBatch = batch.some(b => b.type === 'ExternalClientApplication' && b.fullName.toLowerCase() === parent.toLowerCase());
-      if (!this.exists('ExternalClientApplication', parent) && (!inBatch || this.requireParentBeforeSatellites))
-        throw new SfError('INVALID_CROSS_REFERENCE_KEY', `In field: externalClientApplication - no ExternalClientApplication named ${parent} found`);
-    }
-    switch (c.type) {
-      case 'ExternalClientApplication':
-        if (!/^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*$/.test(c.fullName) || c.fullName.endsWith('_'))
-          throw new SfError('INVALID_NAME', `The ExternalClientApplication name ${c.fullName} is not valid.`);
-        if (c.body.orgScopedExternalApp !== undefined && !this.exists(c.type, c.fullName))
-          throw new SfError('FIELD_INTEGRITY_EXCEPTION', 'orgScopedExternalApp refers to another organization and cannot be deployed.'); // [I]
-        break;
-      case 'ExtlClntAppGlobalOauthSettings': {
-        const cert = text(c.body.certificate);
-        if (cert && !parseCertificate(cert)) throw new SfError('FIELD_INTEGRITY_EXCEPTION', 'The certificate is not a valid PEM-encoded X.509 certificate.'); // text [I]
-        if (c.body.consumerSecret !== undefined) throw new SfError('FIELD_INTEGRITY_EXCEPTION', 'You cannot set the consumer secret of an external client app.'); // [I]
-        const existing = this.getComponent(c.type, c.fullName);
-        const key = text(c.body.consumerKey);
-        if (existing && key && key !== existing.consumerKey) throw new SfError('FIELD_INTEGRITY_EXCEPTION', 'The consumer key of an existing external client app cannot be changed.'); // [I]
-        if (!existing) {
-          const other = this.all(c.type).find(o => o.externalClientApplication.toLowerCase() === text(c.body[ECA_PARENT])!.toLowerCase());
-          if (other) throw new SfError('DUPLICATE_VALUE', `ExternalClientApplicationId duplicates value on ${other.fullName}`);
-        }
-        break;
-      }
-      case 'ExtlClntAppOauthSettings': {
-        const scopes = (text(c.body.commaSeparatedOauthScopes) ?? '').split(',').map(s => s.trim()).filter(Boolean);
-        const bad = scopes.find(s => !SCOPE_TOKENS.includes(s));
-        if (bad) throw new SfError('INVALID_FIELD', `'${bad}' is not a valid value for the enum 'OauthScope'. Valid values: ${SCOPE_TOKENS.join(', ')}`);
-        break;
-      }
-      case 'ExtlClntAppOauthConfigurablePolicies': {
-        const parent = text(c.body[ECA_PARENT])!.toLowerCase();
-        const other = this.all(c.type).find(o => o.externalClientApplication.toLowerCase() === parent && o.fullName.toLowerCase() !== c.fullName.toLowerCase());
-        if (other) throw new SfError('DUPLICATE_VALUE', `ExtlClntAppOauthSettingsId duplicates value on ${other.fullName}`);
-        for (const name of splitList(text(c.body.commaSeparatedPermissionSet))) {
-          // Field evidence: names, not IDs (the docs say IDs; an ID is "not found" here, as reported live).
-          const inBatch = batch.some(b => b.type === 'PermissionSet' && b.fullName.toLowerCase() === name.toLowerCase());
-          if (!inBatch && !this.org.find('PermissionSet', p => !p.IsOwnedByProfile && String(p.Name).toLowerCase() === name.toLowerCase()))
-            throw new SfError('INVALID_FIELD', `We couldn't find permission sets called ${name}`);
-        }
-        for (const name of splitList(text(c.body.commaSeparatedProfile)))
-          if (!this.org.find('Profile', p => String(p.Name).toLowerCase() === name.toLowerCase())) throw new SfError('INVALID_FIELD', `We couldn't find profiles called ${name}`);
-        break;
-      }
-      case 'PermissionSet':
-      case 'Profile':
-        this.permissionsOf(c); // throws on unknown permission names
-        if (c.type === 'Profile' && !this.org.find('Profile', p => profileApiName(p) === c.fullName.toLowerCase()) && !text(c.body.userLicense))
-          throw new SfError('FIELD_INTEGRITY_EXCEPTION', 'A new profile needs a userLicense.');
-        break;
-    }
-  }
-
-  private permissionsOf(c: Component): Record<string, boolean> {
-    const out: Record<string, boolean> = {};
-    for (const up of asArray<any>(c.body.userPermissions)) {
-      const name = text(up.name)!;
-      if (!PERMISSIONS.includes(name)) throw new SfError('INVALID_FIELD', `Unknown user permission: ${name}`);
-      out[`Permissions${name}`] = text(up.enabled) === 'true';
-    }
-    return out;
+    info.validate?.(this, c, batch);
   }
 
   // ---- store -------------------------------------------------------------------------------------
 
-  private store(type: string): Map<string, Record<string, any>> {
+  store(type: string): Map<string, Record<string, any>> {
     if (!this.org.meta.has(type)) this.org.meta.set(type, new Map());
     return this.org.meta.get(type)!;
   }
   all(type: string): Record<string, any>[] {
-    if (type === 'PermissionSet') return this.org.all('PermissionSet').filter(p => !p.IsOwnedByProfile).map(p => this.permissionSetMeta(p));
-    if (type === 'Profile') return this.org.all('Profile').map(p => this.profileMeta(p));
-    return [...this.store(type).values()];
+    return METADATA_TYPES.get(type)?.list?.(this) ?? [...this.store(type).values()];
   }
   getComponent(type: string, fullName: string): Record<string, any> | undefined {
     return this.all(type).find(c => String(c.fullName).toLowerCase() === fullName.toLowerCase());
   }
   exists(type: string, fullName: string): boolean { return !!this.getComponent(type, fullName); }
 
-  private permissionSetMeta(p: Rec): Record<string, any> {
-    const license = p.LicenseId ? this.org.get('UserLicense', p.LicenseId) : undefined;
-    return { fullName: p.Name, description: p.Description ?? undefined, hasActivationRequired: 'false', label: p.Label, license: license?.Name,
-      userPermissions: PERMISSIONS.filter(k => p[`Permissions${k}`]).map(k => ({ enabled: 'true', name: k })) };
-  }
-  private profileMeta(p: Rec): Record<string, any> {
-    const license = this.org.get('UserLicense', p.UserLicenseId);
-    const ranges = this.org.ipRestrictedProfiles.has(p.Id.slice(0, 15)) ? [{ startAddress: '10.0.0.1', endAddress: '10.0.0.1' }] : undefined;
-    return { fullName: profileApiName(p, true), custom: String(!!this.org.find('PermissionSet', s => sameId(s.ProfileId, p.Id))?.IsCustom), loginIpRanges: ranges,
-      userLicense: license?.Name, userPermissions: PERMISSIONS.filter(k => p[`Permissions${k}`]).map(k => ({ enabled: 'true', name: k })) };
-  }
-
   /** Applies a validated component; returns the sObject record it maps to, if any. */
   commit(c: Component, userId: string): Rec | undefined {
-    const org = this.org;
-    if (c.type === 'PermissionSet') {
-      const perms = Object.fromEntries(PERMISSIONS.map(k => [`Permissions${k}`, false]));
-      Object.assign(perms, this.permissionsOf(c)); // v40+: a permission left out is disabled
-      const license = text(c.body.license) ? org.find('UserLicense', l => l.Name === text(c.body.license)) : undefined;
-      const values = { Label: text(c.body.label) ?? c.fullName, Description: text(c.body.description) ?? null, LicenseId: license?.Id ?? null, ...perms };
-      const existing = org.find('PermissionSet', p => !p.IsOwnedByProfile && String(p.Name).toLowerCase() === c.fullName.toLowerCase());
-      if (existing) { org.update('PermissionSet', existing.Id, values, userId); return org.get('PermissionSet', existing.Id); }
-      return org.create('PermissionSet', { Name: c.fullName, ...values }, userId, 64);
-    }
-    if (c.type === 'Profile') {
-      const existing = org.find('Profile', p => profileApiName(p) === c.fullName.toLowerCase());
-      if (existing) { org.update('Profile', existing.Id, this.permissionsOf(c), userId); return existing; }
-      const license = org.find('UserLicense', l => l.Name === text(c.body.userLicense));
-      return org.create('Profile', { Name: c.fullName, UserLicenseId: license?.Id, ...this.permissionsOf(c) }, userId, 64);
-    }
+    const type = METADATA_TYPES.get(c.type)!;
+    if (type.commit) return type.commit(this, c, userId);
     const existing = this.getComponent(c.type, c.fullName);
-    const next: Record<string, any> = { ...(DEFAULTS[c.type] ?? {}) };
+    const next: Record<string, any> = { ...(type.defaults ?? {}) };
     for (const [k, v] of Object.entries(c.body)) if (!k.startsWith('@_')) next[k] = typeof v === 'object' ? v : text(v);
     next.fullName = c.fullName;
-    if (c.type === 'ExtlClntAppGlobalOauthSettings') {
-      // consumerKey: generated on first deploy (or taken from the file), stable afterwards; rotation on request.
-      next.consumerKey = existing?.consumerKey ?? next.consumerKey ?? `3MVG9${randomBytes(60).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 80)}`;
-      if (next.shouldRotateConsumerKey === 'true') next.consumerKey = `3MVG9${randomBytes(60).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 80)}`;
-      next.__consumerSecret = existing?.__consumerSecret ?? randomBytes(32).toString('hex').toUpperCase();
-    }
+    type.prepare?.(this, next, existing);
     this.store(c.type).set(c.fullName.toLowerCase(), next);
-    org.writes++;
-    return this.syncRecord(c.type, next);
-  }
-
-  private syncRecord(type: string, c: Record<string, any>): Rec | undefined {
-    const org = this.org;
-    const app = (name: string) => org.find('ExternalClientApplication', a => String(a.DeveloperName).toLowerCase() === String(name).toLowerCase());
-    const upsert = (object: string, match: (r: Rec) => boolean, values: Record<string, any>): Rec => {
-      const found = org.find(object, match);
-      if (found) { Object.assign(org.table(object).get(found.Id.slice(0, 15))!, values); return org.get(object, found.Id)!; }
-      return org.raw(object, values);
-    };
-    switch (type) {
-      case 'ExternalClientApplication':
-        return upsert(type, r => String(r.DeveloperName).toLowerCase() === c.fullName.toLowerCase(), { DeveloperName: c.fullName, MasterLabel: c.label,
-          ContactEmail: c.contactEmail ?? null, Description: c.description ?? null, DistributionState: c.distributionState, IsProtected: c.isProtected === 'true' });
-      case 'ExtlClntAppOauthSettings': {
-        const scopes = splitList(c.commaSeparatedOauthScopes);
-        const a = app(c.externalClientApplication)!;
-        return upsert(type, r => sameId(r.ExternalClientApplicationId, a.Id), { DeveloperName: c.fullName, ExternalClientApplicationId: a.Id,
-          OauthScopesAPI: scopes.includes('Api') || scopes.includes('Full'), OauthScopesREFRESH_TOKEN: scopes.includes('RefreshToken') || scopes.includes('OfflineAccess'),
-          OauthScopesOFFLINE_ACCESS: scopes.includes('RefreshToken') || scopes.includes('OfflineAccess'), OauthLink: `/identity/app/oauth/${a.Id}` });
-      }
-      case 'ExtlClntAppOauthConfigurablePolicies': {
-        const a = app(c.externalClientApplication)!;
-        if (this.org.options.policyPermissionSetsCreateLinks) {
-          for (const name of splitList(c.commaSeparatedPermissionSet)) {
-            const ps = org.find('PermissionSet', p => !p.IsOwnedByProfile && String(p.Name).toLowerCase() === name.toLowerCase());
-            if (ps && !org.find('SetupEntityAccess', s => sameId(s.ParentId, ps.Id) && sameId(s.SetupEntityId, a.Id))) org.raw('SetupEntityAccess', { ParentId: ps.Id, SetupEntityId: a.Id });
-          }
-        }
-        return upsert('ExtlClntAppOauthPlcyCnfg', r => sameId(r.ExternalClientApplicationId, a.Id), { DeveloperName: c.fullName, ExternalClientApplicationId: a.Id,
-          PermittedUsersPolicyType: c.permittedUsersPolicyType ?? 'AllSelfAuthorized', IpRelaxationPolicyType: c.ipRelaxationPolicyType ?? 'Enforce', RefreshTokenPolicyType: c.refreshTokenPolicyType ?? 'Infinite' });
-      }
-      case 'ExtlClntAppConfigurablePolicies': {
-        const a = app(c.externalClientApplication)!;
-        return upsert('ExtlClntAppPlcyCnfg', r => sameId(r.ExternalClientApplicationId, a.Id), { DeveloperName: c.fullName, ExternalClientApplicationId: a.Id,
-          IsEnabled: c.isEnabled === 'true', OauthPluginStatus: c.isOauthPluginEnabled === 'false' ? 'Disabled' : 'Enabled' });
-      }
-      default:
-        return undefined;
-    }
+    this.org.writes++;
+    return type.sync?.(this, next);
   }
 
   /** "The OAuth policies file is generated when the external client app is deployed" (Help, S8). */
@@ -417,33 +236,16 @@ export class MetadataApi {
       const name = `${s.externalClientApplication}_oauthPlcy`;
       const body = { externalClientApplication: s.externalClientApplication, label: name, permittedUsersPolicyType: 'AllSelfAuthorized', ipRelaxationPolicyType: 'Enforce', refreshTokenPolicyType: 'Infinite' };
       this.store('ExtlClntAppOauthConfigurablePolicies').set(name.toLowerCase(), { fullName: name, ...body });
-      this.syncRecord('ExtlClntAppOauthConfigurablePolicies', { fullName: name, ...body });
+      METADATA_TYPES.get('ExtlClntAppOauthConfigurablePolicies')!.sync!(this, { fullName: name, ...body });
     }
   }
 
   remove(type: string, fullName: string): void {
-    const org = this.org;
-    if (type === 'PermissionSet') {
-      const ps = org.find('PermissionSet', p => !p.IsOwnedByProfile && String(p.Name).toLowerCase() === fullName.toLowerCase());
-      if (ps) {
-        for (const a of org.all('PermissionSetAssignment')) if (sameId(a.PermissionSetId, ps.Id)) org.table('PermissionSetAssignment').delete(a.Id.slice(0, 15));
-        for (const s of org.all('SetupEntityAccess')) if (sameId(s.ParentId, ps.Id)) org.table('SetupEntityAccess').delete(s.Id.slice(0, 15));
-        org.table('PermissionSet').delete(ps.Id.slice(0, 15));
-      }
-      return;
-    }
-    if (type === 'ExternalClientApplication') {
-      const a = org.find('ExternalClientApplication', r => String(r.DeveloperName).toLowerCase() === fullName.toLowerCase());
-      for (const t of ECA_SATELLITES) for (const [k, v] of this.store(t)) if (v.externalClientApplication.toLowerCase() === fullName.toLowerCase()) this.store(t).delete(k);
-      if (a) {
-        for (const object of ['ExtlClntAppOauthSettings', 'ExtlClntAppOauthPlcyCnfg', 'ExtlClntAppPlcyCnfg'])
-          for (const r of org.all(object)) if (sameId(r.ExternalClientApplicationId, a.Id)) org.table(object).delete(r.Id.slice(0, 15));
-        for (const s of org.all('SetupEntityAccess')) if (sameId(s.SetupEntityId, a.Id)) org.table('SetupEntityAccess').delete(s.Id.slice(0, 15));
-        org.table('ExternalClientApplication').delete(a.Id.slice(0, 15));
-      }
-    }
+    const module = METADATA_TYPES.get(type);
+    module?.remove?.(this, fullName);
+    if (module?.list) return; // a record-backed type: its remove took the record away
     this.store(type).delete(fullName.toLowerCase());
-    org.writes++;
+    this.org.writes++;
   }
 
   // ---- read / list / retrieve / describe ---------------------------------------------------------

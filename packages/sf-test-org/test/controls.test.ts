@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { jsforce, raw, useOrg } from '../support/helpers';
+import { jsforce, raw, useOrg } from './helpers';
 
 describe('test org: controls', () => {
   const t = useOrg({ scenario: 'fresh' });
@@ -41,7 +41,7 @@ describe('test org: controls', () => {
   });
 
   it('runs by hand: `npm run org` prints one JSON line with the instance URL, token and username', async function () {
-    const child = spawn(process.execPath, [join(__dirname, '..', 'org', 'main.js'), '--port', '0', '--scenario', 'no-licenses'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js'), '--port', '0', '--scenario', 'no-licenses'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const line: string = await new Promise((resolve, reject) => { child.stdout.once('data', d => resolve(String(d))); child.once('exit', c => reject(new Error(`exit ${c}`))); });
       const info = JSON.parse(line);

@@ -1,7 +1,7 @@
 // Contract tests of the test org's REST API, through jsforce and raw HTTP: shapes, rules, permissions.
 import assert from 'node:assert/strict';
-import { checksum, sameId, to18, IdFactory, isId } from '../org/ids';
-import { jsforce, raw, useOrg } from '../support/helpers';
+import { checksum, sameId, to18, IdFactory, isId } from '../src/ids';
+import { jsforce, raw, useOrg } from './helpers';
 
 describe('test org: IDs', () => {
   it('makes 18-character IDs with key prefixes and a checksum suffix; 15 and 18 forms compare equal', () => {
@@ -179,8 +179,8 @@ describe('test org: switchable open questions', () => {
     assert.deepEqual([ps.PermissionsViewAllData, ps.PermissionsViewSetup, ps.PermissionsViewRoles], [true, true, true]);
   });
   it('policyPermissionSetsCreateLinks: commaSeparatedPermissionSet writes the SetupEntityAccess row, and the engine accepts either', async () => {
-    const { apply } = await import('../../src/core/engine');
-    const { adminClient, engineInput } = await import('../support/helpers');
+    const { apply } = await import('../../../src/core/engine');
+    const { adminClient, engineInput } = await import('../../../test/support/helpers');
     const { report, writes } = await apply(engineInput(await adminClient(strict.org)));
     assert.ok(report.steps.every(s => s.state === 'done'));
     assert.ok(!writes.some(w => w.step === 'link'), 'the deploy already linked them');

@@ -2,7 +2,8 @@
 // Tooling query, composite, collections, limits, and the Metadata REST deployRequest.
 import { Org } from './state';
 import { SfError } from './errors';
-import { OBJECTS, ObjectDef } from './schema';
+import { ObjectDef } from './schema';
+import { OBJECTS } from './sobjects';
 import { columnMetadata, runQuery } from './soql';
 import { MetadataApi, DeployJob } from './metadata';
 import { isId } from './ids';

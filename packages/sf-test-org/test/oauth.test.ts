@@ -1,9 +1,9 @@
 // Contract tests of OAuth: the JWT bearer grant with each of Salesforce's failures, refresh, sessions.
 import assert from 'node:assert/strict';
 import { Connection, OAuth2 } from 'jsforce';
-import { jwtAssertion } from '../../src/core/jwt';
-import { jsforce, raw, useOrg } from '../support/helpers';
-import { selfSignedCert } from '../org/x509';
+import { jwtAssertion } from '../../../src/core/jwt';
+import { jsforce, raw, useOrg } from './helpers';
+import { selfSignedCert } from '../src/x509';
 
 describe('test org: OAuth and sessions', () => {
   const t = useOrg({ scenario: 'done' });

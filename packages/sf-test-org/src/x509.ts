@@ -21,7 +21,12 @@ function oid(s: string): Buffer {
   }
   return tlv(0x06, Buffer.from(out));
 }
-function integer(b: Buffer): Buffer { return tlv(0x02, b[0] & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b); }
+/** A DER INTEGER: minimal (no leading zero bytes, which DER forbids), with a 0 byte only to keep it positive. */
+function integer(raw: Buffer): Buffer {
+  let b = raw;
+  while (b.length > 1 && b[0] === 0) b = b.subarray(1);
+  return tlv(0x02, b[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
+}
 function time(d: Date): Buffer {
   const iso = d.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
   return d.getUTCFullYear() < 2050 ? tlv(0x17, Buffer.from(iso.slice(2))) : tlv(0x18, Buffer.from(iso));

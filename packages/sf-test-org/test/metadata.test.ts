@@ -1,9 +1,9 @@
 // Contract tests of the Metadata API (SOAP through jsforce, REST deployRequest through raw HTTP).
 import assert from 'node:assert/strict';
 import JSZip from 'jszip';
-import { jsforce, raw, testCert, useOrg } from '../support/helpers';
-import { ecaFiles, ecaNames } from '../../src/core/eca';
-import { defaultManifest } from '../../src/core/manifest';
+import { jsforce, raw, testCert, useOrg } from './helpers';
+import { ecaFiles, ecaNames } from '../../../src/core/eca';
+import { defaultManifest } from '../../../src/core/manifest';
 
 async function zipOf(files: Record<string, string>): Promise<Buffer> {
   const z = new JSZip();

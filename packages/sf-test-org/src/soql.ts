@@ -4,7 +4,8 @@
 import { parseQuery } from '@jetstreamapp/soql-parser-js';
 import { Org, Rec } from './state';
 import { SfError } from './errors';
-import { OBJECT_BY_LOWER, ObjectDef, FieldDef, PERMISSIONS, fieldOf } from './schema';
+import { ObjectDef, FieldDef, PERMISSIONS, fieldOf } from './schema';
+import { OBJECT_BY_LOWER } from './sobjects';
 import { idKey, isId, sameId } from './ids';
 
 export interface QueryContext { org: Org; userId: string; api: 'data' | 'tooling'; apiVersion: number }

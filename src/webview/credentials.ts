@@ -1,0 +1,73 @@
+// The credentials webview (runs in the webview, bundled by esbuild to dist/credentials.js). It talks to the host
+// only through the typed protocol, and keeps no secret in its state: the private key box is cleared as soon as it
+// is sent, and a private key pasted into the certificate box by mistake is never kept.
+/// <reference lib="dom" />
+import type { CredentialsState, HostMessage, WebviewMessage } from '../vscode/webview/protocol';
+
+interface VsCodeApi { postMessage(message: WebviewMessage): void; getState(): { certDraft?: string } | undefined; setState(state: { certDraft: string }): void }
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const el = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const input = (id: string) => el<HTMLInputElement | HTMLTextAreaElement>(id);
+const send = (message: WebviewMessage) => vscode.postMessage(message);
+const isKey = (text: string) => /PRIVATE KEY/.test(text);
+const saveDraft = () => vscode.setState({ certDraft: isKey(input('certPem').value) ? '' : input('certPem').value });
+
+const draft = vscode.getState()?.certDraft;
+if (draft && !isKey(draft)) input('certPem').value = draft;
+
+const KEY_NOTES: Record<string, string> = { org: 'Read from the org.', manual: 'Typed by hand.' };
+const KEY_CHECKS: Record<string, string> = {
+  match: ' It matches the org\'s app.', mismatch: ' It does NOT match the org\'s app.', unverified: ' It could not be checked against the org.',
+};
+
+function render(s: CredentialsState): void {
+  el('username').textContent = s.username || '—';
+  el('loginUrl').textContent = s.loginUrl || '—';
+  if (document.activeElement !== el('consumerKey')) input('consumerKey').value = s.consumerKey || '';
+  el('keyNote').textContent = s.consumerKey
+    ? (KEY_NOTES[s.consumerKeySource ?? ''] ?? '') + (KEY_CHECKS[s.consumerKeyCheck ?? ''] ?? '')
+    : 'Not available yet: run the consumer key step, or type it in.';
+  el('keyNote').className = s.consumerKeyCheck === 'mismatch' ? 'error' : 'note';
+  el('certError').textContent = s.certificateError || '';
+  if (isKey(input('certPem').value)) {
+    input('certPem').value = '';
+    saveDraft();
+  }
+  const c = s.certificate;
+  el('certInfo').hidden = !c;
+  if (c) {
+    el('certSubject').textContent = c.subject;
+    el('certIssuer').textContent = c.issuer;
+    el('certValidity').textContent = `${c.validFrom.slice(0, 10)} → ${c.validTo.slice(0, 10)} (${c.daysLeft} days left)`;
+    el('certFingerprint').textContent = c.fingerprint256;
+    el('certKey').textContent = `${c.keyType.toUpperCase()}${c.keyBits ? ` ${c.keyBits} bits` : ''}`;
+  }
+  const list = el('certProblems');
+  list.textContent = '';
+  for (const p of c?.problems ?? []) {
+    const li = document.createElement('li');
+    li.textContent = p;
+    list.appendChild(li);
+  }
+  el('keyState').textContent = s.hasPrivateKey ? 'A private key is stored.' : 'No private key stored.';
+  el('keyError').textContent = s.privateKeyError || '';
+  el('message').textContent = s.message || '';
+}
+
+window.addEventListener('message', (e: MessageEvent<HostMessage>) => {
+  if (e.data?.type === 'state') render(e.data.state);
+});
+el('saveKey').addEventListener('click', () => send({ type: 'setConsumerKey', key: input('consumerKey').value }));
+el('copyValues').addEventListener('click', () => send({ type: 'copyValues' }));
+el('pickCert').addEventListener('click', () => send({ type: 'pickCertificate' }));
+el('certPem').addEventListener('input', saveDraft);
+el('useCert').addEventListener('click', () => send({ type: 'pasteCertificate', pem: input('certPem').value }));
+el('saveKeyPem').addEventListener('click', () => {
+  send({ type: 'setPrivateKey', pem: input('keyPem').value });
+  input('keyPem').value = '';
+});
+el('clearKeyPem').addEventListener('click', () => send({ type: 'clearPrivateKey' }));
+el('verify').addEventListener('click', () => send({ type: 'verify' }));
+send({ type: 'ready' });
