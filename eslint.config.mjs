@@ -13,9 +13,28 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts', 'src/node/**/*.ts', 'src/cli.ts', 'src/vscode/viewModel.ts', 'src/vscode/diagnosticsModel.ts', 'src/vscode/commandTable.ts', 'src/vscode/webview/**/*.ts', 'src/webview/**/*.ts'],
+    files: [
+      'src/core/**/*.ts',
+      'src/node/**/*.ts',
+      'src/cli.ts',
+      'src/vscode/viewModel.ts',
+      'src/vscode/diagnosticsModel.ts',
+      'src/vscode/commandTable.ts',
+      'src/vscode/webview/**/*.ts',
+      'src/webview/**/*.ts',
+    ],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Keep this module free of the editor API (it runs and is tested in plain Node).' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'vscode',
+              message: 'Keep this module free of the editor API (it runs and is tested in plain Node).',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -20,8 +20,17 @@ async function measure(org: TestOrg, what: () => Promise<unknown>) {
   await what();
   const ms = performance.now() - t0;
   const s = org.stats();
-  const polls = Object.entries(s.byRoute).filter(([k]) => /deployRequest\/0Af|checkDeployStatus/.test(k)).reduce((n, [, v]) => n + v, 0);
-  return { requests: s.total, polls, besidesPolls: s.total - polls, ms: Math.round(ms), bytesIn: s.bytesIn, bytesOut: s.bytesOut };
+  const polls = Object.entries(s.byRoute)
+    .filter(([k]) => /deployRequest\/0Af|checkDeployStatus/.test(k))
+    .reduce((n, [, v]) => n + v, 0);
+  return {
+    requests: s.total,
+    polls,
+    besidesPolls: s.total - polls,
+    ms: Math.round(ms),
+    bytesIn: s.bytesIn,
+    bytesOut: s.bytesOut,
+  };
 }
 
 async function main(): Promise<void> {
@@ -33,7 +42,8 @@ async function main(): Promise<void> {
     const client = await connect({ instanceUrl: org.url, accessToken: org.adminToken });
     return { org, input: { client, manifest, certificate } };
   };
-  const row = (name: string, m: Awaited<ReturnType<typeof measure>>) => rows.push({ name, ...m, overlap: (m.requests * LATENCY / m.ms).toFixed(2) });
+  const row = (name: string, m: Awaited<ReturnType<typeof measure>>) =>
+    rows.push({ name, ...m, overlap: ((m.requests * LATENCY) / m.ms).toFixed(2) });
   const fresh = await session('fresh');
   row('apply on fresh', await measure(fresh.org, () => apply(fresh.input)));
   row('apply again (finished org)', await measure(fresh.org, () => apply(fresh.input)));
@@ -42,12 +52,24 @@ async function main(): Promise<void> {
   row('check on done', await measure(done.org, () => check(done.input)));
   await done.org.stop();
   const queries = factQueries(manifest, '005000000000000AAA').length;
-  const budgets = [['apply on fresh', 'besidesPolls', 12], ['check on done', 'requests', 3]] as const;
-  console.log(`Latency injected: ${LATENCY} ms per request. "connect" (versions + identity) is paid once per session and not counted in the rows.\n`);
-  console.log('| run | requests | besides deploy polls | wall ms | bytes sent | bytes received | requests × latency / wall |');
+  const budgets = [
+    ['apply on fresh', 'besidesPolls', 12],
+    ['check on done', 'requests', 3],
+  ] as const;
+  console.log(
+    `Latency injected: ${LATENCY} ms per request. "connect" (versions + identity) is paid once per session and not counted in the rows.\n`,
+  );
+  console.log(
+    '| run | requests | besides deploy polls | wall ms | bytes sent | bytes received | requests × latency / wall |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|---:|');
-  for (const r of rows) console.log(`| ${r.name} | ${r.requests} | ${r.besidesPolls} | ${r.ms} | ${r.bytesIn} | ${r.bytesOut} | ${r.overlap} |`);
-  console.log(`\nA check sends ${queries} SOQL queries in one composite/batch and 2 metadata reads, all 3 requests in parallel: one round trip of latency for ${queries + 2} facts.`);
+  for (const r of rows)
+    console.log(
+      `| ${r.name} | ${r.requests} | ${r.besidesPolls} | ${r.ms} | ${r.bytesIn} | ${r.bytesOut} | ${r.overlap} |`,
+    );
+  console.log(
+    `\nA check sends ${queries} SOQL queries in one composite/batch and 2 metadata reads, all 3 requests in parallel: one round trip of latency for ${queries + 2} facts.`,
+  );
   let failed = false;
   for (const [name, key, max] of budgets) {
     const r = rows.find(x => x.name === name)!;
@@ -58,13 +80,21 @@ async function main(): Promise<void> {
   const vscode = join(__dirname, '..', '..', 'bench-results', 'vscode.json');
   if (existsSync(vscode)) {
     const v = JSON.parse(readFileSync(vscode, 'utf8'));
-    console.log(`\nExtension (last real-VS-Code run): activation ${Number(v.activationMs).toFixed(1)} ms = loading our code ${Number(v.moduleMs).toFixed(1)} ms`
-      + ` + activate() ${Number(v.activateMs).toFixed(1)} ms (budget 20 ms; VS Code's own API setup for require("vscode"): ${Number(v.vscodeApiMs ?? 0).toFixed(1)} ms, not counted);`
-      + ` .vsix ${v.vsixBytes} bytes (budget 1 MB).`);
+    console.log(
+      `\nExtension (last real-VS-Code run): activation ${Number(v.activationMs).toFixed(1)} ms = loading our code ${Number(v.moduleMs).toFixed(1)} ms` +
+        ` + activate() ${Number(v.activateMs).toFixed(1)} ms (budget 20 ms; VS Code's own API setup for require("vscode"): ${Number(v.vscodeApiMs ?? 0).toFixed(1)} ms, not counted);` +
+        ` .vsix ${v.vsixBytes} bytes (budget 1 MB).`,
+    );
   }
   mkdirSync(join(__dirname, '..', '..', 'bench-results'), { recursive: true });
-  writeFileSync(join(__dirname, '..', '..', 'bench-results', 'bench.json'), JSON.stringify({ latencyMs: LATENCY, rows }, null, 2));
+  writeFileSync(
+    join(__dirname, '..', '..', 'bench-results', 'bench.json'),
+    JSON.stringify({ latencyMs: LATENCY, rows }, null, 2),
+  );
   process.exitCode = failed ? 1 : 0;
 }
 
-main().catch(e => { console.error(e); process.exit(2); });
+main().catch(e => {
+  console.error(e);
+  process.exit(2);
+});

@@ -3,14 +3,39 @@
 // (dist/engine.js), both loaded on first use. `vscode` stays external.
 import { build } from 'esbuild';
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', minify: true, legalComments: 'linked', logLevel: 'warning', mainFields: ['module', 'main'] };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  minify: true,
+  legalComments: 'linked',
+  logLevel: 'warning',
+  mainFields: ['module', 'main'],
+};
 await Promise.all([
   build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' }),
   // The credentials webview's script, from TypeScript, for the browser.
-  build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['src/webview/credentials.ts'], outfile: 'dist/credentials.js' }),
+  build({
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    entryPoints: ['src/webview/credentials.ts'],
+    outfile: 'dist/credentials.js',
+  }),
   build({ ...common, entryPoints: ['src/node/index.ts'], outfile: 'dist/engine.js' }),
   build({ ...common, entryPoints: ['src/vscode/ui.ts'], outfile: 'dist/ui.js', external: ['vscode', './engine.js'] }),
-  build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './engine.js', './ui.js'],
+  build({
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode', './engine.js', './ui.js'],
     // The banner times VS Code's own work for `require("vscode")` (it builds this extension's API object) apart from ours.
-    banner: { js: '"use strict"; var __loadStart = performance.now(); var __vscodeApiMs = (function () { var t = performance.now(); require("vscode"); return performance.now() - t; })();' }, footer: { js: 'var __loadEnd = performance.now();' } }),
+    banner: {
+      js: '"use strict"; var __loadStart = performance.now(); var __vscodeApiMs = (function () { var t = performance.now(); require("vscode"); return performance.now() - t; })();',
+    },
+    footer: { js: 'var __loadEnd = performance.now();' },
+  }),
 ]);

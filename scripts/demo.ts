@@ -13,19 +13,30 @@ async function main(): Promise<void> {
   const pair = selfSignedCert({ cn: 'BalkanID demo' });
   writeFileSync(join(dir, 'salesforce.crt'), pair.certPem);
   writeFileSync(join(dir, 'demo-key.pem'), pair.keyPem, { mode: 0o600 });
-  writeFileSync(join(dir, 'balkanid-setup.json'), JSON.stringify({ user: { username: 'balkanid@example.test', email: 'balkanid@example.test' } }, null, 2));
+  writeFileSync(
+    join(dir, 'balkanid-setup.json'),
+    JSON.stringify({ user: { username: 'balkanid@example.test', email: 'balkanid@example.test' } }, null, 2),
+  );
   const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
   // Asynchronous on purpose: the test org answers from this very process.
-  const run = (title: string, args: string[]) => new Promise<number>(resolve => {
-    process.stdout.write(`\n━━ balkanid-sf ${args.join(' ')}   (${title})\n`);
-    spawn(process.execPath, [cli, ...args, '--instance-url', org.url], { cwd: dir, stdio: 'inherit', env: { ...process.env, SF_ACCESS_TOKEN: org.adminToken } })
-      .on('exit', code => resolve(code ?? 2));
-  });
+  const run = (title: string, args: string[]) =>
+    new Promise<number>(resolve => {
+      process.stdout.write(`\n━━ balkanid-sf ${args.join(' ')}   (${title})\n`);
+      spawn(process.execPath, [cli, ...args, '--instance-url', org.url], {
+        cwd: dir,
+        stdio: 'inherit',
+        env: { ...process.env, SF_ACCESS_TOKEN: org.adminToken },
+      }).on('exit', code => resolve(code ?? 2));
+    });
   console.log(`Test org (scenario fresh) at ${org.url}; workspace ${dir}`);
   await run('read-only inspection', ['check']);
   await run('the writes apply would make', ['plan']);
   const applied = await run('make them', ['apply', '--yes']);
-  const verified = await run('JWT login as the integration user with the demo key', ['verify', '--key', 'demo-key.pem']);
+  const verified = await run('JWT login as the integration user with the demo key', [
+    'verify',
+    '--key',
+    'demo-key.pem',
+  ]);
   await run('values for BalkanID', ['handoff']);
   const s = org.stats();
   console.log(`\nThe test org answered ${s.total} requests; ${s.writes} writes.`);
@@ -33,4 +44,7 @@ async function main(): Promise<void> {
   process.exitCode = applied || verified;
 }
 
-main().catch(e => { console.error(e); process.exit(2); });
+main().catch(e => {
+  console.error(e);
+  process.exit(2);
+});

@@ -6,14 +6,18 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const entry = join(root, 'out/packages/sf-test-org/src/main.js');
-const newest = dir => readdirSync(dir, { withFileTypes: true }).reduce((t, d) => {
-  const p = join(dir, d.name);
-  return Math.max(t, d.isDirectory() ? newest(p) : d.name.endsWith('.ts') ? statSync(p).mtimeMs : 0);
-}, 0);
-const stale = !existsSync(entry) || ['packages/sf-test-org/src'].some(d => newest(join(root, d)) > statSync(entry).mtimeMs);
+const newest = dir =>
+  readdirSync(dir, { withFileTypes: true }).reduce((t, d) => {
+    const p = join(dir, d.name);
+    return Math.max(t, d.isDirectory() ? newest(p) : d.name.endsWith('.ts') ? statSync(p).mtimeMs : 0);
+  }, 0);
+const stale =
+  !existsSync(entry) || ['packages/sf-test-org/src'].some(d => newest(join(root, d)) > statSync(entry).mtimeMs);
 if (stale) {
   console.error('Compiling the test org…');
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', root], { stdio: 'inherit' });
+  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', root], {
+    stdio: 'inherit',
+  });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 }
 const r = spawnSync(process.execPath, [entry, ...process.argv.slice(2)], { stdio: 'inherit' });

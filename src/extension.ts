@@ -34,8 +34,19 @@ export function activate(context: vscode.ExtensionContext) {
   // The handlers are built on the first command, not at activation.
   let built: Handlers | undefined;
   const h = () => (built ??= loadUi().handlers(controller, tree, credentials));
-  context.subscriptions.push(log, controller, tree, status, diagnostics, { dispose: () => panel?.dispose() },
-    ...Object.entries(COMMANDS).map(([id, spec]) => vscode.commands.registerCommand(id, (...args: unknown[]) => (h()[spec.handler] as (...a: unknown[]) => unknown)(...args))));
+  context.subscriptions.push(
+    log,
+    controller,
+    tree,
+    status,
+    diagnostics,
+    { dispose: () => panel?.dispose() },
+    ...Object.entries(COMMANDS).map(([id, spec]) =>
+      vscode.commands.registerCommand(id, (...args: unknown[]) =>
+        (h()[spec.handler] as (...a: unknown[]) => unknown)(...args),
+      ),
+    ),
+  );
 
   mark('commands');
   // A save in the editor fires both the save event and the file watcher: one check per burst, not two.
@@ -46,13 +57,23 @@ export function activate(context: vscode.ExtensionContext) {
     recheck = setTimeout(() => void h().checkAll(), 300);
   };
   const watcher = vscode.workspace.createFileSystemWatcher(`**/${settings().manifestPath}`);
-  context.subscriptions.push(watcher, watcher.onDidChange(manifestChanged), watcher.onDidCreate(manifestChanged), watcher.onDidDelete(() => void controller.loadManifest()),
+  context.subscriptions.push(
+    watcher,
+    watcher.onDidChange(manifestChanged),
+    watcher.onDidCreate(manifestChanged),
+    watcher.onDidDelete(() => void controller.loadManifest()),
     vscode.workspace.onDidSaveTextDocument(d => manifestChanged(d.uri)),
     // Reconnect to the remembered org when the user opens the checklist, not at activation.
     tree.view.onDidChangeVisibility(e => {
       const target = controller.rememberedTarget;
-      if (e.visible && target && controller.connection.kind === 'disconnected') controller.connect(target).then(() => h().checkAll(), () => undefined);
-    }), { dispose: () => clearTimeout(recheck) });
+      if (e.visible && target && controller.connection.kind === 'disconnected')
+        controller.connect(target).then(
+          () => h().checkAll(),
+          () => undefined,
+        );
+    }),
+    { dispose: () => clearTimeout(recheck) },
+  );
   mark('watchers');
   void vscode.commands.executeCommand('setContext', 'balkanid.connected', false);
   void controller.loadManifest();
@@ -60,10 +81,31 @@ export function activate(context: vscode.ExtensionContext) {
   // Like VS Code's own numbers: code loading (evaluating the bundle) + the activate() call. The time VS Code takes
   // to build the extension's API object on the first require("vscode") is reported apart (every extension pays it).
   const apiMs = typeof __vscodeApiMs === 'number' ? __vscodeApiMs : 0;
-  const moduleMs = typeof __loadStart === 'number' && typeof __loadEnd === 'number' ? __loadEnd - __loadStart - apiMs : undefined;
-  const activation = { totalMs: moduleMs === undefined ? undefined : moduleMs + (end - activateStart), moduleMs, activateMs: end - activateStart, vscodeApiMs: apiMs, marks };
-  log.info(`Activated in ${activation.totalMs?.toFixed(1) ?? '?'} ms (module ${activation.moduleMs?.toFixed(1)} ms, activate() ${activation.activateMs.toFixed(1)} ms).`);
-  return { controller, tree, status, diagnostics, get credentials() { return credentials(); }, activation };
+  const moduleMs =
+    typeof __loadStart === 'number' && typeof __loadEnd === 'number' ? __loadEnd - __loadStart - apiMs : undefined;
+  const activation = {
+    totalMs: moduleMs === undefined ? undefined : moduleMs + (end - activateStart),
+    moduleMs,
+    activateMs: end - activateStart,
+    vscodeApiMs: apiMs,
+    marks,
+  };
+  log.info(
+    `Activated in ${activation.totalMs?.toFixed(1) ?? '?'} ms (module ${activation.moduleMs?.toFixed(1)} ms, ` +
+      `activate() ${activation.activateMs.toFixed(1)} ms).`,
+  );
+  return {
+    controller,
+    tree,
+    status,
+    diagnostics,
+    get credentials() {
+      return credentials();
+    },
+    activation,
+  };
 }
 
-export function deactivate(): void { /* disposables are owned by the context */ }
+export function deactivate(): void {
+  /* disposables are owned by the context */
+}

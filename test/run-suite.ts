@@ -14,6 +14,7 @@ function files(dir: string): string[] {
 const mocha = new Mocha({ timeout: 30000, reporter: 'spec', color: false });
 for (const dir of process.argv.slice(2)) for (const f of files(dir).sort()) mocha.addFile(f);
 const runner = mocha.run(failures => {
-  if (process.env.SUITE_RESULTS) writeFileSync(process.env.SUITE_RESULTS, JSON.stringify({ passes: runner.stats?.passes ?? 0, failures }));
+  if (process.env.SUITE_RESULTS)
+    writeFileSync(process.env.SUITE_RESULTS, JSON.stringify({ passes: runner.stats?.passes ?? 0, failures }));
   process.exitCode = failures ? 1 : 0;
 });

@@ -11,20 +11,43 @@ const util = require('util');
 const [baseUrl, folder, extDev, extTests, shots] = process.argv.slice(2);
 const TIMEOUT_MS = Number(process.env.TEST_TIMEOUT_MS || 300000);
 const LOOPBACK = /^(https?|wss?):\/\/(127\.0\.0\.1|localhost)(:\d+)?\//;
-const NOISE = /color: #33f|Ignoring fetching additional builtin extensions|Creating a socket|connection token|\[Service Worker\]|\[AgentHost|AccountPolicyGate|grace time|vsda/;
+const NOISE =
+  /color: #33f|Ignoring fetching additional builtin extensions|Creating a socket|connection token|\[Service Worker\]|\[AgentHost|AccountPolicyGate|grace time|vsda/;
 
 (async () => {
   const remote = p => `vscode-remote://${new URL(baseUrl).host}${path.resolve(p)}`;
-  const payload = JSON.stringify([['extensionDevelopmentPath', remote(extDev)], ['extensionTestsPath', remote(extTests)], ['skipWelcome', 'true']]);
+  const payload = JSON.stringify([
+    ['extensionDevelopmentPath', remote(extDev)],
+    ['extensionTestsPath', remote(extTests)],
+    ['skipWelcome', 'true'],
+  ]);
   const profile = fs.mkdtempSync(path.join(process.env.HARNESS_TMP || os.tmpdir(), 'chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, viewport: { width: 1400, height: 900 },
-    env: { ...process.env, HOME: profile, XDG_CONFIG_HOME: path.join(profile, '.config'), XDG_CACHE_HOME: path.join(profile, '.cache') },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    env: {
+      ...process.env,
+      HOME: profile,
+      XDG_CONFIG_HOME: path.join(profile, '.config'),
+      XDG_CACHE_HOME: path.join(profile, '.cache'),
+    },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
   await context.route('**/*', r => (LOOPBACK.test(r.request().url()) ? r.continue() : r.abort()));
   let finish;
-  const done = new Promise(resolve => { finish = resolve; });
+  const done = new Promise(resolve => {
+    finish = resolve;
+  });
   const timer = setTimeout(() => finish({ code: 124 }), TIMEOUT_MS);
   let exited = false;
   await context.exposeFunction('codeAutomationLog', (type, args) => {
@@ -32,14 +55,25 @@ const NOISE = /color: #33f|Ignoring fetching additional builtin extensions|Creat
     const line = util.format(...(Array.isArray(args) ? args : [args]));
     if (process.env.HARNESS_VERBOSE || !NOISE.test(line)) console.log(`[vscode:${type}] ${line}`);
   });
-  await context.exposeFunction('codeAutomationExit', code => { exited = true; finish({ code }); });
-  const page = context.pages()[0] || await context.newPage();
-  await page.goto(`${baseUrl}/?folder=${encodeURIComponent(path.resolve(folder))}&payload=${encodeURIComponent(payload)}`);
+  await context.exposeFunction('codeAutomationExit', code => {
+    exited = true;
+    finish({ code });
+  });
+  const page = context.pages()[0] || (await context.newPage());
+  await page.goto(
+    `${baseUrl}/?folder=${encodeURIComponent(path.resolve(folder))}&payload=${encodeURIComponent(payload)}`,
+  );
   const res = await done;
   clearTimeout(timer);
   console.log(`[run-tests] extension host exited with code ${res.code}`);
-  if (shots) { fs.mkdirSync(shots, { recursive: true }); await page.screenshot({ path: path.join(shots, 'tests-end.png') }).catch(() => {}); }
+  if (shots) {
+    fs.mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: path.join(shots, 'tests-end.png') }).catch(() => {});
+  }
   await context.close().catch(() => {});
   fs.rmSync(profile, { recursive: true, force: true });
   process.exit(typeof res.code === 'number' ? res.code : 1);
-})().catch(e => { console.error(e); process.exit(3); });
+})().catch(e => {
+  console.error(e);
+  process.exit(3);
+});

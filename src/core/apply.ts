@@ -4,6 +4,7 @@
 import { OrgClient } from './client';
 import { CertificateInfo } from './certificate';
 import { EcaPart } from './eca';
+import { concurrentRun } from './concurrency';
 import { errorOf, phase, stepError, writeFailure, writesSentence } from './errors';
 import { Facts, gatherFacts, linkOf } from './facts';
 import { Manifest } from './manifest';
@@ -24,34 +25,11 @@ export interface ApplyOptions {
   deployTimeoutMs?: number;
 }
 
-export interface WriteInput { client: OrgClient; manifest: Manifest; certificate?: CertificateInfo | SetupError; now?: number }
-
-/** What exists now that the plan's facts did not have, by kind (matching `createdKind`). */
-function appeared(before: Facts, now: Facts): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  if (!before.profile && now.profile) out.push(['profile', `the profile "${now.profile.Name}"`]);
-  if (!before.user && now.user) out.push(['integration user', `the user ${now.user.Username}`]);
-  if (!before.permissionSet && now.permissionSet) out.push(['permission set', `the permission set ${now.permissionSet.Name}`]);
-  if (!before.permissionSet?.Assignments?.records?.length && now.permissionSet?.Assignments?.records?.length) out.push(['permission set assignment', 'the permission set assignment']);
-  if (!before.app && now.app) out.push(['app', `the External Client App ${now.app.DeveloperName}`]);
-  if (!linkOf(before) && linkOf(now)) out.push(['link', 'the link between the permission set and the app']);
-  return out;
-}
-const createdKind = (w: Write) => (w.step === 'app' || w.step === 'link' ? w.step : w.target);
-
-/**
- * After a duplicate error or a failed deploy: if what this run was creating appeared meanwhile, another run
- * (a second window, a colleague, CI) is changing the org. Say so instead of reporting a confusing duplicate.
- */
-async function concurrentRun(client: OrgClient, m: Manifest, before: Facts, step: StepId, writes: Write[]): Promise<SetupError | undefined> {
-  const now = await gatherFacts(client, m).catch(() => undefined);
-  const ours = new Set(writes.map(createdKind));
-  const others = now ? appeared(before, now).filter(([kind]) => !ours.has(kind)).map(([, label]) => label) : [];
-  if (!others.length) return undefined;
-  const title = STEP_TITLES[step];
-  const err = new SetupError(`Step "${title}": another run is changing this org — ${others.join(', ')} appeared while this run was writing. `
-    + 'Nothing was duplicated. Run again when the other run has finished.', 'CONCURRENT_RUN', step);
-  return stepError(step, err, writes);
+export interface WriteInput {
+  client: OrgClient;
+  manifest: Manifest;
+  certificate?: CertificateInfo | SetupError;
+  now?: number;
 }
 
 /** Refuses to write when a wanted step is blocked or needs attention first. */
@@ -59,20 +37,43 @@ function gate(results: StepResult[], wants: (s: StepId) => boolean): void {
   const blocker = results.filter(s => wants(s.id)).find(s => s.state === 'blocked' && s.plan.length);
   if (blocker) {
     const why = blocker.findings.find(f => f.severity === 'error') ?? blocker.findings[0];
-    throw stepError(blocker.id, new SetupError(`Step "${blocker.title}" cannot run: ${why?.message ?? 'blocked'} ${why?.fix ?? ''}`.trim(), why?.code ?? 'BLOCKED', blocker.id), []);
+    throw stepError(
+      blocker.id,
+      new SetupError(
+        `Step "${blocker.title}" cannot run: ${why?.message ?? 'blocked'} ${why?.fix ?? ''}`.trim(),
+        why?.code ?? 'BLOCKED',
+        blocker.id,
+      ),
+      [],
+    );
   }
-  const erroring = results.filter(s => wants(s.id)).find(s => s.state === 'error' && s.id !== 'verify' && s.id !== 'consumerKey');
+  const erroring = results
+    .filter(s => wants(s.id))
+    .find(s => s.state === 'error' && s.id !== 'verify' && s.id !== 'consumerKey');
   const why = erroring?.findings.find(f => f.severity === 'error');
-  if (erroring && why) throw stepError(erroring.id, new SetupError(`Step "${erroring.title}" needs attention: ${why.message} ${why.fix ?? ''}`.trim(), why.code, erroring.id), []);
+  if (erroring && why)
+    throw stepError(
+      erroring.id,
+      new SetupError(
+        `Step "${erroring.title}" needs attention: ${why.message} ${why.fix ?? ''}`.trim(),
+        why.code,
+        erroring.id,
+      ),
+      [],
+    );
 }
 
 /** Makes the planned writes; returns the facts read afterwards (undefined when nothing was written) and the writes. */
-export async function applyWrites(input: WriteInput, opts: ApplyOptions = {}): Promise<{ facts: Facts; writes: Write[] }> {
+export async function applyWrites(
+  input: WriteInput,
+  opts: ApplyOptions = {},
+): Promise<{ facts: Facts; writes: Write[] }> {
   const { client, manifest: m } = input;
   const say = opts.onProgress ?? (() => undefined);
   const wants = (s: StepId) => !opts.steps || opts.steps.includes(s);
   const abortIfCancelled = (next: StepId) => {
-    if (opts.signal?.aborted) throw stepError(next, new SetupError('Cancelled. Run again to continue from here.', 'CANCELLED', next), writes);
+    if (opts.signal?.aborted)
+      throw stepError(next, new SetupError('Cancelled. Run again to continue from here.', 'CANCELLED', next), writes);
   };
   say('Checking the org…');
   const writes: Write[] = [];
@@ -86,15 +87,35 @@ export async function applyWrites(input: WriteInput, opts: ApplyOptions = {}): P
   // 1. Records: profile, user, permission set, assignment, in one composite with references.
   const records: RecordWrite[] = [];
   if (planned('profile')) records.push(...profileRecords(ctx, api));
-  const profileRef = facts.profile?.Id ?? (records.some(r => r.referenceId === 'profile' && r.method === 'POST') ? '@{profile.id}' : undefined);
+  const profileRef =
+    facts.profile?.Id ??
+    (records.some(r => r.referenceId === 'profile' && r.method === 'POST') ? '@{profile.id}' : undefined);
   if (planned('user')) {
-    if (!profileRef) throw stepError('user', new SetupError(`Step "${STEP_TITLES.user}" needs the profile "${m.profile.name}" first: run the profile step.`, 'NEEDS_PROFILE', 'user'), writes);
+    if (!profileRef)
+      throw stepError(
+        'user',
+        new SetupError(
+          `Step "${STEP_TITLES.user}" needs the profile "${m.profile.name}" first: run the profile step.`,
+          'NEEDS_PROFILE',
+          'user',
+        ),
+        writes,
+      );
     records.push(...userRecords(ctx, api, profileRef));
   }
-  const userRef = facts.user?.Id ?? (records.some(r => r.referenceId === 'user' && r.method === 'POST') ? '@{user.id}' : undefined);
+  const userRef =
+    facts.user?.Id ?? (records.some(r => r.referenceId === 'user' && r.method === 'POST') ? '@{user.id}' : undefined);
   if (planned('permissionSet')) {
     if (!isAssigned(ctx) && !userRef)
-      throw stepError('permissionSet', new SetupError(`Step "${STEP_TITLES.permissionSet}" needs the integration user first: run the user step.`, 'NEEDS_USER', 'permissionSet'), writes);
+      throw stepError(
+        'permissionSet',
+        new SetupError(
+          `Step "${STEP_TITLES.permissionSet}" needs the integration user first: run the user step.`,
+          'NEEDS_USER',
+          'permissionSet',
+        ),
+        writes,
+      );
     records.push(...permissionSetRecords(ctx, api, userRef));
   }
   let permissionSetId = facts.permissionSet?.Id;
@@ -104,17 +125,31 @@ export async function applyWrites(input: WriteInput, opts: ApplyOptions = {}): P
     say(`Writing: ${what}…`);
     // allOrNone=false: what succeeded stays, so a re-run continues from there.
     const res = await phase(records[0]!.step, writes, what, () =>
-      client.composite(records.map(({ referenceId, method, url, body }) => ({ referenceId, method, url, body })), false));
+      client.composite(
+        records.map(({ referenceId, method, url, body }) => ({ referenceId, method, url, body })),
+        false,
+      ),
+    );
     for (const r of records) {
       const answer = res[r.referenceId];
       if (!answer || answer.status >= 300) continue;
-      if (r.referenceId === 'permset' && r.method === 'POST') permissionSetId = (answer.body as { id?: string } | undefined)?.id;
-      writes.push({ step: r.step, action: r.method === 'POST' ? 'create' : 'update', target: r.target, detail: r.detail });
+      if (r.referenceId === 'permset' && r.method === 'POST')
+        permissionSetId = (answer.body as { id?: string } | undefined)?.id;
+      writes.push({
+        step: r.step,
+        action: r.method === 'POST' ? 'create' : 'update',
+        target: r.target,
+        detail: r.detail,
+      });
     }
     const unanswered = records.filter(r => !res[r.referenceId]);
     if (unanswered.length)
-      throw stepError(unanswered[0]!.step, new SetupError('Salesforce did not answer every part of the record writes.', 'UNEXPECTED_RESPONSE'), writes,
-        unanswered.map(r => `${r.method === 'POST' ? 'create' : 'update'} ${r.target}`).join(', '));
+      throw stepError(
+        unanswered[0]!.step,
+        new SetupError('Salesforce did not answer every part of the record writes.', 'UNEXPECTED_RESPONSE'),
+        writes,
+        unanswered.map(r => `${r.method === 'POST' ? 'create' : 'update'} ${r.target}`).join(', '),
+      );
     const bad = records.find(r => res[r.referenceId]!.status >= 300);
     if (bad) {
       if (/^DUPLICATE_/.test(errorOf(res[bad.referenceId]).errorCode)) {
@@ -131,13 +166,29 @@ export async function applyWrites(input: WriteInput, opts: ApplyOptions = {}): P
     const deploy = async (parts?: EcaPart[]) => {
       const which = parts ? parts.join(', ') : 'all components';
       const out = await phase('app', writes, `the External Client App deploy (${which})`, () =>
-        client.deploy(appDeployFiles(ctx, client.apiVersion, parts), { timeoutMs: opts.deployTimeoutMs }, st => say(`Deploying the External Client App: ${st}…`), opts.signal));
-      if (out.success) writes.push({ step: 'app', action: 'deploy', target: `External Client App ${m.app.name}`, detail: `deploy ${out.id} (${which})` });
+        client.deploy(
+          appDeployFiles(ctx, client.apiVersion, parts),
+          { timeoutMs: opts.deployTimeoutMs },
+          st => say(`Deploying the External Client App: ${st}…`),
+          opts.signal,
+        ),
+      );
+      if (out.success)
+        writes.push({
+          step: 'app',
+          action: 'deploy',
+          target: `External Client App ${m.app.name}`,
+          detail: `deploy ${out.id} (${which})`,
+        });
       return out;
     };
     let out = await deploy();
     // Some orgs want the app to exist before its satellites: fall back to two phases.
-    if (!out.success && out.failures.some(x => /no ExternalClientApplication named/i.test(x.problem)) && out.failures.every(x => x.componentType !== 'ExternalClientApplication')) {
+    if (
+      !out.success &&
+      out.failures.some(x => /no ExternalClientApplication named/i.test(x.problem)) &&
+      out.failures.every(x => x.componentType !== 'ExternalClientApplication')
+    ) {
       say('Deploying in two phases (app first)…');
       out = await deploy(['app']);
       if (out.success) out = await deploy(['global', 'oauth', 'policy', 'appPolicy']);
@@ -146,7 +197,15 @@ export async function applyWrites(input: WriteInput, opts: ApplyOptions = {}): P
       const other = await concurrentRun(client, m, facts, 'app', writes);
       if (other) throw other;
       const list = out.failures.map(x => `${x.componentType || 'package'} ${x.fullName}: ${x.problem}`).join('; ');
-      throw stepError('app', new SetupError(`Step "${STEP_TITLES.app}" failed: the deploy ${out.id} ended ${out.status}: ${list}`, 'DEPLOY_FAILED', 'app'), writes);
+      throw stepError(
+        'app',
+        new SetupError(
+          `Step "${STEP_TITLES.app}" failed: the deploy ${out.id} ended ${out.status}: ${list}`,
+          'DEPLOY_FAILED',
+          'app',
+        ),
+        writes,
+      );
     }
   }
 
@@ -154,14 +213,46 @@ export async function applyWrites(input: WriteInput, opts: ApplyOptions = {}): P
   if (wants('link') && !linkOf(facts) && (planned('link') || writes.some(w => w.step === 'app'))) {
     abortIfCancelled('link');
     const inFlight = 'the link between the permission set and the app';
-    if (!permissionSetId) throw stepError('link', new SetupError(`Step "${STEP_TITLES.link}" needs the permission set first: run the permission set step.`, 'NEEDS_PERMSET', 'link'), writes);
+    if (!permissionSetId)
+      throw stepError(
+        'link',
+        new SetupError(
+          `Step "${STEP_TITLES.link}" needs the permission set first: run the permission set step.`,
+          'NEEDS_PERMSET',
+          'link',
+        ),
+        writes,
+      );
     say('Linking the permission set to the app…');
-    const res = await phase('link', writes, inFlight, () => client.composite(linkRequests(ctx, api, permissionSetId!), false));
-    if (!res.app || !res.link) throw stepError('link', new SetupError('Salesforce did not answer every part of the link request.', 'UNEXPECTED_RESPONSE'), writes, inFlight);
+    const res = await phase('link', writes, inFlight, () =>
+      client.composite(linkRequests(ctx, api, permissionSetId!), false),
+    );
+    if (!res.app || !res.link)
+      throw stepError(
+        'link',
+        new SetupError('Salesforce did not answer every part of the link request.', 'UNEXPECTED_RESPONSE'),
+        writes,
+        inFlight,
+      );
     if (res.app.status < 300 && !(res.app.body as { records?: unknown[] } | undefined)?.records?.length)
-      throw stepError('link', new SetupError(`Step "${STEP_TITLES.link}" needs the External Client App first: run the app step.`, 'NEEDS_APP', 'link'), writes);
-    if (res.link.status >= 300 && errorOf(res.link).errorCode !== 'DUPLICATE_VALUE') throw stepError('link', writeFailure('link', res.link, m), writes);
-    if (res.link.status < 300) writes.push({ step: 'link', action: 'create', target: 'Link', detail: `permission set ${m.permissionSet.label} → External Client App ${m.app.label}` });
+      throw stepError(
+        'link',
+        new SetupError(
+          `Step "${STEP_TITLES.link}" needs the External Client App first: run the app step.`,
+          'NEEDS_APP',
+          'link',
+        ),
+        writes,
+      );
+    if (res.link.status >= 300 && errorOf(res.link).errorCode !== 'DUPLICATE_VALUE')
+      throw stepError('link', writeFailure('link', res.link, m), writes);
+    if (res.link.status < 300)
+      writes.push({
+        step: 'link',
+        action: 'create',
+        target: 'Link',
+        detail: `permission set ${m.permissionSet.label} → External Client App ${m.app.label}`,
+      });
   }
   if (!writes.length) return { facts, writes };
   say('Checking the result…');
@@ -170,7 +261,12 @@ export async function applyWrites(input: WriteInput, opts: ApplyOptions = {}): P
   } catch (e) {
     // Every write went through; only the confirmation failed. Say so: this is not a failed run.
     const why = isSetupError(e) ? e.message : String((e as Error)?.message ?? e);
-    const err = new SetupError(`All ${writes.length} write(s) were made (${writesSentence(writes)}), but the check afterwards failed: ${why} Run check to see the result.`, 'RECHECK_FAILED', 'verify');
+    const err = new SetupError(
+      `All ${writes.length} write(s) were made (${writesSentence(writes)}), but the check afterwards failed: ${why} ` +
+        `Run check to see the result.`,
+      'RECHECK_FAILED',
+      'verify',
+    );
     err.writes = [...writes];
     throw err;
   }

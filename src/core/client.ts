@@ -2,10 +2,15 @@
 // it over jsforce; keeping it an interface keeps the engine free of transport details.
 
 /** One subrequest's answer: its HTTP status and its body as sent (narrowed by whoever reads it). */
-export interface SubResult { status: number; body: unknown }
+export interface SubResult {
+  status: number;
+  body: unknown;
+}
 
 export interface DeployOutcome {
-  id: string; status: string; success: boolean;
+  id: string;
+  status: string;
+  success: boolean;
   failures: Array<{ componentType: string; fullName: string; problem: string }>;
 }
 
@@ -23,10 +28,20 @@ export interface OrgClient {
   /** Many GET subrequests in one round trip (composite/batch); each result carries its own status. */
   batch(requests: Array<{ ref: string; url: string }>): Promise<Record<string, SubResult>>;
   /** composite with references (`@{ref.id}`); one round trip. */
-  composite(requests: Array<{ referenceId: string; method: string; url: string; body?: unknown }>, allOrNone: boolean): Promise<Record<string, SubResult>>;
+  composite(
+    requests: Array<{ referenceId: string; method: string; url: string; body?: unknown }>,
+    allOrNone: boolean,
+  ): Promise<Record<string, SubResult>>;
   readMetadata(type: string, fullNames: string[]): Promise<Array<Record<string, unknown> | undefined>>;
-  deploy(files: Record<string, string>, options: DeployOptions, onProgress?: (status: string) => void, signal?: AbortSignal): Promise<DeployOutcome>;
+  deploy(
+    files: Record<string, string>,
+    options: DeployOptions,
+    onProgress?: (status: string) => void,
+    signal?: AbortSignal,
+  ): Promise<DeployOutcome>;
   request(method: string, url: string, body?: unknown): Promise<unknown>;
 }
 
-export interface Progress { report(message: string): void }
+export interface Progress {
+  report(message: string): void;
+}

@@ -19,7 +19,10 @@ export { teardown, teardownPlan } from './teardown';
 export function handoff(facts: Facts, m: Manifest, instanceUrl: string): Handoff {
   const sandbox = !!facts.org?.IsSandbox;
   return {
-    username: m.user.username, consumerKey: facts.global?.consumerKey, isSandbox: sandbox, instanceUrl,
+    username: m.user.username,
+    consumerKey: facts.global?.consumerKey,
+    isSandbox: sandbox,
+    instanceUrl,
     loginUrl: m.loginUrl ?? (sandbox ? 'https://test.salesforce.com' : 'https://login.salesforce.com'),
   };
 }
@@ -27,7 +30,14 @@ export function handoff(facts: Facts, m: Manifest, instanceUrl: string): Handoff
 export function buildReport(input: EngineInput, facts: Facts): Report {
   const c = input.client;
   return {
-    org: { instanceUrl: c.instanceUrl, username: facts.admin?.Username ?? c.userId, orgId: c.orgId, isSandbox: !!facts.org?.IsSandbox, apiVersion: c.apiVersion, name: facts.org?.Name },
+    org: {
+      instanceUrl: c.instanceUrl,
+      username: facts.admin?.Username ?? c.userId,
+      orgId: c.orgId,
+      isSandbox: !!facts.org?.IsSandbox,
+      apiVersion: c.apiVersion,
+      name: facts.org?.Name,
+    },
     steps: evaluate(facts, input.manifest, input.certificate, input.now),
     handoff: handoff(facts, input.manifest, c.instanceUrl),
   };

@@ -9,7 +9,10 @@ import { describeWrites, isSetupError, SetupError, StepId, Write } from './types
 const UNCERTAIN = new Set(['TIMEOUT', 'UNREACHABLE', 'SERVER_ERROR', 'UNEXPECTED_RESPONSE']);
 
 /** The writes as one sentence: "create profile — "BalkanID Integration"; create integration user — …". */
-export const writesSentence = (writes: Write[]) => describeWrites(writes).map(l => l.replace(/^\d+\. /, '')).join('; ');
+export const writesSentence = (writes: Write[]) =>
+  describeWrites(writes)
+    .map(l => l.replace(/^\d+\. /, ''))
+    .join('; ');
 
 export function stepError(step: StepId, e: unknown, writes: Write[], inFlight?: string): SetupError {
   if (isSetupError(e) && e.writes) return e;
@@ -17,8 +20,15 @@ export function stepError(step: StepId, e: unknown, writes: Write[], inFlight?: 
   const uncertain = base.uncertain ?? (inFlight && UNCERTAIN.has(base.code) ? inFlight : undefined);
   const said = /[.!?)]$/.test(base.message.trim()) ? base.message.trim() : `${base.message.trim()}.`;
   const head = said.startsWith('Step "') ? said : `Step "${STEP_TITLES[step]}" failed: ${said}`;
-  const done = writes.length ? ` Written before the failure: ${writesSentence(writes)}.` : uncertain ? '' : ' Nothing was written.';
-  const maybe = uncertain ? ` ${uncertain[0]!.toUpperCase()}${uncertain.slice(1)} may have been written: the answer did not arrive. The next run checks and completes it.` : '';
+  const done = writes.length
+    ? ` Written before the failure: ${writesSentence(writes)}.`
+    : uncertain
+      ? ''
+      : ' Nothing was written.';
+  const maybe = uncertain
+    ? ` ${uncertain[0]!.toUpperCase()}${uncertain.slice(1)} may have been written: the answer did not arrive. The ` +
+      `next run checks and completes it.`
+    : '';
   const err = new SetupError(`${head}${done}${maybe}`, base.code, base.step ?? step);
   err.writes = [...writes];
   err.uncertain = uncertain;
@@ -26,7 +36,12 @@ export function stepError(step: StepId, e: unknown, writes: Write[], inFlight?: 
 }
 
 /** Runs one phase of apply or teardown; its errors leave through stepError. */
-export async function phase<T>(step: StepId, writes: Write[], inFlight: string | undefined, work: () => Promise<T>): Promise<T> {
+export async function phase<T>(
+  step: StepId,
+  writes: Write[],
+  inFlight: string | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
   try {
     return await work();
   } catch (e) {
@@ -38,7 +53,10 @@ export async function phase<T>(step: StepId, writes: Write[], inFlight: string |
 export function errorOf(r: SubResult | undefined): { errorCode: string; message: string } {
   const body = r?.body;
   const e = (Array.isArray(body) ? body[0] : body) as { errorCode?: unknown; message?: unknown } | undefined;
-  return { errorCode: typeof e?.errorCode === 'string' ? e.errorCode : `HTTP_${r?.status}`, message: typeof e?.message === 'string' ? e.message : 'no response' };
+  return {
+    errorCode: typeof e?.errorCode === 'string' ? e.errorCode : `HTTP_${r?.status}`,
+    message: typeof e?.message === 'string' ? e.message : 'no response',
+  };
 }
 
 /** A failed record write, explained (a taken username gets free variants). */
@@ -47,10 +65,21 @@ export function writeFailure(step: StepId, r: SubResult | undefined, m: Manifest
   const title = STEP_TITLES[step];
   if (e.errorCode === 'DUPLICATE_USERNAME') {
     const [local, domain] = m.user.username.split('@');
-    return new SetupError(`Step "${title}": the username ${m.user.username} is already taken in this or another Salesforce org (usernames are global). `
-      + `Set "user.username" in the manifest to a free variant such as ${local}@${domain}.balkanid or ${local}.${Date.now().toString(36)}@${domain}.`, 'DUPLICATE_USERNAME', step);
+    return new SetupError(
+      `Step "${title}": the username ${m.user.username} is already taken in this or another Salesforce org ` +
+        `(usernames are global). ` +
+        `Set "user.username" in the manifest to a free variant such as ${local}@${domain}.balkanid or ` +
+        `${local}.${Date.now().toString(36)}@${domain}.`,
+      'DUPLICATE_USERNAME',
+      step,
+    );
   }
   if (e.errorCode === 'LICENSE_LIMIT_EXCEEDED')
-    return new SetupError(`Step "${title}": no Salesforce Platform licence is free (LICENSE_LIMIT_EXCEEDED). Free or buy one, then run again.`, e.errorCode, step);
+    return new SetupError(
+      `Step "${title}": no Salesforce Platform licence is free (LICENSE_LIMIT_EXCEEDED). Free or buy one, then run ` +
+        `again.`,
+      e.errorCode,
+      step,
+    );
   return new SetupError(`Step "${title}" failed: ${e.errorCode}: ${e.message.trim()}`, e.errorCode, step);
 }

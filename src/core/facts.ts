@@ -1,116 +1,127 @@
 // Reading the org: every fact the steps evaluate, gathered in one round trip (a composite/batch of SOQL queries
-// and two metadata reads, in parallel). Each row type lists exactly the columns its query selects.
+// and two metadata reads, in parallel). The row types are in rows.ts.
 import { OrgClient, SubResult } from './client';
 import { ecaNames } from './eca';
 import { Manifest } from './manifest';
 import { ADMIN_PERMISSIONS } from './permissions';
 import { isSetupError } from './types';
+import {
+  AdminRow,
+  AppOauthRow,
+  AppPolicyRow,
+  AppRow,
+  DependencyRow,
+  Facts,
+  GlobalOauthMeta,
+  IpRange,
+  LicenseRow,
+  LoginRow,
+  OauthPolicyRow,
+  OrgRow,
+  OwnedPermissionSetRow,
+  PermissionFields,
+  PermissionSetRow,
+  ProfileRow,
+  QueryResult,
+  UserLoginRow,
+  UserRow,
+} from './rows';
 
-/** `Permissions<Name>` columns (profiles, permission sets, UserPermissionAccess). */
-export type PermissionFields = { [K in `Permissions${string}`]?: boolean };
-export interface QueryResult<T> { totalSize?: number; done?: boolean; records: T[] }
-
-export interface OrgRow { Name: string; IsSandbox: boolean; InstanceName: string }
-export interface AdminRow {
-  Id: string; Username: string; Name: string;
-  TimeZoneSidKey?: string; LocaleSidKey?: string; LanguageLocaleKey?: string; EmailEncodingKey?: string;
-}
-export interface UserRow {
-  Id: string; Username: string; Email: string; FirstName: string; LastName: string; Alias: string; IsActive: boolean;
-  UserRoleId: string | null; ProfileId: string; Profile?: { Name: string; UserLicense?: { LicenseDefinitionKey: string } };
-}
-export interface UserLoginRow { UserId: string; IsFrozen: boolean }
-export interface LicenseRow { Id: string; Name: string; MasterLabel: string; TotalLicenses: number; UsedLicenses: number }
-export interface OwnedPermissionSetRow { ProfileId: string; IsCustom: boolean; Profile?: { Name: string } }
-/** FIELDS(ALL) of a profile: the named columns plus every permission. */
-export interface ProfileRow extends PermissionFields { Id: string; Name: string; UserLicenseId: string }
-export interface PermissionSetRow extends PermissionFields {
-  Id: string; Name: string; Label: string; LicenseId: string | null;
-  Assignments?: QueryResult<{ Id: string; AssigneeId: string }> | null;
-  SetupEntityAccessItems?: QueryResult<{ Id: string; SetupEntityId: string }> | null;
-}
-export interface DependencyRow { Permission: string; RequiredPermission: string }
-export interface AppRow { Id: string; DeveloperName: string; MasterLabel: string; ContactEmail: string; DistributionState: string }
-export interface AppOauthRow { Id: string; DeveloperName: string; OauthScopesAPI: boolean; OauthScopesREFRESH_TOKEN: boolean }
-/** ExtlClntAppOauthPlcyCnfg: the OAuth policy (ecaNames().policy). */
-export interface OauthPolicyRow { DeveloperName: string; PermittedUsersPolicyType: string; IpRelaxationPolicyType: string }
-/** ExtlClntAppPlcyCnfg: the app policy (ecaNames().appPolicy). */
-export interface AppPolicyRow { DeveloperName: string; IsEnabled: boolean; OauthPluginStatus: string }
-export interface LoginRow { LoginTime: string; Status: string; Application: string | null; LoginType: string }
-/** ExtlClntAppGlobalOauthSettings as the Metadata API reads it (values are strings in SOAP). */
-export interface GlobalOauthMeta { fullName: string; consumerKey?: string; certificate?: string; callbackUrl?: string; isPkceRequired?: string | boolean }
-export interface IpRange { startAddress: string; endAddress: string }
-
-export interface Facts {
-  apiVersion: string;
-  org?: OrgRow;
-  adminPerms?: Set<string>;
-  admin?: AdminRow;
-  user?: UserRow;
-  userFrozen?: boolean;
-  license?: LicenseRow;
-  sourceProfile?: ProfileRow;
-  profile?: ProfileRow;
-  permissionSet?: PermissionSetRow;
-  dependencies: DependencyRow[];
-  app?: AppRow;
-  appOauth?: AppOauthRow;
-  policy?: OauthPolicyRow;
-  appPolicy?: AppPolicyRow;
-  global?: GlobalOauthMeta;
-  /** Login IP ranges on the integration profile (Profile metadata): JWT logins always enforce them. */
-  profileIpRanges?: IpRange[];
-  logins?: LoginRow[];
-  /** Reads that failed, by ref (e.g. INVALID_TYPE when the admin cannot see setup objects): unknown, not missing. */
-  failed: Partial<Record<string, { errorCode: string; message: string }>>;
-}
+export type * from './rows';
 
 /** A SOQL string literal. */
 export const soql = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-export const sameId = (a: unknown, b: unknown) => typeof a === 'string' && typeof b === 'string' && a.slice(0, 15) === b.slice(0, 15);
+export const sameId = (a: unknown, b: unknown) =>
+  typeof a === 'string' && typeof b === 'string' && a.slice(0, 15) === b.slice(0, 15);
 
-export interface FactQuery { ref: string; soql: string; tooling?: boolean }
+export interface FactQuery {
+  ref: string;
+  soql: string;
+  tooling?: boolean;
+}
 
 export function factQueries(m: Manifest, adminId: string, adminPerms = ADMIN_PERMISSIONS): FactQuery[] {
-  const u = soql(m.user.username), app = soql(m.app.name);
+  const u = soql(m.user.username),
+    app = soql(m.app.name);
   const permsetPerms = ['ApiEnabled', 'ViewAllData', 'ViewSetup', 'ViewRoles'].map(p => `Permissions${p}`).join(', ');
   return [
     { ref: 'org', soql: 'SELECT Name, IsSandbox, InstanceName FROM Organization' },
     { ref: 'upa', soql: `SELECT ${adminPerms.map(p => `Permissions${p}`).join(', ')} FROM UserPermissionAccess` },
-    { ref: 'admin', soql: `SELECT Id, Username, Name, TimeZoneSidKey, LocaleSidKey, LanguageLocaleKey, EmailEncodingKey FROM User WHERE Id = ${soql(adminId)}` },
+    {
+      ref: 'admin',
+      soql:
+        `SELECT Id, Username, Name, TimeZoneSidKey, LocaleSidKey, LanguageLocaleKey, EmailEncodingKey FROM User ` +
+        `WHERE Id = ${soql(adminId)}`,
+    },
     {
       ref: 'user',
-      soql: 'SELECT Id, Username, Email, FirstName, LastName, Alias, IsActive, UserRoleId, ProfileId, Profile.Name, '
-        + `Profile.UserLicense.LicenseDefinitionKey FROM User WHERE Username = ${u}`,
+      soql:
+        'SELECT Id, Username, Email, FirstName, LastName, Alias, IsActive, UserRoleId, ProfileId, Profile.Name, ' +
+        `Profile.UserLicense.LicenseDefinitionKey FROM User WHERE Username = ${u}`,
     },
     { ref: 'userLogin', soql: `SELECT UserId, IsFrozen FROM UserLogin WHERE User.Username = ${u}` },
-    { ref: 'license', soql: "SELECT Id, Name, MasterLabel, TotalLicenses, UsedLicenses FROM UserLicense WHERE LicenseDefinitionKey = 'AUL'" },
+    {
+      ref: 'license',
+      soql:
+        'SELECT Id, Name, MasterLabel, TotalLicenses, UsedLicenses FROM UserLicense WHERE LicenseDefinitionKey ' +
+        "= 'AUL'",
+    },
     {
       ref: 'owned',
-      soql: "SELECT ProfileId, IsCustom, Profile.Name FROM PermissionSet WHERE IsOwnedByProfile = true AND Profile.UserLicense.LicenseDefinitionKey = 'AUL'",
+      soql:
+        'SELECT ProfileId, IsCustom, Profile.Name FROM PermissionSet WHERE IsOwnedByProfile = true AND ' +
+        "Profile.UserLicense.LicenseDefinitionKey = 'AUL'",
     },
-    { ref: 'profiles', soql: `SELECT FIELDS(ALL) FROM Profile WHERE UserLicense.LicenseDefinitionKey = 'AUL' OR Name = ${soql(m.profile.name)} LIMIT 200` },
+    {
+      ref: 'profiles',
+      soql:
+        `SELECT FIELDS(ALL) FROM Profile WHERE UserLicense.LicenseDefinitionKey = 'AUL' OR Name = ` +
+        `${soql(m.profile.name)} LIMIT 200`,
+    },
     {
       ref: 'permset',
-      soql: `SELECT Id, Name, Label, LicenseId, ${permsetPerms}, (SELECT Id, AssigneeId FROM Assignments WHERE Assignee.Username = ${u}), `
-        + `(SELECT Id, SetupEntityId FROM SetupEntityAccessItems) FROM PermissionSet WHERE Name = ${soql(m.permissionSet.name)} AND IsOwnedByProfile = false`,
+      soql:
+        `SELECT Id, Name, Label, LicenseId, ${permsetPerms}, (SELECT Id, AssigneeId FROM Assignments WHERE ` +
+        `Assignee.Username = ${u}), ` +
+        `(SELECT Id, SetupEntityId FROM SetupEntityAccessItems) FROM PermissionSet WHERE Name = ` +
+        `${soql(m.permissionSet.name)} AND IsOwnedByProfile = false`,
     },
-    { ref: 'deps', soql: "SELECT Permission, RequiredPermission FROM PermissionDependency WHERE RequiredPermissionType = 'User Permission'", tooling: true },
-    { ref: 'app', soql: `SELECT Id, DeveloperName, MasterLabel, ContactEmail, DistributionState FROM ExternalClientApplication WHERE DeveloperName = ${app}` },
+    {
+      ref: 'deps',
+      soql:
+        "SELECT Permission, RequiredPermission FROM PermissionDependency WHERE RequiredPermissionType = 'User " +
+        "Permission'",
+      tooling: true,
+    },
+    {
+      ref: 'app',
+      soql:
+        `SELECT Id, DeveloperName, MasterLabel, ContactEmail, DistributionState FROM ExternalClientApplication ` +
+        `WHERE DeveloperName = ${app}`,
+    },
     {
       ref: 'appOauth',
-      soql: `SELECT Id, DeveloperName, OauthScopesAPI, OauthScopesREFRESH_TOKEN FROM ExtlClntAppOauthSettings WHERE ExternalClientApplication.DeveloperName = ${app}`,
+      soql:
+        `SELECT Id, DeveloperName, OauthScopesAPI, OauthScopesREFRESH_TOKEN FROM ExtlClntAppOauthSettings WHERE ` +
+        `ExternalClientApplication.DeveloperName = ${app}`,
     },
     {
       ref: 'policy',
-      soql: 'SELECT DeveloperName, PermittedUsersPolicyType, IpRelaxationPolicyType FROM ExtlClntAppOauthPlcyCnfg '
-        + `WHERE ExternalClientApplication.DeveloperName = ${app}`,
+      soql:
+        'SELECT DeveloperName, PermittedUsersPolicyType, IpRelaxationPolicyType FROM ExtlClntAppOauthPlcyCnfg ' +
+        `WHERE ExternalClientApplication.DeveloperName = ${app}`,
     },
-    { ref: 'appPolicy', soql: `SELECT DeveloperName, IsEnabled, OauthPluginStatus FROM ExtlClntAppPlcyCnfg WHERE ExternalClientApplication.DeveloperName = ${app}` },
+    {
+      ref: 'appPolicy',
+      soql:
+        `SELECT DeveloperName, IsEnabled, OauthPluginStatus FROM ExtlClntAppPlcyCnfg WHERE ` +
+        `ExternalClientApplication.DeveloperName = ${app}`,
+    },
     {
       ref: 'logins',
-      soql: 'SELECT LoginTime, Status, Application, LoginType FROM LoginHistory '
-        + `WHERE UserId IN (SELECT Id FROM User WHERE Username = ${u}) ORDER BY LoginTime DESC LIMIT 10`,
+      soql:
+        'SELECT LoginTime, Status, Application, LoginType FROM LoginHistory ' +
+        `WHERE UserId IN (SELECT Id FROM User WHERE Username = ${u}) ORDER BY LoginTime DESC LIMIT 10`,
     },
   ];
 }
@@ -140,7 +151,9 @@ export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts
   ]);
   // Permission fields vary by org and edition: drop the ones this org does not know and ask again.
   for (let tries = 0; tries < 5 && (results.upa?.status ?? 500) >= 400; tries++) {
-    const missing = /No such column '(?:Permissions)?(\w+)'/.exec(String(firstError(results.upa?.body).message ?? ''))?.[1];
+    const missing = /No such column '(?:Permissions)?(\w+)'/.exec(
+      String(firstError(results.upa?.body).message ?? ''),
+    )?.[1];
     if (!missing || !perms.includes(missing)) break;
     perms = perms.filter(p => p !== missing);
     const upa = factQueries(m, client.userId, perms).find(x => x.ref === 'upa')!;
@@ -159,7 +172,8 @@ export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts
   const upa = rows<PermissionFields>('upa')[0];
   const owned = rows<OwnedPermissionSetRow>('owned');
   const profiles = rows<ProfileRow>('profiles');
-  const source = owned.find(o => !o.IsCustom && o.Profile?.Name === 'Standard Platform User') ?? owned.find(o => !o.IsCustom);
+  const source =
+    owned.find(o => !o.IsCustom && o.Profile?.Name === 'Standard Platform User') ?? owned.find(o => !o.IsCustom);
   const orgRow = rows<OrgRow>('org')[0];
   const ranges = ([] as unknown[]).concat(profileMeta[0]?.loginIpRanges ?? []) as Array<Partial<IpRange> | undefined>;
   return {

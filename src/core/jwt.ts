@@ -2,35 +2,94 @@
 import type { KeyObject } from 'node:crypto';
 import { sign } from 'jsonwebtoken';
 
-export function jwtAssertion(key: KeyObject, claims: { iss: string; sub: string; aud: string }, now = Date.now()): string {
+export function jwtAssertion(
+  key: KeyObject,
+  claims: { iss: string; sub: string; aud: string },
+  now = Date.now(),
+): string {
   // exp in seconds, at most 3 minutes ahead, as Salesforce requires; no iat (Salesforce does not ask for it).
   return sign({ ...claims, exp: Math.floor(now / 1000) + 170 }, key, { algorithm: 'RS256', noTimestamp: true });
 }
 
-export interface JwtDiagnosis { cause: string; fix: string; retryable: boolean }
+export interface JwtDiagnosis {
+  cause: string;
+  fix: string;
+  retryable: boolean;
+}
 
 /** The token endpoint's error → cause → fix table (salesforce-api.md, section I). Matched on the description. */
 export function explainJwtError(error: string, description: string): JwtDiagnosis {
   const d = description.toLowerCase();
   if (error === 'invalid_client_id' || d.includes('client identifier invalid'))
-    return { cause: 'Salesforce does not know this consumer key yet, or the app or its OAuth plugin is disabled.', fix: 'Check the consumer key; right after creating the app, wait a few minutes (propagation) and retry.', retryable: true };
+    return {
+      cause: 'Salesforce does not know this consumer key yet, or the app or its OAuth plugin is disabled.',
+      fix: 'Check the consumer key; right after creating the app, wait a few minutes (propagation) and retry.',
+      retryable: true,
+    };
   if (d.includes("hasn't approved") || d.includes('has not approved'))
-    return { cause: 'Permitted Users is not "Admin approved users are pre-authorized" (or the audience does not match the org).', fix: 'Run the External Client App step; check the login URL (login vs test).', retryable: true };
+    return {
+      cause:
+        'Permitted Users is not "Admin approved users are pre-authorized" (or the audience does not match the org).',
+      fix: 'Run the External Client App step; check the login URL (login vs test).',
+      retryable: true,
+    };
   if (error === 'invalid_app_access' || d.includes('not admin approved'))
-    return { cause: 'The integration user holds no permission set or profile linked to the app.', fix: 'Run the permission set and link steps (assignment + SetupEntityAccess).', retryable: true };
+    return {
+      cause: 'The integration user holds no permission set or profile linked to the app.',
+      fix: 'Run the permission set and link steps (assignment + SetupEntityAccess).',
+      retryable: true,
+    };
   if (d.includes('audience'))
-    return { cause: 'The JWT audience is not the login URL this org expects (production: login.salesforce.com, sandbox: test.salesforce.com).', fix: 'Set "loginUrl" in the manifest to match the org type.', retryable: false };
+    return {
+      cause:
+        'The JWT audience is not the login URL this org expects (production: login.salesforce.com, sandbox: ' +
+        'test.salesforce.com).',
+      fix: 'Set "loginUrl" in the manifest to match the org type.',
+      retryable: false,
+    };
   if (d.includes('invalid assertion'))
-    return { cause: 'The signature does not match the app\'s certificate: a different key, a certificate cleared by a redeploy, or an expired certificate.', fix: 'Run the External Client App step (it re-sends the certificate) and use the key that matches salesforce.crt.', retryable: false };
+    return {
+      cause:
+        "The signature does not match the app's certificate: a different key, a certificate cleared by a redeploy, " +
+        'or an expired certificate.',
+      fix:
+        'Run the External Client App step (it re-sends the certificate) and use the key that matches ' +
+        'salesforce.crt.',
+      retryable: false,
+    };
   if (d.includes('expired authorization code'))
-    return { cause: 'The assertion\'s exp is in the past or too far ahead (clock skew).', fix: 'Sync the computer clock; exp must be within 3 minutes.', retryable: false };
+    return {
+      cause: "The assertion's exp is in the past or too far ahead (clock skew).",
+      fix: 'Sync the computer clock; exp must be within 3 minutes.',
+      retryable: false,
+    };
   if (d.includes('inactive user'))
-    return { cause: 'The integration user is inactive or frozen.', fix: 'Reactivate or unfreeze the user in Setup → Users.', retryable: false };
+    return {
+      cause: 'The integration user is inactive or frozen.',
+      fix: 'Reactivate or unfreeze the user in Setup → Users.',
+      retryable: false,
+    };
   if (d.includes('ip restricted'))
-    return { cause: 'The integration user\'s profile has Login IP Ranges that exclude this client; JWT always enforces them.', fix: 'Remove the profile\'s Login IP Ranges or add BalkanID\'s egress IPs.', retryable: false };
+    return {
+      cause: "The integration user's profile has Login IP Ranges that exclude this client; JWT always enforces them.",
+      fix: "Remove the profile's Login IP Ranges or add BalkanID's egress IPs.",
+      retryable: false,
+    };
   if (d.includes('authentication failure'))
-    return { cause: 'The username is wrong or belongs to another org.', fix: 'Check "user.username" in the manifest and the org you are connected to.', retryable: false };
+    return {
+      cause: 'The username is wrong or belongs to another org.',
+      fix: 'Check "user.username" in the manifest and the org you are connected to.',
+      retryable: false,
+    };
   if (error === 'unsupported_grant_type')
-    return { cause: 'The token request was malformed.', fix: 'This is a bug in the tool; please report it.', retryable: false };
-  return { cause: `Salesforce refused the login (${error}: ${description}).`, fix: 'Check the app, the user and the certificate in Setup.', retryable: false };
+    return {
+      cause: 'The token request was malformed.',
+      fix: 'This is a bug in the tool; please report it.',
+      retryable: false,
+    };
+  return {
+    cause: `Salesforce refused the login (${error}: ${description}).`,
+    fix: 'Check the app, the user and the certificate in Setup.',
+    retryable: false,
+  };
 }

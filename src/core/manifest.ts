@@ -1,7 +1,9 @@
 // The setup manifest (`balkanid-setup.json`): the desired setup. Defaults follow the BalkanID guide, so
 // a manifest with only the integration user's username and email is enough.
-import { createScanner, parse, ParseError, printParseErrorCode, SyntaxKind, visit } from 'jsonc-parser';
+import { API_NAME, EMAIL, INVISIBLE, MAX_LENGTHS } from './limits';
 import { LOOPBACK_HOSTS } from './url';
+
+export { MAX_LENGTHS } from './limits';
 
 export type IpRelaxation = 'Bypass' | 'Enforce' | 'Bypass_2factor' | 'Enforce_RelaxRefresh';
 export const IP_RELAXATIONS: IpRelaxation[] = ['Bypass', 'Enforce', 'Bypass_2factor', 'Enforce_RelaxRefresh'];
@@ -13,24 +15,39 @@ export interface Manifest {
   profile: { name: string };
   user: { username: string; email: string; firstName: string; lastName: string; alias: string };
   permissionSet: { name: string; label: string };
-  app: { name: string; label: string; contactEmail: string; callbackUrl: string; scopes: string[]; ipRelaxation: IpRelaxation };
+  app: {
+    name: string;
+    label: string;
+    contactEmail: string;
+    callbackUrl: string;
+    scopes: string[];
+    ipRelaxation: IpRelaxation;
+  };
   /** Path of BalkanID's `salesforce.crt`, relative to the manifest. */
   certificate: string;
 }
 
-export interface ManifestProblem { path: Array<string | number>; message: string; fix: string }
+export interface ManifestProblem {
+  path: Array<string | number>;
+  message: string;
+  fix: string;
+}
 
 export const MANIFEST_FILE = 'balkanid-setup.json';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
-const API_NAME = /^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*$/;
 
 export function defaultManifest(username: string, email: string): Manifest {
   return {
     profile: { name: 'BalkanID Integration' },
     user: { username, email, firstName: 'BalkanID', lastName: 'BalkanID', alias: 'BalkanID' },
     permissionSet: { name: 'BalkanID_Extractor', label: 'BalkanID Extractor' },
-    app: { name: 'BalkanID_Extractor', label: 'BalkanID Extractor', contactEmail: email, callbackUrl: 'https://app.balkan.id', scopes: ['Api', 'RefreshToken'], ipRelaxation: 'Bypass' },
+    app: {
+      name: 'BalkanID_Extractor',
+      label: 'BalkanID Extractor',
+      contactEmail: email,
+      callbackUrl: 'https://app.balkan.id',
+      scopes: ['Api', 'RefreshToken'],
+      ipRelaxation: 'Bypass',
+    },
     certificate: 'salesforce.crt',
   };
 }
@@ -43,104 +60,135 @@ export function manifestTemplate(username = 'balkanid@yourcompany.com', email = 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** A manifest is a few hundred bytes; anything over this is not one and is refused before parsing. */
-export const MAX_MANIFEST_BYTES = 64 * 1024;
-const MAX_DEPTH = 6;
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-/** Control characters, zero-width and bidirectional marks: invisible in an editor, different to Salesforce. */
-const INVISIBLE = /[\u0000-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF]/;
-
-/** Field lengths from Salesforce's Field Reference (User, PermissionSet, Profile, ExternalClientApplication). */
-export const MAX_LENGTHS = { username: 80, email: 128, firstName: 40, lastName: 80, alias: 8, profileName: 255, label: 80 } as const;
-
-/** One pass over the text: forbidden keys and nesting depth, before anything builds objects from it. */
-function structureProblems(text: string): ManifestProblem[] {
-  // Depth first, with a flat token loop: the parser itself recurses, so 10,000 "[" would overflow its stack.
-  const scanner = createScanner(text, true);
-  for (let depth = 0, t = scanner.scan(); t !== SyntaxKind.EOF; t = scanner.scan()) {
-    if (t === SyntaxKind.OpenBraceToken || t === SyntaxKind.OpenBracketToken) depth++;
-    else if (t === SyntaxKind.CloseBraceToken || t === SyntaxKind.CloseBracketToken) depth--;
-    if (depth > MAX_DEPTH) return [{ path: [], message: `The manifest nests deeper than ${MAX_DEPTH} levels.`, fix: 'A setup manifest is flat: { "user": { ... }, "app": { ... } }.' }];
-  }
-  const problems: ManifestProblem[] = [];
-  visit(text, {
-    onObjectProperty: (name, _o, _l, _sl, _sc, pathSupplier) => {
-      if (FORBIDDEN_KEYS.has(name) && problems.length < 5) problems.push({ path: [...pathSupplier(), name], message: `The key "${name}" is not allowed.`, fix: 'Remove it: it is not a setting and could change how the file is read.' });
-    },
-  });
-  return problems;
-}
-
-/** Parses and validates manifest text. Every problem names its JSON path, what is wrong and how to fix it. */
-export function parseManifest(input: string): { manifest?: Manifest; problems: ManifestProblem[] } {
-  const bytes = Buffer.byteLength(input);
-  if (bytes > MAX_MANIFEST_BYTES)
-    return { problems: [{ path: [], message: `The manifest is ${Math.round(bytes / 1024)} KB; a setup manifest is at most ${MAX_MANIFEST_BYTES / 1024} KB.`, fix: 'Check that "balkanid.manifestPath" (or --manifest) points at the setup manifest.' }] };
-  // Editors on Windows save UTF-8 with a byte-order mark; it is not part of the JSON.
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  const structural = structureProblems(text);
-  if (structural.length) return { problems: structural };
-  const errors: ParseError[] = [];
-  const raw = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
-  const e = errors[0];
-  if (e) {
-    const line = text.slice(0, e.offset).split('\n').length;
-    return { problems: [{ path: [], message: `The manifest is not valid JSON: ${printParseErrorCode(e.error)} at line ${line}.`, fix: 'Fix the JSON syntax at that line.' }] };
-  }
-  return validateManifest(raw);
-}
-
 export function validateManifest(raw: unknown): { manifest?: Manifest; problems: ManifestProblem[] } {
   const problems: ManifestProblem[] = [];
   const p = (path: Array<string | number>, message: string, fix: string) => problems.push({ path, message, fix });
-  if (!isObj(raw)) return { problems: [{ path: [], message: 'The manifest must be a JSON object.', fix: 'Start from { "user": { "username": "...", "email": "..." } }.' }] };
+  if (!isObj(raw))
+    return {
+      problems: [
+        {
+          path: [],
+          message: 'The manifest must be a JSON object.',
+          fix: 'Start from { "user": { "username": "...", "email": "..." } }.',
+        },
+      ],
+    };
   const known: Record<'' | 'profile' | 'user' | 'permissionSet' | 'app', string[]> = {
     '': ['$schema', 'targetOrg', 'loginUrl', 'profile', 'user', 'permissionSet', 'app', 'certificate'],
-    profile: ['name'], user: ['username', 'email', 'firstName', 'lastName', 'alias'], permissionSet: ['name', 'label'],
+    profile: ['name'],
+    user: ['username', 'email', 'firstName', 'lastName', 'alias'],
+    permissionSet: ['name', 'label'],
     app: ['name', 'label', 'contactEmail', 'callbackUrl', 'scopes', 'ipRelaxation'],
   };
-  for (const k of Object.keys(raw)) if (!known[''].includes(k)) p([k], `Unknown setting "${k}".`, `Remove it, or use one of: ${known[''].slice(1).join(', ')}.`);
+  for (const k of Object.keys(raw))
+    if (!known[''].includes(k))
+      p([k], `Unknown setting "${k}".`, `Remove it, or use one of: ${known[''].slice(1).join(', ')}.`);
   for (const section of ['profile', 'user', 'permissionSet', 'app'] as const) {
     const v = raw[section];
     if (v === undefined) continue;
-    if (!isObj(v)) { p([section], `"${section}" must be an object.`, `Write "${section}": { ... }.`); continue; }
-    for (const k of Object.keys(v)) if (!known[section].includes(k)) p([section, k], `Unknown setting "${section}.${k}".`, `Use one of: ${known[section].join(', ')}.`);
+    if (!isObj(v)) {
+      p([section], `"${section}" must be an object.`, `Write "${section}": { ... }.`);
+      continue;
+    }
+    for (const k of Object.keys(v))
+      if (!known[section].includes(k))
+        p([section, k], `Unknown setting "${section}.${k}".`, `Use one of: ${known[section].join(', ')}.`);
   }
   const str = (path: string[], required = false): string | undefined => {
     let v: unknown = raw;
     for (const k of path) v = isObj(v) ? v[k] : undefined;
-    if (v === undefined || v === null) { if (required) p(path, `"${path.join('.')}" is required.`, path.join('.') === 'user.username' ? 'Set the integration user\'s username, for example "balkanid@yourcompany.com".' : 'Set the integration user\'s email address.'); return undefined; }
-    if (typeof v !== 'string') { p(path, `"${path.join('.')}" must be a string, not ${Array.isArray(v) ? 'an array' : typeof v}.`, 'Put the value in double quotes.'); return undefined; }
-    if (!v.trim()) { p(path, `"${path.join('.')}" is empty.`, 'Give it a value or remove the setting to use the default.'); return undefined; }
-    if (v !== v.trim()) { p(path, `"${path.join('.')}" has leading or trailing spaces.`, 'Remove the spaces.'); return undefined; }
+    if (v === undefined || v === null) {
+      if (required)
+        p(
+          path,
+          `"${path.join('.')}" is required.`,
+          path.join('.') === 'user.username'
+            ? 'Set the integration user\'s username, for example "balkanid@yourcompany.com".'
+            : "Set the integration user's email address.",
+        );
+      return undefined;
+    }
+    if (typeof v !== 'string') {
+      p(
+        path,
+        `"${path.join('.')}" must be a string, not ${Array.isArray(v) ? 'an array' : typeof v}.`,
+        'Put the value in double quotes.',
+      );
+      return undefined;
+    }
+    if (!v.trim()) {
+      p(path, `"${path.join('.')}" is empty.`, 'Give it a value or remove the setting to use the default.');
+      return undefined;
+    }
+    if (v !== v.trim()) {
+      p(path, `"${path.join('.')}" has leading or trailing spaces.`, 'Remove the spaces.');
+      return undefined;
+    }
     const hidden = INVISIBLE.exec(v);
-    if (hidden) { p(path, `"${path.join('.')}" contains an invisible character (U+${hidden[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}) at position ${hidden.index + 1}.`, 'Retype the value: control, zero-width and right-to-left marks look like nothing but make a different name.'); return undefined; }
+    if (hidden) {
+      p(
+        path,
+        `"${path.join('.')}" contains an invisible character ` +
+          `(U+${hidden[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}) at position ${hidden.index + 1}.`,
+        'Retype the value: control, zero-width and right-to-left marks look like nothing but make a different name.',
+      );
+      return undefined;
+    }
     return v;
   };
   const username = str(['user', 'username'], true);
   const email = str(['user', 'email'], true);
-  if (username && username.length <= MAX_LENGTHS.username && !EMAIL.test(username)) p(['user', 'username'], `Username "${username}" is not in the form of an email address.`, 'Salesforce usernames look like email addresses, for example "balkanid@yourcompany.com" (it need not be a real mailbox).');
+  if (username && username.length <= MAX_LENGTHS.username && !EMAIL.test(username))
+    p(
+      ['user', 'username'],
+      `Username "${username}" is not in the form of an email address.`,
+      'Salesforce usernames look like email addresses, for example "balkanid@yourcompany.com" (it need not be a ' +
+        'real mailbox).',
+    );
   const tooLong = (path: string[], v: string | undefined, max: number, what: string) => {
-    if (v !== undefined && v.length > max) { p(path, `${what} is ${v.length} characters long; Salesforce allows at most ${max}.`, `Shorten "${path.join('.')}".`); return true; }
+    if (v !== undefined && v.length > max) {
+      p(
+        path,
+        `${what} is ${v.length} characters long; Salesforce allows at most ${max}.`,
+        `Shorten "${path.join('.')}".`,
+      );
+      return true;
+    }
     return false;
   };
   tooLong(['user', 'username'], username, MAX_LENGTHS.username, 'The username');
   tooLong(['user', 'email'], email, MAX_LENGTHS.email, 'The email address');
-  if (email && email.length <= MAX_LENGTHS.email && !EMAIL.test(email)) p(['user', 'email'], `Email "${email}" is not a valid email address.`, 'Use a mailbox the admin team reads; Salesforce sends the welcome email there.');
+  if (email && email.length <= MAX_LENGTHS.email && !EMAIL.test(email))
+    p(
+      ['user', 'email'],
+      `Email "${email}" is not a valid email address.`,
+      'Use a mailbox the admin team reads; Salesforce sends the welcome email there.',
+    );
   const d = defaultManifest(username ?? '', email ?? '');
   const firstName = str(['user', 'firstName']) ?? d.user.firstName;
   const lastName = str(['user', 'lastName']) ?? d.user.lastName;
   const alias = str(['user', 'alias']) ?? d.user.alias;
-  if (alias.length > MAX_LENGTHS.alias) p(['user', 'alias'], `Alias "${alias}" is longer than 8 characters.`, 'Salesforce allows at most 8 characters, for example "BalkanID".');
+  if (alias.length > MAX_LENGTHS.alias)
+    p(
+      ['user', 'alias'],
+      `Alias "${alias}" is longer than 8 characters.`,
+      'Salesforce allows at most 8 characters, for example "BalkanID".',
+    );
   tooLong(['user', 'firstName'], firstName, MAX_LENGTHS.firstName, 'The first name');
   tooLong(['user', 'lastName'], lastName, MAX_LENGTHS.lastName, 'The last name');
   const profileName = str(['profile', 'name']) ?? d.profile.name;
   tooLong(['profile', 'name'], profileName, MAX_LENGTHS.profileName, 'The profile name');
   const apiName = (path: string[], def: string, max: number) => {
     const v = str(path) ?? def;
-    if (v.length > max) p(path, `"${v}" is longer than ${max} characters.`, `Use an API name of at most ${max} characters.`);
+    if (v.length > max)
+      p(path, `"${v}" is longer than ${max} characters.`, `Use an API name of at most ${max} characters.`);
     else if (!API_NAME.test(v) || v.endsWith('_'))
-      p(path, `"${v}" is not a valid API name.`, `Use letters, digits and single underscores, start with a letter, not end with "_", at most ${max} characters (for example "BalkanID_Extractor").`);
+      p(
+        path,
+        `"${v}" is not a valid API name.`,
+        `Use letters, digits and single underscores, start with a letter, not end with "_", at most ${max} ` +
+          `characters (for example "BalkanID_Extractor").`,
+      );
     return v;
   };
   const psName = apiName(['permissionSet', 'name'], d.permissionSet.name, 80);
@@ -151,7 +199,12 @@ export function validateManifest(raw: unknown): { manifest?: Manifest; problems:
   tooLong(['app', 'label'], appLabel, MAX_LENGTHS.label, 'The app label');
   const contactEmail = str(['app', 'contactEmail']) ?? email ?? '';
   tooLong(['app', 'contactEmail'], contactEmail, MAX_LENGTHS.email, 'The contact email');
-  if (contactEmail && contactEmail.length <= MAX_LENGTHS.email && !EMAIL.test(contactEmail)) p(['app', 'contactEmail'], `Contact email "${contactEmail}" is not a valid email address.`, 'Use the admin team\'s address.');
+  if (contactEmail && contactEmail.length <= MAX_LENGTHS.email && !EMAIL.test(contactEmail))
+    p(
+      ['app', 'contactEmail'],
+      `Contact email "${contactEmail}" is not a valid email address.`,
+      "Use the admin team's address.",
+    );
   const callbackUrl = str(['app', 'callbackUrl']) ?? d.app.callbackUrl;
   checkUrl(callbackUrl, ['app', 'callbackUrl'], p, false);
   const loginUrl = str(['loginUrl']);
@@ -159,32 +212,77 @@ export function validateManifest(raw: unknown): { manifest?: Manifest; problems:
   let scopes = d.app.scopes;
   const rawScopes = isObj(raw.app) ? raw.app.scopes : undefined;
   if (rawScopes !== undefined) {
-    if (!Array.isArray(rawScopes) || rawScopes.some(s => typeof s !== 'string')) p(['app', 'scopes'], '"app.scopes" must be an array of strings.', 'For example ["Api", "RefreshToken"].');
+    if (!Array.isArray(rawScopes) || rawScopes.some(s => typeof s !== 'string'))
+      p(['app', 'scopes'], '"app.scopes" must be an array of strings.', 'For example ["Api", "RefreshToken"].');
     else {
       rawScopes.forEach((s, i) => {
         if (!SCOPES.includes(s)) {
-          const hint = ({ api: 'Api', refresh_token: 'RefreshToken', offline_access: 'OfflineAccess', full: 'Full' } as Record<string, string>)[s];
-          p(['app', 'scopes', i], `Unknown scope "${s}".`, hint ? `Use the metadata name "${hint}".` : `Use metadata scope names: ${SCOPES.join(', ')}.`);
+          const hint = (
+            { api: 'Api', refresh_token: 'RefreshToken', offline_access: 'OfflineAccess', full: 'Full' } as Record<
+              string,
+              string
+            >
+          )[s];
+          p(
+            ['app', 'scopes', i],
+            `Unknown scope "${s}".`,
+            hint ? `Use the metadata name "${hint}".` : `Use metadata scope names: ${SCOPES.join(', ')}.`,
+          );
         }
       });
-      if (!rawScopes.includes('Api')) p(['app', 'scopes'], 'The scopes must include "Api".', 'BalkanID reads data through the API; add "Api".');
+      if (!rawScopes.includes('Api'))
+        p(['app', 'scopes'], 'The scopes must include "Api".', 'BalkanID reads data through the API; add "Api".');
       scopes = rawScopes as string[];
     }
   }
   const ip = str(['app', 'ipRelaxation']) ?? d.app.ipRelaxation;
-  if (!IP_RELAXATIONS.includes(ip as IpRelaxation)) p(['app', 'ipRelaxation'], `"${ip}" is not an IP relaxation policy.`, `Use one of: ${IP_RELAXATIONS.join(', ')} (the guide recommends "Bypass").`);
+  if (!IP_RELAXATIONS.includes(ip as IpRelaxation))
+    p(
+      ['app', 'ipRelaxation'],
+      `"${ip}" is not an IP relaxation policy.`,
+      `Use one of: ${IP_RELAXATIONS.join(', ')} (the guide recommends "Bypass").`,
+    );
   const certificate = str(['certificate']) ?? d.certificate;
-  if (/\.(key|pem\.key)$/i.test(certificate)) p(['certificate'], `"${certificate}" looks like a private key file.`, 'Point "certificate" at BalkanID\'s salesforce.crt; the private key stays with BalkanID.');
+  if (/\.(key|pem\.key)$/i.test(certificate))
+    p(
+      ['certificate'],
+      `"${certificate}" looks like a private key file.`,
+      'Point "certificate" at BalkanID\'s salesforce.crt; the private key stays with BalkanID.',
+    );
   const targetOrg = str(['targetOrg']);
   if (problems.length) return { problems };
-  return { problems, manifest: { targetOrg, loginUrl, profile: { name: profileName }, user: { username: username!, email: email!, firstName, lastName, alias },
-    permissionSet: { name: psName, label: psLabel }, app: { name: appName, label: appLabel, contactEmail, callbackUrl, scopes, ipRelaxation: ip as IpRelaxation }, certificate } };
+  return {
+    problems,
+    manifest: {
+      targetOrg,
+      loginUrl,
+      profile: { name: profileName },
+      user: { username: username!, email: email!, firstName, lastName, alias },
+      permissionSet: { name: psName, label: psLabel },
+      app: { name: appName, label: appLabel, contactEmail, callbackUrl, scopes, ipRelaxation: ip as IpRelaxation },
+      certificate,
+    },
+  };
 }
 
-function checkUrl(value: string, path: string[], p: (path: string[], m: string, f: string) => void, loopbackHttp: boolean): void {
+function checkUrl(
+  value: string,
+  path: string[],
+  p: (path: string[], m: string, f: string) => void,
+  loopbackHttp: boolean,
+): void {
   let u: URL;
-  try { u = new URL(value); } catch { p(path, `"${value}" is not a URL.`, 'Write a full URL such as https://login.salesforce.com.'); return; }
+  try {
+    u = new URL(value);
+  } catch {
+    p(path, `"${value}" is not a URL.`, 'Write a full URL such as https://login.salesforce.com.');
+    return;
+  }
   const loopback = LOOPBACK_HOSTS.includes(u.hostname);
   if (u.protocol !== 'https:' && !(loopbackHttp && loopback && u.protocol === 'http:'))
-    p(path, `"${value}" must use https.`, loopbackHttp ? 'Use https (plain http is allowed only for a loopback test org).' : 'Use an https URL.');
+    p(
+      path,
+      `"${value}" must use https.`,
+      loopbackHttp ? 'Use https (plain http is allowed only for a loopback test org).' : 'Use an https URL.',
+    );
 }

@@ -25,12 +25,19 @@ export const INTEGRATION_PROFILE_PERMISSIONS = ['ViewSetup', 'ViewRoles'];
 export const INTEGRATION_PERMSET_PERMISSIONS = ['ApiEnabled', 'ViewAllData'];
 
 /** Adds the permissions each one depends on (Tooling PermissionDependency), transitively. */
-export function withDependencies(perms: string[], deps: Array<{ Permission: string; RequiredPermission: string }>): string[] {
+export function withDependencies(
+  perms: string[],
+  deps: Array<{ Permission: string; RequiredPermission: string }>,
+): string[] {
   const out = new Set(perms);
   let grew = true;
   while (grew) {
     grew = false;
-    for (const d of deps) if (out.has(d.Permission) && !out.has(d.RequiredPermission)) { out.add(d.RequiredPermission); grew = true; }
+    for (const d of deps)
+      if (out.has(d.Permission) && !out.has(d.RequiredPermission)) {
+        out.add(d.RequiredPermission);
+        grew = true;
+      }
   }
   return [...out];
 }

@@ -9,14 +9,18 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g, '<jwt>'],
   // Consumer secrets of External Client Apps: 64 hexadecimal characters.
   [/\b[0-9A-Fa-f]{64}\b/g, '<secret>'],
-  [/("?(access_token|refresh_token|accessToken|refreshToken|client_secret|consumerSecret|consumer_secret|assertion|sessionId|password)"?\s*[:=]\s*"?)[^"&\s,}<]+/gi, '$1<redacted>'],
+  [
+    /("?(access_token|refresh_token|accessToken|refreshToken|client_secret|consumerSecret|consumer_secret|assertion|sessionId|password)"?\s*[:=]\s*"?)[^"&\s,}<]+/gi,
+    '$1<redacted>',
+  ],
   [/(<(?:\w+:)?(?:sessionId|consumerSecret)>)[^<]*/gi, '$1<redacted>'],
   [/(Bearer\s+)[^\s"]+/g, '$1<redacted>'],
 ];
 
 // One set per process, shared by the extension's separately bundled copies of this module (engine and UI).
 const KNOWN = Symbol.for('balkanid.redact.known');
-const known: Set<string> = ((globalThis as Record<symbol, unknown>)[KNOWN] as Set<string> | undefined) ?? new Set<string>();
+const known: Set<string> =
+  ((globalThis as Record<symbol, unknown>)[KNOWN] as Set<string> | undefined) ?? new Set<string>();
 (globalThis as Record<symbol, unknown>)[KNOWN] = known;
 
 /** Remembers a secret value this process holds, so that any echo of it is redacted. */
@@ -24,7 +28,8 @@ export function registerSecret(value: string | undefined): void {
   if (!value || value.length < 12) return;
   known.add(value);
   // A PEM's base64 lines travel separately too (a server may echo one line of a key).
-  if (value.includes('-----BEGIN')) for (const line of value.split(/\r?\n/)) if (line.length >= 40 && !line.startsWith('-----')) known.add(line);
+  if (value.includes('-----BEGIN'))
+    for (const line of value.split(/\r?\n/)) if (line.length >= 40 && !line.startsWith('-----')) known.add(line);
 }
 
 export function redact(text: string): string {
@@ -38,6 +43,7 @@ export function redact(text: string): string {
 export function redactDeep<T>(value: T): T {
   if (typeof value === 'string') return redact(value) as T;
   if (Array.isArray(value)) return value.map(v => redactDeep(v)) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v)])) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v)])) as T;
   return value;
 }

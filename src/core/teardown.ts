@@ -11,11 +11,36 @@ import { SetupError, Write } from './types';
 
 export function teardownPlan(f: Facts, m: Manifest): Write[] {
   const out: Write[] = [];
-  if (linkOf(f)) out.push({ step: 'link', action: 'delete', target: 'Link', detail: `permission set ${m.permissionSet.label} → External Client App ${m.app.label}` });
-  for (const a of f.permissionSet?.Assignments?.records ?? []) out.push({ step: 'permissionSet', action: 'delete', target: 'Permission set assignment', detail: a.Id });
-  if (f.permissionSet) out.push({ step: 'permissionSet', action: 'delete', target: `Permission set ${m.permissionSet.name}`, detail: f.permissionSet.Id });
-  if (f.app) out.push({ step: 'app', action: 'delete', target: `External Client App ${m.app.name}`, detail: 'destructive deploy of the app and its OAuth settings and policies' });
-  if (f.user?.IsActive) out.push({ step: 'user', action: 'update', target: `User ${m.user.username}`, detail: 'deactivate (Salesforce users cannot be deleted)' });
+  if (linkOf(f))
+    out.push({
+      step: 'link',
+      action: 'delete',
+      target: 'Link',
+      detail: `permission set ${m.permissionSet.label} → External Client App ${m.app.label}`,
+    });
+  for (const a of f.permissionSet?.Assignments?.records ?? [])
+    out.push({ step: 'permissionSet', action: 'delete', target: 'Permission set assignment', detail: a.Id });
+  if (f.permissionSet)
+    out.push({
+      step: 'permissionSet',
+      action: 'delete',
+      target: `Permission set ${m.permissionSet.name}`,
+      detail: f.permissionSet.Id,
+    });
+  if (f.app)
+    out.push({
+      step: 'app',
+      action: 'delete',
+      target: `External Client App ${m.app.name}`,
+      detail: 'destructive deploy of the app and its OAuth settings and policies',
+    });
+  if (f.user?.IsActive)
+    out.push({
+      step: 'user',
+      action: 'update',
+      target: `User ${m.user.username}`,
+      detail: 'deactivate (Salesforce users cannot be deleted)',
+    });
   return out;
 }
 
@@ -30,29 +55,81 @@ export async function teardown(input: WriteInput, opts: ApplyOptions = {}): Prom
   const sub: Array<{ referenceId: string; method: string; url: string; body?: unknown; write: Write }> = [];
   for (const w of plan) {
     const link = linkOf(f);
-    if (w.step === 'link' && link) sub.push({ referenceId: 'link', method: 'DELETE', url: `${api}/sobjects/SetupEntityAccess/${link.Id}`, write: w });
-    else if (w.target === 'Permission set assignment') sub.push({ referenceId: `assignment${sub.length}`, method: 'DELETE', url: `${api}/sobjects/PermissionSetAssignment/${w.detail}`, write: w });
-    else if (w.step === 'permissionSet') sub.push({ referenceId: 'permset', method: 'DELETE', url: `${api}/sobjects/PermissionSet/${f.permissionSet!.Id}`, write: w });
-    else if (w.step === 'user') sub.push({ referenceId: 'user', method: 'PATCH', url: `${api}/sobjects/User/${f.user!.Id}`, body: { IsActive: false }, write: w });
+    if (w.step === 'link' && link)
+      sub.push({
+        referenceId: 'link',
+        method: 'DELETE',
+        url: `${api}/sobjects/SetupEntityAccess/${link.Id}`,
+        write: w,
+      });
+    else if (w.target === 'Permission set assignment')
+      sub.push({
+        referenceId: `assignment${sub.length}`,
+        method: 'DELETE',
+        url: `${api}/sobjects/PermissionSetAssignment/${w.detail}`,
+        write: w,
+      });
+    else if (w.step === 'permissionSet')
+      sub.push({
+        referenceId: 'permset',
+        method: 'DELETE',
+        url: `${api}/sobjects/PermissionSet/${f.permissionSet!.Id}`,
+        write: w,
+      });
+    else if (w.step === 'user')
+      sub.push({
+        referenceId: 'user',
+        method: 'PATCH',
+        url: `${api}/sobjects/User/${f.user!.Id}`,
+        body: { IsActive: false },
+        write: w,
+      });
   }
   if (sub.length) {
     opts.onProgress?.('Removing the link, the assignment and the permission set; deactivating the user…');
-    const res = await phase('permissionSet', removed, 'the removal of the link, assignments and permission set, and the user\'s deactivation', () =>
-      client.composite(sub.map(({ write: _w, ...r }) => r), false));
+    const res = await phase(
+      'permissionSet',
+      removed,
+      "the removal of the link, assignments and permission set, and the user's deactivation",
+      () =>
+        client.composite(
+          sub.map(({ write: _w, ...r }) => r),
+          false,
+        ),
+    );
     for (const s of sub) if ((res[s.referenceId]?.status ?? 500) < 300) removed.push(s.write);
     const bad = sub.find(s => (res[s.referenceId]?.status ?? 500) >= 300);
     if (bad) {
       const e = errorOf(res[bad.referenceId]);
       const step = bad.write.step;
-      throw stepError(step, new SetupError(`Teardown of "${STEP_TITLES[step]}" failed: ${e.errorCode}: ${e.message}`, e.errorCode, step), removed);
+      throw stepError(
+        step,
+        new SetupError(`Teardown of "${STEP_TITLES[step]}" failed: ${e.errorCode}: ${e.message}`, e.errorCode, step),
+        removed,
+      );
     }
   }
   const app = plan.find(w => w.step === 'app');
   if (app) {
     opts.onProgress?.('Deleting the External Client App…');
     const out = await phase('app', removed, 'the deletion of the External Client App', () =>
-      client.deploy(ecaDestructiveFiles(appNames(f, m.app.name), client.apiVersion), { timeoutMs: opts.deployTimeoutMs }, st => opts.onProgress?.(`Deleting the app: ${st}…`), opts.signal));
-    if (!out.success) throw stepError('app', new SetupError(`Teardown could not delete the app: ${out.failures.map(x => x.problem).join('; ')}`, 'DEPLOY_FAILED', 'app'), removed);
+      client.deploy(
+        ecaDestructiveFiles(appNames(f, m.app.name), client.apiVersion),
+        { timeoutMs: opts.deployTimeoutMs },
+        st => opts.onProgress?.(`Deleting the app: ${st}…`),
+        opts.signal,
+      ),
+    );
+    if (!out.success)
+      throw stepError(
+        'app',
+        new SetupError(
+          `Teardown could not delete the app: ${out.failures.map(x => x.problem).join('; ')}`,
+          'DEPLOY_FAILED',
+          'app',
+        ),
+        removed,
+      );
     removed.push(app);
   }
   return removed;

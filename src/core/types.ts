@@ -1,6 +1,15 @@
 // The vocabulary of the setup engine, shared by the CLI and the VS Code extension.
 
-export const STEP_IDS = ['preflight', 'profile', 'user', 'permissionSet', 'app', 'link', 'consumerKey', 'verify'] as const;
+export const STEP_IDS = [
+  'preflight',
+  'profile',
+  'user',
+  'permissionSet',
+  'app',
+  'link',
+  'consumerKey',
+  'verify',
+] as const;
 export type StepId = (typeof STEP_IDS)[number];
 
 export type StepState = 'done' | 'todo' | 'drifted' | 'blocked' | 'error';
@@ -42,7 +51,13 @@ export interface Report {
   handoff?: Handoff;
 }
 
-export interface Handoff { username: string; consumerKey?: string; loginUrl: string; isSandbox: boolean; instanceUrl: string }
+export interface Handoff {
+  username: string;
+  consumerKey?: string;
+  loginUrl: string;
+  isSandbox: boolean;
+  instanceUrl: string;
+}
 
 /** One line per write, numbered: the plan as the CLI and the extension show it. */
 export function describeWrites(writes: Write[]): string[] {
@@ -62,7 +77,11 @@ export class SetupError extends Error {
   writes?: Write[];
   /** A write that was in flight when the connection failed: it may or may not have been made. */
   uncertain?: string;
-  constructor(message: string, public readonly code: string, public readonly step?: StepId) {
+  constructor(
+    message: string,
+    public readonly code: string,
+    public readonly step?: StepId,
+  ) {
     super(message);
     this.name = 'SetupError';
   }

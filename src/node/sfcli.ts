@@ -1,5 +1,6 @@
 // Orgs the admin authenticated with the Salesforce CLI. We ask the CLI itself (`sf org display`, `sf org auth
-// show-access-token`), which reads its encrypted auth files and refreshes tokens; the default org comes from .sf/config.json.
+// show-access-token`), which reads its encrypted auth files and refreshes tokens; the default org comes from
+// .sf/config.json.
 // (@salesforce/core 9 needs Node >= 22 and 8.x pulls jsforce-node >= 3.10.17 plus pino workers; the CLI is
 // present wherever such an org exists, so it is the smaller and equally faithful dependency.)
 import { execFile } from 'node:child_process';
@@ -9,24 +10,56 @@ import { join } from 'node:path';
 import { Credentials, ConnectionError } from './salesforce';
 import { redact } from '../core/redact';
 
-export interface SfOrg { alias?: string; username: string; instanceUrl?: string; isDefault: boolean; connectedStatus?: string }
+export interface SfOrg {
+  alias?: string;
+  username: string;
+  instanceUrl?: string;
+  isDefault: boolean;
+  connectedStatus?: string;
+}
 
 /**
  * No telemetry, no update check, and no background `sf update` (which outlives the command): current CLIs read
  * SF_DISABLE_AUTOUPDATE, older ones SF_AUTOUPDATE_DISABLE and SFDX_DISABLE_AUTOUPDATE.
  */
-export const SF_QUIET_ENV = { SF_DISABLE_TELEMETRY: 'true', SF_DISABLE_AUTOUPDATE: 'true', SF_AUTOUPDATE_DISABLE: 'true', SFDX_DISABLE_AUTOUPDATE: 'true', SF_SKIP_NEW_VERSION_CHECK: 'true' };
+export const SF_QUIET_ENV = {
+  SF_DISABLE_TELEMETRY: 'true',
+  SF_DISABLE_AUTOUPDATE: 'true',
+  SF_AUTOUPDATE_DISABLE: 'true',
+  SFDX_DISABLE_AUTOUPDATE: 'true',
+  SF_SKIP_NEW_VERSION_CHECK: 'true',
+};
 
 function run(sf: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<any> {
   return new Promise((resolve, reject) => {
-    execFile(sf, [...args, '--json'], { env: { ...env, ...SF_QUIET_ENV }, maxBuffer: 8 << 20, timeout: 60000 }, (err, stdout) => {
-      let parsed: any;
-      try { parsed = JSON.parse(stdout); } catch { /* below */ }
-      if (parsed?.status === 0) return resolve(parsed.result);
-      if ((err as any)?.code === 'ENOENT') return reject(new ConnectionError('The Salesforce CLI (sf) was not found. Install it, or connect with an instance URL and access token.', 'AUTH'));
-      const message = redact(String(parsed?.message ?? err?.message ?? 'unknown error'));
-      reject(new ConnectionError(`sf ${args[0]} ${args[1]}: ${message}`, /expired|refresh/i.test(message) ? 'SESSION_EXPIRED' : 'AUTH'));
-    });
+    execFile(
+      sf,
+      [...args, '--json'],
+      { env: { ...env, ...SF_QUIET_ENV }, maxBuffer: 8 << 20, timeout: 60000 },
+      (err, stdout) => {
+        let parsed: any;
+        try {
+          parsed = JSON.parse(stdout);
+        } catch {
+          /* below */
+        }
+        if (parsed?.status === 0) return resolve(parsed.result);
+        if ((err as any)?.code === 'ENOENT')
+          return reject(
+            new ConnectionError(
+              'The Salesforce CLI (sf) was not found. Install it, or connect with an instance URL and access token.',
+              'AUTH',
+            ),
+          );
+        const message = redact(String(parsed?.message ?? err?.message ?? 'unknown error'));
+        reject(
+          new ConnectionError(
+            `sf ${args[0]} ${args[1]}: ${message}`,
+            /expired|refresh/i.test(message) ? 'SESSION_EXPIRED' : 'AUTH',
+          ),
+        );
+      },
+    );
   });
 }
 
@@ -35,16 +68,32 @@ export async function defaultTargetOrg(workspace?: string): Promise<string | und
     try {
       const cfg = JSON.parse(await readFile(join(dir, '.sf', 'config.json'), 'utf8'));
       if (cfg['target-org']) return cfg['target-org'];
-    } catch { /* not there */ }
+    } catch {
+      /* not there */
+    }
   }
   return undefined;
 }
 
 export async function listOrgs(sf = 'sf'): Promise<SfOrg[]> {
   const r = await run(sf, ['org', 'list', '--skip-connection-status']);
-  const all = [...(r.nonScratchOrgs ?? []), ...(r.scratchOrgs ?? []), ...(r.sandboxes ?? []), ...(r.devHubs ?? []), ...(r.other ?? [])];
+  const all = [
+    ...(r.nonScratchOrgs ?? []),
+    ...(r.scratchOrgs ?? []),
+    ...(r.sandboxes ?? []),
+    ...(r.devHubs ?? []),
+    ...(r.other ?? []),
+  ];
   const seen = new Set<string>();
-  return all.filter(o => !seen.has(o.username) && seen.add(o.username)).map(o => ({ alias: o.alias, username: o.username, instanceUrl: o.instanceUrl, isDefault: !!o.isDefaultUsername, connectedStatus: o.connectedStatus }));
+  return all
+    .filter(o => !seen.has(o.username) && seen.add(o.username))
+    .map(o => ({
+      alias: o.alias,
+      username: o.username,
+      instanceUrl: o.instanceUrl,
+      isDefault: !!o.isDefaultUsername,
+      connectedStatus: o.connectedStatus,
+    }));
 }
 
 /**
@@ -55,10 +104,23 @@ export async function listOrgs(sf = 'sf'): Promise<SfOrg[]> {
 export async function sfCredentials(target: string, sf = 'sf'): Promise<Credentials> {
   const token = async () => {
     const r = await run(sf, ['org', 'auth', 'show-access-token', '--target-org', target]);
-    if (!r?.accessToken || /REDACTED/.test(r.accessToken)) throw new ConnectionError(`The Salesforce CLI has no session for ${target}. Log in again: sf org login web --alias ${target}`, 'SESSION_EXPIRED');
+    if (!r?.accessToken || /REDACTED/.test(r.accessToken))
+      throw new ConnectionError(
+        `The Salesforce CLI has no session for ${target}. Log in again: sf org login web --alias ${target}`,
+        'SESSION_EXPIRED',
+      );
     return r.accessToken as string;
   };
   const [display, accessToken] = await Promise.all([run(sf, ['org', 'display', '--target-org', target]), token()]);
-  if (!display?.instanceUrl) throw new ConnectionError(`sf org display returned no instance URL for ${target}. Log in again: sf org login web --alias ${target}`, 'SESSION_EXPIRED');
-  return { instanceUrl: display.instanceUrl, accessToken, label: display.alias ?? display.username ?? target, refresh: token };
+  if (!display?.instanceUrl)
+    throw new ConnectionError(
+      `sf org display returned no instance URL for ${target}. Log in again: sf org login web --alias ${target}`,
+      'SESSION_EXPIRED',
+    );
+  return {
+    instanceUrl: display.instanceUrl,
+    accessToken,
+    label: display.alias ?? display.username ?? target,
+    refresh: token,
+  };
 }

@@ -7,25 +7,45 @@ import { checkInstanceUrl, classify, configureTransport, connect } from './sales
 import { registerSecret } from '../core/redact';
 import { errorOf } from '../core/errors';
 
-export const EXTRACTOR_OBJECTS = ['User', 'Profile', 'UserRole', 'PermissionSet', 'PermissionSetAssignment', 'PermissionSetGroup', 'Group', 'GroupMember', 'UserLicense'];
+export const EXTRACTOR_OBJECTS = [
+  'User',
+  'Profile',
+  'UserRole',
+  'PermissionSet',
+  'PermissionSetAssignment',
+  'PermissionSetGroup',
+  'Group',
+  'GroupMember',
+  'UserLicense',
+];
 
 export interface SelfTestOptions {
-  instanceUrl: string; consumerKey: string; username: string; key: KeyObject; audience: string;
+  instanceUrl: string;
+  consumerKey: string;
+  username: string;
+  key: KeyObject;
+  audience: string;
   /** Attempts for errors that settle with time (propagation): default 10, with doubling backoff. */
-  attempts?: number; baseDelayMs?: number; maxDelayMs?: number;
-  signal?: AbortSignal; onProgress?: (message: string) => void;
+  attempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (message: string) => void;
 }
 
 export interface SelfTestResult {
   /** Logins tried, and the most that would have been tried. */
-  ok: boolean; attempts: number; maxAttempts: number;
+  ok: boolean;
+  attempts: number;
+  maxAttempts: number;
   failure?: JwtDiagnosis & { error: string; description: string };
   reads: Array<{ object: string; count?: number; error?: string; cause?: string }>;
 }
 
 function readCause(object: string, code: string): string {
   if (code === 'API_DISABLED_FOR_ORG') return 'The integration user lacks "API Enabled".';
-  if (code === 'INVALID_TYPE' && object === 'UserRole') return 'The integration user lacks "View Roles and Role Hierarchy".';
+  if (code === 'INVALID_TYPE' && object === 'UserRole')
+    return 'The integration user lacks "View Roles and Role Hierarchy".';
   if (code === 'INVALID_TYPE') return 'The integration user lacks "View Setup and Configuration".';
   return 'The integration user cannot read this object; check "View All Data".';
 }
@@ -36,7 +56,12 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
   await configureTransport();
   const oauth2 = new OAuth2({ loginUrl: instanceUrl });
   const attempts = o.attempts ?? 10;
-  if (!Number.isInteger(attempts) || attempts < 1) throw new SetupError(`The number of JWT login attempts must be a whole number of at least 1, not ${attempts}.`, 'USAGE', 'verify');
+  if (!Number.isInteger(attempts) || attempts < 1)
+    throw new SetupError(
+      `The number of JWT login attempts must be a whole number of at least 1, not ${attempts}.`,
+      'USAGE',
+      'verify',
+    );
   let tried = 0;
   let delay = o.baseDelayMs ?? 15000;
   let last: SelfTestResult['failure'];
@@ -45,11 +70,19 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
     o.onProgress?.(`JWT login as ${o.username} (attempt ${i} of at most ${attempts})…`);
     tried = i;
     try {
-      const token: any = await oauth2.requestToken({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: jwtAssertion(o.key, { iss: o.consumerKey, sub: o.username, aud: o.audience }) });
+      const token: any = await oauth2.requestToken({
+        grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+        assertion: jwtAssertion(o.key, { iss: o.consumerKey, sub: o.username, aud: o.audience }),
+      });
       registerSecret(token.access_token);
       const client = await connect({ instanceUrl: token.instance_url ?? instanceUrl, accessToken: token.access_token });
       const v = `v${client.apiVersion}`;
-      const res = await client.batch(EXTRACTOR_OBJECTS.map(obj => ({ ref: obj, url: `${v}/query?q=${encodeURIComponent(`SELECT COUNT() FROM ${obj}`)}` })));
+      const res = await client.batch(
+        EXTRACTOR_OBJECTS.map(obj => ({
+          ref: obj,
+          url: `${v}/query?q=${encodeURIComponent(`SELECT COUNT() FROM ${obj}`)}`,
+        })),
+      );
       const reads = EXTRACTOR_OBJECTS.map(obj => {
         const r = res[obj];
         if (r && r.status < 300) return { object: obj, count: Number((r.body as { totalSize?: number }).totalSize) };
@@ -58,16 +91,38 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
       });
       return { ok: reads.every(r => r.error === undefined), attempts: i, maxAttempts: attempts, reads };
     } catch (e: any) {
-      if (isSetupError(e) && e.code === 'API_DISABLED') return { ok: false, attempts: i, maxAttempts: attempts, reads: EXTRACTOR_OBJECTS.map(obj => ({ object: obj, error: 'API_DISABLED_FOR_ORG', cause: readCause(obj, 'API_DISABLED_FOR_ORG') })) };
+      if (isSetupError(e) && e.code === 'API_DISABLED')
+        return {
+          ok: false,
+          attempts: i,
+          maxAttempts: attempts,
+          reads: EXTRACTOR_OBJECTS.map(obj => ({
+            object: obj,
+            error: 'API_DISABLED_FOR_ORG',
+            cause: readCause(obj, 'API_DISABLED_FOR_ORG'),
+          })),
+        };
       if (isSetupError(e)) throw e;
-      if (['FetchError', 'AbortError', 'RedirectRefused'].includes(e?.name)) throw classify(e, instanceUrl, 'the JWT login');
-      const error = String(e?.name ?? 'error'), description = String(e?.message ?? '');
+      if (['FetchError', 'AbortError', 'RedirectRefused'].includes(e?.name))
+        throw classify(e, instanceUrl, 'the JWT login');
+      const error = String(e?.name ?? 'error'),
+        description = String(e?.message ?? '');
       last = { error, description, ...explainJwtError(error, description) };
       if (!last.retryable || i === attempts) break;
-      o.onProgress?.(`${description}: retrying in ${Math.round(delay / 1000)} s (changes can take minutes to reach the login servers)…`);
+      o.onProgress?.(
+        `${description}: retrying in ${Math.round(delay / 1000)} s (changes can take minutes to reach the login ` +
+          `servers)…`,
+      );
       await new Promise<void>((resolve, reject) => {
         const t = setTimeout(resolve, delay);
-        o.signal?.addEventListener('abort', () => { clearTimeout(t); reject(new SetupError('Verification cancelled.', 'CANCELLED', 'verify')); }, { once: true });
+        o.signal?.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(t);
+            reject(new SetupError('Verification cancelled.', 'CANCELLED', 'verify'));
+          },
+          { once: true },
+        );
       });
       delay = Math.min(delay * 2, o.maxDelayMs ?? 60000);
     }

@@ -4,11 +4,23 @@ import { constants } from 'node:fs';
 import { lstat, open, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { realpath } from 'node:fs/promises';
-import { Manifest, ManifestProblem, MAX_MANIFEST_BYTES, parseManifest } from '../core/manifest';
-import { CertificateInfo, checkSize, MAX_CERTIFICATE_BYTES, MAX_PRIVATE_KEY_BYTES, readCertificate } from '../core/certificate';
+import { Manifest, ManifestProblem } from '../core/manifest';
+import { MAX_MANIFEST_BYTES, parseManifest } from '../core/manifestText';
+import {
+  CertificateInfo,
+  checkSize,
+  MAX_CERTIFICATE_BYTES,
+  MAX_PRIVATE_KEY_BYTES,
+  readCertificate,
+} from '../core/certificate';
 import { isSetupError, SetupError } from '../core/types';
 
-export interface LoadedManifest { path: string; text: string; manifest?: Manifest; problems: ManifestProblem[] }
+export interface LoadedManifest {
+  path: string;
+  text: string;
+  manifest?: Manifest;
+  problems: ManifestProblem[];
+}
 
 /**
  * Reads a regular file of at most `max` bytes; a larger one fails with a SetupError that gives its size. It is
@@ -23,7 +35,8 @@ export async function readBounded(path: string, max: number, what: string, code:
   try {
     const buffer = Buffer.alloc(max + 1);
     let length = 0;
-    for (let n = -1; n !== 0 && length < buffer.length; length += n) n = (await handle.read(buffer, length, buffer.length - length, length)).bytesRead;
+    for (let n = -1; n !== 0 && length < buffer.length; length += n)
+      n = (await handle.read(buffer, length, buffer.length - length, length)).bytesRead;
     checkSize(length, max, what, code);
     return buffer.subarray(0, length);
   } finally {
@@ -33,9 +46,27 @@ export async function readBounded(path: string, max: number, what: string, code:
 
 export async function loadManifest(path: string): Promise<LoadedManifest> {
   let text: string;
-  try { text = (await readBounded(path, MAX_MANIFEST_BYTES, 'The setup manifest', 'MANIFEST')).toString('utf8'); } catch (e: any) {
-    const why = isSetupError(e) ? e.message : e?.code === 'ENOENT' ? `The setup manifest ${path} does not exist.` : `The setup manifest ${path} cannot be read (${e?.code ?? e?.message}).`;
-    return { path, text: '', problems: [{ path: [], message: why, fix: 'Create it with { "user": { "username": "...", "email": "..." } } (VS Code: "BalkanID: Create Setup Manifest").' }] };
+  try {
+    text = (await readBounded(path, MAX_MANIFEST_BYTES, 'The setup manifest', 'MANIFEST')).toString('utf8');
+  } catch (e: any) {
+    const why = isSetupError(e)
+      ? e.message
+      : e?.code === 'ENOENT'
+        ? `The setup manifest ${path} does not exist.`
+        : `The setup manifest ${path} cannot be read (${e?.code ?? e?.message}).`;
+    return {
+      path,
+      text: '',
+      problems: [
+        {
+          path: [],
+          message: why,
+          fix:
+            'Create it with { "user": { "username": "...", "email": "..." } } (VS Code: "BalkanID: Create Setup ' +
+            'Manifest").',
+        },
+      ],
+    };
   }
   return { path, text, ...parseManifest(text) };
 }
@@ -50,29 +81,60 @@ export function certificatePath(manifestPath: string, m: Manifest): string {
  */
 export async function insideFolder(folder: string, path: string): Promise<boolean> {
   // A link at the target itself is refused, dangling or not: a write would follow it wherever it points.
-  if (await lstat(path).then(s => s.isSymbolicLink(), () => false)) return false;
+  if (
+    await lstat(path).then(
+      s => s.isSymbolicLink(),
+      () => false,
+    )
+  )
+    return false;
   const real = async (p: string): Promise<string> => {
-    try { return await realpath(p); } catch { return p === dirname(p) ? p : resolve(await real(dirname(p)), relative(dirname(p), p)); }
+    try {
+      return await realpath(p);
+    } catch {
+      return p === dirname(p) ? p : resolve(await real(dirname(p)), relative(dirname(p), p));
+    }
   };
   const rel = relative(await real(resolve(folder)), await real(resolve(path)));
   return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 /** The certificate, a SetupError saying why it is unusable, or undefined when the file is absent. */
-export async function loadCertificate(manifestPath: string, m: Manifest): Promise<CertificateInfo | SetupError | undefined> {
+export async function loadCertificate(
+  manifestPath: string,
+  m: Manifest,
+): Promise<CertificateInfo | SetupError | undefined> {
   let data: Buffer;
-  try { data = await readBounded(certificatePath(manifestPath, m), MAX_CERTIFICATE_BYTES, `The certificate ${m.certificate}`, 'cert-too-large'); } catch (e: any) {
+  try {
+    data = await readBounded(
+      certificatePath(manifestPath, m),
+      MAX_CERTIFICATE_BYTES,
+      `The certificate ${m.certificate}`,
+      'cert-too-large',
+    );
+  } catch (e: any) {
     if (isSetupError(e)) return e;
     if (e?.code === 'ENOENT') return undefined;
     return new SetupError(`The certificate ${m.certificate} cannot be read (${e?.code}).`, 'cert-unreadable');
   }
-  try { return readCertificate(data); } catch (e) { return e as SetupError; }
+  try {
+    return readCertificate(data);
+  } catch (e) {
+    return e as SetupError;
+  }
 }
 
 /** The private key for the JWT self-test, as text (size-checked; parsed by readPrivateKey). */
 export async function readKeyFile(path: string): Promise<string> {
-  try { return (await readBounded(path, MAX_PRIVATE_KEY_BYTES, 'The private key', 'key-too-large')).toString('utf8'); } catch (e: any) {
+  try {
+    return (await readBounded(path, MAX_PRIVATE_KEY_BYTES, 'The private key', 'key-too-large')).toString('utf8');
+  } catch (e: any) {
     if (isSetupError(e)) throw e;
-    throw new SetupError(`The private key ${path} ${e?.code === 'ENOENT' ? 'does not exist' : `cannot be read (${e?.code ?? e?.message})`}.`, 'key-unreadable', 'verify');
+    throw new SetupError(
+      `The private key ${path} ` +
+        `${e?.code === 'ENOENT' ? 'does not exist' : `cannot be read (${e?.code ?? e?.message})`}.`,
+      'key-unreadable',
+      'verify',
+    );
   }
 }

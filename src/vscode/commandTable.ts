@@ -18,7 +18,12 @@ export interface Handlers {
   showLog(): unknown;
 }
 
-export interface CommandSpec { title: string; handler: keyof Handlers; icon?: string; /** shown in the Command Palette */ palette: boolean }
+export interface CommandSpec {
+  title: string;
+  handler: keyof Handlers;
+  icon?: string;
+  /** shown in the Command Palette */ palette: boolean;
+}
 
 export const CATEGORY = 'BalkanID';
 
@@ -29,12 +34,27 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'balkanid.runAll': { title: 'Run All Steps…', handler: 'runAll', icon: '$(run-all)', palette: true },
   'balkanid.runStep': { title: 'Run Step…', handler: 'runStep', icon: '$(play)', palette: true },
   'balkanid.checkStep': { title: 'Check Step', handler: 'checkStep', icon: '$(refresh)', palette: false },
-  'balkanid.openInSetup': { title: 'Open in Salesforce Setup', handler: 'openInSetup', icon: '$(link-external)', palette: true },
-  'balkanid.showPlan': { title: 'Show Plan (Writes Preview)', handler: 'showPlan', icon: '$(list-flat)', palette: true },
+  'balkanid.openInSetup': {
+    title: 'Open in Salesforce Setup',
+    handler: 'openInSetup',
+    icon: '$(link-external)',
+    palette: true,
+  },
+  'balkanid.showPlan': {
+    title: 'Show Plan (Writes Preview)',
+    handler: 'showPlan',
+    icon: '$(list-flat)',
+    palette: true,
+  },
   'balkanid.verify': { title: 'Verify Setup (JWT Login)', handler: 'verify', icon: '$(verified)', palette: true },
   'balkanid.openCredentials': { title: 'Open Credentials', handler: 'openCredentials', icon: '$(key)', palette: true },
   'balkanid.copyValues': { title: 'Copy BalkanID Values', handler: 'copyValues', icon: '$(copy)', palette: true },
-  'balkanid.createManifest': { title: 'Create Setup Manifest', handler: 'createManifest', icon: '$(new-file)', palette: true },
+  'balkanid.createManifest': {
+    title: 'Create Setup Manifest',
+    handler: 'createManifest',
+    icon: '$(new-file)',
+    palette: true,
+  },
   'balkanid.teardown': { title: 'Tear Down Setup…', handler: 'teardown', palette: true },
   'balkanid.showLog': { title: 'Show Log', handler: 'showLog', icon: '$(output)', palette: true },
 };

@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import type * as Engine from '../node/index';
 import { LoadedManifest } from '../node/workspace';
-import { MANIFEST_FILE, parseManifest } from '../core/manifest';
+import { MANIFEST_FILE } from '../core/manifest';
+import { parseManifest } from '../core/manifestText';
 import { CertificateInfo } from '../core/certificate';
 import { Report, SetupError, StepId, Write } from '../core/types';
 import { Connection } from './viewModel';
@@ -33,7 +34,10 @@ export class Controller implements vscode.Disposable {
   /** A consumer key typed by hand (when the admin cannot read it from the org). */
   manualConsumerKey?: string;
 
-  constructor(private readonly context: vscode.ExtensionContext, readonly log: Log) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    readonly log: Log,
+  ) {
     this.manualConsumerKey = context.workspaceState.get<string>(MANUAL_KEY);
   }
 
@@ -43,9 +47,13 @@ export class Controller implements vscode.Disposable {
     this.fire();
   }
 
-  fire(): void { this.changed.fire(); }
+  fire(): void {
+    this.changed.fire();
+  }
 
-  get rememberedTarget(): Target | undefined { return this.context.globalState.get<Target>(TARGET_KEY); }
+  get rememberedTarget(): Target | undefined {
+    return this.context.globalState.get<Target>(TARGET_KEY);
+  }
 
   manifestUri(): vscode.Uri | undefined {
     const folder = vscode.workspace.workspaceFolders?.[0];
@@ -54,12 +62,19 @@ export class Controller implements vscode.Disposable {
 
   async loadManifest(): Promise<void> {
     const uri = this.manifestUri();
-    if (!uri) { this.manifest = undefined; return; }
+    if (!uri) {
+      this.manifest = undefined;
+      return;
+    }
     let text: string | undefined;
     const open = vscode.workspace.textDocuments.find(d => d.uri.toString() === uri.toString());
     if (open) text = open.getText();
     else {
-      try { text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'); } catch { text = undefined; }
+      try {
+        text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+      } catch {
+        text = undefined;
+      }
     }
     this.manifest = text === undefined ? undefined : { uri, path: uri.fsPath, text, ...parseManifest(text) };
     await vscode.commands.executeCommand('setContext', 'balkanid.hasManifest', !!this.manifest);
@@ -67,7 +82,8 @@ export class Controller implements vscode.Disposable {
   }
 
   async connect(target: Target): Promise<void> {
-    const label = target.kind === 'sf' ? target.alias : target.instanceUrl.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+    const label =
+      target.kind === 'sf' ? target.alias : target.instanceUrl.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
     this.connection = { kind: 'connecting', label };
     this.client = undefined;
     this.report = undefined;
@@ -77,19 +93,28 @@ export class Controller implements vscode.Disposable {
       let creds: Engine.Credentials;
       if (target.kind === 'sf') creds = await e.sfCredentials(target.alias, settings().sfPath);
       else {
-        const token = target.accessToken ?? await this.context.secrets.get(tokenKey(target.instanceUrl));
+        const token = target.accessToken ?? (await this.context.secrets.get(tokenKey(target.instanceUrl)));
         if (!token) throw new SetupError('No access token stored for this org: connect again with a token.', 'AUTH');
         creds = { instanceUrl: target.instanceUrl, accessToken: token };
       }
       this.client = await e.connect(creds);
       // Only a token that worked is kept, and only in secret storage.
-      if (target.kind === 'token' && target.accessToken) await this.context.secrets.store(tokenKey(target.instanceUrl), target.accessToken);
-      await this.context.globalState.update(TARGET_KEY, target.kind === 'sf' ? target : { kind: 'token', instanceUrl: target.instanceUrl });
+      if (target.kind === 'token' && target.accessToken)
+        await this.context.secrets.store(tokenKey(target.instanceUrl), target.accessToken);
+      await this.context.globalState.update(
+        TARGET_KEY,
+        target.kind === 'sf' ? target : { kind: 'token', instanceUrl: target.instanceUrl },
+      );
       this.connection = { kind: 'connected', label, instanceUrl: this.client.instanceUrl };
-      this.log.info(`Connected to ${this.client.instanceUrl} (API ${this.client.apiVersion}) as user ${this.client.userId}.`);
+      this.log.info(
+        `Connected to ${this.client.instanceUrl} (API ${this.client.apiVersion}) as user ${this.client.userId}.`,
+      );
       await vscode.commands.executeCommand('setContext', 'balkanid.connected', true);
     } catch (err: any) {
-      this.connection = err?.code === 'SESSION_EXPIRED' ? { kind: 'expired', label } : { kind: 'unreachable', label, detail: err?.message ?? String(err) };
+      this.connection =
+        err?.code === 'SESSION_EXPIRED'
+          ? { kind: 'expired', label }
+          : { kind: 'unreachable', label, detail: err?.message ?? String(err) };
       this.log.error(`Connecting to ${label} failed: ${err?.message ?? err}`);
       await vscode.commands.executeCommand('setContext', 'balkanid.connected', false);
       this.fire();
@@ -108,18 +133,34 @@ export class Controller implements vscode.Disposable {
   }
 
   /** What every engine call needs; explains what is missing instead of failing obscurely. */
-  private async input(): Promise<{ client: Engine.JsforceClient; manifest: NonNullable<LoadedManifest['manifest']>; certificate?: CertificateInfo | SetupError }> {
-    if (!this.client) throw new SetupError('No org connected. Run "BalkanID: Connect or Switch Salesforce Org".', 'NOT_CONNECTED');
+  private async input(): Promise<{
+    client: Engine.JsforceClient;
+    manifest: NonNullable<LoadedManifest['manifest']>;
+    certificate?: CertificateInfo | SetupError;
+  }> {
+    if (!this.client)
+      throw new SetupError('No org connected. Run "BalkanID: Connect or Switch Salesforce Org".', 'NOT_CONNECTED');
     await this.loadManifest();
-    if (!this.manifest) throw new SetupError(`No setup manifest (${settings().manifestPath}) in the workspace. Run "BalkanID: Create Setup Manifest".`, 'NO_MANIFEST');
-    if (!this.manifest.manifest) throw new SetupError(`The setup manifest has problems: ${this.manifest.problems.map(p => `${p.path.join('.') || '(manifest)'}: ${p.message}`).join('; ')}`, 'MANIFEST');
+    if (!this.manifest)
+      throw new SetupError(
+        `No setup manifest (${settings().manifestPath}) in the workspace. Run "BalkanID: Create Setup Manifest".`,
+        'NO_MANIFEST',
+      );
+    if (!this.manifest.manifest)
+      throw new SetupError(
+        `The setup manifest has problems: ` +
+          `${this.manifest.problems.map(p => `${p.path.join('.') || '(manifest)'}: ${p.message}`).join('; ')}`,
+        'MANIFEST',
+      );
     const certificate = await engine().loadCertificate(this.manifest.path, this.manifest.manifest);
     return { client: this.client, manifest: this.manifest.manifest, certificate };
   }
 
   /** Runs engine work, turning an expired session into the status bar's warning look. */
   private async guarded<T>(work: () => Promise<T>): Promise<T> {
-    try { return await work(); } catch (err: any) {
+    try {
+      return await work();
+    } catch (err: any) {
       if (err?.code === 'SESSION_EXPIRED' && this.connection.kind !== 'disconnected') {
         this.connection = { kind: 'expired', label: 'label' in this.connection ? this.connection.label : 'org' };
         this.client = undefined;
@@ -154,12 +195,22 @@ export class Controller implements vscode.Disposable {
   }
 
   async run(steps: StepId[] | undefined, progress: (m: string) => void, signal: AbortSignal): Promise<Write[]> {
-    for (const s of steps ?? (this.report?.steps.map(x => x.id) ?? [])) this.running.add(s);
+    for (const s of steps ?? this.report?.steps.map(x => x.id) ?? []) this.running.add(s);
     this.fire();
     try {
       return await this.guarded(async () => {
-        const { report, writes } = await engine().apply(await this.input(), { steps, signal, deployTimeoutMs: settings().deployTimeoutMs, onProgress: m => { this.log.info(m); progress(m); } });
-        this.log.info(`Applied ${writes.length} write(s): ${writes.map(w => `${w.action} ${w.target}`).join('; ') || 'none'}`);
+        const { report, writes } = await engine().apply(await this.input(), {
+          steps,
+          signal,
+          deployTimeoutMs: settings().deployTimeoutMs,
+          onProgress: m => {
+            this.log.info(m);
+            progress(m);
+          },
+        });
+        this.log.info(
+          `Applied ${writes.length} write(s): ${writes.map(w => `${w.action} ${w.target}`).join('; ') || 'none'}`,
+        );
         this.setReport(report);
         return writes;
       });
@@ -172,7 +223,10 @@ export class Controller implements vscode.Disposable {
   async teardown(progress: (m: string) => void): Promise<Write[]> {
     return this.guarded(async () => {
       const input = await this.input();
-      const removed = await engine().teardown(input, { onProgress: progress, deployTimeoutMs: settings().deployTimeoutMs });
+      const removed = await engine().teardown(input, {
+        onProgress: progress,
+        deployTimeoutMs: settings().deployTimeoutMs,
+      });
       this.log.info(`Teardown removed: ${removed.map(w => w.target).join('; ') || 'nothing'}`);
       await this.check();
       return removed;
@@ -185,18 +239,36 @@ export class Controller implements vscode.Disposable {
     return this.guarded(async () => {
       const report = await this.check();
       const consumerKey = report.handoff?.consumerKey ?? this.manualConsumerKey;
-      if (!consumerKey) throw new SetupError('The consumer key is not known yet: run all steps, or type it into the Credentials view.', 'NO_CONSUMER_KEY', 'verify');
-      const result = await engine().jwtSelfTest({ instanceUrl: this.client!.instanceUrl, consumerKey, username: this.manifest!.manifest!.user.username, key,
-        audience: report.handoff!.loginUrl, attempts: settings().verifyAttempts, signal, onProgress: progress });
+      if (!consumerKey)
+        throw new SetupError(
+          'The consumer key is not known yet: run all steps, or type it into the Credentials view.',
+          'NO_CONSUMER_KEY',
+          'verify',
+        );
+      const result = await engine().jwtSelfTest({
+        instanceUrl: this.client!.instanceUrl,
+        consumerKey,
+        username: this.manifest!.manifest!.user.username,
+        key,
+        audience: report.handoff!.loginUrl,
+        attempts: settings().verifyAttempts,
+        signal,
+        onProgress: progress,
+      });
       await this.check();
       return result;
     });
   }
 
-  async privateKey(): Promise<string | undefined> { return this.context.secrets.get(PRIVATE_KEY_SECRET); }
+  async privateKey(): Promise<string | undefined> {
+    return this.context.secrets.get(PRIVATE_KEY_SECRET);
+  }
   async storePrivateKey(pem: string | undefined): Promise<void> {
-    if (pem) await this.context.secrets.store(PRIVATE_KEY_SECRET, pem); else await this.context.secrets.delete(PRIVATE_KEY_SECRET);
+    if (pem) await this.context.secrets.store(PRIVATE_KEY_SECRET, pem);
+    else await this.context.secrets.delete(PRIVATE_KEY_SECRET);
   }
 
-  dispose(): void { this.changed.dispose(); }
+  dispose(): void {
+    this.changed.dispose();
+  }
 }

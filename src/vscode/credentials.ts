@@ -1,16 +1,32 @@
 // The credentials webview: consumer key, certificate, username and login URL, the optional private key for
 // the JWT self-test (SecretStorage only) and "Copy BalkanID values". The host re-validates every message.
 import * as vscode from 'vscode';
-import { readCertificate, certificateProblems, readPrivateKey, checkSize, MAX_CERTIFICATE_BYTES } from '../core/certificate';
+import {
+  readCertificate,
+  certificateProblems,
+  readPrivateKey,
+  checkSize,
+  MAX_CERTIFICATE_BYTES,
+} from '../core/certificate';
 import { SetupError, isSetupError } from '../core/types';
 import { Controller, engine } from './controller';
 import { notify } from './notify';
 import { redactDeep } from '../core/redact';
 import { credentialsHtml, nonce } from './webview/html';
-import { CredentialsState, HostMessage, parseWebviewMessage, WebviewMessage, CertificateView } from './webview/protocol';
+import {
+  CredentialsState,
+  HostMessage,
+  parseWebviewMessage,
+  WebviewMessage,
+  CertificateView,
+} from './webview/protocol';
 
 export function handoffText(s: CredentialsState): string {
-  return [`Salesforce User Name: ${s.username ?? ''}`, `Consumer Key: ${s.consumerKey ?? ''}`, `Login URL: ${s.loginUrl ?? ''}`].join('\n');
+  return [
+    `Salesforce User Name: ${s.username ?? ''}`,
+    `Consumer Key: ${s.consumerKey ?? ''}`,
+    `Login URL: ${s.loginUrl ?? ''}`,
+  ].join('\n');
 }
 
 /** Reads a file the user picked, after checking its size (a huge file is refused with its size, not read). */
@@ -24,21 +40,41 @@ export class CredentialsPanel implements vscode.Disposable {
   private local: Pick<CredentialsState, 'certificateError' | 'privateKeyError' | 'message'> = {};
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly controller: Controller) {
-    this.subscription = controller.onDidChange(() => { void this.post(); });
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly controller: Controller,
+  ) {
+    this.subscription = controller.onDidChange(() => {
+      void this.post();
+    });
   }
 
   open(): void {
-    if (this.panel) { this.panel.reveal(); return; }
+    if (this.panel) {
+      this.panel.reveal();
+      return;
+    }
     const media = vscode.Uri.joinPath(this.context.extensionUri, 'media');
     const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
-    const panel = vscode.window.createWebviewPanel('balkanid.credentials', 'BalkanID Credentials', vscode.ViewColumn.Active,
-      { enableScripts: true, localResourceRoots: [media, dist], retainContextWhenHidden: false });
+    const panel = vscode.window.createWebviewPanel(
+      'balkanid.credentials',
+      'BalkanID Credentials',
+      vscode.ViewColumn.Active,
+      { enableScripts: true, localResourceRoots: [media, dist], retainContextWhenHidden: false },
+    );
     panel.iconPath = vscode.Uri.joinPath(media, 'activity.svg');
-    panel.webview.html = credentialsHtml({ cspSource: panel.webview.cspSource, nonce: nonce(),
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'credentials.js')).toString(), styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'credentials.css')).toString() });
-    panel.webview.onDidReceiveMessage(raw => { void this.handle(raw); });
-    panel.onDidDispose(() => { this.panel = undefined; });
+    panel.webview.html = credentialsHtml({
+      cspSource: panel.webview.cspSource,
+      nonce: nonce(),
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'credentials.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'credentials.css')).toString(),
+    });
+    panel.webview.onDidReceiveMessage(raw => {
+      void this.handle(raw);
+    });
+    panel.onDidDispose(() => {
+      this.panel = undefined;
+    });
     this.panel = panel;
   }
 
@@ -51,17 +87,36 @@ export class CredentialsPanel implements vscode.Disposable {
     let certificate: CertificateView | undefined;
     let certificateError = this.local.certificateError;
     if (m && c.manifest) {
-      const cert = await engine().loadCertificate(c.manifest.path, m).catch(() => undefined);
+      const cert = await engine()
+        .loadCertificate(c.manifest.path, m)
+        .catch(() => undefined);
       if (isSetupError(cert)) certificateError ??= cert.message;
-      else if (cert) certificate = { subject: cert.subject, issuer: cert.issuer, validFrom: cert.validFrom, validTo: cert.validTo, fingerprint256: cert.fingerprint256,
-        keyType: cert.keyType, keyBits: cert.keyBits, daysLeft: cert.daysLeft, problems: certificateProblems(cert).map(p => p.message) };
+      else if (cert)
+        certificate = {
+          subject: cert.subject,
+          issuer: cert.issuer,
+          validFrom: cert.validFrom,
+          validTo: cert.validTo,
+          fingerprint256: cert.fingerprint256,
+          keyType: cert.keyType,
+          keyBits: cert.keyBits,
+          daysLeft: cert.daysLeft,
+          problems: certificateProblems(cert).map(p => p.message),
+        };
     }
     return {
-      username: m?.user.username, loginUrl: c.report?.handoff?.loginUrl ?? m?.loginUrl,
-      consumerKey: orgKey ?? manual, consumerKeySource: orgKey ? 'org' : manual ? 'manual' : undefined,
-      // A key typed by hand is compared with the org's when the org lets us read it; otherwise only a JWT login proves it.
+      username: m?.user.username,
+      loginUrl: c.report?.handoff?.loginUrl ?? m?.loginUrl,
+      consumerKey: orgKey ?? manual,
+      consumerKeySource: orgKey ? 'org' : manual ? 'manual' : undefined,
+      // A key typed by hand is compared with the org's when the org lets us read it; otherwise only a JWT login
+      // proves it.
       consumerKeyCheck: !manual ? undefined : !orgKey ? 'unverified' : manual === orgKey ? 'match' : 'mismatch',
-      certificate, certificateError, hasPrivateKey: !!(await c.privateKey()), privateKeyError: this.local.privateKeyError, message: this.local.message,
+      certificate,
+      certificateError,
+      hasPrivateKey: !!(await c.privateKey()),
+      privateKeyError: this.local.privateKeyError,
+      message: this.local.message,
     };
   }
 
@@ -74,31 +129,61 @@ export class CredentialsPanel implements vscode.Disposable {
   /** Handles one message from the webview (exported for the extension-host tests). */
   async handle(raw: unknown): Promise<CredentialsState> {
     const msg: WebviewMessage | undefined = parseWebviewMessage(raw);
-    if (!msg) { this.controller.log.warn('Ignored a malformed message from the credentials view.'); return this.state(); }
+    if (!msg) {
+      this.controller.log.warn('Ignored a malformed message from the credentials view.');
+      return this.state();
+    }
     this.local = {};
     try {
       switch (msg.type) {
-        case 'ready': break;
+        case 'ready':
+          break;
         case 'pickCertificate': {
-          const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use certificate', filters: { Certificates: ['crt', 'pem', 'cer', 'der'] } });
-          if (picked?.[0]) await this.useCertificate(await readPicked(picked[0], MAX_CERTIFICATE_BYTES, 'The certificate', 'cert-too-large'));
+          const picked = await vscode.window.showOpenDialog({
+            canSelectMany: false,
+            openLabel: 'Use certificate',
+            filters: { Certificates: ['crt', 'pem', 'cer', 'der'] },
+          });
+          if (picked?.[0])
+            await this.useCertificate(
+              await readPicked(picked[0], MAX_CERTIFICATE_BYTES, 'The certificate', 'cert-too-large'),
+            );
           break;
         }
-        case 'pasteCertificate': await this.useCertificate(msg.pem); break;
+        case 'pasteCertificate':
+          await this.useCertificate(msg.pem);
+          break;
         case 'setConsumerKey': {
-          if (msg.key && !/^[A-Za-z0-9._]{20,256}$/.test(msg.key)) throw new SetupError('That does not look like a consumer key (letters and digits, usually starting with 3MVG).', 'bad-consumer-key');
+          if (msg.key && !/^[A-Za-z0-9._]{20,256}$/.test(msg.key))
+            throw new SetupError(
+              'That does not look like a consumer key (letters and digits, usually starting with 3MVG).',
+              'bad-consumer-key',
+            );
           await this.controller.setManualConsumerKey(msg.key);
           this.local.message = msg.key ? 'Consumer key saved.' : 'Consumer key cleared.';
           break;
         }
         case 'setPrivateKey':
-          try { readPrivateKey(msg.pem); } catch (e: any) { this.local.privateKeyError = e.message; break; }
+          try {
+            readPrivateKey(msg.pem);
+          } catch (e: any) {
+            this.local.privateKeyError = e.message;
+            break;
+          }
           await this.controller.storePrivateKey(msg.pem);
           this.local.message = 'Private key stored in secret storage.';
           break;
-        case 'clearPrivateKey': await this.controller.storePrivateKey(undefined); this.local.message = 'Private key forgotten.'; break;
-        case 'copyValues': await vscode.commands.executeCommand('balkanid.copyValues'); this.local.message = 'Copied.'; break;
-        case 'verify': void vscode.commands.executeCommand('balkanid.verify'); break;
+        case 'clearPrivateKey':
+          await this.controller.storePrivateKey(undefined);
+          this.local.message = 'Private key forgotten.';
+          break;
+        case 'copyValues':
+          await vscode.commands.executeCommand('balkanid.copyValues');
+          this.local.message = 'Copied.';
+          break;
+        case 'verify':
+          void vscode.commands.executeCommand('balkanid.verify');
+          break;
       }
     } catch (e: any) {
       if (msg.type === 'pasteCertificate' || msg.type === 'pickCertificate') this.local.certificateError = e.message;
@@ -117,21 +202,39 @@ export class CredentialsPanel implements vscode.Disposable {
     const info = readCertificate(data); // throws specific errors (size, private key, CSR, several, unreadable)
     const c = this.controller;
     await c.loadManifest();
-    if (!c.manifest?.manifest) throw new SetupError('Create a valid setup manifest first; the certificate is saved next to it.', 'NO_MANIFEST');
+    if (!c.manifest?.manifest)
+      throw new SetupError('Create a valid setup manifest first; the certificate is saved next to it.', 'NO_MANIFEST');
     const target = vscode.Uri.file(engine().certificatePath(c.manifest.path, c.manifest.manifest));
     const folder = vscode.workspace.getWorkspaceFolder(c.manifest.uri);
     if (!folder || !(await engine().insideFolder(folder.uri.fsPath, target.fsPath)))
-      throw new SetupError(`Nothing was saved: the manifest's "certificate" (${c.manifest.manifest.certificate}) points outside the workspace folder. Set it to a file inside the folder, such as "salesforce.crt".`, 'cert-outside-workspace');
+      throw new SetupError(
+        `Nothing was saved: the manifest's "certificate" (${c.manifest.manifest.certificate}) points outside the ` +
+          `workspace folder. Set it to a file inside the folder, such as "salesforce.crt".`,
+        'cert-outside-workspace',
+      );
     const existing = await engine().loadCertificate(c.manifest.path, c.manifest.manifest);
     if (existing && !isSetupError(existing) && existing.fingerprint256 === info.fingerprint256) {
       this.local.message = `${vscode.workspace.asRelativePath(target)} already holds this certificate.`;
       return;
     }
-    const present = await vscode.workspace.fs.stat(target).then(() => true, () => false);
+    const present = await vscode.workspace.fs.stat(target).then(
+      () => true,
+      () => false,
+    );
     if (present) {
-      const was = existing && !isSetupError(existing) ? `${existing.subject} (SHA-256 ${existing.fingerprint256.slice(0, 23)}…)` : 'a file that is not a usable certificate';
-      const go = await notify.ask(`Replace ${vscode.workspace.asRelativePath(target)}?`, `It holds ${was}. The new certificate is ${info.subject} (SHA-256 ${info.fingerprint256.slice(0, 23)}…).`, 'Replace');
-      if (go !== 'Replace') { this.local.message = 'Kept the existing file; the new certificate was not saved.'; return; }
+      const was =
+        existing && !isSetupError(existing)
+          ? `${existing.subject} (SHA-256 ${existing.fingerprint256.slice(0, 23)}…)`
+          : 'a file that is not a usable certificate';
+      const go = await notify.ask(
+        `Replace ${vscode.workspace.asRelativePath(target)}?`,
+        `It holds ${was}. The new certificate is ${info.subject} (SHA-256 ${info.fingerprint256.slice(0, 23)}…).`,
+        'Replace',
+      );
+      if (go !== 'Replace') {
+        this.local.message = 'Kept the existing file; the new certificate was not saved.';
+        return;
+      }
     }
     await vscode.workspace.fs.writeFile(target, Buffer.from(info.pem));
     this.local.message = `Certificate saved to ${vscode.workspace.asRelativePath(target)}.`;
@@ -139,5 +242,8 @@ export class CredentialsPanel implements vscode.Disposable {
     c.fire();
   }
 
-  dispose(): void { this.subscription.dispose(); this.panel?.dispose(); }
+  dispose(): void {
+    this.subscription.dispose();
+    this.panel?.dispose();
+  }
 }

@@ -13,8 +13,12 @@ export class SetupDiagnostics implements vscode.Disposable, vscode.CodeActionPro
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
 
   constructor(private readonly controller: Controller) {
-    this.disposables.push(controller.onDidChange(() => this.update()),
-      vscode.languages.registerCodeActionsProvider({ pattern: '**/*.json' }, this, { providedCodeActionKinds: SetupDiagnostics.kinds }));
+    this.disposables.push(
+      controller.onDidChange(() => this.update()),
+      vscode.languages.registerCodeActionsProvider({ pattern: '**/*.json' }, this, {
+        providedCodeActionKinds: SetupDiagnostics.kinds,
+      }),
+    );
   }
 
   private update(): void {
@@ -29,16 +33,26 @@ export class SetupDiagnostics implements vscode.Disposable, vscode.CodeActionPro
       const before = text.slice(0, offset).split('\n');
       return new vscode.Position(before.length - 1, before[before.length - 1]!.length);
     };
-    this.collection.set(m.uri, diagnosticsFor(report, text).map(d => {
-      const diag = new vscode.Diagnostic(new vscode.Range(positionAt(d.offset), positionAt(d.offset + d.length)), d.message,
-        d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
-      diag.source = SOURCE;
-      diag.code = d.code;
-      return diag;
-    }));
+    this.collection.set(
+      m.uri,
+      diagnosticsFor(report, text).map(d => {
+        const diag = new vscode.Diagnostic(
+          new vscode.Range(positionAt(d.offset), positionAt(d.offset + d.length)),
+          d.message,
+          d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+        );
+        diag.source = SOURCE;
+        diag.code = d.code;
+        return diag;
+      }),
+    );
   }
 
-  provideCodeActions(_document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    _document: vscode.TextDocument,
+    _range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     const steps = this.controller.report?.steps ?? [];
     const client = this.controller.client;
     const actions: vscode.CodeAction[] = [];
@@ -53,12 +67,26 @@ export class SetupDiagnostics implements vscode.Disposable, vscode.CodeActionPro
         action = new vscode.CodeAction(`Run step: ${STEP_TITLES[fix.step]}`, vscode.CodeActionKind.QuickFix);
         action.command = { command: 'balkanid.runStep', title: action.title, arguments: [fix.step] };
       } else if (fix.kind === 'openCredentials') {
-        action = new vscode.CodeAction('Choose the certificate in the Credentials view…', vscode.CodeActionKind.QuickFix);
+        action = new vscode.CodeAction(
+          'Choose the certificate in the Credentials view…',
+          vscode.CodeActionKind.QuickFix,
+        );
         action.command = { command: 'balkanid.openCredentials', title: action.title };
       } else {
         if (!client) continue;
-        action = new vscode.CodeAction('Open your user in Salesforce Setup (a System Administrator grants the permission there)', vscode.CodeActionKind.QuickFix);
-        action.command = { command: 'vscode.open', title: action.title, arguments: [vscode.Uri.parse(`${client.instanceUrl}/lightning/setup/ManageUsers/page?address=${encodeURIComponent(`/${client.userId}?noredirect=1`)}`)] };
+        action = new vscode.CodeAction(
+          'Open your user in Salesforce Setup (a System Administrator grants the permission there)',
+          vscode.CodeActionKind.QuickFix,
+        );
+        action.command = {
+          command: 'vscode.open',
+          title: action.title,
+          arguments: [
+            vscode.Uri.parse(
+              `${client.instanceUrl}/lightning/setup/ManageUsers/page?address=${encodeURIComponent(`/${client.userId}?noredirect=1`)}`,
+            ),
+          ],
+        };
       }
       if (seen.has(action.title)) continue;
       seen.add(action.title);
@@ -69,5 +97,8 @@ export class SetupDiagnostics implements vscode.Disposable, vscode.CodeActionPro
     return actions;
   }
 
-  dispose(): void { this.collection.dispose(); for (const d of this.disposables) d.dispose(); }
+  dispose(): void {
+    this.collection.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
 }

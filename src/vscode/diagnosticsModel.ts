@@ -2,17 +2,30 @@
 import { findNodeAtLocation, Node, parseTree } from 'jsonc-parser';
 import { Finding, Report, StepId } from '../core/types';
 
-export interface DiagnosticModel { offset: number; length: number; severity: 'error' | 'warning'; message: string; code: string; step: StepId }
+export interface DiagnosticModel {
+  offset: number;
+  length: number;
+  severity: 'error' | 'warning';
+  message: string;
+  code: string;
+  step: StepId;
+}
 
 const NOT_PROBLEMS = new Set(['pending', 'waits-for', 'login-ok', 'login-history-unreadable']);
 
 function fallbackPath(f: Finding): Array<string | number> {
   switch (f.subject) {
-    case 'integration-user': return ['user', 'username'];
-    case 'certificate': return ['certificate'];
-    case 'app': return ['app'];
-    case 'admin': case 'org': return ['targetOrg'];
-    default: return [];
+    case 'integration-user':
+      return ['user', 'username'];
+    case 'certificate':
+      return ['certificate'];
+    case 'app':
+      return ['app'];
+    case 'admin':
+    case 'org':
+      return ['targetOrg'];
+    default:
+      return [];
   }
 }
 
@@ -36,17 +49,33 @@ export function diagnosticsFor(report: Report, manifestText: string): Diagnostic
     for (const f of step.findings) {
       if (f.severity === 'info' || NOT_PROBLEMS.has(f.code)) continue;
       const at = anchor(root, f.manifestPath ?? fallbackPath(f));
-      out.push({ ...at, severity: f.severity, message: f.fix ? `${f.message} ${f.fix}` : f.message, code: f.code, step: step.id });
+      out.push({
+        ...at,
+        severity: f.severity,
+        message: f.fix ? `${f.message} ${f.fix}` : f.message,
+        code: f.code,
+        step: step.id,
+      });
     }
   }
   return out;
 }
 
 /** What a quick fix can do about a problem. Only fixes that can work are offered. */
-export type QuickFix = { kind: 'runStep'; step: StepId } | { kind: 'openAdminUser' } | { kind: 'openCredentials' } | undefined;
+export type QuickFix =
+  { kind: 'runStep'; step: StepId } | { kind: 'openAdminUser' } | { kind: 'openCredentials' } | undefined;
 
 /** Findings that running their step repairs (drift and what the step creates). */
-const RUN_FIXES = new Set(['app-drift', 'link-missing-drift', 'policy-self-authorized', 'permset-permission-drift', 'permset-unassigned-drift', 'profile-permission-drift', 'user-profile-drift', 'user-role-drift']);
+const RUN_FIXES = new Set([
+  'app-drift',
+  'link-missing-drift',
+  'policy-self-authorized',
+  'permset-permission-drift',
+  'permset-unassigned-drift',
+  'profile-permission-drift',
+  'user-profile-drift',
+  'user-role-drift',
+]);
 
 export function quickFixFor(code: string, step: StepId): QuickFix {
   // Only another admin can grant a permission: open the connected admin's user record in Setup.

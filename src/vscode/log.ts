@@ -4,9 +4,19 @@ import { redact } from '../core/redact';
 
 export class Log implements vscode.Disposable {
   readonly channel = vscode.window.createOutputChannel('BalkanID Salesforce Setup', { log: true });
-  info(message: string): void { this.channel.info(redact(message)); }
-  warn(message: string): void { this.channel.warn(redact(message)); }
-  error(message: string | Error): void { this.channel.error(redact(message instanceof Error ? message.message : message)); }
-  show(): void { this.channel.show(true); }
-  dispose(): void { this.channel.dispose(); }
+  info(message: string): void {
+    this.channel.info(redact(message));
+  }
+  warn(message: string): void {
+    this.channel.warn(redact(message));
+  }
+  error(message: string | Error): void {
+    this.channel.error(redact(message instanceof Error ? message.message : message));
+  }
+  show(): void {
+    this.channel.show(true);
+  }
+  dispose(): void {
+    this.channel.dispose();
+  }
 }

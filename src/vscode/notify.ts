@@ -5,7 +5,12 @@ import { redact } from '../core/redact';
 
 type Kind = 'info' | 'warn' | 'error';
 
-function show<T extends string>(kind: Kind, message: string, options: vscode.MessageOptions | undefined, items: T[]): Thenable<T | undefined> {
+function show<T extends string>(
+  kind: Kind,
+  message: string,
+  options: vscode.MessageOptions | undefined,
+  items: T[],
+): Thenable<T | undefined> {
   const opts = options && { ...options, detail: options.detail === undefined ? undefined : redact(options.detail) };
   const text = redact(message);
   if (kind === 'error') return vscode.window.showErrorMessage(text, opts ?? {}, ...items);
@@ -18,5 +23,6 @@ export const notify = {
   warn: <T extends string>(message: string, ...items: T[]) => show('warn', message, undefined, items),
   error: <T extends string>(message: string, ...items: T[]) => show('error', message, undefined, items),
   /** A modal question; resolves to the chosen item or undefined. */
-  ask: <T extends string>(message: string, detail: string, ...items: T[]) => show('warn', message, { modal: true, detail }, items),
+  ask: <T extends string>(message: string, detail: string, ...items: T[]) =>
+    show('warn', message, { modal: true, detail }, items),
 };

@@ -1,13 +1,23 @@
 // Typed access to the extension's settings.
 import * as vscode from 'vscode';
 
-export interface Settings { manifestPath: string; sfPath: string; verifyAttempts: number; deployTimeoutMs: number }
+export interface Settings {
+  manifestPath: string;
+  sfPath: string;
+  verifyAttempts: number;
+  deployTimeoutMs: number;
+}
 
 /** A number of seconds within [min, max]; anything else (text, NaN) gives the default. */
-const seconds = (v: unknown, fallback: number, min: number, max: number) => (typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback);
+const seconds = (v: unknown, fallback: number, min: number, max: number) =>
+  typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback;
 
 export function settings(): Settings {
   const c = vscode.workspace.getConfiguration('balkanid');
-  return { manifestPath: c.get('manifestPath', 'balkanid-setup.json'), sfPath: c.get('sfPath', 'sf'), verifyAttempts: c.get('verify.attempts', 10),
-    deployTimeoutMs: seconds(c.get<unknown>('deployTimeoutSeconds'), 600, 10, 86400) * 1000 };
+  return {
+    manifestPath: c.get('manifestPath', 'balkanid-setup.json'),
+    sfPath: c.get('sfPath', 'sf'),
+    verifyAttempts: c.get('verify.attempts', 10),
+    deployTimeoutMs: seconds(c.get<unknown>('deployTimeoutSeconds'), 600, 10, 86400) * 1000,
+  };
 }

@@ -20,8 +20,16 @@ export class ConnectionStatus implements vscode.Disposable {
     const v = statusView(this.controller.connection);
     this.item.text = v.text;
     this.item.tooltip = v.tooltip;
-    this.item.backgroundColor = v.tone === 'normal' ? undefined : new vscode.ThemeColor(v.tone === 'warning' ? 'statusBarItem.warningBackground' : 'statusBarItem.errorBackground');
+    this.item.backgroundColor =
+      v.tone === 'normal'
+        ? undefined
+        : new vscode.ThemeColor(
+            v.tone === 'warning' ? 'statusBarItem.warningBackground' : 'statusBarItem.errorBackground',
+          );
   }
 
-  dispose(): void { this.subscription.dispose(); this.item.dispose(); }
+  dispose(): void {
+    this.subscription.dispose();
+    this.item.dispose();
+  }
 }

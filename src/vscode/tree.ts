@@ -22,8 +22,14 @@ export class ChecklistTree implements vscode.TreeDataProvider<Node>, vscode.Disp
   }
 
   getChildren(node?: Node): Node[] {
-    if (!node) return this.controller.connection.kind === 'disconnected' ? [] : STEP_IDS.map(id => ({ kind: 'step', id }));
-    if (node.kind === 'step') return (this.controller.report?.steps.find(s => s.id === node.id)?.findings ?? []).map(finding => ({ kind: 'finding', step: node.id, finding }));
+    if (!node)
+      return this.controller.connection.kind === 'disconnected' ? [] : STEP_IDS.map(id => ({ kind: 'step', id }));
+    if (node.kind === 'step')
+      return (this.controller.report?.steps.find(s => s.id === node.id)?.findings ?? []).map(finding => ({
+        kind: 'finding',
+        step: node.id,
+        finding,
+      }));
     return [];
   }
 
@@ -37,9 +43,12 @@ export class ChecklistTree implements vscode.TreeDataProvider<Node>, vscode.Disp
       return item;
     }
     const step = this.controller.report?.steps.find(s => s.id === node.id);
-    const state = this.controller.running.has(node.id) ? 'running' : step?.state ?? 'unknown';
+    const state = this.controller.running.has(node.id) ? 'running' : (step?.state ?? 'unknown');
     const v = stepView(step ?? { id: node.id, title: STEP_TITLES[node.id], findings: [], plan: [] }, state);
-    const item = new vscode.TreeItem(v.label, step?.findings.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      v.label,
+      step?.findings.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = `step:${node.id}`;
     item.description = v.description;
     item.iconPath = new vscode.ThemeIcon(v.icon, v.color ? new vscode.ThemeColor(v.color) : undefined);
@@ -48,7 +57,13 @@ export class ChecklistTree implements vscode.TreeDataProvider<Node>, vscode.Disp
     return item;
   }
 
-  getParent(node: Node): Node | undefined { return node.kind === 'finding' ? { kind: 'step', id: node.step } : undefined; }
+  getParent(node: Node): Node | undefined {
+    return node.kind === 'finding' ? { kind: 'step', id: node.step } : undefined;
+  }
 
-  dispose(): void { this.subscription.dispose(); this.view.dispose(); this.changed.dispose(); }
+  dispose(): void {
+    this.subscription.dispose();
+    this.view.dispose();
+    this.changed.dispose();
+  }
 }

@@ -6,8 +6,21 @@ import { label } from '../core/permissions';
 
 export type Shown = StepState | 'running' | 'unknown';
 
-export interface StepView { id: StepId; label: string; description: string; icon: string; color?: string; tooltip: string; contextValue: string }
-export interface FindingView { label: string; icon: string; color?: string; tooltip: string }
+export interface StepView {
+  id: StepId;
+  label: string;
+  description: string;
+  icon: string;
+  color?: string;
+  tooltip: string;
+  contextValue: string;
+}
+export interface FindingView {
+  label: string;
+  icon: string;
+  color?: string;
+  tooltip: string;
+}
 
 const ICONS: Record<Shown, [string, string | undefined, string]> = {
   done: ['pass-filled', 'testing.iconPassed', 'done'],
@@ -22,17 +35,39 @@ const ICONS: Record<Shown, [string, string | undefined, string]> = {
 export function stepView(step: Pick<StepResult, 'id' | 'title' | 'findings' | 'plan'>, state: Shown): StepView {
   const [icon, color, text] = ICONS[state];
   const blocking = step.findings.find(f => f.code === 'admin-permission-missing');
-  const description = state === 'blocked' && blocking?.permission ? `blocked: needs ${label(blocking.permission)}` : text;
-  const tooltip = [`${step.title} — ${text}`, ...step.findings.map(f => `• ${f.message}`), ...step.plan.map(w => `→ ${w.action} ${w.target}`)].join('\n');
-  return { id: step.id, label: STEP_LABELS[step.id], description, icon, color, tooltip, contextValue: `step.${state === 'done' ? 'done' : 'open'}` };
+  const description =
+    state === 'blocked' && blocking?.permission ? `blocked: needs ${label(blocking.permission)}` : text;
+  const tooltip = [
+    `${step.title} — ${text}`,
+    ...step.findings.map(f => `• ${f.message}`),
+    ...step.plan.map(w => `→ ${w.action} ${w.target}`),
+  ].join('\n');
+  return {
+    id: step.id,
+    label: STEP_LABELS[step.id],
+    description,
+    icon,
+    color,
+    tooltip,
+    contextValue: `step.${state === 'done' ? 'done' : 'open'}`,
+  };
 }
 
 export function findingView(f: Finding): FindingView {
-  const [icon, color] = f.severity === 'error' ? ['error', 'list.errorForeground'] : f.severity === 'warning' ? ['warning', 'list.warningForeground'] : ['info', undefined];
+  const [icon, color] =
+    f.severity === 'error'
+      ? ['error', 'list.errorForeground']
+      : f.severity === 'warning'
+        ? ['warning', 'list.warningForeground']
+        : ['info', undefined];
   return { label: f.message, icon, color, tooltip: f.fix ? `${f.message}\n\nFix: ${f.fix}` : f.message };
 }
 
-export interface StatusView { text: string; tooltip: string; tone: 'normal' | 'warning' | 'error' }
+export interface StatusView {
+  text: string;
+  tooltip: string;
+  tone: 'normal' | 'warning' | 'error';
+}
 
 export type Connection =
   | { kind: 'disconnected' }
@@ -43,16 +78,39 @@ export type Connection =
 
 export function statusView(c: Connection): StatusView {
   switch (c.kind) {
-    case 'disconnected': return { text: '$(plug) BalkanID: connect org', tooltip: 'No Salesforce org connected. Click to connect.', tone: 'normal' };
-    case 'connecting': return { text: `$(sync~spin) ${c.label}`, tooltip: `Connecting to ${c.label}…`, tone: 'normal' };
-    case 'expired': return { text: `$(plug) ${c.label}: session expired`, tooltip: `The session for ${c.label} expired. Click to log in again or switch org.`, tone: 'warning' };
-    case 'unreachable': return { text: `$(plug) ${c.label}: unreachable`, tooltip: `Cannot reach ${c.label}: ${c.detail}. Click to switch org.`, tone: 'error' };
+    case 'disconnected':
+      return {
+        text: '$(plug) BalkanID: connect org',
+        tooltip: 'No Salesforce org connected. Click to connect.',
+        tone: 'normal',
+      };
+    case 'connecting':
+      return { text: `$(sync~spin) ${c.label}`, tooltip: `Connecting to ${c.label}…`, tone: 'normal' };
+    case 'expired':
+      return {
+        text: `$(plug) ${c.label}: session expired`,
+        tooltip: `The session for ${c.label} expired. Click to log in again or switch org.`,
+        tone: 'warning',
+      };
+    case 'unreachable':
+      return {
+        text: `$(plug) ${c.label}: unreachable`,
+        tooltip: `Cannot reach ${c.label}: ${c.detail}. Click to switch org.`,
+        tone: 'error',
+      };
     case 'connected': {
       const steps = c.report?.steps;
       const done = steps ? steps.filter(s => s.state === 'done').length : undefined;
       const progress = steps ? ` ${done}/${steps.length}` : '';
-      const tooltip = [`BalkanID setup on ${c.label}`, c.instanceUrl, steps ? `${done} of ${steps.length} steps done` : 'not checked yet',
-        c.report ? `${c.report.org.isSandbox ? 'Sandbox' : 'Production'}, API ${c.report.org.apiVersion}` : '', 'Click to switch org.'].filter(Boolean).join('\n');
+      const tooltip = [
+        `BalkanID setup on ${c.label}`,
+        c.instanceUrl,
+        steps ? `${done} of ${steps.length} steps done` : 'not checked yet',
+        c.report ? `${c.report.org.isSandbox ? 'Sandbox' : 'Production'}, API ${c.report.org.apiVersion}` : '',
+        'Click to switch org.',
+      ]
+        .filter(Boolean)
+        .join('\n');
       return { text: `$(plug) ${c.label}${progress}`, tooltip, tone: 'normal' };
     }
   }

@@ -4,7 +4,11 @@
 /// <reference lib="dom" />
 import type { CredentialsState, HostMessage, WebviewMessage } from '../vscode/webview/protocol';
 
-interface VsCodeApi { postMessage(message: WebviewMessage): void; getState(): { certDraft?: string } | undefined; setState(state: { certDraft: string }): void }
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  getState(): { certDraft?: string } | undefined;
+  setState(state: { certDraft: string }): void;
+}
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
@@ -19,7 +23,9 @@ if (draft && !isKey(draft)) input('certPem').value = draft;
 
 const KEY_NOTES: Record<string, string> = { org: 'Read from the org.', manual: 'Typed by hand.' };
 const KEY_CHECKS: Record<string, string> = {
-  match: ' It matches the org\'s app.', mismatch: ' It does NOT match the org\'s app.', unverified: ' It could not be checked against the org.',
+  match: " It matches the org's app.",
+  mismatch: " It does NOT match the org's app.",
+  unverified: ' It could not be checked against the org.',
 };
 
 function render(s: CredentialsState): void {
@@ -40,7 +46,8 @@ function render(s: CredentialsState): void {
   if (c) {
     el('certSubject').textContent = c.subject;
     el('certIssuer').textContent = c.issuer;
-    el('certValidity').textContent = `${c.validFrom.slice(0, 10)} → ${c.validTo.slice(0, 10)} (${c.daysLeft} days left)`;
+    el('certValidity').textContent =
+      `${c.validFrom.slice(0, 10)} → ${c.validTo.slice(0, 10)} (${c.daysLeft} days left)`;
     el('certFingerprint').textContent = c.fingerprint256;
     el('certKey').textContent = `${c.keyType.toUpperCase()}${c.keyBits ? ` ${c.keyBits} bits` : ''}`;
   }

@@ -8,12 +8,21 @@ import { testCert, useOrg, workspace } from '../support/helpers';
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 const outputs: string[] = [];
 
-function cli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise(resolve => {
-    execFile(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, timeout: 60000 }, (err, stdout, stderr) => {
-      outputs.push(stdout, stderr);
-      resolve({ code: err ? Number((err as any).code ?? 2) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd, env: { ...process.env, ...env }, timeout: 60000 },
+      (err, stdout, stderr) => {
+        outputs.push(stdout, stderr);
+        resolve({ code: err ? Number((err as any).code ?? 2) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -23,7 +32,9 @@ describe('balkanid-sf (the CLI binary)', function () {
   let ws: string;
   const conn = () => ['--instance-url', t.org.url];
   const env = () => ({ SF_ACCESS_TOKEN: t.org.adminToken });
-  before(() => { ws = workspace(); });
+  before(() => {
+    ws = workspace();
+  });
 
   it('check: exit 1 while steps remain, with the checklist on stdout and progress on stderr', async () => {
     const r = await cli(['check', ...conn()], ws, env());
@@ -32,7 +43,10 @@ describe('balkanid-sf (the CLI binary)', function () {
     assert.match(r.stdout, /1\/8 steps done/);
     assert.match(r.stderr, /Connecting/);
     const j = JSON.parse((await cli(['check', '--json', ...conn()], ws, env())).stdout);
-    assert.deepEqual(j.steps.map((s: any) => s.id), ['preflight', 'profile', 'user', 'permissionSet', 'app', 'link', 'consumerKey', 'verify']);
+    assert.deepEqual(
+      j.steps.map((s: any) => s.id),
+      ['preflight', 'profile', 'user', 'permissionSet', 'app', 'link', 'consumerKey', 'verify'],
+    );
   });
 
   it('plan lists the writes; apply without --yes and without a terminal refuses and writes nothing', async () => {
@@ -72,7 +86,10 @@ describe('balkanid-sf (the CLI binary)', function () {
     assert.equal(v.code, 0, v.stdout);
     assert.equal(JSON.parse(v.stdout).selfTest.ok, true);
     const h = JSON.parse((await cli(['handoff', '--json', ...conn()], ws, env())).stdout);
-    assert.deepEqual([h.username, h.loginUrl, h.isSandbox], ['balkanid@example.test', 'https://login.salesforce.com', false]);
+    assert.deepEqual(
+      [h.username, h.loginUrl, h.isSandbox],
+      ['balkanid@example.test', 'https://login.salesforce.com', false],
+    );
     assert.match(h.consumerKey, /^3MVG9/);
   });
 
@@ -80,7 +97,11 @@ describe('balkanid-sf (the CLI binary)', function () {
     writeFileSync(join(ws, 'other.pem'), (await import('../../packages/sf-test-org/src/x509')).selfSignedCert().keyPem);
     const v = await cli(['verify', '--key', 'other.pem', '--retries', '3', ...conn()], ws, env());
     assert.equal(v.code, 1);
-    assert.match(v.stdout, /JWT login failed after 1 attempt\(s\): invalid_grant/, 'a wrong key is not retried, and the count says so');
+    assert.match(
+      v.stdout,
+      /JWT login failed after 1 attempt\(s\): invalid_grant/,
+      'a wrong key is not retried, and the count says so',
+    );
     assert.match(v.stdout, /invalid assertion[\s\S]*Cause: The signature does not match the app's certificate/);
     for (const retries of ['0', 'abc']) {
       const bad = await cli(['verify', '--key', 'key.pem', '--retries', retries, ...conn()], ws, env());
@@ -108,7 +129,10 @@ describe('balkanid-sf (the CLI binary)', function () {
     const o = t.org.org;
     assert.equal(o.all('ExternalClientApplication').length, 0);
     assert.equal(o.all('SetupEntityAccess').length, 0);
-    assert.equal(o.find('PermissionSet', p => p.Name === 'BalkanID_Extractor'), undefined);
+    assert.equal(
+      o.find('PermissionSet', p => p.Name === 'BalkanID_Extractor'),
+      undefined,
+    );
     assert.equal(o.find('User', u => u.Username === 'balkanid@example.test')!.IsActive, false);
     const c = await cli(['check', ...conn()], ws, env());
     assert.equal(c.code, 1);
@@ -117,8 +141,13 @@ describe('balkanid-sf (the CLI binary)', function () {
 
   it('never prints an access token, a refresh token, a private key or the consumer secret', () => {
     const all = outputs.join('\n');
-    const secrets = [t.org.adminToken, ...t.org.org.sessions.keys(), ...t.org.org.refreshTokens.keys(), testCert().keyPem.split('\n')[1],
-      ...t.org.meta.all('ExtlClntAppGlobalOauthSettings').map(g => g.__consumerSecret)].filter(Boolean);
+    const secrets = [
+      t.org.adminToken,
+      ...t.org.org.sessions.keys(),
+      ...t.org.org.refreshTokens.keys(),
+      testCert().keyPem.split('\n')[1],
+      ...t.org.meta.all('ExtlClntAppGlobalOauthSettings').map(g => g.__consumerSecret),
+    ].filter(Boolean);
     assert.ok(secrets.length >= 2);
     for (const s of secrets) assert.ok(!all.includes(s), `a secret leaked: ${s.slice(0, 6)}…`);
     assert.ok(!/00D\w{12}!AQ/.test(all), 'no token-shaped string');

@@ -8,14 +8,31 @@ import { adminClient, assertNoDuplicates, engineInput, guideManifest, testCert, 
 import { TestOrg } from '../../packages/sf-test-org/src/server';
 import { selfSignedCert } from '../../packages/sf-test-org/src/x509';
 
-const states = (r: { steps: Array<{ id: StepId; state: string }> }) => Object.fromEntries(r.steps.map(s => [s.id, s.state]));
-const ALL_DONE = { preflight: 'done', profile: 'done', user: 'done', permissionSet: 'done', app: 'done', link: 'done', consumerKey: 'done', verify: 'done' };
+const states = (r: { steps: Array<{ id: StepId; state: string }> }) =>
+  Object.fromEntries(r.steps.map(s => [s.id, s.state]));
+const ALL_DONE = {
+  preflight: 'done',
+  profile: 'done',
+  user: 'done',
+  permissionSet: 'done',
+  app: 'done',
+  link: 'done',
+  consumerKey: 'done',
+  verify: 'done',
+};
 
 async function selfTest(org: TestOrg, overrides: { key?: string; audience?: string; username?: string } = {}) {
   const client = await adminClient(org);
   const { report } = await check(engineInput(client));
-  return jwtSelfTest({ instanceUrl: org.url, consumerKey: report.handoff!.consumerKey!, username: overrides.username ?? 'balkanid@example.test',
-    key: readPrivateKey(overrides.key ?? testCert().keyPem), audience: overrides.audience ?? report.handoff!.loginUrl, attempts: 2, baseDelayMs: 10 });
+  return jwtSelfTest({
+    instanceUrl: org.url,
+    consumerKey: report.handoff!.consumerKey!,
+    username: overrides.username ?? 'balkanid@example.test',
+    key: readPrivateKey(overrides.key ?? testCert().keyPem),
+    audience: overrides.audience ?? report.handoff!.loginUrl,
+    attempts: 2,
+    baseDelayMs: 10,
+  });
 }
 
 describe('engine: fresh → apply → done', () => {
@@ -23,8 +40,20 @@ describe('engine: fresh → apply → done', () => {
 
   it('checks a fresh org: every step to do, nothing written', async () => {
     const { report } = await check(engineInput(await adminClient(t.org)));
-    assert.deepEqual(states(report), { preflight: 'done', profile: 'todo', user: 'todo', permissionSet: 'todo', app: 'todo', link: 'todo', consumerKey: 'todo', verify: 'todo' });
-    assert.deepEqual(planOf(report).map(w => `${w.step}:${w.action}`), ['profile:create', 'user:create', 'permissionSet:create', 'permissionSet:create', 'app:deploy', 'link:create']);
+    assert.deepEqual(states(report), {
+      preflight: 'done',
+      profile: 'todo',
+      user: 'todo',
+      permissionSet: 'todo',
+      app: 'todo',
+      link: 'todo',
+      consumerKey: 'todo',
+      verify: 'todo',
+    });
+    assert.deepEqual(
+      planOf(report).map(w => `${w.step}:${w.action}`),
+      ['profile:create', 'user:create', 'permissionSet:create', 'permissionSet:create', 'app:deploy', 'link:create'],
+    );
     assert.equal(t.org.org.writes, 0);
   });
 
@@ -34,7 +63,9 @@ describe('engine: fresh → apply → done', () => {
     const first = await apply(input);
     assert.deepEqual(states(first.report), ALL_DONE);
     const s = t.org.stats();
-    const polls = Object.entries(s.byRoute).filter(([k]) => /deployRequest\/0Af/.test(k)).reduce((n, [, v]) => n + v, 0);
+    const polls = Object.entries(s.byRoute)
+      .filter(([k]) => /deployRequest\/0Af/.test(k))
+      .reduce((n, [, v]) => n + v, 0);
     assert.ok(s.total - polls <= 12, `apply made ${s.total - polls} requests besides deploy polls`);
     // What the guide asks for, read back from the org.
     const o = t.org.org;
@@ -42,9 +73,15 @@ describe('engine: fresh → apply → done', () => {
     assert.ok(profile.PermissionsViewSetup && profile.PermissionsViewRoles && profile.PermissionsApiEnabled);
     assert.equal(o.get('UserLicense', profile.UserLicenseId)!.LicenseDefinitionKey, 'AUL');
     const user = o.find('User', u => u.Username === 'balkanid@example.test')!;
-    assert.deepEqual([user.ProfileId, user.UserRoleId, user.Alias, user.TimeZoneSidKey], [profile.Id, null, 'BalkanID', 'America/Los_Angeles']);
+    assert.deepEqual(
+      [user.ProfileId, user.UserRoleId, user.Alias, user.TimeZoneSidKey],
+      [profile.Id, null, 'BalkanID', 'America/Los_Angeles'],
+    );
     const ps = o.find('PermissionSet', p => p.Name === 'BalkanID_Extractor')!;
-    assert.deepEqual([ps.Label, ps.LicenseId, ps.PermissionsApiEnabled, ps.PermissionsViewAllData], ['BalkanID Extractor', null, true, true]);
+    assert.deepEqual(
+      [ps.Label, ps.LicenseId, ps.PermissionsApiEnabled, ps.PermissionsViewAllData],
+      ['BalkanID Extractor', null, true, true],
+    );
     const g = t.org.meta.getComponent('ExtlClntAppGlobalOauthSettings', 'BalkanID_Extractor_glbloauth')!;
     assert.deepEqual([g.isPkceRequired, g.callbackUrl], ['false', 'https://app.balkan.id']);
     assert.equal(first.report.handoff!.consumerKey, g.consumerKey);
@@ -60,10 +97,26 @@ describe('engine: fresh → apply → done', () => {
   it('verifies with a real JWT login and reads what the extractor reads', async () => {
     const r = await selfTest(t.org);
     assert.equal(r.ok, true, JSON.stringify(r.failure));
-    assert.deepEqual(r.reads.map(x => x.object), ['User', 'Profile', 'UserRole', 'PermissionSet', 'PermissionSetAssignment', 'PermissionSetGroup', 'Group', 'GroupMember', 'UserLicense']);
+    assert.deepEqual(
+      r.reads.map(x => x.object),
+      [
+        'User',
+        'Profile',
+        'UserRole',
+        'PermissionSet',
+        'PermissionSetAssignment',
+        'PermissionSetGroup',
+        'Group',
+        'GroupMember',
+        'UserLicense',
+      ],
+    );
     assert.equal(r.reads.find(x => x.object === 'User')!.count, t.org.org.all('User').length);
     const { report } = await check(engineInput(await adminClient(t.org)));
-    assert.equal(report.steps.find(s => s.id === 'verify')!.findings.find(f => f.code === 'login-ok')?.severity, 'info');
+    assert.equal(
+      report.steps.find(s => s.id === 'verify')!.findings.find(f => f.code === 'login-ok')?.severity,
+      'info',
+    );
   });
 
   it('maps each JWT misconfiguration to its cause', async () => {
@@ -75,16 +128,43 @@ describe('engine: fresh → apply → done', () => {
         assert.equal(r.ok, false);
         assert.equal(r.failure!.error, error);
         assert.match(r.failure!.cause, cause);
-      } finally { undo(); }
+      } finally {
+        undo();
+      }
     };
     await expect(() => () => undefined, 'invalid_grant', /signature does not match/, { key: selfSignedCert().keyPem });
-    await expect(() => { const s = o.all('SetupEntityAccess')[0]; o.table('SetupEntityAccess').delete(s.Id.slice(0, 15)); return () => o.table('SetupEntityAccess').set(s.Id.slice(0, 15), s); },
-      'invalid_app_access', /no permission set or profile linked/);
-    await expect(() => { const p = t.org.meta.all('ExtlClntAppOauthConfigurablePolicies')[0]; p.permittedUsersPolicyType = 'AllSelfAuthorized'; return () => { p.permittedUsersPolicyType = 'AdminApprovedPreAuthorized'; }; },
-      'invalid_grant', /Permitted Users/);
+    await expect(
+      () => {
+        const s = o.all('SetupEntityAccess')[0];
+        o.table('SetupEntityAccess').delete(s.Id.slice(0, 15));
+        return () => o.table('SetupEntityAccess').set(s.Id.slice(0, 15), s);
+      },
+      'invalid_app_access',
+      /no permission set or profile linked/,
+    );
+    await expect(
+      () => {
+        const p = t.org.meta.all('ExtlClntAppOauthConfigurablePolicies')[0];
+        p.permittedUsersPolicyType = 'AllSelfAuthorized';
+        return () => {
+          p.permittedUsersPolicyType = 'AdminApprovedPreAuthorized';
+        };
+      },
+      'invalid_grant',
+      /Permitted Users/,
+    );
     await expect(() => () => undefined, 'invalid_grant', /audience/, { audience: 'https://test.salesforce.com' });
-    await expect(() => { const u = o.table('User').get(o.find('User', x => x.Username === 'balkanid@example.test')!.Id.slice(0, 15))!; u.IsActive = false; return () => { u.IsActive = true; }; },
-      'invalid_grant', /inactive or frozen/);
+    await expect(
+      () => {
+        const u = o.table('User').get(o.find('User', x => x.Username === 'balkanid@example.test')!.Id.slice(0, 15))!;
+        u.IsActive = false;
+        return () => {
+          u.IsActive = true;
+        };
+      },
+      'invalid_grant',
+      /inactive or frozen/,
+    );
   });
 
   it('warns about Login IP Ranges on the integration profile, which JWT logins always enforce', async () => {
@@ -98,15 +178,23 @@ describe('engine: fresh → apply → done', () => {
       const after = (await check(engineInput(await adminClient(t.org)))).report.steps.find(s => s.id === 'verify')!;
       assert.equal(after.state, 'error', 'the latest login failed');
       assert.match(after.findings.find(x => x.code === 'login-failing')!.message, /failed: Restricted IP/);
-    } finally { t.org.org.ipRestrictedProfiles.delete(profile.Id.slice(0, 15)); }
+    } finally {
+      t.org.org.ipRestrictedProfiles.delete(profile.Id.slice(0, 15));
+    }
     assert.equal((await selfTest(t.org)).ok, true);
-    assert.equal(states((await check(engineInput(await adminClient(t.org)))).report).verify, 'done', 'a successful login clears it');
+    assert.equal(
+      states((await check(engineInput(await adminClient(t.org)))).report).verify,
+      'done',
+      'a successful login clears it',
+    );
   });
 
   it('detects drift and repairs it', async () => {
     const g = t.org.meta.getComponent('ExtlClntAppGlobalOauthSettings', 'BalkanID_Extractor_glbloauth')!;
     g.isPkceRequired = 'true';
-    const ps = t.org.org.table('PermissionSet').get(t.org.org.find('PermissionSet', p => p.Name === 'BalkanID_Extractor')!.Id.slice(0, 15))!;
+    const ps = t.org.org
+      .table('PermissionSet')
+      .get(t.org.org.find('PermissionSet', p => p.Name === 'BalkanID_Extractor')!.Id.slice(0, 15))!;
     ps.PermissionsViewAllData = false;
     const sea = t.org.org.all('SetupEntityAccess')[0];
     t.org.org.table('SetupEntityAccess').delete(sea.Id.slice(0, 15));
@@ -114,7 +202,13 @@ describe('engine: fresh → apply → done', () => {
     const { report } = await check(input);
     const st = states(report);
     assert.deepEqual([st.permissionSet, st.app, st.link], ['drifted', 'drifted', 'drifted']);
-    assert.match(report.steps.find(s => s.id === 'app')!.findings.map(f => f.message).join(' '), /PKCE is required/);
+    assert.match(
+      report.steps
+        .find(s => s.id === 'app')!
+        .findings.map(f => f.message)
+        .join(' '),
+      /PKCE is required/,
+    );
     const fixed = await apply(input);
     assert.deepEqual(states(fixed.report), ALL_DONE);
     assert.equal((await selfTest(t.org)).ok, true);
@@ -129,7 +223,11 @@ describe('engine: half-done org converges', () => {
     const { report } = await check(input);
     const st = states(report);
     assert.deepEqual([st.profile, st.user, st.permissionSet, st.app], ['done', 'done', 'drifted', 'todo']);
-    assert.ok(report.steps.find(s => s.id === 'permissionSet')!.findings.some(f => f.code === 'permset-permission-drift' && f.permission === 'ViewAllData'));
+    assert.ok(
+      report.steps
+        .find(s => s.id === 'permissionSet')!
+        .findings.some(f => f.code === 'permset-permission-drift' && f.permission === 'ViewAllData'),
+    );
     assert.deepEqual(states((await apply(input)).report), ALL_DONE);
     assertNoDuplicates(t.org);
   });
@@ -140,13 +238,21 @@ describe('engine: a limited admin', () => {
   it('names each missing permission and the step it blocks, and writes nothing', async () => {
     const input = engineInput(await adminClient(t.org));
     const { report } = await check(input);
-    const missing = (id: StepId) => report.steps.find(s => s.id === id)!.findings.filter(f => f.code === 'admin-permission-missing').map(f => f.permission);
+    const missing = (id: StepId) =>
+      report.steps
+        .find(s => s.id === id)!
+        .findings.filter(f => f.code === 'admin-permission-missing')
+        .map(f => f.permission);
     assert.deepEqual(missing('profile'), ['ManageProfilesPermissionsets']);
     assert.deepEqual(missing('app'), ['ModifyMetadata', 'ExternalClientAppDeveloper']);
     assert.deepEqual(missing('user'), []);
     assert.equal(states(report).profile, 'blocked');
     assert.equal(states(report).user, 'blocked', 'the user waits for the blocked profile');
-    await assert.rejects(apply(input), (e: any) => e instanceof SetupError && e.step === 'profile' && /Manage Profiles and Permission Sets/.test(e.message));
+    await assert.rejects(
+      apply(input),
+      (e: any) =>
+        e instanceof SetupError && e.step === 'profile' && /Manage Profiles and Permission Sets/.test(e.message),
+    );
     assert.equal(t.org.org.writes, 0);
   });
 });
@@ -178,8 +284,15 @@ describe('engine: bad username', () => {
   const t = useOrg({ scenario: 'fresh' });
   it('turns DUPLICATE_USERNAME into a finding with a free variant, and the next run completes', async () => {
     const client = await adminClient(t.org);
-    const input = { ...engineInput(client), manifest: guideManifest({ user: { ...guideManifest().user, username: 'taken@example.com' } }) };
-    await assert.rejects(apply(input), (e: any) => e.code === 'DUPLICATE_USERNAME' && e.step === 'user' && /taken@example\.com\.balkanid/.test(e.message));
+    const input = {
+      ...engineInput(client),
+      manifest: guideManifest({ user: { ...guideManifest().user, username: 'taken@example.com' } }),
+    };
+    await assert.rejects(
+      apply(input),
+      (e: any) =>
+        e.code === 'DUPLICATE_USERNAME' && e.step === 'user' && /taken@example\.com\.balkanid/.test(e.message),
+    );
     const next = await apply(engineInput(client));
     assert.deepEqual(states(next.report), ALL_DONE);
     assert.equal(remaining(next.report), 0);
@@ -191,9 +304,20 @@ describe('engine: cancelling a run', () => {
   it('stops between writes with a clear message, and the next run completes', async () => {
     const abort = new AbortController();
     const seen: string[] = [];
-    await assert.rejects(apply(engineInput(await adminClient(t.org)), { signal: abort.signal, onProgress: m => { seen.push(m); if (/^Deploying/.test(m)) abort.abort(); } }),
-      (e: any) => e instanceof SetupError && e.code === 'CANCELLED' && /Run again/.test(e.message));
-    assert.ok(seen.some(m => /^Writing: create profile/.test(m)), seen.join(' | '));
+    await assert.rejects(
+      apply(engineInput(await adminClient(t.org)), {
+        signal: abort.signal,
+        onProgress: m => {
+          seen.push(m);
+          if (/^Deploying/.test(m)) abort.abort();
+        },
+      }),
+      (e: any) => e instanceof SetupError && e.code === 'CANCELLED' && /Run again/.test(e.message),
+    );
+    assert.ok(
+      seen.some(m => /^Writing: create profile/.test(m)),
+      seen.join(' | '),
+    );
     assert.equal(t.org.org.all('SetupEntityAccess').length, 0, 'nothing after the cancel point was written');
     const { report } = await apply(engineInput(await adminClient(t.org)));
     assert.deepEqual(states(report), ALL_DONE);
@@ -204,12 +328,20 @@ describe('engine: cancelling a run', () => {
 describe('engine: settings it cannot read are unknown, not missing', () => {
   const t = useOrg({ scenario: 'done' });
   it('reports the unread settings and plans no redeploy because of them', async () => {
-    t.org.addFault({ path: '#readMetadata', status: 500, times: 2, contentType: 'text/xml',
-      body: '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><soapenv:Fault><faultcode>sf:INSUFFICIENT_ACCESS</faultcode><faultstring>INSUFFICIENT_ACCESS: no</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>' });
+    t.org.addFault({
+      path: '#readMetadata',
+      status: 500,
+      times: 2,
+      contentType: 'text/xml',
+      body: '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><soapenv:Fault><faultcode>sf:INSUFFICIENT_ACCESS</faultcode><faultstring>INSUFFICIENT_ACCESS: no</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>',
+    });
     const input = { ...engineInput(await adminClient(t.org)), certificate: undefined };
     const { report } = await check(input);
     const app = report.steps.find(s => s.id === 'app')!;
-    assert.ok(app.findings.some(f => f.code === 'app-partly-unchecked' && /global: /.test(f.message)), JSON.stringify(app.findings));
+    assert.ok(
+      app.findings.some(f => f.code === 'app-partly-unchecked' && /global: /.test(f.message)),
+      JSON.stringify(app.findings),
+    );
     assert.ok(!app.plan.length, 'no redeploy planned for settings that could not be read');
   });
 });

@@ -24,7 +24,10 @@ export function engineInput(client: JsforceClient, cert = testCert(), manifest =
 }
 
 /** A temp folder with a manifest and certificate, for CLI tests. */
-export function workspace(manifest: object = { user: { username: 'balkanid@example.test', email: 'balkanid@example.test' } }, cert = testCert()): string {
+export function workspace(
+  manifest: object = { user: { username: 'balkanid@example.test', email: 'balkanid@example.test' } },
+  cert = testCert(),
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'balkanid-ws-'));
   writeFileSync(join(dir, 'balkanid-setup.json'), JSON.stringify(manifest, null, 2));
   writeFileSync(join(dir, 'salesforce.crt'), cert.certPem);
@@ -45,4 +48,3 @@ export function assertNoDuplicates(org: TestOrg): void {
   assert.ok(count('SetupEntityAccess', () => true) <= 1, 'links');
   assert.ok(org.meta.all('ExtlClntAppOauthConfigurablePolicies').length <= 1, 'policies');
 }
-

@@ -1,6 +1,6 @@
 // Bad input: every case gets a specific error that says what to do.
 import assert from 'node:assert/strict';
-import { parseManifest } from '../../src/core/manifest';
+import { parseManifest } from '../../src/core/manifestText';
 import { readCertificate, readPrivateKey, certificateProblems } from '../../src/core/certificate';
 import { checkInstanceUrl } from '../../src/node/salesforce';
 import { parseArgs } from '../../src/cli';
@@ -17,10 +17,30 @@ const MANIFESTS: Array<[string, string, string, RegExp]> = [
   ['a string', '"hello"', '', /must be a JSON object/],
   ['no user', '{}', 'user.username', /is required/],
   ['no email', JSON.stringify({ user: { username: 'a@b.co' } }), 'user.email', /is required/],
-  ['username not an email', JSON.stringify(withUser({ username: 'balkanid' })), 'user.username', /form of an email address/],
-  ['username with spaces', JSON.stringify(withUser({ username: 'bal kanid@acme.com' })), 'user.username', /form of an email address/],
-  ['username padded', JSON.stringify(withUser({ username: ' balkanid@acme.com' })), 'user.username', /leading or trailing spaces/],
-  ['username too long', JSON.stringify(withUser({ username: `${'a'.repeat(80)}@acme.com` })), 'user.username', /89 characters long; Salesforce allows at most 80/],
+  [
+    'username not an email',
+    JSON.stringify(withUser({ username: 'balkanid' })),
+    'user.username',
+    /form of an email address/,
+  ],
+  [
+    'username with spaces',
+    JSON.stringify(withUser({ username: 'bal kanid@acme.com' })),
+    'user.username',
+    /form of an email address/,
+  ],
+  [
+    'username padded',
+    JSON.stringify(withUser({ username: ' balkanid@acme.com' })),
+    'user.username',
+    /leading or trailing spaces/,
+  ],
+  [
+    'username too long',
+    JSON.stringify(withUser({ username: `${'a'.repeat(80)}@acme.com` })),
+    'user.username',
+    /89 characters long; Salesforce allows at most 80/,
+  ],
   ['username a number', JSON.stringify(withUser({ username: 42 })), 'user.username', /must be a string/],
   ['username empty', JSON.stringify(withUser({ username: '' })), 'user.username', /is empty/],
   ['email invalid', JSON.stringify(withUser({ email: 'it-ops' })), 'user.email', /not a valid email/],
@@ -30,37 +50,157 @@ const MANIFESTS: Array<[string, string, string, RegExp]> = [
   ['unknown user key', JSON.stringify(withUser({ role: 'CEO' })), 'user.role', /Unknown setting/],
   ['unknown top-level key', JSON.stringify({ ...ok, usr: {} }), 'usr', /Unknown setting/],
   ['section not an object', JSON.stringify({ ...ok, app: 'BalkanID' }), 'app', /must be an object/],
-  ['profile name too long', JSON.stringify({ ...ok, profile: { name: 'p'.repeat(256) } }), 'profile.name', /256 characters long; Salesforce allows at most 255/],
-  ['permission set name with space', JSON.stringify({ ...ok, permissionSet: { name: 'BalkanID Extractor' } }), 'permissionSet.name', /not a valid API name/],
-  ['permission set name double underscore', JSON.stringify({ ...ok, permissionSet: { name: 'BalkanID__X' } }), 'permissionSet.name', /not a valid API name/],
-  ['permission set name trailing underscore', JSON.stringify({ ...ok, permissionSet: { name: 'BalkanID_' } }), 'permissionSet.name', /not a valid API name/],
-  ['permission set name starts with digit', JSON.stringify({ ...ok, permissionSet: { name: '1BalkanID' } }), 'permissionSet.name', /not a valid API name/],
+  [
+    'profile name too long',
+    JSON.stringify({ ...ok, profile: { name: 'p'.repeat(256) } }),
+    'profile.name',
+    /256 characters long; Salesforce allows at most 255/,
+  ],
+  [
+    'permission set name with space',
+    JSON.stringify({ ...ok, permissionSet: { name: 'BalkanID Extractor' } }),
+    'permissionSet.name',
+    /not a valid API name/,
+  ],
+  [
+    'permission set name double underscore',
+    JSON.stringify({ ...ok, permissionSet: { name: 'BalkanID__X' } }),
+    'permissionSet.name',
+    /not a valid API name/,
+  ],
+  [
+    'permission set name trailing underscore',
+    JSON.stringify({ ...ok, permissionSet: { name: 'BalkanID_' } }),
+    'permissionSet.name',
+    /not a valid API name/,
+  ],
+  [
+    'permission set name starts with digit',
+    JSON.stringify({ ...ok, permissionSet: { name: '1BalkanID' } }),
+    'permissionSet.name',
+    /not a valid API name/,
+  ],
   ['app name too long', JSON.stringify({ ...ok, app: { name: 'A'.repeat(41) } }), 'app.name', /at most 40/],
-  ['app name with dash', JSON.stringify({ ...ok, app: { name: 'BalkanID-Extractor' } }), 'app.name', /not a valid API name/],
-  ['callback not a URL', JSON.stringify({ ...ok, app: { callbackUrl: 'app.balkan.id' } }), 'app.callbackUrl', /is not a URL/],
-  ['callback over http', JSON.stringify({ ...ok, app: { callbackUrl: 'http://app.balkan.id' } }), 'app.callbackUrl', /must use https/],
-  ['login URL over http', JSON.stringify({ ...ok, loginUrl: 'http://login.salesforce.com' }), 'loginUrl', /must use https/],
+  [
+    'app name with dash',
+    JSON.stringify({ ...ok, app: { name: 'BalkanID-Extractor' } }),
+    'app.name',
+    /not a valid API name/,
+  ],
+  [
+    'callback not a URL',
+    JSON.stringify({ ...ok, app: { callbackUrl: 'app.balkan.id' } }),
+    'app.callbackUrl',
+    /is not a URL/,
+  ],
+  [
+    'callback over http',
+    JSON.stringify({ ...ok, app: { callbackUrl: 'http://app.balkan.id' } }),
+    'app.callbackUrl',
+    /must use https/,
+  ],
+  [
+    'login URL over http',
+    JSON.stringify({ ...ok, loginUrl: 'http://login.salesforce.com' }),
+    'loginUrl',
+    /must use https/,
+  ],
   ['login URL garbage', JSON.stringify({ ...ok, loginUrl: 'login' }), 'loginUrl', /is not a URL/],
-  ['contact email invalid', JSON.stringify({ ...ok, app: { contactEmail: 'nobody' } }), 'app.contactEmail', /not a valid email/],
+  [
+    'contact email invalid',
+    JSON.stringify({ ...ok, app: { contactEmail: 'nobody' } }),
+    'app.contactEmail',
+    /not a valid email/,
+  ],
   ['scopes not an array', JSON.stringify({ ...ok, app: { scopes: 'Api' } }), 'app.scopes', /must be an array/],
-  ['runtime scope names', JSON.stringify({ ...ok, app: { scopes: ['api', 'refresh_token'] } }), 'app.scopes.0', /Use the metadata name "Api"/],
-  ['scopes without Api', JSON.stringify({ ...ok, app: { scopes: ['RefreshToken'] } }), 'app.scopes', /must include "Api"/],
+  [
+    'runtime scope names',
+    JSON.stringify({ ...ok, app: { scopes: ['api', 'refresh_token'] } }),
+    'app.scopes.0',
+    /Use the metadata name "Api"/,
+  ],
+  [
+    'scopes without Api',
+    JSON.stringify({ ...ok, app: { scopes: ['RefreshToken'] } }),
+    'app.scopes',
+    /must include "Api"/,
+  ],
   ['unknown scope', JSON.stringify({ ...ok, app: { scopes: ['Api', 'Everything'] } }), 'app.scopes.1', /Unknown scope/],
-  ['bad IP relaxation', JSON.stringify({ ...ok, app: { ipRelaxation: 'Relax' } }), 'app.ipRelaxation', /not an IP relaxation policy/],
-  ['certificate is a key file', JSON.stringify({ ...ok, certificate: 'salesforce.key' }), 'certificate', /looks like a private key/],
+  [
+    'bad IP relaxation',
+    JSON.stringify({ ...ok, app: { ipRelaxation: 'Relax' } }),
+    'app.ipRelaxation',
+    /not an IP relaxation policy/,
+  ],
+  [
+    'certificate is a key file',
+    JSON.stringify({ ...ok, certificate: 'salesforce.key' }),
+    'certificate',
+    /looks like a private key/,
+  ],
   ['certificate empty', JSON.stringify({ ...ok, certificate: '' }), 'certificate', /is empty/],
-  ['first name over 40 (User.FirstName)', JSON.stringify(withUser({ firstName: 'f'.repeat(41) })), 'user.firstName', /41 characters long; Salesforce allows at most 40/],
-  ['email over 128 (User.Email)', JSON.stringify(withUser({ email: `${'e'.repeat(120)}@acme.com` })), 'user.email', /129 characters long; Salesforce allows at most 128/],
+  [
+    'first name over 40 (User.FirstName)',
+    JSON.stringify(withUser({ firstName: 'f'.repeat(41) })),
+    'user.firstName',
+    /41 characters long; Salesforce allows at most 40/,
+  ],
+  [
+    'email over 128 (User.Email)',
+    JSON.stringify(withUser({ email: `${'e'.repeat(120)}@acme.com` })),
+    'user.email',
+    /129 characters long; Salesforce allows at most 128/,
+  ],
   ['10,000 nested brackets (the parser would overflow its stack)', '['.repeat(10000), '', /nests deeper than 6 levels/],
-  ['permission set label over 80', JSON.stringify({ ...ok, permissionSet: { label: 'L'.repeat(81) } }), 'permissionSet.label', /at most 80/],
+  [
+    'permission set label over 80',
+    JSON.stringify({ ...ok, permissionSet: { label: 'L'.repeat(81) } }),
+    'permissionSet.label',
+    /at most 80/,
+  ],
   ['app label over 80', JSON.stringify({ ...ok, app: { label: 'L'.repeat(81) } }), 'app.label', /at most 80/],
-  ['a zero-width space in the username', JSON.stringify(withUser({ username: 'balk\u200Banid@acme.com' })), 'user.username', /invisible character \(U\+200B\) at position 5/],
-  ['a right-to-left override in the username', JSON.stringify(withUser({ username: 'balkanid@\u202Emoc.emca' })), 'user.username', /invisible character \(U\+202E\)/],
-  ['a control character in the last name', JSON.stringify(withUser({ lastName: 'Balkan\u0007ID' })), 'user.lastName', /invisible character \(U\+0007\)/],
-  ['a __proto__ key', '{"user": {"username": "a@b.co", "email": "a@b.co", "__proto__": {"alias": "x"}}}', 'user.__proto__', /key "__proto__" is not allowed/],
-  ['a constructor key at the top', '{"constructor": {"prototype": {}}, "user": {"username": "a@b.co", "email": "a@b.co"}}', 'constructor', /key "constructor" is not allowed/],
-  ['nesting 7 levels deep', JSON.stringify({ ...ok, app: { scopes: [[[[[['Api']]]]]] } }), '', /nests deeper than 6 levels/],
-  ['a 65 KB manifest', JSON.stringify({ ...ok, padding: 'x'.repeat(65 * 1024) }), '', /manifest is 65 KB; a setup manifest is at most 64 KB/],
+  [
+    'a zero-width space in the username',
+    JSON.stringify(withUser({ username: 'balk\u200Banid@acme.com' })),
+    'user.username',
+    /invisible character \(U\+200B\) at position 5/,
+  ],
+  [
+    'a right-to-left override in the username',
+    JSON.stringify(withUser({ username: 'balkanid@\u202Emoc.emca' })),
+    'user.username',
+    /invisible character \(U\+202E\)/,
+  ],
+  [
+    'a control character in the last name',
+    JSON.stringify(withUser({ lastName: 'Balkan\u0007ID' })),
+    'user.lastName',
+    /invisible character \(U\+0007\)/,
+  ],
+  [
+    'a __proto__ key',
+    '{"user": {"username": "a@b.co", "email": "a@b.co", "__proto__": {"alias": "x"}}}',
+    'user.__proto__',
+    /key "__proto__" is not allowed/,
+  ],
+  [
+    'a constructor key at the top',
+    '{"constructor": {"prototype": {}}, "user": {"username": "a@b.co", "email": "a@b.co"}}',
+    'constructor',
+    /key "constructor" is not allowed/,
+  ],
+  [
+    'nesting 7 levels deep',
+    JSON.stringify({ ...ok, app: { scopes: [[[[[['Api']]]]]] } }),
+    '',
+    /nests deeper than 6 levels/,
+  ],
+  [
+    'a 65 KB manifest',
+    JSON.stringify({ ...ok, padding: 'x'.repeat(65 * 1024) }),
+    '',
+    /manifest is 65 KB; a setup manifest is at most 64 KB/,
+  ],
 ];
 
 describe('bad input: the setup manifest', () => {
@@ -74,11 +214,20 @@ describe('bad input: the setup manifest', () => {
       assert.ok(p!.fix.length > 10, 'says what to do');
     });
   }
-  it('a manifest with only username and email works, with the guide\'s defaults', () => {
+  it("a manifest with only username and email works, with the guide's defaults", () => {
     const r = parseManifest(JSON.stringify(ok));
     assert.deepEqual(r.problems, []);
-    assert.deepEqual([r.manifest!.profile.name, r.manifest!.user.alias, r.manifest!.app.callbackUrl, r.manifest!.app.scopes, r.manifest!.app.ipRelaxation, r.manifest!.app.contactEmail],
-      ['BalkanID Integration', 'BalkanID', 'https://app.balkan.id', ['Api', 'RefreshToken'], 'Bypass', 'it@acme.com']);
+    assert.deepEqual(
+      [
+        r.manifest!.profile.name,
+        r.manifest!.user.alias,
+        r.manifest!.app.callbackUrl,
+        r.manifest!.app.scopes,
+        r.manifest!.app.ipRelaxation,
+        r.manifest!.app.contactEmail,
+      ],
+      ['BalkanID Integration', 'BalkanID', 'https://app.balkan.id', ['Api', 'RefreshToken'], 'Bypass', 'it@acme.com'],
+    );
   });
   it('accepts a UTF-8 byte-order mark (as Windows editors save it)', () => {
     const r = parseManifest('\uFEFF' + JSON.stringify(ok));
@@ -91,7 +240,12 @@ describe('bad input: the setup manifest', () => {
     assert.equal(({} as any).polluted, undefined);
   });
   it('accepts comments and trailing commas (JSONC) and an http login URL to loopback only', () => {
-    assert.deepEqual(parseManifest('{ // BalkanID\n "user": {"username": "a@b.co", "email": "a@b.co",}, "loginUrl": "http://127.0.0.1:8080" }').problems, []);
+    assert.deepEqual(
+      parseManifest(
+        '{ // BalkanID\n "user": {"username": "a@b.co", "email": "a@b.co",}, "loginUrl": "http://127.0.0.1:8080" }',
+      ).problems,
+      [],
+    );
   });
 });
 
@@ -99,8 +253,16 @@ describe('bad input: certificates and keys', () => {
   const cert = testCert();
   const CERTS: Array<[string, string | Buffer, string]> = [
     ['a private key', cert.keyPem, 'cert-is-private-key'],
-    ['an RSA private key', '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n', 'cert-is-private-key'],
-    ['an OpenSSH key', '-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n-----END OPENSSH PRIVATE KEY-----\n', 'cert-is-private-key'],
+    [
+      'an RSA private key',
+      '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n',
+      'cert-is-private-key',
+    ],
+    [
+      'an OpenSSH key',
+      '-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n-----END OPENSSH PRIVATE KEY-----\n',
+      'cert-is-private-key',
+    ],
     ['a CSR', '-----BEGIN CERTIFICATE REQUEST-----\nMIIC\n-----END CERTIFICATE REQUEST-----\n', 'cert-is-csr'],
     ['a public key', '-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n', 'cert-is-public-key'],
     ['a truncated PEM', cert.certPem.slice(0, 200) + '\n-----END CERTIFICATE-----\n', 'cert-unreadable'],
@@ -109,26 +271,47 @@ describe('bad input: certificates and keys', () => {
   ];
   it('certificate: 1 MB of BEGIN CERTIFICATE lines is refused by size before parsing, with the size', () => {
     const junk = '-----BEGIN CERTIFICATE-----\n'.repeat(40000);
-    assert.throws(() => readCertificate(junk), (e: any) => e.code === 'cert-too-large' && /is 1\d{3} KB; at most 64 KB/.test(e.message));
+    assert.throws(
+      () => readCertificate(junk),
+      (e: any) => e.code === 'cert-too-large' && /is 1\d{3} KB; at most 64 KB/.test(e.message),
+    );
   });
   it('certificate: 60 KB of unclosed BEGIN lines (under the limit) is read in one pass and refused as unreadable', () => {
-    assert.throws(() => readCertificate('-----BEGIN CERTIFICATE-----\n'.repeat(2000)), (e: any) => e.code === 'cert-unreadable');
+    assert.throws(
+      () => readCertificate('-----BEGIN CERTIFICATE-----\n'.repeat(2000)),
+      (e: any) => e.code === 'cert-unreadable',
+    );
   });
   it('certificate: a valid certificate followed by 12 MB of junk is refused, not deployed', () => {
-    assert.throws(() => readCertificate(cert.certPem + 'A'.repeat(12 * 1024 * 1024)), (e: any) => e.code === 'cert-too-large' && /is 1228\d KB/.test(e.message));
+    assert.throws(
+      () => readCertificate(cert.certPem + 'A'.repeat(12 * 1024 * 1024)),
+      (e: any) => e.code === 'cert-too-large' && /is 1228\d KB/.test(e.message),
+    );
   });
   it('certificate: a file with two certificates is refused, naming both (subject and fingerprint)', () => {
     const other = selfSignedCert({ cn: 'Someone Else' });
-    assert.throws(() => readCertificate(cert.certPem + other.certPem), (e: any) => e.code === 'cert-several'
-      && /holds 2 certificates/.test(e.message) && /CN=BalkanID Extractor/.test(e.message) && /CN=Someone Else/.test(e.message)
-      && e.message.includes(readCertificate(other.certPem).fingerprint256.slice(0, 23)));
+    assert.throws(
+      () => readCertificate(cert.certPem + other.certPem),
+      (e: any) =>
+        e.code === 'cert-several' &&
+        /holds 2 certificates/.test(e.message) &&
+        /CN=BalkanID Extractor/.test(e.message) &&
+        /CN=Someone Else/.test(e.message) &&
+        e.message.includes(readCertificate(other.certPem).fingerprint256.slice(0, 23)),
+    );
   });
   it('private key: over 64 KB is refused by size', () => {
-    assert.throws(() => readPrivateKey(cert.keyPem + 'x'.repeat(64 * 1024)), (e: any) => e.code === 'key-too-large' && /at most 64 KB/.test(e.message));
+    assert.throws(
+      () => readPrivateKey(cert.keyPem + 'x'.repeat(64 * 1024)),
+      (e: any) => e.code === 'key-too-large' && /at most 64 KB/.test(e.message),
+    );
   });
   for (const [what, data, code] of CERTS) {
     it(`certificate: ${what} → ${code}`, () => {
-      assert.throws(() => readCertificate(data), (e: any) => e.code === code && e.message.length > 30);
+      assert.throws(
+        () => readCertificate(data),
+        (e: any) => e.code === code && e.message.length > 30,
+      );
     });
   }
   it('reads PEM, DER and a bare base64 body alike, with fingerprint and key size', () => {
@@ -142,7 +325,11 @@ describe('bad input: certificates and keys', () => {
   });
   const now = Date.now();
   const PROBLEMS: Array<[string, () => string, string]> = [
-    ['expired', () => selfSignedCert({ notBefore: new Date(now - 400 * 86400e3), notAfter: new Date(now - 86400e3) }).certPem, 'cert-expired'],
+    [
+      'expired',
+      () => selfSignedCert({ notBefore: new Date(now - 400 * 86400e3), notAfter: new Date(now - 86400e3) }).certPem,
+      'cert-expired',
+    ],
     ['not yet valid', () => selfSignedCert({ notBefore: new Date(now + 5 * 86400e3) }).certPem, 'cert-not-yet-valid'],
     ['expiring in 10 days', () => selfSignedCert({ notAfter: new Date(now + 10 * 86400e3) }).certPem, 'cert-expiring'],
     ['an EC key', () => selfSignedCert({ keyType: 'ec' }).certPem, 'cert-not-rsa'],
@@ -150,42 +337,77 @@ describe('bad input: certificates and keys', () => {
   ];
   for (const [what, make, code] of PROBLEMS) {
     it(`certificate: ${what} → ${code}`, () => {
-      assert.deepEqual(certificateProblems(readCertificate(make()), now).map(p => p.code), [code]);
+      assert.deepEqual(
+        certificateProblems(readCertificate(make()), now).map(p => p.code),
+        [code],
+      );
     });
   }
   const KEYS: Array<[string, () => string, string]> = [
     ['a certificate instead of the key', () => cert.certPem, 'key-is-certificate'],
-    ['an encrypted key', () => '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIF\n-----END ENCRYPTED PRIVATE KEY-----\n', 'key-encrypted'],
+    [
+      'an encrypted key',
+      () => '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIF\n-----END ENCRYPTED PRIVATE KEY-----\n',
+      'key-encrypted',
+    ],
     ['garbage', () => 'not a key', 'key-unreadable'],
     ['an EC key', () => selfSignedCert({ keyType: 'ec' }).keyPem, 'key-not-rsa'],
     ['a 1024-bit key', () => selfSignedCert({ bits: 1024 }).keyPem, 'key-too-short'],
   ];
   for (const [what, make, code] of KEYS) {
     it(`private key: ${what} → ${code}`, () => {
-      assert.throws(() => readPrivateKey(make()), (e: any) => e.code === code);
+      assert.throws(
+        () => readPrivateKey(make()),
+        (e: any) => e.code === code,
+      );
     });
   }
 });
 
 describe('bad input: URLs and command lines', () => {
   const URLS: Array<[string, RegExp]> = [
-    ['http://acme.my.salesforce.com', /https only/], ['ftp://127.0.0.1', /https only/], ['acme.my.salesforce.com', /not a URL/], ['', /not a URL/],
+    ['http://acme.my.salesforce.com', /https only/],
+    ['ftp://127.0.0.1', /https only/],
+    ['acme.my.salesforce.com', /not a URL/],
+    ['', /not a URL/],
   ];
-  for (const [url, message] of URLS) it(`instance URL "${url}" is refused`, () => assert.throws(() => checkInstanceUrl(url), (e: any) => message.test(e.message)));
+  for (const [url, message] of URLS)
+    it(`instance URL "${url}" is refused`, () =>
+      assert.throws(
+        () => checkInstanceUrl(url),
+        (e: any) => message.test(e.message),
+      ));
   it('instance URLs: https anywhere, http to loopback only', () => {
     assert.equal(checkInstanceUrl('https://acme.my.salesforce.com/'), 'https://acme.my.salesforce.com');
     assert.equal(checkInstanceUrl('http://127.0.0.1:4567/x'), 'http://127.0.0.1:4567');
   });
   const ARGS: Array<[string[], RegExp]> = [
-    [['deploy'], /Unknown command "deploy"/], [['check', '--frobnicate'], /Unknown option --frobnicate/], [['apply', '--step', 'everything'], /Unknown step "everything"/],
-    [['check', '--step', 'user'], /--step goes with apply, not check/], [['check', '--manifest'], /--manifest needs a value/], [['check', 'extra'], /Unexpected argument "extra"/],
+    [['deploy'], /Unknown command "deploy"/],
+    [['check', '--frobnicate'], /Unknown option --frobnicate/],
+    [['apply', '--step', 'everything'], /Unknown step "everything"/],
+    [['check', '--step', 'user'], /--step goes with apply, not check/],
+    [['check', '--manifest'], /--manifest needs a value/],
+    [['check', 'extra'], /Unexpected argument "extra"/],
     [['check', '--target-org', 'x', '--instance-url', 'https://a.b'], /either --target-org or --instance-url/],
-    [['teardown', '--yes=no'], /--yes takes no value/], [['apply', '--yes=true'], /--yes takes no value/], [['check', '--json=1'], /--json takes no value/],
-    [['apply', '--step', 'user', '--step', 'app'], /--step is given more than once/], [['check', '--json', '--json'], /--json is given more than once/],
-    [['verify', '--retries', '0'], /--retries must be a whole number from 1 to 30, not "0"/], [['verify', '--retries', 'abc'], /not "abc"/],
-    [['verify', '--retries', '2.5'], /not "2.5"/], [['verify', '--retries', '31'], /from 1 to 30/], [['verify', '--retry-delay-ms', '-1'], /whole number/],
-    [['apply', '--deploy-timeout', '5'], /--deploy-timeout must be a whole number from 10/], [['check', '--yes'], /--yes goes with apply or teardown, not check/],
-    [['check', '--manifest='], /--manifest is empty/], [['apply', '--key', 'k.pem'], /--key goes with verify, not apply/],
+    [['teardown', '--yes=no'], /--yes takes no value/],
+    [['apply', '--yes=true'], /--yes takes no value/],
+    [['check', '--json=1'], /--json takes no value/],
+    [['apply', '--step', 'user', '--step', 'app'], /--step is given more than once/],
+    [['check', '--json', '--json'], /--json is given more than once/],
+    [['verify', '--retries', '0'], /--retries must be a whole number from 1 to 30, not "0"/],
+    [['verify', '--retries', 'abc'], /not "abc"/],
+    [['verify', '--retries', '2.5'], /not "2.5"/],
+    [['verify', '--retries', '31'], /from 1 to 30/],
+    [['verify', '--retry-delay-ms', '-1'], /whole number/],
+    [['apply', '--deploy-timeout', '5'], /--deploy-timeout must be a whole number from 10/],
+    [['check', '--yes'], /--yes goes with apply or teardown, not check/],
+    [['check', '--manifest='], /--manifest is empty/],
+    [['apply', '--key', 'k.pem'], /--key goes with verify, not apply/],
   ];
-  for (const [argv, message] of ARGS) it(`balkanid-sf ${argv.join(' ')} is refused`, () => assert.throws(() => parseArgs(argv), (e: any) => message.test(e.message)));
+  for (const [argv, message] of ARGS)
+    it(`balkanid-sf ${argv.join(' ')} is refused`, () =>
+      assert.throws(
+        () => parseArgs(argv),
+        (e: any) => message.test(e.message),
+      ));
 });

@@ -36,52 +36,87 @@ describe('redaction', () => {
   });
   it('redacts token, key, JWT, consumer-secret and SOAP session shapes', () => {
     const secret = 'A1B2C3D4'.repeat(8);
-    const text = `00D000000000001!AQ${'x'.repeat(40)} -----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY----- eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiIzTVZHIn0.c2ln `
-      + `secret ${secret} <sessionId>abc.def</sessionId> {"client_secret":"s3cr3t"} Bearer abc.def`;
+    const text =
+      `00D000000000001!AQ${'x'.repeat(40)} -----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY----- eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiIzTVZHIn0.c2ln ` +
+      `secret ${secret} <sessionId>abc.def</sessionId> {"client_secret":"s3cr3t"} Bearer abc.def`;
     const out = redact(text);
-    for (const leaked of ['!AQ', 'MIIE', 'eyJ', secret, 'abc.def', 's3cr3t']) assert.ok(!out.includes(leaked), `${leaked} in ${out}`);
+    for (const leaked of ['!AQ', 'MIIE', 'eyJ', secret, 'abc.def', 's3cr3t'])
+      assert.ok(!out.includes(leaked), `${leaked} in ${out}`);
   });
   it('redactDeep redacts every string in a JSON document and keeps its shape', () => {
-    assert.deepEqual(redactDeep({ a: ['Bearer xyz'], b: { c: 1, d: 'access_token=abc' } }), { a: ['Bearer <redacted>'], b: { c: 1, d: 'access_token=<redacted>' } });
+    assert.deepEqual(redactDeep({ a: ['Bearer xyz'], b: { c: 1, d: 'access_token=abc' } }), {
+      a: ['Bearer <redacted>'],
+      b: { c: 1, d: 'access_token=<redacted>' },
+    });
   });
 });
 
 describe('step-scoped errors', () => {
   it('names the step, lists the writes made, and says "Nothing was written." when none were', () => {
-    const w = { step: 'profile' as const, action: 'create' as const, target: 'profile', detail: '"BalkanID Integration"' };
+    const w = {
+      step: 'profile' as const,
+      action: 'create' as const,
+      target: 'profile',
+      detail: '"BalkanID Integration"',
+    };
     const e = stepError('app', new SetupError('boom', 'DEPLOY_FAILED'), [w]);
     assert.equal(e.step, 'app');
     assert.deepEqual(e.writes, [w]);
-    assert.match(e.message, /^Step "External Client App with JWT bearer" failed: boom\. Written before the failure: create profile — "BalkanID Integration"\.$/);
+    assert.match(
+      e.message,
+      /^Step "External Client App with JWT bearer" failed: boom\. Written before the failure: create profile — "BalkanID Integration"\.$/,
+    );
     assert.match(stepError('preflight', new SetupError('no', 'X'), []).message, /Nothing was written\.$/);
   });
   it('after a timeout during a write, says that write may have been made and that the next run checks', () => {
-    const e = stepError('link', new SetupError('did not answer in time', 'TIMEOUT'), [], 'the link between the permission set and the app');
+    const e = stepError(
+      'link',
+      new SetupError('did not answer in time', 'TIMEOUT'),
+      [],
+      'the link between the permission set and the app',
+    );
     assert.equal(e.uncertain, 'the link between the permission set and the app');
-    assert.match(e.message, /The link between the permission set and the app may have been written: the answer did not arrive\. The next run checks and completes it\./);
+    assert.match(
+      e.message,
+      /The link between the permission set and the app may have been written: the answer did not arrive\. The next run checks and completes it\./,
+    );
     assert.ok(!/Nothing was written/.test(e.message));
   });
   it('a rejection Salesforce answered (a limit, an expired session) is not uncertain', () => {
-    assert.equal(stepError('link', new SetupError('limit', 'REQUEST_LIMIT_EXCEEDED'), [], 'the link').uncertain, undefined);
+    assert.equal(
+      stepError('link', new SetupError('limit', 'REQUEST_LIMIT_EXCEEDED'), [], 'the link').uncertain,
+      undefined,
+    );
     assert.equal(stepError('link', new SetupError('expired', 'SESSION_EXPIRED'), [], 'the link').uncertain, undefined);
   });
   it('an unexpected exception becomes a SetupError naming the step', () => {
     const e = stepError('user', new TypeError('x is undefined'), []);
     assert.ok(isSetupError(e));
-    assert.match(e.message, /^Step "Integration user" failed: Unexpected error: x is undefined\. Nothing was written\.$/);
+    assert.match(
+      e.message,
+      /^Step "Integration user" failed: Unexpected error: x is undefined\. Nothing was written\.$/,
+    );
   });
 });
 
 describe('quick fixes offer only what can fix the problem', () => {
   it('a missing admin permission opens the admin\'s user in Setup, never "Run step"', () => {
-    for (const step of ['preflight', 'profile', 'app'] as const) assert.deepEqual(quickFixFor('admin-permission-missing', step), { kind: 'openAdminUser' });
+    for (const step of ['preflight', 'profile', 'app'] as const)
+      assert.deepEqual(quickFixFor('admin-permission-missing', step), { kind: 'openAdminUser' });
   });
   it('certificate problems open the Credentials view; drift runs its own step; the rest offers nothing', () => {
     assert.deepEqual(quickFixFor('cert-missing', 'app'), { kind: 'openCredentials' });
     assert.deepEqual(quickFixFor('cert-expired', 'app'), { kind: 'openCredentials' });
     assert.deepEqual(quickFixFor('app-drift', 'app'), { kind: 'runStep', step: 'app' });
     assert.deepEqual(quickFixFor('link-missing-drift', 'link'), { kind: 'runStep', step: 'link' });
-    for (const code of ['license-exhausted', 'api-version-too-old', 'user-frozen', 'consumer-key-unreadable', 'login-failing']) assert.equal(quickFixFor(code, 'user'), undefined, code);
+    for (const code of [
+      'license-exhausted',
+      'api-version-too-old',
+      'user-frozen',
+      'consumer-key-unreadable',
+      'login-failing',
+    ])
+      assert.equal(quickFixFor(code, 'user'), undefined, code);
   });
 });
 

@@ -14,77 +14,405 @@ import { testCert } from '../support/helpers';
 const NOW = Date.parse('2026-11-30T12:00:00Z');
 const manifest: Manifest = defaultManifest('balkanid@acme.com', 'it@acme.com');
 const cert = () => readCertificate(testCert().certPem, NOW);
-const ADMIN = ['ApiEnabled', 'ViewSetup', 'ManageUsers', 'ManageProfilesPermissionsets', 'AssignPermissionSets', 'ModifyMetadata', 'ExternalClientAppDeveloper', 'ModifyAllData'];
+const ADMIN = [
+  'ApiEnabled',
+  'ViewSetup',
+  'ManageUsers',
+  'ManageProfilesPermissionsets',
+  'AssignPermissionSets',
+  'ModifyMetadata',
+  'ExternalClientAppDeveloper',
+  'ModifyAllData',
+];
 
 /** The facts of an org where every step is done. */
 function doneFacts(): Facts {
   const perms = (names: string[]) => Object.fromEntries(names.map(p => [`Permissions${p}`, true]));
   return {
-    apiVersion: '64.0', org: { Name: 'Acme', IsSandbox: false, InstanceName: 'NA1' }, adminPerms: new Set(ADMIN),
+    apiVersion: '64.0',
+    org: { Name: 'Acme', IsSandbox: false, InstanceName: 'NA1' },
+    adminPerms: new Set(ADMIN),
     admin: { Id: '005000000000001AAA', Username: 'admin@acme.com', Name: 'Admin' },
-    user: { Id: '005000000000002AAA', Username: 'balkanid@acme.com', Email: 'it@acme.com', FirstName: 'BalkanID', LastName: 'BalkanID', Alias: 'BalkanID',
-      IsActive: true, UserRoleId: null, ProfileId: '00e000000000002AAA', Profile: { Name: 'BalkanID Integration' } },
+    user: {
+      Id: '005000000000002AAA',
+      Username: 'balkanid@acme.com',
+      Email: 'it@acme.com',
+      FirstName: 'BalkanID',
+      LastName: 'BalkanID',
+      Alias: 'BalkanID',
+      IsActive: true,
+      UserRoleId: null,
+      ProfileId: '00e000000000002AAA',
+      Profile: { Name: 'BalkanID Integration' },
+    },
     userFrozen: false,
-    license: { Id: '100000000000001AAA', Name: 'Salesforce Platform', MasterLabel: 'Salesforce Platform', TotalLicenses: 10, UsedLicenses: 3 },
-    sourceProfile: { Id: '00e000000000001AAA', Name: 'Standard Platform User', UserLicenseId: '100000000000001AAA', ...perms(['ApiEnabled']) },
-    profile: { Id: '00e000000000002AAA', Name: 'BalkanID Integration', UserLicenseId: '100000000000001AAA', ...perms(['ApiEnabled', 'ViewSetup', 'ViewRoles']) },
-    permissionSet: { Id: '0PS000000000001AAA', Name: 'BalkanID_Extractor', Label: 'BalkanID Extractor', LicenseId: null, ...perms(['ApiEnabled', 'ViewAllData', 'ViewSetup', 'ViewRoles']),
+    license: {
+      Id: '100000000000001AAA',
+      Name: 'Salesforce Platform',
+      MasterLabel: 'Salesforce Platform',
+      TotalLicenses: 10,
+      UsedLicenses: 3,
+    },
+    sourceProfile: {
+      Id: '00e000000000001AAA',
+      Name: 'Standard Platform User',
+      UserLicenseId: '100000000000001AAA',
+      ...perms(['ApiEnabled']),
+    },
+    profile: {
+      Id: '00e000000000002AAA',
+      Name: 'BalkanID Integration',
+      UserLicenseId: '100000000000001AAA',
+      ...perms(['ApiEnabled', 'ViewSetup', 'ViewRoles']),
+    },
+    permissionSet: {
+      Id: '0PS000000000001AAA',
+      Name: 'BalkanID_Extractor',
+      Label: 'BalkanID Extractor',
+      LicenseId: null,
+      ...perms(['ApiEnabled', 'ViewAllData', 'ViewSetup', 'ViewRoles']),
       Assignments: { records: [{ Id: '0Pa000000000001AAA', AssigneeId: '005000000000002AAA' }] },
-      SetupEntityAccessItems: { records: [{ Id: '0J0000000000001AAA', SetupEntityId: '0xI000000000001AAA' }] } },
-    dependencies: [{ Permission: 'ViewAllData', RequiredPermission: 'ViewSetup' }, { Permission: 'ViewSetup', RequiredPermission: 'ViewRoles' }],
-    app: { Id: '0xI000000000001AAA', DeveloperName: 'BalkanID_Extractor', MasterLabel: 'BalkanID Extractor', ContactEmail: 'it@acme.com', DistributionState: 'Local' },
-    appOauth: { Id: '0xT000000000001AAA', DeveloperName: 'BalkanID_Extractor_oauth', OauthScopesAPI: true, OauthScopesREFRESH_TOKEN: true },
-    policy: { DeveloperName: 'BalkanID_Extractor_oauthPlcy', PermittedUsersPolicyType: 'AdminApprovedPreAuthorized', IpRelaxationPolicyType: 'Bypass' },
+      SetupEntityAccessItems: { records: [{ Id: '0J0000000000001AAA', SetupEntityId: '0xI000000000001AAA' }] },
+    },
+    dependencies: [
+      { Permission: 'ViewAllData', RequiredPermission: 'ViewSetup' },
+      { Permission: 'ViewSetup', RequiredPermission: 'ViewRoles' },
+    ],
+    app: {
+      Id: '0xI000000000001AAA',
+      DeveloperName: 'BalkanID_Extractor',
+      MasterLabel: 'BalkanID Extractor',
+      ContactEmail: 'it@acme.com',
+      DistributionState: 'Local',
+    },
+    appOauth: {
+      Id: '0xT000000000001AAA',
+      DeveloperName: 'BalkanID_Extractor_oauth',
+      OauthScopesAPI: true,
+      OauthScopesREFRESH_TOKEN: true,
+    },
+    policy: {
+      DeveloperName: 'BalkanID_Extractor_oauthPlcy',
+      PermittedUsersPolicyType: 'AdminApprovedPreAuthorized',
+      IpRelaxationPolicyType: 'Bypass',
+    },
     appPolicy: { DeveloperName: 'BalkanID_Extractor_plcy', IsEnabled: true, OauthPluginStatus: 'Enabled' },
-    global: { fullName: 'BalkanID_Extractor_glbloauth', consumerKey: '3MVG9abcdefghijklmnopqrstuvwxyz', certificate: cert().body, callbackUrl: 'https://app.balkan.id', isPkceRequired: 'false' },
-    profileIpRanges: [], logins: [], failed: {},
+    global: {
+      fullName: 'BalkanID_Extractor_glbloauth',
+      consumerKey: '3MVG9abcdefghijklmnopqrstuvwxyz',
+      certificate: cert().body,
+      callbackUrl: 'https://app.balkan.id',
+      isPkceRequired: 'false',
+    },
+    profileIpRanges: [],
+    logins: [],
+    failed: {},
   };
 }
 
-interface Case { step: StepId; code: string; state: StepResult['state']; change: (f: Facts) => void; certificate?: () => CertificateInfo | SetupError | undefined }
+interface Case {
+  step: StepId;
+  code: string;
+  state: StepResult['state'];
+  change: (f: Facts) => void;
+  certificate?: () => CertificateInfo | SetupError | undefined;
+}
 const without = (f: Facts, p: 'adminPerms', perm: string) => f[p]!.delete(perm);
 
 const CASES: Case[] = [
-  { step: 'preflight', code: 'admin-permission-missing', state: 'error', change: f => without(f, 'adminPerms', 'ViewSetup') },
-  { step: 'preflight', code: 'api-version-too-old', state: 'error', change: f => { f.apiVersion = '61.0'; } },
-  { step: 'preflight', code: 'admin-permissions-unreadable', state: 'done', change: f => { f.adminPerms = undefined; f.failed.upa = { errorCode: 'INVALID_FIELD', message: 'no' }; } },
-  { step: 'preflight', code: 'eca-unavailable', state: 'done', change: f => { f.failed.app = { errorCode: 'INVALID_TYPE', message: 'sObject type not supported' }; } },
-  { step: 'preflight', code: 'license-headroom', state: 'done', change: f => { f.user = undefined; f.license!.UsedLicenses = 10; } },
-  { step: 'preflight', code: 'license-missing', state: 'error', change: f => { f.license = undefined; } },
-  { step: 'profile', code: 'source-profile-missing', state: 'error', change: f => { f.profile = undefined; f.sourceProfile = undefined; } },
-  { step: 'profile', code: 'profile-permission-drift', state: 'drifted', change: f => { f.profile!.PermissionsViewRoles = false; } },
-  { step: 'profile', code: 'profile-ip-ranges', state: 'done', change: f => { f.profileIpRanges = [{ startAddress: '10.0.0.1', endAddress: '10.0.0.9' }]; } },
-  { step: 'profile', code: 'profile-wrong-license', state: 'error', change: f => { f.profile!.UserLicenseId = '100000000000009AAA'; } },
-  { step: 'user', code: 'license-exhausted', state: 'blocked', change: f => { f.user = undefined; f.license!.UsedLicenses = 10; } },
-  { step: 'user', code: 'user-inactive', state: 'error', change: f => { f.user!.IsActive = false; } },
-  { step: 'user', code: 'user-frozen', state: 'error', change: f => { f.userFrozen = true; } },
-  { step: 'user', code: 'user-profile-drift', state: 'drifted', change: f => { f.user!.ProfileId = '00e000000000009AAA'; } },
-  { step: 'user', code: 'user-role-drift', state: 'drifted', change: f => { f.user!.UserRoleId = '00E000000000001AAA'; } },
-  { step: 'permissionSet', code: 'permset-permission-drift', state: 'drifted', change: f => { f.permissionSet!.PermissionsViewAllData = false; } },
-  { step: 'permissionSet', code: 'permset-has-license', state: 'done', change: f => { f.permissionSet!.LicenseId = '100000000000001AAA'; } },
-  { step: 'permissionSet', code: 'permset-unassigned-drift', state: 'drifted', change: f => { f.permissionSet!.Assignments = { records: [] }; } },
-  { step: 'app', code: 'cert-missing', state: 'blocked', change: f => { f.app = undefined; }, certificate: () => undefined },
-  { step: 'app', code: 'cert-is-csr', state: 'blocked', change: f => { f.app = undefined; }, certificate: () => new SetupError('This is a certificate signing request (CSR), not a certificate.', 'cert-is-csr') },
-  { step: 'app', code: 'cert-expired', state: 'blocked', change: () => undefined,
-    certificate: () => readCertificate(selfSignedCert({ notBefore: new Date(NOW - 400 * 86400e3), notAfter: new Date(NOW - 86400e3) }).certPem, NOW) },
-  { step: 'app', code: 'cert-expiring', state: 'drifted', change: () => undefined,
-    certificate: () => readCertificate(selfSignedCert({ notBefore: new Date(NOW - 86400e3), notAfter: new Date(NOW + 10 * 86400e3) }).certPem, NOW) },
-  { step: 'app', code: 'app-partly-unchecked', state: 'done', change: f => { f.global = undefined; f.failed.global = { errorCode: 'INSUFFICIENT_ACCESS', message: 'no' }; } },
-  { step: 'app', code: 'policy-self-authorized', state: 'drifted', change: f => { f.policy!.PermittedUsersPolicyType = 'AllSelfAuthorized'; } },
-  { step: 'app', code: 'app-drift', state: 'drifted', change: f => { f.global!.isPkceRequired = 'true'; } },
-  { step: 'link', code: 'link-missing-drift', state: 'drifted', change: f => { f.permissionSet!.SetupEntityAccessItems = { records: [] }; } },
-  { step: 'link', code: 'waits-for', state: 'blocked', change: f => { f.app = undefined; f.permissionSet!.SetupEntityAccessItems = { records: [] }; without(f, 'adminPerms', 'ExternalClientAppDeveloper'); } },
-  { step: 'consumerKey', code: 'pending', state: 'todo', change: f => { f.app = undefined; f.global = undefined; } },
-  { step: 'consumerKey', code: 'consumer-key-unreadable', state: 'error', change: f => { f.global!.consumerKey = undefined; } },
-  { step: 'verify', code: 'login-failing', state: 'error', change: f => { f.logins = [{ LoginTime: '2026-11-30T11:00:00Z', Status: 'Failed: invalid assertion', Application: 'BalkanID_Extractor', LoginType: 'Remote Access 2.0' }]; } },
-  { step: 'verify', code: 'login-ok', state: 'done', change: f => { f.logins = [{ LoginTime: '2026-11-30T11:00:00Z', Status: 'Success', Application: 'BalkanID_Extractor', LoginType: 'Remote Access 2.0' }]; } },
-  { step: 'verify', code: 'login-history-unreadable', state: 'done', change: f => { f.failed.logins = { errorCode: 'INVALID_TYPE', message: 'no' }; } },
+  {
+    step: 'preflight',
+    code: 'admin-permission-missing',
+    state: 'error',
+    change: f => without(f, 'adminPerms', 'ViewSetup'),
+  },
+  {
+    step: 'preflight',
+    code: 'api-version-too-old',
+    state: 'error',
+    change: f => {
+      f.apiVersion = '61.0';
+    },
+  },
+  {
+    step: 'preflight',
+    code: 'admin-permissions-unreadable',
+    state: 'done',
+    change: f => {
+      f.adminPerms = undefined;
+      f.failed.upa = { errorCode: 'INVALID_FIELD', message: 'no' };
+    },
+  },
+  {
+    step: 'preflight',
+    code: 'eca-unavailable',
+    state: 'done',
+    change: f => {
+      f.failed.app = { errorCode: 'INVALID_TYPE', message: 'sObject type not supported' };
+    },
+  },
+  {
+    step: 'preflight',
+    code: 'license-headroom',
+    state: 'done',
+    change: f => {
+      f.user = undefined;
+      f.license!.UsedLicenses = 10;
+    },
+  },
+  {
+    step: 'preflight',
+    code: 'license-missing',
+    state: 'error',
+    change: f => {
+      f.license = undefined;
+    },
+  },
+  {
+    step: 'profile',
+    code: 'source-profile-missing',
+    state: 'error',
+    change: f => {
+      f.profile = undefined;
+      f.sourceProfile = undefined;
+    },
+  },
+  {
+    step: 'profile',
+    code: 'profile-permission-drift',
+    state: 'drifted',
+    change: f => {
+      f.profile!.PermissionsViewRoles = false;
+    },
+  },
+  {
+    step: 'profile',
+    code: 'profile-ip-ranges',
+    state: 'done',
+    change: f => {
+      f.profileIpRanges = [{ startAddress: '10.0.0.1', endAddress: '10.0.0.9' }];
+    },
+  },
+  {
+    step: 'profile',
+    code: 'profile-wrong-license',
+    state: 'error',
+    change: f => {
+      f.profile!.UserLicenseId = '100000000000009AAA';
+    },
+  },
+  {
+    step: 'user',
+    code: 'license-exhausted',
+    state: 'blocked',
+    change: f => {
+      f.user = undefined;
+      f.license!.UsedLicenses = 10;
+    },
+  },
+  {
+    step: 'user',
+    code: 'user-inactive',
+    state: 'error',
+    change: f => {
+      f.user!.IsActive = false;
+    },
+  },
+  {
+    step: 'user',
+    code: 'user-frozen',
+    state: 'error',
+    change: f => {
+      f.userFrozen = true;
+    },
+  },
+  {
+    step: 'user',
+    code: 'user-profile-drift',
+    state: 'drifted',
+    change: f => {
+      f.user!.ProfileId = '00e000000000009AAA';
+    },
+  },
+  {
+    step: 'user',
+    code: 'user-role-drift',
+    state: 'drifted',
+    change: f => {
+      f.user!.UserRoleId = '00E000000000001AAA';
+    },
+  },
+  {
+    step: 'permissionSet',
+    code: 'permset-permission-drift',
+    state: 'drifted',
+    change: f => {
+      f.permissionSet!.PermissionsViewAllData = false;
+    },
+  },
+  {
+    step: 'permissionSet',
+    code: 'permset-has-license',
+    state: 'done',
+    change: f => {
+      f.permissionSet!.LicenseId = '100000000000001AAA';
+    },
+  },
+  {
+    step: 'permissionSet',
+    code: 'permset-unassigned-drift',
+    state: 'drifted',
+    change: f => {
+      f.permissionSet!.Assignments = { records: [] };
+    },
+  },
+  {
+    step: 'app',
+    code: 'cert-missing',
+    state: 'blocked',
+    change: f => {
+      f.app = undefined;
+    },
+    certificate: () => undefined,
+  },
+  {
+    step: 'app',
+    code: 'cert-is-csr',
+    state: 'blocked',
+    change: f => {
+      f.app = undefined;
+    },
+    certificate: () => new SetupError('This is a certificate signing request (CSR), not a certificate.', 'cert-is-csr'),
+  },
+  {
+    step: 'app',
+    code: 'cert-expired',
+    state: 'blocked',
+    change: () => undefined,
+    certificate: () =>
+      readCertificate(
+        selfSignedCert({ notBefore: new Date(NOW - 400 * 86400e3), notAfter: new Date(NOW - 86400e3) }).certPem,
+        NOW,
+      ),
+  },
+  {
+    step: 'app',
+    code: 'cert-expiring',
+    state: 'drifted',
+    change: () => undefined,
+    certificate: () =>
+      readCertificate(
+        selfSignedCert({ notBefore: new Date(NOW - 86400e3), notAfter: new Date(NOW + 10 * 86400e3) }).certPem,
+        NOW,
+      ),
+  },
+  {
+    step: 'app',
+    code: 'app-partly-unchecked',
+    state: 'done',
+    change: f => {
+      f.global = undefined;
+      f.failed.global = { errorCode: 'INSUFFICIENT_ACCESS', message: 'no' };
+    },
+  },
+  {
+    step: 'app',
+    code: 'policy-self-authorized',
+    state: 'drifted',
+    change: f => {
+      f.policy!.PermittedUsersPolicyType = 'AllSelfAuthorized';
+    },
+  },
+  {
+    step: 'app',
+    code: 'app-drift',
+    state: 'drifted',
+    change: f => {
+      f.global!.isPkceRequired = 'true';
+    },
+  },
+  {
+    step: 'link',
+    code: 'link-missing-drift',
+    state: 'drifted',
+    change: f => {
+      f.permissionSet!.SetupEntityAccessItems = { records: [] };
+    },
+  },
+  {
+    step: 'link',
+    code: 'waits-for',
+    state: 'blocked',
+    change: f => {
+      f.app = undefined;
+      f.permissionSet!.SetupEntityAccessItems = { records: [] };
+      without(f, 'adminPerms', 'ExternalClientAppDeveloper');
+    },
+  },
+  {
+    step: 'consumerKey',
+    code: 'pending',
+    state: 'todo',
+    change: f => {
+      f.app = undefined;
+      f.global = undefined;
+    },
+  },
+  {
+    step: 'consumerKey',
+    code: 'consumer-key-unreadable',
+    state: 'error',
+    change: f => {
+      f.global!.consumerKey = undefined;
+    },
+  },
+  {
+    step: 'verify',
+    code: 'login-failing',
+    state: 'error',
+    change: f => {
+      f.logins = [
+        {
+          LoginTime: '2026-11-30T11:00:00Z',
+          Status: 'Failed: invalid assertion',
+          Application: 'BalkanID_Extractor',
+          LoginType: 'Remote Access 2.0',
+        },
+      ];
+    },
+  },
+  {
+    step: 'verify',
+    code: 'login-ok',
+    state: 'done',
+    change: f => {
+      f.logins = [
+        {
+          LoginTime: '2026-11-30T11:00:00Z',
+          Status: 'Success',
+          Application: 'BalkanID_Extractor',
+          LoginType: 'Remote Access 2.0',
+        },
+      ];
+    },
+  },
+  {
+    step: 'verify',
+    code: 'login-history-unreadable',
+    state: 'done',
+    change: f => {
+      f.failed.logins = { errorCode: 'INVALID_TYPE', message: 'no' };
+    },
+  },
 ];
 
 describe('steps: evaluate on fact fixtures', () => {
   it('a finished org: every step done, no findings, nothing planned', () => {
     const steps = evaluate(doneFacts(), manifest, cert(), NOW);
-    assert.deepEqual(steps.map(s => [s.id, s.state, s.findings.length, s.plan.length]), steps.map(s => [s.id, 'done', 0, 0]));
+    assert.deepEqual(
+      steps.map(s => [s.id, s.state, s.findings.length, s.plan.length]),
+      steps.map(s => [s.id, 'done', 0, 0]),
+    );
   });
   for (const c of CASES) {
     it(`${c.step}: ${c.code} → ${c.state}`, () => {
@@ -99,17 +427,37 @@ describe('steps: evaluate on fact fixtures', () => {
       assert.equal(step.state, c.state, `${c.step}: ${JSON.stringify(step.findings)}`);
     });
   }
-  it('a fresh org: everything planned in the guide\'s order, in Setup\'s words', () => {
+  it("a fresh org: everything planned in the guide's order, in Setup's words", () => {
     const f = doneFacts();
-    Object.assign(f, { profile: undefined, user: undefined, permissionSet: undefined, app: undefined, appOauth: undefined, policy: undefined, appPolicy: undefined, global: undefined });
+    Object.assign(f, {
+      profile: undefined,
+      user: undefined,
+      permissionSet: undefined,
+      app: undefined,
+      appOauth: undefined,
+      policy: undefined,
+      appPolicy: undefined,
+      global: undefined,
+    });
     const plan = evaluate(f, manifest, cert(), NOW).flatMap(s => s.plan.map(w => `${w.step}: ${w.action} ${w.target}`));
-    assert.deepEqual(plan, ['profile: create Profile "BalkanID Integration"', 'user: create User balkanid@acme.com', 'permissionSet: create Permission set BalkanID_Extractor',
-      'permissionSet: create Permission set assignment', 'app: deploy External Client App BalkanID_Extractor', 'link: create Link']);
+    assert.deepEqual(plan, [
+      'profile: create Profile "BalkanID Integration"',
+      'user: create User balkanid@acme.com',
+      'permissionSet: create Permission set BalkanID_Extractor',
+      'permissionSet: create Permission set assignment',
+      'app: deploy External Client App BalkanID_Extractor',
+      'link: create Link',
+    ]);
   });
   it('every finding code in src/core has a case above', () => {
     const dir = join(__dirname, '..', '..', '..', 'src', 'core');
-    const files = [...readdirSync(dir).map(f => join(dir, f)), ...readdirSync(join(dir, 'steps')).map(f => join(dir, 'steps', f))].filter(f => f.endsWith('.ts'));
-    const codes = new Set(files.flatMap(f => [...readFileSync(f, 'utf8').matchAll(/code: '([a-z][a-z-]+)'/g)].map(m => m[1]!)));
+    const files = [
+      ...readdirSync(dir).map(f => join(dir, f)),
+      ...readdirSync(join(dir, 'steps')).map(f => join(dir, 'steps', f)),
+    ].filter(f => f.endsWith('.ts'));
+    const codes = new Set(
+      files.flatMap(f => [...readFileSync(f, 'utf8').matchAll(/code: '([a-z][a-z-]+)'/g)].map(m => m[1]!)),
+    );
     for (const c of ['cert-not-rsa', 'cert-key-too-short', 'cert-not-yet-valid']) codes.delete(c); // certificate problems: test/unit/inputs.test.ts
     const tested = new Set(CASES.map(c => c.code));
     assert.deepEqual([...codes].filter(c => !tested.has(c)).sort(), []);

@@ -15,27 +15,68 @@ import { STEP_TITLES } from '../../src/core/steps';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
 const report = (states: string[], findings: Record<number, any[]> = {}): Report => ({
-  org: { instanceUrl: 'https://acme.my.salesforce.com', username: 'admin@acme.com', orgId: '00D', isSandbox: false, apiVersion: '64.0' },
-  steps: STEP_IDS.map((id, i) => ({ id, title: STEP_TITLES[id], state: states[i] as any, findings: findings[i] ?? [], plan: [] })),
+  org: {
+    instanceUrl: 'https://acme.my.salesforce.com',
+    username: 'admin@acme.com',
+    orgId: '00D',
+    isSandbox: false,
+    apiVersion: '64.0',
+  },
+  steps: STEP_IDS.map((id, i) => ({
+    id,
+    title: STEP_TITLES[id],
+    state: states[i] as any,
+    findings: findings[i] ?? [],
+    plan: [],
+  })),
 });
 
 describe('view models', () => {
   it('maps step states to icons, colours and descriptions; blocked steps name the permission', () => {
-    const s = { id: 'profile' as const, title: STEP_TITLES.profile, plan: [], findings: [{ code: 'admin-permission-missing', severity: 'error' as const, message: 'You lack X', permission: 'ManageProfilesPermissionsets' }] };
-    assert.deepEqual([stepView(s, 'done').icon, stepView(s, 'done').color, stepView(s, 'done').contextValue], ['pass-filled', 'testing.iconPassed', 'step.done']);
+    const s = {
+      id: 'profile' as const,
+      title: STEP_TITLES.profile,
+      plan: [],
+      findings: [
+        {
+          code: 'admin-permission-missing',
+          severity: 'error' as const,
+          message: 'You lack X',
+          permission: 'ManageProfilesPermissionsets',
+        },
+      ],
+    };
+    assert.deepEqual(
+      [stepView(s, 'done').icon, stepView(s, 'done').color, stepView(s, 'done').contextValue],
+      ['pass-filled', 'testing.iconPassed', 'step.done'],
+    );
     assert.equal(stepView(s, 'blocked').description, 'blocked: needs Manage Profiles and Permission Sets');
     assert.equal(stepView(s, 'running').icon, 'sync~spin');
     assert.equal(stepView(s, 'todo').contextValue, 'step.open');
     assert.equal(stepView(s, 'todo').label, 'Profile');
     assert.match(stepView(s, 'todo').tooltip, /^Profile cloned from Standard Platform User — to do\n• You lack X/);
-    assert.deepEqual([findingView(s.findings[0]).icon, findingView({ code: 'x', severity: 'info', message: 'm' }).icon], ['error', 'info']);
+    assert.deepEqual(
+      [findingView(s.findings[0]).icon, findingView({ code: 'x', severity: 'info', message: 'm' }).icon],
+      ['error', 'info'],
+    );
   });
   it('status bar: org with progress, warning when expired, error when unreachable', () => {
-    assert.equal(statusView({ kind: 'connected', label: 'acme', instanceUrl: 'https://acme', report: report(['done', 'done', 'todo', 'todo', 'todo', 'todo', 'todo', 'todo']) }).text, '$(plug) acme 2/8');
+    assert.equal(
+      statusView({
+        kind: 'connected',
+        label: 'acme',
+        instanceUrl: 'https://acme',
+        report: report(['done', 'done', 'todo', 'todo', 'todo', 'todo', 'todo', 'todo']),
+      }).text,
+      '$(plug) acme 2/8',
+    );
     assert.equal(statusView({ kind: 'expired', label: 'acme' }).tone, 'warning');
     assert.equal(statusView({ kind: 'unreachable', label: 'acme', detail: 'ECONNREFUSED' }).tone, 'error');
     assert.match(statusView({ kind: 'connecting', label: 'acme' }).text, /sync~spin/);
-    assert.deepEqual(badge(report(['done', 'done', 'todo', 'todo', 'done', 'done', 'done', 'done'])), { value: 2, tooltip: '2 step(s) left' });
+    assert.deepEqual(badge(report(['done', 'done', 'todo', 'todo', 'done', 'done', 'done', 'done'])), {
+      value: 2,
+      tooltip: '2 step(s) left',
+    });
     assert.equal(badge(report(Array(8).fill('done'))), undefined);
   });
 });
@@ -44,7 +85,12 @@ describe('credentials webview', () => {
   it('has a strict CSP with a fresh nonce and no inline script', () => {
     const n = nonce();
     assert.notEqual(n, nonce());
-    const html = credentialsHtml({ cspSource: 'vscode-resource:', nonce: n, scriptUri: 'vscode-resource:/c.js', styleUri: 'vscode-resource:/c.css' });
+    const html = credentialsHtml({
+      cspSource: 'vscode-resource:',
+      nonce: n,
+      scriptUri: 'vscode-resource:/c.js',
+      styleUri: 'vscode-resource:/c.css',
+    });
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)![1];
     assert.match(csp, /^default-src 'none'; /);
     assert.ok(csp.includes(`script-src 'nonce-${n}'`));
@@ -54,49 +100,102 @@ describe('credentials webview', () => {
     assert.equal(scripts[0][2].trim(), '', 'no inline script body');
     assert.ok(scripts[0][1].includes(`nonce="${n}"`));
     assert.ok(!/ on[a-z]+=/.test(html), 'no inline event handlers');
-    for (const id of ['consumerKey', 'certPem', 'keyPem']) assert.match(html, new RegExp(`<label for="${id}">`), `${id} is labelled`);
+    for (const id of ['consumerKey', 'certPem', 'keyPem'])
+      assert.match(html, new RegExp(`<label for="${id}">`), `${id} is labelled`);
   });
   it('the host accepts only well-formed messages', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
-    assert.deepEqual(parseWebviewMessage({ type: 'setConsumerKey', key: ' 3MVG9abc ' }), { type: 'setConsumerKey', key: '3MVG9abc' });
-    for (const bad of [null, 'ready', { type: 'nope' }, { type: 'pasteCertificate' }, { type: 'pasteCertificate', pem: 42 }, { type: 'pasteCertificate', pem: '   ' },
-      { type: 'pasteCertificate', pem: 'x'.repeat(1024 * 1024 + 1) }, { type: 'setConsumerKey', key: 'k'.repeat(300) }, { type: 'setPrivateKey', pem: {} }])
+    assert.deepEqual(parseWebviewMessage({ type: 'setConsumerKey', key: ' 3MVG9abc ' }), {
+      type: 'setConsumerKey',
+      key: '3MVG9abc',
+    });
+    for (const bad of [
+      null,
+      'ready',
+      { type: 'nope' },
+      { type: 'pasteCertificate' },
+      { type: 'pasteCertificate', pem: 42 },
+      { type: 'pasteCertificate', pem: '   ' },
+      { type: 'pasteCertificate', pem: 'x'.repeat(1024 * 1024 + 1) },
+      { type: 'setConsumerKey', key: 'k'.repeat(300) },
+      { type: 'setPrivateKey', pem: {} },
+    ])
       assert.equal(parseWebviewMessage(bad), undefined, JSON.stringify(bad)?.slice(0, 60));
   });
 });
 
 describe('diagnostics mapping', () => {
-  const text = '{\n  "user": {\n    "username": "balkanid@acme.com",\n    "email": "it@acme.com"\n  },\n  "certificate": "salesforce.crt"\n}\n';
+  const text =
+    '{\n  "user": {\n    "username": "balkanid@acme.com",\n    "email": "it@acme.com"\n  },\n  "certificate": "salesforce.crt"\n}\n';
   it('anchors a finding to its manifest key, or the closest existing parent', () => {
     const root = parseTree(text);
-    assert.equal(text.substr(anchor(root, ['user', 'username']).offset, anchor(root, ['user', 'username']).length), '"username"');
+    assert.equal(
+      text.substr(anchor(root, ['user', 'username']).offset, anchor(root, ['user', 'username']).length),
+      '"username"',
+    );
     assert.equal(text.substr(anchor(root, ['app', 'name']).offset, 6), '"user"', 'no app section: the first key');
     assert.equal(text.substr(anchor(root, ['certificate']).offset, 13), '"certificate"');
   });
   it('turns error and warning findings into problems with their code and step, and skips info', () => {
     const r = report(['done', 'blocked', 'todo', 'drifted', 'todo', 'todo', 'todo', 'todo'], {
-      1: [{ code: 'admin-permission-missing', severity: 'error', message: 'You lack Manage Profiles.', fix: 'Ask an admin.', subject: 'admin' }],
-      3: [{ code: 'permset-permission-drift', severity: 'warning', message: 'Lacks View All Data.', manifestPath: ['permissionSet', 'name'], subject: 'integration-user' }],
+      1: [
+        {
+          code: 'admin-permission-missing',
+          severity: 'error',
+          message: 'You lack Manage Profiles.',
+          fix: 'Ask an admin.',
+          subject: 'admin',
+        },
+      ],
+      3: [
+        {
+          code: 'permset-permission-drift',
+          severity: 'warning',
+          message: 'Lacks View All Data.',
+          manifestPath: ['permissionSet', 'name'],
+          subject: 'integration-user',
+        },
+      ],
       7: [{ code: 'pending', severity: 'info', message: 'Waiting.' }],
     });
     const d = diagnosticsFor(r, text);
-    assert.deepEqual(d.map(x => [x.code, x.step, x.severity]), [['admin-permission-missing', 'profile', 'error'], ['permset-permission-drift', 'permissionSet', 'warning']]);
+    assert.deepEqual(
+      d.map(x => [x.code, x.step, x.severity]),
+      [
+        ['admin-permission-missing', 'profile', 'error'],
+        ['permset-permission-drift', 'permissionSet', 'warning'],
+      ],
+    );
     assert.equal(d[0].message, 'You lack Manage Profiles. Ask an admin.');
   });
 });
 
 describe('the command table and package.json agree', () => {
   it('every command is contributed with its title, icon and category, and nothing else is', () => {
-    const contributed = pkg.contributes.commands as Array<{ command: string; title: string; category: string; icon?: string }>;
+    const contributed = pkg.contributes.commands as Array<{
+      command: string;
+      title: string;
+      category: string;
+      icon?: string;
+    }>;
     assert.deepEqual(contributed.map(c => c.command).sort(), Object.keys(COMMANDS).sort());
     for (const c of contributed) {
       assert.equal(c.title, COMMANDS[c.command].title, c.command);
       assert.equal(c.category, CATEGORY);
       assert.equal(c.icon, COMMANDS[c.command].icon, c.command);
     }
-    const hidden = (pkg.contributes.menus.commandPalette as Array<{ command: string; when: string }>).filter(m => m.when === 'false').map(m => m.command);
-    assert.deepEqual(hidden, Object.entries(COMMANDS).filter(([, s]) => !s.palette).map(([id]) => id));
-    const menuCommands = Object.values(pkg.contributes.menus).flat().map((m: any) => m.command);
+    const hidden = (pkg.contributes.menus.commandPalette as Array<{ command: string; when: string }>)
+      .filter(m => m.when === 'false')
+      .map(m => m.command);
+    assert.deepEqual(
+      hidden,
+      Object.entries(COMMANDS)
+        .filter(([, s]) => !s.palette)
+        .map(([id]) => id),
+    );
+    const menuCommands = Object.values(pkg.contributes.menus)
+      .flat()
+      .map((m: any) => m.command);
     for (const m of menuCommands) assert.ok(COMMANDS[m], `menu names unknown command ${m}`);
   });
   it('activation is lazy: a view, the manifest, or a command — never "*"', () => {
@@ -106,8 +205,10 @@ describe('the command table and package.json agree', () => {
 
 describe('redaction', () => {
   it('removes tokens, keys, assertions and secrets from log lines', () => {
-    const line = 'token 00D5g000004Xyz1!AQabcdefghijklmnopqrstuvwxyz0123 refresh=5Aep861abcdefghijkl Bearer abc.def assertion=eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiIzTVZHOSJ9.sig -----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY----- "consumerSecret":"ABC123"';
+    const line =
+      'token 00D5g000004Xyz1!AQabcdefghijklmnopqrstuvwxyz0123 refresh=5Aep861abcdefghijkl Bearer abc.def assertion=eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiIzTVZHOSJ9.sig -----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY----- "consumerSecret":"ABC123"';
     const out = redact(line);
-    for (const s of ['!AQabcdef', '5Aep861abc', 'Bearer abc', 'eyJhbGci', 'MIIE', 'ABC123']) assert.ok(!out.includes(s), `${s} survived: ${out}`);
+    for (const s of ['!AQabcdef', '5Aep861abc', 'Bearer abc', 'eyJhbGci', 'MIIE', 'ABC123'])
+      assert.ok(!out.includes(s), `${s} survived: ${out}`);
   });
 });

@@ -12,7 +12,8 @@ export function run(): Promise<void> {
       const out = process.env.SUITE_RESULTS;
       if (out) fs.writeFileSync(out, JSON.stringify({ passes: runner.stats?.passes ?? 0, failures }));
       console.log(`[vscode-tests] ${runner.stats?.passes} passed, ${failures} failed`);
-      if (failures) reject(new Error(`${failures} test(s) failed`)); else resolve();
+      if (failures) reject(new Error(`${failures} test(s) failed`));
+      else resolve();
     });
   });
 }

@@ -1,11 +1,19 @@
 /** A Salesforce API error: REST renders it as `[{message, errorCode, fields}]`, collections as `statusCode`. */
 export class SfError extends Error {
-  constructor(public readonly errorCode: string, message: string, public readonly status = 400, public readonly fields: string[] = []) {
+  constructor(
+    public readonly errorCode: string,
+    message: string,
+    public readonly status = 400,
+    public readonly fields: string[] = [],
+  ) {
     super(message);
   }
   toJSON(): { message: string; errorCode: string; fields?: string[] } {
-    return this.fields.length ? { message: this.message, errorCode: this.errorCode, fields: this.fields } : { message: this.message, errorCode: this.errorCode };
+    return this.fields.length
+      ? { message: this.message, errorCode: this.errorCode, fields: this.fields }
+      : { message: this.message, errorCode: this.errorCode };
   }
 }
 
-export const insufficientAccess = (what = 'insufficient access rights on object id') => new SfError('INSUFFICIENT_ACCESS_OR_READONLY', what, 400);
+export const insufficientAccess = (what = 'insufficient access rights on object id') =>
+  new SfError('INSUFFICIENT_ACCESS_OR_READONLY', what, 400);

@@ -40,7 +40,10 @@ export class IdFactory {
   next(prefix: string): string {
     let n = ++this.counter;
     let body = '';
-    for (let i = 0; i < 9; i++) { body = BASE62[n % 62] + body; n = Math.floor(n / 62); }
+    for (let i = 0; i < 9; i++) {
+      body = BASE62[n % 62] + body;
+      n = Math.floor(n / 62);
+    }
     // Mix in uppercase letters so the checksum suffix is not always AAA.
     const id15 = prefix + this.pod + body.replace(/^0{3}/, 'Q0x');
     return id15 + checksum(id15);

@@ -14,15 +14,25 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const port = Number(arg('port') ?? 0);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) { console.error('--port takes a number from 0 to 65535'); process.exit(2); }
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error('--port takes a number from 0 to 65535');
+    process.exit(2);
+  }
   const org = await startTestOrg({ port, scenario, latencyMs: Number(arg('latency-ms') ?? 0) });
   console.log(JSON.stringify(org.info()));
-  console.error(`Test org (${scenario}) at ${org.url}. Log in with the Salesforce CLI:\n`
-    + `  SF_ACCESS_TOKEN='${org.adminToken}' sf org login access-token --instance-url ${org.url} --no-prompt --alias testorg\n`
-    + `Controls: ${org.url}/__testorg/stats, /__testorg/reset, /__testorg/faults. Ctrl+C stops it.`);
-  const stop = () => { org.stop().finally(() => process.exit(0)); };
+  console.error(
+    `Test org (${scenario}) at ${org.url}. Log in with the Salesforce CLI:\n` +
+      `  SF_ACCESS_TOKEN='${org.adminToken}' sf org login access-token --instance-url ${org.url} --no-prompt --alias testorg\n` +
+      `Controls: ${org.url}/__testorg/stats, /__testorg/reset, /__testorg/faults. Ctrl+C stops it.`,
+  );
+  const stop = () => {
+    org.stop().finally(() => process.exit(0));
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
 
-main().catch(e => { console.error(e); process.exit(1); });
+main().catch(e => {
+  console.error(e);
+  process.exit(1);
+});

@@ -15,19 +15,60 @@ export const TYPES: Record<string, MetadataType> = Object.fromEntries(METADATA_T
 export { SCOPE_TOKENS } from './mdtypes/eca';
 const BOOLEAN = /^(is|should|enable)[A-Z]/;
 
-export interface Component { type: string; fullName: string; fileName: string; body: Record<string, any> }
-export interface ComponentMessage { changed: boolean; componentType: string; created: boolean; createdDate: string; deleted: boolean; fileName: string; fullName: string;
-  id?: string; success: boolean; problem?: string; problemType?: string }
-
-export interface DeployOptions { checkOnly: boolean; rollbackOnError: boolean; singlePackage: boolean; ignoreWarnings: boolean; purgeOnDelete?: boolean; apiVersion: number }
-
-export interface DeployJob {
-  id: string; createdBy: string; createdByName: string; createdDate: string; startDate?: string; completedDate?: string; options: DeployOptions;
-  status: 'Pending' | 'InProgress' | 'Succeeded' | 'SucceededPartial' | 'Failed' | 'Canceled';
-  done: boolean; successes: ComponentMessage[]; failures: ComponentMessage[]; total: number; errorMessage?: string; errorStatusCode?: string;
+export interface Component {
+  type: string;
+  fullName: string;
+  fileName: string;
+  body: Record<string, any>;
+}
+export interface ComponentMessage {
+  changed: boolean;
+  componentType: string;
+  created: boolean;
+  createdDate: string;
+  deleted: boolean;
+  fileName: string;
+  fullName: string;
+  id?: string;
+  success: boolean;
+  problem?: string;
+  problemType?: string;
 }
 
-export interface RetrieveJob { id: string; done: boolean; status: 'Pending' | 'InProgress' | 'Succeeded' | 'Failed'; zipFile?: string; fileProperties: Record<string, any>[]; messages: { fileName: string; problem: string }[] }
+export interface DeployOptions {
+  checkOnly: boolean;
+  rollbackOnError: boolean;
+  singlePackage: boolean;
+  ignoreWarnings: boolean;
+  purgeOnDelete?: boolean;
+  apiVersion: number;
+}
+
+export interface DeployJob {
+  id: string;
+  createdBy: string;
+  createdByName: string;
+  createdDate: string;
+  startDate?: string;
+  completedDate?: string;
+  options: DeployOptions;
+  status: 'Pending' | 'InProgress' | 'Succeeded' | 'SucceededPartial' | 'Failed' | 'Canceled';
+  done: boolean;
+  successes: ComponentMessage[];
+  failures: ComponentMessage[];
+  total: number;
+  errorMessage?: string;
+  errorStatusCode?: string;
+}
+
+export interface RetrieveJob {
+  id: string;
+  done: boolean;
+  status: 'Pending' | 'InProgress' | 'Succeeded' | 'Failed';
+  zipFile?: string;
+  fileProperties: Record<string, any>[];
+  messages: { fileName: string; problem: string }[];
+}
 
 export class MetadataApi {
   readonly deploys = new Map<string, DeployJob>();
@@ -46,13 +87,18 @@ export class MetadataApi {
 
   requireMetadataAccess(userId: string): void {
     if (!this.org.can(userId, 'ModifyMetadata', 'ModifyAllData'))
-      throw new SfError('INSUFFICIENT_ACCESS', 'use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permissions', 500);
+      throw new SfError(
+        'INSUFFICIENT_ACCESS',
+        'use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permissions',
+        500,
+      );
   }
 
   /** Checks a type is known at the request's API version (jsforce's default 50.0 is too old for ECAs). */
   typeAt(type: string, apiVersion: number): MetadataType {
     const info = METADATA_TYPES.get(type);
-    if (!info || apiVersion < info.minVersion) throw new SfError('INVALID_TYPE', `This type of metadata is not available for this organization`, 500); // text for old versions [I]
+    if (!info || apiVersion < info.minVersion)
+      throw new SfError('INVALID_TYPE', `This type of metadata is not available for this organization`, 500); // text for old versions [I]
     return info;
   }
 
@@ -61,28 +107,72 @@ export class MetadataApi {
   async startDeploy(zipBase64: string | Buffer, options: DeployOptions, userId: string): Promise<DeployJob> {
     this.requireMetadataAccess(userId);
     const user = this.org.get('User', userId)!;
-    const job: DeployJob = { id: this.org.ids.next('0Af'), createdBy: userId.slice(0, 15), createdByName: user.Name, createdDate: this.org.iso(), options,
-      status: 'Pending', done: false, successes: [], failures: [], total: 0 };
+    const job: DeployJob = {
+      id: this.org.ids.next('0Af'),
+      createdBy: userId.slice(0, 15),
+      createdByName: user.Name,
+      createdDate: this.org.iso(),
+      options,
+      status: 'Pending',
+      done: false,
+      successes: [],
+      failures: [],
+      total: 0,
+    };
     this.deploys.set(job.id, job);
     const zip = await JSZip.loadAsync(zipBase64, { base64: typeof zipBase64 === 'string' }).catch(() => undefined);
     const startAt = this.org.options.deployMs;
-    setTimeout(() => { job.status = 'InProgress'; job.startDate = this.org.iso(); }, Math.min(20, startAt / 3)).unref();
+    setTimeout(
+      () => {
+        job.status = 'InProgress';
+        job.startDate = this.org.iso();
+      },
+      Math.min(20, startAt / 3),
+    ).unref();
     setTimeout(() => {
-      this.runDeploy(job, zip, userId).catch(e => { job.failures.push(this.message('', 'package.xml', 'package.xml', false, String(e?.message ?? e))); this.finish(job); });
+      this.runDeploy(job, zip, userId).catch(e => {
+        job.failures.push(this.message('', 'package.xml', 'package.xml', false, String(e?.message ?? e)));
+        this.finish(job);
+      });
     }, startAt).unref();
     return job;
   }
 
-  private message(componentType: string, fileName: string, fullName: string, success: boolean, problem?: string, extra: Partial<ComponentMessage> = {}): ComponentMessage {
-    const m: ComponentMessage = { changed: success && !!extra.changed, componentType, created: false, createdDate: this.org.iso(), deleted: false, fileName, fullName, success, ...extra };
-    if (problem) { m.problem = problem; m.problemType = 'Error'; }
+  private message(
+    componentType: string,
+    fileName: string,
+    fullName: string,
+    success: boolean,
+    problem?: string,
+    extra: Partial<ComponentMessage> = {},
+  ): ComponentMessage {
+    const m: ComponentMessage = {
+      changed: success && !!extra.changed,
+      componentType,
+      created: false,
+      createdDate: this.org.iso(),
+      deleted: false,
+      fileName,
+      fullName,
+      success,
+      ...extra,
+    };
+    if (problem) {
+      m.problem = problem;
+      m.problemType = 'Error';
+    }
     return m;
   }
 
   private finish(job: DeployJob): void {
     job.done = true;
     job.completedDate = this.org.iso();
-    job.status = job.failures.length === 0 ? 'Succeeded' : job.successes.some(s => s.fullName !== 'package.xml') && !job.options.rollbackOnError ? 'SucceededPartial' : 'Failed';
+    job.status =
+      job.failures.length === 0
+        ? 'Succeeded'
+        : job.successes.some(s => s.fullName !== 'package.xml') && !job.options.rollbackOnError
+          ? 'SucceededPartial'
+          : 'Failed';
     if (job.status === 'Failed' && job.options.rollbackOnError) {
       // Nothing is committed: report what would have succeeded as not deployed.
       job.successes = job.successes.map(s => ({ ...s, changed: false, created: false, deleted: false }));
@@ -92,7 +182,9 @@ export class MetadataApi {
   private async runDeploy(job: DeployJob, zip: JSZip | undefined, userId: string): Promise<void> {
     const files = new Map<string, JSZip.JSZipObject>();
     if (zip) {
-      zip.forEach((path, f) => { if (!f.dir) files.set(path, f); });
+      zip.forEach((path, f) => {
+        if (!f.dir) files.set(path, f);
+      });
     }
     let root = '';
     if (!job.options.singlePackage) {
@@ -111,14 +203,33 @@ export class MetadataApi {
     for (const t of asArray<any>(pkg.types)) {
       const type = text(t.name)!;
       const info = TYPES[type];
-      if (!info || version < info.minVersion || job.options.apiVersion < info.minVersion) { packageProblems.push(`Unknown type name '${type}' specified in package.xml`); continue; } // text [I]
+      if (!info || version < info.minVersion || job.options.apiVersion < info.minVersion) {
+        packageProblems.push(`Unknown type name '${type}' specified in package.xml`);
+        continue;
+      } // text [I]
       for (const m of asArray<any>(t.members)) {
         const fullName = text(m)!;
-        const members = fullName === '*' ? [...files.keys()].filter(p => p.startsWith(`${root}${info.dir}/`) && p.endsWith(`.${info.suffix}`)).map(p => p.slice(root.length + info.dir.length + 1, -info.suffix.length - 1)) : [fullName];
+        const members =
+          fullName === '*'
+            ? [...files.keys()]
+                .filter(p => p.startsWith(`${root}${info.dir}/`) && p.endsWith(`.${info.suffix}`))
+                .map(p => p.slice(root.length + info.dir.length + 1, -info.suffix.length - 1))
+            : [fullName];
         for (const name of members) {
           const path = `${info.dir}/${name}.${info.suffix}`;
           const file = files.get(root + path) ?? files.get(root + path + '-meta.xml');
-          if (!file) { job.failures.push(this.message(type, path, name, false, `An object '${name}' of type ${type} was named in package.xml, but was not found in zipped directory`)); continue; }
+          if (!file) {
+            job.failures.push(
+              this.message(
+                type,
+                path,
+                name,
+                false,
+                `An object '${name}' of type ${type} was named in package.xml, but was not found in zipped directory`,
+              ),
+            );
+            continue;
+          }
           const parsed = parseXml(await file.async('string'));
           const body = parsed[type] ?? {};
           components.push({ type, fullName: name, fileName: path, body });
@@ -144,19 +255,40 @@ export class MetadataApi {
         this.validate(c, components, userId, version);
         staged.set(`${c.type}:${c.fullName.toLowerCase()}`, c);
         const exists = this.exists(c.type, c.fullName);
-        job.successes.push(this.message(c.type, c.fileName, c.fullName, true, undefined, { changed: true, created: !exists }));
+        job.successes.push(
+          this.message(c.type, c.fileName, c.fullName, true, undefined, { changed: true, created: !exists }),
+        );
       } catch (e: any) {
-        job.failures.push(this.message(c.type, c.fileName, c.fullName, false, e instanceof SfError ? e.message : String(e?.message ?? e)));
+        job.failures.push(
+          this.message(
+            c.type,
+            c.fileName,
+            c.fullName,
+            false,
+            e instanceof SfError ? e.message : String(e?.message ?? e),
+          ),
+        );
       }
     }
     for (const d of deletions) {
       if (!this.exists(d.type, d.fullName)) {
-        job.failures.push(this.message(d.type, 'destructiveChanges.xml', d.fullName, false, `No ${d.type} named: ${d.fullName} found`));
+        job.failures.push(
+          this.message(d.type, 'destructiveChanges.xml', d.fullName, false, `No ${d.type} named: ${d.fullName} found`),
+        );
         continue;
       }
       try {
         this.checkTypeAccess(d.type, userId);
-        job.successes.push(this.message(d.type, `${TYPES[d.type]?.dir}/${d.fullName}.${TYPES[d.type]?.suffix}`, d.fullName, true, undefined, { changed: true, deleted: true }));
+        job.successes.push(
+          this.message(
+            d.type,
+            `${TYPES[d.type]?.dir}/${d.fullName}.${TYPES[d.type]?.suffix}`,
+            d.fullName,
+            true,
+            undefined,
+            { changed: true, deleted: true },
+          ),
+        );
       } catch (e: any) {
         job.failures.push(this.message(d.type, 'destructiveChanges.xml', d.fullName, false, e.message));
       }
@@ -171,7 +303,8 @@ export class MetadataApi {
         const rec = this.commit(c, userId);
         if (msg && rec) msg.id = rec.Id;
       }
-      for (const d of deletions) if (job.successes.some(s => s.deleted && s.fullName === d.fullName)) this.remove(d.type, d.fullName);
+      for (const d of deletions)
+        if (job.successes.some(s => s.deleted && s.fullName === d.fullName)) this.remove(d.type, d.fullName);
       this.generateMissingPolicies();
     }
     this.finish(job);
@@ -190,13 +323,17 @@ export class MetadataApi {
       for (const [k, v] of Object.entries(c.body)) {
         if (k.startsWith('@_') || k === 'fullName') continue;
         const since = info.elements[k];
-        if (since === undefined || version < since) throw new SfError('INVALID_FIELD', `Element {${MD_NS}}${k} invalid at this location in type ${c.type}`);
+        if (since === undefined || version < since)
+          throw new SfError('INVALID_FIELD', `Element {${MD_NS}}${k} invalid at this location in type ${c.type}`);
         const value = text(v);
-        if (BOOLEAN.test(k) && value !== 'true' && value !== 'false') throw new SfError('INVALID_FIELD', `'${value}' is not a valid value for the type boolean`);
+        if (BOOLEAN.test(k) && value !== 'true' && value !== 'false')
+          throw new SfError('INVALID_FIELD', `'${value}' is not a valid value for the type boolean`);
         const e = info.enums?.[k];
-        if (e && !e[1].includes(value!)) throw new SfError('INVALID_FIELD', `'${value}' is not a valid value for the enum '${e[0]}'`);
+        if (e && !e[1].includes(value!))
+          throw new SfError('INVALID_FIELD', `'${value}' is not a valid value for the enum '${e[0]}'`);
       }
-      for (const r of info.required ?? []) if (!text(c.body[r])) throw new SfError('REQUIRED_FIELD_MISSING', `Required field is missing: ${r}`);
+      for (const r of info.required ?? [])
+        if (!text(c.body[r])) throw new SfError('REQUIRED_FIELD_MISSING', `Required field is missing: ${r}`);
     }
     info.validate?.(this, c, batch);
   }
@@ -213,7 +350,9 @@ export class MetadataApi {
   getComponent(type: string, fullName: string): Record<string, any> | undefined {
     return this.all(type).find(c => String(c.fullName).toLowerCase() === fullName.toLowerCase());
   }
-  exists(type: string, fullName: string): boolean { return !!this.getComponent(type, fullName); }
+  exists(type: string, fullName: string): boolean {
+    return !!this.getComponent(type, fullName);
+  }
 
   /** Applies a validated component; returns the sObject record it maps to, if any. */
   commit(c: Component, userId: string): Rec | undefined {
@@ -232,9 +371,20 @@ export class MetadataApi {
   /** "The OAuth policies file is generated when the external client app is deployed" (Help, S8). */
   private generateMissingPolicies(): void {
     for (const s of this.all('ExtlClntAppOauthSettings')) {
-      if (this.all('ExtlClntAppOauthConfigurablePolicies').some(p => p.externalClientApplication.toLowerCase() === s.externalClientApplication.toLowerCase())) continue;
+      if (
+        this.all('ExtlClntAppOauthConfigurablePolicies').some(
+          p => p.externalClientApplication.toLowerCase() === s.externalClientApplication.toLowerCase(),
+        )
+      )
+        continue;
       const name = `${s.externalClientApplication}_oauthPlcy`;
-      const body = { externalClientApplication: s.externalClientApplication, label: name, permittedUsersPolicyType: 'AllSelfAuthorized', ipRelaxationPolicyType: 'Enforce', refreshTokenPolicyType: 'Infinite' };
+      const body = {
+        externalClientApplication: s.externalClientApplication,
+        label: name,
+        permittedUsersPolicyType: 'AllSelfAuthorized',
+        ipRelaxationPolicyType: 'Enforce',
+        refreshTokenPolicyType: 'Infinite',
+      };
       this.store('ExtlClntAppOauthConfigurablePolicies').set(name.toLowerCase(), { fullName: name, ...body });
       METADATA_TYPES.get('ExtlClntAppOauthConfigurablePolicies')!.sync!(this, { fullName: name, ...body });
     }
@@ -260,15 +410,30 @@ export class MetadataApi {
   read(type: string, fullNames: string[], apiVersion: number, userId: string): Array<Record<string, any> | null> {
     this.requireMetadataAccess(userId);
     this.typeAt(type, apiVersion);
-    return fullNames.map(n => { const c = this.getComponent(type, n); return c ? this.publicView(type, c) : null; });
+    return fullNames.map(n => {
+      const c = this.getComponent(type, n);
+      return c ? this.publicView(type, c) : null;
+    });
   }
 
   fileProperties(type: string, c: Record<string, any>, userId: string): Record<string, any> {
     const info = TYPES[type];
     const user = this.org.get('User', userId)!;
-    const rec = type === 'ExternalClientApplication' ? this.org.find(type, r => r.DeveloperName === c.fullName) : undefined;
-    return { createdById: userId, createdByName: user.Name, createdDate: this.org.iso(), fileName: `${info.dir}/${c.fullName}.${info.suffix}`, fullName: c.fullName,
-      id: rec?.Id ?? '000000000000000AAA', lastModifiedById: userId, lastModifiedByName: user.Name, lastModifiedDate: this.org.iso(), manageableState: 'unmanaged', type };
+    const rec =
+      type === 'ExternalClientApplication' ? this.org.find(type, r => r.DeveloperName === c.fullName) : undefined;
+    return {
+      createdById: userId,
+      createdByName: user.Name,
+      createdDate: this.org.iso(),
+      fileName: `${info.dir}/${c.fullName}.${info.suffix}`,
+      fullName: c.fullName,
+      id: rec?.Id ?? '000000000000000AAA',
+      lastModifiedById: userId,
+      lastModifiedByName: user.Name,
+      lastModifiedDate: this.org.iso(),
+      manageableState: 'unmanaged',
+      type,
+    };
   }
 
   list(types: string[], userId: string, apiVersion: number): Record<string, any>[] {
@@ -283,7 +448,13 @@ export class MetadataApi {
 
   startRetrieve(request: any, userId: string, apiVersion: number): RetrieveJob {
     this.requireMetadataAccess(userId);
-    const job: RetrieveJob = { id: this.org.ids.next('09S'), done: false, status: 'Pending', fileProperties: [], messages: [] };
+    const job: RetrieveJob = {
+      id: this.org.ids.next('09S'),
+      done: false,
+      status: 'Pending',
+      fileProperties: [],
+      messages: [],
+    };
     this.retrieves.set(job.id, job);
     const singlePackage = text(request.singlePackage) === 'true';
     const version = text(request.apiVersion) ?? text(request.unpackaged?.version) ?? String(apiVersion);
@@ -293,52 +464,105 @@ export class MetadataApi {
     for (const t of asArray<any>(request.unpackaged?.types)) {
       const type = text(t.name)!;
       const info = TYPES[type];
-      if (!info || Number(version) < info.minVersion) { job.messages.push({ fileName: 'package.xml', problem: `Unknown type name '${type}' specified in package.xml` }); continue; }
+      if (!info || Number(version) < info.minVersion) {
+        job.messages.push({ fileName: 'package.xml', problem: `Unknown type name '${type}' specified in package.xml` });
+        continue;
+      }
       const members: string[] = [];
       for (const m of asArray<any>(t.members)) {
         const name = text(m)!;
-        const found = name === '*' ? this.all(type) : [this.getComponent(type, name)].filter(Boolean) as Record<string, any>[];
-        if (!found.length && name !== '*') job.messages.push({ fileName: `${info.dir}/${name}.${info.suffix}`, problem: `Entity of type '${type}' named '${name}' cannot be found` });
+        const found =
+          name === '*' ? this.all(type) : ([this.getComponent(type, name)].filter(Boolean) as Record<string, any>[]);
+        if (!found.length && name !== '*')
+          job.messages.push({
+            fileName: `${info.dir}/${name}.${info.suffix}`,
+            problem: `Entity of type '${type}' named '${name}' cannot be found`,
+          });
         for (const c of found) {
           const fp = this.fileProperties(type, c, userId);
           job.fileProperties.push(fp);
           members.push(c.fullName);
           const { fullName: _omit, ...body } = this.publicView(type, c);
-          zip.file(root + fp.fileName, `<?xml version="1.0" encoding="UTF-8"?>\n${toXml(type, body, ` xmlns="${MD_NS}"`)}\n`);
+          zip.file(
+            root + fp.fileName,
+            `<?xml version="1.0" encoding="UTF-8"?>\n${toXml(type, body, ` xmlns="${MD_NS}"`)}\n`,
+          );
         }
       }
       if (members.length) types.push({ name: type, members });
     }
-    zip.file(root + 'package.xml', `<?xml version="1.0" encoding="UTF-8"?>\n${toXml('Package', { types: types.map(t => ({ members: t.members, name: t.name })), version }, ` xmlns="${MD_NS}"`)}\n`);
-    job.fileProperties.push({ createdById: userId, createdByName: '', createdDate: this.org.iso(), fileName: `${root}package.xml`, fullName: `${root}package.xml`, id: '', lastModifiedById: userId,
-      lastModifiedByName: '', lastModifiedDate: this.org.iso(), manageableState: 'unmanaged', type: 'Package' });
-    setTimeout(async () => {
-      job.zipFile = (await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' })).toString('base64');
-      job.status = 'Succeeded';
-      job.done = true;
-    }, Math.min(50, this.org.options.deployMs)).unref();
+    zip.file(
+      root + 'package.xml',
+      `<?xml version="1.0" encoding="UTF-8"?>\n${toXml('Package', { types: types.map(t => ({ members: t.members, name: t.name })), version }, ` xmlns="${MD_NS}"`)}\n`,
+    );
+    job.fileProperties.push({
+      createdById: userId,
+      createdByName: '',
+      createdDate: this.org.iso(),
+      fileName: `${root}package.xml`,
+      fullName: `${root}package.xml`,
+      id: '',
+      lastModifiedById: userId,
+      lastModifiedByName: '',
+      lastModifiedDate: this.org.iso(),
+      manageableState: 'unmanaged',
+      type: 'Package',
+    });
+    setTimeout(
+      async () => {
+        job.zipFile = (await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' })).toString('base64');
+        job.status = 'Succeeded';
+        job.done = true;
+      },
+      Math.min(50, this.org.options.deployMs),
+    ).unref();
     return job;
   }
 
   describe(): Record<string, any> {
-    return { metadataObjects: Object.entries(TYPES).map(([xmlName, i]) => ({ childXmlNames: [], directoryName: i.dir, inFolder: 'false', metaFile: 'false', suffix: i.suffix, xmlName })),
-      organizationNamespace: '', partialSaveAllowed: 'true', testRequired: 'false' };
+    return {
+      metadataObjects: Object.entries(TYPES).map(([xmlName, i]) => ({
+        childXmlNames: [],
+        directoryName: i.dir,
+        inFolder: 'false',
+        metaFile: 'false',
+        suffix: i.suffix,
+        xmlName,
+      })),
+      organizationNamespace: '',
+      partialSaveAllowed: 'true',
+      testRequired: 'false',
+    };
   }
 
   /** upsertMetadata / createMetadata / updateMetadata: per-item SaveResults, never a fault for item errors. */
-  save(mode: 'upsert' | 'create' | 'update', items: Array<{ type: string; fullName: string; body: Record<string, any> }>, userId: string, apiVersion: number): Record<string, any>[] {
+  save(
+    mode: 'upsert' | 'create' | 'update',
+    items: Array<{ type: string; fullName: string; body: Record<string, any> }>,
+    userId: string,
+    apiVersion: number,
+  ): Record<string, any>[] {
     this.requireMetadataAccess(userId);
     return items.map(item => {
       const fullName = item.fullName;
       try {
         this.typeAt(item.type, apiVersion);
         const exists = this.exists(item.type, fullName);
-        if (mode === 'create' && exists) throw new SfError('DUPLICATE_DEVELOPER_NAME', `There is already a ${item.type} named ${fullName}.`);
-        if (mode === 'update' && !exists) throw new SfError('INVALID_CROSS_REFERENCE_KEY', `In field: fullName - no ${item.type} named ${fullName} found`);
+        if (mode === 'create' && exists)
+          throw new SfError('DUPLICATE_DEVELOPER_NAME', `There is already a ${item.type} named ${fullName}.`);
+        if (mode === 'update' && !exists)
+          throw new SfError(
+            'INVALID_CROSS_REFERENCE_KEY',
+            `In field: fullName - no ${item.type} named ${fullName} found`,
+          );
         const c: Component = { type: item.type, fullName, fileName: '', body: item.body };
         if (item.type === 'ExternalClientAppSettings') {
           this.checkTypeAccess(item.type, userId);
-          const merged = { ...(this.getComponent(item.type, fullName) ?? {}), ...Object.fromEntries(Object.entries(item.body).map(([k, v]) => [k, text(v)])), fullName };
+          const merged = {
+            ...(this.getComponent(item.type, fullName) ?? {}),
+            ...Object.fromEntries(Object.entries(item.body).map(([k, v]) => [k, text(v)])),
+            fullName,
+          };
           this.store(item.type).set(fullName.toLowerCase(), merged);
           this.org.writes++;
         } else {
@@ -346,10 +570,14 @@ export class MetadataApi {
           this.commit(c, userId);
           this.generateMissingPolicies();
         }
-        return mode === 'upsert' ? { created: String(!exists), fullName, success: 'true' } : { fullName, success: 'true' };
+        return mode === 'upsert'
+          ? { created: String(!exists), fullName, success: 'true' }
+          : { fullName, success: 'true' };
       } catch (e: any) {
         const err = { message: e.message, statusCode: e instanceof SfError ? e.errorCode : 'UNKNOWN_EXCEPTION' };
-        return mode === 'upsert' ? { created: 'false', errors: err, fullName, success: 'false' } : { errors: err, fullName, success: 'false' };
+        return mode === 'upsert'
+          ? { created: 'false', errors: err, fullName, success: 'false' }
+          : { errors: err, fullName, success: 'false' };
       }
     });
   }
@@ -358,8 +586,17 @@ export class MetadataApi {
     this.requireMetadataAccess(userId);
     this.typeAt(type, apiVersion);
     return fullNames.map(fullName => {
-      if (!this.exists(type, fullName)) return { errors: { message: `No ${type} named: ${fullName} found`, statusCode: 'INVALID_CROSS_REFERENCE_KEY' }, fullName, success: 'false' };
-      try { this.checkTypeAccess(type, userId); } catch (e: any) { return { errors: { message: e.message, statusCode: e.errorCode }, fullName, success: 'false' }; }
+      if (!this.exists(type, fullName))
+        return {
+          errors: { message: `No ${type} named: ${fullName} found`, statusCode: 'INVALID_CROSS_REFERENCE_KEY' },
+          fullName,
+          success: 'false',
+        };
+      try {
+        this.checkTypeAccess(type, userId);
+      } catch (e: any) {
+        return { errors: { message: e.message, statusCode: e.errorCode }, fullName, success: 'false' };
+      }
       this.remove(type, fullName);
       return { fullName, success: 'true' };
     });
@@ -367,19 +604,31 @@ export class MetadataApi {
 }
 
 export function splitList(v: string | undefined): string[] {
-  return (v ?? '').split(',').map(s => s.trim()).filter(Boolean);
+  return (v ?? '')
+    .split(',')
+    .map(s => s.trim())
+    .filter(Boolean);
 }
 
 /** Accepts both live-verified certificate forms: a full PEM, or the base64 body without BEGIN/END lines. */
 export function parseCertificate(value: string): X509Certificate | undefined {
   const body = value.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
-  try { return new X509Certificate(Buffer.from(body, 'base64')); } catch { return undefined; }
+  try {
+    return new X509Certificate(Buffer.from(body, 'base64'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Profile API names: standard profiles have fixed names ("Admin", "StandardAul"), custom ones their Name. */
 export function profileApiName(p: Rec, display = false): string {
-  const standard: Record<string, string> = { 'System Administrator': 'Admin', 'Standard User': 'Standard', 'Standard Platform User': 'StandardAul', 'Read Only': 'ReadOnly', 'Minimum Access - Salesforce': 'MinimumAccess' };
+  const standard: Record<string, string> = {
+    'System Administrator': 'Admin',
+    'Standard User': 'Standard',
+    'Standard Platform User': 'StandardAul',
+    'Read Only': 'ReadOnly',
+    'Minimum Access - Salesforce': 'MinimumAccess',
+  };
   const name = standard[p.Name] ?? p.Name;
   return display ? name : name.toLowerCase();
 }
-

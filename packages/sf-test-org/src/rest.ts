@@ -8,21 +8,40 @@ import { columnMetadata, runQuery } from './soql';
 import { MetadataApi, DeployJob } from './metadata';
 import { isId } from './ids';
 
-export interface RestRequest { method: string; path: string; query: URLSearchParams; headers: Record<string, string | string[] | undefined>; body: Buffer; userId: string; baseUrl: string }
-export interface RestResponse { status: number; body?: unknown; headers?: Record<string, string> }
+export interface RestRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  userId: string;
+  baseUrl: string;
+}
+export interface RestResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
 
 const MIN_VERSION = 20;
 
 export class Rest {
-  private locators = new Map<string, { records: any[]; totalSize: number; version: string; tooling: boolean; size: number }>();
+  private locators = new Map<
+    string,
+    { records: any[]; totalSize: number; version: string; tooling: boolean; size: number }
+  >();
   /** Test control: page size for query results (Salesforce: 2000 unless Sforce-Query-Options asks for less). */
   batchSize = 2000;
 
-  constructor(private readonly org: Org, private readonly meta: MetadataApi) {}
+  constructor(
+    private readonly org: Org,
+    private readonly meta: MetadataApi,
+  ) {}
 
   versions(): any[] {
     const out = [];
-    for (let v = 31; v <= this.org.options.maxApiVersion; v++) out.push({ label: `Release ${v}`, url: `/services/data/v${v}.0`, version: `${v}.0` });
+    for (let v = 31; v <= this.org.options.maxApiVersion; v++)
+      out.push({ label: `Release ${v}`, url: `/services/data/v${v}.0`, version: `${v}.0` });
     return out;
   }
 
@@ -30,21 +49,58 @@ export class Rest {
     const m = /^\/services\/data\/v(\d+\.\d)(\/.*)?$/.exec(req.path);
     if (!m) throw new SfError('NOT_FOUND', 'The requested resource does not exist', 404);
     const version = Number(m[1]);
-    if (version < MIN_VERSION || version > this.org.options.maxApiVersion) throw new SfError('NOT_FOUND', 'The requested resource does not exist', 404);
+    if (version < MIN_VERSION || version > this.org.options.maxApiVersion)
+      throw new SfError('NOT_FOUND', 'The requested resource does not exist', 404);
     const rest = (m[2] ?? '/').replace(/\/$/, '') || '/';
     const v = `v${m[1]}`;
     const seg = rest.split('/').filter(Boolean).map(decodeURIComponent);
-    const json = () => { try { return req.body.length ? JSON.parse(req.body.toString('utf8')) : {}; } catch { throw new SfError('JSON_PARSER_ERROR', 'Unexpected character in request body'); } };
+    const json = () => {
+      try {
+        return req.body.length ? JSON.parse(req.body.toString('utf8')) : {};
+      } catch {
+        throw new SfError('JSON_PARSER_ERROR', 'Unexpected character in request body');
+      }
+    };
 
     if (rest === '/') {
-      const r = ['sobjects', 'query', 'queryAll', 'tooling', 'composite', 'limits', 'metadata', 'search', 'recent', 'connect', 'chatter', 'analytics', 'process', 'quickActions', 'ui-api'];
-      return { status: 200, body: { ...Object.fromEntries(r.map(k => [k, `/services/data/${v}/${k}`])), identity: `${req.baseUrl}/id/${this.org.orgId}/${req.userId}` } };
+      const r = [
+        'sobjects',
+        'query',
+        'queryAll',
+        'tooling',
+        'composite',
+        'limits',
+        'metadata',
+        'search',
+        'recent',
+        'connect',
+        'chatter',
+        'analytics',
+        'process',
+        'quickActions',
+        'ui-api',
+      ];
+      return {
+        status: 200,
+        body: {
+          ...Object.fromEntries(r.map(k => [k, `/services/data/${v}/${k}`])),
+          identity: `${req.baseUrl}/id/${this.org.orgId}/${req.userId}`,
+        },
+      };
     }
     if (seg[0] === 'limits') {
-      return { status: 200, body: { DailyApiRequests: { Max: 15000, Remaining: 15000 - this.org.apiUsage }, DataStorageMB: { Max: 1024, Remaining: 1020 }, DailyBulkApiBatches: { Max: 15000, Remaining: 15000 } } };
+      return {
+        status: 200,
+        body: {
+          DailyApiRequests: { Max: 15000, Remaining: 15000 - this.org.apiUsage },
+          DataStorageMB: { Max: 1024, Remaining: 1020 },
+          DailyBulkApiBatches: { Max: 15000, Remaining: 15000 },
+        },
+      };
     }
     if (seg[0] === 'sobjects') return this.sobjects(req, seg.slice(1), version, 'data', json);
-    if (seg[0] === 'tooling' && seg[1] === 'sobjects') return this.sobjects(req, seg.slice(2), version, 'tooling', json);
+    if (seg[0] === 'tooling' && seg[1] === 'sobjects')
+      return this.sobjects(req, seg.slice(2), version, 'tooling', json);
     if ((seg[0] === 'query' || seg[0] === 'queryAll') && seg.length === 1) return this.query(req, version, 'data');
     if (seg[0] === 'tooling' && seg[1] === 'query' && seg.length === 2) return this.query(req, version, 'tooling');
     if (seg[0] === 'query' && seg.length === 2) return this.more(seg[1]);
@@ -61,22 +117,73 @@ export class Rest {
   describe(def: ObjectDef, version: number, api: 'data' | 'tooling'): any {
     const base = `/services/data/v${version.toFixed(1)}/${api === 'tooling' ? 'tooling/' : ''}sobjects/${def.name}`;
     return {
-      name: def.name, label: def.label, labelPlural: `${def.label}s`, keyPrefix: def.prefix, custom: false, createable: def.createable, updateable: def.updateable,
-      deletable: def.deletable, queryable: true, retrieveable: true, searchable: false, urls: { sobject: base, describe: `${base}/describe`, rowTemplate: `${base}/{ID}` },
-      childRelationships: def.children.map(c => ({ childSObject: c.childObject, field: c.field, relationshipName: c.relationshipName, cascadeDelete: false })),
+      name: def.name,
+      label: def.label,
+      labelPlural: `${def.label}s`,
+      keyPrefix: def.prefix,
+      custom: false,
+      createable: def.createable,
+      updateable: def.updateable,
+      deletable: def.deletable,
+      queryable: true,
+      retrieveable: true,
+      searchable: false,
+      urls: { sobject: base, describe: `${base}/describe`, rowTemplate: `${base}/{ID}` },
+      childRelationships: def.children.map(c => ({
+        childSObject: c.childObject,
+        field: c.field,
+        relationshipName: c.relationshipName,
+        cascadeDelete: false,
+      })),
       fields: def.fields.map(f => ({
-        name: f.name, label: f.name, type: f.type, length: f.length ?? (f.type === 'string' ? 255 : 0), createable: !!f.createable, updateable: !!f.updateable,
-        nillable: f.nillable ?? !f.required, filterable: f.filterable ?? !(f.name === 'UsedLicenses' && version >= 64), referenceTo: f.refTo ?? [], relationshipName: f.relationshipName ?? null,
-        custom: false, defaultedOnCreate: f.type === 'boolean', unique: f.name === 'Username', idLookup: f.name === 'Id' || f.name === 'Username',
-        picklistValues: [], soapType: f.type === 'boolean' ? 'xsd:boolean' : f.type === 'int' ? 'xsd:int' : f.type === 'id' || f.type === 'reference' ? 'tns:ID' : 'xsd:string',
+        name: f.name,
+        label: f.name,
+        type: f.type,
+        length: f.length ?? (f.type === 'string' ? 255 : 0),
+        createable: !!f.createable,
+        updateable: !!f.updateable,
+        nillable: f.nillable ?? !f.required,
+        filterable: f.filterable ?? !(f.name === 'UsedLicenses' && version >= 64),
+        referenceTo: f.refTo ?? [],
+        relationshipName: f.relationshipName ?? null,
+        custom: false,
+        defaultedOnCreate: f.type === 'boolean',
+        unique: f.name === 'Username',
+        idLookup: f.name === 'Id' || f.name === 'Username',
+        picklistValues: [],
+        soapType:
+          f.type === 'boolean'
+            ? 'xsd:boolean'
+            : f.type === 'int'
+              ? 'xsd:int'
+              : f.type === 'id' || f.type === 'reference'
+                ? 'tns:ID'
+                : 'xsd:string',
       })),
     };
   }
 
-  private sobjects(req: RestRequest, seg: string[], version: number, api: 'data' | 'tooling', json: () => any): RestResponse {
+  private sobjects(
+    req: RestRequest,
+    seg: string[],
+    version: number,
+    api: 'data' | 'tooling',
+    json: () => any,
+  ): RestResponse {
     if (seg.length === 0) {
-      const sobjects = OBJECTS.filter(o => (o.api === 'both' || o.api === api) && this.org.canSee(req.userId, o.name)).map(o => ({ name: o.name, label: o.label, keyPrefix: o.prefix,
-        createable: o.createable, updateable: o.updateable, deletable: o.deletable, queryable: true, custom: false, urls: { sobject: `/services/data/v${version.toFixed(1)}/sobjects/${o.name}` } }));
+      const sobjects = OBJECTS.filter(
+        o => (o.api === 'both' || o.api === api) && this.org.canSee(req.userId, o.name),
+      ).map(o => ({
+        name: o.name,
+        label: o.label,
+        keyPrefix: o.prefix,
+        createable: o.createable,
+        updateable: o.updateable,
+        deletable: o.deletable,
+        queryable: true,
+        custom: false,
+        urls: { sobject: `/services/data/v${version.toFixed(1)}/sobjects/${o.name}` },
+      }));
       return { status: 200, body: { encoding: 'UTF-8', maxBatchSize: 200, sobjects } };
     }
     const def = this.org.objectFor(seg[0], req.userId, api);
@@ -84,18 +191,36 @@ export class Rest {
     if (seg.length === 1) {
       if (req.method === 'POST') {
         const rec = this.org.create(def.name, json(), req.userId, version);
-        return { status: 201, body: { id: rec.Id, success: true, errors: [] }, headers: { Location: `/services/data/v${version.toFixed(1)}/sobjects/${def.name}/${rec.Id}` } };
+        return {
+          status: 201,
+          body: { id: rec.Id, success: true, errors: [] },
+          headers: { Location: `/services/data/v${version.toFixed(1)}/sobjects/${def.name}/${rec.Id}` },
+        };
       }
-      return { status: 200, body: { objectDescribe: { name: def.name, label: def.label, keyPrefix: def.prefix }, recentItems: [] } };
+      return {
+        status: 200,
+        body: { objectDescribe: { name: def.name, label: def.label, keyPrefix: def.prefix }, recentItems: [] },
+      };
     }
     const id = seg[1];
     if (!isId(id)) throw new SfError('MALFORMED_ID', `${def.label} ID: id value of incorrect type: ${id}`, 400, ['Id']);
-    if (req.method === 'PATCH') { this.org.update(def.name, id, json(), req.userId); return { status: 204 }; }
-    if (req.method === 'DELETE') { this.org.delete(def.name, id, req.userId); return { status: 204 }; }
+    if (req.method === 'PATCH') {
+      this.org.update(def.name, id, json(), req.userId);
+      return { status: 204 };
+    }
+    if (req.method === 'DELETE') {
+      this.org.delete(def.name, id, req.userId);
+      return { status: 204 };
+    }
     const rec = this.org.get(def.name, id);
     if (!rec) throw new SfError('NOT_FOUND', 'The requested resource does not exist', 404);
-    const wanted = req.query.get('fields')?.split(',').map(s => s.trim().toLowerCase());
-    const out: any = { attributes: { type: def.name, url: `/services/data/v${version.toFixed(1)}/sobjects/${def.name}/${rec.Id}` } };
+    const wanted = req.query
+      .get('fields')
+      ?.split(',')
+      .map(s => s.trim().toLowerCase());
+    const out: any = {
+      attributes: { type: def.name, url: `/services/data/v${version.toFixed(1)}/sobjects/${def.name}/${rec.Id}` },
+    };
     for (const f of def.fields) if (!wanted || wanted.includes(f.name.toLowerCase())) out[f.name] = rec[f.name] ?? null;
     return { status: 200, body: out };
   }
@@ -110,10 +235,20 @@ export class Rest {
     const res = runQuery(ctx, q);
     const opt = /batchSize=(\d+)/i.exec(String(req.headers['sforce-query-options'] ?? ''));
     const size = opt ? Math.max(200, Math.min(2000, Number(opt[1]))) : this.batchSize;
-    return { status: 200, body: this.page(res.records, res.totalSize, `v${version.toFixed(1)}`, api === 'tooling', 0, size) };
+    return {
+      status: 200,
+      body: this.page(res.records, res.totalSize, `v${version.toFixed(1)}`, api === 'tooling', 0, size),
+    };
   }
 
-  private page(records: any[], totalSize: number, version: string, tooling: boolean, offset: number, size: number): any {
+  private page(
+    records: any[],
+    totalSize: number,
+    version: string,
+    tooling: boolean,
+    offset: number,
+    size: number,
+  ): any {
     const slice = records.slice(offset, offset + size);
     const done = offset + size >= records.length;
     const body: any = { totalSize, done, records: slice };
@@ -130,40 +265,63 @@ export class Rest {
     const state = m && this.locators.get(m[1]);
     if (!m || !state) throw new SfError('INVALID_QUERY_LOCATOR', 'invalid query locator');
     const offset = Number(m[2]);
-    return { status: 200, body: this.page(state.records, state.totalSize, state.version, state.tooling, offset, state.size) };
+    return {
+      status: 200,
+      body: this.page(state.records, state.totalSize, state.version, state.tooling, offset, state.size),
+    };
   }
 
   // ---- composite ------------------------------------------------------------------------------------
 
   private async composite(req: RestRequest, body: any): Promise<RestResponse> {
     const subs: any[] = body.compositeRequest ?? [];
-    if (!Array.isArray(subs) || subs.length === 0) throw new SfError('INVALID_INPUT', 'compositeRequest: must not be empty');
+    if (!Array.isArray(subs) || subs.length === 0)
+      throw new SfError('INVALID_INPUT', 'compositeRequest: must not be empty');
     if (subs.length > 25) throw new SfError('LIMIT_EXCEEDED', 'Cannot have more than 25 subrequests');
-    if (subs.filter(s => /\/query/.test(s.url ?? '')).length > 5) throw new SfError('LIMIT_EXCEEDED', 'Cannot have more than 5 query subrequests');
+    if (subs.filter(s => /\/query/.test(s.url ?? '')).length > 5)
+      throw new SfError('LIMIT_EXCEEDED', 'Cannot have more than 5 query subrequests');
     const refs = new Map<string, any>();
     const snapshot = body.allOrNone ? this.org.snapshot() : undefined;
     const out: any[] = [];
     let failedAt = -1;
     for (let i = 0; i < subs.length; i++) {
       const s = subs[i];
-      if (failedAt >= 0 && body.allOrNone) { out.push(null); continue; }
+      if (failedAt >= 0 && body.allOrNone) {
+        out.push(null);
+        continue;
+      }
       const resolve = (x: any): any => {
-        if (typeof x === 'string') return x.replace(/@\{([^}]+)\}/g, (_, expr: string) => {
-          const [ref, ...path] = expr.split('.');
-          let cur = refs.get(ref);
-          for (const p of path.join('.').split(/\.|\[(\d+)\]/).filter(Boolean)) cur = cur?.[p];
-          if (cur === undefined) throw new SfError('INVALID_REFERENCE', `Invalid reference specified. No value for ${expr} found in ${ref}.`);
-          return String(cur);
-        });
+        if (typeof x === 'string')
+          return x.replace(/@\{([^}]+)\}/g, (_, expr: string) => {
+            const [ref, ...path] = expr.split('.');
+            let cur = refs.get(ref);
+            for (const p of path
+              .join('.')
+              .split(/\.|\[(\d+)\]/)
+              .filter(Boolean))
+              cur = cur?.[p];
+            if (cur === undefined)
+              throw new SfError(
+                'INVALID_REFERENCE',
+                `Invalid reference specified. No value for ${expr} found in ${ref}.`,
+              );
+            return String(cur);
+          });
         if (Array.isArray(x)) return x.map(resolve);
-        if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, val]) => [k, resolve(val)]));
+        if (x && typeof x === 'object')
+          return Object.fromEntries(Object.entries(x).map(([k, val]) => [k, resolve(val)]));
         return x;
       };
       let res: RestResponse;
       try {
         const url = new URL(resolve(s.url), 'http://x');
-        const inner = await this.handle({ ...req, method: String(s.method).toUpperCase(), path: url.pathname, query: url.searchParams,
-          body: Buffer.from(s.body === undefined ? '' : JSON.stringify(resolve(s.body))) });
+        const inner = await this.handle({
+          ...req,
+          method: String(s.method).toUpperCase(),
+          path: url.pathname,
+          query: url.searchParams,
+          body: Buffer.from(s.body === undefined ? '' : JSON.stringify(resolve(s.body))),
+        });
         res = inner;
       } catch (e: any) {
         const err = e instanceof SfError ? e : new SfError('UNKNOWN_EXCEPTION', String(e?.message ?? e), 500);
@@ -171,15 +329,37 @@ export class Rest {
       }
       if (res.status < 300) refs.set(s.referenceId, res.body);
       else if (failedAt < 0) failedAt = i;
-      out.push({ body: res.body ?? null, httpHeaders: res.headers ?? {}, httpStatusCode: res.status, referenceId: s.referenceId });
+      out.push({
+        body: res.body ?? null,
+        httpHeaders: res.headers ?? {},
+        httpStatusCode: res.status,
+        referenceId: s.referenceId,
+      });
     }
     if (body.allOrNone && failedAt >= 0) {
       this.org.restore(snapshot!);
-      const halted = { body: [{ errorCode: 'PROCESSING_HALTED', message: 'The transaction was rolled back since another operation in the same transaction failed.' }], httpHeaders: {}, httpStatusCode: 400 };
-      for (let i = 0; i < subs.length; i++) if (i !== failedAt) out[i] = { ...halted, referenceId: subs[i].referenceId };
+      const halted = {
+        body: [
+          {
+            errorCode: 'PROCESSING_HALTED',
+            message: 'The transaction was rolled back since another operation in the same transaction failed.',
+          },
+        ],
+        httpHeaders: {},
+        httpStatusCode: 400,
+      };
+      for (let i = 0; i < subs.length; i++)
+        if (i !== failedAt) out[i] = { ...halted, referenceId: subs[i].referenceId };
     } else if (failedAt >= 0) {
       // Without allOrNone, requests that depend on a failed reference are not processed.
-      for (let i = 0; i < out.length; i++) if (out[i] === null) out[i] = { body: [{ errorCode: 'PROCESSING_HALTED', message: 'Invalid reference specified.' }], httpHeaders: {}, httpStatusCode: 400, referenceId: subs[i].referenceId };
+      for (let i = 0; i < out.length; i++)
+        if (out[i] === null)
+          out[i] = {
+            body: [{ errorCode: 'PROCESSING_HALTED', message: 'Invalid reference specified.' }],
+            httpHeaders: {},
+            httpStatusCode: 400,
+            referenceId: subs[i].referenceId,
+          };
     }
     return { status: 200, body: { compositeResponse: out } };
   }
@@ -192,11 +372,22 @@ export class Rest {
     const results: any[] = [];
     let halted = false;
     for (const s of subs) {
-      if (halted) { results.push({ statusCode: 412, result: [{ errorCode: 'BATCH_PROCESSING_HALTED', message: 'Batch processing halted per request' }] }); continue; }
+      if (halted) {
+        results.push({
+          statusCode: 412,
+          result: [{ errorCode: 'BATCH_PROCESSING_HALTED', message: 'Batch processing halted per request' }],
+        });
+        continue;
+      }
       const url = new URL(`/services/data/${String(s.url).replace(/^\/?(services\/data\/)?/, '')}`, 'http://x');
       try {
-        const r = await this.handle({ ...req, method: String(s.method ?? 'GET').toUpperCase(), path: url.pathname, query: url.searchParams,
-          body: Buffer.from(s.richInput === undefined ? '' : JSON.stringify(s.richInput)) });
+        const r = await this.handle({
+          ...req,
+          method: String(s.method ?? 'GET').toUpperCase(),
+          path: url.pathname,
+          query: url.searchParams,
+          body: Buffer.from(s.richInput === undefined ? '' : JSON.stringify(s.richInput)),
+        });
         results.push({ statusCode: r.status, result: r.body ?? null });
       } catch (e: any) {
         const err = e instanceof SfError ? e : new SfError('UNKNOWN_EXCEPTION', String(e?.message ?? e), 500);
@@ -209,32 +400,71 @@ export class Rest {
 
   private async collections(req: RestRequest, version: number): Promise<RestResponse> {
     const results: any[] = [];
-    const asError = (e: any) => ({ statusCode: e instanceof SfError ? e.errorCode : 'UNKNOWN_EXCEPTION', message: e.message, fields: e instanceof SfError ? e.fields : [] });
+    const asError = (e: any) => ({
+      statusCode: e instanceof SfError ? e.errorCode : 'UNKNOWN_EXCEPTION',
+      message: e.message,
+      fields: e instanceof SfError ? e.fields : [],
+    });
     let allOrNone = false;
     const snapshot = this.org.snapshot();
     if (req.method === 'DELETE') {
       allOrNone = req.query.get('allOrNone') === 'true';
       for (const id of (req.query.get('ids') ?? '').split(',').filter(Boolean)) {
-        try { const hit = this.org.byId(id); if (!hit) throw new SfError('ENTITY_IS_DELETED', 'entity is deleted'); this.org.delete(hit.object.name, id, req.userId); results.push({ id, success: true, errors: [] }); }
-        catch (e) { results.push({ id, success: false, errors: [asError(e)] }); }
+        try {
+          const hit = this.org.byId(id);
+          if (!hit) throw new SfError('ENTITY_IS_DELETED', 'entity is deleted');
+          this.org.delete(hit.object.name, id, req.userId);
+          results.push({ id, success: true, errors: [] });
+        } catch (e) {
+          results.push({ id, success: false, errors: [asError(e)] });
+        }
       }
     } else {
       const body = JSON.parse(req.body.toString('utf8') || '{}');
       allOrNone = !!body.allOrNone;
-      if ((body.records ?? []).length > 200) throw new SfError('EXCEEDED_ID_LIMIT', 'record limit reached. cannot submit more than 200 records into this call');
+      if ((body.records ?? []).length > 200)
+        throw new SfError(
+          'EXCEEDED_ID_LIMIT',
+          'record limit reached. cannot submit more than 200 records into this call',
+        );
       for (const r of body.records ?? []) {
         try {
           const type = r.attributes?.type;
           if (!type) throw new SfError('INVALID_FIELD', 'No type was specified in attributes');
           const { attributes: _a, Id, ...fields } = r;
-          if (req.method === 'PATCH') { this.org.update(type, Id, fields, req.userId); results.push({ id: Id, success: true, errors: [] }); }
-          else { const rec = this.org.create(type, fields, req.userId, version); results.push({ id: rec.Id, success: true, errors: [] }); }
-        } catch (e) { results.push({ success: false, errors: [asError(e)] }); }
+          if (req.method === 'PATCH') {
+            this.org.update(type, Id, fields, req.userId);
+            results.push({ id: Id, success: true, errors: [] });
+          } else {
+            const rec = this.org.create(type, fields, req.userId, version);
+            results.push({ id: rec.Id, success: true, errors: [] });
+          }
+        } catch (e) {
+          results.push({ success: false, errors: [asError(e)] });
+        }
       }
     }
     if (allOrNone && results.some(r => !r.success)) {
       this.org.restore(snapshot);
-      return { status: 200, body: results.map(r => r.success ? { id: r.id, success: false, errors: [{ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK', message: 'Record rolled back because not all records were valid and the request was using AllOrNone header', fields: [] }] } : r) };
+      return {
+        status: 200,
+        body: results.map(r =>
+          r.success
+            ? {
+                id: r.id,
+                success: false,
+                errors: [
+                  {
+                    statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+                    message:
+                      'Record rolled back because not all records were valid and the request was using AllOrNone header',
+                    fields: [],
+                  },
+                ],
+              }
+            : r,
+        ),
+      };
     }
     return { status: 200, body: results };
   }
@@ -245,27 +475,80 @@ export class Rest {
     if (req.method === 'GET' && id) {
       const job = this.meta.deploys.get(id);
       if (!job) throw new SfError('NOT_FOUND', 'The requested resource does not exist', 404);
-      return { status: 200, body: { id: job.id, url: `/services/data/v${version.toFixed(1)}/metadata/deployRequest/${job.id}`, deployResult: deployResultJson(job, req.query.get('includeDetails') === 'true') } };
+      return {
+        status: 200,
+        body: {
+          id: job.id,
+          url: `/services/data/v${version.toFixed(1)}/metadata/deployRequest/${job.id}`,
+          deployResult: deployResultJson(job, req.query.get('includeDetails') === 'true'),
+        },
+      };
     }
     if (req.method !== 'POST' || id) throw new SfError('NOT_FOUND', 'The requested resource does not exist', 404);
     const parts = parseMultipart(req.body, String(req.headers['content-type'] ?? ''));
     const jsonPart = parts.find(p => p.name === 'json');
     const filePart = parts.find(p => p.name === 'file');
-    if (!jsonPart || !filePart) throw new SfError('INVALID_MULTIPART_REQUEST', 'A deployRequest needs a json part (deployOptions) and a file part (the zip).');
+    if (!jsonPart || !filePart)
+      throw new SfError(
+        'INVALID_MULTIPART_REQUEST',
+        'A deployRequest needs a json part (deployOptions) and a file part (the zip).',
+      );
     const opts = JSON.parse(jsonPart.data.toString('utf8')).deployOptions ?? {};
-    const job = await this.meta.startDeploy(filePart.data, { checkOnly: !!opts.checkOnly, rollbackOnError: opts.rollbackOnError !== false, singlePackage: !!opts.singlePackage,
-      ignoreWarnings: !!opts.ignoreWarnings, apiVersion: version }, req.userId);
-    return { status: 201, body: { id: job.id, validatedDeployRequestId: null, deployOptions: opts, deployResult: deployResultJson(job, false), url: `/services/data/v${version.toFixed(1)}/metadata/deployRequest/${job.id}` } };
+    const job = await this.meta.startDeploy(
+      filePart.data,
+      {
+        checkOnly: !!opts.checkOnly,
+        rollbackOnError: opts.rollbackOnError !== false,
+        singlePackage: !!opts.singlePackage,
+        ignoreWarnings: !!opts.ignoreWarnings,
+        apiVersion: version,
+      },
+      req.userId,
+    );
+    return {
+      status: 201,
+      body: {
+        id: job.id,
+        validatedDeployRequestId: null,
+        deployOptions: opts,
+        deployResult: deployResultJson(job, false),
+        url: `/services/data/v${version.toFixed(1)}/metadata/deployRequest/${job.id}`,
+      },
+    };
   }
 }
 
 export function deployResultJson(job: DeployJob, details: boolean): any {
-  const r: any = { checkOnly: job.options.checkOnly, completedDate: job.completedDate ?? null, createdBy: job.createdBy, createdByName: job.createdByName, createdDate: job.createdDate,
-    done: job.done, id: job.id, ignoreWarnings: job.options.ignoreWarnings, lastModifiedDate: job.completedDate ?? job.createdDate, numberComponentErrors: job.failures.length,
-    numberComponentsDeployed: job.done ? job.successes.filter(s => s.fullName !== 'package.xml').length : 0, numberComponentsTotal: job.total, numberTestErrors: 0, numberTestsCompleted: 0,
-    numberTestsTotal: 0, rollbackOnError: job.options.rollbackOnError, runTestsEnabled: false, startDate: job.startDate ?? null, status: job.status, success: job.status === 'Succeeded' || job.status === 'SucceededPartial',
-    errorMessage: job.errorMessage ?? null, errorStatusCode: job.errorStatusCode ?? null };
-  if (details) r.details = { componentSuccesses: job.done ? job.successes : [], componentFailures: job.done ? job.failures : [], runTestResult: { numFailures: 0, numTestsRun: 0, totalTime: 0 } };
+  const r: any = {
+    checkOnly: job.options.checkOnly,
+    completedDate: job.completedDate ?? null,
+    createdBy: job.createdBy,
+    createdByName: job.createdByName,
+    createdDate: job.createdDate,
+    done: job.done,
+    id: job.id,
+    ignoreWarnings: job.options.ignoreWarnings,
+    lastModifiedDate: job.completedDate ?? job.createdDate,
+    numberComponentErrors: job.failures.length,
+    numberComponentsDeployed: job.done ? job.successes.filter(s => s.fullName !== 'package.xml').length : 0,
+    numberComponentsTotal: job.total,
+    numberTestErrors: 0,
+    numberTestsCompleted: 0,
+    numberTestsTotal: 0,
+    rollbackOnError: job.options.rollbackOnError,
+    runTestsEnabled: false,
+    startDate: job.startDate ?? null,
+    status: job.status,
+    success: job.status === 'Succeeded' || job.status === 'SucceededPartial',
+    errorMessage: job.errorMessage ?? null,
+    errorStatusCode: job.errorStatusCode ?? null,
+  };
+  if (details)
+    r.details = {
+      componentSuccesses: job.done ? job.successes : [],
+      componentFailures: job.done ? job.failures : [],
+      runTestResult: { numFailures: 0, numTestsRun: 0, totalTime: 0 },
+    };
   return r;
 }
 
@@ -287,4 +570,3 @@ export function parseMultipart(body: Buffer, contentType: string): Array<{ name:
   }
   return parts;
 }
-

@@ -10,63 +10,210 @@ export type Scenario = (typeof SCENARIOS)[number];
 
 /** The names the guide uses; the `done` and `half` scenarios are built with them. */
 export const GUIDE = {
-  profile: 'BalkanID Integration', username: 'balkanid@example.test', email: 'balkanid@example.test', app: 'BalkanID_Extractor', permissionSet: 'BalkanID_Extractor',
+  profile: 'BalkanID Integration',
+  username: 'balkanid@example.test',
+  email: 'balkanid@example.test',
+  app: 'BalkanID_Extractor',
+  permissionSet: 'BalkanID_Extractor',
 };
 
-export interface Seeded { org: Org; meta: MetadataApi; admin: Rec; demo?: KeyPairCert }
+export interface Seeded {
+  org: Org;
+  meta: MetadataApi;
+  admin: Rec;
+  demo?: KeyPairCert;
+}
 
 const perms = (...names: string[]) => Object.fromEntries(PERMISSIONS.map(p => [`Permissions${p}`, names.includes(p)]));
 const BASIC = ['ApiEnabled', 'RunReports', 'ActivitiesAccess', 'ChatterInternalUser', 'LightningExperienceUser'];
 
 export function seed(scenario: Scenario, options: OrgOptions = {}): Seeded {
-  if (!SCENARIOS.includes(scenario)) throw new Error(`Unknown scenario '${scenario}'. Use one of: ${SCENARIOS.join(', ')}`);
+  if (!SCENARIOS.includes(scenario))
+    throw new Error(`Unknown scenario '${scenario}'. Use one of: ${SCENARIOS.join(', ')}`);
   const org = new Org({ ...options, isSandbox: scenario === 'sandbox' || options.isSandbox });
   const meta = new MetadataApi(org);
   const sandbox = org.options.isSandbox;
-  org.raw('Organization', { Id: org.orgId, Name: 'Acme Test Org', InstanceName: sandbox ? 'CS42' : 'NA224', IsSandbox: sandbox, OrganizationType: 'Enterprise Edition',
-    LanguageLocaleKey: 'en_US', DefaultLocaleSidKey: 'en_US', TimeZoneSidKey: 'America/Los_Angeles' });
-  const sfdc = org.raw('UserLicense', { Name: 'Salesforce', MasterLabel: 'Salesforce', LicenseDefinitionKey: 'SFDC', Status: 'Active', TotalLicenses: 20 });
-  const aul = org.raw('UserLicense', { Name: 'Salesforce Platform', MasterLabel: 'Salesforce Platform', LicenseDefinitionKey: 'AUL', Status: 'Active', TotalLicenses: 3 });
-  org.raw('UserLicense', { Name: 'Salesforce Integration', MasterLabel: 'Salesforce Integration', LicenseDefinitionKey: 'SFDC_INTEGRATION', Status: 'Active', TotalLicenses: 5 });
-  org.raw('UserLicense', { Name: 'Chatter Free', MasterLabel: 'Chatter Free', LicenseDefinitionKey: 'CSN_User', Status: 'Active', TotalLicenses: 500 });
+  org.raw('Organization', {
+    Id: org.orgId,
+    Name: 'Acme Test Org',
+    InstanceName: sandbox ? 'CS42' : 'NA224',
+    IsSandbox: sandbox,
+    OrganizationType: 'Enterprise Edition',
+    LanguageLocaleKey: 'en_US',
+    DefaultLocaleSidKey: 'en_US',
+    TimeZoneSidKey: 'America/Los_Angeles',
+  });
+  const sfdc = org.raw('UserLicense', {
+    Name: 'Salesforce',
+    MasterLabel: 'Salesforce',
+    LicenseDefinitionKey: 'SFDC',
+    Status: 'Active',
+    TotalLicenses: 20,
+  });
+  const aul = org.raw('UserLicense', {
+    Name: 'Salesforce Platform',
+    MasterLabel: 'Salesforce Platform',
+    LicenseDefinitionKey: 'AUL',
+    Status: 'Active',
+    TotalLicenses: 3,
+  });
+  org.raw('UserLicense', {
+    Name: 'Salesforce Integration',
+    MasterLabel: 'Salesforce Integration',
+    LicenseDefinitionKey: 'SFDC_INTEGRATION',
+    Status: 'Active',
+    TotalLicenses: 5,
+  });
+  org.raw('UserLicense', {
+    Name: 'Chatter Free',
+    MasterLabel: 'Chatter Free',
+    LicenseDefinitionKey: 'CSN_User',
+    Status: 'Active',
+    TotalLicenses: 500,
+  });
 
   const allPerms = PERMISSIONS.filter(p => p !== 'ManageSandboxes' || !sandbox);
-  const sysadmin = org.raw('Profile', { Name: 'System Administrator', UserLicenseId: sfdc.Id, UserType: 'Standard', ...perms(...allPerms) });
-  const standard = org.raw('Profile', { Name: 'Standard User', UserLicenseId: sfdc.Id, UserType: 'Standard', ...perms(...BASIC) });
-  const platform = org.raw('Profile', { Name: 'Standard Platform User', UserLicenseId: aul.Id, UserType: 'Standard', ...perms(...BASIC) });
-  org.raw('Profile', { Name: 'Read Only', UserLicenseId: sfdc.Id, UserType: 'Standard', ...perms('ApiEnabled', 'RunReports') });
+  const sysadmin = org.raw('Profile', {
+    Name: 'System Administrator',
+    UserLicenseId: sfdc.Id,
+    UserType: 'Standard',
+    ...perms(...allPerms),
+  });
+  const standard = org.raw('Profile', {
+    Name: 'Standard User',
+    UserLicenseId: sfdc.Id,
+    UserType: 'Standard',
+    ...perms(...BASIC),
+  });
+  const platform = org.raw('Profile', {
+    Name: 'Standard Platform User',
+    UserLicenseId: aul.Id,
+    UserType: 'Standard',
+    ...perms(...BASIC),
+  });
+  org.raw('Profile', {
+    Name: 'Read Only',
+    UserLicenseId: sfdc.Id,
+    UserType: 'Standard',
+    ...perms('ApiEnabled', 'RunReports'),
+  });
   org.raw('Profile', { Name: 'Minimum Access - Salesforce', UserLicenseId: sfdc.Id, UserType: 'Standard', ...perms() });
   // A delegated admin: can manage users and see setup, but cannot manage profiles, metadata or apps.
-  const limited = org.raw('Profile', { Name: 'Delegated Admin', UserLicenseId: sfdc.Id, UserType: 'Standard', __custom: true,
-    ...perms(...BASIC, 'ViewSetup', 'ViewRoles', 'ManageUsers', 'AssignPermissionSets', 'ExternalClientAppViewer') });
+  const limited = org.raw('Profile', {
+    Name: 'Delegated Admin',
+    UserLicenseId: sfdc.Id,
+    UserType: 'Standard',
+    __custom: true,
+    ...perms(...BASIC, 'ViewSetup', 'ViewRoles', 'ManageUsers', 'AssignPermissionSets', 'ExternalClientAppViewer'),
+  });
 
   const ceo = org.raw('UserRole', { Name: 'CEO', DeveloperName: 'CEO', ParentRoleId: null });
   const sales = org.raw('UserRole', { Name: 'VP Sales', DeveloperName: 'VPSales', ParentRoleId: ceo.Id });
-  const locale = { TimeZoneSidKey: 'America/Los_Angeles', LocaleSidKey: 'en_US', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: 'en_US', IsActive: true, UserType: 'Standard' };
+  const locale = {
+    TimeZoneSidKey: 'America/Los_Angeles',
+    LocaleSidKey: 'en_US',
+    EmailEncodingKey: 'UTF-8',
+    LanguageLocaleKey: 'en_US',
+    IsActive: true,
+    UserType: 'Standard',
+  };
   const suffix = sandbox ? '.uat' : '';
   const adminProfile = scenario === 'limited-admin' ? limited : sysadmin;
-  const admin = org.raw('User', { Username: `admin@acme.example${suffix}`, Email: 'admin@acme.example', FirstName: 'Ada', LastName: 'Admin', Alias: 'aadmin',
-    CommunityNickname: 'ada', ProfileId: adminProfile.Id, UserRoleId: ceo.Id, ...locale });
-  if (scenario === 'limited-admin') org.raw('User', { Username: `root@acme.example${suffix}`, Email: 'root@acme.example', FirstName: 'Root', LastName: 'Admin',
-    Alias: 'root', CommunityNickname: 'root', ProfileId: sysadmin.Id, UserRoleId: ceo.Id, ...locale });
-  const jane = org.raw('User', { Username: `jane@acme.example${suffix}`, Email: 'jane@acme.example', FirstName: 'Jane', LastName: 'Doe', Alias: 'jdoe',
-    CommunityNickname: 'jane', ProfileId: standard.Id, UserRoleId: sales.Id, ...locale });
-  org.raw('User', { Username: `ops@acme.example${suffix}`, Email: 'ops@acme.example', FirstName: 'Otto', LastName: 'Ops', Alias: 'oops',
-    CommunityNickname: 'otto', ProfileId: platform.Id, ...locale });
+  const admin = org.raw('User', {
+    Username: `admin@acme.example${suffix}`,
+    Email: 'admin@acme.example',
+    FirstName: 'Ada',
+    LastName: 'Admin',
+    Alias: 'aadmin',
+    CommunityNickname: 'ada',
+    ProfileId: adminProfile.Id,
+    UserRoleId: ceo.Id,
+    ...locale,
+  });
+  if (scenario === 'limited-admin')
+    org.raw('User', {
+      Username: `root@acme.example${suffix}`,
+      Email: 'root@acme.example',
+      FirstName: 'Root',
+      LastName: 'Admin',
+      Alias: 'root',
+      CommunityNickname: 'root',
+      ProfileId: sysadmin.Id,
+      UserRoleId: ceo.Id,
+      ...locale,
+    });
+  const jane = org.raw('User', {
+    Username: `jane@acme.example${suffix}`,
+    Email: 'jane@acme.example',
+    FirstName: 'Jane',
+    LastName: 'Doe',
+    Alias: 'jdoe',
+    CommunityNickname: 'jane',
+    ProfileId: standard.Id,
+    UserRoleId: sales.Id,
+    ...locale,
+  });
+  org.raw('User', {
+    Username: `ops@acme.example${suffix}`,
+    Email: 'ops@acme.example',
+    FirstName: 'Otto',
+    LastName: 'Ops',
+    Alias: 'oops',
+    CommunityNickname: 'otto',
+    ProfileId: platform.Id,
+    ...locale,
+  });
   if (scenario === 'no-licenses') {
-    for (let i = 1; i <= 2; i++) org.raw('User', { Username: `platform${i}@acme.example`, Email: `platform${i}@acme.example`, LastName: `Platform ${i}`, Alias: `plat${i}`,
-      CommunityNickname: `platform${i}`, ProfileId: platform.Id, ...locale });
+    for (let i = 1; i <= 2; i++)
+      org.raw('User', {
+        Username: `platform${i}@acme.example`,
+        Email: `platform${i}@acme.example`,
+        LastName: `Platform ${i}`,
+        Alias: `plat${i}`,
+        CommunityNickname: `platform${i}`,
+        ProfileId: platform.Id,
+        ...locale,
+      });
   }
   const group = org.raw('Group', { Name: 'Sales Team', DeveloperName: 'Sales_Team', Type: 'Regular' });
   org.raw('Group', { Name: 'All Internal Users', DeveloperName: 'AllInternalUsers', Type: 'Organization' });
   org.raw('GroupMember', { GroupId: group.Id, UserOrGroupId: jane.Id });
-  const reports = org.raw('PermissionSet', { Name: 'Report_Builder', Label: 'Report Builder', IsOwnedByProfile: false, IsCustom: true, Type: 'Regular', ...perms('RunReports') });
+  const reports = org.raw('PermissionSet', {
+    Name: 'Report_Builder',
+    Label: 'Report Builder',
+    IsOwnedByProfile: false,
+    IsCustom: true,
+    Type: 'Regular',
+    ...perms('RunReports'),
+  });
   org.syncPermissionSetMeta(reports);
-  const psg = org.raw('PermissionSetGroup', { DeveloperName: 'Sales_Ops', MasterLabel: 'Sales Ops', Status: 'Updated' });
+  const psg = org.raw('PermissionSetGroup', {
+    DeveloperName: 'Sales_Ops',
+    MasterLabel: 'Sales Ops',
+    Status: 'Updated',
+  });
   org.raw('PermissionSetGroupComponent', { PermissionSetGroupId: psg.Id, PermissionSetId: reports.Id });
   org.raw('PermissionSetAssignment', { AssigneeId: jane.Id, PermissionSetGroupId: psg.Id });
-  for (const [p, r] of PERMISSION_DEPENDENCIES) org.raw('PermissionDependency', { Permission: p, RequiredPermission: r, RequiredPermissionType: 'User Permission', PermissionType: 'User Permission' });
-  org.meta.set('ExternalClientAppSettings', new Map([['externalclientapp', { fullName: 'ExternalClientApp', enableClientSecretInRestApiAccess: 'false', enableConsumerSecretApiAccess: 'false' }]]));
+  for (const [p, r] of PERMISSION_DEPENDENCIES)
+    org.raw('PermissionDependency', {
+      Permission: p,
+      RequiredPermission: r,
+      RequiredPermissionType: 'User Permission',
+      PermissionType: 'User Permission',
+    });
+  org.meta.set(
+    'ExternalClientAppSettings',
+    new Map([
+      [
+        'externalclientapp',
+        {
+          fullName: 'ExternalClientApp',
+          enableClientSecretInRestApiAccess: 'false',
+          enableConsumerSecretApiAccess: 'false',
+        },
+      ],
+    ]),
+  );
 
   const seeded: Seeded = { org, meta, admin };
   if (scenario === 'done' || scenario === 'half') applyGuide(seeded, scenario);
@@ -79,26 +226,112 @@ function applyGuide(s: Seeded, scenario: 'done' | 'half'): void {
   const { org, meta, admin } = s;
   const platform = org.find('Profile', p => p.Name === 'Standard Platform User')!;
   const source = Object.fromEntries(PERMISSIONS.map(p => [`Permissions${p}`, !!platform[`Permissions${p}`]]));
-  const profile = org.create('Profile', { Name: GUIDE.profile, UserLicenseId: platform.UserLicenseId, ...source, PermissionsViewSetup: true, PermissionsViewRoles: true }, admin.Id, 64);
-  const user = org.create('User', { Username: GUIDE.username, Email: GUIDE.email, FirstName: 'BalkanID', LastName: 'BalkanID', Alias: 'BalkanID', ProfileId: profile.Id,
-    TimeZoneSidKey: 'America/Los_Angeles', LocaleSidKey: 'en_US', EmailEncodingKey: 'UTF-8', LanguageLocaleKey: 'en_US' }, admin.Id, 64);
+  const profile = org.create(
+    'Profile',
+    {
+      Name: GUIDE.profile,
+      UserLicenseId: platform.UserLicenseId,
+      ...source,
+      PermissionsViewSetup: true,
+      PermissionsViewRoles: true,
+    },
+    admin.Id,
+    64,
+  );
+  const user = org.create(
+    'User',
+    {
+      Username: GUIDE.username,
+      Email: GUIDE.email,
+      FirstName: 'BalkanID',
+      LastName: 'BalkanID',
+      Alias: 'BalkanID',
+      ProfileId: profile.Id,
+      TimeZoneSidKey: 'America/Los_Angeles',
+      LocaleSidKey: 'en_US',
+      EmailEncodingKey: 'UTF-8',
+      LanguageLocaleKey: 'en_US',
+    },
+    admin.Id,
+    64,
+  );
   // half: the permission set exists but drifted (View All Data switched off), is not assigned, and there is no app.
-  const ps = org.create('PermissionSet', { Name: GUIDE.permissionSet, Label: 'BalkanID Extractor', PermissionsApiEnabled: true, PermissionsViewAllData: scenario === 'done',
-    PermissionsViewSetup: true, PermissionsViewRoles: true }, admin.Id, 64);
+  const ps = org.create(
+    'PermissionSet',
+    {
+      Name: GUIDE.permissionSet,
+      Label: 'BalkanID Extractor',
+      PermissionsApiEnabled: true,
+      PermissionsViewAllData: scenario === 'done',
+      PermissionsViewSetup: true,
+      PermissionsViewRoles: true,
+    },
+    admin.Id,
+    64,
+  );
   if (scenario === 'half') return;
   org.create('PermissionSetAssignment', { AssigneeId: user.Id, PermissionSetId: ps.Id }, admin.Id, 64);
   s.demo = selfSignedCert();
   const app = GUIDE.app;
   const body = (o: Record<string, string>) => o;
   for (const c of [
-    { type: 'ExternalClientApplication', fullName: app, body: body({ contactEmail: 'admin@acme.example', distributionState: 'Local', isProtected: 'false', label: 'BalkanID Extractor' }) },
-    { type: 'ExtlClntAppGlobalOauthSettings', fullName: `${app}_glbloauth`, body: body({ callbackUrl: 'https://app.balkan.id', certificate: s.demo.certPem, externalClientApplication: app,
-      isPkceRequired: 'false', isConsumerSecretOptional: 'false', isSecretRequiredForRefreshToken: 'true', label: `${app}_glbloauth` }) },
-    { type: 'ExtlClntAppOauthSettings', fullName: `${app}_oauth`, body: body({ commaSeparatedOauthScopes: 'Api, RefreshToken', externalClientApplication: app, label: `${app}_oauth` }) },
-    { type: 'ExtlClntAppOauthConfigurablePolicies', fullName: `${app}_oauthPlcy`, body: body({ commaSeparatedPermissionSet: GUIDE.permissionSet, externalClientApplication: app,
-      ipRelaxationPolicyType: 'Bypass', label: `${app}_oauthPlcy`, permittedUsersPolicyType: 'AdminApprovedPreAuthorized', refreshTokenPolicyType: 'Infinite' }) },
-    { type: 'ExtlClntAppConfigurablePolicies', fullName: `${app}_plcy`, body: body({ externalClientApplication: app, isEnabled: 'true', isOauthPluginEnabled: 'true', label: `${app}_plcy` }) },
-  ]) meta.commit({ ...c, fileName: '' }, admin.Id);
+    {
+      type: 'ExternalClientApplication',
+      fullName: app,
+      body: body({
+        contactEmail: 'admin@acme.example',
+        distributionState: 'Local',
+        isProtected: 'false',
+        label: 'BalkanID Extractor',
+      }),
+    },
+    {
+      type: 'ExtlClntAppGlobalOauthSettings',
+      fullName: `${app}_glbloauth`,
+      body: body({
+        callbackUrl: 'https://app.balkan.id',
+        certificate: s.demo.certPem,
+        externalClientApplication: app,
+        isPkceRequired: 'false',
+        isConsumerSecretOptional: 'false',
+        isSecretRequiredForRefreshToken: 'true',
+        label: `${app}_glbloauth`,
+      }),
+    },
+    {
+      type: 'ExtlClntAppOauthSettings',
+      fullName: `${app}_oauth`,
+      body: body({
+        commaSeparatedOauthScopes: 'Api, RefreshToken',
+        externalClientApplication: app,
+        label: `${app}_oauth`,
+      }),
+    },
+    {
+      type: 'ExtlClntAppOauthConfigurablePolicies',
+      fullName: `${app}_oauthPlcy`,
+      body: body({
+        commaSeparatedPermissionSet: GUIDE.permissionSet,
+        externalClientApplication: app,
+        ipRelaxationPolicyType: 'Bypass',
+        label: `${app}_oauthPlcy`,
+        permittedUsersPolicyType: 'AdminApprovedPreAuthorized',
+        refreshTokenPolicyType: 'Infinite',
+      }),
+    },
+    {
+      type: 'ExtlClntAppConfigurablePolicies',
+      fullName: `${app}_plcy`,
+      body: body({
+        externalClientApplication: app,
+        isEnabled: 'true',
+        isOauthPluginEnabled: 'true',
+        label: `${app}_plcy`,
+      }),
+    },
+  ])
+    meta.commit({ ...c, fileName: '' }, admin.Id);
   const eca = org.find('ExternalClientApplication', a => a.DeveloperName === app)!;
-  if (!org.find('SetupEntityAccess', x => x.SetupEntityId === eca.Id)) org.create('SetupEntityAccess', { ParentId: ps.Id, SetupEntityId: eca.Id }, admin.Id, 64);
+  if (!org.find('SetupEntityAccess', x => x.SetupEntityId === eca.Id))
+    org.create('SetupEntityAccess', { ParentId: ps.Id, SetupEntityId: eca.Id }, admin.Id, 64);
 }

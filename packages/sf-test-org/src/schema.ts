@@ -1,7 +1,8 @@
 // The sObjects the test org knows, with Salesforce's canonical field names, types and key prefixes.
 // Key prefixes marked [I] are not confirmed against a real org (see ../shared/reference/test-org.md).
 
-export type FieldType = 'id' | 'string' | 'boolean' | 'reference' | 'datetime' | 'date' | 'int' | 'picklist' | 'email' | 'textarea';
+export type FieldType =
+  'id' | 'string' | 'boolean' | 'reference' | 'datetime' | 'date' | 'int' | 'picklist' | 'email' | 'textarea';
 
 export interface FieldDef {
   name: string;
@@ -17,7 +18,11 @@ export interface FieldDef {
   length?: number;
 }
 
-export interface ChildRelationship { relationshipName: string; childObject: string; field: string }
+export interface ChildRelationship {
+  relationshipName: string;
+  childObject: string;
+  field: string;
+}
 
 export interface ObjectDef {
   name: string;
@@ -57,7 +62,8 @@ export const PERMISSION_LABELS: Record<string, string> = {
   LightningExperienceUser: 'Lightning Experience User',
 };
 export const PERMISSIONS = Object.keys(PERMISSION_LABELS);
-export const permFields = (): FieldDef[] => PERMISSIONS.map(p => ({ name: `Permissions${p}`, type: 'boolean' as const, createable: true, updateable: true }));
+export const permFields = (): FieldDef[] =>
+  PERMISSIONS.map(p => ({ name: `Permissions${p}`, type: 'boolean' as const, createable: true, updateable: true }));
 
 /**
  * Permission dependencies (Tooling PermissionDependency). "View Setup requires View Roles" and "View All Data
@@ -75,15 +81,55 @@ export const PERMISSION_DEPENDENCIES: Array<[string, string]> = [
 ];
 
 export const id = (): FieldDef => ({ name: 'Id', type: 'id', filterable: true });
-export const str = (name: string, extra: Partial<FieldDef> = {}): FieldDef => ({ name, type: 'string', createable: true, updateable: true, nillable: true, ...extra });
-export const bool = (name: string, extra: Partial<FieldDef> = {}): FieldDef => ({ name, type: 'boolean', createable: true, updateable: true, ...extra });
-export const ref = (name: string, refTo: string[], relationshipName: string | undefined, extra: Partial<FieldDef> = {}): FieldDef =>
-  ({ name, type: 'reference', refTo, relationshipName, createable: true, updateable: true, nillable: true, ...extra });
+export const str = (name: string, extra: Partial<FieldDef> = {}): FieldDef => ({
+  name,
+  type: 'string',
+  createable: true,
+  updateable: true,
+  nillable: true,
+  ...extra,
+});
+export const bool = (name: string, extra: Partial<FieldDef> = {}): FieldDef => ({
+  name,
+  type: 'boolean',
+  createable: true,
+  updateable: true,
+  ...extra,
+});
+export const ref = (
+  name: string,
+  refTo: string[],
+  relationshipName: string | undefined,
+  extra: Partial<FieldDef> = {},
+): FieldDef => ({
+  name,
+  type: 'reference',
+  refTo,
+  relationshipName,
+  createable: true,
+  updateable: true,
+  nillable: true,
+  ...extra,
+});
 export const ro = (f: FieldDef): FieldDef => ({ ...f, createable: false, updateable: false });
-export const audit = (): FieldDef[] => [ro({ name: 'CreatedDate', type: 'datetime' }), ro({ name: 'LastModifiedDate', type: 'datetime' })];
+export const audit = (): FieldDef[] => [
+  ro({ name: 'CreatedDate', type: 'datetime' }),
+  ro({ name: 'LastModifiedDate', type: 'datetime' }),
+];
 
 export function obj(name: string, prefix: string, fields: FieldDef[], opts: Partial<ObjectDef> = {}): ObjectDef {
-  return { name, label: opts.label ?? name, prefix, fields: [id(), ...fields], children: [], createable: false, updateable: false, deletable: false, api: 'data', ...opts };
+  return {
+    name,
+    label: opts.label ?? name,
+    prefix,
+    fields: [id(), ...fields],
+    children: [],
+    createable: false,
+    updateable: false,
+    deletable: false,
+    api: 'data',
+    ...opts,
+  };
 }
 
 export function fieldOf(o: ObjectDef, name: string): FieldDef | undefined {
@@ -92,5 +138,17 @@ export function fieldOf(o: ObjectDef, name: string): FieldDef | undefined {
 }
 
 /** Objects a user needs "View Setup and Configuration" to see at all (INVALID_TYPE otherwise). */
-export const SETUP_OBJECTS = new Set(['UserLicense', 'PermissionSet', 'PermissionSetAssignment', 'SetupEntityAccess', 'PermissionSetGroup',
-  'PermissionSetGroupComponent', 'ExternalClientApplication', 'ExtlClntAppOauthSettings', 'ExtlClntAppOauthPlcyCnfg', 'ExtlClntAppPlcyCnfg', 'PermissionDependency', 'Profile']);
+export const SETUP_OBJECTS = new Set([
+  'UserLicense',
+  'PermissionSet',
+  'PermissionSetAssignment',
+  'SetupEntityAccess',
+  'PermissionSetGroup',
+  'PermissionSetGroupComponent',
+  'ExternalClientApplication',
+  'ExtlClntAppOauthSettings',
+  'ExtlClntAppOauthPlcyCnfg',
+  'ExtlClntAppPlcyCnfg',
+  'PermissionDependency',
+  'Profile',
+]);

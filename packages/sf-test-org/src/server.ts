@@ -33,10 +33,25 @@ export interface Fault {
   expireSessions?: boolean;
 }
 
-export interface Stats { total: number; byRoute: Record<string, number>; writes: number; bytesIn: number; bytesOut: number }
-export interface LogEntry { method: string; route: string; status: number; ms: number }
+export interface Stats {
+  total: number;
+  byRoute: Record<string, number>;
+  writes: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+export interface LogEntry {
+  method: string;
+  route: string;
+  status: number;
+  ms: number;
+}
 
-export interface TestOrgOptions extends OrgOptions { port?: number; scenario?: Scenario; latencyMs?: number }
+export interface TestOrgOptions extends OrgOptions {
+  port?: number;
+  scenario?: Scenario;
+  latencyMs?: number;
+}
 
 const REST_ERROR_HEADERS = { 'Content-Type': 'application/json;charset=UTF-8' };
 
@@ -63,13 +78,23 @@ export class TestOrg {
     this.reset(this.scenario);
   }
 
-  get org(): Org { return this.seeded.org; }
-  get meta(): MetadataApi { return this.seeded.meta; }
-  get adminUsername(): string { return this.seeded.admin.Username; }
+  get org(): Org {
+    return this.seeded.org;
+  }
+  get meta(): MetadataApi {
+    return this.seeded.meta;
+  }
+  get adminUsername(): string {
+    return this.seeded.admin.Username;
+  }
   /** The key pair whose certificate the `done` scenario's app holds (for JWT tests). */
-  get demo(): KeyPairCert | undefined { return this.seeded.demo; }
+  get demo(): KeyPairCert | undefined {
+    return this.seeded.demo;
+  }
   /** Exposed for tests that page through small result sets. */
-  set queryBatchSize(n: number) { this.rest.batchSize = n; }
+  set queryBatchSize(n: number) {
+    this.rest.batchSize = n;
+  }
 
   reset(scenario: Scenario = this.scenario, options: OrgOptions = {}): void {
     this.scenario = scenario;
@@ -95,13 +120,38 @@ export class TestOrg {
     return token;
   }
 
-  addFault(f: Fault): void { this.faults.push({ ...f, left: f.times ?? 1, skip: f.after ?? 0 }); }
-  clearFaults(): void { this.faults = []; }
-  stats(): Stats { return { total: this.total, byRoute: Object.fromEntries(this.counts), writes: this.org.writes, bytesIn: this.bytesIn, bytesOut: this.bytesOut }; }
-  resetStats(): void { this.total = 0; this.bytesIn = 0; this.bytesOut = 0; this.counts.clear(); this.log.length = 0; }
+  addFault(f: Fault): void {
+    this.faults.push({ ...f, left: f.times ?? 1, skip: f.after ?? 0 });
+  }
+  clearFaults(): void {
+    this.faults = [];
+  }
+  stats(): Stats {
+    return {
+      total: this.total,
+      byRoute: Object.fromEntries(this.counts),
+      writes: this.org.writes,
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+    };
+  }
+  resetStats(): void {
+    this.total = 0;
+    this.bytesIn = 0;
+    this.bytesOut = 0;
+    this.counts.clear();
+    this.log.length = 0;
+  }
 
   async start(): Promise<this> {
-    this.server = http.createServer((req, res) => { this.dispatch(req, res).catch(e => { if (!res.headersSent) { res.writeHead(500, { 'Content-Type': 'text/plain' }); res.end(String(e?.stack ?? e)); } }); });
+    this.server = http.createServer((req, res) => {
+      this.dispatch(req, res).catch(e => {
+        if (!res.headersSent) {
+          res.writeHead(500, { 'Content-Type': 'text/plain' });
+          res.end(String(e?.stack ?? e));
+        }
+      });
+    });
     this.server.keepAliveTimeout = 1000;
     await new Promise<void>(resolve => this.server.listen(this.options.port ?? 0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
@@ -136,23 +186,48 @@ export class TestOrg {
     if (path.startsWith('/__testorg')) return this.control(method, path, body, send);
 
     let soapCall: ReturnType<typeof parseSoap> | undefined;
-    if (path.startsWith('/services/Soap/')) { try { soapCall = parseSoap(body.toString('utf8')); } catch { /* answered below */ } }
+    if (path.startsWith('/services/Soap/')) {
+      try {
+        soapCall = parseSoap(body.toString('utf8'));
+      } catch {
+        /* answered below */
+      }
+    }
     const route = `${method} ${path}${soapCall ? `#${soapCall.operation}` : ''}`;
     this.total++;
     this.counts.set(route, (this.counts.get(route) ?? 0) + 1);
     try {
       if (this.latencyMs) await new Promise(r => setTimeout(r, this.latencyMs));
       const target = `${path}${url.search}${soapCall ? `#${soapCall.operation}` : ''}`;
-      const fault = this.faults.find(f => f.left > 0 && (!f.method || f.method === '*' || f.method.toUpperCase() === method) && new RegExp(f.path).test(target));
+      const fault = this.faults.find(
+        f =>
+          f.left > 0 &&
+          (!f.method || f.method === '*' || f.method.toUpperCase() === method) &&
+          new RegExp(f.path).test(target),
+      );
       if (fault && fault.skip > 0) fault.skip--;
       else if (fault) {
         fault.left--;
         if (fault.delayMs) await new Promise(r => setTimeout(r, fault.delayMs));
-        if (fault.reset) { status = -1; req.socket.destroy(); return; }
+        if (fault.reset) {
+          status = -1;
+          req.socket.destroy();
+          return;
+        }
         if (fault.expireSessions) this.org.expireSessions();
         if (fault.status) {
-          const payload = typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body ?? [{ message: 'Injected fault', errorCode: 'UNKNOWN_EXCEPTION' }]);
-          return send(fault.status, payload, { 'Content-Type': fault.contentType ?? (typeof fault.body === 'string' && fault.body.trimStart().startsWith('<') ? 'text/html;charset=UTF-8' : 'application/json;charset=UTF-8'), ...(fault.headers ?? {}) });
+          const payload =
+            typeof fault.body === 'string'
+              ? fault.body
+              : JSON.stringify(fault.body ?? [{ message: 'Injected fault', errorCode: 'UNKNOWN_EXCEPTION' }]);
+          return send(fault.status, payload, {
+            'Content-Type':
+              fault.contentType ??
+              (typeof fault.body === 'string' && fault.body.trimStart().startsWith('<')
+                ? 'text/html;charset=UTF-8'
+                : 'application/json;charset=UTF-8'),
+            ...(fault.headers ?? {}),
+          });
         }
       }
       await this.route(method, path, url, req, body, soapCall, send);
@@ -162,10 +237,20 @@ export class TestOrg {
     }
   }
 
-  private async route(method: string, path: string, url: URL, req: http.IncomingMessage, body: Buffer, soapCall: ReturnType<typeof parseSoap> | undefined,
-    send: (code: number, payload: string | Buffer | undefined, headers?: Record<string, string>) => void): Promise<void> {
+  private async route(
+    method: string,
+    path: string,
+    url: URL,
+    req: http.IncomingMessage,
+    body: Buffer,
+    soapCall: ReturnType<typeof parseSoap> | undefined,
+    send: (code: number, payload: string | Buffer | undefined, headers?: Record<string, string>) => void,
+  ): Promise<void> {
     const json = (code: number, payload: unknown, headers: Record<string, string> = {}) =>
-      send(code, payload === undefined ? undefined : JSON.stringify(payload), { 'Content-Type': 'application/json;charset=UTF-8', ...headers });
+      send(code, payload === undefined ? undefined : JSON.stringify(payload), {
+        'Content-Type': 'application/json;charset=UTF-8',
+        ...headers,
+      });
     const bearer = /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
 
     if (path === '/services/oauth2/token' && method === 'POST') {
@@ -174,10 +259,16 @@ export class TestOrg {
     }
     if (path === '/services/oauth2/userinfo' || path.startsWith('/id/')) {
       const s = this.org.session(bearer ?? url.searchParams.get('oauth_token') ?? undefined);
-      if (!s) return path.startsWith('/id/') ? send(403, 'Bad_OAuth_Token', { 'Content-Type': 'text/plain' }) : json(403, { error: 'invalid_token', error_description: 'Access token is invalid or expired' }); // [I]
+      if (!s)
+        return path.startsWith('/id/')
+          ? send(403, 'Bad_OAuth_Token', { 'Content-Type': 'text/plain' })
+          : json(403, { error: 'invalid_token', error_description: 'Access token is invalid or expired' }); // [I]
       const user = this.org.get('User', path.startsWith('/id/') ? path.split('/')[3] : s.userId);
       if (!user) return json(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
-      return json(200, path.startsWith('/id/') ? this.oauth.identity(user, this.url) : this.oauth.userinfo(user, this.url));
+      return json(
+        200,
+        path.startsWith('/id/') ? this.oauth.identity(user, this.url) : this.oauth.userinfo(user, this.url),
+      );
     }
     if (path === '/services/data' || path === '/services/data/') return json(200, this.rest.versions());
 
@@ -186,8 +277,10 @@ export class TestOrg {
       const xml = (code: number, payload: string) => send(code, payload, { 'Content-Type': 'text/xml;charset=UTF-8' });
       if (!soapCall) return xml(500, soapFault('INVALID_REQUEST', 'Could not parse the SOAP request'));
       const s = this.org.session(soapCall.sessionId);
-      if (!s) return xml(500, soapFault('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session'));
-      if (!this.org.can(s.userId, 'ApiEnabled')) return xml(500, soapFault('API_DISABLED_FOR_ORG', 'API is not enabled for this Organization or Partner'));
+      if (!s)
+        return xml(500, soapFault('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session'));
+      if (!this.org.can(s.userId, 'ApiEnabled'))
+        return xml(500, soapFault('API_DISABLED_FOR_ORG', 'API is not enabled for this Organization or Partner'));
       this.org.apiUsage++;
       try {
         return xml(200, await this.soap.handle(soapCall, s.userId, version));
@@ -198,37 +291,77 @@ export class TestOrg {
     if (path.startsWith('/services/data/')) {
       const s = this.org.session(bearer);
       if (!s) return json(401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
-      if (!this.org.can(s.userId, 'ApiEnabled')) return json(403, [{ message: 'The REST API is not enabled for this Organization.', errorCode: 'API_DISABLED_FOR_ORG' }]);
+      if (!this.org.can(s.userId, 'ApiEnabled'))
+        return json(403, [
+          { message: 'The REST API is not enabled for this Organization.', errorCode: 'API_DISABLED_FOR_ORG' },
+        ]);
       this.org.apiUsage++;
       const limit = { 'Sforce-Limit-Info': `api-usage=${this.org.apiUsage}/15000` };
       try {
-        const r = await this.rest.handle({ method, path, query: url.searchParams, headers: req.headers, body, userId: s.userId, baseUrl: this.url });
+        const r = await this.rest.handle({
+          method,
+          path,
+          query: url.searchParams,
+          headers: req.headers,
+          body,
+          userId: s.userId,
+          baseUrl: this.url,
+        });
         return json(r.status, r.body, { ...limit, ...(r.headers ?? {}) });
       } catch (e: any) {
         if (e instanceof SfError) return json(e.status, [e.toJSON()], limit);
         return json(500, [{ message: String(e?.message ?? e), errorCode: 'UNKNOWN_EXCEPTION' }], limit);
       }
     }
-    return send(404, JSON.stringify([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]), REST_ERROR_HEADERS);
+    return send(
+      404,
+      JSON.stringify([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]),
+      REST_ERROR_HEADERS,
+    );
   }
 
   // ---- controls -----------------------------------------------------------------------------------
 
   private control(method: string, path: string, body: Buffer, send: (code: number, payload: string) => void): void {
     const ok = (payload: unknown) => send(200, JSON.stringify(payload));
-    const input = (() => { try { return body.length ? JSON.parse(body.toString('utf8')) : {}; } catch { return {}; } })();
+    const input = (() => {
+      try {
+        return body.length ? JSON.parse(body.toString('utf8')) : {};
+      } catch {
+        return {};
+      }
+    })();
     const action = path.replace(/^\/__testorg\/?/, '');
     try {
       if (action === 'stats' && method === 'GET') return ok(this.stats());
-      if (action === 'stats' && method === 'DELETE') { this.resetStats(); return ok({ reset: true }); }
+      if (action === 'stats' && method === 'DELETE') {
+        this.resetStats();
+        return ok({ reset: true });
+      }
       if (action === 'log') return ok(this.log);
-      if (action === 'reset') { this.reset(input.scenario ?? this.scenario, input.options ?? {}); return ok(this.info()); }
-      if (action === 'faults' && method === 'POST') { this.addFault(input); return ok({ faults: this.faults.length }); }
-      if (action === 'faults' && method === 'DELETE') { this.clearFaults(); return ok({ faults: 0 }); }
-      if (action === 'latency') { this.latencyMs = Number(input.ms ?? 0); return ok({ latencyMs: this.latencyMs }); }
-      if (action === 'fail-next-deploy') { this.meta.failNextDeploy = String(input.problem ?? 'Injected deploy failure'); return ok({ armed: true }); }
+      if (action === 'reset') {
+        this.reset(input.scenario ?? this.scenario, input.options ?? {});
+        return ok(this.info());
+      }
+      if (action === 'faults' && method === 'POST') {
+        this.addFault(input);
+        return ok({ faults: this.faults.length });
+      }
+      if (action === 'faults' && method === 'DELETE') {
+        this.clearFaults();
+        return ok({ faults: 0 });
+      }
+      if (action === 'latency') {
+        this.latencyMs = Number(input.ms ?? 0);
+        return ok({ latencyMs: this.latencyMs });
+      }
+      if (action === 'fail-next-deploy') {
+        this.meta.failNextDeploy = String(input.problem ?? 'Injected deploy failure');
+        return ok({ armed: true });
+      }
       if (action === 'expire-sessions') return ok({ expired: this.org.expireSessions() });
-      if (action === 'session') return ok({ accessToken: input.username ? this.tokenFor(input.username) : this.adminToken });
+      if (action === 'session')
+        return ok({ accessToken: input.username ? this.tokenFor(input.username) : this.adminToken });
       if (action === '' || action === 'info') return ok(this.info());
       send(404, JSON.stringify({ error: `unknown control ${action}` }));
     } catch (e: any) {
@@ -237,7 +370,14 @@ export class TestOrg {
   }
 
   info(): Record<string, unknown> {
-    return { instanceUrl: this.url, accessToken: this.adminToken, username: this.adminUsername, orgId: this.org.orgId, scenario: this.scenario, apiVersion: `${this.org.options.maxApiVersion}.0` };
+    return {
+      instanceUrl: this.url,
+      accessToken: this.adminToken,
+      username: this.adminUsername,
+      orgId: this.org.orgId,
+      scenario: this.scenario,
+      apiVersion: `${this.org.options.maxApiVersion}.0`,
+    };
   }
 }
 

@@ -8,8 +8,20 @@ import { ObjectDef, FieldDef, PERMISSIONS, fieldOf } from './schema';
 import { OBJECT_BY_LOWER } from './sobjects';
 import { idKey, isId, sameId } from './ids';
 
-export interface QueryContext { org: Org; userId: string; api: 'data' | 'tooling'; apiVersion: number }
-export interface QueryResult { totalSize: number; records: any[]; countOnly: boolean; entity: string; ast: any; def: ObjectDef }
+export interface QueryContext {
+  org: Org;
+  userId: string;
+  api: 'data' | 'tooling';
+  apiVersion: number;
+}
+export interface QueryResult {
+  totalSize: number;
+  records: any[];
+  countOnly: boolean;
+  entity: string;
+  ast: any;
+  def: ObjectDef;
+}
 
 /** Salesforce's error text: the query line, a caret under the column, "ERROR at Row:r:Column:c", the message. */
 export function soqlError(code: string, query: string, offset: number, message: string): SfError {
@@ -27,33 +39,60 @@ function findWord(query: string, word: string, from = 0): number {
   return m ? from + m.index + m[1].length : 0;
 }
 
-const noSuchColumn = (field: string, entity: string) => `No such column '${field}' on entity '${entity}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`;
-const unsupportedType = (name: string) => `sObject type '${name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`;
+const noSuchColumn = (field: string, entity: string) =>
+  `No such column '${field}' on entity '${entity}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`;
+const unsupportedType = (name: string) =>
+  `sObject type '${name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`;
 
 /** Rows of an object as the calling user may see them (UserPermissionAccess is computed for the caller). */
 function rows(ctx: QueryContext, def: ObjectDef): Rec[] {
   if (def.name === 'UserPermissionAccess') {
     const perms = ctx.org.userPerms(ctx.userId);
-    return [{ Id: '0Up000000000000AAA', ...Object.fromEntries(PERMISSIONS.map(p => [`Permissions${p}`, perms.has(p)])) }];
+    return [
+      { Id: '0Up000000000000AAA', ...Object.fromEntries(PERMISSIONS.map(p => [`Permissions${p}`, perms.has(p)])) },
+    ];
   }
   return ctx.org.all(def.name);
 }
 
-function resolvePath(ctx: QueryContext, def: ObjectDef, raw: string, query: string, from: number): { path: string[]; canonical: string[]; leaf: FieldDef; defs: ObjectDef[] } {
+function resolvePath(
+  ctx: QueryContext,
+  def: ObjectDef,
+  raw: string,
+  query: string,
+  from: number,
+): { path: string[]; canonical: string[]; leaf: FieldDef; defs: ObjectDef[] } {
   const parts = raw.split('.');
   let cur = def;
   const canonical: string[] = [];
   const defs: ObjectDef[] = [def];
   for (let i = 0; i < parts.length - 1; i++) {
     const rel = cur.fields.find(f => f.relationshipName && f.relationshipName.toLowerCase() === parts[i].toLowerCase());
-    if (!rel) throw soqlError('INVALID_FIELD', query, findWord(query, raw, from), noSuchColumn(parts[i], cur.name).replace("No such column", "Didn't understand relationship").replace(/ If you are attempting.*$/, ` in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`));
+    if (!rel)
+      throw soqlError(
+        'INVALID_FIELD',
+        query,
+        findWord(query, raw, from),
+        noSuchColumn(parts[i], cur.name)
+          .replace('No such column', "Didn't understand relationship")
+          .replace(
+            / If you are attempting.*$/,
+            ` in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+          ),
+      );
     canonical.push(rel.relationshipName!);
     const target = rel.refTo![0];
     cur = OBJECT_BY_LOWER.get(target.toLowerCase())!;
     defs.push(cur);
   }
   const leaf = fieldOf(cur, parts[parts.length - 1]);
-  if (!leaf) throw soqlError('INVALID_FIELD', query, findWord(query, raw, from), noSuchColumn(parts[parts.length - 1], cur.name));
+  if (!leaf)
+    throw soqlError(
+      'INVALID_FIELD',
+      query,
+      findWord(query, raw, from),
+      noSuchColumn(parts[parts.length - 1], cur.name),
+    );
   canonical.push(leaf.name);
   return { path: parts, canonical, leaf, defs };
 }
@@ -74,19 +113,29 @@ function valueAt(ctx: QueryContext, rec: Rec | undefined, def: ObjectDef, canoni
 
 function literal(cond: any, v: string): any {
   switch (cond.literalType) {
-    case 'STRING': return v.replace(/^'|'$/g, '').replace(/\\(.)/g, (_, c) => ({ n: '\n', t: '\t', r: '\r' } as any)[c] ?? c);
-    case 'BOOLEAN': return v.toUpperCase() === 'TRUE';
-    case 'NULL': return null;
-    case 'INTEGER': case 'DECIMAL': case 'INTEGER_WITH_CURRENCY_PREFIX': return Number(v);
-    case 'DATETIME': case 'DATE': return Date.parse(v);
-    default: return v;
+    case 'STRING':
+      return v.replace(/^'|'$/g, '').replace(/\\(.)/g, (_, c) => (({ n: '\n', t: '\t', r: '\r' }) as any)[c] ?? c);
+    case 'BOOLEAN':
+      return v.toUpperCase() === 'TRUE';
+    case 'NULL':
+      return null;
+    case 'INTEGER':
+    case 'DECIMAL':
+    case 'INTEGER_WITH_CURRENCY_PREFIX':
+      return Number(v);
+    case 'DATETIME':
+    case 'DATE':
+      return Date.parse(v);
+    default:
+      return v;
   }
 }
 
 function compare(a: any, b: any, field: FieldDef): number {
   if (a === null || a === undefined) return b === null || b === undefined ? 0 : -1;
   if (b === null || b === undefined) return 1;
-  if (field.type === 'datetime' || field.type === 'date') return (typeof a === 'number' ? a : Date.parse(a)) - (typeof b === 'number' ? b : Date.parse(b));
+  if (field.type === 'datetime' || field.type === 'date')
+    return (typeof a === 'number' ? a : Date.parse(a)) - (typeof b === 'number' ? b : Date.parse(b));
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (typeof a === 'boolean') return Number(a) - Number(b);
   return String(a).toLowerCase().localeCompare(String(b).toLowerCase());
@@ -100,7 +149,15 @@ function equals(a: any, b: any, field: FieldDef): boolean {
 
 function like(value: any, pattern: string): boolean {
   if (value === null || value === undefined) return false;
-  const re = new RegExp('^' + pattern.split('').map(c => (c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('') + '$', 'is');
+  const re = new RegExp(
+    '^' +
+      pattern
+        .split('')
+        .map(c => (c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('') +
+      '$',
+    'is',
+  );
   return re.test(String(value));
 }
 
@@ -123,7 +180,11 @@ function buildTree(toks: Token[], query: string): any {
   const term = (): any => {
     const t = toks[i++];
     if (t === 'NOT') return { not: term() };
-    if (t === '(') { const e = expr(); if (toks[i++] !== ')') throw soqlError('MALFORMED_QUERY', query, query.length, "unexpected token: ')'"); return e; }
+    if (t === '(') {
+      const e = expr();
+      if (toks[i++] !== ')') throw soqlError('MALFORMED_QUERY', query, query.length, "unexpected token: ')'");
+      return e;
+    }
     if (t && typeof t === 'object') return t;
     throw soqlError('MALFORMED_QUERY', query, query.length, `unexpected token: '${String(t)}'`);
   };
@@ -142,11 +203,16 @@ function buildTree(toks: Token[], query: string): any {
     return items.length === 1 ? items[0] : { op, items };
   };
   const tree = expr();
-  if (i < toks.length) throw soqlError('MALFORMED_QUERY', query, query.length, `unexpected token: '${String(toks[i])}'`);
+  if (i < toks.length)
+    throw soqlError('MALFORMED_QUERY', query, query.length, `unexpected token: '${String(toks[i])}'`);
   return tree;
 }
 
-export function runQuery(ctx: QueryContext, query: string, parent?: { def: ObjectDef; rec: Rec; field: string }): QueryResult {
+export function runQuery(
+  ctx: QueryContext,
+  query: string,
+  parent?: { def: ObjectDef; rec: Rec; field: string },
+): QueryResult {
   let ast: any;
   try {
     ast = parseQuery(query);
@@ -159,20 +225,32 @@ export function runQuery(ctx: QueryContext, query: string, parent?: { def: Objec
   return evaluate(ctx, query, ast, parent);
 }
 
-function evaluate(ctx: QueryContext, query: string, ast: any, parent?: { def: ObjectDef; rec: Rec; field: string }, childDef?: ObjectDef): QueryResult {
+function evaluate(
+  ctx: QueryContext,
+  query: string,
+  ast: any,
+  parent?: { def: ObjectDef; rec: Rec; field: string },
+  childDef?: ObjectDef,
+): QueryResult {
   const fromPos = findWord(query, 'FROM');
   const def = childDef ?? OBJECT_BY_LOWER.get(String(ast.sObject).toLowerCase());
   if (!def || (!childDef && ((def.api !== 'both' && def.api !== ctx.api) || !ctx.org.canSee(ctx.userId, def.name))))
     throw soqlError('INVALID_TYPE', query, findWord(query, ast.sObject, fromPos), unsupportedType(ast.sObject));
 
   let countOnly = false;
-  const selects: Array<{ kind: 'field'; canonical: string[]; leaf: FieldDef } | { kind: 'sub'; rel: string; child: ObjectDef; field: string; ast: any } | { kind: 'agg'; alias: string; fn: string }> = [];
+  const selects: Array<
+    | { kind: 'field'; canonical: string[]; leaf: FieldDef }
+    | { kind: 'sub'; rel: string; child: ObjectDef; field: string; ast: any }
+    | { kind: 'agg'; alias: string; fn: string }
+  > = [];
   let exprN = 0;
   for (const f of ast.fields ?? []) {
     if (f.type === 'Field' || f.type === 'FieldRelationship') {
       const raw = f.type === 'Field' ? f.field : f.rawValue;
       const r = resolvePath(ctx, def, raw, query, 0);
-      for (const d of r.defs.slice(1)) if (!ctx.org.canSee(ctx.userId, d.name)) throw soqlError('INVALID_FIELD', query, findWord(query, raw), noSuchColumn(raw, def.name));
+      for (const d of r.defs.slice(1))
+        if (!ctx.org.canSee(ctx.userId, d.name))
+          throw soqlError('INVALID_FIELD', query, findWord(query, raw), noSuchColumn(raw, def.name));
       selects.push({ kind: 'field', canonical: r.canonical, leaf: r.leaf });
     } else if (f.type === 'FieldFunctionExpression' && f.functionName.toUpperCase() === 'COUNT') {
       if (!f.parameters?.length) countOnly = true;
@@ -182,12 +260,24 @@ function evaluate(ctx: QueryContext, query: string, ast: any, parent?: { def: Ob
     } else if (f.type === 'FieldSubquery') {
       const relName = f.subquery.relationshipName;
       const rel = def.children.find(c => c.relationshipName.toLowerCase() === String(relName).toLowerCase());
-      if (!rel) throw soqlError('INVALID_TYPE', query, findWord(query, relName), `Didn't understand relationship '${relName}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`);
+      if (!rel)
+        throw soqlError(
+          'INVALID_TYPE',
+          query,
+          findWord(query, relName),
+          `Didn't understand relationship '${relName}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+        );
       const child = OBJECT_BY_LOWER.get(rel.childObject.toLowerCase())!;
-      if (!ctx.org.canSee(ctx.userId, child.name)) throw soqlError('INVALID_TYPE', query, findWord(query, relName), unsupportedType(relName));
+      if (!ctx.org.canSee(ctx.userId, child.name))
+        throw soqlError('INVALID_TYPE', query, findWord(query, relName), unsupportedType(relName));
       selects.push({ kind: 'sub', rel: rel.relationshipName, child, field: rel.field, ast: f.subquery });
     } else {
-      throw soqlError('MALFORMED_QUERY', query, findWord(query, f.rawValue ?? 'SELECT'), `unexpected token: '${f.rawValue ?? f.functionName}'`);
+      throw soqlError(
+        'MALFORMED_QUERY',
+        query,
+        findWord(query, f.rawValue ?? 'SELECT'),
+        `unexpected token: '${f.rawValue ?? f.functionName}'`,
+      );
     }
   }
   if (ast.groupBy) throw soqlError('MALFORMED_QUERY', query, findWord(query, 'GROUP'), "unexpected token: 'GROUP'"); // not needed by the product
@@ -196,8 +286,14 @@ function evaluate(ctx: QueryContext, query: string, ast: any, parent?: { def: Ob
   if (ast.where) {
     const tree = buildTree(tokens(ast.where), query);
     const compile = (node: any): ((r: Rec) => boolean) => {
-      if (node.not) { const inner = compile(node.not); return r => !inner(r); }
-      if (node.op) { const parts = node.items.map(compile); return node.op === 'AND' ? r => parts.every((p: any) => p(r)) : r => parts.some((p: any) => p(r)); }
+      if (node.not) {
+        const inner = compile(node.not);
+        return r => !inner(r);
+      }
+      if (node.op) {
+        const parts = node.items.map(compile);
+        return node.op === 'AND' ? r => parts.every((p: any) => p(r)) : r => parts.some((p: any) => p(r));
+      }
       return compileCondition(ctx, def, node.cond, query);
     };
     predicate = compile(tree);
@@ -209,7 +305,8 @@ function evaluate(ctx: QueryContext, query: string, ast: any, parent?: { def: Ob
     const dir = (o.order ?? 'ASC').toUpperCase() === 'DESC' ? -1 : 1;
     const nullsFirst = o.nulls ? o.nulls.toUpperCase() === 'FIRST' : dir === 1;
     matched = [...matched].sort((a, b) => {
-      const va = valueAt(ctx, a, def, r.canonical), vb = valueAt(ctx, b, def, r.canonical);
+      const va = valueAt(ctx, a, def, r.canonical),
+        vb = valueAt(ctx, b, def, r.canonical);
       if (va === null || vb === null) return va === vb ? 0 : (va === null) === nullsFirst ? -1 : 1;
       return dir * compare(va, vb, r.leaf);
     });
@@ -224,22 +321,43 @@ function evaluate(ctx: QueryContext, query: string, ast: any, parent?: { def: Ob
     for (const a of aggs) rec[(a as any).alias] = matched.length;
     return { totalSize: 1, records: [rec], countOnly: false, entity: def.name, ast, def };
   }
-  if (countOnly) return { totalSize: ast.limit !== undefined || ast.offset ? matched.length : totalMatched, records: [], countOnly: true, entity: def.name, ast, def };
+  if (countOnly)
+    return {
+      totalSize: ast.limit !== undefined || ast.offset ? matched.length : totalMatched,
+      records: [],
+      countOnly: true,
+      entity: def.name,
+      ast,
+      def,
+    };
 
-  const base = ctx.api === 'tooling' ? `/services/data/v${ctx.apiVersion.toFixed(1)}/tooling/sobjects` : `/services/data/v${ctx.apiVersion.toFixed(1)}/sobjects`;
+  const base =
+    ctx.api === 'tooling'
+      ? `/services/data/v${ctx.apiVersion.toFixed(1)}/tooling/sobjects`
+      : `/services/data/v${ctx.apiVersion.toFixed(1)}/sobjects`;
   const attrs = (d: ObjectDef, r: Rec) => ({ type: d.name, url: `${base}/${d.name}/${r.Id}` });
   const shape = (r: Rec): any => {
     const out: any = { attributes: attrs(def, r) };
     for (const s of selects) {
       if (s.kind === 'field') {
-        let target = out, curRec: Rec | undefined = r, curDef = def;
+        let target = out,
+          curRec: Rec | undefined = r,
+          curDef = def;
         for (let i = 0; i < s.canonical.length - 1; i++) {
           const relName = s.canonical[i];
           const rel = curDef.fields.find(f => f.relationshipName === relName)!;
-          const hit: { object: ObjectDef; rec: Rec } | undefined = curRec?.[rel.name] ? ctx.org.byId(curRec[rel.name]) : undefined;
-          if (!hit) { if (!(relName in target)) target[relName] = null; target = undefined; break; }
+          const hit: { object: ObjectDef; rec: Rec } | undefined = curRec?.[rel.name]
+            ? ctx.org.byId(curRec[rel.name])
+            : undefined;
+          if (!hit) {
+            if (!(relName in target)) target[relName] = null;
+            target = undefined;
+            break;
+          }
           if (!target[relName]) target[relName] = { attributes: attrs(hit.object, hit.rec) };
-          target = target[relName]; curRec = hit.rec; curDef = hit.object;
+          target = target[relName];
+          curRec = hit.rec;
+          curDef = hit.object;
         }
         if (target) target[s.canonical[s.canonical.length - 1]] = curRec?.[s.canonical[s.canonical.length - 1]] ?? null;
       } else if (s.kind === 'sub') {
@@ -255,7 +373,12 @@ function evaluate(ctx: QueryContext, query: string, ast: any, parent?: { def: Ob
 function compileCondition(ctx: QueryContext, def: ObjectDef, cond: any, query: string): (r: Rec) => boolean {
   const r = resolvePath(ctx, def, cond.field, query, findWord(query, 'WHERE'));
   if (r.leaf.name === 'UsedLicenses' && ctx.apiVersion >= 64)
-    throw soqlError('INVALID_FIELD', query, findWord(query, cond.field, findWord(query, 'WHERE')), `field 'UsedLicenses' can not be filtered in a query call`);
+    throw soqlError(
+      'INVALID_FIELD',
+      query,
+      findWord(query, cond.field, findWord(query, 'WHERE')),
+      `field 'UsedLicenses' can not be filtered in a query call`,
+    );
   const get = (rec: Rec) => valueAt(ctx, rec, def, r.canonical);
   const op = String(cond.operator).toUpperCase();
   if (cond.literalType === 'SUBQUERY') {
@@ -263,29 +386,59 @@ function compileCondition(ctx: QueryContext, def: ObjectDef, cond: any, query: s
     const field = cond.valueQuery.fields[0];
     const subDef = OBJECT_BY_LOWER.get(String(cond.valueQuery.sObject).toLowerCase())!;
     const sr = resolvePath(ctx, subDef, field.type === 'Field' ? field.field : field.rawValue, query, 0);
-    const values = new Set(sub.records.map(rec => { let v: any = rec; for (const p of sr.canonical) v = v?.[p]; return typeof v === 'string' && isId(v) ? idKey(v) : v; }));
-    const has = (rec: Rec) => { const v = get(rec); return values.has(typeof v === 'string' && isId(v) ? idKey(v) : v); };
+    const values = new Set(
+      sub.records.map(rec => {
+        let v: any = rec;
+        for (const p of sr.canonical) v = v?.[p];
+        return typeof v === 'string' && isId(v) ? idKey(v) : v;
+      }),
+    );
+    const has = (rec: Rec) => {
+      const v = get(rec);
+      return values.has(typeof v === 'string' && isId(v) ? idKey(v) : v);
+    };
     return op === 'NOT IN' ? rec => !has(rec) : has;
   }
-  const values = Array.isArray(cond.value) ? cond.value.map((v: string) => literal(cond, v)) : literal(cond, cond.value);
+  const values = Array.isArray(cond.value)
+    ? cond.value.map((v: string) => literal(cond, v))
+    : literal(cond, cond.value);
   if (cond.literalType === 'DATE_LITERAL' || cond.literalType === 'DATE_N_LITERAL') {
-    const day = 86400000, now = ctx.org.now();
-    const start = new Date(now); start.setUTCHours(0, 0, 0, 0);
+    const day = 86400000,
+      now = ctx.org.now();
+    const start = new Date(now);
+    start.setUTCHours(0, 0, 0, 0);
     const n = cond.dateLiteralVariable ?? 1;
-    const bound = ({ TODAY: start.getTime(), YESTERDAY: start.getTime() - day, LAST_N_DAYS: start.getTime() - n * day } as any)[String(cond.value).split(':')[0].toUpperCase()] ?? start.getTime();
-    return rec => { const v = get(rec); return v !== null && (op === '>' || op === '>=' || op === '=' ? Date.parse(v) >= bound : Date.parse(v) < bound); };
+    const bound =
+      ({ TODAY: start.getTime(), YESTERDAY: start.getTime() - day, LAST_N_DAYS: start.getTime() - n * day } as any)[
+        String(cond.value).split(':')[0].toUpperCase()
+      ] ?? start.getTime();
+    return rec => {
+      const v = get(rec);
+      return v !== null && (op === '>' || op === '>=' || op === '=' ? Date.parse(v) >= bound : Date.parse(v) < bound);
+    };
   }
   switch (op) {
-    case '=': return rec => equals(get(rec), values, r.leaf);
-    case '!=': case '<>': return rec => !equals(get(rec), values, r.leaf);
-    case '<': return rec => get(rec) !== null && compare(get(rec), values, r.leaf) < 0;
-    case '<=': return rec => get(rec) !== null && compare(get(rec), values, r.leaf) <= 0;
-    case '>': return rec => get(rec) !== null && compare(get(rec), values, r.leaf) > 0;
-    case '>=': return rec => get(rec) !== null && compare(get(rec), values, r.leaf) >= 0;
-    case 'LIKE': return rec => like(get(rec), String(values));
-    case 'IN': return rec => (values as any[]).some(v => equals(get(rec), v, r.leaf));
-    case 'NOT IN': return rec => !(values as any[]).some(v => equals(get(rec), v, r.leaf));
-    default: throw soqlError('MALFORMED_QUERY', query, findWord(query, cond.operator), `unexpected token: '${cond.operator}'`);
+    case '=':
+      return rec => equals(get(rec), values, r.leaf);
+    case '!=':
+    case '<>':
+      return rec => !equals(get(rec), values, r.leaf);
+    case '<':
+      return rec => get(rec) !== null && compare(get(rec), values, r.leaf) < 0;
+    case '<=':
+      return rec => get(rec) !== null && compare(get(rec), values, r.leaf) <= 0;
+    case '>':
+      return rec => get(rec) !== null && compare(get(rec), values, r.leaf) > 0;
+    case '>=':
+      return rec => get(rec) !== null && compare(get(rec), values, r.leaf) >= 0;
+    case 'LIKE':
+      return rec => like(get(rec), String(values));
+    case 'IN':
+      return rec => (values as any[]).some(v => equals(get(rec), v, r.leaf));
+    case 'NOT IN':
+      return rec => !(values as any[]).some(v => equals(get(rec), v, r.leaf));
+    default:
+      throw soqlError('MALFORMED_QUERY', query, findWord(query, cond.operator), `unexpected token: '${cond.operator}'`);
   }
 }
 
@@ -293,34 +446,72 @@ function compileCondition(ctx: QueryContext, def: ObjectDef, cond: any, query: s
 export function columnMetadata(ctx: QueryContext, query: string): any {
   const res = runQuery(ctx, query);
   const def = res.def;
-  const col = (name: string, f?: FieldDef, extra: any = {}) => ({ aggregate: false, apexType: f ? apexType(f) : null, booleanType: f?.type === 'boolean', columnName: name, custom: false,
-    displayName: name, foreignKeyName: null, insertable: !!f?.createable, joinColumns: [], numberType: f?.type === 'int', textType: f ? ['string', 'email', 'textarea', 'picklist'].includes(f.type) : false,
-    updatable: !!f?.updateable, ...extra });
+  const col = (name: string, f?: FieldDef, extra: any = {}) => ({
+    aggregate: false,
+    apexType: f ? apexType(f) : null,
+    booleanType: f?.type === 'boolean',
+    columnName: name,
+    custom: false,
+    displayName: name,
+    foreignKeyName: null,
+    insertable: !!f?.createable,
+    joinColumns: [],
+    numberType: f?.type === 'int',
+    textType: f ? ['string', 'email', 'textarea', 'picklist'].includes(f.type) : false,
+    updatable: !!f?.updateable,
+    ...extra,
+  });
   const columns: any[] = [];
   for (const f of res.ast.fields ?? []) {
-    if (f.type === 'Field') { const fd = fieldOf(def, f.field)!; columns.push(col(fd.name, fd)); }
-    else if (f.type === 'FieldRelationship') {
+    if (f.type === 'Field') {
+      const fd = fieldOf(def, f.field)!;
+      columns.push(col(fd.name, fd));
+    } else if (f.type === 'FieldRelationship') {
       const r = resolvePath(ctx, def, f.rawValue, query, 0);
       const relField = def.fields.find(x => x.relationshipName === r.canonical[0])!;
       let existing = columns.find(c => c.columnName === r.canonical[0]);
-      if (!existing) { existing = col(r.canonical[0], undefined, { foreignKeyName: relField.name, insertable: false, updatable: false }); columns.push(existing); }
+      if (!existing) {
+        existing = col(r.canonical[0], undefined, {
+          foreignKeyName: relField.name,
+          insertable: false,
+          updatable: false,
+        });
+        columns.push(existing);
+      }
       let node = existing;
       for (let i = 1; i < r.canonical.length - 1; i++) {
         let next = node.joinColumns.find((c: any) => c.columnName === r.canonical[i]);
-        if (!next) { next = col(r.canonical[i]); node.joinColumns.push(next); }
+        if (!next) {
+          next = col(r.canonical[i]);
+          node.joinColumns.push(next);
+        }
         node = next;
       }
       node.joinColumns.push(col(r.canonical[r.canonical.length - 1], r.leaf));
     } else if (f.type === 'FieldSubquery') {
-      columns.push(col(f.subquery.relationshipName, undefined, { aggregate: true, joinColumns: (f.subquery.fields ?? []).map((sf: any) => col(sf.field ?? sf.rawValue)) }));
+      columns.push(
+        col(f.subquery.relationshipName, undefined, {
+          aggregate: true,
+          joinColumns: (f.subquery.fields ?? []).map((sf: any) => col(sf.field ?? sf.rawValue)),
+        }),
+      );
     } else if (f.type === 'FieldFunctionExpression' && f.parameters?.length) {
       columns.push(col(f.alias ?? 'expr0', undefined, { aggregate: true, apexType: 'Integer', numberType: true }));
     }
   }
-  return { columnMetadata: columns, entityName: def.name, groupBy: false, idSelected: columns.some(c => c.columnName === 'Id'), keyPrefix: def.prefix };
+  return {
+    columnMetadata: columns,
+    entityName: def.name,
+    groupBy: false,
+    idSelected: columns.some(c => c.columnName === 'Id'),
+    keyPrefix: def.prefix,
+  };
 }
 
 function apexType(f: FieldDef): string {
-  return ({ id: 'Id', reference: 'Id', boolean: 'Boolean', datetime: 'Datetime', date: 'Date', int: 'Integer' } as any)[f.type] ?? 'String';
+  return (
+    ({ id: 'Id', reference: 'Id', boolean: 'Boolean', datetime: 'Datetime', date: 'Date', int: 'Integer' } as any)[
+      f.type
+    ] ?? 'String'
+  );
 }
-

@@ -29,7 +29,11 @@ export interface OrgOptions {
   isSandbox?: boolean;
 }
 
-export interface Session { userId: string; expiresAt: number; clientId?: string }
+export interface Session {
+  userId: string;
+  expiresAt: number;
+  clientId?: string;
+}
 
 export class Org {
   readonly ids = new IdFactory();
@@ -50,13 +54,25 @@ export class Org {
   clockOffsetMs = 0;
 
   constructor(options: OrgOptions = {}) {
-    this.options = { maxApiVersion: 64, autoEnableDependencies: false, policyPermissionSetsCreateLinks: false, deployMs: 150, sessionSeconds: 7200, isSandbox: false, ...options };
+    this.options = {
+      maxApiVersion: 64,
+      autoEnableDependencies: false,
+      policyPermissionSetsCreateLinks: false,
+      deployMs: 150,
+      sessionSeconds: 7200,
+      isSandbox: false,
+      ...options,
+    };
     for (const o of OBJECTS) this.tables.set(o.name, new Map());
     this.orgId = this.ids.next('00D');
   }
 
-  now(): number { return Date.now() + this.clockOffsetMs; }
-  iso(t = this.now()): string { return new Date(t).toISOString().replace('Z', '+0000'); }
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+  iso(t = this.now()): string {
+    return new Date(t).toISOString().replace('Z', '+0000');
+  }
 
   // ---- records ---------------------------------------------------------------------------------
 
@@ -65,7 +81,9 @@ export class Org {
     if (!t) throw new Error(`no table ${name}`);
     return t;
   }
-  all(name: string): Rec[] { return [...this.table(name).values()].map(r => this.materialize(name, r)); }
+  all(name: string): Rec[] {
+    return [...this.table(name).values()].map(r => this.materialize(name, r));
+  }
   get(name: string, id: unknown): Rec | undefined {
     if (typeof id !== 'string' || !isId(id)) return undefined;
     const r = this.table(name).get(idKey(id));
@@ -77,7 +95,9 @@ export class Org {
     const rec = object && this.get(object.name, id);
     return object && rec ? { object, rec } : undefined;
   }
-  find(name: string, pred: (r: Rec) => boolean): Rec | undefined { return this.all(name).find(pred); }
+  find(name: string, pred: (r: Rec) => boolean): Rec | undefined {
+    return this.all(name).find(pred);
+  }
 
   /** Adds computed fields (UsedLicenses, profile-owned permission sets, Name, SetupEntityType, ...). */
   private materialize(name: string, r: Rec): Rec {
@@ -106,8 +126,10 @@ export class Org {
     for (const a of this.all('PermissionSetAssignment')) {
       if (!sameId(a.AssigneeId, userId) || !a.IsActive) continue;
       if (a.PermissionSetId) sets.push(this.get('PermissionSet', a.PermissionSetId));
-      if (a.PermissionSetGroupId) for (const c of this.all('PermissionSetGroupComponent'))
-        if (sameId(c.PermissionSetGroupId, a.PermissionSetGroupId)) sets.push(this.get('PermissionSet', c.PermissionSetId));
+      if (a.PermissionSetGroupId)
+        for (const c of this.all('PermissionSetGroupComponent'))
+          if (sameId(c.PermissionSetGroupId, a.PermissionSetGroupId))
+            sets.push(this.get('PermissionSet', c.PermissionSetId));
     }
     for (const ps of sets) if (ps) for (const p of PERMISSIONS) if (ps[`Permissions${p}`]) perms.add(p);
     return perms;
@@ -147,10 +169,14 @@ export class Org {
   create(objectName: string, body: Record<string, any>, asUser: string, apiVersion: number): Rec {
     const def = this.objectFor(objectName, asUser);
     const rules = SOBJECTS.get(def.name);
-    if (!def.createable || !rules?.create) throw new SfError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be inserted: ${def.label}`);
+    if (!def.createable || !rules?.create)
+      throw new SfError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be inserted: ${def.label}`);
     const values = this.canonicalValues(def, body, 'create');
-    const missing = def.fields.filter(f => f.required && (values[f.name] === undefined || values[f.name] === null || values[f.name] === '')).map(f => f.name);
-    if (missing.length) throw new SfError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, 400, missing);
+    const missing = def.fields
+      .filter(f => f.required && (values[f.name] === undefined || values[f.name] === null || values[f.name] === ''))
+      .map(f => f.name);
+    if (missing.length)
+      throw new SfError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, 400, missing);
     const rec = rules.create(this, values, asUser, apiVersion);
     this.writes++;
     return rec;
@@ -159,7 +185,8 @@ export class Org {
   update(objectName: string, id: string, body: Record<string, any>, asUser: string): void {
     const def = this.objectFor(objectName, asUser);
     const current = this.get(def.name, id);
-    if (!current) throw new SfError('NOT_FOUND', 'Provided external ID field does not exist or is not accessible: ' + id, 404);
+    if (!current)
+      throw new SfError('NOT_FOUND', 'Provided external ID field does not exist or is not accessible: ' + id, 404);
     if (!def.updateable) throw new SfError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be updated: ${def.label}`);
     const values = this.canonicalValues(def, body, 'update');
     const rules = SOBJECTS.get(def.name);
@@ -195,20 +222,32 @@ export class Org {
       const f = fieldOf(def, k);
       if (!f) throw new SfError('INVALID_FIELD', `No such column '${k}' on sobject of type ${def.name}`);
       if (op === 'create' ? !f.createable : !f.updateable)
-        throw new SfError('INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${f.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, 400, [f.name]);
+        throw new SfError(
+          'INVALID_FIELD_FOR_INSERT_UPDATE',
+          `Unable to create/update fields: ${f.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+          400,
+          [f.name],
+        );
       if (f.type === 'boolean' && typeof v !== 'boolean')
-        throw new SfError('JSON_PARSER_ERROR', `Cannot deserialize instance of boolean from ${typeof v === 'string' ? 'VALUE_STRING' : 'value'} value ${JSON.stringify(v)} or request may be missing a required field`);
+        throw new SfError(
+          'JSON_PARSER_ERROR',
+          `Cannot deserialize instance of boolean from ${typeof v === 'string' ? 'VALUE_STRING' : 'value'} value ${JSON.stringify(v)} or request may be missing a required field`,
+        );
       if (f.type === 'reference' && v !== null && !isId(v))
         throw new SfError('MALFORMED_ID', `${def.label} ID: id value of incorrect type: ${v}`, 400, [f.name]);
       if (f.length && typeof v === 'string' && v.length > f.length)
-        throw new SfError('STRING_TOO_LONG', `${f.name}: data value too large: ${v} (max length=${f.length})`, 400, [f.name]);
+        throw new SfError('STRING_TOO_LONG', `${f.name}: data value too large: ${v} (max length=${f.length})`, 400, [
+          f.name,
+        ]);
       out[f.name] = f.type === 'reference' && v ? to18(v) : v;
     }
     return out;
   }
 
   /** Keeps the PermissionSet metadata view in step with the record (seeding). */
-  syncPermissionSetMeta(rec: Rec): void { syncPermissionSetMeta(this, rec); }
+  syncPermissionSetMeta(rec: Rec): void {
+    syncPermissionSetMeta(this, rec);
+  }
 
   /** A copy of every record and metadata component, for all-or-none rollback. */
   snapshot(): { tables: Map<string, Map<string, Rec>>; meta: Map<string, Map<string, Record<string, any>>> } {
@@ -236,13 +275,25 @@ export class Org {
   }
   expireSessions(userId?: string): number {
     let n = 0;
-    for (const [t, s] of this.sessions) if (!userId || sameId(s.userId, userId)) { this.sessions.delete(t); n++; }
+    for (const [t, s] of this.sessions)
+      if (!userId || sameId(s.userId, userId)) {
+        this.sessions.delete(t);
+        n++;
+      }
     return n;
   }
 
   recordLogin(userId: string | undefined, status: string, app: string, loginUrl: string): void {
     if (!userId) return;
-    this.raw('LoginHistory', { UserId: userId, LoginTime: this.iso(), Status: status, LoginType: 'Remote Access 2.0', Application: app, SourceIp: '127.0.0.1', LoginUrl: loginUrl });
+    this.raw('LoginHistory', {
+      UserId: userId,
+      LoginTime: this.iso(),
+      Status: status,
+      LoginType: 'Remote Access 2.0',
+      Application: app,
+      SourceIp: '127.0.0.1',
+      LoginUrl: loginUrl,
+    });
     if (status === 'Success') this.table('User').get(idKey(userId))!.LastLoginDate = this.iso();
   }
 }

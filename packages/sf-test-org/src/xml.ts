@@ -2,10 +2,29 @@
 // stripped, attributes kept), and serialise plain objects in a stable element order.
 import { XMLParser } from 'fast-xml-parser';
 
-const parser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false, trimValues: true,
-  isArray: (name) => ['types', 'members', 'metadata', 'fullNames', 'queries', 'userPermissions', 'records', 'loginIpRanges', 'customAttributes'].includes(name) });
+const parser = new XMLParser({
+  removeNSPrefix: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  parseTagValue: false,
+  trimValues: true,
+  isArray: name =>
+    [
+      'types',
+      'members',
+      'metadata',
+      'fullNames',
+      'queries',
+      'userPermissions',
+      'records',
+      'loginIpRanges',
+      'customAttributes',
+    ].includes(name),
+});
 
-export function parseXml(text: string): any { return parser.parse(text); }
+export function parseXml(text: string): any {
+  return parser.parse(text);
+}
 
 export function esc(s: unknown): string {
   return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -16,7 +35,10 @@ export function toXml(name: string, value: unknown, attrs = ''): string {
   if (value === undefined || value === null) return '';
   if (Array.isArray(value)) return value.map(v => toXml(name, v)).join('');
   if (typeof value === 'object') {
-    const inner = Object.entries(value as Record<string, unknown>).filter(([k]) => !k.startsWith('@_')).map(([k, v]) => toXml(k, v)).join('');
+    const inner = Object.entries(value as Record<string, unknown>)
+      .filter(([k]) => !k.startsWith('@_'))
+      .map(([k, v]) => toXml(k, v))
+      .join('');
     return `<${name}${attrs}>${inner}</${name}>`;
   }
   return `<${name}${attrs}>${esc(value)}</${name}>`;
@@ -29,4 +51,5 @@ export function text(v: unknown): string | undefined {
   return String(v);
 }
 
-export const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+export const asArray = <T>(v: T | T[] | undefined): T[] =>
+  v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];

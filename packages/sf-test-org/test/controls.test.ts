@@ -11,16 +11,39 @@ describe('test org: controls', () => {
     const conn = jsforce(t.org);
     // jsforce retries GETs on 5xx by itself: one injected 503 costs one extra request, not a failure.
     t.org.resetStats();
-    t.org.addFault({ method: 'GET', path: '/query', status: 503, body: '<html><body>Service Unavailable</body></html>', times: 1 });
+    t.org.addFault({
+      method: 'GET',
+      path: '/query',
+      status: 503,
+      body: '<html><body>Service Unavailable</body></html>',
+      times: 1,
+    });
     assert.ok((await conn.query('SELECT Id FROM User')).totalSize > 0);
     assert.equal(t.org.stats().byRoute['GET /services/data/v64.0/query'], 2);
     // POSTs are not retried: the HTML error page surfaces.
-    t.org.addFault({ method: 'POST', path: '/composite$', status: 500, body: '<html><body>Internal Server Error</body></html>' });
-    await assert.rejects(async () => conn.requestPost('/services/data/v64.0/composite', { compositeRequest: [] }), (e: any) => /html/i.test(e.message));
-    t.org.addFault({ path: '/sobjects/User', status: 403, body: [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }] });
-    await assert.rejects(async () => conn.sobject('User').retrieve(t.org.org.find('User', () => true)!.Id), (e: any) => e.errorCode === 'REQUEST_LIMIT_EXCEEDED');
+    t.org.addFault({
+      method: 'POST',
+      path: '/composite$',
+      status: 500,
+      body: '<html><body>Internal Server Error</body></html>',
+    });
+    await assert.rejects(
+      async () => conn.requestPost('/services/data/v64.0/composite', { compositeRequest: [] }),
+      (e: any) => /html/i.test(e.message),
+    );
+    t.org.addFault({
+      path: '/sobjects/User',
+      status: 403,
+      body: [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }],
+    });
+    await assert.rejects(
+      async () => conn.sobject('User').retrieve(t.org.org.find('User', () => true)!.Id),
+      (e: any) => e.errorCode === 'REQUEST_LIMIT_EXCEEDED',
+    );
     t.org.addFault({ path: '/limits', reset: true });
-    await assert.rejects(fetch(`${t.org.url}/services/data/v64.0/limits`, { headers: { Authorization: `Bearer ${t.org.adminToken}` } }));
+    await assert.rejects(
+      fetch(`${t.org.url}/services/data/v64.0/limits`, { headers: { Authorization: `Bearer ${t.org.adminToken}` } }),
+    );
   });
 
   it('counts requests per method and path, adds latency, and resets to a scenario over HTTP', async () => {
@@ -41,14 +64,28 @@ describe('test org: controls', () => {
   });
 
   it('runs by hand: `npm run org` prints one JSON line with the instance URL, token and username', async function () {
-    const child = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js'), '--port', '0', '--scenario', 'no-licenses'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [join(__dirname, '..', 'src', 'main.js'), '--port', '0', '--scenario', 'no-licenses'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     try {
-      const line: string = await new Promise((resolve, reject) => { child.stdout.once('data', d => resolve(String(d))); child.once('exit', c => reject(new Error(`exit ${c}`))); });
+      const line: string = await new Promise((resolve, reject) => {
+        child.stdout.once('data', d => resolve(String(d)));
+        child.once('exit', c => reject(new Error(`exit ${c}`)));
+      });
       const info = JSON.parse(line);
       assert.match(info.instanceUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.equal(info.username, 'admin@acme.example');
-      const lic: any = await (await fetch(`${info.instanceUrl}/services/data/v64.0/query?q=${encodeURIComponent("SELECT UsedLicenses, TotalLicenses FROM UserLicense WHERE LicenseDefinitionKey = 'AUL'")}`, { headers: { Authorization: `Bearer ${info.accessToken}` } })).json();
+      const lic: any = await (
+        await fetch(
+          `${info.instanceUrl}/services/data/v64.0/query?q=${encodeURIComponent("SELECT UsedLicenses, TotalLicenses FROM UserLicense WHERE LicenseDefinitionKey = 'AUL'")}`,
+          { headers: { Authorization: `Bearer ${info.accessToken}` } },
+        )
+      ).json();
       assert.equal(lic.records[0].UsedLicenses, lic.records[0].TotalLicenses);
-    } finally { child.kill(); }
+    } finally {
+      child.kill();
+    }
   });
 });

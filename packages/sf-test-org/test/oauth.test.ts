@@ -8,10 +8,21 @@ import { selfSignedCert } from '../src/x509';
 describe('test org: OAuth and sessions', () => {
   const t = useOrg({ scenario: 'done' });
   const key = () => t.org.meta.all('ExtlClntAppGlobalOauthSettings')[0].consumerKey as string;
-  const token = (claims: Partial<{ iss: string; sub: string; aud: string }> = {}, privateKey = t.org.demo!.privateKey, now = Date.now()) =>
-    new OAuth2({ loginUrl: t.org.url }).requestToken({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-      assertion: jwtAssertion(privateKey, { iss: key(), sub: 'balkanid@example.test', aud: 'https://login.salesforce.com', ...claims }, now) });
-  const fails = async (p: Promise<unknown>, name: string, message: string) => assert.rejects(p, (e: any) => e.name === name && e.message === message);
+  const token = (
+    claims: Partial<{ iss: string; sub: string; aud: string }> = {},
+    privateKey = t.org.demo!.privateKey,
+    now = Date.now(),
+  ) =>
+    new OAuth2({ loginUrl: t.org.url }).requestToken({
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      assertion: jwtAssertion(
+        privateKey,
+        { iss: key(), sub: 'balkanid@example.test', aud: 'https://login.salesforce.com', ...claims },
+        now,
+      ),
+    });
+  const fails = async (p: Promise<unknown>, name: string, message: string) =>
+    assert.rejects(p, (e: any) => e.name === name && e.message === message);
 
   it('grants a JWT bearer login for the pre-authorized integration user, and records it', async () => {
     const res: any = await token();
@@ -24,17 +35,20 @@ describe('test org: OAuth and sessions', () => {
     assert.equal(last.Status, 'Success');
   });
 
-  it('accepts the audience as the org\'s own URL (with or without /) and exp in milliseconds, as the sf CLI sends', async () => {
+  it("accepts the audience as the org's own URL (with or without /) and exp in milliseconds, as the sf CLI sends", async () => {
     await token({ aud: `${t.org.url}/` });
     const now = Date.now();
     const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const head = `${b64({ alg: 'RS256' })}.${b64({ iss: key(), sub: 'balkanid@example.test', aud: t.org.url, exp: now + 300 })}`;
     const sig = require('node:crypto').sign('sha256', Buffer.from(head), t.org.demo!.privateKey).toString('base64url');
-    const res: any = await new OAuth2({ loginUrl: t.org.url }).requestToken({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: `${head}.${sig}` });
+    const res: any = await new OAuth2({ loginUrl: t.org.url }).requestToken({
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      assertion: `${head}.${sig}`,
+    });
     assert.ok(res.access_token);
   });
 
-  it('answers every misconfiguration with Salesforce\'s error pair', async () => {
+  it("answers every misconfiguration with Salesforce's error pair", async () => {
     await fails(token({ iss: '3MVG9unknown' }), 'invalid_client_id', 'client identifier invalid');
     await fails(token({}, selfSignedCert().privateKey), 'invalid_grant', 'invalid assertion');
     await fails(token({ aud: 'https://test.salesforce.com' }), 'invalid_grant', 'audience is invalid');
@@ -56,33 +70,55 @@ describe('test org: OAuth and sessions', () => {
     t.org.org.table('User').get(user.Id.slice(0, 15))!.IsActive = false;
     await fails(token(), 'invalid_grant', 'inactive user');
     t.org.org.table('User').get(user.Id.slice(0, 15))!.IsActive = true;
-    const statuses = t.org.org.all('LoginHistory').filter(l => l.UserId === user.Id).map(l => l.Status);
-    assert.ok(statuses.includes('Failed: Not Admin Approved') && statuses.includes('Restricted IP') && statuses.includes('Failed: Invalid Assertion'), statuses.join(', '));
+    const statuses = t.org.org
+      .all('LoginHistory')
+      .filter(l => l.UserId === user.Id)
+      .map(l => l.Status);
+    assert.ok(
+      statuses.includes('Failed: Not Admin Approved') &&
+        statuses.includes('Restricted IP') &&
+        statuses.includes('Failed: Invalid Assertion'),
+      statuses.join(', '),
+    );
     await token();
   });
 
   it('expires sessions: REST 401 INVALID_SESSION_ID, SOAP HTTP 500 sf:INVALID_SESSION_ID, and jsforce refreshes through both', async () => {
     const refreshToken = t.org.adminRefreshToken('PlatformCLI');
-    const conn = new Connection({ oauth2: { loginUrl: t.org.url, clientId: 'PlatformCLI' }, instanceUrl: t.org.url, accessToken: t.org.adminToken, refreshToken, version: '64.0' });
+    const conn = new Connection({
+      oauth2: { loginUrl: t.org.url, clientId: 'PlatformCLI' },
+      instanceUrl: t.org.url,
+      accessToken: t.org.adminToken,
+      refreshToken,
+      version: '64.0',
+    });
     let refreshed = 0;
     conn.on('refresh', () => refreshed++);
     t.org.org.expireSessions();
     const rest = await raw(t.org, 'GET', '/services/data/v64.0/limits');
     assert.deepEqual([rest.status, rest.body[0].errorCode], [401, 'INVALID_SESSION_ID']);
-    const soap = await fetch(`${t.org.url}/services/Soap/m/64.0`, { method: 'POST', headers: { 'Content-Type': 'text/xml', SOAPAction: '""' },
-      body: '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header><SessionHeader><sessionId>bad</sessionId></SessionHeader></soapenv:Header><soapenv:Body><describeMetadata/></soapenv:Body></soapenv:Envelope>' });
+    const soap = await fetch(`${t.org.url}/services/Soap/m/64.0`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/xml', SOAPAction: '""' },
+      body: '<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header><SessionHeader><sessionId>bad</sessionId></SessionHeader></soapenv:Header><soapenv:Body><describeMetadata/></soapenv:Body></soapenv:Envelope>',
+    });
     assert.equal(soap.status, 500);
     assert.match(await soap.text(), /<faultcode>sf:INVALID_SESSION_ID<\/faultcode>/);
     assert.equal((await conn.query('SELECT COUNT() FROM User')).totalSize > 0, true);
     t.org.org.expireSessions();
     await conn.metadata.read('ExternalClientApplication' as any, ['BalkanID_Extractor']);
     assert.equal(refreshed, 2);
-    await assert.rejects(async () => jsforce(t.org, '64.0', 'bogus').query('SELECT Id FROM User'), (e: any) => e.errorCode === 'INVALID_SESSION_ID');
+    await assert.rejects(
+      async () => jsforce(t.org, '64.0', 'bogus').query('SELECT Id FROM User'),
+      (e: any) => e.errorCode === 'INVALID_SESSION_ID',
+    );
     t.org.adminToken = t.org.org.issueToken(t.org.org.find('User', u => u.Alias === 'aadmin')!.Id);
   });
 
   it('serves userinfo and the identity URL for a valid token only', async () => {
-    const info: any = await (await fetch(`${t.org.url}/services/oauth2/userinfo`, { headers: { Authorization: `Bearer ${t.org.adminToken}` } })).json();
+    const info: any = await (
+      await fetch(`${t.org.url}/services/oauth2/userinfo`, { headers: { Authorization: `Bearer ${t.org.adminToken}` } })
+    ).json();
     assert.equal(info.preferred_username, 'admin@acme.example');
     assert.match(info.user_id, /^005/);
     assert.equal((await fetch(`${t.org.url}/id/${t.org.org.orgId}/${info.user_id}?oauth_token=nope`)).status, 403);

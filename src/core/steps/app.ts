@@ -17,18 +17,25 @@ function drift(ctx: StepContext): string[] {
       if (g.callbackUrl !== m.app.callbackUrl) out.push(`callback URL is ${g.callbackUrl ?? 'empty'}`);
       if (g.isPkceRequired !== 'false' && g.isPkceRequired !== false) out.push('PKCE is required');
       if (!g.certificate) out.push('no certificate (JWT bearer is off)');
-      else if (cert && !isSetupError(cert) && !sameCertificate(g.certificate, cert.pem)) out.push('the certificate differs from the manifest\'s');
+      else if (cert && !isSetupError(cert) && !sameCertificate(g.certificate, cert.pem))
+        out.push("the certificate differs from the manifest's");
     }
   }
   if (!f.failed.appOauth) {
     if (!f.appOauth) out.push('OAuth settings are missing');
-    else if (!f.appOauth.OauthScopesAPI || (m.app.scopes.includes('RefreshToken') && !f.appOauth.OauthScopesREFRESH_TOKEN)) out.push('OAuth scopes differ');
+    else if (
+      !f.appOauth.OauthScopesAPI ||
+      (m.app.scopes.includes('RefreshToken') && !f.appOauth.OauthScopesREFRESH_TOKEN)
+    )
+      out.push('OAuth scopes differ');
   }
   if (!f.failed.policy) {
     if (f.policy?.PermittedUsersPolicyType !== 'AdminApprovedPreAuthorized') out.push('permitted users policy');
-    else if (f.policy.IpRelaxationPolicyType !== m.app.ipRelaxation) out.push(`IP relaxation is ${f.policy.IpRelaxationPolicyType}`);
+    else if (f.policy.IpRelaxationPolicyType !== m.app.ipRelaxation)
+      out.push(`IP relaxation is ${f.policy.IpRelaxationPolicyType}`);
   }
-  if (f.appPolicy && (!f.appPolicy.IsEnabled || f.appPolicy.OauthPluginStatus === 'Disabled')) out.push('the app or its OAuth plugin is disabled');
+  if (f.appPolicy && (!f.appPolicy.IsEnabled || f.appPolicy.OauthPluginStatus === 'Disabled'))
+    out.push('the app or its OAuth plugin is disabled');
   return out;
 }
 
@@ -36,9 +43,25 @@ function certificateFindings(ctx: StepContext): Finding[] {
   const { manifest: m, certificate: cert } = ctx;
   const at = { subject: 'certificate' as const, manifestPath: ['certificate'] };
   if (!cert)
-    return [{ ...at, code: 'cert-missing', severity: 'error', message: `The certificate file "${m.certificate}" was not found.`,
-      fix: 'Put BalkanID\'s salesforce.crt next to the manifest, or set "certificate" to its path.' }];
-  if (isSetupError(cert)) return [{ ...at, code: cert.code, severity: 'error', message: cert.message, fix: 'Point "certificate" at BalkanID\'s salesforce.crt.' }];
+    return [
+      {
+        ...at,
+        code: 'cert-missing',
+        severity: 'error',
+        message: `The certificate file "${m.certificate}" was not found.`,
+        fix: 'Put BalkanID\'s salesforce.crt next to the manifest, or set "certificate" to its path.',
+      },
+    ];
+  if (isSetupError(cert))
+    return [
+      {
+        ...at,
+        code: cert.code,
+        severity: 'error',
+        message: cert.message,
+        fix: 'Point "certificate" at BalkanID\'s salesforce.crt.',
+      },
+    ];
   return certificateProblems(cert, ctx.now).map(p => ({ ...p, ...at }));
 }
 
@@ -62,24 +85,45 @@ export const app: Step = {
     const unread = (['global', 'appOauth', 'policy', 'appPolicy'] as const).filter(ref => f.failed[ref]);
     if (f.app && unread.length)
       findings.push({
-        code: 'app-partly-unchecked', severity: 'warning', subject: 'app',
-        message: `Some of app ${m.app.name}'s settings could not be read (${unread.map(r => `${r}: ${f.failed[r]!.message}`).join('; ')}), so they were not checked.`,
-        fix: 'Check them in Setup → External Client App Manager, or connect as an admin with Modify Metadata and View Setup.',
+        code: 'app-partly-unchecked',
+        severity: 'warning',
+        subject: 'app',
+        message:
+          `Some of app ${m.app.name}'s settings could not be read ` +
+          `(${unread.map(r => `${r}: ${f.failed[r]!.message}`).join('; ')}), so they were not checked.`,
+        fix:
+          'Check them in Setup → External Client App Manager, or connect as an admin with Modify Metadata and ' +
+          'View Setup.',
       });
     const differs = f.app ? drift(ctx) : [];
     if (f.app && !f.failed.policy && f.policy?.PermittedUsersPolicyType !== 'AdminApprovedPreAuthorized')
       findings.push({
-        code: 'policy-self-authorized', severity: 'warning', subject: 'app',
-        message: `Permitted Users is "${f.policy?.PermittedUsersPolicyType ?? 'not set'}"; JWT logins need "Admin approved users are pre-authorized".`,
+        code: 'policy-self-authorized',
+        severity: 'warning',
+        subject: 'app',
+        message:
+          `Permitted Users is "${f.policy?.PermittedUsersPolicyType ?? 'not set'}"; JWT logins need "Admin ` +
+          `approved users are pre-authorized".`,
         fix: 'Run the External Client App step.',
       });
     if (differs.length)
-      findings.push({ code: 'app-drift', severity: 'warning', subject: 'app', manifestPath: ['app'], message: `App ${m.app.name} differs from the setup: ${differs.join('; ')}.`, fix: 'Run the External Client App step to redeploy it.' });
+      findings.push({
+        code: 'app-drift',
+        severity: 'warning',
+        subject: 'app',
+        manifestPath: ['app'],
+        message: `App ${m.app.name} differs from the setup: ${differs.join('; ')}.`,
+        fix: 'Run the External Client App step to redeploy it.',
+      });
     if (!f.app || differs.length)
       plan.push({
-        step: 'app', action: 'deploy', target: `External Client App ${m.app.name}`,
-        detail: `app, global OAuth (callback ${m.app.callbackUrl}, certificate, PKCE off), OAuth (${m.app.scopes.join(', ')}), `
-          + `policies (${names.policy}: admin pre-authorized, IP ${m.app.ipRelaxation}; ${names.appPolicy}: enabled)`,
+        step: 'app',
+        action: 'deploy',
+        target: `External Client App ${m.app.name}`,
+        detail:
+          `app, global OAuth (callback ${m.app.callbackUrl}, certificate, PKCE off), OAuth ` +
+          `(${m.app.scopes.join(', ')}), ` +
+          `policies (${names.policy}: admin pre-authorized, IP ${m.app.ipRelaxation}; ${names.appPolicy}: enabled)`,
       });
     return { findings, plan, done: !!f.app && !differs.length };
   },
@@ -88,6 +132,7 @@ export const app: Step = {
 /** The deploy's files (all components, or some of them for the two-phase fallback). */
 export function appDeployFiles(ctx: StepContext, apiVersion: string, parts?: EcaPart[]): Record<string, string> {
   const cert = ctx.certificate;
-  if (!cert || isSetupError(cert)) throw new Error('appDeployFiles needs a readable certificate (the app step is blocked without one)');
+  if (!cert || isSetupError(cert))
+    throw new Error('appDeployFiles needs a readable certificate (the app step is blocked without one)');
   return ecaFiles(ctx.manifest, appNames(ctx.facts, ctx.manifest.app.name), cert.body, apiVersion, parts);
 }

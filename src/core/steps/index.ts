@@ -22,16 +22,26 @@ export const STEP_LABELS = byId(s => s.label);
 export const SETUP_PAGES = byId(s => s.setupPage);
 export const stepById = (id: StepId): Step => STEPS.find(s => s.id === id)!;
 
-if (STEPS.map(s => s.id).join() !== STEP_IDS.join()) throw new Error('steps/index.ts and STEP_IDS disagree on the steps or their order');
+if (STEPS.map(s => s.id).join() !== STEP_IDS.join())
+  throw new Error('steps/index.ts and STEP_IDS disagree on the steps or their order');
 
 /** Every step's state, findings and plan; a step whose prerequisite is blocked is blocked too, and says by what. */
-export function evaluate(facts: Facts, manifest: Manifest, certificate?: CertificateInfo | SetupError, now = Date.now()): StepResult[] {
+export function evaluate(
+  facts: Facts,
+  manifest: Manifest,
+  certificate?: CertificateInfo | SetupError,
+  now = Date.now(),
+): StepResult[] {
   const results: StepResult[] = [];
   for (const step of STEPS) {
     const r = stepResult(step, step.evaluate({ facts, manifest, certificate, now }, [...results]));
     const blocked = step.dependsOn.map(id => results.find(x => x.id === id)!).find(p => p.state === 'blocked');
     if (blocked && r.state === 'todo') {
-      r.findings.push({ code: 'waits-for', severity: 'info', message: `Waits for "${blocked.title}", which is blocked.` });
+      r.findings.push({
+        code: 'waits-for',
+        severity: 'info',
+        message: `Waits for "${blocked.title}", which is blocked.`,
+      });
       r.state = 'blocked';
     }
     results.push(r);

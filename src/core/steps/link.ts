@@ -18,11 +18,21 @@ export const link: Step = {
     if (!linked) {
       if (f.app && f.permissionSet)
         findings.push({
-          code: 'link-missing-drift', severity: 'warning', subject: 'app', manifestPath: ['permissionSet', 'name'],
-          message: `Permission set ${m.permissionSet.label} is not linked to the External Client App ${m.app.label}; JWT logins fail with "user is not admin approved to access this app".`,
+          code: 'link-missing-drift',
+          severity: 'warning',
+          subject: 'app',
+          manifestPath: ['permissionSet', 'name'],
+          message:
+            `Permission set ${m.permissionSet.label} is not linked to the External Client App ` +
+            `${m.app.label}; JWT logins fail with "user is not admin approved to access this app".`,
           fix: 'Run the link step.',
         });
-      plan.push({ step: 'link', action: 'create', target: 'Link', detail: `permission set ${m.permissionSet.label} → External Client App ${m.app.label}` });
+      plan.push({
+        step: 'link',
+        action: 'create',
+        target: 'Link',
+        detail: `permission set ${m.permissionSet.label} → External Client App ${m.app.label}`,
+      });
     }
     return { findings, plan, done: linked };
   },
@@ -33,6 +43,11 @@ export function linkRequests(ctx: StepContext, api: string, permissionSetId: str
   const appQuery = `${api}/query?q=${encodeURIComponent(`SELECT Id FROM ExternalClientApplication WHERE DeveloperName = ${soql(ctx.manifest.app.name)}`)}`;
   return [
     { referenceId: 'app', method: 'GET', url: appQuery },
-    { referenceId: 'link', method: 'POST', url: `${api}/sobjects/SetupEntityAccess`, body: { ParentId: permissionSetId, SetupEntityId: '@{app.records[0].Id}' } },
+    {
+      referenceId: 'link',
+      method: 'POST',
+      url: `${api}/sobjects/SetupEntityAccess`,
+      body: { ParentId: permissionSetId, SetupEntityId: '@{app.records[0].Id}' },
+    },
   ];
 }

@@ -21,19 +21,37 @@ export const permissionSet: Step = {
     const ps = f.permissionSet;
     const perms = wanted(ctx);
     if (!ps) {
-      plan.push({ step: 'permissionSet', action: 'create', target: `Permission set ${m.permissionSet.name}`, detail: `licence none; ${perms.map(label).join(', ')}` });
+      plan.push({
+        step: 'permissionSet',
+        action: 'create',
+        target: `Permission set ${m.permissionSet.name}`,
+        detail: `licence none; ${perms.map(label).join(', ')}`,
+      });
     } else {
       const missing = missingPermissions(ps, perms);
       if (missing.length) {
         findings.push({
-          code: 'permset-permission-drift', severity: 'warning', subject: 'integration-user', permission: missing[0], manifestPath: ['permissionSet', 'name'],
-          message: `Permission set ${ps.Name} lacks ${missing.map(p => `"${label(p)}"`).join(', ')}.`, fix: 'Run the permission set step to turn them back on.',
+          code: 'permset-permission-drift',
+          severity: 'warning',
+          subject: 'integration-user',
+          permission: missing[0],
+          manifestPath: ['permissionSet', 'name'],
+          message: `Permission set ${ps.Name} lacks ${missing.map(p => `"${label(p)}"`).join(', ')}.`,
+          fix: 'Run the permission set step to turn them back on.',
         });
-        plan.push({ step: 'permissionSet', action: 'update', target: `Permission set ${ps.Name}`, detail: `enable ${missing.map(label).join(', ')}` });
+        plan.push({
+          step: 'permissionSet',
+          action: 'update',
+          target: `Permission set ${ps.Name}`,
+          detail: `enable ${missing.map(label).join(', ')}`,
+        });
       }
       if (ps.LicenseId)
         findings.push({
-          code: 'permset-has-license', severity: 'warning', subject: 'org', manifestPath: ['permissionSet', 'name'],
+          code: 'permset-has-license',
+          severity: 'warning',
+          subject: 'org',
+          manifestPath: ['permissionSet', 'name'],
           message: `Permission set ${ps.Name} is tied to a licence; the guide says License: None.`,
           fix: 'Create it again with License None (a licence cannot be removed from a permission set).',
         });
@@ -41,10 +59,19 @@ export const permissionSet: Step = {
     if (!assigned(ctx)) {
       if (ps && f.user)
         findings.push({
-          code: 'permset-unassigned-drift', severity: 'warning', subject: 'integration-user', manifestPath: ['user', 'username'],
-          message: `Permission set ${ps.Name} is not assigned to ${m.user.username}.`, fix: 'Run the permission set step to assign it.',
+          code: 'permset-unassigned-drift',
+          severity: 'warning',
+          subject: 'integration-user',
+          manifestPath: ['user', 'username'],
+          message: `Permission set ${ps.Name} is not assigned to ${m.user.username}.`,
+          fix: 'Run the permission set step to assign it.',
         });
-      plan.push({ step: 'permissionSet', action: 'create', target: 'Permission set assignment', detail: `${m.permissionSet.name} → ${m.user.username}` });
+      plan.push({
+        step: 'permissionSet',
+        action: 'create',
+        target: 'Permission set assignment',
+        detail: `${m.permissionSet.name} → ${m.user.username}`,
+      });
     }
     return { findings, plan, done: !!ps && assigned(ctx) };
   },
@@ -58,15 +85,38 @@ export function permissionSetRecords(ctx: StepContext, api: string, userRef: str
   const report = { step: 'permissionSet' as const, target: 'permission set', detail: m.permissionSet.label };
   let psRef = f.permissionSet?.Id;
   if (!f.permissionSet) {
-    out.push({ ...report, referenceId: 'permset', method: 'POST', url: `${api}/sobjects/PermissionSet`,
-      body: { Name: m.permissionSet.name, Label: m.permissionSet.label, Description: 'BalkanID extractor: API access + read all data', ...body } });
+    out.push({
+      ...report,
+      referenceId: 'permset',
+      method: 'POST',
+      url: `${api}/sobjects/PermissionSet`,
+      body: {
+        Name: m.permissionSet.name,
+        Label: m.permissionSet.label,
+        Description: 'BalkanID extractor: API access + read all data',
+        ...body,
+      },
+    });
     psRef = '@{permset.id}';
   } else if (missingPermissions(f.permissionSet, wanted(ctx)).length) {
-    out.push({ ...report, referenceId: 'permset', method: 'PATCH', url: `${api}/sobjects/PermissionSet/${f.permissionSet.Id}`, body });
+    out.push({
+      ...report,
+      referenceId: 'permset',
+      method: 'PATCH',
+      url: `${api}/sobjects/PermissionSet/${f.permissionSet.Id}`,
+      body,
+    });
   }
   if (!assigned(ctx) && userRef)
-    out.push({ step: 'permissionSet', target: 'permission set assignment', detail: `${m.permissionSet.label} → ${m.user.username}`,
-      referenceId: 'assignment', method: 'POST', url: `${api}/sobjects/PermissionSetAssignment`, body: { AssigneeId: userRef, PermissionSetId: psRef } });
+    out.push({
+      step: 'permissionSet',
+      target: 'permission set assignment',
+      detail: `${m.permissionSet.label} → ${m.user.username}`,
+      referenceId: 'assignment',
+      method: 'POST',
+      url: `${api}/sobjects/PermissionSetAssignment`,
+      body: { AssigneeId: userRef, PermissionSetId: psRef },
+    });
   return out;
 }
 

@@ -16,31 +16,48 @@ export const preflight: Step = {
     const findings: Finding[] = adminFindings(this, f);
     if (Number(f.apiVersion) < MIN_API_VERSION)
       findings.push({
-        code: 'api-version-too-old', severity: 'error', subject: 'org',
+        code: 'api-version-too-old',
+        severity: 'error',
+        subject: 'org',
         message: `The org offers API ${f.apiVersion}; External Client App setup needs ${MIN_API_VERSION}.0 or later.`,
         fix: 'Use an org on a current Salesforce release.',
       });
     if (!f.adminPerms)
       findings.push({
-        code: 'admin-permissions-unreadable', severity: 'warning', subject: 'admin',
-        message: `Your permissions could not be read (${f.failed.upa?.message ?? 'unknown error'}).`, fix: 'Steps will report missing permissions as they run.',
+        code: 'admin-permissions-unreadable',
+        severity: 'warning',
+        subject: 'admin',
+        message: `Your permissions could not be read (${f.failed.upa?.message ?? 'unknown error'}).`,
+        fix: 'Steps will report missing permissions as they run.',
       });
     if (f.failed.app?.errorCode === 'INVALID_TYPE')
       findings.push({
-        code: 'eca-unavailable', severity: 'warning', subject: 'org', message: 'External Client Apps are not visible to you in this org.',
+        code: 'eca-unavailable',
+        severity: 'warning',
+        subject: 'org',
+        message: 'External Client Apps are not visible to you in this org.',
         fix: 'Check that your user has "View Setup and Configuration" and that the org has External Client Apps.',
       });
     if (f.license && !f.user) {
       // The integration user step carries the blocking error; preflight only notes it.
       if (f.license.TotalLicenses - f.license.UsedLicenses <= 0)
         findings.push({
-          code: 'license-headroom', severity: 'warning', subject: 'org',
-          message: `No Salesforce Platform licence is free: ${f.license.UsedLicenses} of ${f.license.TotalLicenses} are used.`,
-          fix: 'Deactivate an unused Salesforce Platform user or buy another licence, then run the integration user step.',
+          code: 'license-headroom',
+          severity: 'warning',
+          subject: 'org',
+          message:
+            `No Salesforce Platform licence is free: ${f.license.UsedLicenses} of ${f.license.TotalLicenses} ` +
+            `are used.`,
+          fix:
+            'Deactivate an unused Salesforce Platform user or buy another licence, then run the integration user ' +
+            'step.',
         });
     } else if (!f.license && !f.failed.license) {
       findings.push({
-        code: 'license-missing', severity: 'error', subject: 'org', message: 'This org has no Salesforce Platform licence (AUL).',
+        code: 'license-missing',
+        severity: 'error',
+        subject: 'org',
+        message: 'This org has no Salesforce Platform licence (AUL).',
         fix: 'Ask Salesforce for Salesforce Platform licences, or adapt the manifest to another licence.',
       });
     }

@@ -22,33 +22,59 @@ export const profile: Step = {
     if (!f.profile) {
       if (!f.sourceProfile)
         findings.push({
-          code: 'source-profile-missing', severity: 'error', subject: 'org',
+          code: 'source-profile-missing',
+          severity: 'error',
+          subject: 'org',
           message: 'The Standard Platform User profile (licence Salesforce Platform) was not found.',
           fix: 'Check the org has Salesforce Platform licences and the standard profile.',
         });
-      plan.push({ step: 'profile', action: 'create', target: `Profile "${m.profile.name}"`, detail: `clone of Standard Platform User + ${perms.map(label).join(', ')}` });
+      plan.push({
+        step: 'profile',
+        action: 'create',
+        target: `Profile "${m.profile.name}"`,
+        detail: `clone of Standard Platform User + ${perms.map(label).join(', ')}`,
+      });
       return { findings, plan, done: false };
     }
     const missing = missingPermissions(f.profile, perms);
     if (missing.length) {
       findings.push({
-        code: 'profile-permission-drift', severity: 'warning', subject: 'integration-user', permission: missing[0], manifestPath: ['profile', 'name'],
-        message: `Profile "${f.profile.Name}" lacks ${missing.map(p => `"${label(p)}"`).join(', ')}.`, fix: 'Run the profile step to turn them back on.',
+        code: 'profile-permission-drift',
+        severity: 'warning',
+        subject: 'integration-user',
+        permission: missing[0],
+        manifestPath: ['profile', 'name'],
+        message: `Profile "${f.profile.Name}" lacks ${missing.map(p => `"${label(p)}"`).join(', ')}.`,
+        fix: 'Run the profile step to turn them back on.',
       });
-      plan.push({ step: 'profile', action: 'update', target: `Profile "${f.profile.Name}"`, detail: `enable ${missing.map(label).join(', ')}` });
+      plan.push({
+        step: 'profile',
+        action: 'update',
+        target: `Profile "${f.profile.Name}"`,
+        detail: `enable ${missing.map(label).join(', ')}`,
+      });
     }
     if (f.profileIpRanges?.length) {
       const ranges = f.profileIpRanges.map(r => `${r.startAddress}–${r.endAddress}`).join(', ');
       findings.push({
-        code: 'profile-ip-ranges', severity: 'warning', subject: 'integration-user', manifestPath: ['profile', 'name'],
-        message: `Profile "${f.profile.Name}" has Login IP Ranges (${ranges}); JWT logins from elsewhere fail with "ip restricted", whatever the app's IP relaxation.`,
-        fix: 'Remove the ranges from the profile in Setup, or add BalkanID\'s egress IP addresses to them.',
+        code: 'profile-ip-ranges',
+        severity: 'warning',
+        subject: 'integration-user',
+        manifestPath: ['profile', 'name'],
+        message:
+          `Profile "${f.profile.Name}" has Login IP Ranges (${ranges}); JWT logins from elsewhere fail with ` +
+          `"ip restricted", whatever the app's IP relaxation.`,
+        fix: "Remove the ranges from the profile in Setup, or add BalkanID's egress IP addresses to them.",
       });
     }
     if (f.sourceProfile && !sameId(f.profile.UserLicenseId, f.sourceProfile.UserLicenseId))
       findings.push({
-        code: 'profile-wrong-license', severity: 'error', subject: 'org', manifestPath: ['profile', 'name'],
-        message: `Profile "${f.profile.Name}" exists on another licence than Salesforce Platform.`, fix: 'Choose another profile name in the manifest ("profile.name").',
+        code: 'profile-wrong-license',
+        severity: 'error',
+        subject: 'org',
+        manifestPath: ['profile', 'name'],
+        message: `Profile "${f.profile.Name}" exists on another licence than Salesforce Platform.`,
+        fix: 'Choose another profile name in the manifest ("profile.name").',
       });
     return { findings, plan, done: true };
   },
@@ -58,11 +84,24 @@ export const profile: Step = {
 export function profileRecords(ctx: StepContext, api: string): RecordWrite[] {
   const { facts: f, manifest: m } = ctx;
   const report = { step: 'profile' as const, target: 'profile', detail: `"${m.profile.name}"` };
-  if (f.profile) return [{ ...report, referenceId: 'profile', method: 'PATCH', url: `${api}/sobjects/Profile/${f.profile.Id}`, body: permissionFields(wanted(ctx)) }];
+  if (f.profile)
+    return [
+      {
+        ...report,
+        referenceId: 'profile',
+        method: 'PATCH',
+        url: `${api}/sobjects/Profile/${f.profile.Id}`,
+        body: permissionFields(wanted(ctx)),
+      },
+    ];
   const src = f.sourceProfile!;
-  const copied = Object.entries(src).filter(([k, v]) => k.startsWith('Permissions') && v === true).map(([k]) => k.slice('Permissions'.length));
+  const copied = Object.entries(src)
+    .filter(([k, v]) => k.startsWith('Permissions') && v === true)
+    .map(([k]) => k.slice('Permissions'.length));
   const body = {
-    Name: m.profile.name, Description: 'BalkanID integration: Standard Platform User + View Setup + View Roles', UserLicenseId: src.UserLicenseId,
+    Name: m.profile.name,
+    Description: 'BalkanID integration: Standard Platform User + View Setup + View Roles',
+    UserLicenseId: src.UserLicenseId,
     ...permissionFields(withDependencies([...copied, ...INTEGRATION_PROFILE_PERMISSIONS], f.dependencies)),
   };
   return [{ ...report, referenceId: 'profile', method: 'POST', url: `${api}/sobjects/Profile`, body }];

@@ -50,8 +50,13 @@ export function adminFindings(step: Pick<Step, 'adminPermissions'>, f: Facts): F
       severity: 'error' as const,
       subject: 'admin' as const,
       permission: group[0],
-      message: `You (the connected admin) lack "${label(group[0]!)}"${group.length > 1 ? ` (or ${group.slice(1).map(label).join(' / ')})` : ''}, which this step needs.`,
-      fix: `Ask a System Administrator to grant "${label(group[0]!)}" to your user (profile or permission set), or connect as an admin who has it.`,
+      message:
+        `You (the connected admin) lack ` +
+        `"${label(group[0]!)}"${group.length > 1 ? ` (or ${group.slice(1).map(label).join(' / ')})` : ''}, which ` +
+        `this step needs.`,
+      fix:
+        `Ask a System Administrator to grant "${label(group[0]!)}" to your user (profile or permission set), or ` +
+        `connect as an admin who has it.`,
     }));
 }
 
@@ -61,7 +66,10 @@ export function missingPermissions(row: PermissionFields | undefined, names: str
 }
 
 const BLOCKING = (f: Finding) =>
-  f.code === 'admin-permission-missing' || f.code === 'license-exhausted' || f.code === 'waits-for' || (f.code.startsWith('cert-') && f.severity === 'error');
+  f.code === 'admin-permission-missing' ||
+  f.code === 'license-exhausted' ||
+  f.code === 'waits-for' ||
+  (f.code.startsWith('cert-') && f.severity === 'error');
 
 /** A step's state from its findings and plan. */
 export function stepResult(step: Pick<Step, 'id' | 'title'>, e: StepEvaluation): StepResult {

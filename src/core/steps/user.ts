@@ -19,29 +19,64 @@ export const user: Step = {
       const lic = f.license;
       if (lic && lic.TotalLicenses - lic.UsedLicenses <= 0)
         findings.push({
-          code: 'license-exhausted', severity: 'error', subject: 'org', manifestPath: ['user', 'username'],
-          message: `No Salesforce Platform licence is free (${lic.UsedLicenses} of ${lic.TotalLicenses} used), so the integration user cannot be created.`,
+          code: 'license-exhausted',
+          severity: 'error',
+          subject: 'org',
+          manifestPath: ['user', 'username'],
+          message:
+            `No Salesforce Platform licence is free (${lic.UsedLicenses} of ${lic.TotalLicenses} used), so ` +
+            `the integration user cannot be created.`,
           fix: 'Free or buy a Salesforce Platform licence, then run this step.',
         });
-      plan.push({ step: 'user', action: 'create', target: `User ${m.user.username}`, detail: `profile "${m.profile.name}", no role, ${m.user.firstName} ${m.user.lastName} (${m.user.alias})` });
+      plan.push({
+        step: 'user',
+        action: 'create',
+        target: `User ${m.user.username}`,
+        detail: `profile "${m.profile.name}", no role, ${m.user.firstName} ${m.user.lastName} (${m.user.alias})`,
+      });
       return { findings, plan, done: false };
     }
     const at = { subject: 'integration-user' as const, manifestPath: ['user', 'username'] };
     if (!u.IsActive)
       findings.push({
-        ...at, code: 'user-inactive', severity: 'error', message: `User ${u.Username} exists but is inactive; it is not reused silently.`,
+        ...at,
+        code: 'user-inactive',
+        severity: 'error',
+        message: `User ${u.Username} exists but is inactive; it is not reused silently.`,
         fix: 'Reactivate the user in Setup (it takes a licence), or choose another username in the manifest.',
       });
-    if (f.userFrozen) findings.push({ ...at, code: 'user-frozen', severity: 'error', message: `User ${u.Username} is frozen; JWT logins will fail.`, fix: 'Unfreeze the user in Setup → Users.' });
+    if (f.userFrozen)
+      findings.push({
+        ...at,
+        code: 'user-frozen',
+        severity: 'error',
+        message: `User ${u.Username} is frozen; JWT logins will fail.`,
+        fix: 'Unfreeze the user in Setup → Users.',
+      });
     if (f.profile && !sameId(u.ProfileId, f.profile.Id)) {
       findings.push({
-        ...at, code: 'user-profile-drift', severity: 'warning', manifestPath: ['profile', 'name'],
-        message: `User ${u.Username} has profile "${u.Profile?.Name}", not "${m.profile.name}".`, fix: 'Run the user step to move it to the integration profile.',
+        ...at,
+        code: 'user-profile-drift',
+        severity: 'warning',
+        manifestPath: ['profile', 'name'],
+        message: `User ${u.Username} has profile "${u.Profile?.Name}", not "${m.profile.name}".`,
+        fix: 'Run the user step to move it to the integration profile.',
       });
-      plan.push({ step: 'user', action: 'update', target: `User ${u.Username}`, detail: `profile → "${m.profile.name}"` });
+      plan.push({
+        step: 'user',
+        action: 'update',
+        target: `User ${u.Username}`,
+        detail: `profile → "${m.profile.name}"`,
+      });
     }
     if (u.UserRoleId) {
-      findings.push({ ...at, code: 'user-role-drift', severity: 'warning', message: `User ${u.Username} has a role; the guide says Role: None.`, fix: 'Run the user step to clear the role.' });
+      findings.push({
+        ...at,
+        code: 'user-role-drift',
+        severity: 'warning',
+        message: `User ${u.Username} has a role; the guide says Role: None.`,
+        fix: 'Run the user step to clear the role.',
+      });
       plan.push({ step: 'user', action: 'update', target: `User ${u.Username}`, detail: 'role → none' });
     }
     return { findings, plan, done: true };
@@ -52,13 +87,29 @@ export const user: Step = {
 export function userRecords(ctx: StepContext, api: string, profileRef: string): RecordWrite[] {
   const { facts: f, manifest: m } = ctx;
   const report = { step: 'user' as const, target: 'integration user', detail: m.user.username };
-  if (f.user) return [{ ...report, referenceId: 'user', method: 'PATCH', url: `${api}/sobjects/User/${f.user.Id}`, body: { ProfileId: profileRef, UserRoleId: null } }];
+  if (f.user)
+    return [
+      {
+        ...report,
+        referenceId: 'user',
+        method: 'PATCH',
+        url: `${api}/sobjects/User/${f.user.Id}`,
+        body: { ProfileId: profileRef, UserRoleId: null },
+      },
+    ];
   const a = f.admin;
   const body = {
-    Username: m.user.username, Email: m.user.email, FirstName: m.user.firstName, LastName: m.user.lastName, Alias: m.user.alias, ProfileId: profileRef,
+    Username: m.user.username,
+    Email: m.user.email,
+    FirstName: m.user.firstName,
+    LastName: m.user.lastName,
+    Alias: m.user.alias,
+    ProfileId: profileRef,
     // The admin's locale settings, as Setup's New User page proposes them.
-    TimeZoneSidKey: a?.TimeZoneSidKey ?? 'America/Los_Angeles', LocaleSidKey: a?.LocaleSidKey ?? 'en_US',
-    LanguageLocaleKey: a?.LanguageLocaleKey ?? 'en_US', EmailEncodingKey: a?.EmailEncodingKey ?? 'UTF-8',
+    TimeZoneSidKey: a?.TimeZoneSidKey ?? 'America/Los_Angeles',
+    LocaleSidKey: a?.LocaleSidKey ?? 'en_US',
+    LanguageLocaleKey: a?.LanguageLocaleKey ?? 'en_US',
+    EmailEncodingKey: a?.EmailEncodingKey ?? 'UTF-8',
   };
   return [{ ...report, referenceId: 'user', method: 'POST', url: `${api}/sobjects/User`, body }];
 }

@@ -1,10 +1,18 @@
 // The credentials webview's HTML: a strict CSP with a per-load nonce, no inline script, theme variables.
 import { randomBytes } from 'node:crypto';
 
-export function nonce(): string { return randomBytes(18).toString('base64'); }
+export function nonce(): string {
+  return randomBytes(18).toString('base64');
+}
 
 export function credentialsHtml(o: { cspSource: string; nonce: string; scriptUri: string; styleUri: string }): string {
-  const csp = [`default-src 'none'`, `style-src ${o.cspSource}`, `script-src 'nonce-${o.nonce}'`, `img-src ${o.cspSource} data:`, `font-src ${o.cspSource}`].join('; ');
+  const csp = [
+    `default-src 'none'`,
+    `style-src ${o.cspSource}`,
+    `script-src 'nonce-${o.nonce}'`,
+    `img-src ${o.cspSource} data:`,
+    `font-src ${o.cspSource}`,
+  ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -26,7 +34,8 @@ export function credentialsHtml(o: { cspSource: string; nonce: string; scriptUri
     </dl>
     <label for="consumerKey">Consumer key</label>
     <div class="row">
-      <input id="consumerKey" type="text" spellcheck="false" autocomplete="off" placeholder="Filled in once the consumer key step ran, or type it">
+      <input id="consumerKey" type="text" spellcheck="false" autocomplete="off" placeholder="Filled in once the " +
+        "consumer key step ran, or type it">
       <button id="saveKey" type="button">Use this key</button>
     </div>
     <p id="keyNote" class="note"></p>
@@ -52,7 +61,8 @@ export function credentialsHtml(o: { cspSource: string; nonce: string; scriptUri
     <h2 id="h-key">Private key for the JWT self-test (optional)</h2>
     <p class="note">Only for testing a login as the integration user. Stored in VS Code's secret storage, never in settings.</p>
     <label for="keyPem">Private key (PEM)</label>
-    <textarea id="keyPem" rows="4" spellcheck="false" autocomplete="off" placeholder="-----BEGIN PRIVATE KEY-----"></textarea>
+    <textarea id="keyPem" rows="4" spellcheck="false" autocomplete="off" placeholder="-----BEGIN PRIVATE " +
+      "KEY-----"></textarea>
     <div class="row">
       <button id="saveKeyPem" type="button">Store key</button>
       <button id="clearKeyPem" type="button" class="secondary">Forget key</button>

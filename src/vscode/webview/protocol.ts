@@ -1,7 +1,17 @@
 // The typed message protocol between the credentials webview and the extension host. The host validates
 // every incoming message with `parseWebviewMessage`; anything malformed is dropped.
 
-export interface CertificateView { subject: string; issuer: string; validFrom: string; validTo: string; fingerprint256: string; keyType: string; keyBits?: number; daysLeft: number; problems: string[] }
+export interface CertificateView {
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+  fingerprint256: string;
+  keyType: string;
+  keyBits?: number;
+  daysLeft: number;
+  problems: string[];
+}
 
 export interface CredentialsState {
   username?: string;
@@ -37,11 +47,19 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const m = raw as Record<string, unknown>;
   switch (m.type) {
-    case 'ready': case 'pickCertificate': case 'clearPrivateKey': case 'copyValues': case 'verify':
+    case 'ready':
+    case 'pickCertificate':
+    case 'clearPrivateKey':
+    case 'copyValues':
+    case 'verify':
       return { type: m.type };
-    case 'pasteCertificate': return str(m.pem) && m.pem.trim() ? { type: 'pasteCertificate', pem: m.pem } : undefined;
-    case 'setPrivateKey': return str(m.pem) && m.pem.trim() ? { type: 'setPrivateKey', pem: m.pem } : undefined;
-    case 'setConsumerKey': return str(m.key, 256) ? { type: 'setConsumerKey', key: m.key.trim() } : undefined;
-    default: return undefined;
+    case 'pasteCertificate':
+      return str(m.pem) && m.pem.trim() ? { type: 'pasteCertificate', pem: m.pem } : undefined;
+    case 'setPrivateKey':
+      return str(m.pem) && m.pem.trim() ? { type: 'setPrivateKey', pem: m.pem } : undefined;
+    case 'setConsumerKey':
+      return str(m.key, 256) ? { type: 'setConsumerKey', key: m.key.trim() } : undefined;
+    default:
+      return undefined;
   }
 }

@@ -6,5 +6,8 @@ import { MetadataType } from './types';
 export type { MetadataType } from './types';
 
 export const METADATA_TYPES = new Map<string, MetadataType>(
-  [ExternalClientApplication, ...ECA_SATELLITES, ExternalClientAppSettings, PermissionSet, Profile].map(t => [t.name, t]),
+  [ExternalClientApplication, ...ECA_SATELLITES, ExternalClientAppSettings, PermissionSet, Profile].map(t => [
+    t.name,
+    t,
+  ]),
 );

@@ -12,7 +12,9 @@ import { UserLogin } from './userLogin';
 export type { SObject } from './types';
 
 export const SOBJECTS = new Map<string, SObject>(
-  [UserLicense, Profile, PermissionSet, PermissionSetAssignment, SetupEntityAccess, User, UserLogin, ...READ_ONLY].map(s => [s.def.name, s]),
+  [UserLicense, Profile, PermissionSet, PermissionSetAssignment, SetupEntityAccess, User, UserLogin, ...READ_ONLY].map(
+    s => [s.def.name, s],
+  ),
 );
 export const OBJECTS = [...SOBJECTS.values()].map(s => s.def);
 export const OBJECT_BY_LOWER = new Map(OBJECTS.map(o => [o.name.toLowerCase(), o]));

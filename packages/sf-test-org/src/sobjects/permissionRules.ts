@@ -5,7 +5,10 @@ import { PERMISSION_DEPENDENCIES, PERMISSION_LABELS } from '../schema';
 import type { Org, Rec } from '../state';
 
 /** Permissions a user license does not allow (used for "The user license doesn't allow the permission"). [I] */
-export const LICENSE_DISALLOWED: Record<string, string[]> = { AUL: ['ManageSandboxes', 'ModifyAllData'], SFDC_INTEGRATION: ['ManageSandboxes'] };
+export const LICENSE_DISALLOWED: Record<string, string[]> = {
+  AUL: ['ManageSandboxes', 'ModifyAllData'],
+  SFDC_INTEGRATION: ['ManageSandboxes'],
+};
 
 /** "Permission X depends on permission(s): Y" (or, switched on, enables Y), then the licence's allowance. */
 export function checkPermissionRules(org: Org, values: Record<string, any>, licenseId: string | null): void {
@@ -14,13 +17,24 @@ export function checkPermissionRules(org: Org, values: Record<string, any>, lice
     for (const [perm, required] of PERMISSION_DEPENDENCIES) {
       if (!values[`Permissions${perm}`] || values[`Permissions${required}`]) continue;
       if (!org.options.autoEnableDependencies)
-        throw new SfError('FIELD_INTEGRITY_EXCEPTION', `Permission ${PERMISSION_LABELS[perm]} depends on permission(s): ${PERMISSION_LABELS[required]}`, 400, [`Permissions${perm}`]);
+        throw new SfError(
+          'FIELD_INTEGRITY_EXCEPTION',
+          `Permission ${PERMISSION_LABELS[perm]} depends on permission(s): ${PERMISSION_LABELS[required]}`,
+          400,
+          [`Permissions${perm}`],
+        );
       values[`Permissions${required}`] = changed = true;
     }
   }
   const license = licenseId ? org.get('UserLicense', licenseId) : undefined;
   for (const p of LICENSE_DISALLOWED[license?.LicenseDefinitionKey] ?? [])
-    if (values[`Permissions${p}`]) throw new SfError('FIELD_INTEGRITY_EXCEPTION', `The user license doesn't allow the permission: ${PERMISSION_LABELS[p]}`, 400, [`Permissions${p}`]);
+    if (values[`Permissions${p}`])
+      throw new SfError(
+        'FIELD_INTEGRITY_EXCEPTION',
+        `The user license doesn't allow the permission: ${PERMISSION_LABELS[p]}`,
+        400,
+        [`Permissions${p}`],
+      );
 }
 
 /** Whether the user's licence allows the permission set (its licence and its permissions). */
@@ -28,7 +42,14 @@ export function checkLicenseAllows(org: Org, ps: Rec, userId: string): void {
   const license = org.licenseOfUser(userId);
   const user = org.get('User', userId)!;
   if (ps.LicenseId && license && !sameId(ps.LicenseId, license.Id))
-    throw new SfError('FIELD_INTEGRITY_EXCEPTION', `Can't assign permission set ${ps.Name} to user ${user.Username}. The user license doesn't match the permission set license.`);
+    throw new SfError(
+      'FIELD_INTEGRITY_EXCEPTION',
+      `Can't assign permission set ${ps.Name} to user ${user.Username}. The user license doesn't match the permission set license.`,
+    );
   for (const p of LICENSE_DISALLOWED[license?.LicenseDefinitionKey] ?? [])
-    if (ps[`Permissions${p}`]) throw new SfError('FIELD_INTEGRITY_EXCEPTION', `Can't assign permission set ${ps.Name} to user ${user.Username}. The user license doesn't allow the permission: ${PERMISSION_LABELS[p]}`);
+    if (ps[`Permissions${p}`])
+      throw new SfError(
+        'FIELD_INTEGRITY_EXCEPTION',
+        `Can't assign permission set ${ps.Name} to user ${user.Username}. The user license doesn't allow the permission: ${PERMISSION_LABELS[p]}`,
+      );
 }

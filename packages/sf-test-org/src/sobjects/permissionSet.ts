@@ -10,16 +10,42 @@ import { SObject } from './types';
 /** Keeps the PermissionSet metadata view (read/retrieve) in step with the record. */
 export function syncPermissionSetMeta(org: Org, rec: Rec): void {
   if (!org.meta.has('PermissionSet')) org.meta.set('PermissionSet', new Map());
-  org.meta.get('PermissionSet')!.set(String(rec.Name).toLowerCase(), { fullName: rec.Name, label: rec.Label, description: rec.Description ?? undefined });
+  org.meta.get('PermissionSet')!.set(String(rec.Name).toLowerCase(), {
+    fullName: rec.Name,
+    label: rec.Label,
+    description: rec.Description ?? undefined,
+  });
 }
 
 export const PermissionSet: SObject = {
-  def: obj('PermissionSet', '0PS', [str('Name', { required: true }), str('Label', { required: true }), str('Description'),
-    ref('LicenseId', ['UserLicense', 'PermissionSetLicense'], 'License'), ro(bool('IsOwnedByProfile')), ro(bool('IsCustom')),
-    ro(ref('ProfileId', ['Profile'], 'Profile')), ro(str('NamespacePrefix')), ro(str('Type')), ...permFields(), ...audit()],
-    { label: 'Permission Set', createable: true, updateable: true, deletable: true, api: 'both', children: [
-      { relationshipName: 'Assignments', childObject: 'PermissionSetAssignment', field: 'PermissionSetId' },
-      { relationshipName: 'SetupEntityAccessItems', childObject: 'SetupEntityAccess', field: 'ParentId' }] }),
+  def: obj(
+    'PermissionSet',
+    '0PS',
+    [
+      str('Name', { required: true }),
+      str('Label', { required: true }),
+      str('Description'),
+      ref('LicenseId', ['UserLicense', 'PermissionSetLicense'], 'License'),
+      ro(bool('IsOwnedByProfile')),
+      ro(bool('IsCustom')),
+      ro(ref('ProfileId', ['Profile'], 'Profile')),
+      ro(str('NamespacePrefix')),
+      ro(str('Type')),
+      ...permFields(),
+      ...audit(),
+    ],
+    {
+      label: 'Permission Set',
+      createable: true,
+      updateable: true,
+      deletable: true,
+      api: 'both',
+      children: [
+        { relationshipName: 'Assignments', childObject: 'PermissionSetAssignment', field: 'PermissionSetId' },
+        { relationshipName: 'SetupEntityAccessItems', childObject: 'SetupEntityAccess', field: 'ParentId' },
+      ],
+    },
+  ),
   materialize(org, r) {
     if (!r.IsOwnedByProfile) return r;
     const p = org.table('Profile').get(idKey(r.ProfileId));
@@ -29,10 +55,19 @@ export const PermissionSet: SObject = {
   create(org, v, asUser) {
     org.requirePerm(asUser, ['ManageProfilesPermissionsets']);
     if (!/^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*$/.test(v.Name) || v.Name.endsWith('_') || v.Name.length > 80)
-      throw new SfError('FIELD_INTEGRITY_EXCEPTION', 'The API Name can only contain underscores and alphanumeric characters. It must be unique, begin with a letter, not include spaces, not end with an underscore, and not contain two consecutive underscores.', 400, ['Name']);
+      throw new SfError(
+        'FIELD_INTEGRITY_EXCEPTION',
+        'The API Name can only contain underscores and alphanumeric characters. It must be unique, begin with a letter, not include spaces, not end with an underscore, and not contain two consecutive underscores.',
+        400,
+        ['Name'],
+      );
     const dup = org.find('PermissionSet', p => String(p.Name).toLowerCase() === String(v.Name).toLowerCase());
-    if (dup) throw new SfError('DUPLICATE_DEVELOPER_NAME', `The API name you entered is already in use: ${v.Name}`, 400, ['Name']); // exact text [I]
-    if (v.LicenseId && !org.get('UserLicense', v.LicenseId)) throw new SfError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', 400, ['LicenseId']);
+    if (dup)
+      throw new SfError('DUPLICATE_DEVELOPER_NAME', `The API name you entered is already in use: ${v.Name}`, 400, [
+        'Name',
+      ]); // exact text [I]
+    if (v.LicenseId && !org.get('UserLicense', v.LicenseId))
+      throw new SfError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', 400, ['LicenseId']);
     checkPermissionRules(org, v, v.LicenseId ?? null);
     const rec = org.raw('PermissionSet', { ...v, IsOwnedByProfile: false, IsCustom: true, Type: 'Regular' });
     syncPermissionSetMeta(org, rec);
@@ -40,17 +75,24 @@ export const PermissionSet: SObject = {
   },
   update(org, next, current, asUser) {
     org.requirePerm(asUser, ['ManageProfilesPermissionsets']);
-    if (current.IsOwnedByProfile) throw new SfError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
+    if (current.IsOwnedByProfile)
+      throw new SfError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
     checkPermissionRules(org, next, next.LicenseId);
-    for (const a of org.all('PermissionSetAssignment')) if (sameId(a.PermissionSetId, next.Id)) checkLicenseAllows(org, next, a.AssigneeId);
+    for (const a of org.all('PermissionSetAssignment'))
+      if (sameId(a.PermissionSetId, next.Id)) checkLicenseAllows(org, next, a.AssigneeId);
   },
   afterUpdate: syncPermissionSetMeta,
   delete(org, rec, asUser) {
     org.requirePerm(asUser, ['ManageProfilesPermissionsets']);
-    if (rec.IsOwnedByProfile) throw new SfError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
+    if (rec.IsOwnedByProfile)
+      throw new SfError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
     if (org.all('PermissionSetAssignment').some(a => sameId(a.PermissionSetId, rec.Id)))
-      throw new SfError('DELETE_FAILED', 'This permission set is assigned to one or more users. Remove the assignments before deleting it.');
-    for (const sea of org.all('SetupEntityAccess')) if (sameId(sea.ParentId, rec.Id)) org.table('SetupEntityAccess').delete(idKey(sea.Id));
+      throw new SfError(
+        'DELETE_FAILED',
+        'This permission set is assigned to one or more users. Remove the assignments before deleting it.',
+      );
+    for (const sea of org.all('SetupEntityAccess'))
+      if (sameId(sea.ParentId, rec.Id)) org.table('SetupEntityAccess').delete(idKey(sea.Id));
     org.meta.get('PermissionSet')?.delete(String(rec.Name).toLowerCase());
   },
 };

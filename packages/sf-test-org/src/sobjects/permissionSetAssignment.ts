@@ -7,29 +7,51 @@ import { checkLicenseAllows } from './permissionRules';
 import { SObject } from './types';
 
 export const PermissionSetAssignment: SObject = {
-  def: obj('PermissionSetAssignment', '0Pa', [ref('AssigneeId', ['User'], 'Assignee', { required: true, updateable: false }),
-    ref('PermissionSetId', ['PermissionSet'], 'PermissionSet', { updateable: false }),
-    ref('PermissionSetGroupId', ['PermissionSetGroup'], 'PermissionSetGroup', { updateable: false }),
-    ro(bool('IsActive')), { name: 'ExpirationDate', type: 'datetime', createable: true, updateable: true, nillable: true }, ...audit()],
-    { label: 'Permission Set Assignment', createable: true, deletable: true }),
+  def: obj(
+    'PermissionSetAssignment',
+    '0Pa',
+    [
+      ref('AssigneeId', ['User'], 'Assignee', { required: true, updateable: false }),
+      ref('PermissionSetId', ['PermissionSet'], 'PermissionSet', { updateable: false }),
+      ref('PermissionSetGroupId', ['PermissionSetGroup'], 'PermissionSetGroup', { updateable: false }),
+      ro(bool('IsActive')),
+      { name: 'ExpirationDate', type: 'datetime', createable: true, updateable: true, nillable: true },
+      ...audit(),
+    ],
+    { label: 'Permission Set Assignment', createable: true, deletable: true },
+  ),
   materialize: (org, r) => ({ ...r, IsActive: !r.ExpirationDate || Date.parse(r.ExpirationDate) > org.now() }),
   create(org, v, asUser) {
     org.requirePerm(asUser, ['AssignPermissionSets', 'ManageUsers']);
     const user = org.get('User', v.AssigneeId);
     if (!user) throw new SfError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', 400, ['AssigneeId']);
     if (!!v.PermissionSetId === !!v.PermissionSetGroupId)
-      throw new SfError('FIELD_INTEGRITY_EXCEPTION', 'Specify either a permission set or a permission set group, not both.', 400, ['PermissionSetId']);
+      throw new SfError(
+        'FIELD_INTEGRITY_EXCEPTION',
+        'Specify either a permission set or a permission set group, not both.',
+        400,
+        ['PermissionSetId'],
+      );
     const dupKey = v.PermissionSetId ? 'PermissionSetId' : 'PermissionSetGroupId';
     if (v.PermissionSetId) {
       const ps = org.get('PermissionSet', v.PermissionSetId);
       if (!ps) throw new SfError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', 400, ['PermissionSetId']);
-      if (ps.IsOwnedByProfile) throw new SfError('FIELD_INTEGRITY_EXCEPTION', "You can't assign or unassign this permission set because it's associated with a profile.");
+      if (ps.IsOwnedByProfile)
+        throw new SfError(
+          'FIELD_INTEGRITY_EXCEPTION',
+          "You can't assign or unassign this permission set because it's associated with a profile.",
+        );
       checkLicenseAllows(org, ps, user.Id);
     } else if (!org.get('PermissionSetGroup', v.PermissionSetGroupId)) {
       throw new SfError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', 400, ['PermissionSetGroupId']);
     }
-    if (org.all('PermissionSetAssignment').some(a => sameId(a.AssigneeId, v.AssigneeId) && sameId(a[dupKey], v[dupKey])))
-      throw new SfError('DUPLICATE_VALUE', `Duplicate PermissionSetAssignment. Assignee: ${to18(v.AssigneeId)}; Permission Set: ${to18(v[dupKey])}`); // exact text [I]
+    if (
+      org.all('PermissionSetAssignment').some(a => sameId(a.AssigneeId, v.AssigneeId) && sameId(a[dupKey], v[dupKey]))
+    )
+      throw new SfError(
+        'DUPLICATE_VALUE',
+        `Duplicate PermissionSetAssignment. Assignee: ${to18(v.AssigneeId)}; Permission Set: ${to18(v[dupKey])}`,
+      ); // exact text [I]
     return org.raw('PermissionSetAssignment', v);
   },
   delete(org, _rec, asUser) {

@@ -7,19 +7,47 @@ import { checkPermissionRules } from './permissionRules';
 import { SObject } from './types';
 
 export const Profile: SObject = {
-  def: obj('Profile', '00e', [str('Name', { required: true }), str('Description'), ref('UserLicenseId', ['UserLicense'], 'UserLicense', { required: true, updateable: false }),
-    ro(str('UserType')), ...permFields(), ...audit()],
-    { createable: true, updateable: true, deletable: true, children: [{ relationshipName: 'Users', childObject: 'User', field: 'ProfileId' }] }),
+  def: obj(
+    'Profile',
+    '00e',
+    [
+      str('Name', { required: true }),
+      str('Description'),
+      ref('UserLicenseId', ['UserLicense'], 'UserLicense', { required: true, updateable: false }),
+      ro(str('UserType')),
+      ...permFields(),
+      ...audit(),
+    ],
+    {
+      createable: true,
+      updateable: true,
+      deletable: true,
+      children: [{ relationshipName: 'Users', childObject: 'User', field: 'ProfileId' }],
+    },
+  ),
   afterInsert(org, rec, fields) {
-    org.raw('PermissionSet', { Name: `X00e${rec.Id.slice(3, 15)}`, Label: `00e${rec.Id.slice(3, 15)}`, IsOwnedByProfile: true,
-      IsCustom: !!fields.__custom, ProfileId: rec.Id, Type: 'Profile' });
+    org.raw('PermissionSet', {
+      Name: `X00e${rec.Id.slice(3, 15)}`,
+      Label: `00e${rec.Id.slice(3, 15)}`,
+      IsOwnedByProfile: true,
+      IsCustom: !!fields.__custom,
+      ProfileId: rec.Id,
+      Type: 'Profile',
+    });
     delete rec.__custom;
   },
   create(org, v, asUser) {
     org.requirePerm(asUser, ['ManageProfilesPermissionsets']);
-    if (!org.get('UserLicense', v.UserLicenseId)) throw new SfError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', 400, ['UserLicenseId']);
+    if (!org.get('UserLicense', v.UserLicenseId))
+      throw new SfError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', 400, ['UserLicenseId']);
     const dup = org.find('Profile', p => String(p.Name).toLowerCase() === String(v.Name).toLowerCase());
-    if (dup) throw new SfError('DUPLICATE_VALUE', `duplicate value found: Name duplicates value on record with id: ${dup.Id}`, 400, ['Name']); // exact text [I]
+    if (dup)
+      throw new SfError(
+        'DUPLICATE_VALUE',
+        `duplicate value found: Name duplicates value on record with id: ${dup.Id}`,
+        400,
+        ['Name'],
+      ); // exact text [I]
     checkPermissionRules(org, v, v.UserLicenseId);
     return org.raw('Profile', { ...v, UserType: 'Standard', __custom: true });
   },
@@ -30,7 +58,11 @@ export const Profile: SObject = {
   delete(org, rec, asUser) {
     org.requirePerm(asUser, ['ManageProfilesPermissionsets']);
     if (org.all('User').some(u => sameId(u.ProfileId, rec.Id)))
-      throw new SfError('DELETE_FAILED', 'Cannot delete a profile that is assigned to users. Reassign the users to another profile first.');
-    for (const ps of org.all('PermissionSet')) if (ps.IsOwnedByProfile && sameId(ps.ProfileId, rec.Id)) org.table('PermissionSet').delete(idKey(ps.Id));
+      throw new SfError(
+        'DELETE_FAILED',
+        'Cannot delete a profile that is assigned to users. Reassign the users to another profile first.',
+      );
+    for (const ps of org.all('PermissionSet'))
+      if (ps.IsOwnedByProfile && sameId(ps.ProfileId, rec.Id)) org.table('PermissionSet').delete(idKey(ps.Id));
   },
 };

@@ -6,45 +6,109 @@ import { audit, bool, obj, ref, ro, str } from '../schema';
 import type { Org, Rec } from '../state';
 import { SObject, Values } from './types';
 
-export const STANDARD_TIMEZONES = ['America/Los_Angeles', 'America/New_York', 'Europe/London', 'Europe/Berlin', 'Asia/Kolkata', 'Asia/Tokyo', 'GMT'];
+export const STANDARD_TIMEZONES = [
+  'America/Los_Angeles',
+  'America/New_York',
+  'Europe/London',
+  'Europe/Berlin',
+  'Asia/Kolkata',
+  'Asia/Tokyo',
+  'GMT',
+];
 export const STANDARD_LOCALES = ['en_US', 'en_GB', 'de_DE', 'fr_FR', 'ja_JP'];
 export const STANDARD_LANGUAGES = ['en_US', 'de', 'fr', 'ja'];
 export const STANDARD_ENCODINGS = ['UTF-8', 'ISO-8859-1'];
 
-const DUPLICATE_USERNAME_MESSAGE = "Duplicate Username.<br>The username already exists in this or another Salesforce organization. Usernames must be unique across all Salesforce organizations. To resolve, use a different username (it doesn't need to match the user's email address). ";
+const DUPLICATE_USERNAME_MESSAGE =
+  "Duplicate Username.<br>The username already exists in this or another Salesforce organization. Usernames must be unique across all Salesforce organizations. To resolve, use a different username (it doesn't need to match the user's email address). ";
 
 function checkUser(org: Org, v: Values, current?: Rec): void {
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(String(v.Username)))
-    throw new SfError('INVALID_NEW_VALUE', 'Username: The username must be in the form of an email address (for example, john@acme.com).', 400, ['Username']); // [I]
+    throw new SfError(
+      'INVALID_NEW_VALUE',
+      'Username: The username must be in the form of an email address (for example, john@acme.com).',
+      400,
+      ['Username'],
+    ); // [I]
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(String(v.Email)))
     throw new SfError('INVALID_EMAIL_ADDRESS', `Email: invalid email address: ${v.Email}`, 400, ['Email']);
   const lower = String(v.Username).toLowerCase();
   const other = (u: Rec) => !(current && sameId(u.Id, current.Id));
   if (org.foreignUsernames.has(lower) || org.all('User').some(u => u.Username.toLowerCase() === lower && other(u)))
     throw new SfError('DUPLICATE_USERNAME', DUPLICATE_USERNAME_MESSAGE, 400, ['Username']);
-  if (v.CommunityNickname && org.all('User').some(u => String(u.CommunityNickname).toLowerCase() === String(v.CommunityNickname).toLowerCase() && other(u)))
-    throw new SfError('DUPLICATE_COMM_NICKNAME', 'Nickname: This nickname already exists. Enter a unique nickname.', 400, ['CommunityNickname']);
-  const picklists: Array<[string, string, string[]]> = [['TimeZoneSidKey', 'Time Zone', STANDARD_TIMEZONES], ['LocaleSidKey', 'Locale', STANDARD_LOCALES],
-    ['LanguageLocaleKey', 'Language', STANDARD_LANGUAGES], ['EmailEncodingKey', 'Email Encoding', STANDARD_ENCODINGS]];
+  if (
+    v.CommunityNickname &&
+    org
+      .all('User')
+      .some(u => String(u.CommunityNickname).toLowerCase() === String(v.CommunityNickname).toLowerCase() && other(u))
+  )
+    throw new SfError(
+      'DUPLICATE_COMM_NICKNAME',
+      'Nickname: This nickname already exists. Enter a unique nickname.',
+      400,
+      ['CommunityNickname'],
+    );
+  const picklists: Array<[string, string, string[]]> = [
+    ['TimeZoneSidKey', 'Time Zone', STANDARD_TIMEZONES],
+    ['LocaleSidKey', 'Locale', STANDARD_LOCALES],
+    ['LanguageLocaleKey', 'Language', STANDARD_LANGUAGES],
+    ['EmailEncodingKey', 'Email Encoding', STANDARD_ENCODINGS],
+  ];
   for (const [f, label, allowed] of picklists)
-    if (!allowed.includes(v[f])) throw new SfError('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${label}: bad value for restricted picklist field: ${v[f]}`, 400, [f]);
+    if (!allowed.includes(v[f]))
+      throw new SfError(
+        'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+        `${label}: bad value for restricted picklist field: ${v[f]}`,
+        400,
+        [f],
+      );
   const profile = org.get('Profile', v.ProfileId);
   if (!profile) throw new SfError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', 400, ['ProfileId']);
-  if (v.UserRoleId && !org.get('UserRole', v.UserRoleId)) throw new SfError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', 400, ['UserRoleId']);
+  if (v.UserRoleId && !org.get('UserRole', v.UserRoleId))
+    throw new SfError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', 400, ['UserRoleId']);
   const license = org.get('UserLicense', profile.UserLicenseId)!;
-  const counted = current && current.IsActive && (() => { const p = org.get('Profile', current.ProfileId); return p && sameId(p.UserLicenseId, license.Id); })();
+  const counted =
+    current &&
+    current.IsActive &&
+    (() => {
+      const p = org.get('Profile', current.ProfileId);
+      return p && sameId(p.UserLicenseId, license.Id);
+    })();
   if (v.IsActive && !counted && license.UsedLicenses >= license.TotalLicenses)
     throw new SfError('LICENSE_LIMIT_EXCEEDED', 'License Limit Exceeded'); // [I] on exact wording
 }
 
 export const User: SObject = {
-  def: obj('User', '005', [str('Username', { required: true }), str('Email', { type: 'email', required: true }), str('FirstName'),
-    str('LastName', { required: true }), ro(str('Name')), str('Alias', { required: true, length: 8 }), str('CommunityNickname'),
-    ref('ProfileId', ['Profile'], 'Profile', { required: true }), ref('UserRoleId', ['UserRole'], 'UserRole'), bool('IsActive'),
-    str('TimeZoneSidKey', { type: 'picklist', required: true }), str('LocaleSidKey', { type: 'picklist', required: true }),
-    str('EmailEncodingKey', { type: 'picklist', required: true }), str('LanguageLocaleKey', { type: 'picklist', required: true }),
-    ro(str('UserType')), ro({ name: 'LastLoginDate', type: 'datetime' }), ...audit()],
-    { createable: true, updateable: true, children: [{ relationshipName: 'PermissionSetAssignments', childObject: 'PermissionSetAssignment', field: 'AssigneeId' }] }),
+  def: obj(
+    'User',
+    '005',
+    [
+      str('Username', { required: true }),
+      str('Email', { type: 'email', required: true }),
+      str('FirstName'),
+      str('LastName', { required: true }),
+      ro(str('Name')),
+      str('Alias', { required: true, length: 8 }),
+      str('CommunityNickname'),
+      ref('ProfileId', ['Profile'], 'Profile', { required: true }),
+      ref('UserRoleId', ['UserRole'], 'UserRole'),
+      bool('IsActive'),
+      str('TimeZoneSidKey', { type: 'picklist', required: true }),
+      str('LocaleSidKey', { type: 'picklist', required: true }),
+      str('EmailEncodingKey', { type: 'picklist', required: true }),
+      str('LanguageLocaleKey', { type: 'picklist', required: true }),
+      ro(str('UserType')),
+      ro({ name: 'LastLoginDate', type: 'datetime' }),
+      ...audit(),
+    ],
+    {
+      createable: true,
+      updateable: true,
+      children: [
+        { relationshipName: 'PermissionSetAssignments', childObject: 'PermissionSetAssignment', field: 'AssigneeId' },
+      ],
+    },
+  ),
   materialize: (_org, r) => ({ ...r, Name: [r.FirstName, r.LastName].filter(Boolean).join(' ') }),
   afterInsert(org, rec) {
     org.raw('UserLogin', { UserId: rec.Id, IsFrozen: false, IsPasswordLocked: false });
@@ -54,8 +118,10 @@ export const User: SObject = {
     const values: Values = { IsActive: true, ...v };
     if (!values.CommunityNickname) {
       const base = String(values.Username).split('@')[0];
-      let nick = base, n = 1;
-      while (org.all('User').some(u => String(u.CommunityNickname).toLowerCase() === nick.toLowerCase())) nick = `${base}${n++}`;
+      let nick = base,
+        n = 1;
+      while (org.all('User').some(u => String(u.CommunityNickname).toLowerCase() === nick.toLowerCase()))
+        nick = `${base}${n++}`;
       values.CommunityNickname = nick;
     }
     checkUser(org, values);

@@ -1,0 +1,111 @@
+// The command line: usage, strict parsing (unknown, repeated or misplaced flags and values on switches are errors).
+import { SetupError, STEP_IDS, StepId } from '../core/types';
+import { MANIFEST_FILE } from '../core/manifest';
+
+export const USAGE = `Usage: balkanid-sf <command> [options]
+
+Commands:
+  check                 inspect every step (read-only)
+  plan                  show the writes apply would make
+  apply [--step <id>]   make them (asks first unless --yes); steps: ${STEP_IDS.join(', ')}
+  verify [--key <file>] audit the setup; with the private key, log in as the integration user (JWT)
+  handoff               print the values to paste into BalkanID
+  teardown              remove what the setup created (asks first unless --yes)
+
+Options:
+  --manifest <file>                    setup manifest (default ./${MANIFEST_FILE})
+  --target-org <alias|username>        an org authenticated with the Salesforce CLI
+  --instance-url <url> --access-token <token>   or a session (the token may come from $SF_ACCESS_TOKEN)
+  --audience <url>                     JWT audience for verify (default: login or test URL by org type)
+  --retries <1-30>                     verify: JWT login attempts (default 10; changes take minutes to propagate)
+  --retry-delay-ms <ms>                verify: first wait between attempts (default 15000, doubling)
+  --deploy-timeout <seconds>           apply, teardown: stop waiting for the app's deploy after this long (default 600)
+  --request-timeout <seconds>          give up on a single request after this long (default 120)
+  --json                               one JSON document on stdout
+  --yes                                do not ask before writing
+
+Exit codes: 0 every step done; 1 steps remain; 2 error, nothing written; 3 error after some writes.
+`;
+
+export interface Args {
+  command: string;
+  flags: Record<string, string | boolean>;
+}
+const COMMANDS = ['check', 'plan', 'apply', 'verify', 'handoff', 'teardown'];
+const VALUE_FLAGS = [
+  'manifest',
+  'target-org',
+  'instance-url',
+  'access-token',
+  'step',
+  'key',
+  'audience',
+  'retries',
+  'retry-delay-ms',
+  'deploy-timeout',
+  'request-timeout',
+];
+const BOOL_FLAGS = ['json', 'yes', 'help'];
+/** Which command each command-specific flag goes with. */
+const FLAG_COMMANDS: Record<string, string[]> = {
+  step: ['apply'],
+  key: ['verify'],
+  audience: ['verify'],
+  retries: ['verify'],
+  'retry-delay-ms': ['verify'],
+  'deploy-timeout': ['apply', 'teardown'],
+  yes: ['apply', 'teardown'],
+};
+
+/** A whole number within [min, max], or a USAGE error naming the flag. */
+export function intFlag(flags: Args['flags'], name: string, min: number, max: number): number | undefined {
+  const v = flags[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
+    throw new SetupError(`--${name} must be a whole number from ${min} to ${max}, not "${v}".`, 'USAGE');
+  return Number(v);
+}
+
+/** Strict: unknown flags, repeated flags, values on switches (`--yes=no`) and misplaced flags are errors. */
+export function parseArgs(argv: string[]): Args {
+  const [command, ...rest] = argv;
+  const flags: Record<string, string | boolean> = {};
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (!a.startsWith('--')) throw new SetupError(`Unexpected argument "${a}".`, 'USAGE');
+    const eq = a.indexOf('=');
+    const name = eq === -1 ? a.slice(2) : a.slice(2, eq);
+    const inline = eq === -1 ? undefined : a.slice(eq + 1);
+    if (Object.hasOwn(flags, name)) throw new SetupError(`--${name} is given more than once.`, 'USAGE');
+    if (BOOL_FLAGS.includes(name)) {
+      if (inline !== undefined)
+        throw new SetupError(
+          `--${name} takes no value (got "--${name}=${inline}"): write --${name} alone, or leave it out.`,
+          'USAGE',
+        );
+      flags[name] = true;
+    } else if (VALUE_FLAGS.includes(name)) {
+      const v = inline ?? rest[++i];
+      if (v === undefined || (inline === undefined && v.startsWith('--')))
+        throw new SetupError(`--${name} needs a value.`, 'USAGE');
+      if (!v.trim()) throw new SetupError(`--${name} is empty.`, 'USAGE');
+      flags[name] = v;
+    } else throw new SetupError(`Unknown option --${name}.`, 'USAGE');
+  }
+  if (!command || command === '--help' || command === 'help') return { command: 'help', flags };
+  if (!COMMANDS.includes(command))
+    throw new SetupError(`Unknown command "${command}". Commands: ${COMMANDS.join(', ')}.`, 'USAGE');
+  if (flags.help) return { command: 'help', flags };
+  for (const [flag, commands] of Object.entries(FLAG_COMMANDS))
+    if (flags[flag] !== undefined && !commands.includes(command))
+      throw new SetupError(`--${flag} goes with ${commands.join(' or ')}, not ${command}.`, 'USAGE');
+  if (flags.step && !STEP_IDS.includes(flags.step as StepId))
+    throw new SetupError(`Unknown step "${flags.step}". Steps: ${STEP_IDS.join(', ')}.`, 'USAGE');
+  if ((flags['instance-url'] || flags['access-token']) && flags['target-org'])
+    throw new SetupError('Use either --target-org or --instance-url with --access-token, not both.', 'USAGE');
+  intFlag(flags, 'retries', 1, 30);
+  intFlag(flags, 'retry-delay-ms', 0, 600_000);
+  intFlag(flags, 'deploy-timeout', 10, 24 * 3600);
+  intFlag(flags, 'request-timeout', 1, 600);
+  return { command, flags };
+}

@@ -1,0 +1,95 @@
+// What can go wrong on the wire, in words an admin can act on: an expired session, an org that does not answer
+// or redirects elsewhere, an HTML page or an empty body where Salesforce documents data. Never a token.
+import { redact } from '../core/redact';
+import { isSetupError, SetupError } from '../core/types';
+
+export class ConnectionError extends SetupError {
+  constructor(
+    message: string,
+    code: 'SESSION_EXPIRED' | 'UNREACHABLE' | 'TIMEOUT' | 'API_DISABLED' | 'API_TOO_OLD' | 'AUTH',
+    public readonly detail?: string,
+  ) {
+    super(message, code);
+  }
+}
+
+/** A redirect is never followed: the token would go with it (jsforce copies the Authorization header). */
+export class RedirectRefused extends Error {
+  constructor(readonly location: string) {
+    super(`redirect to ${location}`);
+    this.name = 'RedirectRefused';
+  }
+}
+
+const looksHtml = (s: string) => /^\s*<(!doctype|html|head|body)/i.test(s) || /<html[\s>]/i.test(s.slice(0, 2000));
+
+/** Turns transport errors into typed ones the UI can show, and never lets a token into a message. */
+export function classify(e: any, instanceUrl: string, what = 'a request'): Error {
+  if (isSetupError(e)) return e;
+  if (e instanceof RedirectRefused || e?.name === 'RedirectRefused') {
+    let where = String(e.location);
+    try {
+      const u = new URL(where, instanceUrl);
+      where = `${u.protocol}//${u.host}${u.pathname}`;
+    } catch {
+      /* keep as is */
+    }
+    return new ConnectionError(
+      `${instanceUrl} answered ${what} with a redirect to ${where}. The access token was not sent there: redirects ` +
+        `are not followed. ` +
+        "Connect with the org's own My Domain URL (https://yourcompany.my.salesforce.com).",
+      'UNREACHABLE',
+    );
+  }
+  const code = e?.errorCode ?? e?.name ?? e?.code;
+  const msg = redact(String(e?.message ?? e));
+  if (code === 'INVALID_SESSION_ID' || code === 'sf:INVALID_SESSION_ID')
+    return new ConnectionError(
+      'The Salesforce session has expired. Log in again (sf org login web) or switch org.',
+      'SESSION_EXPIRED',
+    );
+  if (code === 'API_DISABLED_FOR_ORG')
+    return new ConnectionError(
+      'The API is not enabled for your user or this org ("API Enabled" permission).',
+      'API_DISABLED',
+    );
+  if (e?.name === 'AbortError' || /aborted due to timeout/i.test(msg))
+    return new ConnectionError(`${instanceUrl} did not answer ${what} in time.`, 'TIMEOUT', msg);
+  if (/ECONNREFUSED|ENOTFOUND|ECONNRESET|EAI_AGAIN|socket hang up|fetch failed|network/i.test(`${code} ${msg}`))
+    return new ConnectionError(
+      `Cannot reach ${instanceUrl} (${/^[A-Z_]+$/.test(String(code)) ? code : 'connection failed'}) during ${what}.`,
+      'UNREACHABLE',
+      msg,
+    );
+  const status = /^ERROR_HTTP_(\d+)/.exec(String(code))?.[1];
+  if (/html content/i.test(msg) || looksHtml(msg))
+    return new SetupError(
+      `Salesforce answered ${what} with an HTML page${status ? ` (HTTP ${status})` : ''} instead of data. ` +
+        `${Number(status) >= 500 ? 'Try again in a minute.' : "Check that the instance URL is the org's My Domain URL and that no proxy or login page is in between."}`,
+      status && Number(status) >= 500 ? 'SERVER_ERROR' : 'UNEXPECTED_RESPONSE',
+    );
+  if (status && Number(status) >= 500)
+    return new SetupError(
+      `Salesforce answered ${what} with a server error (HTTP ${status}). Try again in a minute.`,
+      'SERVER_ERROR',
+    );
+  return new SetupError(`${code ? `${code}: ` : ''}${msg}`.slice(0, 2000), String(code ?? 'ERROR'));
+}
+
+/** The body must be what the API documents; anything else (an HTML page, `{}`, text) gets a plain message. */
+export function expect<T>(body: unknown, ok: (b: any) => boolean, instanceUrl: string, what: string): T {
+  if (ok(body)) return body as T;
+  const text = typeof body === 'string' ? body : JSON.stringify(body ?? null);
+  if (typeof body === 'string' && looksHtml(body))
+    throw new SetupError(
+      `Salesforce answered ${what} with an HTML page at ${instanceUrl} instead of data. Check that the instance URL ` +
+        `is the org's My Domain URL and that no proxy or login page is in between.`,
+      'UNEXPECTED_RESPONSE',
+    );
+  const empty = text === '{}' || text === '""' || text === 'null';
+  throw new SetupError(
+    `Salesforce answered ${what} with ${empty ? 'an empty response' : 'something that is not the expected data'} ` +
+      `(${redact(text.slice(0, 120))}). Run again; if it repeats, check the instance URL.`,
+    'UNEXPECTED_RESPONSE',
+  );
+}

@@ -1,0 +1,75 @@
+// The org picker: orgs the Salesforce CLI knows (listed while the picker is open), an instance URL with an access
+// token, or disconnect.
+import * as vscode from 'vscode';
+import { checkInstanceUrl } from '../core/url';
+import { Controller, engine, Target } from './controller';
+import { settings } from './settings';
+
+/** The org the admin picked, 'disconnect', or undefined when the picker was dismissed. */
+export async function pickOrg(controller: Controller): Promise<Target | 'disconnect' | undefined> {
+  type Pick = vscode.QuickPickItem & { target?: Target; action?: 'token' | 'disconnect' };
+  const pick = vscode.window.createQuickPick<Pick>();
+  pick.title = 'Connect a Salesforce org';
+  pick.placeholder = 'Orgs authenticated with the Salesforce CLI';
+  const manual: Pick[] = [{ label: '$(key) Enter instance URL and access token…', action: 'token' }];
+  if (controller.connection.kind !== 'disconnected')
+    manual.push({ label: '$(debug-disconnect) Disconnect', action: 'disconnect' });
+  pick.items = manual;
+  pick.busy = true;
+  pick.show();
+  engine()
+    .listOrgs(settings().sfPath)
+    .then(
+      orgs => {
+        pick.items = [
+          ...orgs.map(o => ({
+            label: `$(cloud) ${o.alias ?? o.username}`,
+            description: o.alias ? o.username : undefined,
+            detail: o.instanceUrl,
+            target: { kind: 'sf' as const, alias: o.alias ?? o.username },
+          })),
+          { label: '', kind: vscode.QuickPickItemKind.Separator },
+          ...manual,
+        ];
+      },
+      err => {
+        controller.log.warn(`Listing Salesforce CLI orgs failed: ${err.message}`);
+        pick.placeholder = 'No Salesforce CLI orgs found (sf not installed or no logins)';
+      },
+    )
+    .finally(() => {
+      pick.busy = false;
+    });
+  const chosen = await new Promise<Pick | undefined>(resolve => {
+    pick.onDidAccept(() => resolve(pick.selectedItems[0]));
+    pick.onDidHide(() => resolve(undefined));
+  });
+  pick.dispose();
+  if (!chosen) return undefined;
+  if (chosen.action === 'disconnect') return 'disconnect';
+  if (chosen.target) return chosen.target;
+  const instanceUrl = await vscode.window.showInputBox({
+    title: 'Salesforce instance URL',
+    placeHolder: 'https://yourcompany.my.salesforce.com',
+    ignoreFocusOut: true,
+    validateInput: v => {
+      if (!v.trim()) return undefined;
+      try {
+        checkInstanceUrl(v.trim());
+        return undefined;
+      } catch (e: any) {
+        return e.message;
+      }
+    },
+  });
+  if (!instanceUrl) return undefined;
+  const accessToken = await vscode.window.showInputBox({
+    title: 'Access token (session ID)',
+    password: true,
+    ignoreFocusOut: true,
+    placeHolder: '00D…!…',
+    validateInput: v => (v.trim().length > 10 ? undefined : 'Paste the access token, e.g. from `sf org display`.'),
+  });
+  if (!accessToken) return undefined;
+  return { kind: 'token', instanceUrl: instanceUrl.trim(), accessToken: accessToken.trim() };
+}
