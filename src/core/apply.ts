@@ -91,7 +91,7 @@ export async function applyWrites(
     facts.profile?.Id ??
     (records.some(r => r.referenceId === 'profile' && r.method === 'POST') ? '@{profile.id}' : undefined);
   if (planned('user')) {
-    if (!profileRef)
+    if (!profileRef && !facts.user)
       throw stepError(
         'user',
         new SetupError(

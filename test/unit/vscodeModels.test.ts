@@ -103,6 +103,13 @@ describe('credentials webview', () => {
     for (const id of ['consumerKey', 'certPem', 'keyPem'])
       assert.match(html, new RegExp(`<label for="${id}">`), `${id} is labelled`);
   });
+  it('shows whole placeholders, and no text of the code that builds it', () => {
+    const html = credentialsHtml({ cspSource: 'x', nonce: 'n', scriptUri: 's', styleUri: 't' });
+    assert.match(html, /placeholder="Filled in once the consumer key step ran, or type it"/);
+    assert.match(html, /placeholder="-----BEGIN PRIVATE KEY-----"/);
+    assert.match(html, /placeholder="-----BEGIN CERTIFICATE-----"/);
+    assert.ok(!/" \+\s*\n\s*"/.test(html), 'no string concatenation leaked into the page');
+  });
   it('the host accepts only well-formed messages', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
     assert.deepEqual(parseWebviewMessage({ type: 'setConsumerKey', key: ' 3MVG9abc ' }), {

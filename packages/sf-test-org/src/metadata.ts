@@ -393,7 +393,7 @@ export class MetadataApi {
   remove(type: string, fullName: string): void {
     const module = METADATA_TYPES.get(type);
     module?.remove?.(this, fullName);
-    if (module?.list) return; // a record-backed type: its remove took the record away
+    if (module?.list && module.remove) return; // a record-backed type whose remove took the record away
     this.store(type).delete(fullName.toLowerCase());
     this.org.writes++;
   }
@@ -404,6 +404,8 @@ export class MetadataApi {
   publicView(type: string, c: Record<string, any>): Record<string, any> {
     const out: Record<string, any> = {};
     for (const [k, v] of Object.entries(c)) if (!k.startsWith('__') && k !== 'consumerSecret') out[k] = v;
+    // Whether a read returns the certificate is unconfirmed (audit row 22): switchable.
+    if (type === 'ExtlClntAppGlobalOauthSettings' && !this.org.options.readReturnsCertificate) delete out.certificate;
     return out;
   }
 

@@ -84,7 +84,8 @@ export const user: Step = {
 };
 
 /** The user's record write; `profileRef` is the profile's Id or a composite reference to its creation. */
-export function userRecords(ctx: StepContext, api: string, profileRef: string): RecordWrite[] {
+/** An update without a profile (it is missing) clears the role only. */
+export function userRecords(ctx: StepContext, api: string, profileRef: string | undefined): RecordWrite[] {
   const { facts: f, manifest: m } = ctx;
   const report = { step: 'user' as const, target: 'integration user', detail: m.user.username };
   if (f.user)
@@ -94,7 +95,7 @@ export function userRecords(ctx: StepContext, api: string, profileRef: string): 
         referenceId: 'user',
         method: 'PATCH',
         url: `${api}/sobjects/User/${f.user.Id}`,
-        body: { ProfileId: profileRef, UserRoleId: null },
+        body: { ...(profileRef ? { ProfileId: profileRef } : {}), UserRoleId: null },
       },
     ];
   const a = f.admin;

@@ -34,8 +34,8 @@ export function credentialsHtml(o: { cspSource: string; nonce: string; scriptUri
     </dl>
     <label for="consumerKey">Consumer key</label>
     <div class="row">
-      <input id="consumerKey" type="text" spellcheck="false" autocomplete="off" placeholder="Filled in once the " +
-        "consumer key step ran, or type it">
+      <input id="consumerKey" type="text" spellcheck="false" autocomplete="off"
+        placeholder="Filled in once the consumer key step ran, or type it">
       <button id="saveKey" type="button">Use this key</button>
     </div>
     <p id="keyNote" class="note"></p>
@@ -61,8 +61,8 @@ export function credentialsHtml(o: { cspSource: string; nonce: string; scriptUri
     <h2 id="h-key">Private key for the JWT self-test (optional)</h2>
     <p class="note">Only for testing a login as the integration user. Stored in VS Code's secret storage, never in settings.</p>
     <label for="keyPem">Private key (PEM)</label>
-    <textarea id="keyPem" rows="4" spellcheck="false" autocomplete="off" placeholder="-----BEGIN PRIVATE " +
-      "KEY-----"></textarea>
+    <textarea id="keyPem" rows="4" spellcheck="false" autocomplete="off"
+      placeholder="-----BEGIN PRIVATE KEY-----"></textarea>
     <div class="row">
       <button id="saveKeyPem" type="button">Store key</button>
       <button id="clearKeyPem" type="button" class="secondary">Forget key</button>
