@@ -1,20 +1,18 @@
 // Sending the planned writes: the record writes of the profile, user and permission set steps in one composite
 // with references, the app in one deploy, the link in one composite, then one re-check. Within the request budget:
 // a fresh org takes 3 reads, 1 composite, the deploy (1 + status polls), 1 composite and 3 reads.
-import { OrgClient } from './client';
+import { OrgClient, SubResult } from './client';
 import { CertificateInfo } from './certificate';
 import { EcaPart } from './eca';
 import { concurrentRun } from './concurrency';
-import { errorOf, phase, stepError, writeFailure, writesSentence } from './errors';
+import { writeRecords } from './records';
+import { phase, stepError, writeFailure, writesSentence } from './errors';
 import { Facts, gatherFacts, linkOf } from './facts';
 import { Manifest } from './manifest';
 import { STEP_TITLES, evaluate } from './steps';
 import { appDeployFiles } from './steps/app';
 import { linkRequests } from './steps/link';
-import { isAssigned, permissionSetRecords } from './steps/permissionSet';
-import { profileRecords } from './steps/profile';
-import { RecordWrite, StepContext } from './steps/step';
-import { userRecords } from './steps/user';
+import { StepContext } from './steps/step';
 import { isSetupError, SetupError, StepId, StepResult, Write } from './types';
 
 export interface ApplyOptions {
@@ -85,84 +83,18 @@ export async function applyWrites(
   const api = `/services/data/v${client.apiVersion}`;
 
   // 1. Records: profile, user, permission set, assignment, in one composite with references.
-  const records: RecordWrite[] = [];
-  if (planned('profile')) records.push(...profileRecords(ctx, api));
-  const profileRef =
-    facts.profile?.Id ??
-    (records.some(r => r.referenceId === 'profile' && r.method === 'POST') ? '@{profile.id}' : undefined);
-  if (planned('user')) {
-    if (!profileRef && !facts.user)
-      throw stepError(
-        'user',
-        new SetupError(
-          `Step "${STEP_TITLES.user}" needs the profile "${m.profile.name}" first: run the profile step.`,
-          'NEEDS_PROFILE',
-          'user',
-        ),
-        writes,
-      );
-    records.push(...userRecords(ctx, api, profileRef));
-  }
-  const userRef =
-    facts.user?.Id ?? (records.some(r => r.referenceId === 'user' && r.method === 'POST') ? '@{user.id}' : undefined);
-  if (planned('permissionSet')) {
-    if (!isAssigned(ctx) && !userRef)
-      throw stepError(
-        'permissionSet',
-        new SetupError(
-          `Step "${STEP_TITLES.permissionSet}" needs the integration user first: run the user step.`,
-          'NEEDS_USER',
-          'permissionSet',
-        ),
-        writes,
-      );
-    records.push(...permissionSetRecords(ctx, api, userRef));
-  }
-  let permissionSetId = facts.permissionSet?.Id;
-  if (records.length) {
-    abortIfCancelled(records[0]!.step);
-    const what = records.map(r => `${r.method === 'POST' ? 'create' : 'update'} ${r.target}`).join(', ');
-    say(`Writing: ${what}…`);
-    // allOrNone=false: what succeeded stays, so a re-run continues from there.
-    const res = await phase(records[0]!.step, writes, what, () =>
-      client.composite(
-        records.map(({ referenceId, method, url, body }) => ({ referenceId, method, url, body })),
-        false,
-      ),
-    );
-    for (const r of records) {
-      const answer = res[r.referenceId];
-      if (!answer || answer.status >= 300) continue;
-      if (r.referenceId === 'permset' && r.method === 'POST')
-        permissionSetId = (answer.body as { id?: string } | undefined)?.id;
-      writes.push({
-        step: r.step,
-        action: r.method === 'POST' ? 'create' : 'update',
-        target: r.target,
-        detail: r.detail,
-      });
-    }
-    const unanswered = records.filter(r => !res[r.referenceId]);
-    if (unanswered.length)
-      throw stepError(
-        unanswered[0]!.step,
-        new SetupError('Salesforce did not answer every part of the record writes.', 'UNEXPECTED_RESPONSE'),
-        writes,
-        unanswered.map(r => `${r.method === 'POST' ? 'create' : 'update'} ${r.target}`).join(', '),
-      );
-    const bad = records.find(r => res[r.referenceId]!.status >= 300);
-    if (bad) {
-      if (/^DUPLICATE_/.test(errorOf(res[bad.referenceId]).errorCode)) {
-        const other = await concurrentRun(client, m, facts, bad.step, writes);
-        if (other) throw other;
-      }
-      throw stepError(bad.step, writeFailure(bad.step, res[bad.referenceId], m), writes);
-    }
-  }
+  const written = await writeRecords({ client, ctx, wants, writes, say, abortIfCancelled });
+  const permissionSetId = written.permissionSetId;
 
   // 2. The External Client App, in one deploy (certificate always sent).
   if (planned('app')) {
     abortIfCancelled('app');
+    if (!permissionSetId) {
+      const why =
+        `Step "${STEP_TITLES.app}": the app's policy admits the permission set ${m.permissionSet.name}, which does not ` +
+        'exist yet. Run the permission set step first (or run all steps).';
+      throw stepError('app', new SetupError(why, 'NEEDS_PERMSET', 'app'), writes);
+    }
     const deploy = async (parts?: EcaPart[]) => {
       const which = parts ? parts.join(', ') : 'all components';
       const out = await phase('app', writes, `the External Client App deploy (${which})`, () =>
@@ -183,11 +115,13 @@ export async function applyWrites(
       return out;
     };
     let out = await deploy();
-    // Some orgs want the app to exist before its satellites: fall back to two phases.
+    // Some orgs want the app to exist before its satellites: when only satellites of a new app failed, deploy the
+    // app first, then them (keyed on what failed, not on a message text).
     if (
       !out.success &&
-      out.failures.some(x => /no ExternalClientApplication named/i.test(x.problem)) &&
-      out.failures.every(x => x.componentType !== 'ExternalClientApplication')
+      !facts.app &&
+      out.failures.length > 0 &&
+      out.failures.every(x => x.componentType && x.componentType !== 'ExternalClientApplication')
     ) {
       say('Deploying in two phases (app first)…');
       out = await deploy(['app']);
@@ -224,29 +158,7 @@ export async function applyWrites(
         writes,
       );
     say('Linking the permission set to the app…');
-    const res = await phase('link', writes, inFlight, () =>
-      client.composite(linkRequests(ctx, api, permissionSetId!), false),
-    );
-    if (!res.app || !res.link)
-      throw stepError(
-        'link',
-        new SetupError('Salesforce did not answer every part of the link request.', 'UNEXPECTED_RESPONSE'),
-        writes,
-        inFlight,
-      );
-    if (res.app.status < 300 && !(res.app.body as { records?: unknown[] } | undefined)?.records?.length)
-      throw stepError(
-        'link',
-        new SetupError(
-          `Step "${STEP_TITLES.link}" needs the External Client App first: run the app step.`,
-          'NEEDS_APP',
-          'link',
-        ),
-        writes,
-      );
-    if (res.link.status >= 300 && errorOf(res.link).errorCode !== 'DUPLICATE_VALUE')
-      throw stepError('link', writeFailure('link', res.link, m), writes);
-    if (res.link.status < 300)
+    if (await linkPermissionSet(client, ctx, api, permissionSetId, writes, inFlight))
       writes.push({
         step: 'link',
         action: 'create',
@@ -269,5 +181,49 @@ export async function applyWrites(
     );
     err.writes = [...writes];
     throw err;
+  }
+}
+
+/**
+ * The link, looked up before it is inserted (the policy's deploy may have made it: audit row 13). Returns whether
+ * this run inserted it. After any error on the insert, a link that exists counts as done.
+ */
+async function linkPermissionSet(
+  client: OrgClient,
+  ctx: StepContext,
+  api: string,
+  permissionSetId: string,
+  writes: Write[],
+  inFlight: string,
+): Promise<boolean> {
+  const m = ctx.manifest;
+  const res = await phase('link', writes, undefined, () =>
+    client.composite(linkRequests(ctx, api, permissionSetId), false),
+  );
+  const records = (r: SubResult | undefined) =>
+    r && r.status < 300 ? ((r.body as { records?: Array<{ Id: string }> })?.records ?? []) : undefined;
+  const app = records(res.app)?.[0];
+  const existing = records(res.existing);
+  if (!app || !existing) {
+    if (res.app?.status && res.app.status < 300) {
+      const why = `Step "${STEP_TITLES.link}" needs the External Client App first: run the app step.`;
+      throw stepError('link', new SetupError(why, 'NEEDS_APP', 'link'), writes);
+    }
+    throw stepError(
+      'link',
+      writeFailure('link', !res.app || res.app.status >= 300 ? res.app : res.existing, m),
+      writes,
+    );
+  }
+  if (existing.length) return false;
+  try {
+    await phase('link', writes, inFlight, () =>
+      client.request('POST', `${api}/sobjects/SetupEntityAccess`, { ParentId: permissionSetId, SetupEntityId: app.Id }),
+    );
+    return true;
+  } catch (e) {
+    const again = await client.composite(linkRequests(ctx, api, permissionSetId), false).catch(() => undefined);
+    if (records(again?.existing)?.length) return true;
+    throw e;
   }
 }

@@ -33,6 +33,8 @@ export interface OrgClient {
     allOrNone: boolean,
   ): Promise<Record<string, SubResult>>;
   readMetadata(type: string, fullNames: string[]): Promise<Array<Record<string, unknown> | undefined>>;
+  /** The full names of a metadata type's components. */
+  listMetadata(type: string): Promise<string[]>;
   deploy(
     files: Record<string, string>,
     options: DeployOptions,

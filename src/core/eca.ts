@@ -17,14 +17,17 @@ export interface EcaNames {
   appPolicy: string;
 }
 
-/** Setup's own naming convention, so later edits in Setup line up; an existing policy keeps its name. */
-export function ecaNames(app: string, existingPolicy?: string): EcaNames {
+/**
+ * Setup's own naming convention, so later edits in Setup line up; components that exist keep the names they have
+ * (an app made by another tool is adopted, not duplicated).
+ */
+export function ecaNames(app: string, existing: Partial<Omit<EcaNames, 'app'>> = {}): EcaNames {
   return {
     app,
-    global: `${app}_glbloauth`,
-    oauth: `${app}_oauth`,
-    policy: existingPolicy ?? `${app}_oauthPlcy`,
-    appPolicy: `${app}_plcy`,
+    global: existing.global ?? `${app}_glbloauth`,
+    oauth: existing.oauth ?? `${app}_oauth`,
+    policy: existing.policy ?? `${app}_oauthPlcy`,
+    appPolicy: existing.appPolicy ?? `${app}_plcy`,
   };
 }
 

@@ -50,12 +50,14 @@ export async function phase<T>(
 }
 
 /** The first error of a subrequest's answer. */
-export function errorOf(r: SubResult | undefined): { errorCode: string; message: string } {
+export function errorOf(r: SubResult | undefined): { errorCode: string; message: string; fields?: string[] } {
   const body = r?.body;
-  const e = (Array.isArray(body) ? body[0] : body) as { errorCode?: unknown; message?: unknown } | undefined;
+  const e = (Array.isArray(body) ? body[0] : body) as
+    { errorCode?: unknown; message?: unknown; fields?: unknown } | undefined;
   return {
     errorCode: typeof e?.errorCode === 'string' ? e.errorCode : `HTTP_${r?.status}`,
     message: typeof e?.message === 'string' ? e.message : 'no response',
+    fields: Array.isArray(e?.fields) ? e.fields.map(String) : undefined,
   };
 }
 

@@ -129,6 +129,51 @@ export function factQueries(m: Manifest, adminId: string, adminPerms = ADMIN_PER
 type Failure = { errorCode: string; message: string };
 const firstError = (body: unknown): Partial<Failure> => (Array.isArray(body) ? body[0] : body) ?? {};
 
+/**
+ * Every record of a query, following query locators; a page may repeat rows of the one before (reported on real
+ * orgs for PermissionDependency), so rows are kept once each. Answers like one composite/batch subresult.
+ */
+async function queryAll(client: OrgClient, first: string): Promise<SubResult> {
+  const records: unknown[] = [];
+  const seen = new Set<string>();
+  let next: string | undefined = first;
+  for (let page = 0; next && page < 50; page++) {
+    let body: Partial<QueryResult<unknown>> & { nextRecordsUrl?: string };
+    try {
+      body = (await client.request('GET', next)) as typeof body;
+    } catch (e) {
+      if (isSetupError(e) && /SESSION_EXPIRED|UNREACHABLE|TIMEOUT/.test(e.code)) throw e;
+      const err = e as { code?: string; message?: string };
+      return { status: 400, body: [{ errorCode: String(err?.code ?? 'ERROR'), message: String(err?.message ?? e) }] };
+    }
+    for (const r of body.records ?? []) {
+      const key = JSON.stringify(r);
+      if (!seen.has(key)) seen.add(key) && records.push(r);
+    }
+    next = body.done === false ? body.nextRecordsUrl : undefined;
+  }
+  return { status: 200, body: { totalSize: records.length, done: true, records } };
+}
+
+/** The global OAuth settings of `app` under whatever name they carry (list, then read up to ten). */
+async function adoptGlobalSettings(
+  client: OrgClient,
+  app: string,
+  failed: Facts['failed'],
+): Promise<GlobalOauthMeta | undefined> {
+  try {
+    const names = (await client.listMetadata('ExtlClntAppGlobalOauthSettings')).slice(0, 10);
+    if (!names.length) return undefined;
+    const all = await client.readMetadata('ExtlClntAppGlobalOauthSettings', names);
+    return all.find(g => String(g?.externalClientApplication ?? '').toLowerCase() === app.toLowerCase()) as
+      GlobalOauthMeta | undefined;
+  } catch (e) {
+    if (isSetupError(e) && /SESSION_EXPIRED|UNREACHABLE|TIMEOUT/.test(e.code)) throw e;
+    failed.global = { errorCode: 'ERROR', message: String((e as Error)?.message ?? e) };
+    return undefined;
+  }
+}
+
 /** Reads everything in one composite/batch plus two readMetadata calls, run in parallel. */
 export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts> {
   const v = `v${client.apiVersion}`;
@@ -144,11 +189,17 @@ export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts
       failed[ref] = { errorCode: String(err?.code ?? 'ERROR'), message: String(err?.message ?? e) };
       return [] as Array<Record<string, unknown> | undefined>;
     });
-  const [results, globals, profileMeta] = await Promise.all([
-    client.batch(factQueries(m, client.userId, perms).map(x => ({ ref: x.ref, url: url(x) }))),
+  // composite/batch documents data resources only (REST API Developer Guide, "Composite Batch"): the Tooling query
+  // goes to its own endpoint, in parallel, so a check is still one round trip of latency.
+  const queries = factQueries(m, client.userId, perms);
+  const tooling = queries.filter(x => x.tooling);
+  const [results, toolingResults, globals, profileMeta] = await Promise.all([
+    client.batch(queries.filter(x => !x.tooling).map(x => ({ ref: x.ref, url: url(x) }))),
+    Promise.all(tooling.map(x => queryAll(client, `/services/data/${url(x)}`))),
     metadata('global', 'ExtlClntAppGlobalOauthSettings', names.global),
     metadata('profileMeta', 'Profile', m.profile.name),
   ]);
+  tooling.forEach((x, i) => (results[x.ref] = toolingResults[i]!));
   // Permission fields vary by org and edition: drop the ones this org does not know and ask again.
   for (let tries = 0; tries < 5 && (results.upa?.status ?? 500) >= 400; tries++) {
     const missing = /No such column '(?:Permissions)?(\w+)'/.exec(
@@ -175,6 +226,10 @@ export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts
   const source =
     owned.find(o => !o.IsCustom && o.Profile?.Name === 'Standard Platform User') ?? owned.find(o => !o.IsCustom);
   const orgRow = rows<OrgRow>('org')[0];
+  const app = rows<AppRow>('app')[0];
+  let global = globals[0] as GlobalOauthMeta | undefined;
+  // An app another tool made may name its global OAuth settings differently: find them by their app.
+  if (app && !global && !failed.global) global = await adoptGlobalSettings(client, app.DeveloperName, failed);
   const ranges = ([] as unknown[]).concat(profileMeta[0]?.loginIpRanges ?? []) as Array<Partial<IpRange> | undefined>;
   return {
     apiVersion: client.apiVersion,
@@ -188,11 +243,11 @@ export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts
     profile: profiles.find(p => String(p.Name).toLowerCase() === m.profile.name.toLowerCase()),
     permissionSet: rows<PermissionSetRow>('permset')[0],
     dependencies: rows<DependencyRow>('deps'),
-    app: rows<AppRow>('app')[0],
+    app,
     appOauth: rows<AppOauthRow>('appOauth')[0],
     policy: rows<OauthPolicyRow>('policy')[0],
     appPolicy: rows<AppPolicyRow>('appPolicy')[0],
-    global: globals[0] as GlobalOauthMeta | undefined,
+    global,
     profileIpRanges: ranges.filter((r): r is IpRange => !!r?.startAddress),
     logins: rows<LoginRow>('logins'),
     failed,

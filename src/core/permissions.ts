@@ -6,6 +6,7 @@ export const PERMISSION_LABELS: Record<string, string> = {
   ViewRoles: 'View Roles and Role Hierarchy',
   ViewAllData: 'View All Data',
   ModifyAllData: 'Modify All Data',
+  CustomizeApplication: 'Customize Application',
   ModifyMetadata: 'Modify Metadata Through Metadata API Functions',
   ManageUsers: 'Manage Users',
   ManageProfilesPermissionsets: 'Manage Profiles and Permission Sets',

@@ -110,6 +110,14 @@ export class JsforceClient implements OrgClient {
     return (Array.isArray(res) ? res : [res]).map((r: any) => (r && r.fullName ? r : undefined));
   }
 
+  async listMetadata(type: string): Promise<string[]> {
+    const res = await this.call(() => this.conn.metadata.list([{ type }]), `listMetadata ${type}`);
+    return ([] as Array<{ fullName?: string }>)
+      .concat((res as never) ?? [])
+      .map(r => String(r?.fullName ?? ''))
+      .filter(Boolean);
+  }
+
   /** Metadata REST deployRequest (works with JWT-format tokens, unlike SOAP), polled until done. */
   async deploy(
     files: Record<string, string>,

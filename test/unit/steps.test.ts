@@ -15,6 +15,7 @@ const NOW = Date.parse('2026-11-30T12:00:00Z');
 const manifest: Manifest = defaultManifest('balkanid@acme.com', 'it@acme.com');
 const cert = () => readCertificate(testCert().certPem, NOW);
 const ADMIN = [
+  'CustomizeApplication',
   'ApiEnabled',
   'ViewSetup',
   'ManageUsers',
@@ -308,6 +309,14 @@ const CASES: Case[] = [
   },
   {
     step: 'app',
+    code: 'cert-unverified',
+    state: 'done',
+    change: f => {
+      f.global!.certificate = undefined;
+    },
+  },
+  {
+    step: 'app',
     code: 'app-partly-unchecked',
     state: 'done',
     change: f => {
@@ -346,7 +355,7 @@ const CASES: Case[] = [
     change: f => {
       f.app = undefined;
       f.permissionSet!.SetupEntityAccessItems = { records: [] };
-      without(f, 'adminPerms', 'ExternalClientAppDeveloper');
+      without(f, 'adminPerms', 'CustomizeApplication');
     },
   },
   {

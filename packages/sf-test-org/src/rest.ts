@@ -25,10 +25,12 @@ export interface RestResponse {
 
 const MIN_VERSION = 20;
 
+const BATCH_RESOURCES = ['limits', 'sobjects', 'query', 'queryAll', 'search', 'connect', 'chatter', 'actions'];
+
 export class Rest {
   private locators = new Map<
     string,
-    { records: any[]; totalSize: number; version: string; tooling: boolean; size: number }
+    { records: any[]; totalSize: number; version: string; tooling: boolean; size: number; repeat: boolean }
   >();
   /** Test control: page size for query results (Salesforce: 2000 unless Sforce-Query-Options asks for less). */
   batchSize = 2000;
@@ -228,16 +230,21 @@ export class Rest {
   // ---- query ----------------------------------------------------------------------------------------
 
   private query(req: RestRequest, version: number, api: 'data' | 'tooling'): RestResponse {
-    const q = req.query.get('q');
+    let q = req.query.get('q');
     if (!q) throw new SfError('MALFORMED_QUERY', 'A query string has to be specified');
+    // PermissionDependency as real orgs answer it: LIMIT ignored, small pages that may repeat a row (audit row 8).
+    const dependencies = api === 'tooling' && /\bFROM\s+PermissionDependency\b/i.test(q);
+    if (dependencies) q = q.replace(/\s+LIMIT\s+\d+\s*$/i, '');
     const ctx = { org: this.org, userId: req.userId, api, apiVersion: version };
     if (req.query.get('columns') === 'true') return { status: 200, body: columnMetadata(ctx, q) };
     const res = runQuery(ctx, q);
     const opt = /batchSize=(\d+)/i.exec(String(req.headers['sforce-query-options'] ?? ''));
-    const size = opt ? Math.max(200, Math.min(2000, Number(opt[1]))) : this.batchSize;
+    let size = opt ? Math.max(200, Math.min(2000, Number(opt[1]))) : this.batchSize;
+    if (dependencies) size = Math.min(size, this.org.options.dependencyPageSize);
+    const repeat = dependencies && this.org.options.repeatDependencyBatch;
     return {
       status: 200,
-      body: this.page(res.records, res.totalSize, `v${version.toFixed(1)}`, api === 'tooling', 0, size),
+      body: this.page(res.records, res.totalSize, `v${version.toFixed(1)}`, api === 'tooling', 0, size, repeat),
     };
   }
 
@@ -248,14 +255,16 @@ export class Rest {
     tooling: boolean,
     offset: number,
     size: number,
+    repeat = false,
   ): any {
     const slice = records.slice(offset, offset + size);
     const done = offset + size >= records.length;
     const body: any = { totalSize, done, records: slice };
     if (!done) {
       const key = this.org.ids.next('01g').slice(0, 15);
-      this.locators.set(key, { records, totalSize, version, tooling, size });
-      body.nextRecordsUrl = `/services/data/${version}/${tooling ? 'tooling/' : ''}query/${key}-${offset + size}`;
+      this.locators.set(key, { records, totalSize, version, tooling, size, repeat });
+      const next = offset + size - (repeat && size > 1 ? 1 : 0);
+      body.nextRecordsUrl = `/services/data/${version}/${tooling ? 'tooling/' : ''}query/${key}-${next}`;
     }
     return body;
   }
@@ -267,7 +276,7 @@ export class Rest {
     const offset = Number(m[2]);
     return {
       status: 200,
-      body: this.page(state.records, state.totalSize, state.version, state.tooling, offset, state.size),
+      body: this.page(state.records, state.totalSize, state.version, state.tooling, offset, state.size, state.repeat),
     };
   }
 
@@ -277,9 +286,33 @@ export class Rest {
     const subs: any[] = body.compositeRequest ?? [];
     if (!Array.isArray(subs) || subs.length === 0)
       throw new SfError('INVALID_INPUT', 'compositeRequest: must not be empty');
+    // REST API Developer Guide, "Composite": sObject resources, query, queryAll and sObject Collections only; at
+    // most 25 subrequests, of which at most 5 query or collection ones; urls start /services/data/vXX.X/; reference
+    // IDs are letters, digits and underscores; no subrequest at a higher version than the request.
     if (subs.length > 25) throw new SfError('LIMIT_EXCEEDED', 'Cannot have more than 25 subrequests');
-    if (subs.filter(s => /\/query/.test(s.url ?? '')).length > 5)
-      throw new SfError('LIMIT_EXCEEDED', 'Cannot have more than 5 query subrequests');
+    const top = Number(/\/v(\d+\.\d)\//.exec(req.path)?.[1] ?? 0);
+    for (const s of subs) {
+      const m = /^\/services\/data\/v(\d+\.\d)\/(sobjects|query|queryAll|composite\/sobjects)(?=[/?]|$)/.exec(
+        String(s.url ?? ''),
+      );
+      if (!m)
+        throw new SfError(
+          'INVALID_INPUT',
+          `The composite subrequest url ${s.url} is not an sObject, query, queryAll or sObject Collections resource under /services/data/vXX.X/.`,
+        ); // [I] text
+      if (Number(m[1]) > top)
+        throw new SfError(
+          'INVALID_INPUT',
+          `The subrequest version v${m[1]} is higher than the request's v${top.toFixed(1)}.`,
+        ); // [I] text
+      if (!/^[A-Za-z0-9_]+$/.test(String(s.referenceId ?? '')))
+        throw new SfError(
+          'INVALID_INPUT',
+          `Invalid referenceId: ${s.referenceId}. Use letters, digits and underscores.`,
+        ); // [I] text
+    }
+    if (subs.filter(s => /^\/services\/data\/v\d+\.\d\/(query|queryAll|composite\/sobjects)/.test(s.url)).length > 5)
+      throw new SfError('LIMIT_EXCEEDED', 'Cannot have more than 5 query or collection subrequests');
     const refs = new Map<string, any>();
     const snapshot = body.allOrNone ? this.org.snapshot() : undefined;
     const out: any[] = [];
@@ -369,9 +402,31 @@ export class Rest {
     const subs: any[] = body.batchRequests ?? [];
     if (!Array.isArray(subs) || !subs.length) throw new SfError('INVALID_INPUT', 'batchRequests: must not be empty');
     if (subs.length > 25) throw new SfError('LIMIT_EXCEEDED', 'Cannot have more than 25 batchRequests');
+    // REST API Developer Guide, "Composite Batch": a batch may call limits, sobjects, query, queryAll, search,
+    // connect, chatter and actions, and nothing else (Tooling has its own resources).
+    const refused = (s: any) => {
+      const resource = /^\/?(?:services\/data\/)?v\d+\.\d\/([A-Za-z]+)/.exec(String(s.url))?.[1];
+      return resource && BATCH_RESOURCES.includes(resource) ? undefined : (resource ?? String(s.url));
+    };
+    const bad = subs.map(refused).find(Boolean);
+    if (bad && this.org.options.batchRefusal === 'request')
+      throw new SfError('INVALID_BATCH_REQUEST', `The resource ${bad} is not supported in a batch request.`); // [I] code and text
     const results: any[] = [];
     let halted = false;
     for (const s of subs) {
+      if (refused(s)) {
+        results.push({
+          statusCode: 400,
+          result: [
+            {
+              errorCode: 'INVALID_BATCH_REQUEST',
+              message: `The resource ${refused(s)} is not supported in a batch request.`,
+            },
+          ],
+        });
+        if (body.haltOnError) halted = true;
+        continue;
+      }
       if (halted) {
         results.push({
           statusCode: 412,

@@ -1,11 +1,13 @@
 // Seed scenarios: an org as an admin finds it (fresh), with the guide applied (done), half-way with drift
-// (half), with a limited admin, with no Salesforce Platform licence left, and a sandbox.
+// (half), with a limited admin, with no Salesforce Platform licence left, a sandbox, and an app another tool made
+// (adopted: its components carry other names, and PKCE is on).
 import { Org, OrgOptions, Rec } from './state';
 import { MetadataApi } from './metadata';
 import { PERMISSIONS, PERMISSION_DEPENDENCIES } from './schema';
 import { selfSignedCert, KeyPairCert } from './x509';
+import { PROFILE_READ_ONLY_PERMISSIONS } from './sobjects/profile';
 
-export const SCENARIOS = ['fresh', 'done', 'half', 'limited-admin', 'no-licenses', 'sandbox'] as const;
+export const SCENARIOS = ['fresh', 'done', 'half', 'limited-admin', 'no-licenses', 'sandbox', 'adopted'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** The names the guide uses; the `done` and `half` scenarios are built with them. */
@@ -194,7 +196,9 @@ export function seed(scenario: Scenario, options: OrgOptions = {}): Seeded {
   });
   org.raw('PermissionSetGroupComponent', { PermissionSetGroupId: psg.Id, PermissionSetId: reports.Id });
   org.raw('PermissionSetAssignment', { AssigneeId: jane.Id, PermissionSetGroupId: psg.Id });
-  for (const [p, r] of PERMISSION_DEPENDENCIES)
+  for (const [p, r] of PERMISSION_DEPENDENCIES.filter(
+    ([p]) => p !== 'ViewAllData' || org.options.dependencyRowsForViewAllData,
+  ))
     org.raw('PermissionDependency', {
       Permission: p,
       RequiredPermission: r,
@@ -216,16 +220,18 @@ export function seed(scenario: Scenario, options: OrgOptions = {}): Seeded {
   );
 
   const seeded: Seeded = { org, meta, admin };
-  if (scenario === 'done' || scenario === 'half') applyGuide(seeded, scenario);
+  if (scenario === 'done' || scenario === 'half' || scenario === 'adopted') applyGuide(seeded, scenario);
   org.writes = 0;
   return seeded;
 }
 
 /** Applies the guide by hand, as an admin clicking through Setup would have. */
-function applyGuide(s: Seeded, scenario: 'done' | 'half'): void {
+function applyGuide(s: Seeded, scenario: 'done' | 'half' | 'adopted'): void {
   const { org, meta, admin } = s;
   const platform = org.find('Profile', p => p.Name === 'Standard Platform User')!;
-  const source = Object.fromEntries(PERMISSIONS.map(p => [`Permissions${p}`, !!platform[`Permissions${p}`]]));
+  // Setup's Clone copies what the API may set; the licence manages the rest.
+  const settable = PERMISSIONS.filter(p => !PROFILE_READ_ONLY_PERMISSIONS.includes(p));
+  const source = Object.fromEntries(settable.map(p => [`Permissions${p}`, !!platform[`Permissions${p}`]]));
   const profile = org.create(
     'Profile',
     {
@@ -262,7 +268,7 @@ function applyGuide(s: Seeded, scenario: 'done' | 'half'): void {
       Name: GUIDE.permissionSet,
       Label: 'BalkanID Extractor',
       PermissionsApiEnabled: true,
-      PermissionsViewAllData: scenario === 'done',
+      PermissionsViewAllData: scenario !== 'half',
       PermissionsViewSetup: true,
       PermissionsViewRoles: true,
     },
@@ -273,6 +279,16 @@ function applyGuide(s: Seeded, scenario: 'done' | 'half'): void {
   org.create('PermissionSetAssignment', { AssigneeId: user.Id, PermissionSetId: ps.Id }, admin.Id, 64);
   s.demo = selfSignedCert();
   const app = GUIDE.app;
+  // Another tool's naming for the satellites (adopted), or Setup's own.
+  const n =
+    scenario === 'adopted'
+      ? {
+          global: `${app}_GlobalSettings`,
+          oauth: `${app}_OAuth`,
+          policy: `${app}_Policies`,
+          appPolicy: `${app}_AppPolicies`,
+        }
+      : { global: `${app}_glbloauth`, oauth: `${app}_oauth`, policy: `${app}_oauthPlcy`, appPolicy: `${app}_plcy` };
   const body = (o: Record<string, string>) => o;
   for (const c of [
     {
@@ -287,46 +303,46 @@ function applyGuide(s: Seeded, scenario: 'done' | 'half'): void {
     },
     {
       type: 'ExtlClntAppGlobalOauthSettings',
-      fullName: `${app}_glbloauth`,
+      fullName: n.global,
       body: body({
         callbackUrl: 'https://app.balkan.id',
         certificate: s.demo.certPem,
         externalClientApplication: app,
-        isPkceRequired: 'false',
+        isPkceRequired: scenario === 'adopted' ? 'true' : 'false',
         isConsumerSecretOptional: 'false',
         isSecretRequiredForRefreshToken: 'true',
-        label: `${app}_glbloauth`,
+        label: n.global,
       }),
     },
     {
       type: 'ExtlClntAppOauthSettings',
-      fullName: `${app}_oauth`,
+      fullName: n.oauth,
       body: body({
         commaSeparatedOauthScopes: 'Api, RefreshToken',
         externalClientApplication: app,
-        label: `${app}_oauth`,
+        label: n.oauth,
       }),
     },
     {
       type: 'ExtlClntAppOauthConfigurablePolicies',
-      fullName: `${app}_oauthPlcy`,
+      fullName: n.policy,
       body: body({
         commaSeparatedPermissionSet: GUIDE.permissionSet,
         externalClientApplication: app,
         ipRelaxationPolicyType: 'Bypass',
-        label: `${app}_oauthPlcy`,
+        label: n.policy,
         permittedUsersPolicyType: 'AdminApprovedPreAuthorized',
         refreshTokenPolicyType: 'Infinite',
       }),
     },
     {
       type: 'ExtlClntAppConfigurablePolicies',
-      fullName: `${app}_plcy`,
+      fullName: n.appPolicy,
       body: body({
         externalClientApplication: app,
         isEnabled: 'true',
         isOauthPluginEnabled: 'true',
-        label: `${app}_plcy`,
+        label: n.appPolicy,
       }),
     },
   ])

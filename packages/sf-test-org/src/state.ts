@@ -19,9 +19,25 @@ export interface OrgOptions {
   autoEnableDependencies?: boolean;
   /**
    * Open question 3: does `commaSeparatedPermissionSet` on the OAuth policy write SetupEntityAccess rows?
-   * Default: no, so the product must create and verify the link itself; true models the inferred sync.
+   * Default: yes, as it most likely does (real-org audit, rows 13 and 18): a later insert of the same link is then
+   * a duplicate. false models the other reading (the product must create the link itself).
    */
   policyPermissionSetsCreateLinks?: boolean;
+  /**
+   * How composite/batch refuses a subrequest to a resource it does not document (a Tooling URL): 'subrequest' (that
+   * result fails, the others run) or 'request' (the whole batch is refused). Salesforce documents only which
+   * resources are allowed (REST API Developer Guide, "Composite Batch") [I].
+   */
+  batchRefusal?: 'subrequest' | 'request';
+  /** PermissionDependency pages: batch size, and whether a page repeats the last row of the one before (reported live). */
+  dependencyPageSize?: number;
+  repeatDependencyBatch?: boolean;
+  /** Real orgs reportedly have no PermissionDependency rows for View All Data (audit row 8) — yet enforce them. */
+  dependencyRowsForViewAllData?: boolean;
+  /** Whether readMetadata/retrieve of global OAuth settings return the certificate (unconfirmed; audit row 22). */
+  readReturnsCertificate?: boolean;
+  /** Policy values read back in the case real orgs use ("Enforce_relaxrefresh"; audit row 5). */
+  policyValuesInOrgCase?: boolean;
   /** How long a metadata deploy stays InProgress (default 150 ms; raise it to test slow deploys). */
   deployMs?: number;
   /** Session lifetime in seconds (default 2 hours). */
@@ -57,7 +73,13 @@ export class Org {
     this.options = {
       maxApiVersion: 64,
       autoEnableDependencies: false,
-      policyPermissionSetsCreateLinks: false,
+      policyPermissionSetsCreateLinks: true,
+      batchRefusal: 'subrequest',
+      dependencyPageSize: 2000,
+      repeatDependencyBatch: true,
+      dependencyRowsForViewAllData: true,
+      readReturnsCertificate: true,
+      policyValuesInOrgCase: true,
       deployMs: 150,
       sessionSeconds: 7200,
       isSandbox: false,

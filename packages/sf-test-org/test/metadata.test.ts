@@ -91,10 +91,13 @@ describe('test org: Metadata API', () => {
 
   it('fails a bad enum, a second policy record and an unknown permission set per component, and rolls back', async () => {
     const conn = jsforce(t.org);
-    const files = ecaFiles(manifest, ecaNames('BalkanID_Extractor', 'Other_oauthPlcy'), certBody(), '64.0', [
-      'app',
-      'policy',
-    ]);
+    const files = ecaFiles(
+      manifest,
+      ecaNames('BalkanID_Extractor', { policy: 'Other_oauthPlcy' }),
+      certBody(),
+      '64.0',
+      ['app', 'policy'],
+    );
     const key = Object.keys(files).find(k => k.endsWith('.eca'))!;
     files[key] = files[key].replace(
       '<distributionState>Local</distributionState>',

@@ -7,6 +7,11 @@ import { Finding, isSetupError, Write } from '../types';
 import { adminFindings, Step, StepContext } from './step';
 
 /** What differs between the app in the org and the manifest; facts that could not be read are not compared. */
+const sameValue = (a: unknown, b: string) => String(a ?? '').toLowerCase() === b.toLowerCase();
+const sameUrl = (a: unknown, b: string) => String(a ?? '').replace(/\/+$/, '') === b.replace(/\/+$/, '');
+/** Whether the org showed the app's global OAuth settings without a certificate (it may just not show it). */
+const certificateHidden = (f: Facts) => !!f.app && !!f.global && !f.global.certificate;
+
 function drift(ctx: StepContext): string[] {
   const { facts: f, manifest: m, certificate: cert } = ctx;
   const out: string[] = [];
@@ -14,10 +19,10 @@ function drift(ctx: StepContext): string[] {
   if (!f.failed.global) {
     if (!g) out.push('global OAuth settings (callback, certificate, PKCE) are missing');
     else {
-      if (g.callbackUrl !== m.app.callbackUrl) out.push(`callback URL is ${g.callbackUrl ?? 'empty'}`);
-      if (g.isPkceRequired !== 'false' && g.isPkceRequired !== false) out.push('PKCE is required');
-      if (!g.certificate) out.push('no certificate (JWT bearer is off)');
-      else if (cert && !isSetupError(cert) && !sameCertificate(g.certificate, cert.pem))
+      if (!sameUrl(g.callbackUrl, m.app.callbackUrl)) out.push(`callback URL is ${g.callbackUrl ?? 'empty'}`);
+      if (String(g.isPkceRequired).toLowerCase() !== 'false') out.push('PKCE is required');
+      // A certificate the org does not show is unverified (see certificateFindings), never drift: no redeploy loop.
+      if (g.certificate && cert && !isSetupError(cert) && !sameCertificate(g.certificate, cert.pem))
         out.push("the certificate differs from the manifest's");
     }
   }
@@ -30,9 +35,11 @@ function drift(ctx: StepContext): string[] {
       out.push('OAuth scopes differ');
   }
   if (!f.failed.policy) {
-    if (f.policy?.PermittedUsersPolicyType !== 'AdminApprovedPreAuthorized') out.push('permitted users policy');
-    else if (f.policy.IpRelaxationPolicyType !== m.app.ipRelaxation)
-      out.push(`IP relaxation is ${f.policy.IpRelaxationPolicyType}`);
+    // Real orgs read some values back in another case ("Enforce_relaxrefresh"): compared case-insensitively.
+    if (!sameValue(f.policy?.PermittedUsersPolicyType, 'AdminApprovedPreAuthorized'))
+      out.push('permitted users policy');
+    else if (!sameValue(f.policy?.IpRelaxationPolicyType, m.app.ipRelaxation))
+      out.push(`IP relaxation is ${f.policy?.IpRelaxationPolicyType}`);
   }
   if (f.appPolicy && (!f.appPolicy.IsEnabled || f.appPolicy.OauthPluginStatus === 'Disabled'))
     out.push('the app or its OAuth plugin is disabled');
@@ -52,8 +59,21 @@ function certificateFindings(ctx: StepContext): Finding[] {
         fix: 'Put BalkanID\'s salesforce.crt next to the manifest, or set "certificate" to its path.',
       },
     ];
+  const unverified: Finding[] = certificateHidden(ctx.facts)
+    ? [
+        {
+          ...at,
+          code: 'cert-unverified',
+          severity: 'info',
+          message:
+            "Salesforce does not show the certificate of the app's global OAuth settings, so it was not compared with salesforce.crt.",
+          fix: 'Verify (a JWT login with the private key) proves whether the app holds the right certificate.',
+        },
+      ]
+    : [];
   if (isSetupError(cert))
     return [
+      ...unverified,
       {
         ...at,
         code: cert.code,
@@ -62,18 +82,30 @@ function certificateFindings(ctx: StepContext): Finding[] {
         fix: 'Point "certificate" at BalkanID\'s salesforce.crt.',
       },
     ];
-  return certificateProblems(cert, ctx.now).map(p => ({ ...p, ...at }));
+  return [...unverified, ...certificateProblems(cert, ctx.now).map(p => ({ ...p, ...at }))];
 }
 
 /** The app's component names: Setup's convention, with the OAuth policy's existing name kept. */
-export const appNames = (f: Facts, appName: string) => ecaNames(appName, f.policy?.DeveloperName);
+export const appNames = (f: Facts, appName: string) =>
+  ecaNames(appName, {
+    global: f.global?.fullName,
+    oauth: f.appOauth?.DeveloperName,
+    policy: f.policy?.DeveloperName,
+    appPolicy: f.appPolicy?.DeveloperName,
+  });
 
 export const app: Step = {
   id: 'app',
   title: 'External Client App with JWT bearer',
   label: 'External Client App',
   setupPage: '/lightning/setup/ManageExternalClientApplication/home',
-  adminPermissions: [['ModifyMetadata', 'ModifyAllData'], ['ExternalClientAppDeveloper']],
+  // Salesforce Help: Customize Application, and Modify All Data or Create, edit, and delete External Client Apps;
+  // the deploy itself needs Modify Metadata or Modify All Data (audit row 24).
+  adminPermissions: [
+    ['CustomizeApplication'],
+    ['ExternalClientAppDeveloper', 'ModifyAllData'],
+    ['ModifyMetadata', 'ModifyAllData'],
+  ],
   dependsOn: [],
   reads: ['app', 'appOauth', 'policy', 'appPolicy', 'global', 'failed'],
   evaluate(ctx) {

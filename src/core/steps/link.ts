@@ -38,16 +38,16 @@ export const link: Step = {
   },
 };
 
-/** One composite: read the app's Id, insert the SetupEntityAccess row referring to it. */
+/** One composite: the app's Id, and the permission set's link to it if there is one (the reference resolves the Id). */
 export function linkRequests(ctx: StepContext, api: string, permissionSetId: string) {
-  const appQuery = `${api}/query?q=${encodeURIComponent(`SELECT Id FROM ExternalClientApplication WHERE DeveloperName = ${soql(ctx.manifest.app.name)}`)}`;
+  const app = `SELECT Id FROM ExternalClientApplication WHERE DeveloperName = ${soql(ctx.manifest.app.name)}`;
+  const existing = `SELECT Id FROM SetupEntityAccess WHERE ParentId = ${soql(permissionSetId)} AND SetupEntityId = '@{app.records[0].Id}'`;
   return [
-    { referenceId: 'app', method: 'GET', url: appQuery },
+    { referenceId: 'app', method: 'GET', url: `${api}/query?q=${encodeURIComponent(app)}` },
     {
-      referenceId: 'link',
-      method: 'POST',
-      url: `${api}/sobjects/SetupEntityAccess`,
-      body: { ParentId: permissionSetId, SetupEntityId: '@{app.records[0].Id}' },
+      referenceId: 'existing',
+      method: 'GET',
+      url: `${api}/query?q=${encodeURIComponent(existing).replace(/%40%7Bapp\.records%5B0%5D\.Id%7D/, '@{app.records[0].Id}')}`,
     },
   ];
 }

@@ -1,9 +1,9 @@
 // Permission set BalkanID Extractor (License: None; API Enabled + View All Data), assigned to the integration user.
-import { INTEGRATION_PERMSET_PERMISSIONS, label, withDependencies } from '../permissions';
+import { INTEGRATION_PERMSET_PERMISSIONS, label } from '../permissions';
 import { Finding, Write } from '../types';
-import { adminFindings, missingPermissions, permissionFields, RecordWrite, Step, StepContext } from './step';
+import { adjusted, adminFindings, missingPermissions, permissionFields, RecordWrite, Step, StepContext } from './step';
 
-const wanted = (ctx: StepContext) => withDependencies(INTEGRATION_PERMSET_PERMISSIONS, ctx.facts.dependencies);
+const wanted = (ctx: StepContext) => adjusted(ctx, 'permissionSet', INTEGRATION_PERMSET_PERMISSIONS);
 const assigned = (ctx: StepContext) => !!ctx.facts.permissionSet?.Assignments?.records?.length;
 
 export const permissionSet: Step = {

@@ -1,10 +1,10 @@
 // Profile: a clone of Standard Platform User with View Setup and Configuration and View Roles and Role Hierarchy.
 import { sameId } from '../facts';
-import { INTEGRATION_PROFILE_PERMISSIONS, label, withDependencies } from '../permissions';
+import { INTEGRATION_PROFILE_PERMISSIONS, label } from '../permissions';
 import { Finding, Write } from '../types';
-import { adminFindings, missingPermissions, permissionFields, RecordWrite, Step, StepContext } from './step';
+import { adjusted, adminFindings, missingPermissions, permissionFields, RecordWrite, Step, StepContext } from './step';
 
-const wanted = (ctx: StepContext) => withDependencies(INTEGRATION_PROFILE_PERMISSIONS, ctx.facts.dependencies);
+const wanted = (ctx: StepContext) => adjusted(ctx, 'profile', INTEGRATION_PROFILE_PERMISSIONS);
 
 export const profile: Step = {
   id: 'profile',
@@ -95,14 +95,16 @@ export function profileRecords(ctx: StepContext, api: string): RecordWrite[] {
       },
     ];
   const src = f.sourceProfile!;
+  // Only what the API may set (describe's createable), as Salesforce documents; the licence manages the rest.
+  const settable = ctx.permissions?.createableOnProfile;
   const copied = Object.entries(src)
-    .filter(([k, v]) => k.startsWith('Permissions') && v === true)
+    .filter(([k, v]) => k.startsWith('Permissions') && v === true && (!settable || settable.has(k)))
     .map(([k]) => k.slice('Permissions'.length));
   const body = {
     Name: m.profile.name,
     Description: 'BalkanID integration: Standard Platform User + View Setup + View Roles',
     UserLicenseId: src.UserLicenseId,
-    ...permissionFields(withDependencies([...copied, ...INTEGRATION_PROFILE_PERMISSIONS], f.dependencies)),
+    ...permissionFields(adjusted(ctx, 'profile', [...copied, ...INTEGRATION_PROFILE_PERMISSIONS])),
   };
   return [{ ...report, referenceId: 'profile', method: 'POST', url: `${api}/sobjects/Profile`, body }];
 }

@@ -3,7 +3,7 @@
 import { CertificateInfo } from '../certificate';
 import { Facts, PermissionFields } from '../facts';
 import { Manifest } from '../manifest';
-import { label } from '../permissions';
+import { label, withDependencies } from '../permissions';
 import { Finding, SetupError, StepId, StepResult, Write } from '../types';
 
 export interface StepContext {
@@ -12,6 +12,20 @@ export interface StepContext {
   /** The certificate from the manifest, or why it could not be loaded. */
   certificate?: CertificateInfo | SetupError;
   now: number;
+  /** What Salesforce's answers taught this run (apply only): the Permissions fields a profile may set (describe),
+   *  and permissions to add (a dependency) or drop (the licence forbids it), per record. */
+  permissions?: PermissionHints;
+}
+
+export interface PermissionHints {
+  createableOnProfile?: Set<string>;
+  adjust: Partial<Record<'profile' | 'permissionSet', { add: string[]; drop: string[] }>>;
+}
+
+/** `base` and what it depends on, with the run's adjustments for `record`. */
+export function adjusted(ctx: StepContext, record: 'profile' | 'permissionSet', base: string[]): string[] {
+  const a = ctx.permissions?.adjust[record];
+  return withDependencies([...base, ...(a?.add ?? [])], ctx.facts.dependencies).filter(p => !a?.drop.includes(p));
 }
 
 export interface StepEvaluation {

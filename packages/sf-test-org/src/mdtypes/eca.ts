@@ -36,8 +36,16 @@ export const SCOPE_TOKENS = [
 ];
 
 const denied = () => new SfError('INSUFFICIENT_ACCESS', 'insufficient access rights on object id');
+/**
+ * Creating an app: "Customize Application, and Modify All Data or Create, edit, and delete External Client Apps"
+ * (Salesforce Help, External Client App permissions; audit row 24).
+ */
 const developer = (api: MetadataApi, userId: string) => {
-  if (!api.org.can(userId, 'ExternalClientAppDeveloper')) throw denied();
+  if (
+    !api.org.can(userId, 'CustomizeApplication') ||
+    !api.org.can(userId, 'ModifyAllData', 'ExternalClientAppDeveloper')
+  )
+    throw denied();
 };
 /** Policies: "View all External Client Apps, view their settings, and edit their policies" or the developer permission. */
 const policyEditor = (api: MetadataApi, userId: string) => {
@@ -68,6 +76,7 @@ const upsert = (api: MetadataApi, object: string, match: (r: Rec) => boolean, va
   return api.org.raw(object, values);
 };
 type Rec = import('../state').Rec;
+const orgCase = (v: string) => v.replace(/_(\w+)$/, (_, rest: string) => `_${rest.toLowerCase()}`);
 const newKey = () =>
   `3MVG9${randomBytes(60)
     .toString('base64')
@@ -321,7 +330,10 @@ export const ExtlClntAppOauthConfigurablePolicies: MetadataType = {
       DeveloperName: c.fullName,
       ExternalClientApplicationId: a.Id,
       PermittedUsersPolicyType: c.permittedUsersPolicyType ?? 'AllSelfAuthorized',
-      IpRelaxationPolicyType: c.ipRelaxationPolicyType ?? 'Enforce',
+      // A live export reads back "Enforce_relaxrefresh" for Enforce_RelaxRefresh (audit row 5).
+      IpRelaxationPolicyType: org.options.policyValuesInOrgCase
+        ? orgCase(c.ipRelaxationPolicyType ?? 'Enforce')
+        : (c.ipRelaxationPolicyType ?? 'Enforce'),
       RefreshTokenPolicyType: c.refreshTokenPolicyType ?? 'Infinite',
     });
   },

@@ -3,6 +3,14 @@
 import { SfError } from '../errors';
 import { idKey, sameId } from '../ids';
 import { audit, obj, permFields, ref, ro, str } from '../schema';
+
+/**
+ * Permission fields a profile carries but the API cannot set (the licence manages them): describe marks them
+ * createable false, so a blind copy of a standard profile fails with INVALID_FIELD_FOR_INSERT_UPDATE. Salesforce
+ * documents that only `createable` fields can be set (Object Reference, Profile; audit row 10); which ones are not
+ * is [I].
+ */
+export const PROFILE_READ_ONLY_PERMISSIONS = ['ChatterInternalUser'];
 import { checkPermissionRules } from './permissionRules';
 import { SObject } from './types';
 
@@ -15,7 +23,7 @@ export const Profile: SObject = {
       str('Description'),
       ref('UserLicenseId', ['UserLicense'], 'UserLicense', { required: true, updateable: false }),
       ro(str('UserType')),
-      ...permFields(),
+      ...permFields().map(f => (PROFILE_READ_ONLY_PERMISSIONS.includes(f.name.slice(11)) ? ro(f) : f)),
       ...audit(),
     ],
     {

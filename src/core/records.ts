@@ -1,0 +1,160 @@
+// The record writes of the profile, user and permission set steps, in one composite with references. A profile is
+// cloned with only the permissions describe says the API may set; when Salesforce answers that a permission depends
+// on another, that one is added, and when the licence forbids one, it is dropped, and the records are sent once more.
+import { concurrentRun } from './concurrency';
+import { errorOf, phase, stepError, writeFailure } from './errors';
+import { Facts, gatherFacts } from './facts';
+import { PERMISSION_LABELS } from './permissions';
+import { evaluate, STEP_TITLES } from './steps';
+import { isAssigned, permissionSetRecords } from './steps/permissionSet';
+import { profileRecords } from './steps/profile';
+import { PermissionHints, RecordWrite, StepContext } from './steps/step';
+import { userRecords } from './steps/user';
+import { SetupError, StepId, Write } from './types';
+import type { OrgClient, SubResult } from './client';
+
+export interface RecordRun {
+  client: OrgClient;
+  ctx: StepContext;
+  wants: (s: StepId) => boolean;
+  writes: Write[];
+  say: (message: string) => void;
+  abortIfCancelled: (next: StepId) => void;
+}
+
+/** The writes the record steps plan on these facts (empty when nothing is to do). */
+function build(ctx: StepContext, wants: (s: StepId) => boolean, api: string, writes: Write[]): RecordWrite[] {
+  const { facts, manifest: m } = ctx;
+  const results = evaluate(facts, m, ctx.certificate, ctx.now);
+  const planned = (id: StepId) => wants(id) && results.find(s => s.id === id)!.plan.length > 0;
+  const records: RecordWrite[] = [];
+  if (planned('profile')) records.push(...profileRecords(ctx, api));
+  const created = (ref: string) => records.some(r => r.referenceId === ref && r.method === 'POST');
+  const profileRef = facts.profile?.Id ?? (created('profile') ? '@{profile.id}' : undefined);
+  if (planned('user')) {
+    if (!profileRef && !facts.user) {
+      const why = `Step "${STEP_TITLES.user}" needs the profile "${m.profile.name}" first: run the profile step.`;
+      throw stepError('user', new SetupError(why, 'NEEDS_PROFILE', 'user'), writes);
+    }
+    records.push(...userRecords(ctx, api, profileRef));
+  }
+  const userRef = facts.user?.Id ?? (created('user') ? '@{user.id}' : undefined);
+  if (planned('permissionSet')) {
+    if (!isAssigned(ctx) && !userRef) {
+      const why = `Step "${STEP_TITLES.permissionSet}" needs the integration user first: run the user step.`;
+      throw stepError('permissionSet', new SetupError(why, 'NEEDS_USER', 'permissionSet'), writes);
+    }
+    records.push(...permissionSetRecords(ctx, api, userRef));
+  }
+  return records;
+}
+
+/** The Permissions fields of Profile that the API may set, and their labels (one describe per run). */
+async function describeProfile(
+  client: OrgClient,
+  api: string,
+): Promise<{ createable: Set<string>; labels: Map<string, string> }> {
+  const d = (await client.request('GET', `${api}/sobjects/Profile/describe`)) as {
+    fields?: Array<{ name: string; label: string; createable: boolean }>;
+  };
+  const perms = (d.fields ?? []).filter(f => f.name.startsWith('Permissions'));
+  return {
+    createable: new Set(perms.filter(f => f.createable).map(f => f.name)),
+    labels: new Map(perms.map(f => [f.label.toLowerCase(), f.name.slice('Permissions'.length)])),
+  };
+}
+
+/**
+ * What to change after FIELD_INTEGRITY_EXCEPTION on a profile or permission set: the error's `fields` name the
+ * permission concerned; "depends on permission(s): <label>" names what to add, "doesn't allow the permission" means
+ * drop it. Anything else: undefined (the error is reported as it is).
+ */
+export function permissionFix(
+  r: SubResult | undefined,
+  labels: Map<string, string>,
+): { add?: string; drop?: string } | undefined {
+  const e = errorOf(r);
+  if (e.errorCode !== 'FIELD_INTEGRITY_EXCEPTION') return undefined;
+  const field = e.fields?.find(f => f.startsWith('Permissions'))?.slice('Permissions'.length);
+  const needed = /depends on permission\(s\):\s*(.+?)\s*$/i.exec(e.message)?.[1];
+  if (needed) {
+    const name =
+      labels.get(needed.toLowerCase()) ??
+      Object.entries(PERMISSION_LABELS).find(([, l]) => l.toLowerCase() === needed.toLowerCase())?.[0];
+    return name ? { add: name } : undefined;
+  }
+  if (field && /doesn't allow the permission|does not allow the permission/i.test(e.message)) return { drop: field };
+  return undefined;
+}
+
+/** Sends the record writes (with one informed retry); returns the facts afterwards and the new permission set's Id. */
+export async function writeRecords(run: RecordRun): Promise<{ facts: Facts; permissionSetId?: string }> {
+  const { client, writes, say } = run;
+  let ctx = run.ctx;
+  const api = `/services/data/v${client.apiVersion}`;
+  const hints: PermissionHints = { adjust: {} };
+  let labels = new Map<string, string>();
+  if (run.wants('profile') && !ctx.facts.profile) {
+    const d = await phase('profile', writes, undefined, () => describeProfile(client, api));
+    hints.createableOnProfile = d.createable;
+    labels = d.labels;
+  }
+  let permissionSetId = ctx.facts.permissionSet?.Id;
+  for (let attempt = 0; ; attempt++) {
+    ctx = { ...ctx, permissions: hints };
+    const records = build(ctx, run.wants, api, writes);
+    if (!records.length) return { facts: ctx.facts, permissionSetId };
+    run.abortIfCancelled(records[0]!.step);
+    const what = records.map(r => `${r.method === 'POST' ? 'create' : 'update'} ${r.target}`).join(', ');
+    say(`Writing: ${what}…`);
+    // allOrNone=false: what succeeded stays, so a re-run continues from there.
+    const res = await phase(records[0]!.step, writes, what, () =>
+      client.composite(
+        records.map(({ referenceId, method, url, body }) => ({ referenceId, method, url, body })),
+        false,
+      ),
+    );
+    for (const r of records) {
+      const answer = res[r.referenceId];
+      if (!answer || answer.status >= 300) continue;
+      if (r.referenceId === 'permset' && r.method === 'POST')
+        permissionSetId = (answer.body as { id?: string } | undefined)?.id;
+      writes.push({
+        step: r.step,
+        action: r.method === 'POST' ? 'create' : 'update',
+        target: r.target,
+        detail: r.detail,
+      });
+    }
+    const unanswered = records.filter(r => !res[r.referenceId]);
+    if (unanswered.length) {
+      const inFlight = unanswered.map(r => `${r.method === 'POST' ? 'create' : 'update'} ${r.target}`).join(', ');
+      throw stepError(
+        unanswered[0]!.step,
+        new SetupError('Salesforce did not answer every part of the record writes.', 'UNEXPECTED_RESPONSE'),
+        writes,
+        inFlight,
+      );
+    }
+    const bad = records.find(r => res[r.referenceId]!.status >= 300);
+    if (!bad) return { facts: ctx.facts, permissionSetId };
+    const record =
+      bad.referenceId === 'profile' ? 'profile' : bad.referenceId === 'permset' ? 'permissionSet' : undefined;
+    const fix = record && attempt === 0 ? permissionFix(res[bad.referenceId], labels) : undefined;
+    if (record && fix) {
+      const a = (hints.adjust[record] ??= { add: [], drop: [] });
+      if (fix.add) a.add.push(fix.add);
+      if (fix.drop) a.drop.push(fix.drop);
+      say(
+        `Salesforce asked for a change of permissions (${fix.add ? `add ${fix.add}` : `drop ${fix.drop}`}); writing again…`,
+      );
+      ctx = { ...ctx, facts: await phase(bad.step, writes, undefined, () => gatherFacts(client, ctx.manifest)) };
+      continue;
+    }
+    if (/^DUPLICATE_/.test(errorOf(res[bad.referenceId]).errorCode)) {
+      const other = await concurrentRun(client, ctx.manifest, run.ctx.facts, bad.step, writes);
+      if (other) throw other;
+    }
+    throw stepError(bad.step, writeFailure(bad.step, res[bad.referenceId], ctx.manifest), writes);
+  }
+}
