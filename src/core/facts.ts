@@ -148,7 +148,9 @@ async function queryAll(client: OrgClient, first: string): Promise<SubResult> {
     }
     for (const r of body.records ?? []) {
       const key = JSON.stringify(r);
-      if (!seen.has(key)) seen.add(key) && records.push(r);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      records.push(r);
     }
     next = body.done === false ? body.nextRecordsUrl : undefined;
   }
