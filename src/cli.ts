@@ -16,6 +16,7 @@ import { Args, intFlag, parseArgs, USAGE } from './cli/args';
 import { renderHandoff, renderPlan, renderReport, renderSelfTest } from './cli/render';
 
 import { jwtSelfTest, SelfTestResult } from './node/verify';
+import { startTrace, stopTrace } from './node/trace';
 
 export { parseArgs, intFlag } from './cli/args';
 export { renderHandoff, renderPlan, renderReport } from './cli/render';
@@ -76,6 +77,28 @@ export async function main(
   }
   const { command, flags } = args;
   const json = !!flags.json;
+  const trace = flags.trace ? startTrace() : undefined;
+  try {
+    return await run(command, flags, json, out, err);
+  } finally {
+    if (trace) {
+      stopTrace();
+      const file = resolve(String(flags.trace));
+      await trace.save(file);
+      err(
+        `Trace of ${trace.size} exchange(s) written to ${file} (HAR 1.2; tokens, keys, secrets, the consumer key and certificates redacted).`,
+      );
+    }
+  }
+}
+
+async function run(
+  command: string,
+  flags: Args['flags'],
+  json: boolean,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
   try {
     const manifestPath = resolve(String(flags.manifest ?? MANIFEST_FILE));
     const loaded = await loadManifest(manifestPath);

@@ -21,6 +21,7 @@ Options:
   --retry-delay-ms <ms>                verify: first wait between attempts (default 15000, doubling)
   --deploy-timeout <seconds>           apply, teardown: stop waiting for the app's deploy after this long (default 600)
   --request-timeout <seconds>          give up on a single request after this long (default 120)
+  --trace <file.har>                   write every HTTP exchange as HAR 1.2, secrets redacted (for reporting a real-org issue)
   --json                               one JSON document on stdout
   --yes                                do not ask before writing
 
@@ -44,6 +45,7 @@ const VALUE_FLAGS = [
   'retry-delay-ms',
   'deploy-timeout',
   'request-timeout',
+  'trace',
 ];
 const BOOL_FLAGS = ['json', 'yes', 'help'];
 /** Which command each command-specific flag goes with. */

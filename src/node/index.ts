@@ -4,5 +4,6 @@ export { connect, ConnectionError } from './salesforce';
 export type { JsforceClient, Credentials } from './salesforce';
 export { listOrgs, sfCredentials, defaultTargetOrg } from './sfcli';
 export { jwtSelfTest } from './verify';
+export { startTrace, stopTrace, activeTrace } from './trace';
 export { loadCertificate, certificatePath, insideFolder } from './workspace';
 export { apply, check, planOf, teardown, teardownPlan, gatherFacts, remaining } from '../core/engine';

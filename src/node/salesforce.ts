@@ -8,6 +8,7 @@ import { checkInstanceUrl } from '../core/url';
 import { registerSecret } from '../core/redact';
 import { classify, ConnectionError, expect } from './httpErrors';
 import { configureTransport } from './transport';
+import { activeTrace, HttpTrace } from './trace';
 
 export { classify, ConnectionError, RedirectRefused } from './httpErrors';
 export { configureTransport, refuseRedirect, REQUEST_TIMEOUT_MS } from './transport';
@@ -37,6 +38,10 @@ export class JsforceClient implements OrgClient {
   ) {}
   get instanceUrl(): string {
     return this.conn.instanceUrl;
+  }
+  /** Records this connection's exchanges in a trace started after it was made. */
+  attachTrace(trace: HttpTrace): void {
+    trace.attach((this.conn as unknown as { _transport?: never })._transport);
   }
 
   private async call<T>(fn: () => Promise<T>, what: string): Promise<T> {
@@ -257,6 +262,7 @@ export async function connect(creds: Credentials): Promise<JsforceClient> {
     version: `${MIN_API_VERSION}.0`,
     ...(refreshFn ? { refreshFn } : {}),
   } as any);
+  activeTrace()?.attach((conn as unknown as { _transport?: never })._transport);
   try {
     const versions = expect<Array<{ version: string }>>(
       await conn.request('/services/data'),

@@ -5,6 +5,7 @@ import { explainJwtError, jwtAssertion, JwtDiagnosis } from '../core/jwt';
 import { SetupError, isSetupError } from '../core/types';
 import { checkInstanceUrl, classify, configureTransport, connect } from './salesforce';
 import { registerSecret } from '../core/redact';
+import { activeTrace } from './trace';
 import { errorOf } from '../core/errors';
 
 export const EXTRACTOR_OBJECTS = [
@@ -55,6 +56,7 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
   const { OAuth2 } = await import('jsforce');
   await configureTransport();
   const oauth2 = new OAuth2({ loginUrl: instanceUrl });
+  activeTrace()?.attach((oauth2 as unknown as { _transport?: never })._transport);
   const attempts = o.attempts ?? 10;
   if (!Number.isInteger(attempts) || attempts < 1)
     throw new SetupError(

@@ -16,6 +16,7 @@ export interface Handlers {
   createManifest(): unknown;
   teardown(arg?: unknown): unknown;
   showLog(): unknown;
+  recordTrace(): unknown;
 }
 
 export interface CommandSpec {
@@ -57,4 +58,5 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   'balkanid.teardown': { title: 'Tear Down Setup…', handler: 'teardown', palette: true },
   'balkanid.showLog': { title: 'Show Log', handler: 'showLog', icon: '$(output)', palette: true },
+  'balkanid.recordTrace': { title: 'Record Trace…', handler: 'recordTrace', icon: '$(record)', palette: true },
 };

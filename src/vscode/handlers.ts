@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { STEP_IDS, SetupError, isSetupError, StepId, Write, describeWrites } from '../core/types';
 import { STEP_TITLES, SETUP_PAGES } from '../core/steps';
 import { manifestTemplate } from '../core/manifest';
-import { Controller, Target } from './controller';
+import { Controller, engine, Target } from './controller';
 import { CredentialsPanel, handoffText, readPicked } from './credentials';
 import { MAX_PRIVATE_KEY_BYTES } from '../core/certificate';
 import { ChecklistTree } from './tree';
@@ -243,5 +243,34 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
     }),
 
     showLog: async () => controller.log.show(),
+
+    // A HAR file of every exchange with Salesforce, secrets redacted: the first call starts it, the second saves it.
+    recordTrace: safely(async () => {
+      const e = engine();
+      const running = e.activeTrace();
+      if (running) {
+        const target = await vscode.window.showSaveDialog({
+          title: 'Save the trace',
+          filters: { 'HAR files': ['har'] },
+          defaultUri: vscode.Uri.joinPath(
+            vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()),
+            'balkanid-trace.har',
+          ),
+        });
+        if (!target) return undefined; // still recording
+        e.stopTrace();
+        await running.save(target.fsPath);
+        void notify.info(
+          `Trace of ${running.size} exchange(s) saved to ${vscode.workspace.asRelativePath(target)} (tokens, keys, secrets, the consumer key and certificates redacted).`,
+        );
+        return target.fsPath;
+      }
+      const trace = e.startTrace();
+      controller.client?.attachTrace(trace);
+      void notify.info(
+        'Recording every exchange with Salesforce. Run the steps, then run "Record Trace…" again to save the HAR file.',
+      );
+      return undefined;
+    }),
   };
 }

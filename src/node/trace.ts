@@ -1,0 +1,140 @@
+// A trace of every HTTP exchange of a run, as HAR 1.2 (browser devtools and HAR viewers open it): method, URL,
+// status, timing, headers and bodies. Access and refresh tokens, private keys, JWT assertions, consumer secrets,
+// the consumer key and certificate bodies are redacted before anything is kept.
+import { writeFile } from 'node:fs/promises';
+import { redact } from '../core/redact';
+
+interface Exchange {
+  method?: string;
+  url?: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+interface Answer {
+  statusCode?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+type Transport = { httpRequest: (req: Exchange, options?: unknown) => PromiseLike<Answer> };
+
+/** Trace redaction: redact() plus what a trace holds that an error message does not. */
+export function redactTrace(text: string): string {
+  return redact(text)
+    .replace(/3MVG9[A-Za-z0-9._]{20,}/g, '<consumer key>')
+    .replace(/-----BEGIN CERTIFICATE-----[\s\S]*?(-----END CERTIFICATE-----|$)/g, '<certificate>')
+    .replace(/(<(?:\w+:)?certificate>)[^<]*/g, '$1<certificate body>')
+    .replace(/("certificate"\s*:\s*")[^"]*/g, '$1<certificate body>')
+    .replace(/[A-Za-z0-9+/=\s]{400,}/g, m => (/^[\sA-Za-z]+$/.test(m) ? m : '<base64 data>'));
+}
+
+const text = (body: unknown): { text: string; size: number } => {
+  if (body === undefined || body === null) return { text: '', size: 0 };
+  if (Buffer.isBuffer(body)) {
+    // The deploy's multipart body: its JSON part is kept, the zip (which holds the certificate) is not.
+    const json = /Content-Type: application\/json\r\n\r\n([^\r]*)/.exec(body.toString('latin1'))?.[1];
+    return {
+      text: `${json ?? ''}\n<binary part: a zip of the app's metadata, ${body.length} bytes in all>`,
+      size: body.length,
+    };
+  }
+  const s = typeof body === 'string' ? body : JSON.stringify(body);
+  return { text: s, size: Buffer.byteLength(s) };
+};
+const headers = (h: Record<string, string> | undefined) =>
+  Object.entries(h ?? {}).map(([name, value]) => ({
+    name,
+    value: redactTrace(
+      /^(authorization|cookie)$/i.test(name) ? String(value).replace(/\s.*$/, ' <redacted>') : String(value),
+    ),
+  }));
+
+export class HttpTrace {
+  private readonly entries: object[] = [];
+  private readonly attached = new WeakSet<object>();
+
+  /** Records every exchange of a jsforce transport (a Connection's or an OAuth2's). */
+  attach(transport: Transport | undefined): void {
+    if (!transport || this.attached.has(transport)) return;
+    this.attached.add(transport);
+    const send = transport.httpRequest.bind(transport);
+    transport.httpRequest = (req, options) => {
+      const started = new Date();
+      const answer = send(req, options);
+      answer.then(
+        res => this.add(req, started, res),
+        (e: Error) => this.add(req, started, undefined, e),
+      );
+      return answer;
+    };
+  }
+
+  private add(req: Exchange, started: Date, res?: Answer, error?: Error): void {
+    const url = new URL(String(req.url ?? ''), 'http://unknown');
+    const sent = text(req.body);
+    const got = text(res?.body);
+    this.entries.push({
+      startedDateTime: started.toISOString(),
+      time: Date.now() - started.getTime(),
+      request: {
+        method: String(req.method ?? 'GET').toUpperCase(),
+        url: redactTrace(url.toString()),
+        httpVersion: 'HTTP/1.1',
+        cookies: [],
+        headers: headers(req.headers),
+        queryString: [...url.searchParams].map(([name, value]) => ({ name, value: redactTrace(value) })),
+        ...(sent.size
+          ? {
+              postData: {
+                mimeType: req.headers?.['Content-Type'] ?? req.headers?.['content-type'] ?? '',
+                text: redactTrace(sent.text),
+              },
+            }
+          : {}),
+        headersSize: -1,
+        bodySize: sent.size,
+      },
+      response: {
+        status: res?.statusCode ?? 0,
+        statusText: error ? redactTrace(error.message) : '',
+        httpVersion: 'HTTP/1.1',
+        cookies: [],
+        headers: headers(res?.headers),
+        content: {
+          size: got.size,
+          mimeType: String(res?.headers?.['content-type'] ?? ''),
+          text: redactTrace(got.text),
+        },
+        redirectURL: redactTrace(String(res?.headers?.location ?? '')),
+        headersSize: -1,
+        bodySize: got.size,
+      },
+      cache: {},
+      timings: { send: 0, wait: Date.now() - started.getTime(), receive: 0 },
+    });
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  toHar(creator = 'balkanid-sf'): object {
+    return { log: { version: '1.2', creator: { name: creator, version: '0.2.0' }, pages: [], entries: this.entries } };
+  }
+
+  /** Writes the HAR file, readable by its owner only. */
+  async save(path: string): Promise<void> {
+    await writeFile(path, JSON.stringify(this.toHar(), null, 2), { mode: 0o600 });
+  }
+}
+
+let active: HttpTrace | undefined;
+/** Starts recording every exchange of the connections made from now on (and returns the trace). */
+export function startTrace(): HttpTrace {
+  return (active = new HttpTrace());
+}
+export function stopTrace(): HttpTrace | undefined {
+  const t = active;
+  active = undefined;
+  return t;
+}
+export const activeTrace = () => active;
