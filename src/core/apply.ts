@@ -75,7 +75,7 @@ export async function applyWrites(
   };
   say('Checking the org…');
   const writes: Write[] = [];
-  const facts = await phase('preflight', writes, undefined, () => gatherFacts(client, m));
+  const facts = await phase('preflight', writes, undefined, () => gatherFacts(client, m, { describeProfile: true }));
   const ctx: StepContext = { facts, manifest: m, certificate: input.certificate, now: input.now ?? Date.now() };
   const results = evaluate(facts, m, input.certificate, ctx.now);
   const planned = (id: StepId) => wants(id) && results.find(s => s.id === id)!.plan.length > 0;

@@ -176,8 +176,25 @@ async function adoptGlobalSettings(
   }
 }
 
+/** The Permissions fields of Profile that the API may set, and the field for each label (describe). */
+function profileFields(r: SubResult | undefined): Facts['profileFields'] {
+  if (!r || r.status >= 400) return undefined;
+  const fields = (
+    (r.body as { fields?: Array<{ name: string; label: string; createable: boolean }> })?.fields ?? []
+  ).filter(f => f.name.startsWith('Permissions'));
+  return {
+    createable: new Set(fields.filter(f => f.createable).map(f => f.name)),
+    byLabel: new Map(fields.map(f => [f.label.toLowerCase(), f.name.slice('Permissions'.length)])),
+  };
+}
+
 /** Reads everything in one composite/batch plus two readMetadata calls, run in parallel. */
-export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts> {
+/** `describeProfile`: also read Profile's describe in the same batch (apply needs it to clone a profile). */
+export async function gatherFacts(
+  client: OrgClient,
+  m: Manifest,
+  opts: { describeProfile?: boolean } = {},
+): Promise<Facts> {
   const v = `v${client.apiVersion}`;
   let perms = ADMIN_PERMISSIONS;
   const url = (x: FactQuery) => `${v}/${x.tooling ? 'tooling/' : ''}query?q=${encodeURIComponent(x.soql)}`;
@@ -196,7 +213,10 @@ export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts
   const queries = factQueries(m, client.userId, perms);
   const tooling = queries.filter(x => x.tooling);
   const [results, toolingResults, globals, profileMeta] = await Promise.all([
-    client.batch(queries.filter(x => !x.tooling).map(x => ({ ref: x.ref, url: url(x) }))),
+    client.batch([
+      ...queries.filter(x => !x.tooling).map(x => ({ ref: x.ref, url: url(x) })),
+      ...(opts.describeProfile ? [{ ref: 'profileDescribe', url: `${v}/sobjects/Profile/describe` }] : []),
+    ]),
     Promise.all(tooling.map(x => queryAll(client, `/services/data/${url(x)}`))),
     metadata('global', 'ExtlClntAppGlobalOauthSettings', names.global),
     metadata('profileMeta', 'Profile', m.profile.name),
@@ -251,6 +271,7 @@ export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts
     appPolicy: rows<AppPolicyRow>('appPolicy')[0],
     global,
     profileIpRanges: ranges.filter((r): r is IpRange => !!r?.startAddress),
+    profileFields: opts.describeProfile ? profileFields(results.profileDescribe) : undefined,
     logins: rows<LoginRow>('logins'),
     failed,
   };

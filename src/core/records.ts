@@ -1,5 +1,5 @@
 // The record writes of the profile, user and permission set steps, in one composite with references. A profile is
-// cloned with only the permissions describe says the API may set; when Salesforce answers that a permission depends
+// cloned with only the permissions describe says the API may set (read with the facts); when Salesforce answers that a permission depends
 // on another, that one is added, and when the licence forbids one, it is dropped, and the records are sent once more.
 import { concurrentRun } from './concurrency';
 import { errorOf, phase, stepError, writeFailure } from './errors';
@@ -49,21 +49,6 @@ function build(ctx: StepContext, wants: (s: StepId) => boolean, api: string, wri
   return records;
 }
 
-/** The Permissions fields of Profile that the API may set, and their labels (one describe per run). */
-async function describeProfile(
-  client: OrgClient,
-  api: string,
-): Promise<{ createable: Set<string>; labels: Map<string, string> }> {
-  const d = (await client.request('GET', `${api}/sobjects/Profile/describe`)) as {
-    fields?: Array<{ name: string; label: string; createable: boolean }>;
-  };
-  const perms = (d.fields ?? []).filter(f => f.name.startsWith('Permissions'));
-  return {
-    createable: new Set(perms.filter(f => f.createable).map(f => f.name)),
-    labels: new Map(perms.map(f => [f.label.toLowerCase(), f.name.slice('Permissions'.length)])),
-  };
-}
-
 /**
  * What to change after FIELD_INTEGRITY_EXCEPTION on a profile or permission set: the error's `fields` name the
  * permission concerned; "depends on permission(s): <label>" names what to add, "doesn't allow the permission" means
@@ -92,13 +77,9 @@ export async function writeRecords(run: RecordRun): Promise<{ facts: Facts; perm
   const { client, writes, say } = run;
   let ctx = run.ctx;
   const api = `/services/data/v${client.apiVersion}`;
-  const hints: PermissionHints = { adjust: {} };
-  let labels = new Map<string, string>();
-  if (run.wants('profile') && !ctx.facts.profile) {
-    const d = await phase('profile', writes, undefined, () => describeProfile(client, api));
-    hints.createableOnProfile = d.createable;
-    labels = d.labels;
-  }
+  // Profile's describe came with the facts (apply reads it in the same batch).
+  const hints: PermissionHints = { adjust: {}, createableOnProfile: ctx.facts.profileFields?.createable };
+  const labels = ctx.facts.profileFields?.byLabel ?? new Map<string, string>();
   let permissionSetId = ctx.facts.permissionSet?.Id;
   for (let attempt = 0; ; attempt++) {
     ctx = { ...ctx, permissions: hints };
@@ -148,7 +129,12 @@ export async function writeRecords(run: RecordRun): Promise<{ facts: Facts; perm
       say(
         `Salesforce asked for a change of permissions (${fix.add ? `add ${fix.add}` : `drop ${fix.drop}`}); writing again…`,
       );
-      ctx = { ...ctx, facts: await phase(bad.step, writes, undefined, () => gatherFacts(client, ctx.manifest)) };
+      ctx = {
+        ...ctx,
+        facts: await phase(bad.step, writes, undefined, () =>
+          gatherFacts(client, ctx.manifest, { describeProfile: true }),
+        ),
+      };
       continue;
     }
     if (/^DUPLICATE_/.test(errorOf(res[bad.referenceId]).errorCode)) {

@@ -131,6 +131,8 @@ export interface Facts {
   global?: GlobalOauthMeta;
   /** Login IP ranges on the integration profile (Profile metadata): JWT logins always enforce them. */
   profileIpRanges?: IpRange[];
+  /** From Profile's describe (apply only): the Permissions fields the API may set, and the name for each label. */
+  profileFields?: { createable: Set<string>; byLabel: Map<string, string> };
   logins?: LoginRow[];
   /** Reads that failed, by ref (e.g. INVALID_TYPE when the admin cannot see setup objects): unknown, not missing. */
   failed: Partial<Record<string, { errorCode: string; message: string }>>;
