@@ -86,7 +86,8 @@ export async function main(
       const file = resolve(String(flags.trace));
       await trace.save(file);
       err(
-        `Trace of ${trace.size} exchange(s) written to ${file} (HAR 1.2; tokens, keys, secrets, the consumer key and certificates redacted).`,
+        `Trace of ${trace.size} exchange(s) written to ${file} (HAR 1.2; tokens, keys, secrets, the consumer key ` +
+          `and certificates redacted).`,
       );
     }
   }

@@ -7,7 +7,7 @@ import { EcaPart } from './eca';
 import { concurrentRun } from './concurrency';
 import { writeRecords } from './records';
 import { phase, stepError, writeFailure, writesSentence } from './errors';
-import { Facts, gatherFacts, linkOf } from './facts';
+import { Facts, gatherFacts, linkOf, sameId } from './facts';
 import { Manifest } from './manifest';
 import { STEP_TITLES, evaluate } from './steps';
 import { appDeployFiles } from './steps/app';
@@ -91,8 +91,8 @@ export async function applyWrites(
     abortIfCancelled('app');
     if (!permissionSetId) {
       const why =
-        `Step "${STEP_TITLES.app}": the app's policy admits the permission set ${m.permissionSet.name}, which does not ` +
-        'exist yet. Run the permission set step first (or run all steps).';
+        `Step "${STEP_TITLES.app}": the app's policy admits the permission set ${m.permissionSet.name}, ` +
+        'which does not exist yet. Run the permission set step first (or run all steps).';
       throw stepError('app', new SetupError(why, 'NEEDS_PERMSET', 'app'), writes);
     }
     const deploy = async (parts?: EcaPart[]) => {
@@ -201,9 +201,11 @@ async function linkPermissionSet(
     client.composite(linkRequests(ctx, api, permissionSetId), false),
   );
   const records = (r: SubResult | undefined) =>
-    r && r.status < 300 ? ((r.body as { records?: Array<{ Id: string }> })?.records ?? []) : undefined;
+    r && r.status < 300
+      ? ((r.body as { records?: Array<{ Id: string; SetupEntityId?: string }> })?.records ?? [])
+      : undefined;
   const app = records(res.app)?.[0];
-  const existing = records(res.existing);
+  const existing = app && records(res.links)?.filter(l => sameId(l.SetupEntityId, app.Id));
   if (!app || !existing) {
     if (res.app?.status && res.app.status < 300) {
       const why = `Step "${STEP_TITLES.link}" needs the External Client App first: run the app step.`;
@@ -211,7 +213,7 @@ async function linkPermissionSet(
     }
     throw stepError(
       'link',
-      writeFailure('link', !res.app || res.app.status >= 300 ? res.app : res.existing, m),
+      writeFailure('link', !res.app || res.app.status >= 300 ? res.app : res.links, m),
       writes,
     );
   }
@@ -223,7 +225,7 @@ async function linkPermissionSet(
     return true;
   } catch (e) {
     const again = await client.composite(linkRequests(ctx, api, permissionSetId), false).catch(() => undefined);
-    if (records(again?.existing)?.length) return true;
+    if (records(again?.links)?.some(l => sameId(l.SetupEntityId, app.Id))) return true;
     throw e;
   }
 }

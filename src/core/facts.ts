@@ -154,21 +154,31 @@ async function queryAll(client: OrgClient, first: string): Promise<SubResult> {
     }
     next = body.done === false ? body.nextRecordsUrl : undefined;
   }
+  if (next)
+    return {
+      status: 400,
+      body: [{ errorCode: 'TOO_MANY_PAGES', message: 'More than 50 pages of results: not all were read.' }],
+    };
   return { status: 200, body: { totalSize: records.length, done: true, records } };
 }
 
-/** The global OAuth settings of `app` under whatever name they carry (list, then read up to ten). */
+/** The global OAuth settings of `app` under whatever name they carry: listed, then read ten at a time, names that
+ *  start with the app's first. */
 async function adoptGlobalSettings(
   client: OrgClient,
   app: string,
   failed: Facts['failed'],
 ): Promise<GlobalOauthMeta | undefined> {
   try {
-    const names = (await client.listMetadata('ExtlClntAppGlobalOauthSettings')).slice(0, 10);
-    if (!names.length) return undefined;
-    const all = await client.readMetadata('ExtlClntAppGlobalOauthSettings', names);
-    return all.find(g => String(g?.externalClientApplication ?? '').toLowerCase() === app.toLowerCase()) as
-      GlobalOauthMeta | undefined;
+    const first = (n: string) => (n.toLowerCase().startsWith(app.toLowerCase()) ? 0 : 1);
+    const names = (await client.listMetadata('ExtlClntAppGlobalOauthSettings')).sort((a, b) => first(a) - first(b));
+    for (let i = 0; i < names.length && i < 100; i += 10) {
+      const found = (await client.readMetadata('ExtlClntAppGlobalOauthSettings', names.slice(i, i + 10))).find(
+        g => String(g?.externalClientApplication ?? '').toLowerCase() === app.toLowerCase(),
+      );
+      if (found) return found as unknown as GlobalOauthMeta;
+    }
+    return undefined;
   } catch (e) {
     if (isSetupError(e) && /SESSION_EXPIRED|UNREACHABLE|TIMEOUT/.test(e.code)) throw e;
     failed.global = { errorCode: 'ERROR', message: String((e as Error)?.message ?? e) };

@@ -1,6 +1,7 @@
 // The record writes of the profile, user and permission set steps, in one composite with references. A profile is
-// cloned with only the permissions describe says the API may set (read with the facts); when Salesforce answers that a permission depends
-// on another, that one is added, and when the licence forbids one, it is dropped, and the records are sent once more.
+// cloned with only the permissions describe says the API may set (read with the facts); when Salesforce answers
+// that a permission depends on another, that one is added, and when the licence forbids one, it is dropped, and
+// the records are sent once more.
 import { concurrentRun } from './concurrency';
 import { errorOf, phase, stepError, writeFailure } from './errors';
 import { Facts, gatherFacts } from './facts';
@@ -49,27 +50,40 @@ function build(ctx: StepContext, wants: (s: StepId) => boolean, api: string, wri
   return records;
 }
 
+/** A permission named in an error, by API name ("ViewSetup") or by Setup label ("View Setup and Configuration"). */
+function permissionNamed(text: string, labels: Map<string, string>): string | undefined {
+  const t = text
+    .replace(/^Permissions/, '')
+    .replace(/:\s*\[[^\]]*\]\s*$/, '')
+    .trim();
+  if (!t) return undefined;
+  if ([...labels.values()].includes(t) || t in PERMISSION_LABELS) return t;
+  if (/^[A-Za-z][A-Za-z0-9]*$/.test(t) && !labels.size) return t;
+  return (
+    labels.get(t.toLowerCase()) ??
+    Object.entries(PERMISSION_LABELS).find(([, l]) => l.toLowerCase() === t.toLowerCase())?.[0]
+  );
+}
+
 /**
- * What to change after FIELD_INTEGRITY_EXCEPTION on a profile or permission set: the error's `fields` name the
- * permission concerned; "depends on permission(s): <label>" names what to add, "doesn't allow the permission" means
- * drop it. Anything else: undefined (the error is reported as it is).
+ * What to change after FIELD_INTEGRITY_EXCEPTION on a profile or permission set: "… depends on permission(s): A, B"
+ * names what to add (API names or labels, one or several), "… doesn't allow the permission: X" what to drop. The
+ * message is read, not `fields` (real orgs may send it empty). Anything else: undefined (the error stands).
  */
 export function permissionFix(
   r: SubResult | undefined,
   labels: Map<string, string>,
-): { add?: string; drop?: string } | undefined {
+): { add: string[]; drop: string[] } | undefined {
   const e = errorOf(r);
   if (e.errorCode !== 'FIELD_INTEGRITY_EXCEPTION') return undefined;
-  const field = e.fields?.find(f => f.startsWith('Permissions'))?.slice('Permissions'.length);
-  const needed = /depends on permission\(s\):\s*(.+?)\s*$/i.exec(e.message)?.[1];
+  const needed = /depends on permission\(s\):\s*(.+?)\s*$/is.exec(e.message)?.[1];
   if (needed) {
-    const name =
-      labels.get(needed.toLowerCase()) ??
-      Object.entries(PERMISSION_LABELS).find(([, l]) => l.toLowerCase() === needed.toLowerCase())?.[0];
-    return name ? { add: name } : undefined;
+    const add = needed.split(/[,;]/).map(x => permissionNamed(x, labels));
+    return add.length && add.every(Boolean) ? { add: add as string[], drop: [] } : undefined;
   }
-  if (field && /doesn't allow the permission|does not allow the permission/i.test(e.message)) return { drop: field };
-  return undefined;
+  const forbidden = /(?:doesn't|does not) allow the permission:?\s*(.+?)\s*$/is.exec(e.message)?.[1];
+  const drop = forbidden ? permissionNamed(forbidden, labels) : undefined;
+  return drop ? { add: [], drop: [drop] } : undefined;
 }
 
 /** Sends the record writes (with one informed retry); returns the facts afterwards and the new permission set's Id. */
@@ -121,13 +135,17 @@ export async function writeRecords(run: RecordRun): Promise<{ facts: Facts; perm
     if (!bad) return { facts: ctx.facts, permissionSetId };
     const record =
       bad.referenceId === 'profile' ? 'profile' : bad.referenceId === 'permset' ? 'permissionSet' : undefined;
-    const fix = record && attempt === 0 ? permissionFix(res[bad.referenceId], labels) : undefined;
-    if (record && fix) {
-      const a = (hints.adjust[record] ??= { add: [], drop: [] });
-      if (fix.add) a.add.push(fix.add);
-      if (fix.drop) a.drop.push(fix.drop);
+    // Salesforce names one refusal at a time: learn and retry while each answer teaches something new.
+    const fix = record && attempt < 5 ? permissionFix(res[bad.referenceId], labels) : undefined;
+    const a = record ? (hints.adjust[record] ??= { add: [], drop: [] }) : undefined;
+    const news =
+      fix && a ? [...fix.add.filter(p => !a.add.includes(p)), ...fix.drop.filter(p => !a.drop.includes(p))] : [];
+    if (record && fix && a && news.length) {
+      a.add.push(...fix.add.filter(p => !a.add.includes(p)));
+      a.drop.push(...fix.drop.filter(p => !a.drop.includes(p)));
       say(
-        `Salesforce asked for a change of permissions (${fix.add ? `add ${fix.add}` : `drop ${fix.drop}`}); writing again…`,
+        `Salesforce asked for a change of permissions (${[...fix.add.map(p => `add ${p}`), ...fix.drop.map(p => `drop ${p}`)].join(', ')}); ` +
+          'writing again…',
       );
       ctx = {
         ...ctx,

@@ -27,6 +27,18 @@ export function redactTrace(text: string): string {
     .replace(/[A-Za-z0-9+/=\s]{400,}/g, m => (/^[\sA-Za-z]+$/.test(m) ? m : '<base64 data>'));
 }
 
+/** The URL as sent; if its percent-decoded form holds a secret (a token's "!" is encoded), the redacted decoded form. */
+const traceUrl = (u: string) => {
+  let decoded = u;
+  try {
+    decoded = decodeURIComponent(u);
+  } catch {
+    /* keep it encoded */
+  }
+  const redacted = redactTrace(decoded);
+  return redacted === decoded ? redactTrace(u) : redacted;
+};
+
 const text = (body: unknown): { text: string; size: number } => {
   if (body === undefined || body === null) return { text: '', size: 0 };
   if (Buffer.isBuffer(body)) {
@@ -44,7 +56,11 @@ const headers = (h: Record<string, string> | undefined) =>
   Object.entries(h ?? {}).map(([name, value]) => ({
     name,
     value: redactTrace(
-      /^(authorization|cookie)$/i.test(name) ? String(value).replace(/\s.*$/, ' <redacted>') : String(value),
+      /^authorization$/i.test(name)
+        ? String(value).replace(/\s.*$/, ' <redacted>')
+        : /^(set-)?cookie$/i.test(name)
+          ? '<redacted>'
+          : String(value),
     ),
   }));
 
@@ -77,7 +93,7 @@ export class HttpTrace {
       time: Date.now() - started.getTime(),
       request: {
         method: String(req.method ?? 'GET').toUpperCase(),
-        url: redactTrace(url.toString()),
+        url: traceUrl(String(req.url ?? '')),
         httpVersion: 'HTTP/1.1',
         cookies: [],
         headers: headers(req.headers),

@@ -80,6 +80,7 @@ const RUN_FIXES = new Set([
 export function quickFixFor(code: string, step: StepId): QuickFix {
   // Only another admin can grant a permission: open the connected admin's user record in Setup.
   if (code === 'admin-permission-missing') return { kind: 'openAdminUser' };
+  if (code === 'cert-unverified') return undefined; // only a JWT login (Verify) settles it
   if (code.startsWith('cert-')) return { kind: 'openCredentials' };
   if (RUN_FIXES.has(code) && step !== 'preflight' && step !== 'verify') return { kind: 'runStep', step };
   return undefined;

@@ -261,14 +261,16 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
         e.stopTrace();
         await running.save(target.fsPath);
         void notify.info(
-          `Trace of ${running.size} exchange(s) saved to ${vscode.workspace.asRelativePath(target)} (tokens, keys, secrets, the consumer key and certificates redacted).`,
+          `Trace of ${running.size} exchange(s) saved to ${vscode.workspace.asRelativePath(target)} (tokens, keys, ` +
+            `secrets, the consumer key and certificates redacted).`,
         );
         return target.fsPath;
       }
       const trace = e.startTrace();
       controller.client?.attachTrace(trace);
       void notify.info(
-        'Recording every exchange with Salesforce. Run the steps, then run "Record Trace…" again to save the HAR file.',
+        'Recording every exchange with Salesforce. Run the steps, then run "Record Trace…" again to save the ' +
+          'HAR file.',
       );
       return undefined;
     }),

@@ -12,6 +12,10 @@ const SETTINGS: Array<[string, OrgOptions]> = [
   ['the policy deploy does not make the link', { policyPermissionSetsCreateLinks: false }],
   ['composite/batch refuses a whole batch with an undocumented resource', { batchRefusal: 'request' }],
   ['no PermissionDependency rows for View All Data (yet enforced)', { dependencyRowsForViewAllData: false }],
+  [
+    '…and refusals name API names with empty fields',
+    { dependencyRowsForViewAllData: false, permissionErrorsByName: true },
+  ],
   ['PermissionDependency in pages of 2 that repeat a row', { dependencyPageSize: 2, repeatDependencyBatch: true }],
   ['PermissionDependency in pages of 2 without repeats', { dependencyPageSize: 2, repeatDependencyBatch: false }],
   ['reads do not return the certificate', { readReturnsCertificate: false }],

@@ -147,3 +147,85 @@ describe('files the manifest points at', () => {
     assert.equal(await insideFolder(ws, join(ws, 'certs', 'new.crt')), true, 'a new file in a new subfolder');
   });
 });
+
+describe('reading Salesforce refusals of a permission (records.ts)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { permissionFix } = require('../../src/core/records') as typeof import('../../src/core/records');
+  const answer = (message: string, fields: string[] = []) => ({
+    status: 400,
+    body: [{ errorCode: 'FIELD_INTEGRITY_EXCEPTION', message, fields }],
+  });
+  const labels = new Map([
+    ['view setup and configuration', 'ViewSetup'],
+    ['manage users', 'ManageUsers'],
+    ['manage roles', 'ManageRoles'],
+  ]);
+  it('a dependency named by label (the test org) or by API name, one or several, with or without fields', () => {
+    assert.deepEqual(
+      permissionFix(
+        answer('Permission View All Data depends on permission(s): View Setup and Configuration', [
+          'PermissionsViewAllData',
+        ]),
+        labels,
+      ),
+      { add: ['ViewSetup'], drop: [] },
+    );
+    assert.deepEqual(
+      permissionFix(
+        answer('Permission CustomizeApplication depends on permission(s): ManageTranslation: []'),
+        new Map(),
+      ),
+      { add: ['ManageTranslation'], drop: [] },
+    );
+    assert.deepEqual(
+      permissionFix(
+        answer('Permission ManageUsers depends on permission(s): AssignPermissionSets, ManageRoles'),
+        labels,
+      ),
+      { add: ['AssignPermissionSets', 'ManageRoles'], drop: [] },
+    );
+  });
+  it('a permission the licence forbids, named in the message even when fields is empty', () => {
+    assert.deepEqual(permissionFix(answer("The user license doesn't allow the permission: Manage Users"), labels), {
+      add: [],
+      drop: ['ManageUsers'],
+    });
+  });
+  it('anything else is not a permission refusal', () => {
+    assert.equal(
+      permissionFix(
+        { status: 400, body: [{ errorCode: 'DUPLICATE_VALUE', message: 'duplicate value found' }] },
+        labels,
+      ),
+      undefined,
+    );
+    assert.equal(
+      permissionFix(answer('Permission X depends on permission(s): Something Nobody Knows'), labels),
+      undefined,
+    );
+  });
+});
+
+describe('trace redaction (trace.ts)', () => {
+  it('redacts a token in a percent-encoded URL, cookies, the consumer key and certificate bodies', async () => {
+    const { HttpTrace } = await import('../../src/node/trace');
+    const trace = new HttpTrace();
+    const transport = {
+      httpRequest: async (_req: unknown) => ({
+        statusCode: 200,
+        headers: { 'set-cookie': 'sid=00D000000000001!AQabc; Path=/' },
+        body: '{"consumerKey":"3MVG9abcdefghijklmnopqrstuvwxyz0123","certificate":"MIIC' + 'A'.repeat(500) + '"}',
+      }),
+    };
+    trace.attach(transport);
+    await transport.httpRequest({
+      method: 'GET',
+      url: 'https://x.my.salesforce.com/id?oauth_token=00D000000000001%21AQ' + 'x'.repeat(40),
+      headers: { Authorization: 'Bearer 00D000000000001!AQsecret' },
+    } as never);
+    const text = JSON.stringify(trace.toHar());
+    for (const leaked of ['AQ' + 'x'.repeat(40), 'AQsecret', 'AQabc', '3MVG9abcdef', 'A'.repeat(400)])
+      assert.ok(!text.includes(leaked), `${leaked.slice(0, 12)} leaked`);
+    assert.match(text, /Bearer <redacted>/);
+  });
+});

@@ -38,6 +38,8 @@ export interface OrgOptions {
   readReturnsCertificate?: boolean;
   /** Policy values read back in the case real orgs use ("Enforce_relaxrefresh"; audit row 5). */
   policyValuesInOrgCase?: boolean;
+  /** Permission refusals naming API names with empty `fields` (public real-org examples) instead of labels. */
+  permissionErrorsByName?: boolean;
   /** How long a metadata deploy stays InProgress (default 150 ms; raise it to test slow deploys). */
   deployMs?: number;
   /** Session lifetime in seconds (default 2 hours). */
@@ -80,6 +82,7 @@ export class Org {
       dependencyRowsForViewAllData: true,
       readReturnsCertificate: true,
       policyValuesInOrgCase: true,
+      permissionErrorsByName: false,
       deployMs: 150,
       sessionSeconds: 7200,
       isSandbox: false,

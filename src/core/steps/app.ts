@@ -64,10 +64,11 @@ function certificateFindings(ctx: StepContext): Finding[] {
         {
           ...at,
           code: 'cert-unverified',
-          severity: 'info',
+          severity: 'warning',
           message:
-            "Salesforce does not show the certificate of the app's global OAuth settings, so it was not compared with salesforce.crt.",
-          fix: 'Verify (a JWT login with the private key) proves whether the app holds the right certificate.',
+            "Salesforce does not show the certificate of the app's global OAuth settings, so it was not compared " +
+            'with salesforce.crt.',
+          fix: 'Run Verify with the private key: a JWT login proves whether the app holds the right certificate.',
         },
       ]
     : [];

@@ -38,16 +38,14 @@ export const link: Step = {
   },
 };
 
-/** One composite: the app's Id, and the permission set's link to it if there is one (the reference resolves the Id). */
+/** One composite: the app's Id, and the permission set's links to External Client Apps (matched in code). */
 export function linkRequests(ctx: StepContext, api: string, permissionSetId: string) {
   const app = `SELECT Id FROM ExternalClientApplication WHERE DeveloperName = ${soql(ctx.manifest.app.name)}`;
-  const existing = `SELECT Id FROM SetupEntityAccess WHERE ParentId = ${soql(permissionSetId)} AND SetupEntityId = '@{app.records[0].Id}'`;
+  const links =
+    `SELECT Id, SetupEntityId FROM SetupEntityAccess WHERE ParentId = ${soql(permissionSetId)} ` +
+    "AND SetupEntityType = 'ExternalClientApplication'";
   return [
     { referenceId: 'app', method: 'GET', url: `${api}/query?q=${encodeURIComponent(app)}` },
-    {
-      referenceId: 'existing',
-      method: 'GET',
-      url: `${api}/query?q=${encodeURIComponent(existing).replace(/%40%7Bapp\.records%5B0%5D\.Id%7D/, '@{app.records[0].Id}')}`,
-    },
+    { referenceId: 'links', method: 'GET', url: `${api}/query?q=${encodeURIComponent(links)}` },
   ];
 }

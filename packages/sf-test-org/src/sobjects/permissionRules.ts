@@ -12,6 +12,8 @@ export const LICENSE_DISALLOWED: Record<string, string[]> = {
 
 /** "Permission X depends on permission(s): Y" (or, switched on, enables Y), then the licence's allowance. */
 export function checkPermissionRules(org: Org, values: Record<string, any>, licenseId: string | null): void {
+  // Public real-org examples name permissions by API name with empty fields; the deploy wording uses labels.
+  const byName = org.options.permissionErrorsByName;
   for (let changed = true; changed;) {
     changed = false;
     for (const [perm, required] of PERMISSION_DEPENDENCIES) {
@@ -19,9 +21,11 @@ export function checkPermissionRules(org: Org, values: Record<string, any>, lice
       if (!org.options.autoEnableDependencies)
         throw new SfError(
           'FIELD_INTEGRITY_EXCEPTION',
-          `Permission ${PERMISSION_LABELS[perm]} depends on permission(s): ${PERMISSION_LABELS[required]}`,
+          byName
+            ? `Permission ${perm} depends on permission(s): ${required}`
+            : `Permission ${PERMISSION_LABELS[perm]} depends on permission(s): ${PERMISSION_LABELS[required]}`,
           400,
-          [`Permissions${perm}`],
+          byName ? [] : [`Permissions${perm}`],
         );
       values[`Permissions${required}`] = changed = true;
     }
@@ -31,9 +35,9 @@ export function checkPermissionRules(org: Org, values: Record<string, any>, lice
     if (values[`Permissions${p}`])
       throw new SfError(
         'FIELD_INTEGRITY_EXCEPTION',
-        `The user license doesn't allow the permission: ${PERMISSION_LABELS[p]}`,
+        `The user license doesn't allow the permission: ${byName ? p : PERMISSION_LABELS[p]}`,
         400,
-        [`Permissions${p}`],
+        byName ? [] : [`Permissions${p}`],
       );
 }
 
