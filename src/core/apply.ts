@@ -211,11 +211,7 @@ async function linkPermissionSet(
       const why = `Step "${STEP_TITLES.link}" needs the External Client App first: run the app step.`;
       throw stepError('link', new SetupError(why, 'NEEDS_APP', 'link'), writes);
     }
-    throw stepError(
-      'link',
-      writeFailure('link', !res.app || res.app.status >= 300 ? res.app : res.links, m),
-      writes,
-    );
+    throw stepError('link', writeFailure('link', !res.app || res.app.status >= 300 ? res.app : res.links, m), writes);
   }
   if (existing.length) return false;
   try {

@@ -149,7 +149,6 @@ describe('files the manifest points at', () => {
 });
 
 describe('reading Salesforce refusals of a permission (records.ts)', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { permissionFix } = require('../../src/core/records') as typeof import('../../src/core/records');
   const answer = (message: string, fields: string[] = []) => ({
     status: 400,
