@@ -1,6 +1,7 @@
 // Sending the planned writes: the record writes of the profile, user and permission set steps in one composite
-// with references, the app in one deploy, the link in one composite, then one re-check. Within the request budget:
-// a fresh org takes 3 reads, 1 composite, the deploy (1 + status polls), 1 composite and 3 reads.
+// with references (records.ts), the app in one deploy, the link looked up and, if missing, inserted, then one
+// re-check. A fresh org takes 4 reads in parallel, 1 composite, the deploy (1 + status polls), 1 composite and
+// 4 reads in parallel: 11 requests besides the polls (budget 12, `npm run bench`).
 import { OrgClient, SubResult } from './client';
 import { CertificateInfo } from './certificate';
 import { EcaPart } from './eca';
@@ -61,7 +62,7 @@ function gate(results: StepResult[], wants: (s: StepId) => boolean): void {
     );
 }
 
-/** Makes the planned writes; returns the facts read afterwards (undefined when nothing was written) and the writes. */
+/** Makes the planned writes; returns the facts read afterwards (those read first when nothing was written) and the writes. */
 export async function applyWrites(
   input: WriteInput,
   opts: ApplyOptions = {},
