@@ -2,7 +2,9 @@
 // balkanid-sf: the setup engine from a terminal or CI. Progress goes to stderr, results to stdout.
 // Exit codes: 0 everything done; 1 steps remain (or every write was made but the check afterwards failed);
 // 2 error, nothing written; 3 error after some writes were made (the message lists them; run again).
-import { resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { apply, check, planOf, remaining, stepError, teardown, teardownPlan, gatherFacts } from './core/engine';
 import { MANIFEST_FILE } from './core/manifest';
@@ -77,20 +79,45 @@ export async function main(
   }
   const { command, flags } = args;
   const json = !!flags.json;
-  const trace = flags.trace ? startTrace() : undefined;
+  const traceFile = flags.trace ? resolve(String(flags.trace)) : undefined;
+  if (traceFile) {
+    // Checked before anything runs: a trace that cannot be written must not surface after the writes.
+    const problem = await writableFile(traceFile);
+    if (problem) {
+      err(`--trace ${traceFile}: ${problem}. Nothing was done.`);
+      return 2;
+    }
+  }
+  const trace = traceFile ? startTrace() : undefined;
   try {
     return await run(command, flags, json, out, err);
   } finally {
-    if (trace) {
+    if (trace && traceFile) {
       stopTrace();
-      const file = resolve(String(flags.trace));
-      await trace.save(file);
-      err(
-        `Trace of ${trace.size} exchange(s) written to ${file} (HAR 1.2; tokens, keys, secrets, the consumer key ` +
-          `and certificates redacted).`,
+      const file = traceFile;
+      const saved = await trace.save(file).then(
+        () => true,
+        (e: Error) => (err(`The trace could not be written to ${file}: ${e.message}`), false),
       );
+      if (saved)
+        err(
+          `Trace of ${trace.size} exchange(s) written to ${file} (HAR 1.2; tokens, keys, secrets, the consumer key ` +
+            `and certificates redacted).`,
+        );
     }
   }
+}
+
+/** Why a file cannot be written there (undefined when it can): a missing folder, a directory, no permission. */
+async function writableFile(file: string): Promise<string | undefined> {
+  const dir = await stat(dirname(file)).catch(() => undefined);
+  if (!dir?.isDirectory()) return `the folder ${dirname(file)} does not exist`;
+  if ((await stat(file).catch(() => undefined))?.isDirectory())
+    return 'that is a folder; give a file name such as trace.har';
+  return access(dirname(file), constants.W_OK).then(
+    () => undefined,
+    () => `the folder ${dirname(file)} is not writable`,
+  );
 }
 
 async function run(
@@ -183,10 +210,14 @@ async function run(
       return report.handoff?.consumerKey ? 0 : 1;
     }
     // teardown
-    const plan = teardownPlan(await gatherFacts(client, manifest), manifest);
+    const facts = await gatherFacts(client, manifest);
+    const plan = teardownPlan(facts, manifest);
+    if (!plan.length) {
+      out(json ? toJson({ command, removed: [] }) : 'Nothing to remove: the BalkanID setup is not in this org.');
+      return 0;
+    }
     if (!flags.yes) {
-      err(renderPlan(plan));
-      if (!plan.length) return 0;
+      err(renderPlan(plan, 'Teardown would make these writes:'));
       if (!(await confirm('Remove these?'))) {
         err('Nothing removed.');
         return 1;
@@ -196,8 +227,10 @@ async function run(
     out(
       json
         ? toJson({ command, removed })
-        : `${renderPlan(removed, 'Removed:')}\nThe profile "${manifest.profile.name}" stays: the deactivated user ` +
-            `still holds it.`,
+        : `${renderPlan(removed, 'Removed:')}` +
+            (facts.profile
+              ? `\nThe profile "${manifest.profile.name}" stays: ${facts.user ? 'the deactivated user still holds it' : 'Salesforce keeps custom profiles until you delete them in Setup'}.`
+              : ''),
     );
     return 0;
   } catch (raw: any) {

@@ -216,7 +216,9 @@ export function validateManifest(raw: unknown): { manifest?: Manifest; problems:
       p(['app', 'scopes'], '"app.scopes" must be an array of strings.', 'For example ["Api", "RefreshToken"].');
     else {
       rawScopes.forEach((s, i) => {
-        if (!SCOPES.includes(s)) {
+        if (rawScopes.indexOf(s) !== i)
+          p(['app', 'scopes', i], `The scope "${s}" is listed twice.`, 'Remove the repeat.');
+        else if (!SCOPES.includes(s)) {
           const hint = (
             { api: 'Api', refresh_token: 'RefreshToken', offline_access: 'OfflineAccess', full: 'Full' } as Record<
               string,

@@ -24,14 +24,26 @@ function structureProblems(text: string): ManifestProblem[] {
       ];
   }
   const problems: ManifestProblem[] = [];
+  const keys: Array<Set<string>> = [];
   visit(text, {
+    onObjectBegin: () => void keys.push(new Set()),
+    onObjectEnd: () => void keys.pop(),
     onObjectProperty: (name, _o, _l, _sl, _sc, pathSupplier) => {
-      if (FORBIDDEN_KEYS.has(name) && problems.length < 5)
+      if (problems.length >= 5) return;
+      const path = [...pathSupplier(), name];
+      if (FORBIDDEN_KEYS.has(name))
         problems.push({
-          path: [...pathSupplier(), name],
+          path,
           message: `The key "${name}" is not allowed.`,
           fix: 'Remove it: it is not a setting and could change how the file is read.',
         });
+      else if (keys[keys.length - 1]?.has(name))
+        problems.push({
+          path,
+          message: `"${path.join('.')}" is set twice.`,
+          fix: 'Keep one of them: only the last would count, silently.',
+        });
+      keys[keys.length - 1]?.add(name);
     },
   });
   return problems;

@@ -10,11 +10,11 @@ const PATTERNS: Array<[RegExp, string]> = [
   // Consumer secrets of External Client Apps: 64 hexadecimal characters.
   [/\b[0-9A-Fa-f]{64}\b/g, '<secret>'],
   [
-    /("?(access_token|refresh_token|accessToken|refreshToken|client_secret|consumerSecret|consumer_secret|assertion|sessionId|password)"?\s*[:=]\s*"?)[^"&\s,}<]+/gi,
+    /("?(access_token|refresh_token|accessToken|refreshToken|client_secret|consumerSecret|consumer_secret|assertion|sessionId|password)"?\s*[:=]\s*"?)[^"\\&\s,}<]+/gi,
     '$1<redacted>',
   ],
   [/(<(?:\w+:)?(?:sessionId|consumerSecret)>)[^<]*/gi, '$1<redacted>'],
-  [/(Bearer\s+)[^\s"]+/g, '$1<redacted>'],
+  [/(Bearer\s+)[^\s"\\]+/g, '$1<redacted>'],
 ];
 
 // One set per process, shared by the extension's separately bundled copies of this module (engine and UI).

@@ -241,6 +241,11 @@ export class JsforceClient implements OrgClient {
 
 /** Opens a connection: negotiates the API version from /services/data and identifies the user (2 requests). */
 export async function connect(creds: Credentials): Promise<JsforceClient> {
+  if (!/^[\x21-\x7e]+$/.test(creds.accessToken))
+    throw new ConnectionError(
+      'The access token contains spaces, line breaks or other characters a token does not have: paste it again.',
+      'AUTH',
+    );
   const instanceUrl = checkInstanceUrl(creds.instanceUrl);
   const { Connection } = await import('jsforce');
   await configureTransport(creds.timeoutMs);

@@ -29,7 +29,7 @@ export interface LoadedManifest {
  */
 export async function readBounded(path: string, max: number, what: string, code: string): Promise<Buffer> {
   const info = await stat(path);
-  if (!info.isFile()) throw new SetupError(`${what} ${path} is not a regular file.`, code);
+  if (!info.isFile()) throw new SetupError(`${what} is not a regular file (${path}).`, code);
   checkSize(info.size, max, what, code);
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {

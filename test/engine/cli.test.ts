@@ -111,6 +111,23 @@ describe('balkanid-sf (the CLI binary)', function () {
     }
   });
 
+  it('--trace to a folder or a missing folder is refused before anything runs (exit 2, nothing written)', async () => {
+    const before = t.org.org.writes;
+    for (const target of [ws, join(ws, 'missing', 'x.har')]) {
+      const r = await cli(['apply', '--yes', '--trace', target, ...conn()], ws, env());
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /--trace .*(is a folder|does not exist).*\. Nothing was done\./);
+    }
+    assert.equal(t.org.org.writes, before);
+  });
+
+  it('an access token with a line break is refused with a plain message, not a stack trace', async () => {
+    const r = await cli(['check', ...conn()], ws, { SF_ACCESS_TOKEN: `${t.org.adminToken}\nX-Evil: 1` });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /The access token contains spaces, line breaks or other characters/);
+    assert.ok(!/TypeError|at .*\.js:\d+/.test(r.stderr));
+  });
+
   it('teardown --yes=no and apply --yes=no are refused before connecting: exit 2, nothing written', async () => {
     const before = t.org.org.writes;
     for (const command of ['teardown', 'apply']) {
@@ -137,6 +154,13 @@ describe('balkanid-sf (the CLI binary)', function () {
     const c = await cli(['check', ...conn()], ws, env());
     assert.equal(c.code, 1);
     assert.match(c.stdout, /exists but is inactive; it is not reused silently/);
+  });
+
+  it('teardown again, with nothing left to remove, says so and claims nothing about a profile or user', async () => {
+    const r = await cli(['teardown', '--yes', ...conn()], ws, env());
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^Nothing to remove: the BalkanID setup is not in this org\.$/m);
+    assert.ok(!/stays/.test(r.stdout));
   });
 
   it('never prints an access token, a refresh token, a private key or the consumer secret', () => {

@@ -346,3 +346,24 @@ describe('engine: settings it cannot read are unknown, not missing', () => {
     assert.ok(!app.plan.length, 'no redeploy planned for settings that could not be read');
   });
 });
+
+describe('engine: the integration user is a user of its own', () => {
+  const t = useOrg({ scenario: 'fresh' });
+  it('refuses the connected admin as the integration user, before any write', async () => {
+    const client = await adminClient(t.org);
+    const manifest = guideManifest({ user: { ...guideManifest().user, username: t.org.adminUsername } });
+    const { report } = await check({ ...engineInput(client), manifest });
+    assert.ok(report.steps.find(s => s.id === 'user')!.findings.some(f => f.code === 'user-is-admin'));
+    await assert.rejects(
+      apply({ ...engineInput(client), manifest }),
+      (e: any) => e.code === 'user-is-admin' && /Nothing was written/.test(e.message),
+    );
+    assert.equal(t.org.org.writes, 0);
+  });
+  it('an existing user on another profile: the plan says it moves from that profile to the integration profile', async () => {
+    const manifest = guideManifest({ user: { ...guideManifest().user, username: 'ops@acme.example' } });
+    const { report } = await check({ ...engineInput(await adminClient(t.org)), manifest });
+    const plan = report.steps.find(s => s.id === 'user')!.plan.map(w => w.detail);
+    assert.ok(plan.includes('profile "Standard Platform User" → "BalkanID Integration"'), JSON.stringify(plan));
+  });
+});

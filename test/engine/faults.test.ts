@@ -280,6 +280,21 @@ describe('engine + CLI: fault matrix over a full apply on a fresh org', function
     t.org.clearFaults();
   });
 
+  it('--json stays valid JSON when a server echoes the token in a plain-text error with quotes', async () => {
+    t.org.reset('fresh');
+    t.org.addFault({
+      path: 'composite/batch',
+      status: 400,
+      contentType: 'text/plain',
+      body: `bad session "${t.org.adminToken}" Bearer ${t.org.adminToken}`,
+    });
+    const r = await cliApply();
+    assert.equal(r.code, 2);
+    assert.ok(r.json?.error, `not valid JSON: ${r.text.slice(0, 300)}`);
+    assert.ok(!r.text.includes(t.org.adminToken));
+    t.org.clearFaults();
+  });
+
   it('a redirect is not followed: the foreign host never receives the token, and the error says why', async () => {
     const http = await import('node:http');
     const seen: Array<string | undefined> = [];

@@ -201,6 +201,13 @@ const MANIFESTS: Array<[string, string, string, RegExp]> = [
     '',
     /manifest is 65 KB; a setup manifest is at most 64 KB/,
   ],
+  [
+    'a key set twice',
+    '{"user": {"username": "a@b.co", "email": "a@b.co"}, "user": {"username": "x@y.co", "email": "x@y.co"}}',
+    'user',
+    /"user" is set twice/,
+  ],
+  ['a scope listed twice', JSON.stringify({ ...ok, app: { scopes: ['Api', 'Api'] } }), 'app.scopes.1', /listed twice/],
 ];
 
 describe('bad input: the setup manifest', () => {

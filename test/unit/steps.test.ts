@@ -213,6 +213,14 @@ const CASES: Case[] = [
   },
   {
     step: 'user',
+    code: 'user-is-admin',
+    state: 'error',
+    change: f => {
+      f.user!.Id = f.admin!.Id;
+    },
+  },
+  {
+    step: 'user',
     code: 'user-inactive',
     state: 'error',
     change: f => {

@@ -37,6 +37,15 @@ export const user: Step = {
       return { findings, plan, done: false };
     }
     const at = { subject: 'integration-user' as const, manifestPath: ['user', 'username'] };
+    // The integration user is a user of its own: never the admin running the setup (moving it would lock them out).
+    if (sameId(u.Id, f.admin?.Id))
+      findings.push({
+        ...at,
+        code: 'user-is-admin',
+        severity: 'error',
+        message: `${u.Username} is you, the connected admin: the integration user must be a separate user.`,
+        fix: 'Set "user.username" in the manifest to a new username, for example "balkanid@yourcompany.com".',
+      });
     if (!u.IsActive)
       findings.push({
         ...at,
@@ -53,20 +62,20 @@ export const user: Step = {
         message: `User ${u.Username} is frozen; JWT logins will fail.`,
         fix: 'Unfreeze the user in Setup → Users.',
       });
-    if (f.profile && !sameId(u.ProfileId, f.profile.Id)) {
+    if (!sameId(u.ProfileId, f.profile?.Id)) {
       findings.push({
         ...at,
         code: 'user-profile-drift',
         severity: 'warning',
         manifestPath: ['profile', 'name'],
-        message: `User ${u.Username} has profile "${u.Profile?.Name}", not "${m.profile.name}".`,
+        message: `User ${u.Username} has the profile "${u.Profile?.Name}", not "${m.profile.name}".`,
         fix: 'Run the user step to move it to the integration profile.',
       });
       plan.push({
         step: 'user',
         action: 'update',
         target: `User ${u.Username}`,
-        detail: `profile → "${m.profile.name}"`,
+        detail: `profile "${u.Profile?.Name ?? 'unknown'}" → "${m.profile.name}"`,
       });
     }
     if (u.UserRoleId) {
@@ -95,7 +104,11 @@ export function userRecords(ctx: StepContext, api: string, profileRef: string | 
         referenceId: 'user',
         method: 'PATCH',
         url: `${api}/sobjects/User/${f.user.Id}`,
-        body: { ...(profileRef ? { ProfileId: profileRef } : {}), UserRoleId: null },
+        // Only what the plan says: the profile when the user is not on it, the role cleared.
+        body: {
+          ...(profileRef && !sameId(f.user.ProfileId, f.profile?.Id) ? { ProfileId: profileRef } : {}),
+          UserRoleId: null,
+        },
       },
     ];
   const a = f.admin;
