@@ -229,7 +229,10 @@ async function run(
         ? toJson({ command, removed })
         : `${renderPlan(removed, 'Removed:')}` +
             (facts.profile
-              ? `\nThe profile "${manifest.profile.name}" stays: ${facts.user ? 'the deactivated user still holds it' : 'Salesforce keeps custom profiles until you delete them in Setup'}.`
+              ? `\nThe profile "${manifest.profile.name}" stays: ` +
+                (facts.user
+                  ? 'the deactivated user still holds it.'
+                  : 'Salesforce keeps custom profiles until you delete them in Setup.')
               : ''),
     );
     return 0;

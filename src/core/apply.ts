@@ -62,7 +62,7 @@ function gate(results: StepResult[], wants: (s: StepId) => boolean): void {
     );
 }
 
-/** Makes the planned writes; returns the facts read afterwards (those read first when nothing was written) and the writes. */
+/** Makes the planned writes; returns the writes and the facts read afterwards (or first, when nothing was written). */
 export async function applyWrites(
   input: WriteInput,
   opts: ApplyOptions = {},

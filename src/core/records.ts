@@ -86,6 +86,9 @@ export function permissionFix(
   return drop ? { add: [], drop: [drop] } : undefined;
 }
 
+const describeFix = (fix: { add: string[]; drop: string[] }) =>
+  [...fix.add.map(p => `add ${p}`), ...fix.drop.map(p => `drop ${p}`)].join(', ');
+
 /** Sends the record writes (with one informed retry); returns the facts afterwards and the new permission set's Id. */
 export async function writeRecords(run: RecordRun): Promise<{ facts: Facts; permissionSetId?: string }> {
   const { client, writes, say } = run;
@@ -143,10 +146,7 @@ export async function writeRecords(run: RecordRun): Promise<{ facts: Facts; perm
     if (record && fix && a && news.length) {
       a.add.push(...fix.add.filter(p => !a.add.includes(p)));
       a.drop.push(...fix.drop.filter(p => !a.drop.includes(p)));
-      say(
-        `Salesforce asked for a change of permissions (${[...fix.add.map(p => `add ${p}`), ...fix.drop.map(p => `drop ${p}`)].join(', ')}); ` +
-          'writing again…',
-      );
+      say(`Salesforce asked for a change of permissions (${describeFix(fix)}); writing again…`);
       ctx = {
         ...ctx,
         facts: await phase(bad.step, writes, undefined, () =>

@@ -45,7 +45,8 @@ export function classify(e: any, instanceUrl: string, what = 'a request'): Error
   const msg = redact(String(e?.message ?? e));
   if (code === 'INVALID_SESSION_ID' || code === 'sf:INVALID_SESSION_ID')
     return new ConnectionError(
-      'The Salesforce session has expired or the access token is not valid. Log in again (with the Salesforce CLI: sf org login web), use a new access token, or switch org.',
+      'The Salesforce session has expired or the access token is not valid. ' +
+        'Log in again (with the Salesforce CLI: sf org login web), use a new access token, or switch org.',
       'SESSION_EXPIRED',
     );
   if (code === 'API_DISABLED_FOR_ORG')

@@ -27,7 +27,7 @@ export function redactTrace(text: string): string {
     .replace(/[A-Za-z0-9+/=\s]{400,}/g, m => (/^[\sA-Za-z]+$/.test(m) ? m : '<base64 data>'));
 }
 
-/** The URL as sent; if its percent-decoded form holds a secret (a token's "!" is encoded), the redacted decoded form. */
+/** The URL as sent; if its decoded form holds a secret (a token's "!" is percent-encoded), that form redacted. */
 const traceUrl = (u: string) => {
   let decoded = u;
   try {
