@@ -6,13 +6,23 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { apply, check, planOf, remaining, stepError, teardown, teardownPlan, gatherFacts } from './core/engine';
+import {
+  apply,
+  check,
+  planOf,
+  remaining,
+  stepError,
+  teardown,
+  teardownKept,
+  teardownPlan,
+  gatherFacts,
+} from './core/engine';
 import { MANIFEST_FILE } from './core/manifest';
 import { readPrivateKey } from './core/certificate';
 import { Report, SetupError, isSetupError, StepId, Write } from './core/types';
 import { connect, Credentials, JsforceClient } from './node/salesforce';
 import { defaultTargetOrg, sfCredentials } from './node/sfcli';
-import { loadCertificate, loadManifest, readKeyFile } from './node/workspace';
+import { createManifest, loadCertificate, loadManifest, readKeyFile } from './node/workspace';
 import { redact, redactDeep } from './core/redact';
 import { Args, intFlag, parseArgs, USAGE } from './cli/args';
 import { renderHandoff, renderPlan, renderReport, renderSelfTest } from './cli/render';
@@ -129,6 +139,12 @@ async function run(
 ): Promise<number> {
   try {
     const manifestPath = resolve(String(flags.manifest ?? MANIFEST_FILE));
+    if (flags.username)
+      await createManifest(manifestPath, {
+        username: String(flags.username),
+        email: String(flags.email),
+        certificate: flags.certificate ? String(flags.certificate) : undefined,
+      });
     const loaded = await loadManifest(manifestPath);
     if (!loaded.manifest) {
       const problems = loaded.problems
@@ -143,7 +159,7 @@ async function run(
     };
     progress('Connecting…');
     const client: JsforceClient = await connect(await credentials(flags, manifest.targetOrg));
-    const input = { client, manifest, certificate };
+    const input = { client, manifest, certificate, reactivateUser: !!flags['reactivate-user'] };
     const deployTimeout = intFlag(flags, 'deploy-timeout', 10, 24 * 3600);
     const deployTimeoutMs = deployTimeout && deployTimeout * 1000;
     const done = (r: Report) => (remaining(r) ? 1 : 0);
@@ -224,16 +240,11 @@ async function run(
       }
     }
     const removed = await teardown(input, { onProgress: progress, deployTimeoutMs });
+    const kept = teardownKept(facts, manifest);
     out(
       json
-        ? toJson({ command, removed })
-        : `${renderPlan(removed, 'Removed:')}` +
-            (facts.profile
-              ? `\nThe profile "${manifest.profile.name}" stays: ` +
-                (facts.user
-                  ? 'the deactivated user still holds it.'
-                  : 'Salesforce keeps custom profiles until you delete them in Setup.')
-              : ''),
+        ? toJson({ command, removed, kept })
+        : `${renderPlan(removed, 'Removed:')}${kept.length ? `\nKept:\n${kept.map(k => `  ${k}`).join('\n')}` : ''}`,
     );
     return 0;
   } catch (raw: any) {

@@ -22,6 +22,9 @@ Options:
   --deploy-timeout <seconds>           apply, teardown: stop waiting for the app's deploy after this long (default 600)
   --request-timeout <seconds>          give up on a single request after this long (default 120)
   --trace <file.har>                   write every HTTP exchange as HAR 1.2, secrets redacted (for reporting a real-org issue)
+  --username <name> --email <address> [--certificate <file>]
+                                       no manifest yet: write ./${MANIFEST_FILE} with these first (check, plan, apply)
+  --reactivate-user                    apply: reactivate the integration user if it is inactive (after a teardown)
   --json                               one JSON document on stdout
   --yes                                do not ask before writing
 
@@ -46,8 +49,12 @@ const VALUE_FLAGS = [
   'deploy-timeout',
   'request-timeout',
   'trace',
+  'username',
+  'email',
+  'certificate',
 ];
-const BOOL_FLAGS = ['json', 'yes', 'help'];
+const BOOL_FLAGS = ['json', 'yes', 'help', 'reactivate-user'];
+const NEW_MANIFEST = ['check', 'plan', 'apply'];
 /** Which command each command-specific flag goes with. */
 const FLAG_COMMANDS: Record<string, string[]> = {
   step: ['apply'],
@@ -57,6 +64,10 @@ const FLAG_COMMANDS: Record<string, string[]> = {
   'retry-delay-ms': ['verify'],
   'deploy-timeout': ['apply', 'teardown'],
   yes: ['apply', 'teardown'],
+  'reactivate-user': ['apply'],
+  username: NEW_MANIFEST,
+  email: NEW_MANIFEST,
+  certificate: NEW_MANIFEST,
 };
 
 /** A whole number within [min, max], or a USAGE error naming the flag. */
@@ -105,6 +116,8 @@ export function parseArgs(argv: string[]): Args {
     throw new SetupError(`Unknown step "${flags.step}". Steps: ${STEP_IDS.join(', ')}.`, 'USAGE');
   if ((flags['instance-url'] || flags['access-token']) && flags['target-org'])
     throw new SetupError('Use either --target-org or --instance-url with --access-token, not both.', 'USAGE');
+  if ((flags.username || flags.email || flags.certificate) && !(flags.username && flags.email))
+    throw new SetupError('--username and --email go together (--certificate is optional).', 'USAGE');
   intFlag(flags, 'retries', 1, 30);
   intFlag(flags, 'retry-delay-ms', 0, 600_000);
   intFlag(flags, 'deploy-timeout', 10, 24 * 3600);

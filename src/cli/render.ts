@@ -3,13 +3,14 @@ import { remaining } from '../core/engine';
 import { describeWrites, Report, Write } from '../core/types';
 import type { SelfTestResult } from '../node/verify';
 
-const MARK: Record<string, string> = { done: '✔', todo: '○', drifted: '≠', blocked: '⊘', error: '✖' };
+const MARK: Record<string, string> = { done: '✔', todo: '○', drifted: '≠', blocked: '⊘', error: '✖', waiting: '◌' };
 const STATE: Record<string, string> = {
   done: 'done',
   todo: 'to do',
   drifted: 'drifted',
   blocked: 'blocked',
   error: 'error',
+  waiting: 'waiting for the first login',
 };
 
 export function renderReport(r: Report): string {
@@ -27,7 +28,15 @@ export function renderReport(r: Report): string {
       );
   }
   const left = remaining(r);
-  lines.push('', left ? `${r.steps.length - left}/${r.steps.length} steps done.` : `All ${r.steps.length} steps done.`);
+  const waiting = r.steps.some(s => s.state === 'waiting');
+  lines.push(
+    '',
+    left
+      ? `${r.steps.length - left}/${r.steps.length} steps done.`
+      : waiting
+        ? `Setup done; waiting for BalkanID's first login (run verify to check again).`
+        : `All ${r.steps.length} steps done.`,
+  );
   return lines.join('\n');
 }
 

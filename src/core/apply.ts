@@ -29,6 +29,8 @@ export interface WriteInput {
   manifest: Manifest;
   certificate?: CertificateInfo | SetupError;
   now?: number;
+  /** Reactivate the integration user when it is inactive (only after the admin agreed). */
+  reactivateUser?: boolean;
 }
 
 /** Refuses to write when a wanted step is blocked or needs attention first. */
@@ -77,8 +79,14 @@ export async function applyWrites(
   say('Checking the org…');
   const writes: Write[] = [];
   const facts = await phase('preflight', writes, undefined, () => gatherFacts(client, m, { describeProfile: true }));
-  const ctx: StepContext = { facts, manifest: m, certificate: input.certificate, now: input.now ?? Date.now() };
-  const results = evaluate(facts, m, input.certificate, ctx.now);
+  const ctx: StepContext = {
+    facts,
+    manifest: m,
+    certificate: input.certificate,
+    now: input.now ?? Date.now(),
+    reactivateUser: input.reactivateUser,
+  };
+  const results = evaluate(facts, m, input.certificate, ctx.now, ctx.reactivateUser);
   const planned = (id: StepId) => wants(id) && results.find(s => s.id === id)!.plan.length > 0;
   gate(results, wants);
   const api = `/services/data/v${client.apiVersion}`;
@@ -110,7 +118,7 @@ export async function applyWrites(
         writes.push({
           step: 'app',
           action: 'deploy',
-          target: `External Client App ${m.app.name}`,
+          target: `External Client App "${m.app.label}"`,
           detail: `deploy ${out.id} (${which})`,
         });
       return out;
@@ -163,8 +171,8 @@ export async function applyWrites(
       writes.push({
         step: 'link',
         action: 'create',
-        target: 'Link',
-        detail: `permission set ${m.permissionSet.label} → External Client App ${m.app.label}`,
+        target: `External Client App "${m.app.label}" policies`,
+        detail: `Select Permission Sets: add "${m.permissionSet.label}"`,
       });
   }
   if (!writes.length) return { facts, writes };

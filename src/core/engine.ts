@@ -4,7 +4,8 @@ import { applyWrites, ApplyOptions, WriteInput } from './apply';
 import { Facts, gatherFacts } from './facts';
 import { Manifest } from './manifest';
 import { evaluate } from './steps';
-import { Handoff, Report, Write } from './types';
+import { loginStatus } from './steps/verify';
+import { Handoff, Report, StepId, StepResult, Write } from './types';
 
 export type EngineInput = WriteInput;
 export type { ApplyOptions } from './apply';
@@ -13,7 +14,7 @@ export { gatherFacts, factQueries } from './facts';
 export { evaluate, STEPS, STEP_TITLES, STEP_LABELS, SETUP_PAGES } from './steps';
 export { MIN_API_VERSION } from './steps/preflight';
 export { stepError } from './errors';
-export { teardown, teardownPlan } from './teardown';
+export { teardown, teardownPlan, teardownKept } from './teardown';
 
 /** The values BalkanID asks for (Direct integration). */
 export function handoff(facts: Facts, m: Manifest, instanceUrl: string): Handoff {
@@ -38,8 +39,9 @@ export function buildReport(input: EngineInput, facts: Facts): Report {
       apiVersion: c.apiVersion,
       name: facts.org?.Name,
     },
-    steps: evaluate(facts, input.manifest, input.certificate, input.now),
+    steps: evaluate(facts, input.manifest, input.certificate, input.now, input.reactivateUser),
     handoff: handoff(facts, input.manifest, c.instanceUrl),
+    login: loginStatus(facts),
   };
 }
 
@@ -49,10 +51,39 @@ export async function check(input: EngineInput): Promise<{ report: Report; facts
   return { facts, report: buildReport(input, facts) };
 }
 
-/** All planned writes, for `plan` and the "run all" confirmation. */
+/** All planned writes, for `plan`. */
 export const planOf = (r: Report): Write[] => r.steps.flatMap(s => s.plan);
 
-export const remaining = (r: Report) => r.steps.filter(s => s.state !== 'done').length;
+export interface Blocker {
+  step: StepId;
+  title: string;
+  /** Why, in one sentence, and what to do. */
+  reason: string;
+}
+
+/**
+ * What Run All can do now: the writes of the steps that can run, and the steps that cannot, with why. A preflight
+ * error (no licence, placeholder values, an old API) stops everything; a blocked or erroring step stops itself
+ * (and, through evaluate, the steps that need it).
+ */
+export function runnable(r: Report): { writes: Write[]; steps: StepId[]; blockers: Blocker[] } {
+  const why = (s: StepResult) => {
+    const f = s.findings.find(x => x.severity === 'error') ?? s.findings.find(x => x.code === 'waits-for');
+    return { step: s.id, title: s.title, reason: f ? `${f.message}${f.fix ? ` ${f.fix}` : ''}` : s.state };
+  };
+  const preflight = r.steps.find(s => s.id === 'preflight');
+  if (preflight?.findings.some(f => f.severity === 'error'))
+    return { writes: [], steps: [], blockers: [why(preflight)] };
+  // As apply's gate: Verify and the consumer key erroring stop no write.
+  const stops = (s: StepResult) =>
+    s.state === 'blocked' || (s.state === 'error' && s.id !== 'verify' && s.id !== 'consumerKey');
+  const blockers = r.steps.filter(stops).map(why);
+  const open = r.steps.filter(s => s.plan.length && !blockers.some(b => b.step === s.id));
+  return { writes: open.flatMap(s => s.plan), steps: open.map(s => s.id), blockers };
+}
+
+/** Steps that still need work (Verify waiting for BalkanID's first login needs none). */
+export const remaining = (r: Report) => r.steps.filter(s => s.state !== 'done' && s.state !== 'waiting').length;
 
 /** Makes the planned writes (of `opts.steps`, or all); returns the report read afterwards and what was written. */
 export async function apply(input: EngineInput, opts: ApplyOptions = {}): Promise<{ report: Report; writes: Write[] }> {

@@ -52,9 +52,19 @@ export function defaultManifest(username: string, email: string): Manifest {
   };
 }
 
-/** A starter manifest for "Create setup manifest". */
-export function manifestTemplate(username = 'balkanid@yourcompany.com', email = 'it-ops@yourcompany.com'): string {
-  return JSON.stringify({ user: { username, email }, certificate: 'salesforce.crt' }, null, 2) + '\n';
+/** A starter manifest ("Create Setup Manifest", Run All's questions, the CLI's --username/--email/--certificate). */
+export function manifestTemplate(
+  username = 'balkanid@yourcompany.com',
+  email = 'it-ops@yourcompany.com',
+  certificate = 'salesforce.crt',
+): string {
+  return JSON.stringify({ user: { username, email }, certificate }, null, 2) + '\n';
+}
+
+/** The integration username Run All proposes: "balkanid@" and the admin's username domain (a sandbox's suffix kept). */
+export function proposedUsername(adminUsername: string | undefined): string | undefined {
+  const domain = adminUsername?.slice(adminUsername.lastIndexOf('@') + 1);
+  return domain && adminUsername!.includes('@') ? `balkanid@${domain}` : undefined;
 }
 
 type Obj = Record<string, unknown>;

@@ -26,7 +26,7 @@ export interface RecordRun {
 /** The writes the record steps plan on these facts (empty when nothing is to do). */
 function build(ctx: StepContext, wants: (s: StepId) => boolean, api: string, writes: Write[]): RecordWrite[] {
   const { facts, manifest: m } = ctx;
-  const results = evaluate(facts, m, ctx.certificate, ctx.now);
+  const results = evaluate(facts, m, ctx.certificate, ctx.now, ctx.reactivateUser);
   const planned = (id: StepId) => wants(id) && results.find(s => s.id === id)!.plan.length > 0;
   const records: RecordWrite[] = [];
   if (planned('profile')) records.push(...profileRecords(ctx, api));

@@ -15,24 +15,30 @@ export function teardownPlan(f: Facts, m: Manifest): Write[] {
     out.push({
       step: 'link',
       action: 'delete',
-      target: 'Link',
-      detail: `permission set ${m.permissionSet.label} → External Client App ${m.app.label}`,
+      target: `External Client App "${m.app.label}" policies`,
+      detail: `Select Permission Sets: remove "${m.permissionSet.label}"`,
     });
   for (const a of f.permissionSet?.Assignments?.records ?? [])
-    out.push({ step: 'permissionSet', action: 'delete', target: 'Permission set assignment', detail: a.Id });
+    out.push({
+      step: 'permissionSet',
+      action: 'delete',
+      target: 'Permission set assignment',
+      detail: `"${m.permissionSet.label}" → ${m.user.username} (${a.Id})`,
+      id: a.Id,
+    });
   if (f.permissionSet)
     out.push({
       step: 'permissionSet',
       action: 'delete',
-      target: `Permission set ${m.permissionSet.name}`,
-      detail: f.permissionSet.Id,
+      target: `Permission set "${m.permissionSet.label}"`,
+      detail: 'with its settings',
     });
   if (f.app)
     out.push({
       step: 'app',
       action: 'delete',
-      target: `External Client App ${m.app.name}`,
-      detail: 'destructive deploy of the app and its OAuth settings and policies',
+      target: `External Client App "${m.app.label}"`,
+      detail: 'with its OAuth settings and policies',
     });
   if (f.user?.IsActive)
     out.push({
@@ -41,6 +47,22 @@ export function teardownPlan(f: Facts, m: Manifest): Write[] {
       target: `User ${m.user.username}`,
       detail: 'deactivate (Salesforce users cannot be deleted)',
     });
+  return out;
+}
+
+/** What a teardown leaves in the org, and why: said after every teardown. */
+export function teardownKept(f: Facts, m: Manifest): string[] {
+  const out: string[] = [];
+  if (f.user)
+    out.push(
+      `User ${m.user.username}: deactivated, not deleted (Salesforce never deletes users); Run All offers to ` +
+        'reactivate it.',
+    );
+  if (f.profile)
+    out.push(
+      `Profile "${m.profile.name}": ${f.user ? 'the deactivated user still holds it' : 'delete it in Setup → Profiles if you no longer need it'}; ` +
+        'Run All reuses it.',
+    );
   return out;
 }
 
@@ -66,7 +88,7 @@ export async function teardown(input: WriteInput, opts: ApplyOptions = {}): Prom
       sub.push({
         referenceId: `assignment${sub.length}`,
         method: 'DELETE',
-        url: `${api}/sobjects/PermissionSetAssignment/${w.detail}`,
+        url: `${api}/sobjects/PermissionSetAssignment/${w.id}`,
         write: w,
       });
     else if (w.step === 'permissionSet')

@@ -1,4 +1,5 @@
 // The vocabulary of the setup engine, shared by the CLI and the VS Code extension.
+import type { LoginStatus } from './steps/verify';
 
 export const STEP_IDS = [
   'preflight',
@@ -12,7 +13,8 @@ export const STEP_IDS = [
 ] as const;
 export type StepId = (typeof STEP_IDS)[number];
 
-export type StepState = 'done' | 'todo' | 'drifted' | 'blocked' | 'error';
+/** `waiting`: nothing to write, waiting for something outside (Verify: the first login through the app). */
+export type StepState = 'done' | 'todo' | 'drifted' | 'blocked' | 'error' | 'waiting';
 
 export interface Finding {
   /** Stable code, e.g. `admin-permission-missing`; diagnostics use it. */
@@ -35,6 +37,8 @@ export interface Write {
   action: 'create' | 'update' | 'delete' | 'deploy';
   target: string;
   detail: string;
+  /** The record the write concerns, when the engine needs it (teardown's deletes). */
+  id?: string;
 }
 
 export interface StepResult {
@@ -49,6 +53,8 @@ export interface Report {
   org: { instanceUrl: string; username: string; orgId: string; isSandbox: boolean; apiVersion: string; name?: string };
   steps: StepResult[];
   handoff?: Handoff;
+  /** The integration user's logins through the app (Verify's evidence). */
+  login?: LoginStatus;
 }
 
 export interface Handoff {
@@ -59,9 +65,16 @@ export interface Handoff {
   instanceUrl: string;
 }
 
+const VERBS: Record<Write['action'], string> = {
+  create: 'Create',
+  update: 'Update',
+  delete: 'Delete',
+  deploy: 'Deploy',
+};
+
 /** One line per write, numbered: the plan as the CLI and the extension show it. */
 export function describeWrites(writes: Write[]): string[] {
-  return writes.map((w, i) => `${i + 1}. ${w.action} ${w.target} — ${w.detail}`);
+  return writes.map((w, i) => `${i + 1}. ${VERBS[w.action]} ${w.target} — ${w.detail}`);
 }
 
 const BRAND = Symbol.for('balkanid.SetupError');

@@ -5,5 +5,15 @@ export type { JsforceClient, Credentials } from './salesforce';
 export { listOrgs, sfCredentials, defaultTargetOrg } from './sfcli';
 export { jwtSelfTest } from './verify';
 export { startTrace, stopTrace, activeTrace } from './trace';
-export { loadCertificate, certificatePath, insideFolder } from './workspace';
-export { apply, check, planOf, teardown, teardownPlan, gatherFacts, remaining } from '../core/engine';
+export { loadCertificate, certificatePath, insideFolder, createManifest } from './workspace';
+export {
+  apply,
+  check,
+  planOf,
+  runnable,
+  teardown,
+  teardownPlan,
+  teardownKept,
+  gatherFacts,
+  remaining,
+} from '../core/engine';

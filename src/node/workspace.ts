@@ -1,10 +1,10 @@
 // Reading the setup manifest and the certificate it points at from disk. Sizes are checked before reading:
 // a path that points at a huge file is refused with its size, not read into memory.
 import { constants } from 'node:fs';
-import { lstat, open, stat } from 'node:fs/promises';
+import { lstat, open, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { realpath } from 'node:fs/promises';
-import { Manifest, ManifestProblem } from '../core/manifest';
+import { Manifest, ManifestProblem, manifestTemplate } from '../core/manifest';
 import { MAX_MANIFEST_BYTES, parseManifest } from '../core/manifestText';
 import {
   CertificateInfo,
@@ -14,6 +14,7 @@ import {
   readCertificate,
 } from '../core/certificate';
 import { isSetupError, SetupError } from '../core/types';
+import { placeholderFindings } from '../core/steps/preflight';
 
 export interface LoadedManifest {
   path: string;
@@ -62,8 +63,8 @@ export async function loadManifest(path: string): Promise<LoadedManifest> {
           path: [],
           message: why,
           fix:
-            'Create it with { "user": { "username": "...", "email": "..." } } (VS Code: "BalkanID: Create Setup ' +
-            'Manifest").',
+            'Pass --username and --email (and --certificate) to write it, or create it with { "user": { "username": ' +
+            '"...", "email": "..." } }. In VS Code, Run All asks for these values.',
         },
       ],
     };
@@ -137,4 +138,48 @@ export async function readKeyFile(path: string): Promise<string> {
       'verify',
     );
   }
+}
+
+/**
+ * Writes a new setup manifest from the values Run All asked for (or the CLI's --username/--email/--certificate).
+ * Everything is checked first — the values as the manifest would hold them, the certificate file — and the file
+ * is created only if none is there: nothing is half-written and nothing is overwritten.
+ */
+export async function createManifest(
+  path: string,
+  values: { username: string; email: string; certificate?: string },
+): Promise<LoadedManifest> {
+  const certificate = values.certificate ? relative(dirname(path), resolve(values.certificate)) : undefined;
+  const text = manifestTemplate(values.username.trim(), values.email.trim(), certificate?.split(sep).join('/'));
+  const parsed = parseManifest(text);
+  if (!parsed.manifest)
+    throw new SetupError(
+      `No manifest was written: ${parsed.problems.map(p => `${p.message} ${p.fix}`).join(' ')}`,
+      'MANIFEST',
+      'preflight',
+    );
+  const placeholder = placeholderFindings(parsed.manifest).find(f => f.severity === 'error');
+  if (placeholder)
+    throw new SetupError(`No manifest was written: ${placeholder.message} ${placeholder.fix}`, 'MANIFEST', 'preflight');
+  if (values.certificate) {
+    const cert = await loadCertificate(path, parsed.manifest);
+    if (!cert || isSetupError(cert))
+      throw new SetupError(
+        `No manifest was written: ${cert ? cert.message : `the certificate ${values.certificate} does not exist.`}`,
+        cert?.code ?? 'cert-missing',
+        'preflight',
+      );
+  }
+  try {
+    await writeFile(path, text, { flag: 'wx' });
+  } catch (e: any) {
+    throw new SetupError(
+      e?.code === 'EEXIST'
+        ? `The setup manifest ${path} already exists; nothing was changed. Edit it, or leave out --username/--email.`
+        : `The setup manifest ${path} cannot be written (${e?.code ?? e?.message}).`,
+      'MANIFEST',
+      'preflight',
+    );
+  }
+  return { path, text, ...parsed };
 }

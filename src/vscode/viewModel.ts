@@ -30,6 +30,7 @@ const ICONS: Record<Shown, [string, string | undefined, string]> = {
   error: ['error', 'list.errorForeground', 'error'],
   running: ['sync~spin', undefined, 'running…'],
   unknown: ['circle-large-outline', undefined, 'not checked'],
+  waiting: ['watch', undefined, 'waiting for BalkanID'],
 };
 
 export function stepView(step: Pick<StepResult, 'id' | 'title' | 'findings' | 'plan'>, state: Shown): StepView {

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { testCert, useOrg, workspace } from '../support/helpers';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
@@ -51,11 +52,59 @@ describe('balkanid-sf (the CLI binary)', function () {
 
   it('plan lists the writes; apply without --yes and without a terminal refuses and writes nothing', async () => {
     const plan = await cli(['plan', ...conn()], ws, env());
-    assert.match(plan.stdout, /1\. create +Profile "BalkanID Integration"/);
-    assert.match(plan.stdout, /deploy +External Client App BalkanID_Extractor/);
+    assert.match(plan.stdout, /1\. Create +Profile "BalkanID Integration"/);
+    assert.match(plan.stdout, /Deploy +External Client App "BalkanID Extractor"/);
     const r = await cli(['apply', ...conn()], ws, env());
     assert.equal(r.code, 2);
     assert.match(r.stderr, /run with --yes/);
+    assert.equal(t.org.org.writes, 0);
+  });
+
+  it('without a manifest, --username/--email/--certificate write one (checked first, never overwritten); placeholders are refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'balkanid-new-'));
+    writeFileSync(join(dir, 'balkanid.crt'), testCert().certPem);
+    const missing = await cli(['check', ...conn()], dir, env());
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /does not exist[\s\S]*--username and --email/);
+    const half = await cli(['check', '--username', 'balkanid@acme.com', ...conn()], dir, env());
+    assert.match(half.stderr, /--username and --email go together/);
+    const placeholder = await cli(
+      ['check', '--username', 'balkanid@yourcompany.com', '--email', 'it@acme.com', ...conn()],
+      dir,
+      env(),
+    );
+    assert.equal(placeholder.code, 2);
+    assert.match(placeholder.stderr, /No manifest was written: .*placeholder domain yourcompany\.com/);
+    const noCert = await cli(
+      ['check', '--username', 'balkanid@acme.com', '--email', 'it@acme.com', '--certificate', 'nope.crt', ...conn()],
+      dir,
+      env(),
+    );
+    assert.match(noCert.stderr, /No manifest was written: the certificate nope\.crt does not exist/);
+    assert.equal(existsSync(join(dir, 'balkanid-setup.json')), false);
+    const ok = await cli(
+      [
+        'check',
+        '--username',
+        'balkanid@acme.com',
+        '--email',
+        'it@acme.com',
+        '--certificate',
+        'balkanid.crt',
+        ...conn(),
+      ],
+      dir,
+      env(),
+    );
+    assert.equal(ok.code, 1, ok.stderr); // steps remain
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'balkanid-setup.json'), 'utf8')), {
+      user: { username: 'balkanid@acme.com', email: 'it@acme.com' },
+      certificate: 'balkanid.crt',
+    });
+    const again = await cli(['check', '--username', 'other@acme.com', '--email', 'it@acme.com', ...conn()], dir, env());
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /already exists; nothing was changed/);
+    assert.match(readFileSync(join(dir, 'balkanid-setup.json'), 'utf8'), /balkanid@acme\.com/);
     assert.equal(t.org.org.writes, 0);
   });
 
@@ -80,7 +129,7 @@ describe('balkanid-sf (the CLI binary)', function () {
   it('apply --yes finishes the setup (exit 0); check, verify --key and handoff then succeed', async () => {
     const a = await cli(['apply', '--yes', ...conn()], ws, env());
     assert.equal(a.code, 0, a.stderr);
-    assert.match(a.stdout, /All 8 steps done/);
+    assert.match(a.stdout, /Setup done; waiting for BalkanID's first login/);
     assert.equal((await cli(['check', ...conn()], ws, env())).code, 0);
     const v = await cli(['verify', '--key', 'key.pem', '--json', ...conn()], ws, env());
     assert.equal(v.code, 0, v.stdout);
@@ -141,8 +190,8 @@ describe('balkanid-sf (the CLI binary)', function () {
   it('teardown --yes removes what the setup created; the profile stays and is explained', async () => {
     const r = await cli(['teardown', '--yes', ...conn()], ws, env());
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /Removed:[\s\S]*External Client App BalkanID_Extractor[\s\S]*deactivate/);
-    assert.match(r.stdout, /profile "BalkanID Integration" stays/);
+    assert.match(r.stdout, /Removed:[\s\S]*External Client App "BalkanID Extractor"[\s\S]*deactivate/);
+    assert.match(r.stdout, /Kept:[\s\S]*Profile "BalkanID Integration": the deactivated user still holds it/);
     const o = t.org.org;
     assert.equal(o.all('ExternalClientApplication').length, 0);
     assert.equal(o.all('SetupEntityAccess').length, 0);
@@ -153,14 +202,38 @@ describe('balkanid-sf (the CLI binary)', function () {
     assert.equal(o.find('User', u => u.Username === 'balkanid@example.test')!.IsActive, false);
     const c = await cli(['check', ...conn()], ws, env());
     assert.equal(c.code, 1);
-    assert.match(c.stdout, /exists but is inactive; it is not reused silently/);
+    assert.match(c.stdout, /exists but is inactive \(a teardown deactivates it\); it is not reused silently/);
   });
 
   it('teardown again, with nothing left to remove, says so and claims nothing about a profile or user', async () => {
     const r = await cli(['teardown', '--yes', ...conn()], ws, env());
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^Nothing to remove: the BalkanID setup is not in this org\.$/m);
-    assert.ok(!/stays/.test(r.stdout));
+    assert.ok(!/stays|Kept/.test(r.stdout));
+  });
+
+  it('after a teardown, apply refuses the inactive user unless asked; apply --reactivate-user brings the org back', async () => {
+    const refused = await cli(['apply', '--yes', ...conn()], ws, env());
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /inactive[\s\S]*--reactivate-user[\s\S]*Nothing was written/);
+    const plan = await cli(['apply', '--reactivate-user', ...conn()], ws, env());
+    assert.match(plan.stderr, /Update User balkanid@example\.test — reactivate/);
+    const back = await cli(['apply', '--yes', '--json', '--reactivate-user', ...conn()], ws, env());
+    assert.equal(t.org.org.find('User', u => u.Username === 'balkanid@example.test')!.IsActive, true);
+    // Every step done again; Verify still shows the latest login, the wrong-key test's failure (exit 1).
+    const states = JSON.parse(back.stdout).steps.map((s: any) => `${s.id}=${s.state}`);
+    assert.deepEqual(states, [
+      'preflight=done',
+      'profile=done',
+      'user=done',
+      'permissionSet=done',
+      'app=done',
+      'link=done',
+      'consumerKey=done',
+      'verify=error',
+    ]);
+    assert.equal(back.code, 1);
+    assert.equal(t.org.org.all('User').filter(u => u.Username === 'balkanid@example.test').length, 1);
   });
 
   it('never prints an access token, a refresh token, a private key or the consumer secret', () => {

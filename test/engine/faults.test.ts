@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { apply } from '../../src/core/engine';
 import { STEP_IDS } from '../../src/core/types';
 import { main } from '../../src/cli';
-import { adminClient, assertNoDuplicates, engineInput, testCert, useOrg, workspace } from '../support/helpers';
+import { adminClient, assertNoDuplicates, engineInput, setUp, testCert, useOrg, workspace } from '../support/helpers';
 import { Fault, TestOrg } from '../../packages/sf-test-org/src/server';
 
 const SECRET = 'C0FFEE00'.repeat(8); // a consumer-secret-shaped value a server might echo
@@ -176,7 +176,7 @@ describe('engine + CLI: fault matrix over a full apply on a fresh org', function
         t.org.adminToken = t.org.tokenFor(t.org.adminUsername); // an expired session needs a new login
         const rerun = await apply(engineInput(await adminClient(t.org)));
         assert.equal(
-          rerun.report.steps.every(s => s.state === 'done'),
+          setUp(rerun.report),
           true,
           `after a ${kind} at request ${i}: ${JSON.stringify(rerun.report.steps.map(s => [s.id, s.state]))}`,
         );
@@ -201,11 +201,11 @@ describe('engine + CLI: fault matrix over a full apply on a fresh org', function
         /ErrorId/.test(e.message) &&
         /Failed/.test(e.message) &&
         e.writes.length === 4 &&
-        /Written before the failure: create profile/.test(e.message),
+        /Written before the failure: Create profile/.test(e.message),
     );
     assert.equal(t.org.org.all('ExternalClientApplication').length, 0, 'rolled back');
     const rerun = await apply(engineInput(await adminClient(t.org)));
-    assert.ok(rerun.report.steps.every(s => s.state === 'done'));
+    assert.ok(setUp(rerun.report));
     assertNoDuplicates(t.org);
   });
 
@@ -213,7 +213,7 @@ describe('engine + CLI: fault matrix over a full apply on a fresh org', function
     t.org.reset('fresh');
     t.org.meta.requireParentBeforeSatellites = true;
     const { report, writes } = await apply(engineInput(await adminClient(t.org)));
-    assert.ok(report.steps.every(s => s.state === 'done'));
+    assert.ok(setUp(report));
     assert.deepEqual(
       writes.filter(w => w.step === 'app').map(w => w.detail.replace(/^deploy \w+ /, '')),
       ['(app)', '(global, oauth, policy, appPolicy)'],
@@ -233,10 +233,7 @@ describe('engine + CLI: fault matrix over a full apply on a fresh org', function
     );
     await new Promise(res => setTimeout(res, 2600));
     const { report, writes } = await apply(engineInput(await adminClient(t.org)));
-    assert.ok(
-      report.steps.every(s => s.state === 'done'),
-      JSON.stringify(report.steps.map(s => [s.id, s.state])),
-    );
+    assert.ok(setUp(report), JSON.stringify(report.steps.map(s => [s.id, s.state])));
     assert.ok(!writes.some(w => w.step === 'app'), 'the app that landed is not deployed again');
     assertNoDuplicates(t.org);
   });
@@ -258,7 +255,7 @@ describe('engine + CLI: fault matrix over a full apply on a fresh org', function
       'the second run noticed the first',
     );
     const { report } = await apply(engineInput(await adminClient(t.org)));
-    assert.ok(report.steps.every(s => s.state === 'done'));
+    assert.ok(setUp(report));
     assertNoDuplicates(t.org);
   });
 

@@ -5,7 +5,15 @@ import { apply, check } from '../../src/core/engine';
 import { readPrivateKey } from '../../src/core/certificate';
 import { jwtSelfTest } from '../../src/node/verify';
 import { OrgOptions } from '../../packages/sf-test-org/src/state';
-import { adminClient, assertNoDuplicates, engineInput, guideManifest, testCert, useOrg } from '../support/helpers';
+import {
+  adminClient,
+  assertNoDuplicates,
+  engineInput,
+  guideManifest,
+  setUp,
+  testCert,
+  useOrg,
+} from '../support/helpers';
 
 const SETTINGS: Array<[string, OrgOptions]> = [
   ['the defaults (the strictest reading)', {}],
@@ -38,15 +46,15 @@ describe('engine: the full flow under every setting of the test org', function (
   const t = useOrg({ scenario: 'fresh', deployMs: 20 });
   for (const [name, options] of SETTINGS) {
     for (const ipRelaxation of ['Bypass', 'Enforce_RelaxRefresh'] as const) {
-      it(`${name}, IP relaxation ${ipRelaxation}: apply reaches every step, a second apply writes nothing, the JWT login works`, async () => {
+      it(`${name}, IP relaxation ${ipRelaxation}: apply reaches every step (Verify waits for a login), a second apply writes nothing, the JWT login works and only then is Verify done`, async () => {
         t.org.reset('fresh', options);
         const manifest = guideManifest();
         manifest.app = { ...manifest.app, ipRelaxation };
         const input = { ...engineInput(await adminClient(t.org)), manifest };
         const first = await apply(input);
         assert.deepEqual(
-          first.report.steps.filter(s => s.state !== 'done').map(s => [s.id, s.state, s.findings.map(f => f.message)]),
-          [],
+          first.report.steps.filter(s => s.state !== 'done').map(s => [s.id, s.state, s.findings.map(f => f.code)]),
+          [['verify', 'waiting', ['awaiting-login']]],
         );
         const writes = t.org.org.writes;
         const again = await apply({ ...input, client: await adminClient(t.org) });
@@ -62,6 +70,9 @@ describe('engine: the full flow under every setting of the test org', function (
           attempts: 1,
         });
         assert.equal(login.ok, true, JSON.stringify(login.failure));
+        const after = (await check({ ...input, client: await adminClient(t.org) })).report;
+        assert.equal(after.steps.find(s => s.id === 'verify')!.state, 'done');
+        assert.equal(after.login?.status, 'connected');
         assertNoDuplicates(t.org);
       });
     }
@@ -82,10 +93,7 @@ describe('engine: an app another tool made', () => {
     );
     const { report: after, writes } = await apply(engineInput(await adminClient(t.org)));
     assert.ok(writes.some(w => w.step === 'app'));
-    assert.ok(
-      after.steps.every(s => s.state === 'done'),
-      JSON.stringify(after.steps.map(s => [s.id, s.state])),
-    );
+    assert.ok(setUp(after), JSON.stringify(after.steps.map(s => [s.id, s.state])));
     assert.deepEqual(
       t.org.meta.all('ExtlClntAppGlobalOauthSettings').map(g => g.fullName),
       before,

@@ -48,3 +48,7 @@ export function assertNoDuplicates(org: TestOrg): void {
   assert.ok(count('SetupEntityAccess', () => true) <= 1, 'links');
   assert.ok(org.meta.all('ExtlClntAppOauthConfigurablePolicies').length <= 1, 'policies');
 }
+
+/** Setup finished: every step done, Verify done or waiting for the first login through the app. */
+export const setUp = (r: { steps: Array<{ id: string; state: string }> }) =>
+  r.steps.every(s => s.state === 'done' || (s.id === 'verify' && s.state === 'waiting'));

@@ -64,7 +64,7 @@ describe('step-scoped errors', () => {
     assert.deepEqual(e.writes, [w]);
     assert.match(
       e.message,
-      /^Step "External Client App with JWT bearer" failed: boom\. Written before the failure: create profile — "BalkanID Integration"\.$/,
+      /^Step "External Client App with JWT bearer" failed: boom\. Written before the failure: Create profile — "BalkanID Integration"\.$/,
     );
     assert.match(stepError('preflight', new SetupError('no', 'X'), []).message, /Nothing was written\.$/);
   });

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { evaluate } from '../../src/core/steps';
 import { Facts } from '../../src/core/facts';
 import { CertificateInfo, readCertificate } from '../../src/core/certificate';
-import { defaultManifest, Manifest } from '../../src/core/manifest';
-import { SetupError, StepId, StepResult } from '../../src/core/types';
+import { defaultManifest, Manifest, proposedUsername } from '../../src/core/manifest';
+import { runnable } from '../../src/core/engine';
+import { Report, SetupError, StepId, StepResult } from '../../src/core/types';
 import { selfSignedCert } from '../../packages/sf-test-org/src/x509';
 import { testCert } from '../support/helpers';
 
@@ -106,7 +107,9 @@ function doneFacts(): Facts {
       isPkceRequired: 'false',
     },
     profileIpRanges: [],
-    logins: [],
+    logins: [
+      { LoginTime: '2026-11-30T10:00:00Z', Status: 'Success', Application: 'BalkanID', LoginType: 'Remote Access 2.0' },
+    ],
     failed: {},
   };
 }
@@ -117,6 +120,8 @@ interface Case {
   state: StepResult['state'];
   change: (f: Facts) => void;
   certificate?: () => CertificateInfo | SetupError | undefined;
+  /** A manifest other than the fixture's. */
+  manifest?: Manifest;
 }
 const without = (f: Facts, p: 'adminPerms', perm: string) => f[p]!.delete(perm);
 
@@ -415,8 +420,30 @@ const CASES: Case[] = [
   },
   {
     step: 'verify',
-    code: 'login-history-unreadable',
+    code: 'awaiting-login',
+    state: 'waiting',
+    change: f => {
+      f.logins = [];
+    },
+  },
+  {
+    step: 'preflight',
+    code: 'placeholder-value',
+    state: 'error',
+    change: () => undefined,
+    manifest: { ...manifest, user: { ...manifest.user, username: 'balkanid@yourcompany.com' } },
+  },
+  {
+    step: 'preflight',
+    code: 'reserved-domain',
     state: 'done',
+    change: () => undefined,
+    manifest: { ...manifest, user: { ...manifest.user, email: 'it@acme.test' } },
+  },
+  {
+    step: 'verify',
+    code: 'login-history-unreadable',
+    state: 'waiting',
     change: f => {
       f.failed.logins = { errorCode: 'INVALID_TYPE', message: 'no' };
     },
@@ -424,18 +451,18 @@ const CASES: Case[] = [
 ];
 
 describe('steps: evaluate on fact fixtures', () => {
-  it('a finished org: every step done, no findings, nothing planned', () => {
+  it("a finished org: every step done, nothing planned, only Verify's note of the login through the app", () => {
     const steps = evaluate(doneFacts(), manifest, cert(), NOW);
     assert.deepEqual(
-      steps.map(s => [s.id, s.state, s.findings.length, s.plan.length]),
-      steps.map(s => [s.id, 'done', 0, 0]),
+      steps.map(s => [s.id, s.state, s.findings.map(f => f.code).join(), s.plan.length]),
+      steps.map(s => [s.id, 'done', s.id === 'verify' ? 'login-ok' : '', 0]),
     );
   });
   for (const c of CASES) {
     it(`${c.step}: ${c.code} → ${c.state}`, () => {
       const facts = doneFacts();
       c.change(facts);
-      const steps = evaluate(facts, manifest, c.certificate ? c.certificate() : cert(), NOW);
+      const steps = evaluate(facts, c.manifest ?? manifest, c.certificate ? c.certificate() : cert(), NOW);
       const step = steps.find(s => s.id === c.step)!;
       const finding = step.findings.find(f => f.code === c.code);
       assert.ok(finding, `${c.step} findings: ${JSON.stringify(step.findings.map(f => f.code))}`);
@@ -460,10 +487,10 @@ describe('steps: evaluate on fact fixtures', () => {
     assert.deepEqual(plan, [
       'profile: create Profile "BalkanID Integration"',
       'user: create User balkanid@acme.com',
-      'permissionSet: create Permission set BalkanID_Extractor',
+      'permissionSet: create Permission set "BalkanID Extractor"',
       'permissionSet: create Permission set assignment',
-      'app: deploy External Client App BalkanID_Extractor',
-      'link: create Link',
+      'app: deploy External Client App "BalkanID Extractor"',
+      'link: create External Client App "BalkanID Extractor" policies',
     ]);
   });
   it('every finding code in src/core has a case above', () => {
@@ -478,5 +505,72 @@ describe('steps: evaluate on fact fixtures', () => {
     for (const c of ['cert-not-rsa', 'cert-key-too-short', 'cert-not-yet-valid']) codes.delete(c); // certificate problems: test/unit/inputs.test.ts
     const tested = new Set(CASES.map(c => c.code));
     assert.deepEqual([...codes].filter(c => !tested.has(c)).sort(), []);
+  });
+});
+
+describe('Run All: what can run now, and what cannot', () => {
+  const fresh = () =>
+    Object.assign(doneFacts(), {
+      profile: undefined,
+      user: undefined,
+      permissionSet: undefined,
+      app: undefined,
+      appOauth: undefined,
+      policy: undefined,
+      appPolicy: undefined,
+      global: undefined,
+      logins: [],
+    });
+  const report = (steps: StepResult[]) => ({ steps }) as unknown as Report;
+
+  it('a fresh org: every planned write can run, nothing is blocked', () => {
+    const steps = evaluate(fresh(), manifest, cert(), NOW);
+    const r = runnable(report(steps));
+    assert.equal(r.writes.length, steps.flatMap(s => s.plan).length);
+    assert.deepEqual(r.blockers, []);
+  });
+
+  it('a limited admin without a certificate: the blocked steps are named with Setup labels and none of their writes is offered', () => {
+    const f = fresh();
+    f.adminPerms!.delete('ManageUsers');
+    const r = runnable(report(evaluate(f, manifest, undefined, NOW)));
+    assert.deepEqual(
+      r.blockers.map(b => b.step),
+      ['user', 'permissionSet', 'app', 'link', 'consumerKey'],
+    );
+    assert.match(r.blockers[0]!.reason, /"Manage Users"/);
+    assert.match(r.blockers.find(b => b.step === 'app')!.reason, /certificate file "salesforce\.crt" was not found/);
+    assert.deepEqual(r.steps, ['profile']);
+    assert.ok(r.writes.every(w => w.step === 'profile'));
+  });
+
+  it('a placeholder username stops everything at the preflight, before any write', () => {
+    const m = { ...manifest, user: { ...manifest.user, username: 'balkanid@yourcompany.com' } };
+    const r = runnable(report(evaluate(fresh(), m, cert(), NOW)));
+    assert.deepEqual(r.writes, []);
+    assert.deepEqual(
+      r.blockers.map(b => b.step),
+      ['preflight'],
+    );
+    assert.match(r.blockers[0]!.reason, /placeholder domain yourcompany\.com/);
+  });
+
+  it('an inactive integration user blocks until the admin agrees; then the plan reactivates it', () => {
+    const f = doneFacts();
+    f.user!.IsActive = false;
+    const refused = runnable(report(evaluate(f, manifest, cert(), NOW)));
+    assert.match(refused.blockers.find(b => b.step === 'user')!.reason, /inactive/);
+    const agreed = evaluate(f, manifest, cert(), NOW, true).find(s => s.id === 'user')!;
+    assert.deepEqual(
+      agreed.plan.map(w => w.detail),
+      ['reactivate (Active: on)'],
+    );
+  });
+
+  it("proposes the integration username from the admin's username domain, a sandbox suffix kept", () => {
+    assert.equal(proposedUsername('admin@acme.com'), 'balkanid@acme.com');
+    assert.equal(proposedUsername('admin@acme.com.uat'), 'balkanid@acme.com.uat');
+    assert.equal(proposedUsername('005000000000001'), undefined);
+    assert.equal(proposedUsername(undefined), undefined);
   });
 });

@@ -63,7 +63,7 @@ export class Org {
   readonly sessions = new Map<string, Session>();
   readonly refreshTokens = new Map<string, { userId: string; clientId: string }>();
   /** Usernames taken in "other orgs": creating them fails with DUPLICATE_USERNAME. */
-  readonly foreignUsernames = new Set<string>(['taken@example.com', 'balkanid@example.test.taken']);
+  readonly foreignUsernames = new Set<string>(['taken@acme.org', 'balkanid@example.test.taken']);
   /** Profiles with Login IP Ranges that exclude every client (JWT logins fail "ip restricted"). */
   readonly ipRestrictedProfiles = new Set<string>();
   apiUsage = 0;

@@ -189,7 +189,7 @@ describe('test org: REST', () => {
         e.data.fields[0] === 'Username',
     );
     await assert.rejects(
-      async () => conn.sobject('User').create({ ...base, Username: 'taken@example.com' }),
+      async () => conn.sobject('User').create({ ...base, Username: 'taken@acme.org' }),
       (e: any) => e.errorCode === 'DUPLICATE_USERNAME',
       'taken in another org',
     );

@@ -4,6 +4,7 @@ import { certificateProblems, sameCertificate } from '../certificate';
 import { ecaFiles, ecaNames, EcaPart } from '../eca';
 import { Facts } from '../facts';
 import { Finding, isSetupError, Write } from '../types';
+import { IP_LABELS, scopeList } from '../setupLabels';
 import { adminFindings, Step, StepContext } from './step';
 
 /** What differs between the app in the org and the manifest; facts that could not be read are not compared. */
@@ -113,7 +114,6 @@ export const app: Step = {
     const { facts: f, manifest: m } = ctx;
     const findings: Finding[] = [...adminFindings(this, f), ...certificateFindings(ctx)];
     const plan: Write[] = [];
-    const names = appNames(f, m.app.name);
     // A fact that could not be read is unknown, not missing: it is reported, and never triggers a redeploy by itself.
     const unread = (['global', 'appOauth', 'policy', 'appPolicy'] as const).filter(ref => f.failed[ref]);
     if (f.app && unread.length)
@@ -152,11 +152,11 @@ export const app: Step = {
       plan.push({
         step: 'app',
         action: 'deploy',
-        target: `External Client App ${m.app.name}`,
+        target: `External Client App "${m.app.label}"`,
         detail:
-          `app, global OAuth (callback ${m.app.callbackUrl}, certificate, PKCE off), OAuth ` +
-          `(${m.app.scopes.join(', ')}), ` +
-          `policies (${names.policy}: admin pre-authorized, IP ${m.app.ipRelaxation}; ${names.appPolicy}: enabled)`,
+          `callback URL ${m.app.callbackUrl}, Use digital signatures (BalkanID's certificate), Require PKCE off; ` +
+          `OAuth scopes: ${scopeList(m.app.scopes)}; Permitted Users: Admin approved users are pre-authorized; ` +
+          `IP Relaxation: ${IP_LABELS[m.app.ipRelaxation]}; app enabled`,
       });
     return { findings, plan, done: !!f.app && !differs.length };
   },

@@ -31,10 +31,11 @@ export function evaluate(
   manifest: Manifest,
   certificate?: CertificateInfo | SetupError,
   now = Date.now(),
+  reactivateUser = false,
 ): StepResult[] {
   const results: StepResult[] = [];
   for (const step of STEPS) {
-    const r = stepResult(step, step.evaluate({ facts, manifest, certificate, now }, [...results]));
+    const r = stepResult(step, step.evaluate({ facts, manifest, certificate, now, reactivateUser }, [...results]));
     const blocked = step.dependsOn.map(id => results.find(x => x.id === id)!).find(p => p.state === 'blocked');
     if (blocked && r.state === 'todo') {
       r.findings.push({

@@ -30,8 +30,8 @@ export const link: Step = {
       plan.push({
         step: 'link',
         action: 'create',
-        target: 'Link',
-        detail: `permission set ${m.permissionSet.label} → External Client App ${m.app.label}`,
+        target: `External Client App "${m.app.label}" policies`,
+        detail: `Select Permission Sets: add "${m.permissionSet.label}"`,
       });
     }
     return { findings, plan, done: linked };

@@ -24,8 +24,8 @@ export const permissionSet: Step = {
       plan.push({
         step: 'permissionSet',
         action: 'create',
-        target: `Permission set ${m.permissionSet.name}`,
-        detail: `licence none; ${perms.map(label).join(', ')}`,
+        target: `Permission set "${m.permissionSet.label}"`,
+        detail: `License: None; ${perms.map(label).join(', ')}`,
       });
     } else {
       const missing = missingPermissions(ps, perms);
@@ -42,7 +42,7 @@ export const permissionSet: Step = {
         plan.push({
           step: 'permissionSet',
           action: 'update',
-          target: `Permission set ${ps.Name}`,
+          target: `Permission set "${ps.Label ?? m.permissionSet.label}"`,
           detail: `enable ${missing.map(label).join(', ')}`,
         });
       }
@@ -70,7 +70,7 @@ export const permissionSet: Step = {
         step: 'permissionSet',
         action: 'create',
         target: 'Permission set assignment',
-        detail: `${m.permissionSet.name} → ${m.user.username}`,
+        detail: `"${m.permissionSet.label}" → ${m.user.username}`,
       });
     }
     return { findings, plan, done: !!ps && assigned(ctx) };

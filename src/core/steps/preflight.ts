@@ -1,6 +1,44 @@
 // Preflight: the connection, the admin's permissions, the API version, the Salesforce Platform licence.
+import { Manifest } from '../manifest';
 import { Finding } from '../types';
 import { adminFindings, Step } from './step';
+
+// The template's placeholders and RFC 2606's example domains: a user made with them cannot receive mail, and
+// Salesforce usernames are unique across all orgs, so "balkanid@example.com" is most likely taken already.
+const PLACEHOLDER_DOMAIN = /^(your-?company|your-?domain|company|domain|example)\.(com|org|net)$/i;
+// Reserved top-level domains (RFC 2606, RFC 6761): no mail is ever delivered there.
+const RESERVED_TLD = /\.(test|example|invalid|localhost)$/i;
+
+/** The manifest's username and email when they still hold a placeholder (error) or a reserved domain (warning). */
+export function placeholderFindings(m: Manifest): Finding[] {
+  const out: Finding[] = [];
+  const values: Array<[string[], string, string]> = [
+    [['user', 'username'], 'username', m.user.username],
+    [['user', 'email'], 'email', m.user.email],
+  ];
+  for (const [path, what, value] of values) {
+    const domain = value.slice(value.lastIndexOf('@') + 1);
+    if (PLACEHOLDER_DOMAIN.test(domain))
+      out.push({
+        code: 'placeholder-value',
+        severity: 'error',
+        subject: 'manifest',
+        manifestPath: path,
+        message: `The integration user's ${what} "${value}" uses the placeholder domain ${domain}.`,
+        fix: `Use your company's domain, for example "${value.replace(/@.*/, '')}@<your domain>".`,
+      });
+    else if (RESERVED_TLD.test(domain))
+      out.push({
+        code: 'reserved-domain',
+        severity: 'warning',
+        subject: 'manifest',
+        manifestPath: path,
+        message: `The integration user's ${what} "${value}" is in the reserved domain ${domain}: no mail reaches it.`,
+        fix: 'Use an address your team reads (Salesforce sends the new user a verification email).',
+      });
+  }
+  return out;
+}
 
 export const MIN_API_VERSION = 62;
 
@@ -12,8 +50,8 @@ export const preflight: Step = {
   adminPermissions: [['ApiEnabled'], ['ViewSetup']],
   dependsOn: [],
   reads: ['apiVersion', 'adminPerms', 'license', 'user', 'failed'],
-  evaluate({ facts: f }) {
-    const findings: Finding[] = adminFindings(this, f);
+  evaluate({ facts: f, manifest: m }) {
+    const findings: Finding[] = [...adminFindings(this, f), ...placeholderFindings(m)];
     if (Number(f.apiVersion) < MIN_API_VERSION)
       findings.push({
         code: 'api-version-too-old',

@@ -12,6 +12,8 @@ export interface StepContext {
   /** The certificate from the manifest, or why it could not be loaded. */
   certificate?: CertificateInfo | SetupError;
   now: number;
+  /** The admin agreed to reactivate an inactive integration user (a teardown deactivates it). */
+  reactivateUser?: boolean;
   /** What Salesforce's answers taught this run (apply only): the Permissions fields a profile may set (describe),
    *  and permissions to add (a dependency) or drop (the licence forbids it), per record. */
   permissions?: PermissionHints;

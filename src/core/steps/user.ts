@@ -11,7 +11,7 @@ export const user: Step = {
   adminPermissions: [['ManageUsers']],
   dependsOn: ['profile'],
   reads: ['user', 'userFrozen', 'license', 'profile'],
-  evaluate({ facts: f, manifest: m }) {
+  evaluate({ facts: f, manifest: m, reactivateUser }) {
     const findings: Finding[] = adminFindings(this, f);
     const plan: Write[] = [];
     const u = f.user;
@@ -32,7 +32,9 @@ export const user: Step = {
         step: 'user',
         action: 'create',
         target: `User ${m.user.username}`,
-        detail: `profile "${m.profile.name}", no role, ${m.user.firstName} ${m.user.lastName} (${m.user.alias})`,
+        detail:
+          `Salesforce Platform licence, profile "${m.profile.name}", Role: none, First Name "${m.user.firstName}", ` +
+          `Last Name "${m.user.lastName}", Alias "${m.user.alias}", Email ${m.user.email}`,
       });
       return { findings, plan, done: false };
     }
@@ -46,14 +48,29 @@ export const user: Step = {
         message: `${u.Username} is you, the connected admin: the integration user must be a separate user.`,
         fix: 'Set "user.username" in the manifest to a new username, for example "balkanid@yourcompany.com".',
       });
-    if (!u.IsActive)
+    if (!u.IsActive && !reactivateUser)
       findings.push({
         ...at,
         code: 'user-inactive',
         severity: 'error',
-        message: `User ${u.Username} exists but is inactive; it is not reused silently.`,
-        fix: 'Reactivate the user in Setup (it takes a licence), or choose another username in the manifest.',
+        message: `User ${u.Username} exists but is inactive (a teardown deactivates it); it is not reused silently.`,
+        fix:
+          'Run All asks to reactivate it (the CLI: apply --reactivate-user); it takes a Salesforce Platform licence. ' +
+          'Or choose another username in the manifest.',
       });
+    else if (!u.IsActive) {
+      const lic = f.license;
+      if (lic && lic.TotalLicenses - lic.UsedLicenses <= 0)
+        findings.push({
+          ...at,
+          code: 'license-exhausted',
+          severity: 'error',
+          subject: 'org',
+          message: `No Salesforce Platform licence is free (${lic.UsedLicenses} of ${lic.TotalLicenses} used) to reactivate ${u.Username}.`,
+          fix: 'Free or buy a Salesforce Platform licence, then run this step.',
+        });
+      plan.push({ step: 'user', action: 'update', target: `User ${u.Username}`, detail: 'reactivate (Active: on)' });
+    }
     if (f.userFrozen)
       findings.push({
         ...at,
@@ -108,6 +125,7 @@ export function userRecords(ctx: StepContext, api: string, profileRef: string | 
         body: {
           ...(profileRef && !sameId(f.user.ProfileId, f.profile?.Id) ? { ProfileId: profileRef } : {}),
           UserRoleId: null,
+          ...(!f.user.IsActive && ctx.reactivateUser ? { IsActive: true } : {}),
         },
       },
     ];

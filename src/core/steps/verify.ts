@@ -1,10 +1,53 @@
-// Verify: a static audit of the steps before it, and what the integration user's latest login says.
+// Verify: done only after a real login through the app succeeded — BalkanID's own (seen in the integration user's
+// login history) or the JWT self-test's (which Salesforce records there too). Until then it waits for one.
+import { LoginRow } from '../rows';
+import { Facts } from '../facts';
 import { Finding } from '../types';
 import { Step } from './step';
 
+/** What the integration user's login history says (newest first, at most 10 rows read). */
+export interface LoginStatus {
+  status: 'waiting' | 'connected' | 'failing' | 'unreadable';
+  /** The earliest successful login among the rows read (the first login when fewer than 10 rows exist). */
+  firstSuccess?: string;
+  /** Whether every login since the start was read (so `firstSuccess` is the very first). */
+  complete: boolean;
+  latest?: LoginRow;
+}
+
+export const LOGIN_ROWS = 10;
+
+export function loginStatus(f: Pick<Facts, 'logins' | 'failed'>): LoginStatus {
+  if (f.failed.logins) return { status: 'unreadable', complete: false };
+  const rows = f.logins ?? [];
+  const ok = rows.filter(r => r.Status === 'Success');
+  const latest = rows[0];
+  const complete = rows.length < LOGIN_ROWS;
+  if (latest && latest.Status !== 'Success') return { status: 'failing', latest, complete };
+  if (ok.length) return { status: 'connected', firstSuccess: ok[ok.length - 1]!.LoginTime, latest, complete };
+  return { status: 'waiting', complete };
+}
+
+/** Salesforce's LoginHistory.Status texts for JWT logins, and what fixes each. */
+function loginFix(status: string): string {
+  const s = status.toLowerCase();
+  if (s.includes('not admin approved') || s.includes('not approved'))
+    return 'Run the link step: the permission set must be linked to the app (Policies → Select Permission Sets).';
+  if (s.includes('inactive')) return 'Reactivate the integration user (Run All asks to).';
+  if (s.includes('ip')) return "Remove the Login IP Ranges on the integration profile, or add BalkanID's addresses.";
+  if (s.includes('assertion') || s.includes('signature') || s.includes('certificate'))
+    return (
+      "BalkanID's key does not match the app's certificate: use the salesforce.crt BalkanID gave you and run the " +
+      'External Client App step.'
+    );
+  if (s.includes('audience'))
+    return 'Set the Login URL in BalkanID to login.salesforce.com (test.salesforce.com for a sandbox).';
+  return 'Check the values in BalkanID (username, consumer key, login URL), or run Verify with the private key.';
+}
+
 export const verify: Step = {
   id: 'verify',
-  title: 'Verified',
+  title: 'Verified by a login through the app',
   label: 'Verify',
   setupPage: '/lightning/setup/OrgLoginHistory/home',
   adminPermissions: [],
@@ -13,36 +56,47 @@ export const verify: Step = {
   evaluate({ facts: f, manifest: m }, earlier) {
     const findings: Finding[] = [];
     const notDone = earlier.filter(s => s.state !== 'done').map(s => s.title);
-    const latest = f.logins?.[0];
-    if (latest) {
-      const where = `${latest.LoginTime}, ${latest.Application || 'unknown app'}`;
-      if (latest.Status !== 'Success')
-        findings.push({
-          code: 'login-failing',
-          severity: 'warning',
-          subject: 'integration-user',
-          message: `The latest login of ${m.user.username} (${where}) failed: ${latest.Status}.`,
-          fix: 'Run Verify with the private key to see the cause.',
-        });
-      else
-        findings.push({
-          code: 'login-ok',
-          severity: 'info',
-          subject: 'integration-user',
-          message: `The latest login of ${m.user.username} succeeded (${where}).`,
-        });
-    }
-    if (f.failed.logins && f.user)
+    const login = loginStatus(f);
+    const who = m.user.username;
+    if (login.status === 'failing' && login.latest) {
+      const l = login.latest;
+      findings.push({
+        code: 'login-failing',
+        severity: 'warning',
+        subject: 'integration-user',
+        message: `The latest login of ${who} (${l.LoginTime}, ${l.Application || 'unknown app'}) failed: ${l.Status}.`,
+        fix: loginFix(l.Status),
+      });
+    } else if (login.status === 'connected')
+      findings.push({
+        code: 'login-ok',
+        severity: 'info',
+        subject: 'integration-user',
+        message: `${who} logged in through the app (${login.complete ? 'first' : 'earliest seen'} login ${login.firstSuccess}).`,
+      });
+    else if (login.status === 'unreadable' && f.user)
       findings.push({
         code: 'login-history-unreadable',
         severity: 'info',
         subject: 'admin',
-        message: 'Login history is not visible to you ("Manage Users" or "Monitor Login History" needed).',
+        message:
+          'Login history is not visible to you ("Manage Users" or "Monitor Login History" needed), so BalkanID\'s ' +
+          'first login cannot be seen here.',
+        fix: 'Run Verify with the private key, or ask BalkanID whether its test connection worked.',
       });
-    if (notDone.length)
+    if (notDone.length) {
       findings.push({ code: 'pending', severity: 'info', message: `Waiting for: ${notDone.join(', ')}.` });
-    // Done only when every earlier step is and the latest login did not fail.
-    const state = notDone.length ? 'todo' : findings.some(x => x.code === 'login-failing') ? 'error' : 'done';
-    return { findings, plan: [], done: !notDone.length, state };
+      return { findings, plan: [], done: false, state: 'todo' };
+    }
+    if (login.status === 'waiting')
+      findings.push({
+        code: 'awaiting-login',
+        severity: 'info',
+        subject: 'integration-user',
+        message: `Waiting for the first login of ${who} through the app.`,
+        fix: 'Copy the values into BalkanID (it logs in when you save the integration), or run Verify with the private key.',
+      });
+    const state = login.status === 'connected' ? 'done' : login.status === 'failing' ? 'error' : 'waiting';
+    return { findings, plan: [], done: state === 'done', state };
   },
 };
