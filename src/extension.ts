@@ -5,6 +5,7 @@ import { Log } from './vscode/log';
 import { ChecklistTree } from './vscode/tree';
 import { ConnectionStatus } from './vscode/statusBar';
 import { SetupDiagnostics } from './vscode/diagnostics';
+import { LoginWatch } from './vscode/loginWatch';
 import type { CredentialsPanel } from './vscode/credentials';
 import { COMMANDS, Handlers } from './vscode/commandTable';
 import { settings } from './vscode/settings';
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext) {
   mark('status');
   const diagnostics = new SetupDiagnostics(controller);
   mark('diagnostics');
+  const watch = new LoginWatch(controller);
   // Command handlers and the credentials view live in dist/ui.js, loaded on first use.
   let ui: typeof import('./vscode/ui') | undefined;
   const loadUi = () => (ui ??= require('./ui.js') as typeof import('./vscode/ui'));
@@ -40,6 +42,7 @@ export function activate(context: vscode.ExtensionContext) {
     tree,
     status,
     diagnostics,
+    watch,
     { dispose: () => panel?.dispose() },
     ...Object.entries(COMMANDS).map(([id, spec]) =>
       vscode.commands.registerCommand(id, (...args: unknown[]) =>
@@ -63,17 +66,19 @@ export function activate(context: vscode.ExtensionContext) {
     watcher.onDidCreate(manifestChanged),
     watcher.onDidDelete(() => void controller.loadManifest()),
     vscode.workspace.onDidSaveTextDocument(d => manifestChanged(d.uri)),
-    // Reconnect to the remembered org when the user opens the checklist, not at activation.
-    tree.view.onDidChangeVisibility(e => {
-      const target = controller.rememberedTarget;
-      if (e.visible && target && controller.connection.kind === 'disconnected')
-        controller.connect(target).then(
-          () => h().checkAll(),
-          () => undefined,
-        );
-    }),
     { dispose: () => clearTimeout(recheck) },
   );
+  // The remembered org reconnects right after activation (not during it), so the status bar shows it and the watch
+  // for BalkanID's login goes on without the view being opened.
+  const target = controller.rememberedTarget;
+  const reconnect = setTimeout(() => {
+    if (target && controller.connection.kind === 'disconnected')
+      controller.connect(target).then(
+        () => h().checkAll(),
+        () => undefined,
+      );
+  }, 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(reconnect) });
   mark('watchers');
   void vscode.commands.executeCommand('setContext', 'balkanid.connected', false);
   void controller.loadManifest();
@@ -99,6 +104,7 @@ export function activate(context: vscode.ExtensionContext) {
     tree,
     status,
     diagnostics,
+    watch,
     get credentials() {
       return credentials();
     },

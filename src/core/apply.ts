@@ -19,6 +19,8 @@ import { isSetupError, SetupError, StepId, StepResult, Write } from './types';
 export interface ApplyOptions {
   steps?: StepId[];
   onProgress?: (message: string) => void;
+  /** The steps whose writes are being sent now (empty: none, the run is reading). */
+  onStep?: (steps: StepId[]) => void;
   signal?: AbortSignal;
   /** How long to wait for the app's deploy before reporting it as still running (default 10 minutes). */
   deployTimeoutMs?: number;
@@ -91,13 +93,16 @@ export async function applyWrites(
   gate(results, wants);
   const api = `/services/data/v${client.apiVersion}`;
 
+  const step = opts.onStep ?? (() => undefined);
   // 1. Records: profile, user, permission set, assignment, in one composite with references.
+  step((['profile', 'user', 'permissionSet'] as const).filter(planned));
   const written = await writeRecords({ client, ctx, wants, writes, say, abortIfCancelled });
   const permissionSetId = written.permissionSetId;
 
   // 2. The External Client App, in one deploy (certificate always sent).
   if (planned('app')) {
     abortIfCancelled('app');
+    step(['app']);
     if (!permissionSetId) {
       const why =
         `Step "${STEP_TITLES.app}": the app's policy admits the permission set ${m.permissionSet.name}, ` +
@@ -166,6 +171,7 @@ export async function applyWrites(
         ),
         writes,
       );
+    step(['link']);
     say('Linking the permission set to the app…');
     if (await linkPermissionSet(client, ctx, api, permissionSetId, writes, inFlight))
       writes.push({
@@ -175,6 +181,7 @@ export async function applyWrites(
         detail: `Select Permission Sets: add "${m.permissionSet.label}"`,
       });
   }
+  step([]);
   if (!writes.length) return { facts, writes };
   say('Checking the result…');
   try {

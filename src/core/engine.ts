@@ -34,6 +34,7 @@ export function buildReport(input: EngineInput, facts: Facts): Report {
     org: {
       instanceUrl: c.instanceUrl,
       username: facts.admin?.Username ?? c.userId,
+      adminEmail: facts.admin?.Email,
       orgId: c.orgId,
       isSandbox: !!facts.org?.IsSandbox,
       apiVersion: c.apiVersion,
@@ -82,8 +83,7 @@ export function runnable(r: Report): { writes: Write[]; steps: StepId[]; blocker
   return { writes: open.flatMap(s => s.plan), steps: open.map(s => s.id), blockers };
 }
 
-/** Steps that still need work (Verify waiting for BalkanID's first login needs none). */
-export const remaining = (r: Report) => r.steps.filter(s => s.state !== 'done' && s.state !== 'waiting').length;
+export { remaining } from './types';
 
 /** Makes the planned writes (of `opts.steps`, or all); returns the report read afterwards and what was written. */
 export async function apply(input: EngineInput, opts: ApplyOptions = {}): Promise<{ report: Report; writes: Write[] }> {

@@ -31,6 +31,12 @@ export type * from './rows';
 
 /** A SOQL string literal. */
 export const soql = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** How many of the integration user's latest logins are read (Verify's evidence; the watch's one query). */
+export const LOGIN_ROWS = 10;
+export const loginsSoql = (username: string) =>
+  'SELECT LoginTime, Status, Application, LoginType FROM LoginHistory WHERE UserId IN (SELECT Id FROM User WHERE ' +
+  `Username = ${soql(username)}) ORDER BY LoginTime DESC LIMIT ${LOGIN_ROWS}`;
 export const sameId = (a: unknown, b: unknown) =>
   typeof a === 'string' && typeof b === 'string' && a.slice(0, 15) === b.slice(0, 15);
 
@@ -50,7 +56,7 @@ export function factQueries(m: Manifest, adminId: string, adminPerms = ADMIN_PER
     {
       ref: 'admin',
       soql:
-        `SELECT Id, Username, Name, TimeZoneSidKey, LocaleSidKey, LanguageLocaleKey, EmailEncodingKey FROM User ` +
+        `SELECT Id, Username, Name, Email, TimeZoneSidKey, LocaleSidKey, LanguageLocaleKey, EmailEncodingKey FROM User ` +
         `WHERE Id = ${soql(adminId)}`,
     },
     {
@@ -119,9 +125,7 @@ export function factQueries(m: Manifest, adminId: string, adminPerms = ADMIN_PER
     },
     {
       ref: 'logins',
-      soql:
-        'SELECT LoginTime, Status, Application, LoginType FROM LoginHistory ' +
-        `WHERE UserId IN (SELECT Id FROM User WHERE Username = ${u}) ORDER BY LoginTime DESC LIMIT 10`,
+      soql: loginsSoql(m.user.username),
     },
   ];
 }

@@ -17,6 +17,7 @@ export interface AdminRow {
   Id: string;
   Username: string;
   Name: string;
+  Email?: string;
   TimeZoneSidKey?: string;
   LocaleSidKey?: string;
   LanguageLocaleKey?: string;

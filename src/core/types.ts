@@ -50,7 +50,16 @@ export interface StepResult {
 }
 
 export interface Report {
-  org: { instanceUrl: string; username: string; orgId: string; isSandbox: boolean; apiVersion: string; name?: string };
+  org: {
+    instanceUrl: string;
+    username: string;
+    /** The connected admin's email (Run All proposes it for the integration user). */
+    adminEmail?: string;
+    orgId: string;
+    isSandbox: boolean;
+    apiVersion: string;
+    name?: string;
+  };
   steps: StepResult[];
   handoff?: Handoff;
   /** The integration user's logins through the app (Verify's evidence). */
@@ -64,6 +73,10 @@ export interface Handoff {
   isSandbox: boolean;
   instanceUrl: string;
 }
+
+/** Steps that still need work (Verify waiting for BalkanID's first login needs none). */
+export const remaining = (r: Pick<Report, 'steps'>) =>
+  r.steps.filter(s => s.state !== 'done' && s.state !== 'waiting').length;
 
 const VERBS: Record<Write['action'], string> = {
   create: 'Create',

@@ -21,3 +21,24 @@ export function checkInstanceUrl(raw: string): string {
     );
   return `${u.protocol}//${u.host}`;
 }
+
+/**
+ * The org's My Domain URL from what an admin copies out of the browser: a Lightning page
+ * (acme.lightning.force.com, acme--uat.sandbox.lightning.force.com) or a Setup page (acme.my.salesforce-setup.com)
+ * becomes https://acme.my.salesforce.com (…sandbox.my.salesforce.com); a path is dropped; a bare host gets https.
+ */
+export function myDomainUrl(raw: string): string {
+  const text = raw.trim();
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
+  let u: URL;
+  try {
+    u = new URL(withScheme);
+  } catch {
+    return checkInstanceUrl(text); // says what is wrong
+  }
+  const host = u.hostname
+    .replace(/\.lightning\.force\.com$/i, '.my.salesforce.com')
+    .replace(/\.my\.salesforce-setup\.com$/i, '.my.salesforce.com');
+  if (host !== u.hostname) return `https://${host}`;
+  return checkInstanceUrl(withScheme);
+}

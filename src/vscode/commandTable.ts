@@ -17,6 +17,8 @@ export interface Handlers {
   teardown(arg?: unknown): unknown;
   showLog(): unknown;
   recordTrace(): unknown;
+  chooseCertificate(): unknown;
+  openHelp(arg?: unknown): unknown;
 }
 
 export interface CommandSpec {
@@ -59,4 +61,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'balkanid.teardown': { title: 'Tear Down Setup…', handler: 'teardown', palette: true },
   'balkanid.showLog': { title: 'Show Log', handler: 'showLog', icon: '$(output)', palette: true },
   'balkanid.recordTrace': { title: 'Record Trace…', handler: 'recordTrace', icon: '$(record)', palette: true },
+  'balkanid.chooseCertificate': {
+    title: "Choose BalkanID's Certificate…",
+    handler: 'chooseCertificate',
+    icon: '$(file-symlink-file)',
+    palette: true,
+  },
+  'balkanid.openHelp': { title: 'Open Help for This Step', handler: 'openHelp', icon: '$(question)', palette: true },
 };

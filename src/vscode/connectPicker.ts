@@ -1,7 +1,7 @@
 // The org picker: orgs the Salesforce CLI knows (listed while the picker is open), an instance URL with an access
 // token, or disconnect.
 import * as vscode from 'vscode';
-import { checkInstanceUrl } from '../core/url';
+import { myDomainUrl } from '../core/url';
 import { Controller, engine, Target } from './controller';
 import { settings } from './settings';
 
@@ -21,10 +21,14 @@ export async function pickOrg(controller: Controller): Promise<Target | 'disconn
     .listOrgs(settings().sfPath)
     .then(
       orgs => {
+        // The org in use is marked, as the Salesforce extensions mark the default org.
+        const current = controller.connection.kind === 'connected' ? controller.client?.instanceUrl : undefined;
         pick.items = [
           ...orgs.map(o => ({
-            label: `$(cloud) ${o.alias ?? o.username}`,
-            description: o.alias ? o.username : undefined,
+            label: `${o.instanceUrl === current ? '$(check)' : '$(cloud)'} ${o.alias ?? o.username}`,
+            description: [o.alias ? o.username : undefined, o.instanceUrl === current ? '(connected)' : undefined]
+              .filter(Boolean)
+              .join(' '),
             detail: o.instanceUrl,
             target: { kind: 'sf' as const, alias: o.alias ?? o.username },
           })),
@@ -50,13 +54,16 @@ export async function pickOrg(controller: Controller): Promise<Target | 'disconn
   if (chosen.target) return chosen.target;
   const instanceUrl = await vscode.window.showInputBox({
     title: 'Salesforce instance URL',
+    prompt: 'The My Domain URL, or the address of any Lightning or Setup page of the org (copied from the browser).',
     placeHolder: 'https://yourcompany.my.salesforce.com',
     ignoreFocusOut: true,
     validateInput: v => {
       if (!v.trim()) return undefined;
       try {
-        checkInstanceUrl(v.trim());
-        return undefined;
+        const url = myDomainUrl(v);
+        return url === v.trim().replace(/\/$/, '')
+          ? undefined
+          : { message: `Connects to ${url}`, severity: vscode.InputBoxValidationSeverity.Info };
       } catch (e: any) {
         return e.message;
       }
@@ -71,5 +78,5 @@ export async function pickOrg(controller: Controller): Promise<Target | 'disconn
     validateInput: v => (v.trim().length > 10 ? undefined : 'Paste the access token, e.g. from `sf org display`.'),
   });
   if (!accessToken) return undefined;
-  return { kind: 'token', instanceUrl: instanceUrl.trim(), accessToken: accessToken.trim() };
+  return { kind: 'token', instanceUrl: myDomainUrl(instanceUrl), accessToken: accessToken.trim() };
 }

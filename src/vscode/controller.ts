@@ -6,7 +6,7 @@ import { LoadedManifest } from '../node/workspace';
 import { MANIFEST_FILE } from '../core/manifest';
 import { parseManifest } from '../core/manifestText';
 import { CertificateInfo } from '../core/certificate';
-import { Report, SetupError, StepId, Write } from '../core/types';
+import { isSetupError, remaining, Report, SetupError, StepId, Write } from '../core/types';
 import { Connection } from './viewModel';
 import { Log } from './log';
 import { settings } from './settings';
@@ -33,6 +33,8 @@ export class Controller implements vscode.Disposable {
   manifest?: LoadedManifest & { uri: vscode.Uri };
   /** A consumer key typed by hand (when the admin cannot read it from the org). */
   manualConsumerKey?: string;
+  /** The last JWT self-test's outcome, shown in the Credentials view. */
+  lastVerify?: { ok: boolean; text: string; at: number };
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -133,10 +135,11 @@ export class Controller implements vscode.Disposable {
   }
 
   /** What every engine call needs; explains what is missing instead of failing obscurely. */
-  private async input(): Promise<{
+  private async input(reactivateUser = false): Promise<{
     client: Engine.JsforceClient;
     manifest: NonNullable<LoadedManifest['manifest']>;
     certificate?: CertificateInfo | SetupError;
+    reactivateUser: boolean;
   }> {
     if (!this.client)
       throw new SetupError('No org connected. Run "BalkanID: Connect or Switch Salesforce Org".', 'NOT_CONNECTED');
@@ -153,11 +156,16 @@ export class Controller implements vscode.Disposable {
         'MANIFEST',
       );
     const certificate = await engine().loadCertificate(this.manifest.path, this.manifest.manifest);
-    return { client: this.client, manifest: this.manifest.manifest, certificate };
+    void vscode.commands.executeCommand(
+      'setContext',
+      'balkanid.hasCertificate',
+      !!certificate && !isSetupError(certificate),
+    );
+    return { client: this.client, manifest: this.manifest.manifest, certificate, reactivateUser };
   }
 
   /** Runs engine work, turning an expired session into the status bar's warning look. */
-  private async guarded<T>(work: () => Promise<T>): Promise<T> {
+  async guarded<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (err: any) {
@@ -176,33 +184,51 @@ export class Controller implements vscode.Disposable {
 
   private setReport(report: Report): void {
     this.report = report;
+    // The walkthrough's steps complete on these.
+    void vscode.commands.executeCommand('setContext', 'balkanid.setupDone', remaining(report) === 0);
+    void vscode.commands.executeCommand(
+      'setContext',
+      'balkanid.balkanidConnected',
+      report.login?.status === 'connected',
+    );
     if (this.connection.kind === 'connected') this.connection = { ...this.connection, report };
     this.fire();
   }
 
-  async check(): Promise<Report> {
+  /** Reads and evaluates the org; `reactivateUser` plans the integration user's reactivation (after asking). */
+  async check(reactivateUser = false): Promise<Report> {
     return this.guarded(async () => {
-      const { report } = await engine().check(await this.input());
+      const { report } = await engine().check(await this.input(reactivateUser));
       this.log.info(`Checked: ${report.steps.map(s => `${s.id}=${s.state}`).join(', ')}`);
       this.setReport(report);
       return report;
     });
   }
 
-  async plan(): Promise<Write[]> {
-    const report = await this.check();
-    return engine().planOf(report);
+  /** The connected admin's username and email (one query), for Run All's proposals before a manifest exists. */
+  async admin(): Promise<{ username?: string; email?: string }> {
+    if (this.report) return { username: this.report.org.username, email: this.report.org.adminEmail };
+    if (!this.client) return {};
+    return this.guarded(() => engine().whoAmI(this.client!));
   }
 
-  async run(steps: StepId[] | undefined, progress: (m: string) => void, signal: AbortSignal): Promise<Write[]> {
-    for (const s of steps ?? this.report?.steps.map(x => x.id) ?? []) this.running.add(s);
-    this.fire();
+  async run(
+    steps: StepId[] | undefined,
+    progress: (m: string) => void,
+    signal: AbortSignal,
+    reactivateUser = false,
+  ): Promise<Write[]> {
     try {
       return await this.guarded(async () => {
-        const { report, writes } = await engine().apply(await this.input(), {
+        const { report, writes } = await engine().apply(await this.input(reactivateUser), {
           steps,
           signal,
           deployTimeoutMs: settings().deployTimeoutMs,
+          // Only the steps being written show "running…".
+          onStep: now => {
+            this.running = new Set(now);
+            this.fire();
+          },
           onProgress: m => {
             this.log.info(m);
             progress(m);
@@ -220,7 +246,8 @@ export class Controller implements vscode.Disposable {
     }
   }
 
-  async teardown(progress: (m: string) => void): Promise<Write[]> {
+  /** Removes the setup; returns what was removed and what stays (and why). */
+  async teardown(progress: (m: string) => void): Promise<{ removed: Write[]; kept: string[] }> {
     return this.guarded(async () => {
       const input = await this.input();
       const removed = await engine().teardown(input, {
@@ -228,35 +255,9 @@ export class Controller implements vscode.Disposable {
         deployTimeoutMs: settings().deployTimeoutMs,
       });
       this.log.info(`Teardown removed: ${removed.map(w => w.target).join('; ') || 'nothing'}`);
-      await this.check();
-      return removed;
-    });
-  }
-
-  async verify(keyPem: string, progress: (m: string) => void, signal: AbortSignal) {
-    const { readPrivateKey } = await import('../core/certificate');
-    const key = readPrivateKey(keyPem);
-    return this.guarded(async () => {
-      const report = await this.check();
-      const consumerKey = report.handoff?.consumerKey ?? this.manualConsumerKey;
-      if (!consumerKey)
-        throw new SetupError(
-          'The consumer key is not known yet: run all steps, or type it into the Credentials view.',
-          'NO_CONSUMER_KEY',
-          'verify',
-        );
-      const result = await engine().jwtSelfTest({
-        instanceUrl: this.client!.instanceUrl,
-        consumerKey,
-        username: this.manifest!.manifest!.user.username,
-        key,
-        audience: report.handoff!.loginUrl,
-        attempts: settings().verifyAttempts,
-        signal,
-        onProgress: progress,
-      });
-      await this.check();
-      return result;
+      const { report, facts } = await engine().check(input);
+      this.setReport(report);
+      return { removed, kept: engine().teardownKept(facts, input.manifest) };
     });
   }
 

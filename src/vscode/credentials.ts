@@ -13,6 +13,7 @@ import { Controller, engine } from './controller';
 import { notify } from './notify';
 import { redactDeep } from '../core/redact';
 import { credentialsHtml, nonce } from './webview/html';
+import { loginDescription } from './viewModel';
 import {
   CredentialsState,
   HostMessage,
@@ -20,6 +21,30 @@ import {
   WebviewMessage,
   CertificateView,
 } from './webview/protocol';
+
+const COPY_NAMES = { username: 'Salesforce User Name', consumerKey: 'Consumer Key', loginUrl: 'Login URL' };
+
+/** The login line of the view: BalkanID connected, its login error, or that it waits for the first login. */
+function loginLine(c: Controller): Pick<CredentialsState, 'login' | 'loginTone'> {
+  const r = c.report;
+  if (!r) return {};
+  const verify = r.steps.find(s => s.id === 'verify');
+  const described = loginDescription(r.login);
+  if (r.login?.status === 'connected' && described) return { login: described, loginTone: 'ok' };
+  if (r.login?.status === 'failing') {
+    const f = verify?.findings.find(x => x.code === 'login-failing');
+    return { login: f ? `${f.message} ${f.fix ?? ''}`.trim() : described, loginTone: 'error' };
+  }
+  if (verify?.state === 'waiting')
+    return {
+      login:
+        r.login?.status === 'unreadable'
+          ? "Your login history is not visible to you, so BalkanID's first login cannot be seen here. Verify with the private key instead."
+          : "Waiting for BalkanID's first login through the app (checked in the background while VS Code is open).",
+      loginTone: 'waiting',
+    };
+  return {};
+}
 
 export function handoffText(s: CredentialsState): string {
   return [
@@ -33,6 +58,61 @@ export function handoffText(s: CredentialsState): string {
 export async function readPicked(uri: vscode.Uri, max: number, what: string, code: string): Promise<Uint8Array> {
   checkSize((await vscode.workspace.fs.stat(uri)).size, max, what, code);
   return vscode.workspace.fs.readFile(uri);
+}
+
+/**
+ * Validates a certificate and saves it where the manifest points (salesforce.crt by default), but only inside the
+ * workspace folder, and only after asking when a different certificate is already there. Says what happened; the
+ * checklist and Problems are re-checked at once (no stale "not found").
+ */
+export async function saveCertificate(c: Controller, data: string | Uint8Array): Promise<string> {
+  const info = readCertificate(data); // throws specific errors (size, private key, CSR, several, unreadable)
+  await c.loadManifest();
+  if (!c.manifest?.manifest)
+    throw new SetupError('Create a valid setup manifest first; the certificate is saved next to it.', 'NO_MANIFEST');
+  const target = vscode.Uri.file(engine().certificatePath(c.manifest.path, c.manifest.manifest));
+  const folder = vscode.workspace.getWorkspaceFolder(c.manifest.uri);
+  if (!folder || !(await engine().insideFolder(folder.uri.fsPath, target.fsPath)))
+    throw new SetupError(
+      `Nothing was saved: the manifest's "certificate" (${c.manifest.manifest.certificate}) points outside the ` +
+        `workspace folder. Set it to a file inside the folder, such as "salesforce.crt".`,
+      'cert-outside-workspace',
+    );
+  const existing = await engine().loadCertificate(c.manifest.path, c.manifest.manifest);
+  if (existing && !isSetupError(existing) && existing.fingerprint256 === info.fingerprint256)
+    return `${vscode.workspace.asRelativePath(target)} already holds this certificate.`;
+  const present = await vscode.workspace.fs.stat(target).then(
+    () => true,
+    () => false,
+  );
+  if (present) {
+    const was =
+      existing && !isSetupError(existing)
+        ? `${existing.subject} (SHA-256 ${existing.fingerprint256.slice(0, 23)}…)`
+        : 'a file that is not a usable certificate';
+    const go = await notify.ask(
+      `Replace ${vscode.workspace.asRelativePath(target)}?`,
+      `It holds ${was}. The new certificate is ${info.subject} (SHA-256 ${info.fingerprint256.slice(0, 23)}…).`,
+      'Replace',
+    );
+    if (go !== 'Replace') return 'Kept the existing file; the new certificate was not saved.';
+  }
+  await vscode.workspace.fs.writeFile(target, Buffer.from(info.pem));
+  c.log.info(`Certificate ${info.fingerprint256} saved to ${target.fsPath}.`);
+  if (c.client) await c.check().catch(() => undefined);
+  else c.fire();
+  return `Certificate saved to ${vscode.workspace.asRelativePath(target)}.`;
+}
+
+/** The file picker for BalkanID's certificate; undefined when dismissed. */
+export async function pickCertificate(title?: string): Promise<Uint8Array | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    title,
+    canSelectMany: false,
+    openLabel: 'Use certificate',
+    filters: { Certificates: ['crt', 'pem', 'cer', 'der'] },
+  });
+  return picked?.[0] && readPicked(picked[0], MAX_CERTIFICATE_BYTES, 'The certificate', 'cert-too-large');
 }
 
 export class CredentialsPanel implements vscode.Disposable {
@@ -117,6 +197,8 @@ export class CredentialsPanel implements vscode.Disposable {
       hasPrivateKey: !!(await c.privateKey()),
       privateKeyError: this.local.privateKeyError,
       message: this.local.message,
+      ...loginLine(c),
+      verify: c.lastVerify && { ok: c.lastVerify.ok, text: c.lastVerify.text },
     };
   }
 
@@ -139,19 +221,12 @@ export class CredentialsPanel implements vscode.Disposable {
         case 'ready':
           break;
         case 'pickCertificate': {
-          const picked = await vscode.window.showOpenDialog({
-            canSelectMany: false,
-            openLabel: 'Use certificate',
-            filters: { Certificates: ['crt', 'pem', 'cer', 'der'] },
-          });
-          if (picked?.[0])
-            await this.useCertificate(
-              await readPicked(picked[0], MAX_CERTIFICATE_BYTES, 'The certificate', 'cert-too-large'),
-            );
+          const data = await pickCertificate();
+          if (data) this.local.message = await saveCertificate(this.controller, data);
           break;
         }
         case 'pasteCertificate':
-          await this.useCertificate(msg.pem);
+          this.local.message = await saveCertificate(this.controller, msg.pem);
           break;
         case 'setConsumerKey': {
           if (msg.key && !/^[A-Za-z0-9._]{20,256}$/.test(msg.key))
@@ -177,10 +252,26 @@ export class CredentialsPanel implements vscode.Disposable {
           await this.controller.storePrivateKey(undefined);
           this.local.message = 'Private key forgotten.';
           break;
-        case 'copyValues':
-          await vscode.commands.executeCommand('balkanid.copyValues');
-          this.local.message = 'Copied.';
+        case 'copy': {
+          // Says "Copied" only once the clipboard holds the value.
+          const s = await this.state();
+          if (msg.what === 'all') {
+            const copied = await vscode.commands.executeCommand<string | undefined>('balkanid.copyValues');
+            this.local.message = copied
+              ? 'Copied all three values.'
+              : 'Nothing was copied: the consumer key is not known yet.';
+            break;
+          }
+          const value = s[msg.what];
+          if (!value)
+            throw new SetupError(
+              `Nothing was copied: the ${COPY_NAMES[msg.what]} is not known yet.`,
+              'NOTHING_TO_COPY',
+            );
+          await vscode.env.clipboard.writeText(value);
+          this.local.message = `Copied the ${COPY_NAMES[msg.what]}.`;
           break;
+        }
         case 'verify':
           void vscode.commands.executeCommand('balkanid.verify');
           break;
@@ -192,54 +283,6 @@ export class CredentialsPanel implements vscode.Disposable {
     const state = await this.state();
     await this.post();
     return state;
-  }
-
-  /**
-   * Validates a certificate and saves it where the manifest points (salesforce.crt by default), but only inside
-   * the workspace folder, and only after asking when a different certificate is already there.
-   */
-  private async useCertificate(data: string | Uint8Array): Promise<void> {
-    const info = readCertificate(data); // throws specific errors (size, private key, CSR, several, unreadable)
-    const c = this.controller;
-    await c.loadManifest();
-    if (!c.manifest?.manifest)
-      throw new SetupError('Create a valid setup manifest first; the certificate is saved next to it.', 'NO_MANIFEST');
-    const target = vscode.Uri.file(engine().certificatePath(c.manifest.path, c.manifest.manifest));
-    const folder = vscode.workspace.getWorkspaceFolder(c.manifest.uri);
-    if (!folder || !(await engine().insideFolder(folder.uri.fsPath, target.fsPath)))
-      throw new SetupError(
-        `Nothing was saved: the manifest's "certificate" (${c.manifest.manifest.certificate}) points outside the ` +
-          `workspace folder. Set it to a file inside the folder, such as "salesforce.crt".`,
-        'cert-outside-workspace',
-      );
-    const existing = await engine().loadCertificate(c.manifest.path, c.manifest.manifest);
-    if (existing && !isSetupError(existing) && existing.fingerprint256 === info.fingerprint256) {
-      this.local.message = `${vscode.workspace.asRelativePath(target)} already holds this certificate.`;
-      return;
-    }
-    const present = await vscode.workspace.fs.stat(target).then(
-      () => true,
-      () => false,
-    );
-    if (present) {
-      const was =
-        existing && !isSetupError(existing)
-          ? `${existing.subject} (SHA-256 ${existing.fingerprint256.slice(0, 23)}…)`
-          : 'a file that is not a usable certificate';
-      const go = await notify.ask(
-        `Replace ${vscode.workspace.asRelativePath(target)}?`,
-        `It holds ${was}. The new certificate is ${info.subject} (SHA-256 ${info.fingerprint256.slice(0, 23)}…).`,
-        'Replace',
-      );
-      if (go !== 'Replace') {
-        this.local.message = 'Kept the existing file; the new certificate was not saved.';
-        return;
-      }
-    }
-    await vscode.workspace.fs.writeFile(target, Buffer.from(info.pem));
-    this.local.message = `Certificate saved to ${vscode.workspace.asRelativePath(target)}.`;
-    c.log.info(`Certificate ${info.fingerprint256} saved to ${target.fsPath}.`);
-    c.fire();
   }
 
   dispose(): void {

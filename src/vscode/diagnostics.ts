@@ -66,12 +66,9 @@ export class SetupDiagnostics implements vscode.Disposable, vscode.CodeActionPro
       if (fix.kind === 'runStep') {
         action = new vscode.CodeAction(`Run step: ${STEP_TITLES[fix.step]}`, vscode.CodeActionKind.QuickFix);
         action.command = { command: 'balkanid.runStep', title: action.title, arguments: [fix.step] };
-      } else if (fix.kind === 'openCredentials') {
-        action = new vscode.CodeAction(
-          'Choose the certificate in the Credentials view…',
-          vscode.CodeActionKind.QuickFix,
-        );
-        action.command = { command: 'balkanid.openCredentials', title: action.title };
+      } else if (fix.kind === 'chooseCertificate') {
+        action = new vscode.CodeAction("Choose BalkanID's certificate…", vscode.CodeActionKind.QuickFix);
+        action.command = { command: 'balkanid.chooseCertificate', title: action.title };
       } else {
         if (!client) continue;
         action = new vscode.CodeAction(
@@ -91,7 +88,7 @@ export class SetupDiagnostics implements vscode.Disposable, vscode.CodeActionPro
       if (seen.has(action.title)) continue;
       seen.add(action.title);
       action.diagnostics = [diag];
-      action.isPreferred = fix.kind === 'runStep';
+      action.isPreferred = fix.kind !== 'openAdminUser';
       actions.push(action);
     }
     return actions;

@@ -21,16 +21,18 @@ function fallbackPath(f: Finding): Array<string | number> {
       return ['certificate'];
     case 'app':
       return ['app'];
-    case 'admin':
-    case 'org':
-      return ['targetOrg'];
     default:
+      // The admin and the org are no key of the manifest: the problem is anchored on the manifest as a whole.
       return [];
   }
 }
 
-/** The range of a property's key (or of the closest enclosing property that exists in the file). */
+/**
+ * The range of a property's key (or of the closest enclosing property that exists in the file); for the manifest as
+ * a whole (an empty path), its opening brace.
+ */
 export function anchor(root: Node | undefined, path: Array<string | number>): { offset: number; length: number } {
+  if (!path.length) return root ? { offset: root.offset, length: 1 } : { offset: 0, length: 1 };
   for (let n = path.length; n > 0 && root; n--) {
     const node = findNodeAtLocation(root, path.slice(0, n));
     if (node) {
@@ -45,9 +47,14 @@ export function anchor(root: Node | undefined, path: Array<string | number>): { 
 export function diagnosticsFor(report: Report, manifestText: string): DiagnosticModel[] {
   const root = parseTree(manifestText);
   const out: DiagnosticModel[] = [];
+  const seen = new Set<string>();
   for (const step of report.steps) {
     for (const f of step.findings) {
       if (f.severity === 'info' || NOT_PROBLEMS.has(f.code)) continue;
+      // One problem once: a missing admin permission that several steps need is listed under the first.
+      const key = `${f.code}\u0000${f.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       const at = anchor(root, f.manifestPath ?? fallbackPath(f));
       out.push({
         ...at,
@@ -63,7 +70,7 @@ export function diagnosticsFor(report: Report, manifestText: string): Diagnostic
 
 /** What a quick fix can do about a problem. Only fixes that can work are offered. */
 export type QuickFix =
-  { kind: 'runStep'; step: StepId } | { kind: 'openAdminUser' } | { kind: 'openCredentials' } | undefined;
+  { kind: 'runStep'; step: StepId } | { kind: 'openAdminUser' } | { kind: 'chooseCertificate' } | undefined;
 
 /** Findings that running their step repairs (drift and what the step creates). */
 const RUN_FIXES = new Set([
@@ -81,7 +88,7 @@ export function quickFixFor(code: string, step: StepId): QuickFix {
   // Only another admin can grant a permission: open the connected admin's user record in Setup.
   if (code === 'admin-permission-missing') return { kind: 'openAdminUser' };
   if (code === 'cert-unverified') return undefined; // only a JWT login (Verify) settles it
-  if (code.startsWith('cert-')) return { kind: 'openCredentials' };
+  if (code.startsWith('cert-')) return { kind: 'chooseCertificate' };
   if (RUN_FIXES.has(code) && step !== 'preflight' && step !== 'verify') return { kind: 'runStep', step };
   return undefined;
 }

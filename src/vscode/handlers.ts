@@ -1,16 +1,18 @@
 // What each command does in the UI: pickers, confirmations, progress, messages. The work itself is the
 // controller's (and the engine's).
 import * as vscode from 'vscode';
-import { STEP_IDS, SetupError, isSetupError, StepId, Write, describeWrites } from '../core/types';
+import { STEP_IDS, SetupError, isSetupError, StepId, Write } from '../core/types';
 import { STEP_TITLES, SETUP_PAGES } from '../core/steps';
-import { manifestTemplate } from '../core/manifest';
 import { Controller, engine, Target } from './controller';
-import { CredentialsPanel, handoffText, readPicked } from './credentials';
-import { MAX_PRIVATE_KEY_BYTES } from '../core/certificate';
+import { CredentialsPanel, handoffText, pickCertificate, saveCertificate } from './credentials';
+import { planText, runAll, RunAllArgs } from './runAll';
+import { createManifestByQuestions } from './newcomer';
+import { helpUrl } from '../core/steps';
 import { ChecklistTree } from './tree';
 import { Handlers } from './commandTable';
 import { notify } from './notify';
 import { pickOrg } from './connectPicker';
+import { verify } from './verify';
 
 const isStep = (v: unknown): v is StepId => typeof v === 'string' && (STEP_IDS as readonly string[]).includes(v);
 /** Tree items pass their node ({kind, id}); palette calls pass nothing; automation passes the id. */
@@ -21,8 +23,6 @@ function stepArg(arg: unknown): StepId | undefined {
 }
 const assumeYes = (arg: unknown) =>
   typeof arg === 'object' && arg !== null && (arg as { assumeYes?: unknown }).assumeYes === true;
-
-const renderPlan = (writes: Write[]) => describeWrites(writes).join('\n');
 
 export function handlers(controller: Controller, tree: ChecklistTree, credentials: () => CredentialsPanel): Handlers {
   const fail = (err: any) => {
@@ -51,20 +51,44 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
     );
   });
 
-  const run = async (steps: StepId[] | undefined, title: string) =>
-    vscode.window.withProgress(
+  const run = async (steps: StepId[] | undefined, title: string, reactivateUser = false) => {
+    const writes = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title, cancellable: true },
-      async (progress, token) => {
+      (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
-        const writes = await controller.run(steps, m => progress.report({ message: m }), abort.signal);
-        const left = controller.report?.steps.filter(s => s.state !== 'done').length ?? 0;
-        void notify.info(
-          `${writes.length} write(s) made. ${left ? `${left} step(s) still need attention.` : 'All steps done.'}`,
-        );
-        return writes;
+        return controller.run(steps, m => progress.report({ message: m }), abort.signal, reactivateUser);
       },
     );
+    void afterRun(writes);
+    return writes;
+  };
+  // The next action, offered where the admin looks: copy the values once the setup is in place.
+  const afterRun = async (writes: Write[]) => {
+    const r = controller.report;
+    const left = r ? engine().remaining(r) : 0;
+    const made = `${writes.length} change(s) made.`;
+    if (left) {
+      const first = r!.steps.find(s => s.state !== 'done' && s.state !== 'waiting')!;
+      const cert = first.findings.some(f => f.code.startsWith('cert-') && f.severity === 'error');
+      const choice = await notify.warn(
+        `${made} ${left} step(s) still need attention, first "${first.title}".`,
+        ...(cert ? (['Choose Certificate…'] as const) : []),
+        'Show Checklist',
+      );
+      if (choice === 'Choose Certificate…') await vscode.commands.executeCommand('balkanid.chooseCertificate');
+      if (choice === 'Show Checklist') await vscode.commands.executeCommand('balkanid.checklist.focus');
+      return;
+    }
+    const choice = await notify.info(
+      `${made} The setup is in place: paste the values into BalkanID (Integrations → Salesforce); the checklist ` +
+        'shows when BalkanID logs in.',
+      'Copy Values',
+      'Open Credentials',
+    );
+    if (choice === 'Copy Values') await vscode.commands.executeCommand('balkanid.copyValues');
+    if (choice === 'Open Credentials') await vscode.commands.executeCommand('balkanid.openCredentials');
+  };
 
   const connectTo = async (target: Target) => {
     await vscode.window.withProgress(
@@ -94,25 +118,7 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
       if (id) await tree.view.reveal({ kind: 'step', id }, { focus: true, select: true });
     }),
 
-    runAll: safely(async (arg?: unknown) => {
-      const writes = await vscode.window.withProgress(
-        { location: { viewId: 'balkanid.checklist' }, title: 'Planning' },
-        () => controller.plan(),
-      );
-      if (!writes.length) {
-        void notify.info('Nothing to do: the org matches the setup.');
-        return [];
-      }
-      if (!assumeYes(arg)) {
-        const go = await notify.ask(
-          `Apply ${writes.length} write(s) to ${controller.client?.instanceUrl}?`,
-          renderPlan(writes),
-          'Apply',
-        );
-        if (go !== 'Apply') return [];
-      }
-      return run(undefined, 'BalkanID setup');
-    }),
+    runAll: safely(async (arg?: unknown) => runAll(controller, (arg ?? {}) as RunAllArgs, run)),
 
     runStep: safely(async (arg?: unknown) => {
       let id = stepArg(arg);
@@ -140,61 +146,20 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
 
     showPlan: safely(async (arg?: unknown) => {
       const id = stepArg(arg);
-      const writes = (await controller.plan()).filter(w => !id || w.step === id);
+      const { writes, blockers } = engine().runnable(await controller.check());
+      const mine = writes.filter(w => !id || w.step === id);
+      const stuck = blockers.filter(b => !id || b.step === id);
       const doc = await vscode.workspace.openTextDocument({
         language: 'markdown',
         content:
-          `# BalkanID setup ` +
-          `plan${id ? `: ${STEP_TITLES[id]}` : ''}\n\n${writes.length ? renderPlan(writes) : 'Nothing to write: the org matches the setup.'}\n`,
+          `# BalkanID setup plan${id ? `: ${STEP_TITLES[id]}` : ''}\n\n` +
+          `${mine.length || stuck.length ? planText(mine, stuck) : 'Nothing to write: the org matches the setup.'}\n`,
       });
       await vscode.window.showTextDocument(doc, { preview: true });
-      return writes;
+      return mine;
     }),
 
-    verify: safely(async () => {
-      let pem = await controller.privateKey();
-      if (!pem) {
-        const choice = await notify.info(
-          'The JWT self-test needs the private key that matches salesforce.crt (BalkanID usually keeps it). Without ' +
-            'it, the static checks still run.',
-          'Choose Key File…',
-          'Check Only',
-        );
-        if (choice === 'Check Only') return checkAll();
-        if (choice !== 'Choose Key File…') return undefined;
-        const file = await vscode.window.showOpenDialog({
-          canSelectMany: false,
-          openLabel: 'Use for this test',
-          filters: { 'Private keys': ['pem', 'key'] },
-        });
-        if (!file?.[0]) return undefined;
-        pem = Buffer.from(
-          await readPicked(file[0], MAX_PRIVATE_KEY_BYTES, 'The private key', 'key-too-large'),
-        ).toString('utf8');
-      }
-      const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'Verifying the JWT login', cancellable: true },
-        (progress, token) => {
-          const abort = new AbortController();
-          token.onCancellationRequested(() => abort.abort());
-          return controller.verify(pem!, m => progress.report({ message: m }), abort.signal);
-        },
-      );
-      if (result.ok) {
-        const reads = result.reads.map(r => `${r.object} ${r.count}`).join(', ');
-        controller.log.info(`JWT login succeeded; reads: ${reads}`);
-        void notify.info(`JWT login as the integration user works. BalkanID can read: ${reads}.`);
-      } else if (result.failure) {
-        controller.log.warn(`JWT login failed: ${result.failure.error}: ${result.failure.description}`);
-        void notify.error(
-          `JWT login failed (${result.failure.description}). ${result.failure.cause} Fix: ${result.failure.fix}`,
-        );
-      } else {
-        const bad = result.reads.filter(r => r.error);
-        void notify.warn(`JWT login works, but: ${bad.map(r => `${r.object}: ${r.cause}`).join(' ')}`);
-      }
-      return result;
-    }),
+    verify: safely(() => verify(controller, checkAll)),
 
     openCredentials: async () => {
       await controller.loadManifest();
@@ -208,23 +173,38 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
           'The consumer key is not known yet: run all steps, or type it into the Credentials view.',
           'NO_CONSUMER_KEY',
         );
-      await vscode.env.clipboard.writeText(handoffText(state));
-      void notify.info('BalkanID values copied: paste them into BalkanID → Integrations → Salesforce.');
-      return handoffText(state);
+      const text = handoffText(state);
+      await vscode.env.clipboard.writeText(text);
+      await vscode.commands.executeCommand('setContext', 'balkanid.valuesCopied', true);
+      void notify.info(
+        'Copied the username, consumer key and login URL: paste them into BalkanID → Integrations → Salesforce. ' +
+          'The checklist shows when BalkanID logs in.',
+      );
+      return text;
     }),
 
     createManifest: safely(async () => {
-      const uri = controller.manifestUri();
-      if (!uri) throw new SetupError('Open a folder first: the setup manifest lives in the workspace.', 'NO_WORKSPACE');
-      const exists = await vscode.workspace.fs.stat(uri).then(
-        () => true,
-        () => false,
-      );
-      if (!exists) await vscode.workspace.fs.writeFile(uri, Buffer.from(manifestTemplate()));
-      await vscode.window.showTextDocument(uri);
       await controller.loadManifest();
+      if (!controller.manifest && !(await createManifestByQuestions(controller))) return undefined;
+      const uri = controller.manifestUri()!;
+      await vscode.window.showTextDocument(uri);
+      if (controller.client) await checkAll();
       return uri;
     }),
+
+    chooseCertificate: safely(async () => {
+      const data = await pickCertificate("BalkanID's certificate (salesforce.crt)");
+      if (!data) return undefined;
+      const message = await saveCertificate(controller, data);
+      void notify.info(message);
+      return message;
+    }),
+
+    openHelp: safely(async (arg?: unknown) =>
+      vscode.env.openExternal(
+        vscode.Uri.parse(helpUrl(stepArg(arg) ?? 'preflight', (arg as { docs?: boolean })?.docs)),
+      ),
+    ),
 
     teardown: safely(async (arg?: unknown) => {
       if (!assumeYes(arg)) {
@@ -236,10 +216,17 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
         );
         if (go !== 'Remove') return [];
       }
-      return vscode.window.withProgress(
+      const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'Removing the BalkanID setup' },
         progress => controller.teardown(m => progress.report({ message: m })),
       );
+      const summary = result.removed.length
+        ? `Teardown finished. Removed: ${result.removed.map(w => w.target).join('; ')}.` +
+          (result.kept.length ? ` Kept: ${result.kept.join(' ')}` : '')
+        : 'Nothing to remove: the BalkanID setup is not in this org.';
+      controller.log.info(summary);
+      void notify.info(summary);
+      return result;
     }),
 
     showLog: async () => controller.log.show(),

@@ -44,7 +44,11 @@ export class ChecklistTree implements vscode.TreeDataProvider<Node>, vscode.Disp
     }
     const step = this.controller.report?.steps.find(s => s.id === node.id);
     const state = this.controller.running.has(node.id) ? 'running' : (step?.state ?? 'unknown');
-    const v = stepView(step ?? { id: node.id, title: STEP_TITLES[node.id], findings: [], plan: [] }, state);
+    const v = stepView(
+      step ?? { id: node.id, title: STEP_TITLES[node.id], findings: [], plan: [] },
+      state,
+      this.controller.report?.login,
+    );
     const item = new vscode.TreeItem(
       v.label,
       step?.findings.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,

@@ -1,6 +1,7 @@
 // Pure mapping from engine results to what the tree, badge and status bar show. No `vscode` import, so it
 // is unit-tested in plain Node; the VS Code layer turns these into TreeItems.
-import { Finding, Report, StepId, StepResult, StepState } from '../core/types';
+import { describeWrites, Finding, remaining, Report, StepId, StepResult, StepState } from '../core/types';
+import type { LoginStatus } from '../core/steps/verify';
 import { STEP_LABELS } from '../core/steps';
 import { label } from '../core/permissions';
 
@@ -33,15 +34,38 @@ const ICONS: Record<Shown, [string, string | undefined, string]> = {
   waiting: ['watch', undefined, 'waiting for BalkanID'],
 };
 
-export function stepView(step: Pick<StepResult, 'id' | 'title' | 'findings' | 'plan'>, state: Shown): StepView {
+/** A login time as the admin reads it: the local hour and minute (the date too when it is not today). */
+export function loginTime(iso: string, now = new Date()): string {
+  const t = new Date(iso);
+  const hm = t.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return t.toDateString() === now.toDateString() ? hm : `${t.toLocaleDateString()} ${hm}`;
+}
+
+/** Verify's line: BalkanID's first login, the login error, or that it is waiting for one. */
+export function loginDescription(login: LoginStatus | undefined): string | undefined {
+  if (login?.status === 'connected' && login.firstSuccess)
+    return `BalkanID connected · ${login.complete ? 'first' : 'earliest seen'} login ${loginTime(login.firstSuccess)}`;
+  if (login?.status === 'failing' && login.latest) return `login failed: ${login.latest.Status}`;
+  return undefined;
+}
+
+export function stepView(
+  step: Pick<StepResult, 'id' | 'title' | 'findings' | 'plan'>,
+  state: Shown,
+  login?: LoginStatus,
+): StepView {
   const [icon, color, text] = ICONS[state];
   const blocking = step.findings.find(f => f.code === 'admin-permission-missing');
   const description =
-    state === 'blocked' && blocking?.permission ? `blocked: needs ${label(blocking.permission)}` : text;
+    state === 'blocked' && blocking?.permission
+      ? `blocked: needs ${label(blocking.permission)}`
+      : step.id === 'verify' && (state === 'done' || state === 'error')
+        ? (loginDescription(login) ?? text)
+        : text;
   const tooltip = [
-    `${step.title} — ${text}`,
-    ...step.findings.map(f => `• ${f.message}`),
-    ...step.plan.map(w => `→ ${w.action} ${w.target}`),
+    `${step.title} — ${description}`,
+    ...step.findings.map(f => `• ${f.message}${f.fix ? ` ${f.fix}` : ''}`),
+    ...describeWrites(step.plan).map(l => `→ ${l.replace(/^\d+\. /, '')}`),
   ].join('\n');
   return {
     id: step.id,
@@ -86,16 +110,16 @@ export function statusView(c: Connection): StatusView {
         tone: 'normal',
       };
     case 'connecting':
-      return { text: `$(sync~spin) ${c.label}`, tooltip: `Connecting to ${c.label}…`, tone: 'normal' };
+      return { text: `$(sync~spin) BalkanID: ${c.label}`, tooltip: `Connecting to ${c.label}…`, tone: 'normal' };
     case 'expired':
       return {
-        text: `$(plug) ${c.label}: session expired`,
+        text: `$(plug) BalkanID: ${c.label}: session expired`,
         tooltip: `The session for ${c.label} expired. Click to log in again or switch org.`,
         tone: 'warning',
       };
     case 'unreachable':
       return {
-        text: `$(plug) ${c.label}: unreachable`,
+        text: `$(plug) BalkanID: ${c.label}: unreachable`,
         tooltip: `Cannot reach ${c.label}: ${c.detail}. Click to switch org.`,
         tone: 'error',
       };
@@ -103,22 +127,32 @@ export function statusView(c: Connection): StatusView {
       const steps = c.report?.steps;
       const done = steps ? steps.filter(s => s.state === 'done').length : undefined;
       const progress = steps ? ` ${done}/${steps.length}` : '';
+      const login = c.report?.login;
+      const setUp = c.report && remaining(c.report) === 0;
+      const connected = setUp && login?.status === 'connected';
+      const failing = setUp && login?.status === 'failing';
       const tooltip = [
         `BalkanID setup on ${c.label}`,
         c.instanceUrl,
         steps ? `${done} of ${steps.length} steps done` : 'not checked yet',
+        setUp ? (loginDescription(login) ?? "Waiting for BalkanID's first login through the app.") : '',
+        failing ? 'Fix: see the Verify step in the checklist.' : '',
         c.report ? `${c.report.org.isSandbox ? 'Sandbox' : 'Production'}, API ${c.report.org.apiVersion}` : '',
         'Click to switch org.',
       ]
         .filter(Boolean)
         .join('\n');
-      return { text: `$(plug) ${c.label}${progress}`, tooltip, tone: 'normal' };
+      if (connected) return { text: `$(pass-filled) BalkanID: ${c.label} · connected`, tooltip, tone: 'normal' };
+      if (failing) return { text: `$(warning) BalkanID: ${c.label} · login failed`, tooltip, tone: 'warning' };
+      if (setUp)
+        return { text: `$(watch) BalkanID: ${c.label}${progress} · waiting for BalkanID`, tooltip, tone: 'normal' };
+      return { text: `$(plug) BalkanID: ${c.label}${progress}`, tooltip, tone: 'normal' };
     }
   }
 }
 
 export function badge(report: Report | undefined): { value: number; tooltip: string } | undefined {
   if (!report) return undefined;
-  const left = report.steps.filter(s => s.state !== 'done').length;
+  const left = remaining(report);
   return left ? { value: left, tooltip: `${left} step(s) left` } : undefined;
 }

@@ -2,7 +2,7 @@
 // only through the typed protocol, and keeps no secret in its state: the private key box is cleared as soon as it
 // is sent, and a private key pasted into the certificate box by mistake is never kept.
 /// <reference lib="dom" />
-import type { CredentialsState, HostMessage, WebviewMessage } from '../vscode/webview/protocol';
+import type { CopyWhat, CredentialsState, HostMessage, WebviewMessage } from '../vscode/webview/protocol';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -31,7 +31,20 @@ const KEY_CHECKS: Record<string, string> = {
 function render(s: CredentialsState): void {
   el('username').textContent = s.username || '—';
   el('loginUrl').textContent = s.loginUrl || '—';
-  if (document.activeElement !== el('consumerKey')) input('consumerKey').value = s.consumerKey || '';
+  el('consumerKeyText').textContent = s.consumerKey || '—';
+  // A key read from the org needs no typing; the box is for orgs that do not let the admin read it.
+  el('manualKey').hidden = s.consumerKeySource === 'org';
+  if (document.activeElement !== el('consumerKey'))
+    input('consumerKey').value = s.consumerKeySource === 'manual' ? (s.consumerKey ?? '') : '';
+  const values = { username: s.username, consumerKey: s.consumerKey, loginUrl: s.loginUrl };
+  for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('[data-copy]'))) {
+    const what = b.dataset.copy as keyof typeof values | 'all';
+    b.disabled = what === 'all' ? !s.username || !s.consumerKey : !values[what];
+  }
+  el('login').textContent = s.login || '';
+  el('login').className = s.loginTone === 'error' ? 'error' : s.loginTone === 'ok' ? 'ok' : 'note';
+  el('verifyResult').textContent = s.verify?.text || '';
+  el('verifyResult').className = s.verify?.ok ? 'ok' : 'error';
   el('keyNote').textContent = s.consumerKey
     ? (KEY_NOTES[s.consumerKeySource ?? ''] ?? '') + (KEY_CHECKS[s.consumerKeyCheck ?? ''] ?? '')
     : 'Not available yet: run the consumer key step, or type it in.';
@@ -67,7 +80,8 @@ window.addEventListener('message', (e: MessageEvent<HostMessage>) => {
   if (e.data?.type === 'state') render(e.data.state);
 });
 el('saveKey').addEventListener('click', () => send({ type: 'setConsumerKey', key: input('consumerKey').value }));
-el('copyValues').addEventListener('click', () => send({ type: 'copyValues' }));
+for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('[data-copy]')))
+  b.addEventListener('click', () => send({ type: 'copy', what: b.dataset.copy as CopyWhat }));
 el('pickCert').addEventListener('click', () => send({ type: 'pickCertificate' }));
 el('certPem').addEventListener('input', saveDraft);
 el('useCert').addEventListener('click', () => send({ type: 'pasteCertificate', pem: input('certPem').value }));

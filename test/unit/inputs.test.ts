@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { parseManifest } from '../../src/core/manifestText';
 import { readCertificate, readPrivateKey, certificateProblems } from '../../src/core/certificate';
 import { checkInstanceUrl } from '../../src/node/salesforce';
+import { myDomainUrl } from '../../src/core/url';
 import { parseArgs } from '../../src/cli';
 import { selfSignedCert } from '../../packages/sf-test-org/src/x509';
 import { testCert } from '../support/helpers';
@@ -387,6 +388,19 @@ describe('bad input: URLs and command lines', () => {
   it('instance URLs: https anywhere, http to loopback only', () => {
     assert.equal(checkInstanceUrl('https://acme.my.salesforce.com/'), 'https://acme.my.salesforce.com');
     assert.equal(checkInstanceUrl('http://127.0.0.1:4567/x'), 'http://127.0.0.1:4567');
+  });
+  it("an address copied from the browser becomes the org's My Domain URL; http to a real host stays refused", () => {
+    const CASES: Array<[string, string]> = [
+      ['https://acme.lightning.force.com/lightning/setup/SetupOneHome/home', 'https://acme.my.salesforce.com'],
+      ['acme--uat.sandbox.lightning.force.com/lightning/page/home', 'https://acme--uat.sandbox.my.salesforce.com'],
+      ['https://acme-dev-ed.develop.lightning.force.com', 'https://acme-dev-ed.develop.my.salesforce.com'],
+      ['https://acme.my.salesforce-setup.com/lightning/setup/Users/home', 'https://acme.my.salesforce.com'],
+      ['acme.my.salesforce.com', 'https://acme.my.salesforce.com'],
+      ['  https://acme.my.salesforce.com/  ', 'https://acme.my.salesforce.com'],
+      ['http://127.0.0.1:4567', 'http://127.0.0.1:4567'],
+    ];
+    for (const [input, want] of CASES) assert.equal(myDomainUrl(input), want, input);
+    assert.throws(() => myDomainUrl('http://acme.my.salesforce.com'), /https only/);
   });
   const ARGS: Array<[string[], RegExp]> = [
     [['deploy'], /Unknown command "deploy"/],

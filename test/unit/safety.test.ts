@@ -105,8 +105,8 @@ describe('quick fixes offer only what can fix the problem', () => {
       assert.deepEqual(quickFixFor('admin-permission-missing', step), { kind: 'openAdminUser' });
   });
   it('certificate problems open the Credentials view; drift runs its own step; the rest offers nothing', () => {
-    assert.deepEqual(quickFixFor('cert-missing', 'app'), { kind: 'openCredentials' });
-    assert.deepEqual(quickFixFor('cert-expired', 'app'), { kind: 'openCredentials' });
+    assert.deepEqual(quickFixFor('cert-missing', 'app'), { kind: 'chooseCertificate' });
+    assert.deepEqual(quickFixFor('cert-expired', 'app'), { kind: 'chooseCertificate' });
     assert.deepEqual(quickFixFor('app-drift', 'app'), { kind: 'runStep', step: 'app' });
     assert.deepEqual(quickFixFor('link-missing-drift', 'link'), { kind: 'runStep', step: 'link' });
     for (const code of [

@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { badge, findingView, statusView, stepView } from '../../src/vscode/viewModel';
+import { badge, findingView, loginTime, statusView, stepView } from '../../src/vscode/viewModel';
 import { credentialsHtml, nonce } from '../../src/vscode/webview/html';
 import { parseWebviewMessage } from '../../src/vscode/webview/protocol';
-import { anchor, diagnosticsFor } from '../../src/vscode/diagnosticsModel';
+import { anchor, diagnosticsFor, quickFixFor } from '../../src/vscode/diagnosticsModel';
 import { CATEGORY, COMMANDS } from '../../src/vscode/commandTable';
 import { redact } from '../../src/core/redact';
 import { parseTree } from 'jsonc-parser';
@@ -68,8 +68,30 @@ describe('view models', () => {
         instanceUrl: 'https://acme',
         report: report(['done', 'done', 'todo', 'todo', 'todo', 'todo', 'todo', 'todo']),
       }).text,
-      '$(plug) acme 2/8',
+      '$(plug) BalkanID: acme 2/8',
     );
+    const setUp = (login: Report['login']) => ({
+      kind: 'connected' as const,
+      label: 'acme',
+      instanceUrl: 'https://acme',
+      report: { ...report([...Array(7).fill('done'), login?.status === 'connected' ? 'done' : 'waiting']), login },
+    });
+    assert.equal(
+      statusView(setUp({ status: 'waiting', complete: true })).text,
+      '$(watch) BalkanID: acme 7/8 · waiting for BalkanID',
+    );
+    const first = '2026-11-30T14:02:00Z';
+    const connected = statusView(setUp({ status: 'connected', complete: true, firstSuccess: first }));
+    assert.equal(connected.text, '$(pass-filled) BalkanID: acme · connected');
+    assert.ok(connected.tooltip.includes(`BalkanID connected · first login ${loginTime(first)}`), connected.tooltip);
+    const failing = statusView(
+      setUp({
+        status: 'failing',
+        complete: true,
+        latest: { LoginTime: first, Status: 'Failed: invalid assertion', Application: 'BalkanID', LoginType: 'x' },
+      }),
+    );
+    assert.deepEqual([failing.text, failing.tone], ['$(warning) BalkanID: acme · login failed', 'warning']);
     assert.equal(statusView({ kind: 'expired', label: 'acme' }).tone, 'warning');
     assert.equal(statusView({ kind: 'unreachable', label: 'acme', detail: 'ECONNREFUSED' }).tone, 'error');
     assert.match(statusView({ kind: 'connecting', label: 'acme' }).text, /sync~spin/);
@@ -175,6 +197,33 @@ describe('diagnostics mapping', () => {
     );
     assert.equal(d[0].message, 'You lack Manage Profiles. Ask an admin.');
   });
+  it('lists a permission several steps need once, on the manifest as a whole (its opening brace), not on "user"', () => {
+    const lack = {
+      code: 'admin-permission-missing',
+      severity: 'error',
+      message: 'You lack "Manage Users".',
+      subject: 'admin',
+    };
+    const d = diagnosticsFor(
+      report(['done', 'blocked', 'blocked', 'blocked', 'todo', 'todo', 'todo', 'todo'], {
+        1: [lack],
+        2: [lack],
+        3: [lack],
+      }),
+      text,
+    );
+    assert.deepEqual(
+      d.map(x => [x.code, x.step, x.offset, x.length]),
+      [['admin-permission-missing', 'profile', 0, 1]],
+    );
+    assert.equal(text[d[0]!.offset], '{');
+  });
+  it("a certificate problem's quick fix chooses the certificate; a drift's runs its step; a permission's opens the admin's user", () => {
+    assert.deepEqual(quickFixFor('cert-missing', 'app'), { kind: 'chooseCertificate' });
+    assert.deepEqual(quickFixFor('app-drift', 'app'), { kind: 'runStep', step: 'app' });
+    assert.deepEqual(quickFixFor('admin-permission-missing', 'user'), { kind: 'openAdminUser' });
+    assert.equal(quickFixFor('placeholder-value', 'preflight'), undefined, 'editing the manifest fixes it');
+  });
 });
 
 describe('the command table and package.json agree', () => {
@@ -206,7 +255,12 @@ describe('the command table and package.json agree', () => {
     for (const m of menuCommands) assert.ok(COMMANDS[m], `menu names unknown command ${m}`);
   });
   it('activation is lazy: a view, the manifest, or a command — never "*"', () => {
-    assert.deepEqual(pkg.activationEvents, ['onView:balkanid.checklist', 'workspaceContains:balkanid-setup.json']);
+    // onStartupFinished: after the window is up, so the status bar shows the remembered org without opening the view.
+    assert.deepEqual(pkg.activationEvents, [
+      'onView:balkanid.checklist',
+      'workspaceContains:balkanid-setup.json',
+      'onStartupFinished',
+    ]);
   });
 });
 
@@ -217,5 +271,48 @@ describe('redaction', () => {
     const out = redact(line);
     for (const s of ['!AQabcdef', '5Aep861abc', 'Bearer abc', 'eyJhbGci', 'MIIE', 'ABC123'])
       assert.ok(!out.includes(s), `${s} survived: ${out}`);
+  });
+});
+
+describe('the checklist and the walkthrough', () => {
+  it("Verify's row says BalkanID connected with the first login's time, the login error, or that it waits", () => {
+    const verify = { id: 'verify' as const, title: STEP_TITLES.verify, findings: [], plan: [] };
+    const first = '2026-11-30T14:02:00Z';
+    assert.equal(
+      stepView(verify, 'done', { status: 'connected', complete: true, firstSuccess: first }).description,
+      `BalkanID connected · first login ${loginTime(first)}`,
+    );
+    assert.equal(
+      stepView(verify, 'done', { status: 'connected', complete: false, firstSuccess: first }).description,
+      `BalkanID connected · earliest seen login ${loginTime(first)}`,
+    );
+    const latest = { LoginTime: first, Status: 'Failed: invalid assertion', Application: 'BalkanID', LoginType: 'x' };
+    assert.equal(
+      stepView(verify, 'error', { status: 'failing', complete: true, latest }).description,
+      'login failed: Failed: invalid assertion',
+    );
+    assert.equal(
+      stepView(verify, 'waiting', { status: 'waiting', complete: true }).description,
+      'waiting for BalkanID',
+    );
+    assert.equal(stepView(verify, 'waiting').icon, 'watch');
+  });
+  it('the walkthrough has six steps, each completed by a context the extension sets or a command, with its markdown', () => {
+    const [w] = pkg.contributes.walkthroughs;
+    assert.deepEqual(
+      w.steps.map((s: any) => s.id),
+      ['connect', 'user', 'certificate', 'run', 'copy', 'watch'],
+    );
+    const src = ['controller.ts', 'handlers.ts']
+      .map(f => readFileSync(join(__dirname, '..', '..', '..', 'src', 'vscode', f), 'utf8'))
+      .join('\n');
+    for (const s of w.steps) {
+      const [event] = s.completionEvents;
+      const key = /^onContext:(.+)$/.exec(event)?.[1];
+      assert.ok(key && src.includes(`'${key}'`), `${s.id}: ${event} is set by the extension`);
+      assert.ok(readFileSync(join(__dirname, '..', '..', '..', s.media.markdown), 'utf8').length > 100, s.id);
+      for (const [, cmd] of s.description.matchAll(/\(command:([\w.]+)\)/g))
+        assert.ok(COMMANDS[cmd] || cmd === 'balkanid.checklist.focus', `${s.id}: ${cmd}`);
+    }
   });
 });

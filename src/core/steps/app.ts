@@ -101,6 +101,10 @@ export const app: Step = {
   title: 'External Client App with JWT bearer',
   label: 'External Client App',
   setupPage: '/lightning/setup/ManageExternalClientApplication/home',
+  help: {
+    guide: 'step-2-enable-oauth-and-jwt-bearer-flow',
+    docs: 'https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.meta_configure_oauth_jwt_flow_external_client_apps.htm',
+  },
   // Salesforce Help: Customize Application, and Modify All Data or Create, edit, and delete External Client Apps;
   // the deploy itself needs Modify Metadata or Modify All Data (audit row 24).
   adminPermissions: [

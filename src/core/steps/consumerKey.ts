@@ -7,6 +7,10 @@ export const consumerKey: Step = {
   title: 'Consumer key',
   label: 'Consumer key',
   setupPage: '/lightning/setup/ManageExternalClientApplication/home',
+  help: {
+    guide: 'step-4-retrieve-consumer-key',
+    docs: 'https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.eca_stage_oauth_credentials.htm',
+  },
   adminPermissions: [['ModifyMetadata', 'ModifyAllData']],
   dependsOn: ['app'],
   reads: ['app', 'global'],

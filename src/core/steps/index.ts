@@ -22,6 +22,14 @@ export const STEP_LABELS = byId(s => s.label);
 export const SETUP_PAGES = byId(s => s.setupPage);
 export const stepById = (id: StepId): Step => STEPS.find(s => s.id === id)!;
 
+/** BalkanID's public guide, which this product automates. */
+export const GUIDE_URL =
+  'https://docs.balkan.id/getting-started/setting-up-your-tenant/application-integrations/direct-application-integration/' +
+  'salesforce-application-integration-setup';
+/** A step's help: its section of BalkanID's guide, or Salesforce's documentation page. */
+export const helpUrl = (id: StepId, docs = false) =>
+  docs ? stepById(id).help.docs : `${GUIDE_URL}#${stepById(id).help.guide}`;
+
 if (STEPS.map(s => s.id).join() !== STEP_IDS.join())
   throw new Error('steps/index.ts and STEP_IDS disagree on the steps or their order');
 

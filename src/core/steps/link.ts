@@ -8,6 +8,10 @@ export const link: Step = {
   title: 'Permission set linked to the app',
   label: 'App ↔ permission set link',
   setupPage: '/lightning/setup/ManageExternalClientApplication/home',
+  help: {
+    guide: 'step-3-configure-oauth-policies',
+    docs: 'https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.meta_configure_external_client_app_policies.htm',
+  },
   adminPermissions: [['ManageProfilesPermissionsets']],
   dependsOn: ['app', 'permissionSet'],
   reads: ['app', 'permissionSet'],

@@ -11,6 +11,10 @@ export const permissionSet: Step = {
   title: 'Permission set BalkanID Extractor, assigned',
   label: 'Permission set',
   setupPage: '/lightning/setup/PermSets/home',
+  help: {
+    guide: 'step-5-create-permission-set-and-assign-to-integration-user',
+    docs: 'https://help.salesforce.com/s/articleView?id=sf.perm_sets_create.htm&type=5',
+  },
   adminPermissions: [['ManageProfilesPermissionsets'], ['AssignPermissionSets', 'ManageUsers']],
   dependsOn: ['user'],
   reads: ['permissionSet', 'user', 'dependencies'],

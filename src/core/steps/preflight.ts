@@ -47,6 +47,10 @@ export const preflight: Step = {
   title: 'Preflight: connection, permissions, licences',
   label: 'Preflight',
   setupPage: '/lightning/setup/CompanyProfileInfo/home',
+  help: {
+    guide: 'prerequisites',
+    docs: 'https://help.salesforce.com/s/articleView?id=sf.users_license_types_available.htm&type=5',
+  },
   adminPermissions: [['ApiEnabled'], ['ViewSetup']],
   dependsOn: [],
   reads: ['apiVersion', 'adminPerms', 'license', 'user', 'failed'],

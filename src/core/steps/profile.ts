@@ -11,6 +11,10 @@ export const profile: Step = {
   title: 'Profile cloned from Standard Platform User',
   label: 'Profile',
   setupPage: '/lightning/setup/EnhancedProfiles/home',
+  help: {
+    guide: 'create-a-new-user-profile',
+    docs: 'https://help.salesforce.com/s/articleView?id=platform.users_profiles_cloning.htm&type=5',
+  },
   adminPermissions: [['ManageProfilesPermissionsets']],
   dependsOn: [],
   reads: ['profile', 'sourceProfile', 'profileIpRanges', 'dependencies'],

@@ -46,6 +46,8 @@ export interface Step {
   label: string;
   /** The Setup page for "Open in Salesforce Setup", relative to the org's Lightning URL. */
   setupPage: string;
+  /** Help: the section of BalkanID's guide (an anchor) and Salesforce's documentation page. */
+  help: { guide: string; docs: string };
   /** Admin permissions (API names): every group must be satisfied by one of its permissions. */
   adminPermissions: string[][];
   /** Steps whose result this one needs: when one of them is blocked, so is this one. */

@@ -8,6 +8,10 @@ export const user: Step = {
   title: 'Integration user',
   label: 'Integration user',
   setupPage: '/lightning/setup/ManageUsers/home',
+  help: {
+    guide: 'creating-an-integration-user',
+    docs: 'https://help.salesforce.com/s/articleView?id=sf.adding_new_users.htm&type=5',
+  },
   adminPermissions: [['ManageUsers']],
   dependsOn: ['profile'],
   reads: ['user', 'userFrozen', 'license', 'profile'],

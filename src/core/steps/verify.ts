@@ -1,7 +1,7 @@
 // Verify: done only after a real login through the app succeeded — BalkanID's own (seen in the integration user's
 // login history) or the JWT self-test's (which Salesforce records there too). Until then it waits for one.
 import { LoginRow } from '../rows';
-import { Facts } from '../facts';
+import { Facts, LOGIN_ROWS } from '../facts';
 import { Finding } from '../types';
 import { Step } from './step';
 
@@ -14,8 +14,6 @@ export interface LoginStatus {
   complete: boolean;
   latest?: LoginRow;
 }
-
-export const LOGIN_ROWS = 10;
 
 export function loginStatus(f: Pick<Facts, 'logins' | 'failed'>): LoginStatus {
   if (f.failed.logins) return { status: 'unreadable', complete: false };
@@ -50,6 +48,10 @@ export const verify: Step = {
   title: 'Verified by a login through the app',
   label: 'Verify',
   setupPage: '/lightning/setup/OrgLoginHistory/home',
+  help: {
+    guide: 'configure-salesforce-in-your-balkanid-tenant',
+    docs: 'https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_flow_errors.htm',
+  },
   adminPermissions: [],
   dependsOn: [],
   reads: ['logins', 'user', 'failed'],

@@ -28,18 +28,30 @@ export function credentialsHtml(o: { cspSource: string; nonce: string; scriptUri
   <p id="message" role="status" aria-live="polite"></p>
   <section aria-labelledby="h-values">
     <h2 id="h-values">Values for BalkanID</h2>
-    <dl>
-      <dt>Salesforce user name</dt><dd id="username">—</dd>
-      <dt>Login URL</dt><dd id="loginUrl">—</dd>
-    </dl>
-    <label for="consumerKey">Consumer key</label>
-    <div class="row">
-      <input id="consumerKey" type="text" spellcheck="false" autocomplete="off"
-        placeholder="Filled in once the consumer key step ran, or type it">
-      <button id="saveKey" type="button">Use this key</button>
+    <p class="note">Paste them into BalkanID: Integrations → Add Integration → Salesforce → Direct integration.</p>
+    <div class="values">
+      <span class="name">Salesforce User Name</span><code id="username">—</code>
+      <button type="button" class="secondary" data-copy="username" aria-label="Copy the Salesforce User Name">Copy</button>
+      <span class="name">Consumer Key</span><code id="consumerKeyText">—</code>
+      <button type="button" class="secondary" data-copy="consumerKey" aria-label="Copy the Consumer Key">Copy</button>
+      <span class="name">Login URL</span><code id="loginUrl">—</code>
+      <button type="button" class="secondary" data-copy="loginUrl" aria-label="Copy the Login URL">Copy</button>
     </div>
     <p id="keyNote" class="note"></p>
-    <button id="copyValues" type="button">Copy BalkanID values</button>
+    <div id="manualKey">
+      <label for="consumerKey">Consumer key from Setup (when your org does not let you read it here)</label>
+      <div class="row">
+        <input id="consumerKey" type="text" spellcheck="false" autocomplete="off"
+          placeholder="Filled in once the consumer key step ran, or type it">
+        <button id="saveKey" type="button">Use this key</button>
+      </div>
+    </div>
+    <button id="copyValues" type="button" data-copy="all">Copy all values</button>
+  </section>
+  <section aria-labelledby="h-login">
+    <h2 id="h-login">BalkanID's login</h2>
+    <p id="login" class="note"></p>
+    <p id="verifyResult"></p>
   </section>
   <section aria-labelledby="h-cert">
     <h2 id="h-cert">Certificate (salesforce.crt)</h2>

@@ -25,7 +25,16 @@ export interface CredentialsState {
   hasPrivateKey: boolean;
   privateKeyError?: string;
   message?: string;
+  /** What the login history says: "BalkanID connected · first login 14:02", the error, or that it waits. */
+  login?: string;
+  loginTone?: 'ok' | 'error' | 'waiting';
+  /** The last JWT self-test's outcome (Verify). */
+  verify?: { ok: boolean; text: string };
 }
+
+/** Which value a copy button copies: one of the three, or all of them. */
+export type CopyWhat = 'username' | 'consumerKey' | 'loginUrl' | 'all';
+const COPY: readonly CopyWhat[] = ['username', 'consumerKey', 'loginUrl', 'all'];
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -34,7 +43,7 @@ export type WebviewMessage =
   | { type: 'setConsumerKey'; key: string }
   | { type: 'setPrivateKey'; pem: string }
   | { type: 'clearPrivateKey' }
-  | { type: 'copyValues' }
+  | { type: 'copy'; what: CopyWhat }
   | { type: 'verify' };
 
 export type HostMessage = { type: 'state'; state: CredentialsState };
@@ -50,13 +59,14 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'ready':
     case 'pickCertificate':
     case 'clearPrivateKey':
-    case 'copyValues':
     case 'verify':
       return { type: m.type };
     case 'pasteCertificate':
       return str(m.pem) && m.pem.trim() ? { type: 'pasteCertificate', pem: m.pem } : undefined;
     case 'setPrivateKey':
       return str(m.pem) && m.pem.trim() ? { type: 'setPrivateKey', pem: m.pem } : undefined;
+    case 'copy':
+      return COPY.includes(m.what as CopyWhat) ? { type: 'copy', what: m.what as CopyWhat } : undefined;
     case 'setConsumerKey':
       return str(m.key, 256) ? { type: 'setConsumerKey', key: m.key.trim() } : undefined;
     default:

@@ -1,0 +1,72 @@
+// Watching for BalkanID: once every step is in place and Verify waits for (or last saw a failed) login through the
+// app, one query of the integration user's login history, first after 10 s, then with doubling waits up to 10
+// minutes, while VS Code is open and the org connected. When the answer changes, the whole org is checked again, so
+// the checklist, the status bar and Problems show "BalkanID connected · first login 14:02" or the login's error.
+import * as vscode from 'vscode';
+import { Controller, engine } from './controller';
+
+export const FIRST_WAIT_MS = 10_000;
+export const MAX_WAIT_MS = 600_000;
+
+export class LoginWatch implements vscode.Disposable {
+  private timer?: ReturnType<typeof setTimeout>;
+  private wait = FIRST_WAIT_MS;
+  private readonly subscription: vscode.Disposable;
+  /** Polls made (for the tests and the log). */
+  polls = 0;
+
+  constructor(private readonly controller: Controller) {
+    this.subscription = controller.onDidChange(() => this.schedule());
+  }
+
+  private get wanted(): boolean {
+    const c = this.controller;
+    const r = c.report;
+    return (
+      c.connection.kind === 'connected' &&
+      !!c.client &&
+      !!r &&
+      r.steps.filter(s => s.id !== 'verify').every(s => s.state === 'done') &&
+      (r.login?.status === 'waiting' || r.login?.status === 'failing')
+    );
+  }
+
+  private schedule(): void {
+    if (!this.wanted) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.wait = FIRST_WAIT_MS;
+      return;
+    }
+    this.timer ??= setTimeout(() => void this.poll(), this.wait);
+  }
+
+  private async poll(): Promise<void> {
+    const c = this.controller;
+    const before = c.report?.login;
+    const username = c.report?.handoff?.username;
+    try {
+      if (!this.wanted || !username || c.running.size) return;
+      this.polls++;
+      const rows = await engine().latestLogins(c.client!, username);
+      const now = engine().loginStatus({ logins: rows, failed: {} });
+      const changed = now.status !== before?.status || rows[0]?.LoginTime !== before?.latest?.LoginTime;
+      if (changed) {
+        c.log.info(`Login history of ${username} changed (${now.status}); checking the org again.`);
+        await c.check();
+      }
+      this.wait = Math.min(this.wait * 2, MAX_WAIT_MS);
+    } catch (e: any) {
+      c.log.warn(`Watching for BalkanID's login: ${e?.message ?? e}`);
+      this.wait = Math.min(this.wait * 2, MAX_WAIT_MS);
+    } finally {
+      this.timer = undefined;
+      this.schedule();
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.subscription.dispose();
+  }
+}

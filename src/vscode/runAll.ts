@@ -1,0 +1,73 @@
+// Run All, as an admin meets it: connect first if needed; without a manifest, the three questions; an inactive
+// integration user reactivated only after asking; a confirmation that lists exactly the writes that can run and,
+// apart, what is blocked and why; nothing sent when nothing can run.
+import * as vscode from 'vscode';
+import { describeWrites, Report, SetupError, StepId, Write } from '../core/types';
+import { Controller, engine } from './controller';
+import { createManifestByQuestions, NewcomerAnswers } from './newcomer';
+import { notify } from './notify';
+
+export interface RunAllArgs extends NewcomerAnswers {
+  /** Automation: skip the confirmations (the reactivation question included). */
+  assumeYes?: boolean;
+}
+
+export type Runner = (
+  steps: StepId[] | undefined,
+  title: string,
+  reactivateUser?: boolean,
+) => Thenable<Write[]> | Promise<Write[]>;
+
+/** The confirmation's text: the writes, then the blocked steps apart. */
+export function planText(writes: Write[], blockers: Array<{ title: string; reason: string }>): string {
+  const parts = [describeWrites(writes).join('\n')];
+  if (blockers.length)
+    parts.push(`Not run now (blocked):\n${blockers.map(b => `• ${b.title}: ${b.reason}`).join('\n')}`);
+  return parts.filter(Boolean).join('\n\n');
+}
+
+const checking = <T>(work: () => Promise<T>) =>
+  vscode.window.withProgress({ location: { viewId: 'balkanid.checklist' }, title: 'Checking the org' }, work);
+
+export async function runAll(c: Controller, args: RunAllArgs, run: Runner): Promise<Write[]> {
+  if (!c.client) {
+    await vscode.commands.executeCommand('balkanid.connect');
+    if (!c.client) return [];
+  }
+  await c.loadManifest();
+  if (!c.manifest && !(await createManifestByQuestions(c, args))) return [];
+  let report: Report = await checking(() => c.check());
+  let reactivate = false;
+  const inactive = report.steps.find(s => s.id === 'user')?.findings.find(f => f.code === 'user-inactive');
+  if (inactive) {
+    const go = args.assumeYes
+      ? 'Reactivate'
+      : await notify.ask(
+          `Reactivate the integration user ${report.handoff?.username}?`,
+          `${inactive.message} Reactivating it takes a Salesforce Platform licence; the setup then reuses it.`,
+          'Reactivate',
+        );
+    if (go !== 'Reactivate') return [];
+    reactivate = true;
+    report = await checking(() => c.check(true));
+  }
+  const { writes, steps, blockers } = engine().runnable(report);
+  const org = report.org.name ?? c.client.instanceUrl;
+  if (!writes.length) {
+    if (blockers.length)
+      throw new SetupError(
+        `Nothing can run on ${org}, so nothing was written. ${blockers.map(b => `${b.title}: ${b.reason}`).join(' ')}`,
+        'BLOCKED',
+      );
+    void notify.info('Nothing to write: the org matches the setup.');
+    return [];
+  }
+  if (!args.assumeYes) {
+    const title = blockers.length
+      ? `Apply ${writes.length} change(s) to ${org}? ${blockers.length} step(s) stay blocked.`
+      : `Apply ${writes.length} change(s) to ${org}?`;
+    const go = await notify.ask(title, planText(writes, blockers), 'Apply');
+    if (go !== 'Apply') return [];
+  }
+  return run(steps, 'BalkanID setup', reactivate);
+}

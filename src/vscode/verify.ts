@@ -1,0 +1,86 @@
+// Verify: the JWT self-test with a private key the admin provides (stored in secret storage, or picked for this
+// test only). The outcome is shown in a notification with the next action, and in the Credentials view.
+import * as vscode from 'vscode';
+import { MAX_PRIVATE_KEY_BYTES, readPrivateKey } from '../core/certificate';
+import { SetupError } from '../core/types';
+import { Controller, engine } from './controller';
+import { readPicked } from './credentials';
+import { notify } from './notify';
+import { settings } from './settings';
+
+async function selfTest(c: Controller, keyPem: string, progress: (m: string) => void, signal: AbortSignal) {
+  const key = readPrivateKey(keyPem);
+  return c.guarded(async () => {
+    const report = await c.check();
+    const consumerKey = report.handoff?.consumerKey ?? c.manualConsumerKey;
+    if (!consumerKey)
+      throw new SetupError(
+        'The consumer key is not known yet: run all steps, or type it into the Credentials view.',
+        'NO_CONSUMER_KEY',
+        'verify',
+      );
+    const result = await engine().jwtSelfTest({
+      instanceUrl: c.client!.instanceUrl,
+      consumerKey,
+      username: c.manifest!.manifest!.user.username,
+      key,
+      audience: report.handoff!.loginUrl,
+      attempts: settings().verifyAttempts,
+      signal,
+      onProgress: progress,
+    });
+    await c.check();
+    return result;
+  });
+}
+
+export async function verify(controller: Controller, checkAll: () => Promise<unknown>): Promise<unknown> {
+  let pem = await controller.privateKey();
+  if (!pem) {
+    const choice = await notify.info(
+      'The JWT self-test needs the private key that matches salesforce.crt (BalkanID usually keeps it). Without ' +
+        'it, the static checks still run.',
+      'Choose Key File…',
+      'Check Only',
+    );
+    if (choice === 'Check Only') return checkAll();
+    if (choice !== 'Choose Key File…') return undefined;
+    const file = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      openLabel: 'Use for this test',
+      filters: { 'Private keys': ['pem', 'key'] },
+    });
+    if (!file?.[0]) return undefined;
+    pem = Buffer.from(await readPicked(file[0], MAX_PRIVATE_KEY_BYTES, 'The private key', 'key-too-large')).toString(
+      'utf8',
+    );
+  }
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Verifying the JWT login', cancellable: true },
+    (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return selfTest(controller, pem!, m => progress.report({ message: m }), abort.signal);
+    },
+  );
+  let text: string;
+  if (result.ok) {
+    const reads = result.reads.map(r => `${r.object} ${r.count}`).join(', ');
+    text = `JWT login as the integration user works. BalkanID can read: ${reads}.`;
+    controller.log.info(text);
+    void notify.info(text, 'Copy Values').then(c => c && vscode.commands.executeCommand('balkanid.copyValues'));
+  } else if (result.failure) {
+    text = `JWT login failed (${result.failure.description}). ${result.failure.cause} Fix: ${result.failure.fix}`;
+    controller.log.warn(text);
+    void notify
+      .error(text, 'Show Checklist')
+      .then(c => c && vscode.commands.executeCommand('balkanid.checklist.focus'));
+  } else {
+    const bad = result.reads.filter(r => r.error);
+    text = `JWT login works, but: ${bad.map(r => `${r.object}: ${r.cause}`).join(' ')}`;
+    void notify.warn(text);
+  }
+  controller.lastVerify = { ok: result.ok, text, at: Date.now() };
+  controller.fire();
+  return result;
+}
