@@ -2,7 +2,7 @@
 // loopback-only network namespace), and the extension's tests in a real VS Code (code-server + Chromium).
 // Installs what it needs first (cached outside the repo). Ends with "N passed, N failed".
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -70,6 +70,8 @@ suite(
   { PATH: `${node24}/bin:${process.env.PATH}`, SF_BIN: sfBin },
 );
 // code-server, Chromium and the sf CLI (which the extension uses for CLI orgs) run with loopback only, too.
+const newcomer = join(root, 'bench-results', 'newcomer.json');
+rmSync(newcomer, { force: true });
 suite('real VS Code', 'unshare', [
   '-n',
   'sh',
@@ -95,6 +97,11 @@ if (leftovers) {
   console.log(`Left running after the tests:\n${leftovers}`);
 } else passed++;
 
+// The UI drive's newcomer path on a fresh org, from opening the view to the values on the clipboard.
+if (existsSync(newcomer)) {
+  const n = JSON.parse(readFileSync(newcomer, 'utf8'));
+  groups.push(`newcomer path: ${n.actions} actions, ${n.seconds} s`);
+}
 console.log(`\n${groups.join('\n')}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -8,11 +8,12 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 . "$HERE/env.sh"
 OUT=$ROOT/.e2e
+rm -rf "$OUT/shots"  # no screenshot of an earlier run is mistaken for this one
 mkdir -p "$OUT" "$ROOT/bench-results"
 RUN=$(mktemp -d "$OUT/run-XXXXXX")
 export HARNESS_TMP=$RUN
-ORG_PID=
-cleanup() { "$HERE/cs-stop.sh" "$RUN/tests" || true; "$HERE/cs-stop.sh" "$RUN/ui" || true; [ -n "$ORG_PID" ] && kill "$ORG_PID" 2>/dev/null || true; }
+ORG_PID=; LIMITED_PID=
+cleanup() { "$HERE/cs-stop.sh" "$RUN/tests" || true; "$HERE/cs-stop.sh" "$RUN/ui" || true; for p in $ORG_PID $LIMITED_PID; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 # The extension lists and opens Salesforce CLI orgs through `sf`: give the servers the cached CLI.
@@ -30,28 +31,31 @@ rc_tests=0
 node "$HERE/run-tests.js" "http://127.0.0.1:$(cat "$RUN/tests/port")" "$WS1" "$ROOT" "$ROOT/out/test/vscode/index" "$OUT/shots" || rc_tests=$?
 "$HERE/cs-stop.sh" "$RUN/tests"
 
-# 2) UI drive against the packaged extension, connected to a test org started by hand.
-(cd "$ROOT" && npx vsce package --no-dependencies --no-rewrite-relative-links -o dist/balkanid-salesforce-setup.vsix > "$RUN/vsce.log" 2>&1) || { cat "$RUN/vsce.log"; exit 1; }
+# 2) UI drive against the packaged extension: a newcomer's workspace (no manifest; BalkanID's certificate outside
+#    it, as a download would be) and a fresh org the sf CLI knows; then a limited admin's org.
+(cd "$ROOT" && npx vsce package --no-dependencies --no-rewrite-relative-links --readme-path docs/marketplace/README.md -o dist/balkanid-salesforce-setup.vsix > "$RUN/vsce.log" 2>&1) || { cat "$RUN/vsce.log"; exit 1; }
 node -e 'const fs=require("fs");const s=fs.statSync(process.argv[1]).size;const f=process.argv[2];const j=fs.existsSync(f)?JSON.parse(fs.readFileSync(f,"utf8")):{};j.vsixBytes=s;fs.writeFileSync(f,JSON.stringify(j))' \
   "$ROOT/dist/balkanid-salesforce-setup.vsix" "$ROOT/bench-results/vscode.json"
 WS2=$RUN/ws-ui; mkdir -p "$WS2"
 node "$ROOT/out/packages/sf-test-org/src/main.js" --scenario fresh > "$RUN/org.json" 2> "$RUN/org.log" &
 ORG_PID=$!
-for _ in $(seq 1 100); do [ -s "$RUN/org.json" ] && break; sleep 0.1; done
+node "$ROOT/out/packages/sf-test-org/src/main.js" --scenario limited-admin > "$RUN/limited.json" 2> "$RUN/limited.log" &
+LIMITED_PID=$!
+for _ in $(seq 1 100); do [ -s "$RUN/org.json" ] && [ -s "$RUN/limited.json" ] && break; sleep 0.1; done
 node -e '
-const { selfSignedCert } = require(process.argv[1]); const fs = require("fs"); const ws = process.argv[2];
-const c = selfSignedCert(); fs.writeFileSync(ws + "/salesforce.crt", c.certPem); fs.writeFileSync(process.argv[3] + "/key.pem", c.keyPem);
-fs.writeFileSync(ws + "/balkanid-setup.json", JSON.stringify({ user: { username: "balkanid@example.test", email: "balkanid@example.test" } }, null, 2));' \
-  "$ROOT/out/packages/sf-test-org/src/x509.js" "$WS2" "$RUN"
+const { selfSignedCert } = require(process.argv[1]); const fs = require("fs");
+const c = selfSignedCert(); fs.writeFileSync(process.argv[2] + "/salesforce.crt", c.certPem); fs.writeFileSync(process.argv[2] + "/key.pem", c.keyPem);' \
+  "$ROOT/out/packages/sf-test-org/src/x509.js" "$RUN"
 CS_SETTINGS="\"balkanid.sfPath\": \"$SF_BIN\"" "$HERE/cs-start.sh" "$RUN/ui" "$WS2"
 S=$RUN/ui
 sf_login "$S/home" acme-uat "$RUN/org.json"
 HOME=$S/home XDG_CONFIG_HOME=$S/home/.config XDG_DATA_HOME=$S/home/.local/share TMPDIR=$S/tmp \
   "$NODE24_DIR/bin/node" "$CS_ENTRY" --user-data-dir "$S/user-data" --extensions-dir "$S/extensions" --install-extension "$ROOT/dist/balkanid-salesforce-setup.vsix" > "$RUN/install-ext.log" 2>&1
 rc_ui=0
-ORG_URL=$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).instanceUrl' "$RUN/org.json") \
-ORG_TOKEN=$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).accessToken' "$RUN/org.json") \
-CERT_FILE=$WS2/salesforce.crt KEY_FILE=$RUN/key.pem RESULTS=$RUN/ui.json \
+field() { node -p 'JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"))[process.argv[2]]' "$1" "$2"; }
+ORG_URL=$(field "$RUN/org.json" instanceUrl) LIMITED_URL=$(field "$RUN/limited.json" instanceUrl) \
+LIMITED_TOKEN=$(field "$RUN/limited.json" accessToken) NEWCOMER_OUT=$ROOT/bench-results/newcomer.json \
+CERT_FILE=$RUN/salesforce.crt KEY_FILE=$RUN/key.pem RESULTS=$RUN/ui.json \
   node "$HERE/ui-drive.js" "http://127.0.0.1:$(cat "$S/port")" "$WS2" "$OUT/shots" || rc_ui=$?
 
 node -e 'const fs=require("fs");let p=0,f=0;for(const x of process.argv.slice(1)){if(fs.existsSync(x)){const j=JSON.parse(fs.readFileSync(x,"utf8"));console.log(x.split("/").pop(),JSON.stringify(j));p+=j.passes;f+=j.failures}else{console.log(x,"missing");f++}}

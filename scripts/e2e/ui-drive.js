@@ -1,14 +1,17 @@
-// Drives the real workbench like an admin would, with Playwright + Debian Chromium, against a test org:
-// open the BalkanID container, connect through the status bar (instance URL + token), press a step's inline
-// Run, click the status bar, fill and submit the credentials webview. Screenshots go to <shots>.
-// Usage: node ui-drive.js <baseUrl> <workspace> <shots>   env: ORG_URL, ORG_TOKEN, CERT_FILE, KEY_FILE, RESULTS
+// Drives the real workbench like a newcomer would, with Playwright + Debian Chromium, against test orgs: a workspace
+// with no manifest, a fresh org the Salesforce CLI knows; open the BalkanID view, connect, Run All (three questions),
+// Apply, Copy Values — counted in user actions and timed; BalkanID's login seen by the watch; the credentials view;
+// then a limited admin's org, where Run All must name the blockers and write nothing. Screenshots go to <shots>.
+// Usage: node ui-drive.js <baseUrl> <workspace> <shots>
+//   env: ORG_URL, CERT_FILE (outside the workspace), KEY_FILE, LIMITED_URL, LIMITED_TOKEN, RESULTS
 const { chromium } = require('playwright-core');
+const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
 const [baseUrl, folder, shots] = process.argv.slice(2);
-const { ORG_URL, ORG_TOKEN, CERT_FILE, KEY_FILE, RESULTS } = process.env;
+const { ORG_URL, CERT_FILE, KEY_FILE, RESULTS, LIMITED_URL, LIMITED_TOKEN } = process.env;
 fs.mkdirSync(shots, { recursive: true });
 const LOOPBACK = /^(https?|wss?):\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//;
 const t0 = Date.now();
@@ -62,83 +65,123 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
   const shot = name => page.screenshot({ path: path.join(shots, name) });
   const row = text => page.locator('.monaco-list-row[role=treeitem]', { hasText: text }).first();
   const status = text => page.locator('.statusbar-item', { hasText: text }).first();
-  const host = new URL(ORG_URL).host;
   const quickInput = page.locator('.quick-input-widget input');
 
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+  const notification = text => page.locator('.notification-toast', { hasText: text }).first();
+  const input = title => page.locator('.quick-input-widget', { hasText: title }).first();
+  // The newcomer path: every click, and every value submitted with Enter, is one user action.
+  let actions = 0;
+  const act = async fn => {
+    actions++;
+    await fn();
+  };
+
   await page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}`);
-  await step('the workbench loads with the BalkanID status bar item', async () => {
+  await step('the workbench loads with the BalkanID status bar item, before the view is opened', async () => {
     await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
     await status('BalkanID: connect org').waitFor({ timeout: 60000 });
   });
-  await step('the activity bar opens the checklist, which offers to connect', async () => {
-    await page.locator('.activitybar [aria-label^="BalkanID Setup"]').first().click({ timeout: 20000 });
-    await page
-      .locator('.welcome-view-content', { hasText: 'Connect Salesforce Org' })
-      .first()
-      .waitFor({ timeout: 20000 });
-  });
+  await page.locator('.activitybar [aria-label^="BalkanID Setup"]').first().click({ timeout: 20000 });
+  const welcome = page.locator('.welcome-view-content .monaco-button', { hasText: 'Connect Salesforce Org' }).first();
+  await welcome.waitFor({ timeout: 20000 }).catch(() => undefined);
   await shot('01-welcome.png');
-
-  await step('clicking the status bar connects with an instance URL and an access token', async () => {
-    await status('BalkanID: connect org').click();
-    await page
-      .locator('.quick-input-list .monaco-list-row', { hasText: 'Enter instance URL and access token' })
-      .first()
-      .click({ timeout: 20000 });
-    await page.locator('.quick-input-widget', { hasText: 'Salesforce instance URL' }).waitFor({ timeout: 10000 });
-    await quickInput.fill(ORG_URL);
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget', { hasText: 'Access token' }).waitFor({ timeout: 10000 });
-    await quickInput.fill(ORG_TOKEN);
-    await page.keyboard.press('Enter');
-    await status(`${host} 1/8`).waitFor({ timeout: 30000 });
-    await row('Profile').waitFor({ timeout: 10000 });
-    await row('Integration user').locator('.label-description', { hasText: 'to do' }).waitFor({ timeout: 10000 });
-  });
-  await shot('02-connected-checklist.png');
-
-  await step('the inline Run on the profile step runs it', async () => {
-    const profileRow = page
-      .locator('.monaco-list-row[role=treeitem]')
-      .filter({ has: page.locator('.label-name', { hasText: /^Profile$/ }) })
-      .first();
-    await profileRow.hover();
-    await profileRow.locator('.action-label[aria-label^="Run Step"]').click({ timeout: 10000 });
-    await profileRow.locator('.label-description', { hasText: /^done$/ }).waitFor({ timeout: 30000 });
-    await status(`${host} 2/8`).waitFor({ timeout: 10000 });
-  });
-  await shot('03-step-run.png');
-
-  await step('clicking the status bar lists the Salesforce CLI orgs; picking one switches to it', async () => {
-    await status(`${host} 2/8`).click();
-    await page
-      .locator('.quick-input-list .monaco-list-row', { hasText: 'Disconnect' })
-      .first()
-      .waitFor({ timeout: 20000 });
-    const cliOrg = page.locator('.quick-input-list .monaco-list-row', { hasText: 'acme-uat' }).first();
-    await cliOrg.waitFor({ timeout: 60000 });
-    await shot('04-switch-org.png');
-    await cliOrg.click();
-    await status('acme-uat 2/8').waitFor({ timeout: 60000 });
-  });
-
-  await step('Run All shows the plan in a confirmation, then finishes every step', async () => {
-    await page.locator('.action-label[aria-label^="Run All Steps"]').first().click({ timeout: 10000 });
-    const dialog = page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ timeout: 20000 });
-    await dialog.locator('text=/Apply \\d+ write/').waitFor({ timeout: 5000 });
-    await dialog.locator('text=/deploy External Client App BalkanID_Extractor/').waitFor({ timeout: 5000 });
-    await shot('05-run-all-confirmation.png');
-    await dialog.locator('.monaco-button', { hasText: 'Apply' }).click();
-    await status('acme-uat 8/8').waitFor({ timeout: 60000 });
-    await row('Verify')
-      .locator('.label-description', { hasText: /^done$/ })
-      .waitFor({ timeout: 10000 });
-  });
-  await shot('06-all-done.png');
+  const started = Date.now();
+  let copied = '';
 
   await step(
-    'the credentials webview shows the consumer key, takes a certificate and shows its fingerprint',
+    'newcomer path: connect, Run All answers three questions, Apply, Copy Values — values on the clipboard',
+    async () => {
+      await act(() => welcome.click());
+      const cliOrg = page.locator('.quick-input-list .monaco-list-row', { hasText: 'acme-uat' }).first();
+      await cliOrg.waitFor({ timeout: 60000 });
+      await shot('02-connect-picker.png');
+      await act(() => cliOrg.click());
+      await status('BalkanID: acme-uat').waitFor({ timeout: 60000 });
+      const runAll = page.locator('.welcome-view-content .monaco-button', { hasText: 'Run All Steps' }).first();
+      await runAll.waitFor({ timeout: 20000 });
+      await shot('02b-connected-no-manifest.png');
+      await act(() => runAll.click());
+      await input('New integration user (1 of 3): username').waitFor({ timeout: 20000 });
+      if ((await quickInput.inputValue()) !== 'balkanid@acme.example')
+        throw new Error(`proposed username: ${await quickInput.inputValue()}`);
+      await shot('03-username-question.png');
+      await act(() => page.keyboard.press('Enter'));
+      await input('New integration user (2 of 3): email').waitFor({ timeout: 10000 });
+      if ((await quickInput.inputValue()) !== 'admin@acme.example')
+        throw new Error(`proposed email: ${await quickInput.inputValue()}`);
+      await act(() => page.keyboard.press('Enter'));
+      await input("BalkanID's certificate (3 of 3)").waitFor({ timeout: 10000 });
+      await act(async () => {
+        await quickInput.fill(CERT_FILE);
+        await page.locator('.quick-input-widget .monaco-button', { hasText: 'Use certificate' }).first().click();
+      });
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ timeout: 30000 });
+      await dialog.locator('text=/Apply \\d+ change\\(s\\) to /').waitFor({ timeout: 5000 });
+      await dialog.locator('text=/Deploy External Client App "BalkanID Extractor"/').waitFor({ timeout: 5000 });
+      if (/BalkanID_Extractor|_oauthPlcy|\bApi, RefreshToken\b/.test(await dialog.innerText()))
+        throw new Error('the confirmation shows API names');
+      await shot('04-run-all-confirmation.png');
+      await act(() => dialog.locator('.monaco-button', { hasText: 'Apply' }).click());
+      const next = notification('The setup is in place');
+      await next.waitFor({ timeout: 90000 });
+      await status('acme-uat 7/8 · waiting for BalkanID').waitFor({ timeout: 10000 });
+      await shot('05-setup-done-waiting.png');
+      await act(() => next.locator('.monaco-button', { hasText: 'Copy Values' }).click());
+      await notification('Copied the username, consumer key and login URL').waitFor({ timeout: 10000 });
+      copied = await page.evaluate(() => navigator.clipboard.readText());
+      if (
+        !/^Salesforce User Name: balkanid@acme\.example\nConsumer Key: 3MVG9\w+\nLogin URL: https:\/\/login\.salesforce\.com$/.test(
+          copied,
+        )
+      )
+        throw new Error(`clipboard: ${copied}`);
+    },
+  );
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`newcomer path: ${actions} actions, ${seconds} s`);
+  if (actions > 8) {
+    failed++;
+    log(`FAIL the newcomer path takes at most 8 actions (took ${actions})`);
+  }
+  if (process.env.NEWCOMER_OUT)
+    fs.writeFileSync(process.env.NEWCOMER_OUT, JSON.stringify({ actions, seconds: Number(seconds) }));
+
+  await step(
+    'BalkanID logs in with the copied values: the watch shows "BalkanID connected" in the status bar and the checklist',
+    async () => {
+      const value = name => new RegExp(`^${name}: (.+)$`, 'm').exec(copied)?.[1];
+      const b64 = o => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const claims = {
+        iss: value('Consumer Key'),
+        sub: value('Salesforce User Name'),
+        aud: value('Login URL'),
+        exp: Math.floor(Date.now() / 1000) + 120,
+      };
+      const unsigned = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64(claims)}`;
+      const signature = crypto
+        .sign('RSA-SHA256', Buffer.from(unsigned), fs.readFileSync(KEY_FILE, 'utf8'))
+        .toString('base64url');
+      const res = await fetch(`${ORG_URL}/services/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+          assertion: `${unsigned}.${signature}`,
+        }),
+      });
+      if (res.status !== 200) throw new Error(`JWT login: ${res.status} ${await res.text()}`);
+      await status('acme-uat · connected').waitFor({ timeout: 90000 });
+      await row('Verify')
+        .locator('.label-description', { hasText: /^BalkanID connected · first login/ })
+        .waitFor({ timeout: 10000 });
+    },
+  );
+  await shot('06-balkanid-connected.png');
+
+  await step(
+    'the credentials view: each value whole with its own Copy button, no key box for a key read from the org',
     async () => {
       await page.keyboard.press('F1');
       await quickInput.fill('>BalkanID: Open Credentials');
@@ -149,17 +192,18 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
       await page.keyboard.press('Enter');
       await page.locator('.tab', { hasText: 'BalkanID Credentials' }).waitFor({ timeout: 20000 });
       const frame = page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
-      await frame.locator('#username', { hasText: 'balkanid@example.test' }).waitFor({ timeout: 20000 });
-      await frame.locator('#keyNote', { hasText: 'Read from the org.' }).waitFor({ timeout: 10000 });
-      if (!/^3MVG9/.test(await frame.locator('#consumerKey').inputValue()))
-        throw new Error('no consumer key in the form');
-      await frame.locator('#certPem').fill(fs.readFileSync(CERT_FILE, 'utf8'));
-      await frame.locator('#useCert').click();
-      await frame
-        .locator('#certFingerprint', { hasText: /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/ })
-        .waitFor({ timeout: 10000 });
-      await frame.locator('#message', { hasText: 'already holds this certificate' }).waitFor({ timeout: 10000 });
-      await shot('07-credentials-certificate.png');
+      await frame.locator('#username', { hasText: 'balkanid@acme.example' }).waitFor({ timeout: 20000 });
+      await frame.locator('#login', { hasText: /^BalkanID connected · first login/ }).waitFor({ timeout: 10000 });
+      if ((await frame.locator('#consumerKeyText').innerText()) !== /Consumer Key: (.+)/.exec(copied)[1])
+        throw new Error('the consumer key is not shown whole');
+      if (await frame.locator('#manualKey').isVisible())
+        throw new Error('"Use this key" is offered for a key read from the org');
+      await frame.locator('#certInfo dd#certFingerprint').waitFor({ timeout: 10000 });
+      await frame.locator('button[data-copy="loginUrl"]').click();
+      await frame.locator('#message', { hasText: 'Copied the Login URL.' }).waitFor({ timeout: 10000 });
+      if ((await page.evaluate(() => navigator.clipboard.readText())) !== 'https://login.salesforce.com')
+        throw new Error('the Login URL was not copied');
+      await shot('07-credentials.png');
       await frame.locator('#certPem').fill(fs.readFileSync(KEY_FILE, 'utf8'));
       await frame.locator('#useCert').click();
       await frame
@@ -169,7 +213,36 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
         throw new Error('the refused private key is still in the certificate box');
     },
   );
-  await shot('08-credentials-private-key-rejected.png');
+
+  await step('a limited admin: Run All names the blocked steps in Setup words and writes nothing', async () => {
+    const before = await (await fetch(`${LIMITED_URL}/__testorg/stats`)).json();
+    await status('BalkanID: acme-uat').click();
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'Enter instance URL and access token' })
+      .first()
+      .click({ timeout: 20000 });
+    await input('Salesforce instance URL').waitFor({ timeout: 10000 });
+    await quickInput.fill(LIMITED_URL);
+    await page.keyboard.press('Enter');
+    await input('Access token').waitFor({ timeout: 10000 });
+    await quickInput.fill(LIMITED_TOKEN);
+    await page.keyboard.press('Enter');
+    const limitedHost = new URL(LIMITED_URL).host;
+    await status(`BalkanID: ${limitedHost}`).waitFor({ timeout: 30000 });
+    await row('Profile')
+      .locator('.label-description', { hasText: 'blocked: needs Manage Profiles and Permission Sets' })
+      .waitFor({ timeout: 20000 });
+    await page.locator('.action-label[aria-label^="Run All Steps"]').first().click({ timeout: 10000 });
+    const error = notification('Nothing can run on');
+    await error.waitFor({ timeout: 30000 });
+    const text = await error.innerText();
+    if (!/so nothing was written/.test(text) || !/"Manage Profiles and Permission Sets"/.test(text))
+      throw new Error(`the error: ${text}`);
+    await shot('08-limited-admin-blocked.png');
+    const after = await (await fetch(`${LIMITED_URL}/__testorg/stats`)).json();
+    if (after.writes !== before.writes)
+      throw new Error(`${after.writes - before.writes} write(s) reached the limited org`);
+  });
 
   log(`blocked non-loopback requests: ${blocked.length}`);
   if (blocked.length) {

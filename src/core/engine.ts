@@ -5,6 +5,7 @@ import { Facts, gatherFacts } from './facts';
 import { Manifest } from './manifest';
 import { evaluate } from './steps';
 import { loginStatus } from './steps/verify';
+import { label } from './permissions';
 import { Handoff, Report, StepId, StepResult, Write } from './types';
 
 export type EngineInput = WriteInput;
@@ -60,6 +61,8 @@ export interface Blocker {
   title: string;
   /** Why, in one sentence, and what to do. */
   reason: string;
+  /** Why in a few words ('needs "Customize Application"'), or undefined when it only waits for another step. */
+  short?: string;
 }
 
 /**
@@ -68,9 +71,11 @@ export interface Blocker {
  * (and, through evaluate, the steps that need it).
  */
 export function runnable(r: Report): { writes: Write[]; steps: StepId[]; blockers: Blocker[] } {
-  const why = (s: StepResult) => {
+  const why = (s: StepResult): Blocker => {
     const f = s.findings.find(x => x.severity === 'error') ?? s.findings.find(x => x.code === 'waits-for');
-    return { step: s.id, title: s.title, reason: f ? `${f.message}${f.fix ? ` ${f.fix}` : ''}` : s.state };
+    const short =
+      f?.code === 'waits-for' ? undefined : f?.permission ? `needs "${label(f.permission)}"` : (f?.message ?? s.state);
+    return { step: s.id, title: s.title, reason: f ? `${f.message}${f.fix ? ` ${f.fix}` : ''}` : s.state, short };
   };
   const preflight = r.steps.find(s => s.id === 'preflight');
   if (preflight?.findings.some(f => f.severity === 'error'))

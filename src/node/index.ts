@@ -4,6 +4,7 @@ export { connect, ConnectionError } from './salesforce';
 export type { JsforceClient, Credentials } from './salesforce';
 export { listOrgs, sfCredentials, defaultTargetOrg } from './sfcli';
 export { jwtSelfTest } from './verify';
+export { webLogin } from './webLogin';
 export { whoAmI, latestLogins } from '../core/probe';
 export { loginStatus } from '../core/steps/verify';
 export { startTrace, stopTrace, activeTrace } from './trace';

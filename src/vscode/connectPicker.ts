@@ -7,11 +7,14 @@ import { settings } from './settings';
 
 /** The org the admin picked, 'disconnect', or undefined when the picker was dismissed. */
 export async function pickOrg(controller: Controller): Promise<Target | 'disconnect' | undefined> {
-  type Pick = vscode.QuickPickItem & { target?: Target; action?: 'token' | 'disconnect' };
+  type Pick = vscode.QuickPickItem & { target?: Target; action?: 'browser' | 'token' | 'disconnect' };
   const pick = vscode.window.createQuickPick<Pick>();
   pick.title = 'Connect a Salesforce org';
   pick.placeholder = 'Orgs authenticated with the Salesforce CLI';
-  const manual: Pick[] = [{ label: '$(key) Enter instance URL and access token…', action: 'token' }];
+  const manual: Pick[] = [
+    { label: '$(globe) Log in with the browser…', detail: 'No Salesforce CLI needed', action: 'browser' },
+    { label: '$(key) Enter instance URL and access token…', action: 'token' },
+  ];
   if (controller.connection.kind !== 'disconnected')
     manual.push({ label: '$(debug-disconnect) Disconnect', action: 'disconnect' });
   pick.items = manual;
@@ -52,6 +55,7 @@ export async function pickOrg(controller: Controller): Promise<Target | 'disconn
   if (!chosen) return undefined;
   if (chosen.action === 'disconnect') return 'disconnect';
   if (chosen.target) return chosen.target;
+  if (chosen.action === 'browser') return browserLogin();
   const instanceUrl = await vscode.window.showInputBox({
     title: 'Salesforce instance URL',
     prompt: 'The My Domain URL, or the address of any Lightning or Setup page of the org (copied from the browser).',
@@ -79,4 +83,54 @@ export async function pickOrg(controller: Controller): Promise<Target | 'disconn
   });
   if (!accessToken) return undefined;
   return { kind: 'token', instanceUrl: myDomainUrl(instanceUrl), accessToken: accessToken.trim() };
+}
+
+/** Where to log in, then the browser (OAuth web server flow with PKCE); the org's access token on success. */
+async function browserLogin(): Promise<Target | undefined> {
+  type Host = vscode.QuickPickItem & { url?: string };
+  const host = await vscode.window.showQuickPick<Host>(
+    [
+      {
+        label: 'Production or Developer Edition',
+        description: 'login.salesforce.com',
+        url: 'https://login.salesforce.com',
+      },
+      { label: 'Sandbox', description: 'test.salesforce.com', url: 'https://test.salesforce.com' },
+      { label: 'My Domain…', description: "the org's address, or any page of it copied from the browser" },
+    ],
+    { title: 'Log in to Salesforce with the browser' },
+  );
+  if (!host) return undefined;
+  const loginUrl =
+    host.url ??
+    (await vscode.window.showInputBox({
+      title: 'My Domain URL',
+      placeHolder: 'https://yourcompany.my.salesforce.com',
+      ignoreFocusOut: true,
+      validateInput: v => {
+        try {
+          return v.trim() ? (myDomainUrl(v), undefined) : undefined;
+        } catch (e: any) {
+          return e.message;
+        }
+      },
+    }));
+  if (!loginUrl) return undefined;
+  const session = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: 'Log in to Salesforce in the browser…',
+      cancellable: true,
+    },
+    (_p, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return engine().webLogin({
+        loginUrl,
+        signal: abort.signal,
+        open: url => Promise.resolve(vscode.env.openExternal(vscode.Uri.parse(url, true))),
+      });
+    },
+  );
+  return { kind: 'token', instanceUrl: session.instanceUrl, accessToken: session.accessToken };
 }

@@ -40,8 +40,8 @@ export function anchor(root: Node | undefined, path: Array<string | number>): { 
       return { offset: key.offset, length: key.length };
     }
   }
-  const first = root?.children?.[0]?.children?.[0];
-  return first ? { offset: first.offset, length: first.length } : { offset: 0, length: 1 };
+  // Nothing on the path is in the file (a default is in use): the manifest as a whole.
+  return root ? { offset: root.offset, length: 1 } : { offset: 0, length: 1 };
 }
 
 export function diagnosticsFor(report: Report, manifestText: string): DiagnosticModel[] {

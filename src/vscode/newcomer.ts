@@ -56,12 +56,12 @@ export async function createManifestByQuestions(c: Controller, given: NewcomerAn
   const uri = c.manifestUri();
   if (!uri) throw new SetupError('Open a folder first: the setup manifest lives in the workspace.', 'NO_WORKSPACE');
   const folder = vscode.Uri.joinPath(uri, '..');
-  const org = c.report?.org;
+  const admin = given.username && given.email ? {} : await c.admin();
   const username =
     given.username ??
     (await ask(
       'username',
-      proposedUsername(org?.username),
+      proposedUsername(admin.username),
       'New integration user (1 of 3): username',
       'A new Salesforce user for BalkanID (Salesforce Platform licence). Usernames look like email addresses and ' +
         'are unique across all Salesforce orgs.',
@@ -71,7 +71,7 @@ export async function createManifestByQuestions(c: Controller, given: NewcomerAn
     given.email ??
     (await ask(
       'email',
-      org?.adminEmail,
+      admin.email,
       'New integration user (2 of 3): email',
       "Where Salesforce sends the integration user's emails: yours, or your team's.",
     ));

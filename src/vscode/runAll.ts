@@ -2,7 +2,8 @@
 // integration user reactivated only after asking; a confirmation that lists exactly the writes that can run and,
 // apart, what is blocked and why; nothing sent when nothing can run.
 import * as vscode from 'vscode';
-import { describeWrites, Report, SetupError, StepId, Write } from '../core/types';
+import { describeWrites, Report, StepId, Write } from '../core/types';
+import { STEP_LABELS } from '../core/steps';
 import { Controller, engine } from './controller';
 import { createManifestByQuestions, NewcomerAnswers } from './newcomer';
 import { notify } from './notify';
@@ -54,11 +55,20 @@ export async function runAll(c: Controller, args: RunAllArgs, run: Runner): Prom
   const { writes, steps, blockers } = engine().runnable(report);
   const org = report.org.name ?? c.client.instanceUrl;
   if (!writes.length) {
-    if (blockers.length)
-      throw new SetupError(
-        `Nothing can run on ${org}, so nothing was written. ${blockers.map(b => `${b.title}: ${b.reason}`).join(' ')}`,
-        'BLOCKED',
-      );
+    if (blockers.length) {
+      const own = blockers.filter(b => b.short);
+      const waiting = blockers.length - own.length;
+      c.log.warn(`Nothing can run: ${blockers.map(b => `${b.title}: ${b.reason}`).join(' ')}`);
+      void notify
+        .error(
+          `Nothing can run on ${org}, so nothing was written. Blocked: ` +
+            `${own.map(b => `${STEP_LABELS[b.step]} (${b.short})`).join(', ')}` +
+            `${waiting ? `; ${waiting} more step(s) wait for these` : ''}. Show Plan lists each reason and its fix.`,
+          'Show Plan',
+        )
+        .then(choice => choice && vscode.commands.executeCommand('balkanid.showPlan'));
+      return [];
+    }
     void notify.info('Nothing to write: the org matches the setup.');
     return [];
   }

@@ -22,8 +22,11 @@ export class ChecklistTree implements vscode.TreeDataProvider<Node>, vscode.Disp
   }
 
   getChildren(node?: Node): Node[] {
+    // Empty (so the view's welcome text shows) until an org is connected and the workspace has a manifest.
     if (!node)
-      return this.controller.connection.kind === 'disconnected' ? [] : STEP_IDS.map(id => ({ kind: 'step', id }));
+      return this.controller.connection.kind === 'disconnected' || !this.controller.manifest
+        ? []
+        : STEP_IDS.map(id => ({ kind: 'step', id }));
     if (node.kind === 'step')
       return (this.controller.report?.steps.find(s => s.id === node.id)?.findings ?? []).map(finding => ({
         kind: 'finding',

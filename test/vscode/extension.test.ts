@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { sign } from 'node:crypto';
 import * as vscode from 'vscode';
 import { startTestOrg, TestOrg } from '../../packages/sf-test-org/src/server';
 import { selfSignedCert } from '../../packages/sf-test-org/src/x509';
@@ -12,6 +13,7 @@ type Api = {
   tree: any;
   status: any;
   diagnostics: any;
+  watch: any;
   credentials: any;
   activation: { totalMs?: number; moduleMs?: number; activateMs: number; marks: Array<[string, number]> };
 };
@@ -87,7 +89,7 @@ describe('BalkanID extension in a real VS Code', () => {
     await vscode.commands.executeCommand('balkanid.connect', { instanceUrl: org.url, accessToken: org.adminToken });
     await until('a report', () => api.controller.report);
     const host = new URL(org.url).host;
-    assert.equal(api.status.item.text, `$(plug) ${host} 1/8`);
+    assert.equal(api.status.item.text, `$(plug) BalkanID: ${host} 1/8`);
     assert.match(String(api.status.item.tooltip), /Production, API 64\.0/);
     const items = await Promise.all(api.tree.getChildren().map((n: any) => api.tree.getTreeItem(n)));
     assert.deepEqual(
@@ -116,21 +118,65 @@ describe('BalkanID extension in a real VS Code', () => {
     );
   });
 
-  it('runs all steps on a fresh org until every step is done', async () => {
-    await vscode.commands.executeCommand('balkanid.runAll', { assumeYes: true });
-    const report = await until(
-      'all done',
-      () => api.controller.report?.steps.every((s: any) => s.state === 'done') && api.controller.report,
-    );
+  it('Run All without a manifest writes one from the answers and saves the certificate, then sets up every step; Verify waits for a login', async () => {
+    await vscode.workspace.fs.delete(manifestUri());
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder(), 'salesforce.crt'));
+    await api.controller.loadManifest();
+    await vscode.commands.executeCommand('balkanid.runAll', {
+      assumeYes: true,
+      username: 'balkanid@example.test',
+      email: 'it@acme.example',
+      certificate: cert.certPem,
+    });
+    assert.deepEqual(JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(manifestUri())).toString()), {
+      user: { username: 'balkanid@example.test', email: 'it@acme.example' },
+      certificate: 'salesforce.crt',
+    });
+    const saved = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder(), 'salesforce.crt')));
+    assert.equal(saved.toString().trim(), cert.certPem.trim());
+    const report = await until('set up', () => {
+      const r = api.controller.report;
+      return r?.steps.every((s: any) => s.state === 'done' || (s.id === 'verify' && s.state === 'waiting')) && r;
+    });
     assert.match(report.handoff.consumerKey, /^3MVG9/);
-    assert.equal(api.status.item.text, `$(plug) ${new URL(org.url).host} 8/8`);
+    assert.equal(api.status.item.text, `$(watch) BalkanID: ${new URL(org.url).host} 7/8 · waiting for BalkanID`);
     assert.equal(api.tree.view.badge, undefined);
+    const verifyItem = api.tree.getTreeItem({ kind: 'step', id: 'verify' });
+    assert.equal(verifyItem.description, 'waiting for BalkanID');
+    assert.equal(api.controller.running.size, 0, 'no step left "running…"');
     const copied = await vscode.commands.executeCommand<string>('balkanid.copyValues');
     assert.match(
       copied,
       /Salesforce User Name: balkanid@example\.test\nConsumer Key: 3MVG9\w+\nLogin URL: https:\/\/login\.salesforce\.com/,
     );
     assert.equal(await vscode.env.clipboard.readText(), copied);
+  });
+
+  it("the watch sees BalkanID's first login through the app: the checklist and the status bar say BalkanID connected", async () => {
+    const polls = api.watch.polls;
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const claims = {
+      iss: api.controller.report.handoff.consumerKey,
+      sub: 'balkanid@example.test',
+      aud: 'https://login.salesforce.com',
+      exp: Math.floor(Date.now() / 1000) + 120,
+    };
+    const unsigned = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64(claims)}`;
+    const signature = sign('RSA-SHA256', Buffer.from(unsigned), cert.keyPem).toString('base64url');
+    const login = await fetch(`${org.url}/services/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+        assertion: `${unsigned}.${signature}`,
+      }),
+    });
+    assert.equal(login.status, 200, await login.clone().text());
+    await until('connected', () => api.controller.report?.login?.status === 'connected', 45000);
+    assert.ok(api.watch.polls > polls, 'found by the watch, not by a command');
+    assert.equal(api.status.item.text, `$(pass-filled) BalkanID: ${new URL(org.url).host} · connected`);
+    const verifyItem = api.tree.getTreeItem({ kind: 'step', id: 'verify' });
+    assert.match(verifyItem.description, /^BalkanID connected · first login \d/);
   });
 
   it('connects to an org authenticated with the Salesforce CLI, by alias', async () => {
@@ -153,8 +199,45 @@ describe('BalkanID extension in a real VS Code', () => {
         api.controller.connection.label === 'vs-cli' &&
         api.controller.report,
     );
-    assert.equal(api.status.item.text, '$(plug) vs-cli 8/8');
+    assert.equal(api.status.item.text, '$(pass-filled) BalkanID: vs-cli · connected');
     assert.deepEqual(api.controller.rememberedTarget, { kind: 'sf', alias: 'vs-cli' });
+  });
+
+  it('teardown says what it removed and what it kept; Run All then reactivates the user (after asking) and brings the org back', async () => {
+    const result = await vscode.commands.executeCommand<any>('balkanid.teardown', { assumeYes: true });
+    assert.ok(result.removed.some((w: any) => w.target === 'External Client App "BalkanID Extractor"'));
+    assert.match(result.kept.join('\n'), /User balkanid@example\.test: deactivated, not deleted/);
+    assert.match(result.kept.join('\n'), /Profile "BalkanID Integration": the deactivated user still holds it/);
+    const user = api.controller.report.steps.find((s: any) => s.id === 'user');
+    assert.deepEqual([user.state, user.findings.map((f: any) => f.code)], ['error', ['user-inactive']]);
+    await vscode.commands.executeCommand('balkanid.runAll', { assumeYes: true });
+    await until('back', () => api.controller.report?.steps.every((s: any) => s.id === 'verify' || s.state === 'done'));
+    assert.equal(org.org.find('User', (u: any) => u.Username === 'balkanid@example.test')!.IsActive, true);
+    assert.equal(org.org.all('User').filter((u: any) => u.Username === 'balkanid@example.test').length, 1);
+  });
+
+  it("a missing certificate is one Problem with the quick fix Choose BalkanID's certificate…; it clears once the file is back", async () => {
+    const crt = vscode.Uri.joinPath(folder(), 'salesforce.crt');
+    await vscode.workspace.fs.delete(crt);
+    try {
+      await vscode.commands.executeCommand('balkanid.checkAll');
+      const diags = vscode.languages.getDiagnostics(manifestUri()).filter(d => d.code === 'cert-missing');
+      assert.equal(diags.length, 1);
+      const doc = await vscode.workspace.openTextDocument(manifestUri());
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        doc.uri,
+        diags[0]!.range,
+      );
+      assert.deepEqual(
+        actions.filter(a => a.command?.command.startsWith('balkanid.')).map(a => [a.title, a.command?.command]),
+        [["Choose BalkanID's certificate…", 'balkanid.chooseCertificate']],
+      );
+    } finally {
+      await vscode.workspace.fs.writeFile(crt, Buffer.from(cert.certPem));
+    }
+    await vscode.commands.executeCommand('balkanid.checkAll');
+    assert.equal(vscode.languages.getDiagnostics(manifestUri()).filter(d => d.code === 'cert-missing').length, 0);
   });
 
   it('the credentials view accepts a certificate, rejects a private key, and keeps secrets out of its state', async () => {
@@ -215,6 +298,12 @@ describe('BalkanID extension in a real VS Code', () => {
         }),
       ),
     );
+    // An open editor of the manifest (an earlier test opened it) takes the change from disk a moment later.
+    await until('the manifest as written', () =>
+      vscode.workspace.textDocuments.every(
+        d => d.uri.toString() !== manifestUri().toString() || d.getText().includes('../outside'),
+      ),
+    );
     try {
       const state = await api.credentials.handle({ type: 'pasteCertificate', pem: cert.certPem });
       assert.match(
@@ -252,6 +341,23 @@ describe('BalkanID extension in a real VS Code', () => {
       );
       assert.ok(admin.some(d => /Create, edit, and delete External Client Apps/.test(d.message)));
       assert.ok(admin.every(d => d.source === 'BalkanID' && d.severity === vscode.DiagnosticSeverity.Error));
+      const messages = diags.map(d => d.message);
+      assert.equal(new Set(messages).size, messages.length, `each problem once: ${messages.join(' | ')}`);
+      assert.ok(
+        admin.every(d => d.range.start.line === 0 && d.range.start.character === 0),
+        'anchored on the manifest as a whole, not on "user"',
+      );
+      // Run All: every write step is blocked, so nothing is sent; the plan lists the blockers.
+      await vscode.commands.executeCommand('balkanid.runAll', { assumeYes: true });
+      assert.equal(limited.org.writes, 0);
+      assert.deepEqual(await vscode.commands.executeCommand('balkanid.showPlan'), []);
+      const plan = vscode.window.activeTextEditor!.document.getText();
+      assert.match(
+        plan,
+        /Not run now \(blocked\):\n• Profile cloned from Standard Platform User: You \(the connected admin\) lack "Manage Profiles and Permission Sets"/,
+      );
+      assert.ok(!/ManageProfilesPermissionsets|BalkanID_Extractor/.test(plan), 'Setup labels, not API names');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       const doc = await vscode.workspace.openTextDocument(manifestUri());
       const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
         'vscode.executeCodeActionProvider',

@@ -5,6 +5,8 @@ import { verify as verifyJwt } from 'jsonwebtoken';
 import { Org, Rec } from './state';
 import { MetadataApi, parseCertificate, splitList } from './metadata';
 import { sameId } from './ids';
+import { WebFlow } from './webFlow';
+import { randomBytes } from 'node:crypto';
 
 export interface OAuthResult {
   status: number;
@@ -47,15 +49,27 @@ function b64json(part: string): any {
 }
 
 export class OAuth {
+  readonly web: WebFlow;
   constructor(
     private readonly org: Org,
     private readonly meta: MetadataApi,
-  ) {}
+  ) {
+    this.web = new WebFlow(org);
+  }
 
   token(form: URLSearchParams, baseUrl: string): OAuthResult {
     const grant = form.get('grant_type');
     if (grant === 'urn:ietf:params:oauth:grant-type:jwt-bearer') return this.jwt(form.get('assertion') ?? '', baseUrl);
     if (grant === 'refresh_token') return this.refresh(form.get('refresh_token') ?? '', form.get('client_id'), baseUrl);
+    if (grant === 'authorization_code') {
+      const r = this.web.redeem(form);
+      if ('error' in r) return fail(r.error, r.description);
+      const user = this.org.get('User', r.userId)!;
+      this.org.recordLogin(user.Id, 'Success', r.clientId, baseUrl);
+      const refreshToken = `5Aep${randomBytes(30).toString('base64url')}`;
+      this.org.refreshTokens.set(refreshToken, { userId: user.Id, clientId: r.clientId });
+      return this.success(user, baseUrl, 'api refresh_token web', r.clientId, { refresh_token: refreshToken });
+    }
     return fail('unsupported_grant_type', 'grant type not supported');
   }
 

@@ -253,6 +253,15 @@ export class TestOrg {
       });
     const bearer = /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
 
+    if (path === '/services/oauth2/authorize') {
+      const html = { 'Content-Type': 'text/html;charset=UTF-8' };
+      if (method === 'GET') {
+        const page = this.oauth.web.page(url.searchParams);
+        return send(page.status, page.html, html);
+      }
+      const r = this.oauth.web.submit(new URLSearchParams(body.toString('utf8')));
+      return r.location ? send(302, undefined, { Location: r.location }) : send(r.status, r.html, html);
+    }
     if (path === '/services/oauth2/token' && method === 'POST') {
       const r = this.oauth.token(new URLSearchParams(body.toString('utf8')), this.url);
       return json(r.status, r.body);

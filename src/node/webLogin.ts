@@ -1,0 +1,128 @@
+// Logging in through the browser, as `sf org login web` does: the OAuth 2.0 web server flow with PKCE against
+// Salesforce's CLI app (client id PlatformCLI, callback http://localhost:1717/OauthRedirect). A loopback server
+// waits for the redirect; the code is exchanged with the code verifier at the login host's token endpoint. Only the
+// access token is kept (the refresh token is dropped: nothing long-lived is stored).
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import { checkInstanceUrl, myDomainUrl } from '../core/url';
+import { SetupError } from '../core/types';
+
+export const CLI_APP = { clientId: 'PlatformCLI', port: 1717, path: '/OauthRedirect' };
+
+export interface WebLoginOptions {
+  /** https://login.salesforce.com, https://test.salesforce.com or the org's My Domain URL. */
+  loginUrl: string;
+  /** Opens the authorize URL in the admin's browser. */
+  open(url: string): Promise<unknown>;
+  signal?: AbortSignal;
+  /** How long to wait for the browser (default 5 minutes). */
+  timeoutMs?: number;
+  port?: number;
+}
+
+const page = (title: string, text: string) =>
+  `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:sans-serif">` +
+  `<h1>${title}</h1><p>${text}</p></body></html>`;
+
+/** Listens on both loopback addresses ("localhost" may resolve to either). */
+async function listen(port: number, handler: Parameters<typeof createServer>[1]): Promise<Server[]> {
+  const servers: Server[] = [];
+  for (const host of ['127.0.0.1', '::1']) {
+    const server = createServer(handler);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+      });
+      servers.push(server);
+    } catch (e: any) {
+      if (e?.code === 'EADDRNOTAVAIL' || e?.code === 'EAFNOSUPPORT') continue; // no IPv6 loopback
+      for (const s of servers) s.close();
+      throw new SetupError(
+        e?.code === 'EADDRINUSE'
+          ? `Port ${port} is in use (another "sf org login web" may be waiting): close it, or connect with an ` +
+              'access token.'
+          : `Cannot wait for the browser on port ${port} (${e?.code ?? e?.message}).`,
+        'WEB_LOGIN',
+      );
+    }
+  }
+  return servers;
+}
+
+export async function webLogin(o: WebLoginOptions): Promise<{ instanceUrl: string; accessToken: string }> {
+  const loginUrl = myDomainUrl(o.loginUrl);
+  const port = o.port ?? CLI_APP.port;
+  const redirectUri = `http://localhost:${port}${CLI_APP.path}`;
+  const verifier = randomBytes(48).toString('base64url');
+  const state = randomBytes(16).toString('base64url');
+  const authorize = new URL(`${loginUrl}/services/oauth2/authorize`);
+  for (const [k, v] of Object.entries({
+    response_type: 'code',
+    client_id: CLI_APP.clientId,
+    redirect_uri: redirectUri,
+    state,
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  }))
+    authorize.searchParams.set(k, v);
+
+  let done!: (r: { code?: string; error?: string }) => void;
+  const answered = new Promise<{ code?: string; error?: string }>(r => (done = r));
+  const servers = await listen(port, (req, res) => {
+    const u = new URL(req.url ?? '/', redirectUri);
+    // Only the redirect of this login (its state) counts; anything else gets a 404 and is ignored.
+    if (u.pathname !== CLI_APP.path || u.searchParams.get('state') !== state) {
+      res.writeHead(404).end();
+      return;
+    }
+    const error = u.searchParams.get('error');
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(
+      error
+        ? page('Not connected', 'Salesforce did not grant access. Return to VS Code.')
+        : page('Connected', 'You can close this tab and return to VS Code.'),
+    );
+    done(
+      error ? { error: u.searchParams.get('error_description') ?? error } : { code: u.searchParams.get('code') ?? '' },
+    );
+  });
+  const timer = setTimeout(
+    () => done({ error: 'no answer from the browser within the time allowed' }),
+    o.timeoutMs ?? 300_000,
+  );
+  const abort = () => done({ error: 'cancelled' });
+  o.signal?.addEventListener('abort', abort);
+  try {
+    await o.open(authorize.toString());
+    const r = await answered;
+    if (r.error || !r.code)
+      throw new SetupError(
+        `The browser login did not complete: ${r.error ?? 'no code'}. Nothing was stored.`,
+        'WEB_LOGIN',
+      );
+    const res = await fetch(`${loginUrl}/services/oauth2/token`, {
+      method: 'POST',
+      redirect: 'error',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: r.code,
+        client_id: CLI_APP.clientId,
+        redirect_uri: redirectUri,
+        code_verifier: verifier,
+      }),
+    });
+    const body = (await res.json().catch(() => ({}))) as Record<string, string>;
+    if (!res.ok || !body.access_token || !body.instance_url)
+      throw new SetupError(
+        `Salesforce refused the login: ${body.error_description ?? body.error ?? `HTTP ${res.status}`}.`,
+        'WEB_LOGIN',
+      );
+    return { instanceUrl: checkInstanceUrl(body.instance_url), accessToken: body.access_token };
+  } finally {
+    clearTimeout(timer);
+    o.signal?.removeEventListener('abort', abort);
+    for (const s of servers) s.close();
+  }
+}
