@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { apply, check, factQueries } from '../src/core/engine';
+import { latestLogins } from '../src/core/probe';
 import { defaultManifest } from '../src/core/manifest';
 import { readCertificate } from '../src/core/certificate';
 import { connect } from '../src/node/salesforce';
@@ -12,6 +13,13 @@ import { startTestOrg, TestOrg } from '../packages/sf-test-org/src/server';
 import { selfSignedCert } from '../packages/sf-test-org/src/x509';
 
 const LATENCY = 100;
+
+/** How many polls the watch for BalkanID makes in `seconds` (first after 10 s, doubling up to 600 s). */
+function pollsIn(seconds: number): number {
+  let n = 0;
+  for (let t = 10, wait = 10; t <= seconds; wait = Math.min(wait * 2, 600), t += wait) n++;
+  return n;
+}
 
 async function measure(org: TestOrg, what: () => Promise<unknown>) {
   org.resetStats();
@@ -52,6 +60,10 @@ async function main(): Promise<void> {
   const fresh = await session('fresh');
   row('apply on fresh', await measure(fresh.org, () => apply(fresh.input)));
   row('apply again (finished org)', await measure(fresh.org, () => apply(fresh.input)));
+  row(
+    'watch for BalkanID: one poll',
+    await measure(fresh.org, () => latestLogins(fresh.input.client, manifest.user.username)),
+  );
   await fresh.org.stop();
   const done = await session('done');
   row('check on done', await measure(done.org, () => check(done.input)));
@@ -60,6 +72,7 @@ async function main(): Promise<void> {
   const budgets = [
     ['apply on fresh', 'besidesPolls', 12],
     ['check on done', 'roundTrips', 3],
+    ['watch for BalkanID: one poll', 'requests', 1],
   ] as const;
   console.log(
     `Latency injected: ${LATENCY} ms per request. "connect" (versions + identity) is paid once per session and not counted in the rows.\n`,
@@ -74,6 +87,11 @@ async function main(): Promise<void> {
     );
   console.log(
     `\nA check sends ${queries - 1} SOQL queries in one composite/batch, the Tooling query of permission dependencies and 2 metadata reads, all 4 requests in parallel: one round trip of latency for ${queries + 2} facts.`,
+  );
+  const poll = rows.find(x => x.name === 'watch for BalkanID: one poll')!;
+  const full = rows.find(x => x.name === 'check on done')!;
+  console.log(
+    `A watch poll (the integration user's login history) sends ${poll.requests} request and receives ${poll.bytesOut} bytes; a full check ${full.requests} requests and ${full.bytesOut} bytes (${(full.bytesOut / poll.bytesOut).toFixed(0)}× the bytes). Polls start 10 s after the setup is in place and double up to every 10 minutes (src/vscode/loginWatch.ts): ${pollsIn(8 * 3600)} polls in the first 8 hours.`,
   );
   let failed = false;
   for (const [name, key, max] of budgets) {
