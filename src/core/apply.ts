@@ -105,7 +105,7 @@ export async function applyWrites(
     step(['app']);
     if (!permissionSetId) {
       const why =
-        `Step "${STEP_TITLES.app}": the app's policy admits the permission set ${m.permissionSet.name}, ` +
+        `Step "${STEP_TITLES.app}": the app's policy admits the permission set "${m.permissionSet.label}", ` +
         'which does not exist yet. Run the permission set step first (or run all steps).';
       throw stepError('app', new SetupError(why, 'NEEDS_PERMSET', 'app'), writes);
     }

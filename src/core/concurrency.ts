@@ -13,10 +13,10 @@ function appeared(before: Facts, now: Facts): Array<[string, string]> {
   if (!before.profile && now.profile) out.push(['profile', `the profile "${now.profile.Name}"`]);
   if (!before.user && now.user) out.push(['integration user', `the user ${now.user.Username}`]);
   if (!before.permissionSet && now.permissionSet)
-    out.push(['permission set', `the permission set ${now.permissionSet.Name}`]);
+    out.push(['permission set', `the permission set "${now.permissionSet.Label}"`]);
   if (!before.permissionSet?.Assignments?.records?.length && now.permissionSet?.Assignments?.records?.length)
     out.push(['permission set assignment', 'the permission set assignment']);
-  if (!before.app && now.app) out.push(['app', `the External Client App ${now.app.DeveloperName}`]);
+  if (!before.app && now.app) out.push(['app', `the External Client App "${now.app.MasterLabel}"`]);
   if (!linkOf(before) && linkOf(now)) out.push(['link', 'the link between the permission set and the app']);
   return out;
 }

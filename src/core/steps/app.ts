@@ -126,7 +126,7 @@ export const app: Step = {
         severity: 'warning',
         subject: 'app',
         message:
-          `Some of app ${m.app.name}'s settings could not be read ` +
+          `Some of External Client App "${m.app.label}"'s settings could not be read ` +
           `(${unread.map(r => `${r}: ${f.failed[r]!.message}`).join('; ')}), so they were not checked.`,
         fix:
           'Check them in Setup → External Client App Manager, or connect as an admin with Modify Metadata and ' +
@@ -149,7 +149,7 @@ export const app: Step = {
         severity: 'warning',
         subject: 'app',
         manifestPath: ['app'],
-        message: `App ${m.app.name} differs from the setup: ${differs.join('; ')}.`,
+        message: `External Client App "${m.app.label}" differs from the setup: ${differs.join('; ')}.`,
         fix: 'Run the External Client App step to redeploy it.',
       });
     if (!f.app || differs.length)

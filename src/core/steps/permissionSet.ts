@@ -40,7 +40,7 @@ export const permissionSet: Step = {
           subject: 'integration-user',
           permission: missing[0],
           manifestPath: ['permissionSet', 'name'],
-          message: `Permission set ${ps.Name} lacks ${missing.map(p => `"${label(p)}"`).join(', ')}.`,
+          message: `Permission set "${ps.Label}" lacks ${missing.map(p => `"${label(p)}"`).join(', ')}.`,
           fix: 'Run the permission set step to turn them back on.',
         });
         plan.push({
@@ -56,7 +56,7 @@ export const permissionSet: Step = {
           severity: 'warning',
           subject: 'org',
           manifestPath: ['permissionSet', 'name'],
-          message: `Permission set ${ps.Name} is tied to a licence; the guide says License: None.`,
+          message: `Permission set "${ps.Label}" is tied to a licence; the guide says License: None.`,
           fix: 'Create it again with License None (a licence cannot be removed from a permission set).',
         });
     }
@@ -67,7 +67,7 @@ export const permissionSet: Step = {
           severity: 'warning',
           subject: 'integration-user',
           manifestPath: ['user', 'username'],
-          message: `Permission set ${ps.Name} is not assigned to ${m.user.username}.`,
+          message: `Permission set "${ps.Label}" is not assigned to ${m.user.username}.`,
           fix: 'Run the permission set step to assign it.',
         });
       plan.push({
