@@ -88,7 +88,16 @@ export async function createManifestByQuestions(c: Controller, given: NewcomerAn
     if (!data) return false;
     pem = readCertificate(data).pem; // refused with a specific message (a key, a CSR, two certificates…)
   }
-  // Everything answered and valid: the certificate first (inside the folder), then the manifest.
+  // Everything answered: checked as the manifest will hold it (answers given by automation too), then the
+  // certificate written (inside the folder), then the manifest.
+  for (const [field, value] of [
+    ['username', username],
+    ['email', email],
+  ] as const) {
+    const p = problemWith(field, value);
+    if (p?.severity === vscode.InputBoxValidationSeverity.Error)
+      throw new SetupError(`Nothing was written: ${p.message}`, 'MANIFEST', 'preflight');
+  }
   if (pem && !present) await vscode.workspace.fs.writeFile(certFile, Buffer.from(pem));
   await engine().createManifest(uri.fsPath, { username, email });
   c.log.info(`Wrote ${uri.fsPath} for ${username}${pem && !present ? ' and saved salesforce.crt' : ''}.`);

@@ -48,7 +48,13 @@ export async function runAll(c: Controller, args: RunAllArgs, run: Runner): Prom
           `${inactive.message} Reactivating it takes a Salesforce Platform licence; the setup then reuses it.`,
           'Reactivate',
         );
-    if (go !== 'Reactivate') return [];
+    if (go !== 'Reactivate') {
+      void notify.info(
+        `Nothing was written: ${report.handoff?.username} stays inactive. Choose another username in ` +
+          'balkanid-setup.json to set up a new integration user instead.',
+      );
+      return [];
+    }
     reactivate = true;
     report = await checking(() => c.check(true));
   }

@@ -316,3 +316,20 @@ describe('the checklist and the walkthrough', () => {
     }
   });
 });
+
+describe('the package', () => {
+  it("the user-facing README's images exist and ship in the .vsix; the developers' README is not the package's", () => {
+    const root = join(__dirname, '..', '..', '..');
+    const readme = readFileSync(join(root, 'docs', 'marketplace', 'README.md'), 'utf8');
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map(m => m[1]!);
+    assert.ok(images.length >= 3);
+    const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8').split('\n');
+    for (const image of images) {
+      assert.ok(!/^https?:/.test(image), `${image} is packaged, not fetched`);
+      assert.ok(readFileSync(join(root, image)).length > 1000, image);
+      assert.ok(ignore.includes(`!${image.replace(/[^/]+$/, '*.png')}`), `${image} is allowlisted`);
+    }
+    assert.ok(!ignore.includes('!README.md'), 'vsce takes docs/marketplace/README.md (--readme-path)');
+    assert.match(pkg.scripts.package, /--readme-path docs\/marketplace\/README\.md/);
+  });
+});
