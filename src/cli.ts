@@ -139,12 +139,14 @@ async function run(
 ): Promise<number> {
   try {
     const manifestPath = resolve(String(flags.manifest ?? MANIFEST_FILE));
-    if (flags.username)
-      await createManifest(manifestPath, {
+    if (flags.username) {
+      const made = await createManifest(manifestPath, {
         username: String(flags.username),
         email: String(flags.email),
         certificate: flags.certificate ? String(flags.certificate) : undefined,
       });
+      if (made.created && !json) err(`Wrote ${manifestPath} (certificate: ${made.manifest!.certificate}).`);
+    }
     const loaded = await loadManifest(manifestPath);
     if (!loaded.manifest) {
       const problems = loaded.problems

@@ -68,11 +68,12 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.workspace.onDidSaveTextDocument(d => manifestChanged(d.uri)),
     { dispose: () => clearTimeout(recheck) },
   );
-  // The remembered org reconnects right after activation (not during it), so the status bar shows it and the watch
-  // for BalkanID's login goes on without the view being opened.
+  // In a workspace with a setup manifest, the remembered org reconnects right after activation (not during it), so
+  // the status bar shows it and the watch for BalkanID's login goes on without the view being opened.
   const target = controller.rememberedTarget;
-  const reconnect = setTimeout(() => {
-    if (target && controller.connection.kind === 'disconnected')
+  const reconnect = setTimeout(async () => {
+    await controller.loadManifest();
+    if (target && controller.manifest && controller.connection.kind === 'disconnected')
       controller.connect(target).then(
         () => h().checkAll(),
         () => undefined,

@@ -28,7 +28,8 @@ Options:
   --json                               one JSON document on stdout
   --yes                                do not ask before writing
 
-Exit codes: 0 every step done; 1 steps remain; 2 error, nothing written; 3 error after some writes.
+Exit codes: 0 every step done (Verify may still wait for BalkanID's first login); 1 steps remain; 2 error,
+nothing written; 3 error after some writes.
 `;
 
 export interface Args {

@@ -34,7 +34,7 @@ export function renderReport(r: Report): string {
     left
       ? `${r.steps.length - left}/${r.steps.length} steps done.`
       : waiting
-        ? `Setup done; waiting for BalkanID's first login (run verify to check again).`
+        ? `Setup done; waiting for BalkanID's first login (check again later, or verify --key <file> to log in now).`
         : `All ${r.steps.length} steps done.`,
   );
   return lines.join('\n');

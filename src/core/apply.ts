@@ -10,7 +10,7 @@ import { writeRecords } from './records';
 import { phase, stepError, writeFailure, writesSentence } from './errors';
 import { Facts, gatherFacts, linkOf, sameId } from './facts';
 import { Manifest } from './manifest';
-import { STEP_TITLES, evaluate } from './steps';
+import { STEP_TITLES, evaluate, stoppedSteps } from './steps';
 import { appDeployFiles } from './steps/app';
 import { linkRequests } from './steps/link';
 import { StepContext } from './steps/step';
@@ -35,35 +35,32 @@ export interface WriteInput {
   reactivateUser?: boolean;
 }
 
-/** Refuses to write when a wanted step is blocked or needs attention first. */
+/**
+ * Refuses to write when a wanted step is blocked or needs attention first — or a step it needs is (a permission
+ * set is never assigned to a user in error), or the preflight found an error (it stops every step).
+ */
 function gate(results: StepResult[], wants: (s: StepId) => boolean): void {
-  const blocker = results.filter(s => wants(s.id)).find(s => s.state === 'blocked' && s.plan.length);
-  if (blocker) {
-    const why = blocker.findings.find(f => f.severity === 'error') ?? blocker.findings[0];
-    throw stepError(
-      blocker.id,
-      new SetupError(
-        `Step "${blocker.title}" cannot run: ${why?.message ?? 'blocked'} ${why?.fix ?? ''}`.trim(),
-        why?.code ?? 'BLOCKED',
-        blocker.id,
-      ),
-      [],
-    );
-  }
-  const erroring = results
-    .filter(s => wants(s.id))
-    .find(s => s.state === 'error' && s.id !== 'verify' && s.id !== 'consumerKey');
-  const why = erroring?.findings.find(f => f.severity === 'error');
-  if (erroring && why)
-    throw stepError(
-      erroring.id,
-      new SetupError(
-        `Step "${erroring.title}" needs attention: ${why.message} ${why.fix ?? ''}`.trim(),
-        why.code,
-        erroring.id,
-      ),
-      [],
-    );
+  const stopped = stoppedSteps(results);
+  const hit = results.find(s => {
+    const by = stopped.get(s.id);
+    return wants(s.id) && by && (s.plan.length > 0 || (by.id === s.id && s.state === 'error'));
+  });
+  if (!hit) return;
+  const by = stopped.get(hit.id)!;
+  const why = by.findings.find(f => f.severity === 'error') ?? by.findings[0];
+  const what = by.state === 'blocked' ? 'cannot run' : 'needs attention';
+  const reason = `${why?.message ?? by.state} ${why?.fix ?? ''}`.trim();
+  throw stepError(
+    hit.id,
+    new SetupError(
+      by.id === hit.id
+        ? `Step "${hit.title}" ${what}: ${reason}`
+        : `Step "${hit.title}" cannot run: it needs "${by.title}", which ${what}: ${reason}`,
+      why?.code ?? 'BLOCKED',
+      hit.id,
+    ),
+    [],
+  );
 }
 
 /** Makes the planned writes; returns the writes and the facts read afterwards (or first, when nothing was written). */

@@ -3,7 +3,7 @@
 import { applyWrites, ApplyOptions, WriteInput } from './apply';
 import { Facts, gatherFacts } from './facts';
 import { Manifest } from './manifest';
-import { evaluate } from './steps';
+import { evaluate, stoppedSteps } from './steps';
 import { loginStatus } from './steps/verify';
 import { label } from './permissions';
 import { Handoff, Report, StepId, StepResult, Write } from './types';
@@ -71,21 +71,26 @@ export interface Blocker {
  * (and, through evaluate, the steps that need it).
  */
 export function runnable(r: Report): { writes: Write[]; steps: StepId[]; blockers: Blocker[] } {
-  const why = (s: StepResult): Blocker => {
-    const f = s.findings.find(x => x.severity === 'error') ?? s.findings.find(x => x.code === 'waits-for');
-    const short =
-      f?.code === 'waits-for' ? undefined : f?.permission ? `needs "${label(f.permission)}"` : (f?.message ?? s.state);
-    return { step: s.id, title: s.title, reason: f ? `${f.message}${f.fix ? ` ${f.fix}` : ''}` : s.state, short };
-  };
-  const preflight = r.steps.find(s => s.id === 'preflight');
-  if (preflight?.findings.some(f => f.severity === 'error'))
-    return { writes: [], steps: [], blockers: [why(preflight)] };
-  // As apply's gate: Verify and the consumer key erroring stop no write.
-  const stops = (s: StepResult) =>
-    s.state === 'blocked' || (s.state === 'error' && s.id !== 'verify' && s.id !== 'consumerKey');
-  const blockers = r.steps.filter(stops).map(why);
-  const open = r.steps.filter(s => s.plan.length && !blockers.some(b => b.step === s.id));
+  const stopped = stoppedSteps(r.steps);
+  const blockers = r.steps
+    .filter(s => stopped.has(s.id))
+    .map(s => {
+      const by = stopped.get(s.id)!;
+      return by.id === s.id
+        ? blockerOf(s)
+        : { step: s.id, title: s.title, reason: `Waits for "${by.title}", which cannot run now.` };
+    });
+  const open = r.steps.filter(s => s.plan.length && !stopped.has(s.id));
   return { writes: open.flatMap(s => s.plan), steps: open.map(s => s.id), blockers };
+}
+
+/** Why a step stops itself: the full reason with its fix, and a few words for a summary. */
+export function blockerOf(s: StepResult): Blocker {
+  const f = s.findings.find(x => x.severity === 'error') ?? s.findings.find(x => x.code === 'waits-for');
+  const firstSentence = f?.message.replace(/\.\s.*$/s, '.');
+  const short =
+    f?.code === 'waits-for' ? undefined : f?.permission ? `needs "${label(f.permission)}"` : (firstSentence ?? s.state);
+  return { step: s.id, title: s.title, reason: f ? `${f.message}${f.fix ? ` ${f.fix}` : ''}` : s.state, short };
 }
 
 export { remaining } from './types';

@@ -34,9 +34,10 @@ export const soql = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\
 
 /** How many of the integration user's latest logins are read (Verify's evidence; the watch's one query). */
 export const LOGIN_ROWS = 10;
+/** OAuth logins only ("Remote Access 2.0": JWT bearer among them); a login in the browser is no proof. */
 export const loginsSoql = (username: string) =>
   'SELECT LoginTime, Status, Application, LoginType FROM LoginHistory WHERE UserId IN (SELECT Id FROM User WHERE ' +
-  `Username = ${soql(username)}) ORDER BY LoginTime DESC LIMIT ${LOGIN_ROWS}`;
+  `Username = ${soql(username)}) AND LoginType = 'Remote Access 2.0' ORDER BY LoginTime DESC LIMIT ${LOGIN_ROWS}`;
 export const sameId = (a: unknown, b: unknown) =>
   typeof a === 'string' && typeof b === 'string' && a.slice(0, 15) === b.slice(0, 15);
 
@@ -102,7 +103,7 @@ export function factQueries(m: Manifest, adminId: string, adminPerms = ADMIN_PER
     {
       ref: 'app',
       soql:
-        `SELECT Id, DeveloperName, MasterLabel, ContactEmail, DistributionState FROM ExternalClientApplication ` +
+        `SELECT Id, DeveloperName, MasterLabel, ContactEmail, DistributionState, CreatedDate FROM ExternalClientApplication ` +
         `WHERE DeveloperName = ${app}`,
     },
     {

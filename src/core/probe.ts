@@ -22,7 +22,7 @@ export async function whoAmI(client: OrgClient): Promise<{ username?: string; em
   return { username: me?.Username, email: me?.Email };
 }
 
-/** The same rows as the check's `logins` fact. */
+/** The same rows as the check's `logins` fact (judge them with loginStatus and the app's creation date). */
 export function latestLogins(client: OrgClient, username: string): Promise<LoginRow[]> {
   return query<LoginRow>(client, loginsSoql(username));
 }

@@ -75,6 +75,7 @@ export interface AppRow {
   MasterLabel: string;
   ContactEmail: string;
   DistributionState: string;
+  CreatedDate?: string;
 }
 export interface AppOauthRow {
   Id: string;

@@ -55,13 +55,13 @@ export function teardownKept(f: Facts, m: Manifest): string[] {
   const out: string[] = [];
   if (f.user)
     out.push(
-      `User ${m.user.username}: deactivated, not deleted (Salesforce never deletes users); Run All offers to ` +
-        'reactivate it.',
+      `User ${m.user.username}: deactivated, not deleted (Salesforce never deletes users); Run All (or apply ` +
+        '--reactivate-user) reactivates it.',
     );
   if (f.profile)
     out.push(
       `Profile "${m.profile.name}": ${f.user ? 'the deactivated user still holds it' : 'delete it in Setup → Profiles if you no longer need it'}; ` +
-        'Run All reuses it.',
+        'the next setup reuses it.',
     );
   return out;
 }

@@ -78,6 +78,11 @@ export interface Handoff {
 export const remaining = (r: Pick<Report, 'steps'>) =>
   r.steps.filter(s => s.state !== 'done' && s.state !== 'waiting').length;
 
+/** Every writing step is done: what Verify and the watch for BalkanID's login need (the consumer key may be one the
+ *  admin typed by hand because the org does not let them read it). */
+export const writesDone = (r: Pick<Report, 'steps'>) =>
+  r.steps.every(s => s.id === 'verify' || s.id === 'consumerKey' || s.state === 'done');
+
 const VERBS: Record<Write['action'], string> = {
   create: 'Create',
   update: 'Update',

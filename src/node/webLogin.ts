@@ -93,6 +93,7 @@ export async function webLogin(o: WebLoginOptions): Promise<{ instanceUrl: strin
   );
   const abort = () => done({ error: 'cancelled' });
   o.signal?.addEventListener('abort', abort);
+  if (o.signal?.aborted) abort();
   try {
     await o.open(authorize.toString());
     const r = await answered;

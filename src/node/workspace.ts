@@ -148,7 +148,7 @@ export async function readKeyFile(path: string): Promise<string> {
 export async function createManifest(
   path: string,
   values: { username: string; email: string; certificate?: string },
-): Promise<LoadedManifest> {
+): Promise<LoadedManifest & { created: boolean }> {
   const certificate = values.certificate ? relative(dirname(path), resolve(values.certificate)) : undefined;
   const text = manifestTemplate(values.username.trim(), values.email.trim(), certificate?.split(sep).join('/'));
   const parsed = parseManifest(text);
@@ -173,13 +173,25 @@ export async function createManifest(
   try {
     await writeFile(path, text, { flag: 'wx' });
   } catch (e: any) {
+    if (e?.code === 'EEXIST') {
+      // The same answers again (a re-run of the same command): the manifest there is the one they describe.
+      const there = await loadManifest(path);
+      const same = (a?: Manifest, b?: Manifest) =>
+        !!a &&
+        !!b &&
+        a.user.username === b.user.username &&
+        a.user.email === b.user.email &&
+        a.certificate === b.certificate;
+      if (same(there.manifest, parsed.manifest)) return { ...there, created: false };
+    }
     throw new SetupError(
       e?.code === 'EEXIST'
-        ? `The setup manifest ${path} already exists; nothing was changed. Edit it, or leave out --username/--email.`
+        ? `The setup manifest ${path} already exists with other values; nothing was changed. Edit it, or leave out ` +
+            '--username/--email.'
         : `The setup manifest ${path} cannot be written (${e?.code ?? e?.message}).`,
       'MANIFEST',
       'preflight',
     );
   }
-  return { path, text, ...parsed };
+  return { path, text, ...parsed, created: true };
 }

@@ -87,8 +87,7 @@ export class Controller implements vscode.Disposable {
     const label =
       target.kind === 'sf' ? target.alias : target.instanceUrl.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
     this.connection = { kind: 'connecting', label };
-    this.client = undefined;
-    this.report = undefined;
+    this.forget();
     this.fire();
     try {
       const e = engine();
@@ -125,9 +124,17 @@ export class Controller implements vscode.Disposable {
     this.fire();
   }
 
-  async disconnect(): Promise<void> {
+  /** What belongs to one org: its client, report, last Verify, and the walkthrough's progress on it. */
+  private forget(): void {
     this.client = undefined;
     this.report = undefined;
+    this.lastVerify = undefined;
+    for (const key of ['balkanid.setupDone', 'balkanid.balkanidConnected', 'balkanid.valuesCopied'])
+      void vscode.commands.executeCommand('setContext', key, false);
+  }
+
+  async disconnect(): Promise<void> {
+    this.forget();
     this.connection = { kind: 'disconnected' };
     await this.context.globalState.update(TARGET_KEY, undefined);
     await vscode.commands.executeCommand('setContext', 'balkanid.connected', false);

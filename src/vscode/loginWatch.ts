@@ -4,6 +4,8 @@
 // the checklist, the status bar and Problems show "BalkanID connected · first login 14:02" or the login's error.
 import * as vscode from 'vscode';
 import { Controller, engine } from './controller';
+import { writesDone } from '../core/types';
+import type { AppRow } from '../core/rows';
 
 export const FIRST_WAIT_MS = 10_000;
 export const MAX_WAIT_MS = 600_000;
@@ -11,6 +13,8 @@ export const MAX_WAIT_MS = 600_000;
 export class LoginWatch implements vscode.Disposable {
   private timer?: ReturnType<typeof setTimeout>;
   private wait = FIRST_WAIT_MS;
+  private disposed = false;
+  private inFlight = false;
   private readonly subscription: vscode.Disposable;
   /** Polls made (for the tests and the log). */
   polls = 0;
@@ -23,10 +27,11 @@ export class LoginWatch implements vscode.Disposable {
     const c = this.controller;
     const r = c.report;
     return (
+      !this.disposed &&
       c.connection.kind === 'connected' &&
       !!c.client &&
       !!r &&
-      r.steps.filter(s => s.id !== 'verify').every(s => s.state === 'done') &&
+      writesDone(r) &&
       (r.login?.status === 'waiting' || r.login?.status === 'failing')
     );
   }
@@ -38,18 +43,20 @@ export class LoginWatch implements vscode.Disposable {
       this.wait = FIRST_WAIT_MS;
       return;
     }
-    this.timer ??= setTimeout(() => void this.poll(), this.wait);
+    if (!this.inFlight) this.timer ??= setTimeout(() => void this.poll(), this.wait);
   }
 
   private async poll(): Promise<void> {
     const c = this.controller;
     const before = c.report?.login;
     const username = c.report?.handoff?.username;
+    this.inFlight = true;
     try {
       if (!this.wanted || !username || c.running.size) return;
       this.polls++;
       const rows = await engine().latestLogins(c.client!, username);
-      const now = engine().loginStatus({ logins: rows, failed: {} });
+      const app = before?.since ? ({ CreatedDate: before.since } as AppRow) : undefined;
+      const now = engine().loginStatus({ logins: rows, failed: {}, app });
       const changed = now.status !== before?.status || rows[0]?.LoginTime !== before?.latest?.LoginTime;
       if (changed) {
         c.log.info(`Login history of ${username} changed (${now.status}); checking the org again.`);
@@ -60,12 +67,14 @@ export class LoginWatch implements vscode.Disposable {
       c.log.warn(`Watching for BalkanID's login: ${e?.message ?? e}`);
       this.wait = Math.min(this.wait * 2, MAX_WAIT_MS);
     } finally {
+      this.inFlight = false;
       this.timer = undefined;
       this.schedule();
     }
   }
 
   dispose(): void {
+    this.disposed = true;
     clearTimeout(this.timer);
     this.subscription.dispose();
   }

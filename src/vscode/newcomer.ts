@@ -98,8 +98,8 @@ export async function createManifestByQuestions(c: Controller, given: NewcomerAn
     if (p?.severity === vscode.InputBoxValidationSeverity.Error)
       throw new SetupError(`Nothing was written: ${p.message}`, 'MANIFEST', 'preflight');
   }
-  if (pem && !present) await vscode.workspace.fs.writeFile(certFile, Buffer.from(pem));
   await engine().createManifest(uri.fsPath, { username, email });
+  if (pem && !present) await vscode.workspace.fs.writeFile(certFile, Buffer.from(pem));
   c.log.info(`Wrote ${uri.fsPath} for ${username}${pem && !present ? ' and saved salesforce.crt' : ''}.`);
   await c.loadManifest();
   return true;

@@ -39,8 +39,10 @@ export async function runAll(c: Controller, args: RunAllArgs, run: Runner): Prom
   if (!c.manifest && !(await createManifestByQuestions(c, args))) return [];
   let report: Report = await checking(() => c.check());
   let reactivate = false;
-  const inactive = report.steps.find(s => s.id === 'user')?.findings.find(f => f.code === 'user-inactive');
-  if (inactive) {
+  const userStep = report.steps.find(s => s.id === 'user');
+  const inactive = userStep?.findings.find(f => f.code === 'user-inactive');
+  // Asked only when reactivating could happen now (not when the admin lacks the permission to do it anyway).
+  if (inactive && !userStep!.findings.some(f => f.code === 'admin-permission-missing')) {
     const go = args.assumeYes
       ? 'Reactivate'
       : await notify.ask(

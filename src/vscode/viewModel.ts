@@ -1,6 +1,6 @@
 // Pure mapping from engine results to what the tree, badge and status bar show. No `vscode` import, so it
 // is unit-tested in plain Node; the VS Code layer turns these into TreeItems.
-import { describeWrites, Finding, remaining, Report, StepId, StepResult, StepState } from '../core/types';
+import { describeWrites, Finding, remaining, Report, writesDone, StepId, StepResult, StepState } from '../core/types';
 import type { LoginStatus } from '../core/steps/verify';
 import { STEP_LABELS } from '../core/steps';
 import { label } from '../core/permissions';
@@ -128,7 +128,7 @@ export function statusView(c: Connection): StatusView {
       const done = steps ? steps.filter(s => s.state === 'done').length : undefined;
       const progress = steps ? ` ${done}/${steps.length}` : '';
       const login = c.report?.login;
-      const setUp = c.report && remaining(c.report) === 0;
+      const setUp = !!c.report && writesDone(c.report);
       const connected = setUp && login?.status === 'connected';
       const failing = setUp && login?.status === 'failing';
       const tooltip = [

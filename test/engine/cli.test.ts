@@ -97,13 +97,30 @@ describe('balkanid-sf (the CLI binary)', function () {
       env(),
     );
     assert.equal(ok.code, 1, ok.stderr); // steps remain
+    assert.match(ok.stderr, /Wrote .*balkanid-setup\.json \(certificate: balkanid\.crt\)/);
+    const same = await cli(
+      [
+        'check',
+        '--username',
+        'balkanid@acme.com',
+        '--email',
+        'it@acme.com',
+        '--certificate',
+        'balkanid.crt',
+        ...conn(),
+      ],
+      dir,
+      env(),
+    );
+    assert.equal(same.code, 1, `the same command again is fine: ${same.stderr}`);
+    assert.ok(!/Wrote/.test(same.stderr));
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'balkanid-setup.json'), 'utf8')), {
       user: { username: 'balkanid@acme.com', email: 'it@acme.com' },
       certificate: 'balkanid.crt',
     });
     const again = await cli(['check', '--username', 'other@acme.com', '--email', 'it@acme.com', ...conn()], dir, env());
     assert.equal(again.code, 2);
-    assert.match(again.stderr, /already exists; nothing was changed/);
+    assert.match(again.stderr, /already exists with other values; nothing was changed/);
     assert.match(readFileSync(join(dir, 'balkanid-setup.json'), 'utf8'), /balkanid@acme\.com/);
     assert.equal(t.org.org.writes, 0);
   });

@@ -548,11 +548,43 @@ describe('Run All: what can run now, and what cannot', () => {
     const m = { ...manifest, user: { ...manifest.user, username: 'balkanid@yourcompany.com' } };
     const r = runnable(report(evaluate(fresh(), m, cert(), NOW)));
     assert.deepEqual(r.writes, []);
-    assert.deepEqual(
-      r.blockers.map(b => b.step),
-      ['preflight'],
-    );
     assert.match(r.blockers[0]!.reason, /placeholder domain yourcompany\.com/);
+    assert.ok(r.blockers.slice(1).every(b => /^Waits for "Preflight/.test(b.reason) && !b.short));
+  });
+
+  it('an integration user in error (it is the admin) stops what needs it: no permission set assigned, no link', () => {
+    const f: Facts = fresh();
+    f.user = { ...doneFacts().user!, Id: f.admin!.Id, Username: f.admin!.Username };
+    const r = runnable(report(evaluate(f, manifest, cert(), NOW)));
+    assert.deepEqual(r.steps, ['profile', 'app']);
+    assert.deepEqual(
+      r.blockers.map(b => [b.step, b.short ?? 'waits']),
+      [
+        ['user', `${f.admin!.Username} is you, the connected admin: the integration user must be a separate user.`],
+        ['permissionSet', 'waits'],
+        ['link', 'waits'],
+      ],
+    );
+  });
+
+  it('Verify counts only OAuth logins since the app exists, and a consumer key the admin cannot read holds nothing back', () => {
+    const f = doneFacts();
+    f.app = { ...f.app!, CreatedDate: '2026-11-30T11:00:00Z' };
+    f.logins = [
+      { LoginTime: '2026-11-29T10:00:00Z', Status: 'Success', Application: 'BalkanID', LoginType: 'Remote Access 2.0' },
+    ];
+    assert.equal(
+      evaluate(f, manifest, cert(), NOW).find(s => s.id === 'verify')!.state,
+      'waiting',
+      'a login of a former app',
+    );
+    f.logins = [
+      { LoginTime: '2026-11-30T11:30:00Z', Status: 'Success', Application: 'BalkanID', LoginType: 'Remote Access 2.0' },
+    ];
+    f.global!.consumerKey = undefined; // unreadable: typed by hand in the Credentials view
+    const steps = evaluate(f, manifest, cert(), NOW);
+    assert.equal(steps.find(s => s.id === 'consumerKey')!.state, 'error');
+    assert.equal(steps.find(s => s.id === 'verify')!.state, 'done');
   });
 
   it('an inactive integration user blocks until the admin agrees; then the plan reactivates it', () => {

@@ -74,7 +74,13 @@ describe('view models', () => {
       kind: 'connected' as const,
       label: 'acme',
       instanceUrl: 'https://acme',
-      report: { ...report([...Array(7).fill('done'), login?.status === 'connected' ? 'done' : 'waiting']), login },
+      report: {
+        ...report([
+          ...Array(7).fill('done'),
+          { connected: 'done', failing: 'error' }[login!.status as string] ?? 'waiting',
+        ]),
+        login,
+      },
     });
     assert.equal(
       statusView(setUp({ status: 'waiting', complete: true })).text,

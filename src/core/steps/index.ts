@@ -33,6 +33,33 @@ export const helpUrl = (id: StepId, docs = false) =>
 if (STEPS.map(s => s.id).join() !== STEP_IDS.join())
   throw new Error('steps/index.ts and STEP_IDS disagree on the steps or their order');
 
+/** A step that cannot write now: blocked, or in error (Verify and the consumer key only read, and stop nothing). */
+const stops = (s: StepResult) =>
+  s.state === 'blocked' || (s.state === 'error' && s.id !== 'verify' && s.id !== 'consumerKey');
+
+/**
+ * Which steps cannot run now, each with the step that stops it: itself, a prerequisite (transitively — a permission
+ * set is never assigned to an integration user that is in error), or the preflight when it found an error (no
+ * licence, placeholder values, an old API), which stops every step.
+ */
+export function stoppedSteps(results: StepResult[]): Map<StepId, StepResult> {
+  const stopped = new Map<StepId, StepResult>();
+  const preflight = results.find(s => s.id === 'preflight');
+  const preflightError = preflight?.findings.some(f => f.severity === 'error');
+  for (const s of results) {
+    const by =
+      preflightError && preflight
+        ? preflight
+        : stops(s)
+          ? s
+          : stepById(s.id)
+              .dependsOn.map(d => stopped.get(d))
+              .find(Boolean);
+    if (by) stopped.set(s.id, by);
+  }
+  return stopped;
+}
+
 /** Every step's state, findings and plan; a step whose prerequisite is blocked is blocked too, and says by what. */
 export function evaluate(
   facts: Facts,

@@ -5,7 +5,8 @@ import { adminFindings, Step } from './step';
 
 // The template's placeholders and RFC 2606's example domains: a user made with them cannot receive mail, and
 // Salesforce usernames are unique across all orgs, so "balkanid@example.com" is most likely taken already.
-const PLACEHOLDER_DOMAIN = /^(your-?company|your-?domain|company|domain|example)\.(com|org|net)$/i;
+// A sandbox's suffix (".uat") and subdomains ("mail.example.com") are looked through.
+const PLACEHOLDER_DOMAIN = /(^|\.)(your-?company|your-?domain|your-?org|example)\.(com|org|net)(\.[a-z0-9-]+)?$/i;
 // Reserved top-level domains (RFC 2606, RFC 6761): no mail is ever delivered there.
 const RESERVED_TLD = /\.(test|example|invalid|localhost)$/i;
 
