@@ -60,8 +60,19 @@ export function activate(context: vscode.ExtensionContext) {
     recheck = setTimeout(() => void h().checkAll(), 300);
   };
   const watcher = vscode.workspace.createFileSystemWatcher(`**/${settings().manifestPath}`);
+  // The certificate the manifest points at: deleting or replacing it shows at once (checklist, Problems).
+  const certificates = vscode.workspace.createFileSystemWatcher('**/*.{crt,pem,cer,der}');
+  const certificateChanged = () => {
+    if (!controller.client || !controller.manifest) return;
+    clearTimeout(recheck);
+    recheck = setTimeout(() => void h().checkAll(), 300);
+  };
   context.subscriptions.push(
     watcher,
+    certificates,
+    certificates.onDidChange(certificateChanged),
+    certificates.onDidCreate(certificateChanged),
+    certificates.onDidDelete(certificateChanged),
     watcher.onDidChange(manifestChanged),
     watcher.onDidCreate(manifestChanged),
     watcher.onDidDelete(() => void controller.loadManifest()),

@@ -82,6 +82,20 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
     await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
     await status('BalkanID: connect org').waitFor({ timeout: 60000 });
   });
+  // A newcomer starts from the walkthrough (Help → Welcome); it stays open and ticks its steps as they happen.
+  await step('the walkthrough opens from the Command Palette', async () => {
+    await page.keyboard.press('F1');
+    await quickInput.fill('>Welcome: Open Walkthrough');
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'Open Walkthrough' })
+      .first()
+      .click({ timeout: 10000 });
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'Connect Salesforce to BalkanID' })
+      .first()
+      .click({ timeout: 20000 });
+    await page.locator('.getting-started-step').first().waitFor({ timeout: 20000 });
+  });
   await page.locator('.activitybar [aria-label^="BalkanID Setup"]').first().click({ timeout: 20000 });
   const welcome = page.locator('.welcome-view-content .monaco-button', { hasText: 'Connect Salesforce Org' }).first();
   await welcome.waitFor({ timeout: 20000 }).catch(() => undefined);
@@ -113,7 +127,12 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
       await act(() => page.keyboard.press('Enter'));
       await input("BalkanID's certificate (3 of 3)").waitFor({ timeout: 10000 });
       await act(async () => {
-        await quickInput.fill(CERT_FILE);
+        // The simple file dialog sets its starting folder a moment after it opens: type the path once it has.
+        await page.waitForFunction(() => document.querySelector('.quick-input-widget input')?.value.endsWith('/'));
+        for (let i = 0; i < 10 && (await quickInput.inputValue()) !== CERT_FILE; i++) {
+          await quickInput.fill(CERT_FILE);
+          await page.waitForTimeout(300);
+        }
         await page.locator('.quick-input-widget .monaco-button', { hasText: 'Use certificate' }).first().click();
       });
       const dialog = page.locator('.monaco-dialog-box');
@@ -213,6 +232,23 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
         throw new Error('the refused private key is still in the certificate box');
     },
   );
+
+  await step('the walkthrough, open from the start, ticked each step as it really happened', async () => {
+    await page.locator('.tab', { hasText: 'Welcome' }).first().click({ timeout: 10000 });
+    await page.locator('.getting-started-step').first().waitFor({ timeout: 20000 });
+    await page.waitForTimeout(500);
+    await shot('09-walkthrough.png');
+    // A ticked step's checkbox carries VS Code's "checked" icon (codicon-pass-filled) or the class "complete".
+    const done = await page.evaluate(
+      () =>
+        [...document.querySelectorAll('.getting-started-step')].filter(step =>
+          [step, ...step.querySelectorAll('*')].some(e =>
+            /(^|\s)(codicon-pass-filled|complete)(\s|$)/.test(e.className),
+          ),
+        ).length,
+    );
+    if (done < 6) throw new Error(`${done} of 6 walkthrough steps show done`);
+  });
 
   await step('a limited admin: Run All names the blocked steps in Setup words and writes nothing', async () => {
     const before = await (await fetch(`${LIMITED_URL}/__testorg/stats`)).json();

@@ -88,8 +88,15 @@ export function runnable(r: Report): { writes: Write[]; steps: StepId[]; blocker
 export function blockerOf(s: StepResult): Blocker {
   const f = s.findings.find(x => x.severity === 'error') ?? s.findings.find(x => x.code === 'waits-for');
   const firstSentence = f?.message.replace(/\.\s.*$/s, '.');
+  const lacking = [
+    ...new Set(s.findings.filter(x => x.permission && x.severity === 'error').map(x => label(x.permission!))),
+  ];
   const short =
-    f?.code === 'waits-for' ? undefined : f?.permission ? `needs "${label(f.permission)}"` : (firstSentence ?? s.state);
+    f?.code === 'waits-for'
+      ? undefined
+      : lacking.length
+        ? `needs ${lacking.map(l => `"${l}"`).join(', ')}`
+        : (firstSentence ?? s.state);
   return { step: s.id, title: s.title, reason: f ? `${f.message}${f.fix ? ` ${f.fix}` : ''}` : s.state, short };
 }
 

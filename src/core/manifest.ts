@@ -113,7 +113,7 @@ export function validateManifest(raw: unknown): { manifest?: Manifest; problems:
           path,
           `"${path.join('.')}" is required.`,
           path.join('.') === 'user.username'
-            ? 'Set the integration user\'s username, for example "balkanid@yourcompany.com".'
+            ? "Set the integration user's username: balkanid@ and your company's domain, for example."
             : "Set the integration user's email address.",
         );
       return undefined;
@@ -152,8 +152,8 @@ export function validateManifest(raw: unknown): { manifest?: Manifest; problems:
     p(
       ['user', 'username'],
       `Username "${username}" is not in the form of an email address.`,
-      'Salesforce usernames look like email addresses, for example "balkanid@yourcompany.com" (it need not be a ' +
-        'real mailbox).',
+      "Salesforce usernames look like email addresses: balkanid@ and your company's domain (it need not be a real " +
+        'mailbox).',
     );
   const tooLong = (path: string[], v: string | undefined, max: number, what: string) => {
     if (v !== undefined && v.length > max) {

@@ -44,7 +44,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     palette: true,
   },
   'balkanid.showPlan': {
-    title: 'Show Plan (Writes Preview)',
+    title: 'Show Plan (Changes Before They Are Made)',
     handler: 'showPlan',
     icon: '$(list-flat)',
     palette: true,

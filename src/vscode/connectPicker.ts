@@ -79,6 +79,7 @@ export async function pickOrg(controller: Controller): Promise<Target | 'disconn
     password: true,
     ignoreFocusOut: true,
     placeHolder: '00D…!…',
+    prompt: 'The org\'s session ID: "Access Token" in the output of `sf org display --target-org <alias>`.',
     validateInput: v => (v.trim().length > 10 ? undefined : 'Paste the access token, e.g. from `sf org display`.'),
   });
   if (!accessToken) return undefined;

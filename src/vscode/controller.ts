@@ -33,6 +33,8 @@ export class Controller implements vscode.Disposable {
   manifest?: LoadedManifest & { uri: vscode.Uri };
   /** A consumer key typed by hand (when the admin cannot read it from the org). */
   manualConsumerKey?: string;
+  /** Run All's answers so far (no manifest yet), kept when a question is dismissed. */
+  newcomerDraft: { username?: string; email?: string } = {};
   /** The last JWT self-test's outcome, shown in the Credentials view. */
   lastVerify?: { ok: boolean; text: string; at: number };
 
@@ -112,6 +114,17 @@ export class Controller implements vscode.Disposable {
       );
       await vscode.commands.executeCommand('setContext', 'balkanid.connected', true);
     } catch (err: any) {
+      // A token just pasted that Salesforce refuses is mistyped or stale: not "session expired", and not kept.
+      if (err?.code === 'SESSION_EXPIRED' && target.kind === 'token' && target.accessToken) {
+        this.connection = { kind: 'disconnected' };
+        await vscode.commands.executeCommand('setContext', 'balkanid.connected', false);
+        this.fire();
+        throw new SetupError(
+          `Salesforce refused this access token for ${label}: it is mistyped, expired or from another org. Copy a ` +
+            'fresh one ("Access Token" in `sf org display`), or use "Log in with the browser".',
+          'AUTH',
+        );
+      }
       this.connection =
         err?.code === 'SESSION_EXPIRED'
           ? { kind: 'expired', label }
@@ -247,6 +260,10 @@ export class Controller implements vscode.Disposable {
         this.setReport(report);
         return writes;
       });
+    } catch (err: any) {
+      // A failed run may have written something: the checklist shows what the org holds now, not the plan before.
+      if (err?.writes?.length && this.client) await this.check().catch(() => undefined);
+      throw err;
     } finally {
       this.running.clear();
       this.fire();

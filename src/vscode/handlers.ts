@@ -14,6 +14,23 @@ import { notify } from './notify';
 import { pickOrg } from './connectPicker';
 import { verify } from './verify';
 
+/** Where the values go in BalkanID, said the same way everywhere. */
+export const BALKANID_PATH = 'Integrations → Add Integration → Salesforce → Direct integration';
+
+// Read-only documents (the plan): nothing to save, no "save changes?" when closed.
+const readOnly = new Map<string, string>();
+let provider: vscode.Disposable | undefined;
+async function showReadOnly(name: string, content: string): Promise<void> {
+  provider ??= vscode.workspace.registerTextDocumentContentProvider('balkanid', {
+    provideTextDocumentContent: uri => readOnly.get(uri.path) ?? '',
+  });
+  const uri = vscode.Uri.from({ scheme: 'balkanid', path: name, query: String(Date.now()) });
+  readOnly.set(uri.path, content);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+  await vscode.window.showTextDocument(doc, { preview: true });
+}
+
 const isStep = (v: unknown): v is StepId => typeof v === 'string' && (STEP_IDS as readonly string[]).includes(v);
 /** Tree items pass their node ({kind, id}); palette calls pass nothing; automation passes the id. */
 function stepArg(arg: unknown): StepId | undefined {
@@ -51,7 +68,7 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
     );
   });
 
-  const run = async (steps: StepId[] | undefined, title: string, reactivateUser = false) => {
+  const run = async (steps: StepId[] | undefined, title: string, reactivateUser = false, planned?: number) => {
     const writes = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title, cancellable: true },
       (progress, token) => {
@@ -60,14 +77,18 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
         return controller.run(steps, m => progress.report({ message: m }), abort.signal, reactivateUser);
       },
     );
-    void afterRun(writes);
+    void afterRun(writes, planned);
     return writes;
   };
   // The next action, offered where the admin looks: copy the values once the setup is in place.
-  const afterRun = async (writes: Write[]) => {
+  const afterRun = async (writes: Write[], planned?: number) => {
     const r = controller.report;
     const left = r ? engine().remaining(r) : 0;
-    const made = `${writes.length} change(s) made.`;
+    const made =
+      planned && writes.length < planned
+        ? `${writes.length} of the ${planned} planned change(s) made; the others were in place when their turn came ` +
+          "(the External Client App's deploy links its permission set itself)."
+        : `${writes.length} change(s) made.`;
     if (left) {
       const first = r!.steps.find(s => s.state !== 'done' && s.state !== 'waiting')!;
       const cert = first.findings.some(f => f.code.startsWith('cert-') && f.severity === 'error');
@@ -81,7 +102,7 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
       return;
     }
     const choice = await notify.info(
-      `${made} The setup is in place: paste the values into BalkanID (Integrations → Salesforce); the checklist ` +
+      `${made} The setup is in place: paste the values into BalkanID (${BALKANID_PATH}); the checklist ` +
         'shows when BalkanID logs in.',
       'Copy Values',
       'Open Credentials',
@@ -149,13 +170,11 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
       const { writes, blockers } = engine().runnable(await controller.check());
       const mine = writes.filter(w => !id || w.step === id);
       const stuck = blockers.filter(b => !id || b.step === id);
-      const doc = await vscode.workspace.openTextDocument({
-        language: 'markdown',
-        content:
-          `# BalkanID setup plan${id ? `: ${STEP_TITLES[id]}` : ''}\n\n` +
+      await showReadOnly(
+        'BalkanID plan.md',
+        `# BalkanID setup plan${id ? `: ${STEP_TITLES[id]}` : ''}\n\n` +
           `${mine.length || stuck.length ? planText(mine, stuck) : 'Nothing to write: the org matches the setup.'}\n`,
-      });
-      await vscode.window.showTextDocument(doc, { preview: true });
+      );
       return mine;
     }),
 
@@ -177,7 +196,7 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
       await vscode.env.clipboard.writeText(text);
       await vscode.commands.executeCommand('setContext', 'balkanid.valuesCopied', true);
       void notify.info(
-        'Copied the username, consumer key and login URL: paste them into BalkanID → Integrations → Salesforce. ' +
+        `Copied the username, consumer key and login URL: paste them into BalkanID (${BALKANID_PATH}). ` +
           'The checklist shows when BalkanID logs in.',
       );
       return text;
@@ -220,8 +239,9 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
         { location: vscode.ProgressLocation.Notification, title: 'Removing the BalkanID setup' },
         progress => controller.teardown(m => progress.report({ message: m })),
       );
+      const removed = result.removed.filter(w => w.action === 'delete').map(w => w.target);
       const summary = result.removed.length
-        ? `Teardown finished. Removed: ${result.removed.map(w => w.target).join('; ')}.` +
+        ? `Teardown finished. Removed: ${removed.join('; ') || 'nothing'}.` +
           (result.kept.length ? ` Kept: ${result.kept.join(' ')}` : '')
         : 'Nothing to remove: the BalkanID setup is not in this org.';
       controller.log.info(summary);

@@ -57,25 +57,29 @@ export async function createManifestByQuestions(c: Controller, given: NewcomerAn
   if (!uri) throw new SetupError('Open a folder first: the setup manifest lives in the workspace.', 'NO_WORKSPACE');
   const folder = vscode.Uri.joinPath(uri, '..');
   const admin = given.username && given.email ? {} : await c.admin();
+  // Answers given before a question was dismissed or a wrong file picked are proposed again, not lost.
+  const draft = c.newcomerDraft;
   const username =
     given.username ??
     (await ask(
       'username',
-      proposedUsername(admin.username),
+      draft.username ?? proposedUsername(admin.username),
       'New integration user (1 of 3): username',
       'A new Salesforce user for BalkanID (Salesforce Platform licence). Usernames look like email addresses and ' +
         'are unique across all Salesforce orgs.',
     ));
   if (!username) return false;
+  draft.username = username;
   const email =
     given.email ??
     (await ask(
       'email',
-      admin.email,
+      draft.email ?? admin.email,
       'New integration user (2 of 3): email',
       "Where Salesforce sends the integration user's emails: yours, or your team's.",
     ));
   if (!email) return false;
+  draft.email = email;
   const certFile = vscode.Uri.joinPath(folder, 'salesforce.crt');
   const present = await vscode.workspace.fs.stat(certFile).then(
     () => true,
@@ -84,9 +88,16 @@ export async function createManifestByQuestions(c: Controller, given: NewcomerAn
   let pem: string | undefined;
   if (given.certificate) pem = readCertificate(given.certificate).pem;
   else if (!present) {
-    const data = await pickCertificate("BalkanID's certificate (3 of 3): salesforce.crt from BalkanID");
-    if (!data) return false;
-    pem = readCertificate(data).pem; // refused with a specific message (a key, a CSR, two certificates…)
+    // A wrong file (a key, a CSR, two certificates…) is refused with its reason, and the picker opens again.
+    for (let title = "BalkanID's certificate (3 of 3): salesforce.crt from BalkanID"; !pem;) {
+      const data = await pickCertificate(title);
+      if (!data) return false;
+      try {
+        pem = readCertificate(data).pem;
+      } catch (e: any) {
+        title = `Not a certificate: ${e.message} Choose BalkanID's salesforce.crt (3 of 3)`;
+      }
+    }
   }
   // Everything answered: checked as the manifest will hold it (answers given by automation too), then the
   // certificate written (inside the folder), then the manifest.
@@ -101,6 +112,7 @@ export async function createManifestByQuestions(c: Controller, given: NewcomerAn
   await engine().createManifest(uri.fsPath, { username, email });
   if (pem && !present) await vscode.workspace.fs.writeFile(certFile, Buffer.from(pem));
   c.log.info(`Wrote ${uri.fsPath} for ${username}${pem && !present ? ' and saved salesforce.crt' : ''}.`);
+  c.newcomerDraft = {};
   await c.loadManifest();
   return true;
 }

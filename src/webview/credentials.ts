@@ -72,6 +72,7 @@ function render(s: CredentialsState): void {
     list.appendChild(li);
   }
   el('keyState').textContent = s.hasPrivateKey ? 'A private key is stored.' : 'No private key stored.';
+  el<HTMLButtonElement>('clearKeyPem').disabled = !s.hasPrivateKey;
   el('keyError').textContent = s.privateKeyError || '';
   el('message').textContent = s.message || '';
 }

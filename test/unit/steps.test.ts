@@ -544,6 +544,18 @@ describe('Run All: what can run now, and what cannot', () => {
     assert.ok(r.writes.every(w => w.step === 'profile'));
   });
 
+  it('no licence left: only the profile can run; the app is not offered, since its policy needs the permission set', () => {
+    const f: Facts = fresh();
+    f.license = { ...f.license!, UsedLicenses: f.license!.TotalLicenses };
+    const r = runnable(report(evaluate(f, manifest, cert(), NOW)));
+    assert.deepEqual(r.steps, ['profile']);
+    assert.deepEqual(
+      r.blockers.filter(b => b.short).map(b => b.step),
+      ['user'],
+    );
+    assert.match(r.blockers[0]!.short!, /No Salesforce Platform licence is free/);
+  });
+
   it('a placeholder username stops everything at the preflight, before any write', () => {
     const m = { ...manifest, user: { ...manifest.user, username: 'balkanid@yourcompany.com' } };
     const r = runnable(report(evaluate(fresh(), m, cert(), NOW)));
@@ -552,17 +564,19 @@ describe('Run All: what can run now, and what cannot', () => {
     assert.ok(r.blockers.slice(1).every(b => /^Waits for "Preflight/.test(b.reason) && !b.short));
   });
 
-  it('an integration user in error (it is the admin) stops what needs it: no permission set assigned, no link', () => {
+  it('an integration user in error (it is the admin) stops what needs it: no permission set assigned, no app, no link', () => {
     const f: Facts = fresh();
     f.user = { ...doneFacts().user!, Id: f.admin!.Id, Username: f.admin!.Username };
     const r = runnable(report(evaluate(f, manifest, cert(), NOW)));
-    assert.deepEqual(r.steps, ['profile', 'app']);
+    assert.deepEqual(r.steps, ['profile']);
     assert.deepEqual(
       r.blockers.map(b => [b.step, b.short ?? 'waits']),
       [
         ['user', `${f.admin!.Username} is you, the connected admin: the integration user must be a separate user.`],
         ['permissionSet', 'waits'],
+        ['app', 'waits'],
         ['link', 'waits'],
+        ['consumerKey', 'waits'],
       ],
     );
   });

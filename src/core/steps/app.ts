@@ -112,7 +112,8 @@ export const app: Step = {
     ['ExternalClientAppDeveloper', 'ModifyAllData'],
     ['ModifyMetadata', 'ModifyAllData'],
   ],
-  dependsOn: [],
+  // The policy admits the permission set by name: the deploy needs it to exist (apply refuses it otherwise).
+  dependsOn: ['permissionSet'],
   reads: ['app', 'appOauth', 'policy', 'appPolicy', 'global', 'failed'],
   evaluate(ctx) {
     const { facts: f, manifest: m } = ctx;

@@ -86,7 +86,7 @@ export const preflight: Step = {
       if (f.license.TotalLicenses - f.license.UsedLicenses <= 0)
         findings.push({
           code: 'license-headroom',
-          severity: 'warning',
+          severity: 'info',
           subject: 'org',
           message:
             `No Salesforce Platform licence is free: ${f.license.UsedLicenses} of ${f.license.TotalLicenses} ` +

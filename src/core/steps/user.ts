@@ -50,7 +50,7 @@ export const user: Step = {
         code: 'user-is-admin',
         severity: 'error',
         message: `${u.Username} is you, the connected admin: the integration user must be a separate user.`,
-        fix: 'Set "user.username" in the manifest to a new username, for example "balkanid@yourcompany.com".',
+        fix: 'Set "user.username" in the manifest to a new username: balkanid@ and your company\'s domain, for example.',
       });
     if (!u.IsActive && !reactivateUser)
       findings.push({

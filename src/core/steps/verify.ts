@@ -23,6 +23,8 @@ export interface LoginStatus {
  */
 export function loginStatus(f: Pick<Facts, 'logins' | 'failed' | 'app'>): LoginStatus {
   if (f.failed.logins) return { status: 'unreadable', complete: false };
+  // No app (a teardown removed it): no login went through it, whatever the history holds.
+  if (!f.app && !f.failed.app) return { status: 'waiting', complete: true };
   const since = f.app?.CreatedDate;
   const rows = (f.logins ?? []).filter(r => !since || Date.parse(r.LoginTime) >= Date.parse(since));
   const ok = rows.filter(r => r.Status === 'Success');

@@ -28,7 +28,7 @@ export function credentialsHtml(o: { cspSource: string; nonce: string; scriptUri
   <p id="message" role="status" aria-live="polite"></p>
   <section aria-labelledby="h-values">
     <h2 id="h-values">Values for BalkanID</h2>
-    <p class="note">Paste them into BalkanID: Integrations → Add Integration → Salesforce → Direct integration.</p>
+    <p class="note">Paste them into BalkanID (Integrations → Add Integration → Salesforce → Direct integration).</p>
     <div class="values">
       <span class="name">Salesforce User Name</span><code id="username">—</code>
       <button type="button" class="secondary" data-copy="username" aria-label="Copy the Salesforce User Name">Copy</button>
