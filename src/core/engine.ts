@@ -85,7 +85,7 @@ export function runnable(r: Report): { writes: Write[]; steps: StepId[]; blocker
 }
 
 /** Why a step stops itself: the full reason with its fix, and a few words for a summary. */
-export function blockerOf(s: StepResult): Blocker {
+function blockerOf(s: StepResult): Blocker {
   const f = s.findings.find(x => x.severity === 'error') ?? s.findings.find(x => x.code === 'waits-for');
   const firstSentence = f?.message.replace(/\.\s.*$/s, '.');
   const lacking = [

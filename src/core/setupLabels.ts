@@ -2,7 +2,7 @@
 // (the External Client App's OAuth settings and policies pages).
 import { IpRelaxation } from './manifest';
 
-export const SCOPE_LABELS: Record<string, string> = {
+const SCOPE_LABELS: Record<string, string> = {
   Api: 'Manage user data via APIs (api)',
   RefreshToken: 'Perform requests at any time (refresh_token, offline_access)',
   OfflineAccess: 'Perform requests at any time (refresh_token, offline_access)',

@@ -18,6 +18,8 @@ export async function pickOrg(controller: Controller): Promise<Target | 'disconn
   if (controller.connection.kind !== 'disconnected')
     manual.push({ label: '$(debug-disconnect) Disconnect', action: 'disconnect' });
   pick.items = manual;
+  // Nothing is preselected while the CLI's orgs load: a quick Enter must not start a browser login by surprise.
+  pick.activeItems = [];
   pick.busy = true;
   pick.show();
   engine()
@@ -48,7 +50,9 @@ export async function pickOrg(controller: Controller): Promise<Target | 'disconn
       pick.busy = false;
     });
   const chosen = await new Promise<Pick | undefined>(resolve => {
-    pick.onDidAccept(() => resolve(pick.selectedItems[0]));
+    pick.onDidAccept(() => {
+      if (pick.selectedItems[0]) resolve(pick.selectedItems[0]);
+    });
     pick.onDidHide(() => resolve(undefined));
   });
   pick.dispose();

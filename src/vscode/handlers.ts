@@ -15,7 +15,7 @@ import { pickOrg } from './connectPicker';
 import { verify } from './verify';
 
 /** Where the values go in BalkanID, said the same way everywhere. */
-export const BALKANID_PATH = 'Integrations → Add Integration → Salesforce → Direct integration';
+const BALKANID_PATH = 'Integrations → Add Integration → Salesforce → Direct integration';
 
 // Read-only documents (the plan): nothing to save, no "save changes?" when closed.
 const readOnly = new Map<string, string>();

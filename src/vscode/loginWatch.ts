@@ -7,8 +7,8 @@ import { Controller, engine } from './controller';
 import { writesDone } from '../core/types';
 import type { AppRow } from '../core/rows';
 
-export const FIRST_WAIT_MS = 10_000;
-export const MAX_WAIT_MS = 600_000;
+const FIRST_WAIT_MS = 10_000;
+const MAX_WAIT_MS = 600_000;
 
 export class LoginWatch implements vscode.Disposable {
   private timer?: ReturnType<typeof setTimeout>;

@@ -7,6 +7,7 @@ import { Controller, engine } from './controller';
 import { readPicked } from './credentials';
 import { notify } from './notify';
 import { settings } from './settings';
+import { loginDescription } from './viewModel';
 
 async function selfTest(c: Controller, keyPem: string, progress: (m: string) => void, signal: AbortSignal) {
   const key = readPrivateKey(keyPem);
@@ -43,7 +44,16 @@ export async function verify(controller: Controller, checkAll: () => Promise<unk
       'Choose Key File…',
       'Check Only',
     );
-    if (choice === 'Check Only') return checkAll();
+    if (choice === 'Check Only') {
+      await checkAll();
+      const r = controller.report;
+      if (r)
+        void notify.info(
+          `Checked: ${r.steps.filter(s => s.state === 'done').length} of ${r.steps.length} steps done; ` +
+            `${loginDescription(r.login) ?? "waiting for BalkanID's first login through the app"}.`,
+        );
+      return r;
+    }
     if (choice !== 'Choose Key File…') return undefined;
     const file = await vscode.window.showOpenDialog({
       canSelectMany: false,

@@ -70,13 +70,15 @@ export const verify: Step = {
     const notDone = earlier.filter(s => s.state !== 'done' && s.id !== 'consumerKey').map(s => s.title);
     const login = loginStatus(f);
     const who = m.user.username;
+    // Salesforce's "2026-11-30T03:46:23.000+0000" as "2026-11-30 03:46 UTC".
+    const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
     if (login.status === 'failing' && login.latest) {
       const l = login.latest;
       findings.push({
         code: 'login-failing',
         severity: 'warning',
         subject: 'integration-user',
-        message: `The latest login of ${who} (${l.LoginTime}, ${l.Application || 'unknown app'}) failed: ${l.Status}.`,
+        message: `The latest login of ${who} (${when(l.LoginTime)}, ${l.Application || 'unknown app'}) failed: ${l.Status}.`,
         fix: loginFix(l.Status),
       });
     } else if (login.status === 'connected')
@@ -84,7 +86,7 @@ export const verify: Step = {
         code: 'login-ok',
         severity: 'info',
         subject: 'integration-user',
-        message: `${who} logged in through the app (${login.complete ? 'first' : 'earliest seen'} login ${login.firstSuccess}).`,
+        message: `${who} logged in through the app (${login.complete ? 'first' : 'earliest seen'} login ${when(login.firstSuccess!)}).`,
       });
     else if (login.status === 'unreadable' && f.user)
       findings.push({
