@@ -165,6 +165,11 @@ async function run(
     const deployTimeout = intFlag(flags, 'deploy-timeout', 10, 24 * 3600);
     const deployTimeoutMs = deployTimeout && deployTimeout * 1000;
     const done = (r: Report) => (remaining(r) ? 1 : 0);
+    // One rule for `apply --step`, with or without --yes: 0 when that step is done (Verify: or waiting for BalkanID).
+    const stepDone = (r: Report, id: StepId) => {
+      const state = r.steps.find(s => s.id === id)!.state;
+      return state === 'done' || (id === 'verify' && state === 'waiting') ? 0 : 1;
+    };
 
     if (command === 'check') {
       const { report } = await check(input);
@@ -185,7 +190,7 @@ async function run(
         err(renderPlan(writes));
         if (!writes.length) {
           out(json ? toJson({ command, ...report, writes: [] }) : renderReport(report));
-          return done(report);
+          return steps ? stepDone(report, steps[0]!) : done(report);
         }
         if (!(await confirm('Apply these writes?'))) {
           err('Nothing written.');
@@ -194,7 +199,7 @@ async function run(
       }
       const { report, writes } = await apply(input, { steps, onProgress: progress, deployTimeoutMs });
       out(json ? toJson({ command, ...report, writes }) : `${renderReport(report)}\n\n${writes.length} write(s) made.`);
-      return steps ? (report.steps.find(s => s.id === steps[0])!.state === 'done' ? 0 : 1) : done(report);
+      return steps ? stepDone(report, steps[0]!) : done(report);
     }
     if (command === 'verify') {
       const { report } = await check(input);

@@ -47,6 +47,8 @@ export interface StepResult {
   state: StepState;
   findings: Finding[];
   plan: Write[];
+  /** Whether what the step creates exists (it may still drift); steps that need it may go on. */
+  exists?: boolean;
 }
 
 export interface Report {

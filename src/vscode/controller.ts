@@ -13,7 +13,8 @@ import { settings } from './settings';
 
 export type Target = { kind: 'sf'; alias: string } | { kind: 'token'; instanceUrl: string; accessToken?: string };
 const TARGET_KEY = 'balkanid.target';
-const MANUAL_KEY = 'balkanid.manualConsumerKey';
+/** A typed consumer key belongs to one org (its Id). */
+const manualKey = (orgId: string) => `balkanid.manualConsumerKey:${orgId}`;
 const tokenKey = (instanceUrl: string) => `balkanid.accessToken:${instanceUrl}`;
 export const PRIVATE_KEY_SECRET = 'balkanid.jwtPrivateKey';
 
@@ -41,13 +42,12 @@ export class Controller implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     readonly log: Log,
-  ) {
-    this.manualConsumerKey = context.workspaceState.get<string>(MANUAL_KEY);
-  }
+  ) {}
 
   async setManualConsumerKey(key: string | undefined): Promise<void> {
+    if (!this.client) throw new SetupError('Connect the org the consumer key belongs to first.', 'NOT_CONNECTED');
     this.manualConsumerKey = key || undefined;
-    await this.context.workspaceState.update(MANUAL_KEY, this.manualConsumerKey);
+    await this.context.workspaceState.update(manualKey(this.client.orgId), this.manualConsumerKey);
     this.fire();
   }
 
@@ -101,6 +101,7 @@ export class Controller implements vscode.Disposable {
         creds = { instanceUrl: target.instanceUrl, accessToken: token };
       }
       this.client = await e.connect(creds);
+      this.manualConsumerKey = this.context.workspaceState.get<string>(manualKey(this.client.orgId));
       // Only a token that worked is kept, and only in secret storage.
       if (target.kind === 'token' && target.accessToken)
         await this.context.secrets.store(tokenKey(target.instanceUrl), target.accessToken);
@@ -142,6 +143,7 @@ export class Controller implements vscode.Disposable {
     this.client = undefined;
     this.report = undefined;
     this.lastVerify = undefined;
+    this.manualConsumerKey = undefined;
     for (const key of ['balkanid.setupDone', 'balkanid.balkanidConnected', 'balkanid.valuesCopied'])
       void vscode.commands.executeCommand('setContext', key, false);
   }

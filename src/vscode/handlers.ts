@@ -68,7 +68,7 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
     );
   });
 
-  const run = async (steps: StepId[] | undefined, title: string, reactivateUser = false, planned?: number) => {
+  const run = async (steps: StepId[] | undefined, title: string, reactivateUser = false, planned?: Write[]) => {
     const writes = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title, cancellable: true },
       (progress, token) => {
@@ -81,14 +81,19 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
     return writes;
   };
   // The next action, offered where the admin looks: copy the values once the setup is in place.
-  const afterRun = async (writes: Write[], planned?: number) => {
+  const afterRun = async (writes: Write[], planned?: Write[]) => {
     const r = controller.report;
     const left = r ? engine().remaining(r) : 0;
+    // The plan's link is skipped when the app's deploy made it (its policy names the permission set): say so.
+    const linkedByDeploy =
+      planned?.some(w => w.step === 'link') &&
+      !writes.some(w => w.step === 'link') &&
+      writes.some(w => w.step === 'app');
     const made =
-      planned && writes.length < planned
-        ? `${writes.length} of the ${planned} planned change(s) made; the others were in place when their turn came ` +
-          "(the External Client App's deploy links its permission set itself)."
-        : `${writes.length} change(s) made.`;
+      `${writes.length} change(s) made.` +
+      (linkedByDeploy
+        ? " The app's deploy linked its permission set itself, so that planned change was not needed."
+        : '');
     if (left) {
       const first = r!.steps.find(s => s.state !== 'done' && s.state !== 'waiting')!;
       const cert = first.findings.some(f => f.code.startsWith('cert-') && f.severity === 'error');

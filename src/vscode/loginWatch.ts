@@ -57,7 +57,7 @@ export class LoginWatch implements vscode.Disposable {
       const rows = await engine().latestLogins(c.client!, username);
       const app = before?.since ? ({ CreatedDate: before.since } as AppRow) : undefined;
       const now = engine().loginStatus({ logins: rows, failed: {}, app });
-      const changed = now.status !== before?.status || rows[0]?.LoginTime !== before?.latest?.LoginTime;
+      const changed = now.status !== before?.status || now.latest?.LoginTime !== before?.latest?.LoginTime;
       if (changed) {
         c.log.info(`Login history of ${username} changed (${now.status}); checking the org again.`);
         await c.check();

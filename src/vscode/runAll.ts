@@ -17,7 +17,7 @@ export type Runner = (
   steps: StepId[] | undefined,
   title: string,
   reactivateUser?: boolean,
-  planned?: number,
+  planned?: Write[],
 ) => Thenable<Write[]> | Promise<Write[]>;
 
 /** The confirmation's text: the writes, then the blocked steps apart. */
@@ -88,5 +88,5 @@ export async function runAll(c: Controller, args: RunAllArgs, run: Runner): Prom
     const go = await notify.ask(title, planText(writes, blockers), 'Apply');
     if (go !== 'Apply') return [];
   }
-  return run(blockers.length ? steps : undefined, 'BalkanID setup', reactivate, writes.length);
+  return run(blockers.length ? steps : undefined, 'BalkanID setup', reactivate, writes);
 }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluate } from '../../src/core/steps';
+import { evaluate, stoppedSteps } from '../../src/core/steps';
 import { Facts } from '../../src/core/facts';
 import { CertificateInfo, readCertificate } from '../../src/core/certificate';
 import { defaultManifest, Manifest, proposedUsername } from '../../src/core/manifest';
@@ -554,6 +554,23 @@ describe('Run All: what can run now, and what cannot', () => {
       ['user'],
     );
     assert.match(r.blockers[0]!.short!, /No Salesforce Platform licence is free/);
+  });
+
+  it('a done org whose admin lacks "Manage Users": the user step is done (nothing to write) and a drifted app is still repaired', () => {
+    const f = doneFacts();
+    f.adminPerms!.delete('ManageUsers');
+    f.policy = { ...f.policy!, PermittedUsersPolicyType: 'AllSelfAuthorized' };
+    const steps = evaluate(f, manifest, cert(), NOW);
+    assert.equal(steps.find(s => s.id === 'user')!.state, 'done');
+    assert.deepEqual(runnable(report(steps)).steps, ['app']);
+  });
+
+  it('a step that only waits names the root cause: the link waits for the app, which lacks its certificate', () => {
+    const f = fresh();
+    const stopped = stoppedSteps(evaluate(f, manifest, undefined, NOW));
+    assert.equal(stopped.get('link')?.id, 'app');
+    assert.ok(stopped.get('link')!.findings.some(x => x.code === 'cert-missing'));
+    assert.equal(stopped.get('profile'), undefined);
   });
 
   it('a placeholder username stops everything at the preflight, before any write', () => {

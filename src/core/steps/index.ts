@@ -46,15 +46,24 @@ export function stoppedSteps(results: StepResult[]): Map<StepId, StepResult> {
   const stopped = new Map<StepId, StepResult>();
   const preflight = results.find(s => s.id === 'preflight');
   const preflightError = preflight?.findings.some(f => f.severity === 'error');
+  // A stopped prerequisite stops a step that needs it when what it creates does not exist yet, or when the
+  // integration user itself is wrong (the admin, inactive, frozen): nothing is granted to it.
+  const holdsBack = (p: StepResult) =>
+    !p.exists || p.findings.some(f => f.severity === 'error' && f.subject === 'integration-user');
   for (const s of results) {
+    const prerequisite = stepById(s.id)
+      .dependsOn.map(d => results.find(r => r.id === d))
+      .find(p => p && stopped.has(p.id) && holdsBack(p));
+    // A step that only waits names what it waits for (the root cause), not itself.
+    const onlyWaits = s.findings.every(f => f.code === 'waits-for' || f.severity !== 'error');
     const by =
       preflightError && preflight
         ? preflight
-        : stops(s)
-          ? s
-          : stepById(s.id)
-              .dependsOn.map(d => stopped.get(d))
-              .find(Boolean);
+        : prerequisite && (onlyWaits || !stops(s))
+          ? stopped.get(prerequisite.id)
+          : stops(s)
+            ? s
+            : undefined;
     if (by) stopped.set(s.id, by);
   }
   return stopped;

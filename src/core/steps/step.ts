@@ -92,15 +92,18 @@ const BLOCKING = (f: Finding) =>
 /** A step's state from its findings and plan. */
 export function stepResult(step: Pick<Step, 'id' | 'title'>, e: StepEvaluation): StepResult {
   const { findings, plan, done } = e;
-  if (e.state) return { id: step.id, title: step.title, state: e.state, findings, plan };
+  if (e.state) return { id: step.id, title: step.title, state: e.state, findings, plan, exists: done };
   const errors = findings.filter(f => f.severity === 'error');
   let state: StepResult['state'];
-  if (done && !errors.length && !plan.length) state = 'done';
+  // Nothing to write on something that exists: done, even when the admin could not have changed it (a missing
+  // admin permission is a problem for a later change, not for the setup in place). Not for the preflight.
+  const onlyAdmin = errors.every(f => f.code === 'admin-permission-missing') && step.id !== 'preflight';
+  if (done && !plan.length && (!errors.length || onlyAdmin)) state = 'done';
   else if (findings.some(BLOCKING) && (plan.length || !done)) state = 'blocked';
   else if (errors.length) state = 'error';
   else if (done || findings.some(f => f.code.endsWith('-drift'))) state = 'drifted';
   else state = 'todo';
-  return { id: step.id, title: step.title, state, findings, plan };
+  return { id: step.id, title: step.title, state, findings, plan, exists: done };
 }
 
 /** A record write a step adds to the one composite of record writes (references like `@{profile.id}` allowed). */
