@@ -28,15 +28,17 @@ function fallbackPath(f: Finding): Array<string | number> {
 }
 
 /**
- * The range of a property's key (or of the closest enclosing property that exists in the file); for the manifest as
- * a whole (an empty path), its opening brace.
+ * The range of a property's value (a key for an object), or of the closest enclosing property that exists in the
+ * file; for the manifest as a whole (an empty path, or nothing of the path in the file), its opening brace.
  */
 export function anchor(root: Node | undefined, path: Array<string | number>): { offset: number; length: number } {
   if (!path.length) return root ? { offset: root.offset, length: 1 } : { offset: 0, length: 1 };
   for (let n = path.length; n > 0 && root; n--) {
     const node = findNodeAtLocation(root, path.slice(0, n));
     if (node) {
-      const key = (node.parent?.type === 'property' ? node.parent.children?.[0] : undefined) ?? node;
+      // A value ("balkanid@yourcompany.com") is underlined itself; an object or array by its key.
+      const leaf = node.type !== 'object' && node.type !== 'array';
+      const key = (!leaf && node.parent?.type === 'property' ? node.parent.children?.[0] : undefined) ?? node;
       return { offset: key.offset, length: key.length };
     }
   }

@@ -162,14 +162,15 @@ describe('credentials webview', () => {
 describe('diagnostics mapping', () => {
   const text =
     '{\n  "user": {\n    "username": "balkanid@acme.com",\n    "email": "it@acme.com"\n  },\n  "certificate": "salesforce.crt"\n}\n';
-  it('anchors a finding to its manifest key, or the closest existing parent', () => {
+  it('anchors a finding to its value (an object by its key), or the closest existing parent', () => {
     const root = parseTree(text);
     assert.equal(
       text.substr(anchor(root, ['user', 'username']).offset, anchor(root, ['user', 'username']).length),
-      '"username"',
+      '"balkanid@acme.com"',
     );
+    assert.equal(text.substr(anchor(root, ['user']).offset, anchor(root, ['user']).length), '"user"');
     assert.deepEqual(anchor(root, ['app', 'name']), { offset: 0, length: 1 }, 'no app section: the opening brace');
-    assert.equal(text.substr(anchor(root, ['certificate']).offset, 13), '"certificate"');
+    assert.equal(text.substr(anchor(root, ['certificate']).offset, 16), '"salesforce.crt"');
   });
   it('turns error and warning findings into problems with their code and step, and skips info', () => {
     const r = report(['done', 'blocked', 'todo', 'drifted', 'todo', 'todo', 'todo', 'todo'], {
