@@ -151,6 +151,11 @@ describe('balkanid-sf (the CLI binary)', function () {
     const v = await cli(['verify', '--key', 'key.pem', '--json', ...conn()], ws, env());
     assert.equal(v.code, 0, v.stdout);
     assert.equal(JSON.parse(v.stdout).selfTest.ok, true);
+    assert.equal(
+      JSON.parse(v.stdout).steps.find((s: any) => s.id === 'verify').state,
+      'done',
+      'the report is read after the login it made',
+    );
     const h = JSON.parse((await cli(['handoff', '--json', ...conn()], ws, env())).stdout);
     assert.deepEqual(
       [h.username, h.loginUrl, h.isSandbox],
