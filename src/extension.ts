@@ -54,18 +54,18 @@ export function activate(context: vscode.ExtensionContext) {
   mark('commands');
   // A save in the editor fires both the save event and the file watcher: one check per burst, not two.
   let recheck: ReturnType<typeof setTimeout> | undefined;
-  const manifestChanged = (uri: vscode.Uri) => {
-    if (uri.toString() !== controller.manifestUri()?.toString()) return;
+  const recheckSoon = () => {
     clearTimeout(recheck);
     recheck = setTimeout(() => void h().checkAll(), 300);
+  };
+  const manifestChanged = (uri: vscode.Uri) => {
+    if (uri.toString() === controller.manifestUri()?.toString()) recheckSoon();
   };
   const watcher = vscode.workspace.createFileSystemWatcher(`**/${settings().manifestPath}`);
   // The certificate the manifest points at: deleting or replacing it shows at once (checklist, Problems).
   const certificates = vscode.workspace.createFileSystemWatcher('**/*.{crt,pem,cer,der}');
   const certificateChanged = () => {
-    if (!controller.client || !controller.manifest) return;
-    clearTimeout(recheck);
-    recheck = setTimeout(() => void h().checkAll(), 300);
+    if (controller.client && controller.manifest) recheckSoon();
   };
   context.subscriptions.push(
     watcher,
@@ -82,8 +82,9 @@ export function activate(context: vscode.ExtensionContext) {
   // In a workspace with a setup manifest, the remembered org reconnects right after activation (not during it), so
   // the status bar shows it and the watch for BalkanID's login goes on without the view being opened.
   const target = controller.rememberedTarget;
+  const manifestRead = controller.loadManifest(); // once at start-up, for the view and for this
   const reconnect = setTimeout(async () => {
-    await controller.loadManifest();
+    await manifestRead;
     if (target && controller.manifest && controller.connection.kind === 'disconnected')
       controller.connect(target).then(
         () => h().checkAll(),
@@ -93,7 +94,6 @@ export function activate(context: vscode.ExtensionContext) {
   context.subscriptions.push({ dispose: () => clearTimeout(reconnect) });
   mark('watchers');
   void vscode.commands.executeCommand('setContext', 'balkanid.connected', false);
-  void controller.loadManifest();
   const end = performance.now();
   // Like VS Code's own numbers: code loading (evaluating the bundle) + the activate() call. The time VS Code takes
   // to build the extension's API object on the first require("vscode") is reported apart (every extension pays it).

@@ -99,16 +99,8 @@ export async function createManifestByQuestions(c: Controller, given: NewcomerAn
       }
     }
   }
-  // Everything answered: checked as the manifest will hold it (answers given by automation too), then the
-  // certificate written (inside the folder), then the manifest.
-  for (const [field, value] of [
-    ['username', username],
-    ['email', email],
-  ] as const) {
-    const p = problemWith(field, value);
-    if (p?.severity === vscode.InputBoxValidationSeverity.Error)
-      throw new SetupError(`Nothing was written: ${p.message}`, 'MANIFEST', 'preflight');
-  }
+  // Everything answered: the manifest (createManifest checks the answers first, automation's too), then the
+  // certificate it points at.
   await engine().createManifest(uri.fsPath, { username, email });
   if (pem && !present) await vscode.workspace.fs.writeFile(certFile, Buffer.from(pem));
   c.log.info(`Wrote ${uri.fsPath} for ${username}${pem && !present ? ' and saved salesforce.crt' : ''}.`);

@@ -82,36 +82,11 @@ describe('balkanid-sf (the CLI binary)', function () {
     );
     assert.match(noCert.stderr, /No manifest was written: the certificate nope\.crt does not exist/);
     assert.equal(existsSync(join(dir, 'balkanid-setup.json')), false);
-    const ok = await cli(
-      [
-        'check',
-        '--username',
-        'balkanid@acme.com',
-        '--email',
-        'it@acme.com',
-        '--certificate',
-        'balkanid.crt',
-        ...conn(),
-      ],
-      dir,
-      env(),
-    );
+    const answers = ['--username', 'balkanid@acme.com', '--email', 'it@acme.com', '--certificate', 'balkanid.crt'];
+    const ok = await cli(['check', ...answers, ...conn()], dir, env());
     assert.equal(ok.code, 1, ok.stderr); // steps remain
     assert.match(ok.stderr, /Wrote .*balkanid-setup\.json \(certificate: balkanid\.crt\)/);
-    const same = await cli(
-      [
-        'check',
-        '--username',
-        'balkanid@acme.com',
-        '--email',
-        'it@acme.com',
-        '--certificate',
-        'balkanid.crt',
-        ...conn(),
-      ],
-      dir,
-      env(),
-    );
+    const same = await cli(['check', ...answers, ...conn()], dir, env());
     assert.equal(same.code, 1, `the same command again is fine: ${same.stderr}`);
     assert.ok(!/Wrote/.test(same.stderr));
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'balkanid-setup.json'), 'utf8')), {

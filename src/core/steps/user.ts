@@ -19,7 +19,8 @@ export const user: Step = {
     const findings: Finding[] = adminFindings(this, f);
     const plan: Write[] = [];
     const u = f.user;
-    if (!u) {
+    // Creating the user and reactivating it both take a Salesforce Platform licence.
+    const noLicence = (so: string) => {
       const lic = f.license;
       if (lic && lic.TotalLicenses - lic.UsedLicenses <= 0)
         findings.push({
@@ -27,11 +28,12 @@ export const user: Step = {
           severity: 'error',
           subject: 'org',
           manifestPath: ['user', 'username'],
-          message:
-            `No Salesforce Platform licence is free (${lic.UsedLicenses} of ${lic.TotalLicenses} used), so ` +
-            `the integration user cannot be created.`,
+          message: `No Salesforce Platform licence is free (${lic.UsedLicenses} of ${lic.TotalLicenses} used), so ${so}.`,
           fix: 'Free or buy a Salesforce Platform licence, then run this step.',
         });
+    };
+    if (!u) {
+      noLicence('the integration user cannot be created');
       plan.push({
         step: 'user',
         action: 'create',
@@ -63,16 +65,7 @@ export const user: Step = {
           'Or choose another username in the manifest.',
       });
     else if (!u.IsActive) {
-      const lic = f.license;
-      if (lic && lic.TotalLicenses - lic.UsedLicenses <= 0)
-        findings.push({
-          ...at,
-          code: 'license-exhausted',
-          severity: 'error',
-          subject: 'org',
-          message: `No Salesforce Platform licence is free (${lic.UsedLicenses} of ${lic.TotalLicenses} used) to reactivate ${u.Username}.`,
-          fix: 'Free or buy a Salesforce Platform licence, then run this step.',
-        });
+      noLicence(`${u.Username} cannot be reactivated`);
       plan.push({ step: 'user', action: 'update', target: `User ${u.Username}`, detail: 'reactivate (Active: on)' });
     }
     if (f.userFrozen)
