@@ -11,10 +11,18 @@ Commands:
   verify [--key <file>] audit the setup; with the private key, log in as the integration user (JWT)
   handoff               print the values to paste into BalkanID
   teardown              remove what the setup created (asks first unless --yes)
+  preview [--key <file>] what BalkanID will read: counts, sample rows, what cannot be read (as you, or with the
+                        private key as the integration user)
+  export --out <dir> [--key <file>]   write entities.csv and entity-relations.csv (BalkanID's upload formats)
+  upload --dir <dir>    upload those files with BalkanID's Bulk API (key ID: --api-key-id or $BALKANID_API_KEY_ID;
+                        secret: $BALKANID_API_KEY_SECRET only)
 
 Options:
   --manifest <file>                    setup manifest (default ./${MANIFEST_FILE})
-  --target-org <alias|username>        an org authenticated with the Salesforce CLI
+  --target-org <alias|username>        an org authenticated with the Salesforce CLI (repeat it for several orgs)
+  --all-orgs                           every org the Salesforce CLI knows that is not expired
+  --concurrency <1-16>                 several orgs: how many run at once (default 8)
+  --tenant-url <url>                   upload: your BalkanID tenant (default $BALKANID_TENANT_URL or https://app.balkan.id)
   --instance-url <url> --access-token <token>   or a session (the token may come from $SF_ACCESS_TOKEN)
   --audience <url>                     JWT audience for verify (default: login or test URL by org type)
   --retries <1-30>                     verify: JWT login attempts (default 10; changes take minutes to propagate)
@@ -29,14 +37,18 @@ Options:
   --yes                                do not ask before writing
 
 Exit codes: 0 every step done (Verify may still wait for BalkanID's first login); 1 steps remain; 2 error,
-nothing written; 3 error after some writes.
+nothing written; 3 error after some writes. Several orgs: the worst of them.
 `;
 
 export interface Args {
   command: string;
   flags: Record<string, string | boolean>;
+  /** Every --target-org given, in order (flags['target-org'] holds the first). */
+  targets: string[];
 }
-const COMMANDS = ['check', 'plan', 'apply', 'verify', 'handoff', 'teardown'];
+const COMMANDS = ['check', 'plan', 'apply', 'verify', 'handoff', 'teardown', 'preview', 'export', 'upload'];
+/** Commands that read or write an org (upload only sends files). */
+const EXTRACT = ['preview', 'export'];
 const VALUE_FLAGS = [
   'manifest',
   'target-org',
@@ -53,13 +65,22 @@ const VALUE_FLAGS = [
   'username',
   'email',
   'certificate',
+  'out',
+  'dir',
+  'tenant-url',
+  'api-key-id',
+  'concurrency',
 ];
-const BOOL_FLAGS = ['json', 'yes', 'help', 'reactivate-user'];
+const BOOL_FLAGS = ['json', 'yes', 'help', 'reactivate-user', 'all-orgs'];
 const NEW_MANIFEST = ['check', 'plan', 'apply'];
 /** Which command each command-specific flag goes with. */
 const FLAG_COMMANDS: Record<string, string[]> = {
   step: ['apply'],
-  key: ['verify'],
+  key: ['verify', ...EXTRACT],
+  out: ['export'],
+  dir: ['upload'],
+  'tenant-url': ['upload'],
+  'api-key-id': ['upload'],
   audience: ['verify'],
   retries: ['verify'],
   'retry-delay-ms': ['verify'],
@@ -84,13 +105,21 @@ export function intFlag(flags: Args['flags'], name: string, min: number, max: nu
 export function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
   const flags: Record<string, string | boolean> = {};
+  const targets: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     if (!a.startsWith('--')) throw new SetupError(`Unexpected argument "${a}".`, 'USAGE');
     const eq = a.indexOf('=');
     const name = eq === -1 ? a.slice(2) : a.slice(2, eq);
     const inline = eq === -1 ? undefined : a.slice(eq + 1);
-    if (Object.hasOwn(flags, name)) throw new SetupError(`--${name} is given more than once.`, 'USAGE');
+    if (/secret/i.test(name))
+      throw new SetupError(
+        `--${name}: the BalkanID API key secret is never taken from a flag (it would stay in your shell history and ` +
+          'process list). Set $BALKANID_API_KEY_SECRET instead.',
+        'USAGE',
+      );
+    if (Object.hasOwn(flags, name) && name !== 'target-org')
+      throw new SetupError(`--${name} is given more than once.`, 'USAGE');
     if (BOOL_FLAGS.includes(name)) {
       if (inline !== undefined)
         throw new SetupError(
@@ -103,25 +132,36 @@ export function parseArgs(argv: string[]): Args {
       if (v === undefined || (inline === undefined && v.startsWith('--')))
         throw new SetupError(`--${name} needs a value.`, 'USAGE');
       if (!v.trim()) throw new SetupError(`--${name} is empty.`, 'USAGE');
+      if (name === 'target-org') {
+        if (targets.includes(v)) throw new SetupError(`--target-org ${v} is given more than once.`, 'USAGE');
+        targets.push(v);
+        if (targets.length > 1) continue;
+      }
       flags[name] = v;
     } else throw new SetupError(`Unknown option --${name}.`, 'USAGE');
   }
-  if (!command || command === '--help' || command === 'help') return { command: 'help', flags };
+  if (!command || command === '--help' || command === 'help') return { command: 'help', flags, targets };
   if (!COMMANDS.includes(command))
     throw new SetupError(`Unknown command "${command}". Commands: ${COMMANDS.join(', ')}.`, 'USAGE');
-  if (flags.help) return { command: 'help', flags };
+  if (flags.help) return { command: 'help', flags, targets };
   for (const [flag, commands] of Object.entries(FLAG_COMMANDS))
     if (flags[flag] !== undefined && !commands.includes(command))
       throw new SetupError(`--${flag} goes with ${commands.join(' or ')}, not ${command}.`, 'USAGE');
   if (flags.step && !STEP_IDS.includes(flags.step as StepId))
     throw new SetupError(`Unknown step "${flags.step}". Steps: ${STEP_IDS.join(', ')}.`, 'USAGE');
-  if ((flags['instance-url'] || flags['access-token']) && flags['target-org'])
+  if ((flags['instance-url'] || flags['access-token']) && (flags['target-org'] || flags['all-orgs']))
     throw new SetupError('Use either --target-org or --instance-url with --access-token, not both.', 'USAGE');
+  if (flags['all-orgs'] && targets.length)
+    throw new SetupError('Use either --all-orgs or --target-org, not both.', 'USAGE');
+  if (command === 'export' && !flags.out) throw new SetupError('export needs --out <folder>.', 'USAGE');
+  if (command === 'upload' && !flags.dir)
+    throw new SetupError('upload needs --dir <folder> (made by export).', 'USAGE');
   if ((flags.username || flags.email || flags.certificate) && !(flags.username && flags.email))
     throw new SetupError('--username and --email go together (--certificate is optional).', 'USAGE');
   intFlag(flags, 'retries', 1, 30);
   intFlag(flags, 'retry-delay-ms', 0, 600_000);
   intFlag(flags, 'deploy-timeout', 10, 24 * 3600);
   intFlag(flags, 'request-timeout', 1, 600);
-  return { command, flags };
+  intFlag(flags, 'concurrency', 1, 16);
+  return { command, flags, targets };
 }

@@ -16,6 +16,8 @@ export interface SfOrg {
   instanceUrl?: string;
   isDefault: boolean;
   connectedStatus?: string;
+  /** Scratch orgs past their expiration date. */
+  isExpired?: boolean;
 }
 
 /**
@@ -93,6 +95,8 @@ export async function listOrgs(sf = 'sf'): Promise<SfOrg[]> {
       instanceUrl: o.instanceUrl,
       isDefault: !!o.isDefaultUsername,
       connectedStatus: o.connectedStatus,
+      isExpired:
+        o.isExpired === true || (typeof o.expirationDate === 'string' && Date.parse(o.expirationDate) < Date.now()),
     }));
 }
 

@@ -1,24 +1,13 @@
-// The JWT self-test: log in as the integration user exactly as BalkanID will (JWT bearer, RS256), then read
-// what an identity-governance extractor reads, with counts. Retries through the propagation window.
+// The JWT self-test: log in as the integration user exactly as BalkanID will (JWT bearer, RS256), then count what
+// an identity-governance extractor reads (src/core/extract/sources.ts). Retries through the propagation window.
 import type { KeyObject } from 'node:crypto';
 import { explainJwtError, jwtAssertion, JwtDiagnosis } from '../core/jwt';
 import { SetupError, isSetupError } from '../core/types';
-import { checkInstanceUrl, classify, configureTransport, connect } from './salesforce';
+import { checkInstanceUrl, classify, configureTransport, connect, JsforceClient } from './salesforce';
+import { countOf, readFix, SOURCES } from '../core/extract/sources';
 import { registerSecret } from '../core/redact';
 import { activeTrace } from './trace';
 import { errorOf } from '../core/errors';
-
-export const EXTRACTOR_OBJECTS = [
-  'User',
-  'Profile',
-  'UserRole',
-  'PermissionSet',
-  'PermissionSetAssignment',
-  'PermissionSetGroup',
-  'Group',
-  'GroupMember',
-  'UserLicense',
-];
 
 export interface SelfTestOptions {
   instanceUrl: string;
@@ -32,6 +21,8 @@ export interface SelfTestOptions {
   maxDelayMs?: number;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
+  /** Only log in (for reading as the integration user): the result carries the session's client. */
+  session?: boolean;
 }
 
 export interface SelfTestResult {
@@ -41,14 +32,23 @@ export interface SelfTestResult {
   maxAttempts: number;
   failure?: JwtDiagnosis & { error: string; description: string };
   reads: Array<{ object: string; count?: number; error?: string; cause?: string }>;
+  client?: JsforceClient;
 }
 
-function readCause(object: string, code: string): string {
-  if (code === 'API_DISABLED_FOR_ORG') return 'The integration user lacks "API Enabled".';
-  if (code === 'INVALID_TYPE' && object === 'UserRole')
-    return 'The integration user lacks "View Roles and Role Hierarchy".';
-  if (code === 'INVALID_TYPE') return 'The integration user lacks "View Setup and Configuration".';
-  return 'The integration user cannot read this object; check "View All Data".';
+const READER = 'The integration user';
+
+/** What an extractor reads, counted in one round trip; an unreadable object names the permission that fixes it. */
+async function readCounts(client: JsforceClient): Promise<SelfTestResult['reads']> {
+  const v = `v${client.apiVersion}`;
+  const res = await client.batch(
+    SOURCES.map(s => ({ ref: s.id, url: `${v}/query?q=${encodeURIComponent(countOf(s))}` })),
+  );
+  return SOURCES.map(s => {
+    const r = res[s.id];
+    if (r && r.status < 300) return { object: s.object, count: Number((r.body as { totalSize?: number }).totalSize) };
+    const code = errorOf(r).errorCode;
+    return { object: s.object, error: code, cause: readFix(s, code, READER) };
+  });
 }
 
 export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
@@ -78,19 +78,8 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
       });
       registerSecret(token.access_token);
       const client = await connect({ instanceUrl: token.instance_url ?? instanceUrl, accessToken: token.access_token });
-      const v = `v${client.apiVersion}`;
-      const res = await client.batch(
-        EXTRACTOR_OBJECTS.map(obj => ({
-          ref: obj,
-          url: `${v}/query?q=${encodeURIComponent(`SELECT COUNT() FROM ${obj}`)}`,
-        })),
-      );
-      const reads = EXTRACTOR_OBJECTS.map(obj => {
-        const r = res[obj];
-        if (r && r.status < 300) return { object: obj, count: Number((r.body as { totalSize?: number }).totalSize) };
-        const code = errorOf(r).errorCode;
-        return { object: obj, error: code, cause: readCause(obj, code) };
-      });
+      if (o.session) return { ok: true, attempts: i, maxAttempts: attempts, reads: [], client };
+      const reads = await readCounts(client);
       return { ok: reads.every(r => r.error === undefined), attempts: i, maxAttempts: attempts, reads };
     } catch (e: any) {
       if (isSetupError(e) && e.code === 'API_DISABLED')
@@ -98,10 +87,10 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
           ok: false,
           attempts: i,
           maxAttempts: attempts,
-          reads: EXTRACTOR_OBJECTS.map(obj => ({
-            object: obj,
+          reads: SOURCES.map(s => ({
+            object: s.object,
             error: 'API_DISABLED_FOR_ORG',
-            cause: readCause(obj, 'API_DISABLED_FOR_ORG'),
+            cause: readFix(s, 'API_DISABLED_FOR_ORG', READER),
           })),
         };
       if (isSetupError(e)) throw e;

@@ -1,0 +1,69 @@
+// Several orgs in one run: each runs on its own (one org's failure never stops the others), at most `limit` at
+// once, and the run ends with one table. The exit code is the worst of them.
+import { SfOrg } from '../node/sfcli';
+
+export interface OrgRow {
+  /** "5/7" steps done. */
+  steps?: string;
+  /** Writes made (apply, teardown) or planned (plan). */
+  writes?: string;
+  /** What it produced (export, preview, upload, handoff). */
+  result?: string;
+  error?: string;
+}
+
+export interface OrgOutcome {
+  org: string;
+  code: number;
+  row: OrgRow;
+  /** What the command printed for this org (text, or its JSON document). */
+  output: string;
+}
+
+/** Runs `task` over `items`, at most `limit` at once, keeping the order of `items` in the results. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await task(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Orgs the Salesforce CLI knows, without expired scratch orgs; alias when there is one. */
+export function liveOrgs(orgs: SfOrg[]): string[] {
+  return orgs.filter(o => !o.isExpired).map(o => o.alias ?? o.username);
+}
+
+/** A file-system-safe folder name for an org (export and upload with several orgs use one folder each). */
+export const orgFolder = (org: string) => org.replace(/[^A-Za-z0-9@._-]/g, '_');
+
+export function renderTable(outcomes: OrgOutcome[]): string {
+  const head = ['Org', 'Steps done', 'Writes', 'Result', 'Exit'];
+  const rows = outcomes.map(o => [
+    o.org,
+    o.row.steps ?? '—',
+    o.row.writes ?? '—',
+    o.row.error ? `✖ ${o.row.error.split('\n')[0]!.slice(0, 100)}` : (o.row.result ?? 'ok'),
+    String(o.code),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map(r => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  const failed = outcomes.filter(o => o.row.error);
+  return [
+    line(head),
+    line(widths.map(w => '─'.repeat(w))),
+    ...rows.map(line),
+    '',
+    `${outcomes.length} org(s); ${outcomes.length - failed.length} without errors, ${failed.length} with errors.`,
+    ...failed.map(o => `\n${o.org}: ${o.row.error}`),
+  ].join('\n');
+}
