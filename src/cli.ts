@@ -87,8 +87,8 @@ const toJson = (value: unknown) => JSON.stringify(redactDeep(value), null, 2);
 
 export async function main(
   argv: string[],
-  write = (s: string) => process.stdout.write(s + '\n'),
-  writeErr = (s: string) => process.stderr.write(s + '\n'),
+  write: (s: string) => void = s => process.stdout.write(s + '\n'),
+  writeErr: (s: string) => void = s => process.stderr.write(s + '\n'),
   deps: CliDeps = {},
 ): Promise<number> {
   // The one output boundary: whatever a server echoed (a token, a key, a secret) is redacted here.
@@ -197,7 +197,9 @@ async function runMany(
     return { org, ...r, output: printed.join('\n') };
   });
   if (json)
-    out(toJson(outcomes.map(o => ({ org: o.org, exitCode: o.code, ...(JSON.parse(o.output || '{}') as object) }))));
+    out(
+      toJson(outcomes.map(o => ({ targetOrg: o.org, exitCode: o.code, ...(JSON.parse(o.output || '{}') as object) }))),
+    );
   else {
     if (['plan', 'handoff', 'preview'].includes(command))
       for (const o of outcomes) if (o.output) out(`\n── ${o.org} ──\n${o.output}`);

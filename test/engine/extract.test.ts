@@ -1,0 +1,206 @@
+// preview and export against the test org over HTTP (jsforce): the CSV files in BalkanID's formats, read back with
+// a standard CSV parser; unreadable lists; a failure or a cancel mid-export leaves the folder as it was.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { adminClient, useOrg } from '../support/helpers';
+import { exportToDir } from '../../src/node/exportFiles';
+import { previewOrg } from '../../src/core/extract/preview';
+import { ENTITY_HEADER, RELATION_HEADER } from '../../src/core/extract/format';
+import { connect } from '../../src/node/salesforce';
+import { TestOrg } from '../../packages/sf-test-org/src/server';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'balkanid-export-'));
+const read = (file: string) => parse(readFileSync(file), { bom: false, relax_quotes: false }) as string[][];
+
+/** A session for one of the org's users (to read as someone with fewer permissions than the admin). */
+function clientAs(org: TestOrg, username: string) {
+  const user = org.org.find('User', u => u.Username === username)!;
+  return connect({ instanceUrl: org.url, accessToken: org.org.issueToken(user.Id) });
+}
+
+describe('export: entities.csv and entity-relations.csv', function () {
+  this.timeout(60000);
+  const t = useOrg({ scenario: 'done' });
+
+  it('writes both files that a standard CSV parser reads back: header first, one row per record, counts equal the org', async () => {
+    const o = t.org.org;
+    o.raw('User', {
+      Username: 'zoe@acme.example',
+      LastName: 'Ångström, "Z"',
+      FirstName: 'Zoë',
+      Email: 'zoe@acme.example',
+      IsActive: true,
+      ProfileId: o.find('Profile', p => p.Name === 'Standard User')!.Id,
+    });
+    const dir = tmp();
+    const r = await exportToDir(await adminClient(t.org), dir, { reader: 'You' });
+    const entities = read(r.files.entities);
+    const relations = read(r.files.relations);
+    assert.deepEqual(entities[0], [...ENTITY_HEADER]);
+    assert.deepEqual(relations[0], [...RELATION_HEADER]);
+    const byType = (type: string) => entities.slice(1).filter(e => e[5] === type);
+    assert.equal(byType('user').length, o.all('User').length, 'every user is an identity');
+    assert.equal(byType('profile').length, o.all('Profile').length);
+    assert.equal(byType('role').length, o.all('UserRole').length);
+    assert.equal(byType('permission_set_group').length, o.all('PermissionSetGroup').length);
+    assert.equal(
+      byType('permission_set').length,
+      o.all('PermissionSet').filter(p => !p.IsOwnedByProfile && !p.PermissionSetGroupId).length,
+    );
+    assert.equal(byType('group').length, o.all('Group').filter(g => g.Type === 'Regular').length);
+    assert.ok(byType('user').every(e => e[2] === 'identity' && e[3] === 'salesforce' && e[6] === 'v1'));
+    assert.ok(
+      entities.slice(1).every(e => e.length === 8 && /^[a-zA-Z0-9]{18}$/.test(e[4]!)),
+      '18-character IDs',
+    );
+    const zoe = entities.find(e => JSON.parse(e[7]!).username === 'zoe@acme.example')!;
+    assert.equal(zoe[1], 'Zoë Ångström, "Z"', 'commas, quotes and non-ASCII survive RFC 4180 quoting in UTF-8');
+    assert.deepEqual(
+      { ...JSON.parse(zoe[7]!), created: undefined },
+      {
+        username: 'zoe@acme.example',
+        email: 'zoe@acme.example',
+        active: true,
+        userType: JSON.parse(zoe[7]!).userType,
+        license: 'Salesforce',
+        profile: 'Standard User',
+        role: null,
+        lastLogin: null,
+        created: undefined,
+      },
+    );
+    assert.equal(r.entities.user, byType('user').length);
+    assert.equal(r.relations, relations.length - 1);
+  });
+
+  it('every relation goes from a user (or a nested group) to a connection that is an entity in the file, with the privilege', async () => {
+    const dir = tmp();
+    const r = await exportToDir(await adminClient(t.org), dir, { reader: 'You' });
+    const entities = new Map(
+      read(r.files.entities)
+        .slice(1)
+        .map(e => [e[4]!, e[2]!]),
+    );
+    const relations = read(r.files.relations).slice(1);
+    assert.ok(relations.length > 0);
+    for (const [, parent, parentType, child, childType, system, version, meta] of relations) {
+      assert.equal(entities.get(parent!), parentType, `parent ${parent} is an entity of type ${parentType}`);
+      assert.equal(entities.get(child!), childType, `child ${child} is an entity of type ${childType}`);
+      assert.equal(childType, 'connection');
+      assert.deepEqual([system, version], ['salesforce', 'v1']);
+      assert.equal(JSON.parse(meta!).privilegeValue, true);
+    }
+    const o = t.org.org;
+    const users = o.all('User');
+    const kinds = relations.map(r => JSON.parse(r[7]!).connectionType);
+    assert.equal(kinds.filter(k => k === 'profile').length, users.length, 'each user → its profile');
+    assert.equal(kinds.filter(k => k === 'role').length, users.filter(u => u.UserRoleId).length);
+  });
+
+  it('the same org exported twice gives byte-identical files (stable order)', async () => {
+    const client = await adminClient(t.org);
+    const [a, b] = [
+      await exportToDir(client, tmp(), { reader: 'You' }),
+      await exportToDir(client, tmp(), { reader: 'You' }),
+    ];
+    assert.equal(readFileSync(a.files.entities, 'utf8'), readFileSync(b.files.entities, 'utf8'));
+    assert.equal(readFileSync(a.files.relations, 'utf8'), readFileSync(b.files.relations, 'utf8'));
+  });
+
+  it('a user without "View Setup and Configuration": users are exported, the lists it cannot read are named with the permission, their relations left out', async () => {
+    const r = await exportToDir(await clientAs(t.org, 'jane@acme.example'), tmp(), { reader: 'The integration user' });
+    const labels = r.unreadable.map(u => u.label);
+    assert.ok(labels.includes('Permission Sets'), labels.join());
+    assert.match(
+      r.unreadable.find(u => u.label === 'Permission Sets')!.fix,
+      /The integration user needs "View Setup and Configuration" to read Permission Sets/,
+    );
+    assert.ok((r.entities.user ?? 0) > 0);
+    const entities = new Set(
+      read(r.files.entities)
+        .slice(1)
+        .map(e => e[4]),
+    );
+    for (const rel of read(r.files.relations).slice(1)) assert.ok(entities.has(rel[1]) && entities.has(rel[3]));
+  });
+
+  it('a server error on the third page leaves the folder as it was, and the error names the list and how far it got', async () => {
+    t.org.queryBatchSize = 2; // small pages (Salesforce pages by 200 to 2,000; the rule is the same)
+    const dir = tmp();
+    t.org.addFault({
+      path: '/query/01g',
+      status: 500,
+      body: [{ errorCode: 'UNKNOWN_EXCEPTION', message: 'boom' }],
+      after: 2,
+    });
+    try {
+      await assert.rejects(exportToDir(await adminClient(t.org), dir, { reader: 'You' }), (e: any) => {
+        assert.match(e.message, /Export stopped while reading \w[\w ]+ \(\d+ of \d+ read\)/);
+        assert.match(e.message, /Nothing was written to .*; run export again/);
+        return true;
+      });
+      assert.deepEqual(readdirSync(dir), [], 'no file and no partial file');
+    } finally {
+      t.org.queryBatchSize = 2000;
+      t.org.clearFaults();
+    }
+  });
+
+  it('a cancel between pages stops the export: CANCELLED, and no file is left', async () => {
+    const dir = tmp();
+    const abort = new AbortController();
+    await assert.rejects(
+      exportToDir(await adminClient(t.org), dir, {
+        reader: 'You',
+        signal: abort.signal,
+        onProgress: p => p.source.id === 'role' && abort.abort(),
+      }),
+      (e: any) => e.code === 'CANCELLED',
+    );
+    assert.deepEqual(readdirSync(dir), []);
+    assert.ok(!existsSync(join(dir, 'entities.csv')));
+  });
+});
+
+describe('preview: what BalkanID will read', function () {
+  this.timeout(60000);
+  const t = useOrg({ scenario: 'done' });
+
+  it('counts every list as the org holds it, with sample rows in Setup words, in one round trip', async () => {
+    const client = await adminClient(t.org);
+    const before = t.org.stats().total;
+    const p = await previewOrg(client, { kind: 'admin', username: 'admin@acme.example' });
+    assert.equal(t.org.stats().total - before, 1, 'one composite/batch request');
+    const o = t.org.org;
+    const count = (id: string) => p.sources.find(s => s.id === id)!.count;
+    assert.equal(count('user'), o.all('User').length);
+    assert.equal(p.sources.find(s => s.id === 'user')!.active, o.all('User').filter(u => u.IsActive).length);
+    assert.equal(count('profile'), o.all('Profile').length);
+    assert.equal(count('group'), o.all('Group').filter(g => g.Type === 'Regular').length);
+    const users = p.sources.find(s => s.id === 'user')!.sample;
+    assert.ok(
+      users.some(l =>
+        /^Ada Admin · admin@acme\.example · active · Salesforce · System Administrator · CEO · last login/.test(l),
+      ),
+      users.join('\n'),
+    );
+    assert.ok(p.sources.every(s => !s.unreadable));
+  });
+
+  it('as a user without "View Setup and Configuration": each unreadable list names the permission that fixes it', async () => {
+    const p = await previewOrg(await clientAs(t.org, 'jane@acme.example'), {
+      kind: 'integration',
+      username: 'jane@acme.example',
+    });
+    const ps = p.sources.find(s => s.id === 'permissionSet')!;
+    assert.equal(ps.count, undefined);
+    assert.match(
+      ps.unreadable!.fix,
+      /The integration user needs "View Setup and Configuration" to read Permission Sets/,
+    );
+    assert.equal(p.sources.find(s => s.id === 'user')!.unreadable, undefined, 'users stay readable');
+  });
+});
