@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { Controller } from './vscode/controller';
 import { Log } from './vscode/log';
 import { ChecklistTree } from './vscode/tree';
+import { PreviewTree } from './vscode/previewTree';
 import { ConnectionStatus } from './vscode/statusBar';
 import { SetupDiagnostics } from './vscode/diagnostics';
 import { LoginWatch } from './vscode/loginWatch';
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext) {
   mark('log');
   const controller = new Controller(context, log);
   const tree = new ChecklistTree(controller);
+  const preview = new PreviewTree(controller);
   mark('tree');
   const status = new ConnectionStatus(controller);
   mark('status');
@@ -35,11 +37,12 @@ export function activate(context: vscode.ExtensionContext) {
   const credentials = () => (panel ??= new (loadUi().CredentialsPanel)(context, controller));
   // The handlers are built on the first command, not at activation.
   let built: Handlers | undefined;
-  const h = () => (built ??= loadUi().handlers(controller, tree, credentials));
+  const h = () => (built ??= loadUi().handlers(controller, tree, credentials, preview));
   context.subscriptions.push(
     log,
     controller,
     tree,
+    preview,
     status,
     diagnostics,
     watch,
@@ -114,6 +117,7 @@ export function activate(context: vscode.ExtensionContext) {
   return {
     controller,
     tree,
+    preview,
     status,
     diagnostics,
     watch,

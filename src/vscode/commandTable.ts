@@ -19,6 +19,9 @@ export interface Handlers {
   recordTrace(): unknown;
   chooseCertificate(): unknown;
   openHelp(arg?: unknown): unknown;
+  previewExtraction(): unknown;
+  exportForBalkanId(): unknown;
+  uploadToBalkanId(arg?: unknown): unknown;
 }
 
 export interface CommandSpec {
@@ -68,4 +71,22 @@ export const COMMANDS: Record<string, CommandSpec> = {
     palette: true,
   },
   'balkanid.openHelp': { title: 'Open Help for This Step', handler: 'openHelp', icon: '$(question)', palette: true },
+  'balkanid.previewExtraction': {
+    title: 'Preview Extraction (What BalkanID Will Read)',
+    handler: 'previewExtraction',
+    icon: '$(eye)',
+    palette: true,
+  },
+  'balkanid.exportForBalkanId': {
+    title: 'Export for BalkanID…',
+    handler: 'exportForBalkanId',
+    icon: '$(export)',
+    palette: true,
+  },
+  'balkanid.uploadToBalkanId': {
+    title: 'Upload to BalkanID…',
+    handler: 'uploadToBalkanId',
+    icon: '$(cloud-upload)',
+    palette: true,
+  },
 };

@@ -34,7 +34,7 @@ export async function pickOrg(controller: Controller): Promise<Target | 'disconn
             description: [o.alias ? o.username : undefined, o.instanceUrl === current ? '(connected)' : undefined]
               .filter(Boolean)
               .join(' '),
-            detail: o.instanceUrl,
+            detail: `${o.instanceUrl ?? ''} — ${controller.progressOf(o.instanceUrl)}`,
             target: { kind: 'sf' as const, alias: o.alias ?? o.username },
           })),
           { label: '', kind: vscode.QuickPickItemKind.Separator },

@@ -10,6 +10,7 @@ import { isSetupError, remaining, Report, SetupError, StepId, Write } from '../c
 import { Connection } from './viewModel';
 import { Log } from './log';
 import { settings } from './settings';
+import { progressText, rememberProgress } from './orgProgress';
 
 export type Target = { kind: 'sf'; alias: string } | { kind: 'token'; instanceUrl: string; accessToken?: string };
 const TARGET_KEY = 'balkanid.target';
@@ -40,7 +41,7 @@ export class Controller implements vscode.Disposable {
   lastVerify?: { ok: boolean; text: string; at: number };
 
   constructor(
-    private readonly context: vscode.ExtensionContext,
+    readonly context: vscode.ExtensionContext,
     readonly log: Log,
   ) {}
 
@@ -53,6 +54,11 @@ export class Controller implements vscode.Disposable {
 
   fire(): void {
     this.changed.fire();
+  }
+
+  /** An org's setup progress as last checked here (the org picker shows it). */
+  progressOf(instanceUrl: string | undefined): string {
+    return progressText(this.context.globalState, instanceUrl);
   }
 
   get rememberedTarget(): Target | undefined {
@@ -214,6 +220,7 @@ export class Controller implements vscode.Disposable {
       report.login?.status === 'connected',
     );
     if (this.connection.kind === 'connected') this.connection = { ...this.connection, report };
+    void rememberProgress(this.context.globalState, report);
     this.fire();
   }
 

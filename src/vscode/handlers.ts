@@ -13,6 +13,8 @@ import { Handlers } from './commandTable';
 import { notify } from './notify';
 import { pickOrg } from './connectPicker';
 import { verify } from './verify';
+import { exportForBalkanId, previewExtraction, uploadToBalkanId } from './extraction';
+import { PreviewTree } from './previewTree';
 
 /** Where the values go in BalkanID, said the same way everywhere. */
 const BALKANID_PATH = 'Integrations → Add Integration → Salesforce → Direct integration';
@@ -41,7 +43,12 @@ function stepArg(arg: unknown): StepId | undefined {
 const assumeYes = (arg: unknown) =>
   typeof arg === 'object' && arg !== null && (arg as { assumeYes?: unknown }).assumeYes === true;
 
-export function handlers(controller: Controller, tree: ChecklistTree, credentials: () => CredentialsPanel): Handlers {
+export function handlers(
+  controller: Controller,
+  tree: ChecklistTree,
+  credentials: () => CredentialsPanel,
+  preview: PreviewTree,
+): Handlers {
   const fail = (err: any) => {
     const message = isSetupError(err) || err?.code ? err.message : `Unexpected error: ${err?.message ?? err}`;
     controller.log.error(message);
@@ -223,6 +230,10 @@ export function handlers(controller: Controller, tree: ChecklistTree, credential
       void notify.info(message);
       return message;
     }),
+
+    previewExtraction: safely(() => previewExtraction(controller, preview)),
+    exportForBalkanId: safely(() => exportForBalkanId(controller)),
+    uploadToBalkanId: safely((arg?: unknown) => uploadToBalkanId(controller, arg)),
 
     openHelp: safely(async (arg?: unknown) =>
       vscode.env.openExternal(

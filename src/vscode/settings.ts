@@ -6,6 +6,8 @@ export interface Settings {
   sfPath: string;
   verifyAttempts: number;
   deployTimeoutMs: number;
+  /** The BalkanID tenant the Bulk API upload goes to (a machine setting: the API key goes there). */
+  tenantUrl: string;
 }
 
 /** A number of seconds within [min, max]; anything else (text, NaN) gives the default. */
@@ -19,5 +21,6 @@ export function settings(): Settings {
     sfPath: c.get('sfPath', 'sf'),
     verifyAttempts: c.get('verify.attempts', 10),
     deployTimeoutMs: seconds(c.get<unknown>('deployTimeoutSeconds'), 600, 10, 86400) * 1000,
+    tenantUrl: c.get('tenantUrl', 'https://app.balkan.id'),
   };
 }

@@ -423,7 +423,18 @@ describe('bad input: URLs and command lines', () => {
     [['apply', '--deploy-timeout', '5'], /--deploy-timeout must be a whole number from 10/],
     [['check', '--yes'], /--yes goes with apply or teardown, not check/],
     [['check', '--manifest='], /--manifest is empty/],
-    [['apply', '--key', 'k.pem'], /--key goes with verify, not apply/],
+    [['apply', '--key', 'k.pem'], /--key goes with verify or preview or export, not apply/],
+    [['check', '--target-org', 'a', '--target-org', 'a'], /--target-org a is given more than once/],
+    [['check', '--all-orgs', '--target-org', 'a'], /Use either --all-orgs or --target-org, not both/],
+    [['check', '--all-orgs', '--instance-url', 'https://x.my.salesforce.com'], /not both/],
+    [['export'], /export needs --out <folder>/],
+    [['upload'], /upload needs --dir <folder>/],
+    [['upload', '--dir', 'd', '--api-key-secret', 's3cr3t'], /never taken from a flag .* \$BALKANID_API_KEY_SECRET/],
+    [['upload', '--dir', 'd', '--api-key-secret=s3cr3t'], /never taken from a flag/],
+    [['check', '--out', 'd'], /--out goes with export, not check/],
+    [['export', '--out', 'd', '--tenant-url', 'https://x'], /--tenant-url goes with upload, not export/],
+    [['check', '--concurrency', '0'], /--concurrency must be a whole number from 1 to 16/],
+    [['check', '--concurrency', '17'], /from 1 to 16/],
   ];
   for (const [argv, message] of ARGS)
     it(`balkanid-sf ${argv.join(' ')} is refused`, () =>
@@ -431,4 +442,19 @@ describe('bad input: URLs and command lines', () => {
         () => parseArgs(argv),
         (e: any) => message.test(e.message),
       ));
+});
+
+describe('several orgs on the command line', () => {
+  it('--target-org repeated keeps every org in order; the first is also the single-org flag', () => {
+    const a = parseArgs(['check', '--target-org', 'prod', '--target-org=uat', '--target-org', 'acquired']);
+    assert.deepEqual(a.targets, ['prod', 'uat', 'acquired']);
+    assert.equal(a.flags['target-org'], 'prod');
+  });
+
+  it('the refusal of --api-key-secret never repeats the value given', () => {
+    assert.throws(
+      () => parseArgs(['upload', '--dir', 'd', '--api-key-secret=hunter2-very-secret']),
+      (e: any) => !e.message.includes('hunter2'),
+    );
+  });
 });

@@ -1,0 +1,242 @@
+// Every way into BalkanID besides the direct integration: Preview Extraction (what BalkanID will read), Export for
+// BalkanID… (the CSV files for a manual upload) and Upload to BalkanID… (BalkanID's Bulk API with an API key kept
+// in VS Code's secret storage). Reads use the integration user's session when its private key is stored (JWT
+// login, exactly as BalkanID reads), otherwise the admin's, and every result says which.
+import * as vscode from 'vscode';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readPrivateKey } from '../core/certificate';
+import { ENTITIES_FILE, RELATIONS_FILE } from '../core/extract/format';
+import type { Preview } from '../core/extract/preview';
+import type { OrgClient } from '../core/client';
+import { SetupError } from '../core/types';
+import { Controller, engine } from './controller';
+import { notify } from './notify';
+import { PreviewTree } from './previewTree';
+import { settings } from './settings';
+
+const API_KEY_SECRET = 'balkanid.bulkApiKeySecret';
+const API_KEY_ID = 'balkanid.bulkApiKeyId';
+const LAST_EXPORT = 'balkanid.lastExportFolder';
+const n = (x: number) => x.toLocaleString();
+
+function connected(c: Controller): NonNullable<Controller['client']> {
+  if (!c.client)
+    throw new SetupError(
+      'Connect a Salesforce org first (BalkanID: Connect or Switch Salesforce Org).',
+      'NOT_CONNECTED',
+    );
+  return c.client;
+}
+
+/** The integration user's session when its private key is stored and the setup is in place; else the admin's. */
+async function readerSession(
+  c: Controller,
+  signal: AbortSignal,
+): Promise<{ client: OrgClient; reader: Preview['reader'] }> {
+  const admin = connected(c);
+  const pem = await c.privateKey();
+  const username = c.manifest?.manifest?.user.username;
+  const handoff = c.report?.handoff;
+  const consumerKey = handoff?.consumerKey ?? c.manualConsumerKey;
+  if (pem && username && handoff && consumerKey) {
+    const login = await engine().jwtSelfTest({
+      instanceUrl: admin.instanceUrl,
+      consumerKey,
+      username,
+      key: readPrivateKey(pem),
+      audience: handoff.loginUrl,
+      attempts: 1,
+      signal,
+      session: true,
+    });
+    if (!login.ok || !login.client)
+      throw new SetupError(
+        `The JWT login as ${username} failed (${login.failure?.description ?? 'no session'}): ${login.failure?.fix ?? ''} ` +
+          'Nothing was read. To read as yourself instead, remove the private key in the Credentials view.',
+        'JWT_LOGIN_FAILED',
+      );
+    return { client: login.client, reader: { kind: 'integration', username } };
+  }
+  const me = await c.admin();
+  return { client: admin, reader: { kind: 'admin', username: me.username ?? admin.userId } };
+}
+
+/** Runs cancellable work under a notification; a cancel becomes a CANCELLED error. */
+function withCancel<T>(title: string, work: (report: (m: string) => void, signal: AbortSignal) => Promise<T>) {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return work(m => progress.report({ message: m }), abort.signal);
+    },
+  );
+}
+
+export async function previewExtraction(c: Controller, tree: PreviewTree): Promise<Preview | undefined> {
+  const client = connected(c);
+  const preview = await withCancel('Preview what BalkanID will read', (report, signal) =>
+    c.guarded(async () => {
+      report('Logging in and counting…');
+      const session = await readerSession(c, signal);
+      return engine().previewOrg(session.client, session.reader);
+    }),
+  );
+  tree.show({ ...preview, instanceUrl: client.instanceUrl });
+  await vscode.commands.executeCommand('balkanid.preview.focus');
+  const bad = preview.sources.filter(s => s.unreadable);
+  if (bad.length)
+    void notify
+      .warn(
+        `BalkanID could not read ${bad.map(s => s.label).join(', ')}: ${bad[0]!.unreadable!.fix}`,
+        'Open Credentials',
+      )
+      .then(choice => choice && vscode.commands.executeCommand('balkanid.openCredentials'));
+  return preview;
+}
+
+export async function exportForBalkanId(c: Controller): Promise<string | undefined> {
+  connected(c);
+  const last = c.context.globalState.get<string>(LAST_EXPORT);
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFiles: false,
+    canSelectFolders: true,
+    canSelectMany: false,
+    openLabel: 'Export Here',
+    title: `Folder for ${ENTITIES_FILE} and ${RELATIONS_FILE}`,
+    defaultUri: last ? vscode.Uri.file(last) : vscode.workspace.workspaceFolders?.[0]?.uri,
+  });
+  const dir = picked?.[0]?.fsPath;
+  if (!dir) return undefined;
+  if (await stat(join(dir, ENTITIES_FILE)).catch(() => undefined)) {
+    const ok = await notify.ask(
+      `Replace ${ENTITIES_FILE} and ${RELATIONS_FILE} in ${dir}?`,
+      'The files there are replaced only when the whole export succeeds.',
+      'Replace',
+    );
+    if (ok !== 'Replace') return undefined;
+  }
+  try {
+    const r = await withCancel('Exporting for BalkanID', (report, signal) =>
+      c.guarded(async () => {
+        const session = await readerSession(c, signal);
+        return engine().exportToDir(session.client, dir, {
+          reader: session.reader.kind === 'integration' ? 'The integration user' : 'You',
+          signal,
+          onProgress: p => report(`${p.source.label}: ${n(p.read)}${p.total !== undefined ? ` of ${n(p.total)}` : ''}`),
+        });
+      }),
+    );
+    await c.context.globalState.update(LAST_EXPORT, dir);
+    const connections = Object.entries(r.entities).reduce((a, [k, v]) => a + (k === 'user' ? 0 : (v ?? 0)), 0);
+    const text =
+      `Exported ${n(r.entities.user ?? 0)} identities, ${n(connections)} connections and ${n(r.relations)} relations ` +
+      `to ${dir}.` +
+      (r.unreadable.length
+        ? ` Incomplete: ${r.unreadable.map(u => `${u.label} could not be read — ${u.fix}`).join(' ')}`
+        : '');
+    const choice = await (r.unreadable.length ? notify.warn : notify.info)(
+      text,
+      'Upload to BalkanID…',
+      'Reveal in Explorer',
+    );
+    if (choice === 'Reveal in Explorer')
+      await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(r.files.entities));
+    if (choice === 'Upload to BalkanID…') await uploadToBalkanId(c, dir);
+    return dir;
+  } catch (e: any) {
+    if (e?.code === 'CANCELLED') {
+      void notify.info(`Export cancelled: nothing was written to ${dir}.`);
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+async function askApiKey(c: Controller): Promise<{ keyId: string; secret: string; stored: boolean } | undefined> {
+  const keyId =
+    c.context.globalState.get<string>(API_KEY_ID) ??
+    (
+      await vscode.window.showInputBox({
+        title: 'BalkanID API key ID',
+        prompt: 'The ID of an API key of your BalkanID tenant that may use the Bulk APIs.',
+        ignoreFocusOut: true,
+        validateInput: v => (v.trim() ? undefined : 'Paste the API key ID.'),
+      })
+    )?.trim();
+  if (!keyId) return undefined;
+  const stored = await c.context.secrets.get(API_KEY_SECRET);
+  if (stored) return { keyId, secret: stored, stored: true };
+  const secret = (
+    await vscode.window.showInputBox({
+      title: 'BalkanID API key secret',
+      prompt: "Kept in VS Code's secret storage once an upload with it works; never in settings or files.",
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: v => (v.trim() ? undefined : 'Paste the API key secret.'),
+    })
+  )?.trim();
+  return secret ? { keyId, secret, stored: false } : undefined;
+}
+
+export async function uploadToBalkanId(c: Controller, dirArg?: unknown): Promise<boolean> {
+  const last = c.context.globalState.get<string>(LAST_EXPORT);
+  let dir = typeof dirArg === 'string' ? dirArg : undefined;
+  if (!dir) {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFiles: false,
+      canSelectFolders: true,
+      canSelectMany: false,
+      openLabel: 'Upload This Folder',
+      title: `Folder with ${ENTITIES_FILE} and ${RELATIONS_FILE} (made by Export for BalkanID…)`,
+      defaultUri: last ? vscode.Uri.file(last) : vscode.workspace.workspaceFolders?.[0]?.uri,
+    });
+    dir = picked?.[0]?.fsPath;
+  }
+  if (!dir) return false;
+  const tenantUrl = settings().tenantUrl;
+  const key = await askApiKey(c);
+  if (!key) return false;
+  const sizes = await Promise.all(
+    [ENTITIES_FILE, RELATIONS_FILE].map(f =>
+      stat(join(dir!, f)).then(
+        s => `${f} (${n(Math.ceil(s.size / 1024))} KB)`,
+        () => f,
+      ),
+    ),
+  );
+  const go = await notify.ask(
+    `Upload ${sizes.join(' and ')} to ${tenantUrl}?`,
+    `BalkanID receives every user, profile, role, permission set, group and assignment in the files. From ${dir}.`,
+    'Upload',
+  );
+  if (go !== 'Upload') return false;
+  try {
+    const r = await withCancel('Uploading to BalkanID', (report, signal) =>
+      engine().uploadToBalkanId({
+        tenantUrl,
+        keyId: key.keyId,
+        secret: key.secret,
+        dir: dir!,
+        onProgress: report,
+        signal,
+      }),
+    );
+    // Only a key that worked is kept: the ID in global state, the secret in secret storage.
+    await c.context.globalState.update(API_KEY_ID, key.keyId);
+    if (!key.stored) await c.context.secrets.store(API_KEY_SECRET, key.secret);
+    void notify.info(
+      `Uploaded ${r.uploaded.map(u => u.file).join(' and ')} to ${tenantUrl}.` +
+        (key.stored ? '' : " The API key is kept in VS Code's secret storage for the next upload."),
+    );
+    return true;
+  } catch (e: any) {
+    if (e?.code === 'UPLOAD_AUTH' || e?.code === 'UPLOAD_FORBIDDEN') {
+      await c.context.globalState.update(API_KEY_ID, undefined);
+      await c.context.secrets.delete(API_KEY_SECRET);
+      throw new SetupError(`${e.message} The stored API key was forgotten; the next upload asks for it again.`, e.code);
+    }
+    throw e;
+  }
+}
