@@ -2,6 +2,7 @@
 import { remaining } from '../core/engine';
 import { describeWrites, Report, Write } from '../core/types';
 import type { SelfTestResult } from '../node/verify';
+import { SCIM_ENDPOINTS, SCIM_REFERENCE, scimAccess } from '../core/extract/scim';
 
 const MARK: Record<string, string> = { done: '✔', todo: '○', drifted: '≠', blocked: '⊘', error: '✖', waiting: '◌' };
 const STATE: Record<string, string> = {
@@ -53,6 +54,13 @@ export function renderHandoff(r: Report): string {
     `  Consumer Key         : ${h.consumerKey ?? '(not available yet — run apply)'}`,
     `  Login URL            : ${h.loginUrl}`,
     `  Sandbox              : ${h.isSandbox ? 'yes' : 'no'}`,
+    '',
+    'Other ways into BalkanID:',
+    `  SCIM base URL        : ${h.scimUrl}`,
+    `    ${scimAccess(h.username)}`,
+    `    Endpoints: ${SCIM_ENDPOINTS.join('; ')}. Reference: ${SCIM_REFERENCE}`,
+    '  Files                : balkanid-sf export --out <folder> (entities.csv, entity-relations.csv for a manual upload)',
+    '  Bulk API             : balkanid-sf upload --dir <folder> (API key: $BALKANID_API_KEY_ID, $BALKANID_API_KEY_SECRET)',
   ].join('\n');
 }
 

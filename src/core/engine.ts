@@ -1,5 +1,6 @@
 // The setup engine's facade: check (read and evaluate), plan, apply and teardown. Reading the org lives in
 // facts.ts, judging it in steps/, sending writes in apply.ts and teardown.ts.
+import { scimBaseUrl } from './extract/scim';
 import { applyWrites, ApplyOptions, WriteInput } from './apply';
 import { Facts, gatherFacts } from './facts';
 import { Manifest } from './manifest';
@@ -25,6 +26,7 @@ export function handoff(facts: Facts, m: Manifest, instanceUrl: string): Handoff
     consumerKey: facts.global?.consumerKey,
     isSandbox: sandbox,
     instanceUrl,
+    scimUrl: scimBaseUrl(instanceUrl),
     loginUrl: m.loginUrl ?? (sandbox ? 'https://test.salesforce.com' : 'https://login.salesforce.com'),
   };
 }

@@ -74,6 +74,8 @@ export interface Handoff {
   loginUrl: string;
   isSandbox: boolean;
   instanceUrl: string;
+  /** The org's SCIM 2.0 base URL (the SCIM way into BalkanID). */
+  scimUrl: string;
 }
 
 /** Steps that still need work (Verify waiting for BalkanID's first login needs none). */

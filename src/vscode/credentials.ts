@@ -21,8 +21,14 @@ import {
   WebviewMessage,
   CertificateView,
 } from './webview/protocol';
+import { scimAccess, scimBaseUrl } from '../core/extract/scim';
 
-const COPY_NAMES = { username: 'Salesforce User Name', consumerKey: 'Consumer Key', loginUrl: 'Login URL' };
+const COPY_NAMES = {
+  username: 'Salesforce User Name',
+  consumerKey: 'Consumer Key',
+  loginUrl: 'Login URL',
+  scimUrl: 'SCIM base URL',
+};
 
 /** The login line of the view: BalkanID connected, its login error, or that it waits for the first login. */
 function loginLine(c: Controller): Pick<CredentialsState, 'login' | 'loginTone'> {
@@ -199,6 +205,8 @@ export class CredentialsPanel implements vscode.Disposable {
       message: this.local.message,
       ...loginLine(c),
       verify: c.lastVerify && { ok: c.lastVerify.ok, text: c.lastVerify.text },
+      scimUrl: c.report?.handoff?.scimUrl ?? (c.client && scimBaseUrl(c.client.instanceUrl)),
+      scimAccess: m && scimAccess(m.user.username),
     };
   }
 
@@ -273,7 +281,8 @@ export class CredentialsPanel implements vscode.Disposable {
           break;
         }
         case 'verify':
-          void vscode.commands.executeCommand('balkanid.verify');
+        case 'run':
+          void vscode.commands.executeCommand(`balkanid.${msg.type === 'run' ? msg.command : 'verify'}`);
           break;
       }
     } catch (e: any) {

@@ -2,7 +2,7 @@
 // only through the typed protocol, and keeps no secret in its state: the private key box is cleared as soon as it
 // is sent, and a private key pasted into the certificate box by mistake is never kept.
 /// <reference lib="dom" />
-import type { CopyWhat, CredentialsState, HostMessage, WebviewMessage } from '../vscode/webview/protocol';
+import type { CopyWhat, CredentialsState, HostMessage, OtherWay, WebviewMessage } from '../vscode/webview/protocol';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -36,7 +36,9 @@ function render(s: CredentialsState): void {
   el('manualKey').hidden = s.consumerKeySource === 'org';
   if (document.activeElement !== el('consumerKey'))
     input('consumerKey').value = s.consumerKeySource === 'manual' ? (s.consumerKey ?? '') : '';
-  const values = { username: s.username, consumerKey: s.consumerKey, loginUrl: s.loginUrl };
+  el('scimUrl').textContent = s.scimUrl || '—';
+  el('scimAccess').textContent = s.scimAccess || '';
+  const values = { username: s.username, consumerKey: s.consumerKey, loginUrl: s.loginUrl, scimUrl: s.scimUrl };
   for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('[data-copy]'))) {
     const what = b.dataset.copy as keyof typeof values | 'all';
     b.disabled = what === 'all' ? !s.username || !s.consumerKey : !values[what];
@@ -92,4 +94,6 @@ el('saveKeyPem').addEventListener('click', () => {
 });
 el('clearKeyPem').addEventListener('click', () => send({ type: 'clearPrivateKey' }));
 el('verify').addEventListener('click', () => send({ type: 'verify' }));
+for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('[data-run]')))
+  b.addEventListener('click', () => send({ type: 'run', command: b.dataset.run as OtherWay }));
 send({ type: 'ready' });

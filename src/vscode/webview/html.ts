@@ -48,6 +48,20 @@ export function credentialsHtml(o: { cspSource: string; nonce: string; scriptUri
     </div>
     <button id="copyValues" type="button" data-copy="all">Copy all values</button>
   </section>
+  <section aria-labelledby="h-other">
+    <h2 id="h-other">Other ways into BalkanID</h2>
+    <div class="values">
+      <span class="name">SCIM base URL</span><code id="scimUrl">—</code>
+      <button type="button" class="secondary" data-copy="scimUrl" aria-label="Copy the SCIM base URL">Copy</button>
+    </div>
+    <p id="scimAccess" class="note"></p>
+    <p class="note">Or BalkanID's file upload and Bulk API: the same data as entities.csv and entity-relations.csv.</p>
+    <div class="row">
+      <button type="button" class="secondary" data-run="previewExtraction">Preview Extraction</button>
+      <button type="button" class="secondary" data-run="exportForBalkanId">Export for BalkanID…</button>
+      <button type="button" class="secondary" data-run="uploadToBalkanId">Upload to BalkanID…</button>
+    </div>
+  </section>
   <section aria-labelledby="h-login">
     <h2 id="h-login">BalkanID's login</h2>
     <p id="login" class="note"></p>

@@ -30,11 +30,17 @@ export interface CredentialsState {
   loginTone?: 'ok' | 'error' | 'waiting';
   /** The last JWT self-test's outcome (Verify). */
   verify?: { ok: boolean; text: string };
+  /** The SCIM way: the org's SCIM base URL and what the integration user needs for it. */
+  scimUrl?: string;
+  scimAccess?: string;
 }
 
-/** Which value a copy button copies: one of the three, or all of them. */
-export type CopyWhat = 'username' | 'consumerKey' | 'loginUrl' | 'all';
-const COPY: readonly CopyWhat[] = ['username', 'consumerKey', 'loginUrl', 'all'];
+/** Which value a copy button copies: one of the three, all of them, or the SCIM base URL. */
+export type CopyWhat = 'username' | 'consumerKey' | 'loginUrl' | 'all' | 'scimUrl';
+const COPY: readonly CopyWhat[] = ['username', 'consumerKey', 'loginUrl', 'all', 'scimUrl'];
+/** The other ways into BalkanID the view offers as buttons (commands of the same names). */
+export type OtherWay = 'previewExtraction' | 'exportForBalkanId' | 'uploadToBalkanId';
+const OTHER_WAYS: readonly OtherWay[] = ['previewExtraction', 'exportForBalkanId', 'uploadToBalkanId'];
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -44,7 +50,8 @@ export type WebviewMessage =
   | { type: 'setPrivateKey'; pem: string }
   | { type: 'clearPrivateKey' }
   | { type: 'copy'; what: CopyWhat }
-  | { type: 'verify' };
+  | { type: 'verify' }
+  | { type: 'run'; command: OtherWay };
 
 export type HostMessage = { type: 'state'; state: CredentialsState };
 
@@ -67,6 +74,8 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return str(m.pem) && m.pem.trim() ? { type: 'setPrivateKey', pem: m.pem } : undefined;
     case 'copy':
       return COPY.includes(m.what as CopyWhat) ? { type: 'copy', what: m.what as CopyWhat } : undefined;
+    case 'run':
+      return OTHER_WAYS.includes(m.command as OtherWay) ? { type: 'run', command: m.command as OtherWay } : undefined;
     case 'setConsumerKey':
       return str(m.key, 256) ? { type: 'setConsumerKey', key: m.key.trim() } : undefined;
     default:
