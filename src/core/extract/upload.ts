@@ -143,7 +143,7 @@ export type UploadFailure =
 
 /** The error for a failed upload: what happened to which file, what to do, and what was already uploaded. */
 export function uploadError(f: UploadFailure, file: string, tenant: string, done: readonly string[]): SetupError {
-  const doing = (p: Phase) => (p === 'ask' ? `asking BalkanID for an upload URL for ${file}` : `sending ${file}`);
+  const doing = (p: Phase) => (p === 'ask' ? `asking for an upload URL for ${file}` : `sending ${file}`);
   const said = (d?: string) => (d ? ` (${d})` : '');
   let text: string;
   let code: string;
@@ -165,7 +165,7 @@ export function uploadError(f: UploadFailure, file: string, tenant: string, done
       break;
     case 'insecure-url':
       text = `BalkanID gave an upload URL for ${file} that is not https (${describeUrl(f.url)}); the file was not sent.`;
-      code = 'UPLOAD_NO_URL';
+      code = 'INSECURE_URL';
       break;
     case 'expired':
       text = `The upload URL for ${file} expired twice before the file arrived. Check the computer's clock and the connection's speed, then run the upload again.`;
