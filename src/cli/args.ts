@@ -37,7 +37,8 @@ Options:
   --yes                                do not ask before writing
 
 Exit codes: 0 every step done (Verify may still wait for BalkanID's first login); 1 steps remain; 2 error,
-nothing written; 3 error after some writes. Several orgs: the worst of them.
+nothing written; 3 error after some writes. preview, export: 1 when a list cannot be read. Several orgs: the
+worst of them.
 `;
 
 export interface Args {

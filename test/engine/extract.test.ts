@@ -204,3 +204,30 @@ describe('preview: what BalkanID will read', function () {
     assert.equal(p.sources.find(s => s.id === 'user')!.unreadable, undefined, 'users stay readable');
   });
 });
+
+describe('export: where the next page is', function () {
+  this.timeout(60000);
+  const t = useOrg({ scenario: 'done' });
+
+  it('a next-page address outside the org is refused, not followed: the token never goes there', async () => {
+    t.org.addFault({
+      path: 'UserLicense',
+      status: 200,
+      body: {
+        totalSize: 9,
+        done: false,
+        records: [],
+        nextRecordsUrl: 'https://evil.example/services/data/v64.0/query/x',
+      },
+    });
+    const dir = tmp();
+    await assert.rejects(exportToDir(await adminClient(t.org), dir, { reader: 'You' }), (e: any) => {
+      assert.match(
+        e.message,
+        /"https:\/\/evil\.example\/.*", which is not a query locator of this org; it was not followed/,
+      );
+      return true;
+    });
+    assert.deepEqual(readdirSync(dir), []);
+  });
+});

@@ -63,6 +63,19 @@ export function cancelled(signal: AbortSignal | undefined, what: string): void {
 }
 
 /**
+ * The next page's locator, only as a path on the org itself: the session's token goes with the request, so an
+ * address elsewhere (another host, another resource) is refused, never followed.
+ */
+function nextPage(next: unknown): string {
+  if (typeof next === 'string' && /^\/services\/data\/v\d+\.\d\/query\/[A-Za-z0-9-]+$/.test(next)) return next;
+  throw new SetupError(
+    `Salesforce answered a query with a next page at ${JSON.stringify(String(next).slice(0, 80))}, which is not a ` +
+      "query locator of this org; it was not followed (the session's token would go with it).",
+    'UNEXPECTED_RESPONSE',
+  );
+}
+
+/**
  * Streams one query: the first page, then each `nextRecordsUrl` (the locator) until `done`. One page in memory.
  * Returns how many requests it made.
  */
@@ -82,7 +95,7 @@ export async function streamQuery(
     if (!page || !Array.isArray(page.records))
       throw new SetupError(`Salesforce answered a query page without records (${soql.slice(0, 60)}…).`, 'UNEXPECTED');
     await onPage(page.records, Number(page.totalSize ?? 0));
-    url = page.done === false && page.nextRecordsUrl ? page.nextRecordsUrl : undefined;
+    url = page.done === false ? nextPage(page.nextRecordsUrl) : undefined;
   }
   return requests;
 }
