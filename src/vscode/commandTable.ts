@@ -20,7 +20,7 @@ export interface Handlers {
   chooseCertificate(): unknown;
   openHelp(arg?: unknown): unknown;
   previewExtraction(): unknown;
-  exportForBalkanId(): unknown;
+  exportForBalkanId(arg?: unknown): unknown;
   uploadToBalkanId(arg?: unknown): unknown;
 }
 

@@ -96,17 +96,25 @@ export async function previewExtraction(c: Controller, tree: PreviewTree): Promi
   return preview;
 }
 
-export async function exportForBalkanId(c: Controller): Promise<string | undefined> {
+/** Automation (tests, other extensions) may name the folder: `{ folder: '/path' }`; nothing else is skipped. */
+const folderArg = (arg: unknown) => {
+  const f = (arg as { folder?: unknown } | undefined)?.folder;
+  return typeof f === 'string' && f ? f : typeof arg === 'string' && arg ? arg : undefined;
+};
+
+export async function exportForBalkanId(c: Controller, arg?: unknown): Promise<string | undefined> {
   connected(c);
   const last = c.context.globalState.get<string>(LAST_EXPORT);
-  const picked = await vscode.window.showOpenDialog({
-    canSelectFiles: false,
-    canSelectFolders: true,
-    canSelectMany: false,
-    openLabel: 'Export Here',
-    title: `Folder for ${ENTITIES_FILE} and ${RELATIONS_FILE}`,
-    defaultUri: last ? vscode.Uri.file(last) : vscode.workspace.workspaceFolders?.[0]?.uri,
-  });
+  const picked = folderArg(arg)
+    ? [vscode.Uri.file(folderArg(arg)!)]
+    : await vscode.window.showOpenDialog({
+        canSelectFiles: false,
+        canSelectFolders: true,
+        canSelectMany: false,
+        openLabel: 'Export Here',
+        title: `Folder for ${ENTITIES_FILE} and ${RELATIONS_FILE}`,
+        defaultUri: last ? vscode.Uri.file(last) : vscode.workspace.workspaceFolders?.[0]?.uri,
+      });
   const dir = picked?.[0]?.fsPath;
   if (!dir) return undefined;
   if (await stat(join(dir, ENTITIES_FILE)).catch(() => undefined)) {
@@ -180,9 +188,9 @@ async function askApiKey(c: Controller): Promise<{ keyId: string; secret: string
   return secret ? { keyId, secret, stored: false } : undefined;
 }
 
-export async function uploadToBalkanId(c: Controller, dirArg?: unknown): Promise<boolean> {
+export async function uploadToBalkanId(c: Controller, arg?: unknown): Promise<boolean> {
   const last = c.context.globalState.get<string>(LAST_EXPORT);
-  let dir = typeof dirArg === 'string' ? dirArg : undefined;
+  let dir = folderArg(arg);
   if (!dir) {
     const picked = await vscode.window.showOpenDialog({
       canSelectFiles: false,

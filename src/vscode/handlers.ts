@@ -232,7 +232,7 @@ export function handlers(
     }),
 
     previewExtraction: safely(() => previewExtraction(controller, preview)),
-    exportForBalkanId: safely(() => exportForBalkanId(controller)),
+    exportForBalkanId: safely((arg?: unknown) => exportForBalkanId(controller, arg)),
     uploadToBalkanId: safely((arg?: unknown) => uploadToBalkanId(controller, arg)),
 
     openHelp: safely(async (arg?: unknown) =>

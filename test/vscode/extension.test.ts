@@ -11,6 +11,7 @@ const ID = 'balkanid.balkanid-salesforce-setup';
 type Api = {
   controller: any;
   tree: any;
+  preview: any;
   status: any;
   diagnostics: any;
   watch: any;
@@ -177,6 +178,50 @@ describe('BalkanID extension in a real VS Code', () => {
     assert.equal(api.status.item.text, `$(pass-filled) BalkanID: ${new URL(org.url).host} · connected`);
     const verifyItem = api.tree.getTreeItem({ kind: 'step', id: 'verify' });
     assert.match(verifyItem.description, /^BalkanID connected · first login \d/);
+  });
+
+  it('Preview Extraction reads as the admin and says so, then as the integration user (JWT) once its private key is stored; Export for BalkanID writes both files', async () => {
+    const asAdmin = await vscode.commands.executeCommand<any>('balkanid.previewExtraction');
+    assert.equal(asAdmin.reader.kind, 'admin');
+    assert.match(
+      api.preview.view.message,
+      /^Read as you \(admin@acme\.example\)\. BalkanID reads as the integration user/,
+    );
+    const items = api.preview.getChildren().map((n: any) => api.preview.getTreeItem(n));
+    assert.deepEqual(
+      items.map((i: any) => i.label),
+      [
+        'User Licenses',
+        'Profiles',
+        'Roles',
+        'Permission Sets',
+        'Permission Set Groups',
+        'Public Groups',
+        'Users',
+        'Permission Set Assignments',
+        'Public Group Members',
+      ],
+    );
+    assert.match(items.find((i: any) => i.label === 'Users').description, /^\d+ \(\d+ active\)$/);
+    await api.credentials.handle({ type: 'setPrivateKey', pem: cert.keyPem });
+    try {
+      const asIntegration = await vscode.commands.executeCommand<any>('balkanid.previewExtraction');
+      assert.equal(asIntegration?.reader.kind, 'integration');
+      assert.match(api.preview.view.message, /^Read as the integration user balkanid@example\.test \(JWT login\)/);
+    } finally {
+      await api.credentials.handle({ type: 'clearPrivateKey' });
+    }
+    const dir = vscode.Uri.joinPath(folder(), 'export').fsPath;
+    assert.equal(await vscode.commands.executeCommand('balkanid.exportForBalkanId', { folder: dir }), dir);
+    const head = async (f: string) =>
+      Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(`${dir}/${f}`)))
+        .toString()
+        .split('\r\n')[0];
+    assert.equal(
+      await head('entities.csv'),
+      'App,Name,Entity Type,Source System,Source ID,Source Type,Metadata Version,Metadata',
+    );
+    assert.match(await head('entity-relations.csv'), /^App,Parent Entity Source ID,/);
   });
 
   it('connects to an org authenticated with the Salesforce CLI, by alias', async () => {
