@@ -7,18 +7,7 @@ import { SfError } from './errors';
 import { ObjectDef, FieldDef, PERMISSIONS, fieldOf } from './schema';
 import { OBJECT_BY_LOWER } from './sobjects';
 import { idKey, isId } from './ids';
-import {
-  OrderKey,
-  Path,
-  compare,
-  equalsTo,
-  fieldValue,
-  likeTo,
-  literal,
-  pathOf,
-  sortRows,
-  valueAt,
-} from './soqlValues';
+import { OrderKey, Path, compare, equalsTo, fieldValue, likeTo, literal, getter, pathOf, sortRows } from './soqlValues';
 
 export interface QueryContext {
   org: Org;
@@ -235,8 +224,10 @@ function evaluate(
   if (ast.groupBy) throw soqlError('MALFORMED_QUERY', query, findWord(query, 'GROUP'), "unexpected token: 'GROUP'"); // not needed by the product
 
   let predicate: ((r: Rec) => boolean) | undefined;
+  let candidates: Rec[] | undefined;
   if (ast.where) {
     const tree = buildTree(tokens(ast.where), query);
+    if (!parent && def.name !== 'UserPermissionAccess') candidates = narrow(org, def, tree);
     const compile = (node: any): ((r: Rec) => boolean) => {
       if (node.not) {
         const inner = compile(node.not);
@@ -251,16 +242,16 @@ function evaluate(
     predicate = compile(tree);
   }
   // Stored records, not copies: computed fields are read only where the query names them (soqlValues.ts).
-  const source = parent ? org.table(def.name).refs(parent.field, parent.rec.Id) : rows(ctx, def);
+  const source = parent ? org.table(def.name).refs(parent.field, parent.rec.Id) : (candidates ?? rows(ctx, def));
   let matched = predicate ? source.filter(predicate) : source;
 
   if (!countOnly) {
     const orders: OrderKey[] = (ast.orderBy ?? []).map((o: any) => {
       const r = resolvePath(ctx, def, o.field, query, findWord(query, 'ORDER'));
-      const path = pathOf(def, r.canonical);
+      const get = getter(org, pathOf(def, r.canonical));
       const dir = (o.order ?? 'ASC').toUpperCase() === 'DESC' ? -1 : 1;
       return {
-        get: (rec: Rec) => valueAt(org, rec, path),
+        get,
         field: r.leaf,
         dir,
         nullsFirst: o.nulls ? o.nulls.toUpperCase() === 'FIRST' : dir === 1,
@@ -325,6 +316,27 @@ function evaluate(
   return { ...base, totalSize: matched.length, rows: matched, shape };
 }
 
+/**
+ * The only records a WHERE can match when it requires `Id = '<id>'` or `<indexed reference> = '<id>'` (alone or
+ * ANDed with more): one lookup instead of a scan. The whole WHERE is still applied to them.
+ */
+function narrow(org: Org, def: ObjectDef, tree: any): Rec[] | undefined {
+  const table = org.table(def.name);
+  for (const node of tree.op === 'AND' ? tree.items : [tree]) {
+    const c = node.cond;
+    if (!c || c.operator !== '=' || c.literalType !== 'STRING' || String(c.field).includes('.')) continue;
+    const value = literal(c, c.value);
+    const field = fieldOf(def, c.field);
+    if (!field || !isId(value)) continue;
+    if (field.name === 'Id') {
+      const rec = table.get(idKey(value));
+      return rec ? [rec] : [];
+    }
+    if (field.type === 'reference' && table.hasIndex(field.name)) return table.refs(field.name, value);
+  }
+  return undefined;
+}
+
 function compileCondition(ctx: QueryContext, def: ObjectDef, cond: any, query: string): (r: Rec) => boolean {
   const r = resolvePath(ctx, def, cond.field, query, findWord(query, 'WHERE'));
   if (r.leaf.name === 'UsedLicenses' && ctx.apiVersion >= 64)
@@ -334,17 +346,16 @@ function compileCondition(ctx: QueryContext, def: ObjectDef, cond: any, query: s
       findWord(query, cond.field, findWord(query, 'WHERE')),
       `field 'UsedLicenses' can not be filtered in a query call`,
     );
-  const path = pathOf(def, r.canonical);
-  const get = (rec: Rec) => valueAt(ctx.org, rec, path);
+  const get = getter(ctx.org, pathOf(def, r.canonical));
   const op = String(cond.operator).toUpperCase();
   if (cond.literalType === 'SUBQUERY') {
     const sub = evaluate(ctx, query, cond.valueQuery);
     const field = cond.valueQuery.fields[0];
     const subDef = OBJECT_BY_LOWER.get(String(cond.valueQuery.sObject).toLowerCase())!;
     const sr = resolvePath(ctx, subDef, field.type === 'Field' ? field.field : field.rawValue, query, 0);
-    const subPath = pathOf(subDef, sr.canonical);
+    const subGet = getter(ctx.org, pathOf(subDef, sr.canonical));
     const key = (v: any) => (typeof v === 'string' && isId(v) ? idKey(v) : v);
-    const values = new Set(sub.rows.map(rec => key(valueAt(ctx.org, rec, subPath))));
+    const values = new Set(sub.rows.map(rec => key(subGet(rec))));
     const has = (rec: Rec) => values.has(key(get(rec)));
     return op === 'NOT IN' ? rec => !has(rec) : has;
   }

@@ -8,6 +8,7 @@ import { idKey, isId } from './ids';
 
 /** Text order: case-insensitive, locale-aware (the same as String#localeCompare on lower-cased values). */
 const collator = new Intl.Collator();
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** A field of a stored record: the stored value, or the computed one when the sObject computes that field. */
 export function fieldValue(org: Org, def: ObjectDef, rec: Rec, name: string): any {
@@ -45,6 +46,39 @@ export function valueAt(org: Org, rec: Rec, path: Path): any {
     curDef = hit.object;
   }
   return fieldValue(org, curDef, cur, path.leaf) ?? null;
+}
+
+/** Reads one field of records of one object: the stored value, or the computed one (decided once, not per row). */
+function reader(org: Org, def: ObjectDef, name: string): (r: Rec) => any {
+  const rules = SOBJECTS.get(def.name);
+  if (rules?.materialize && (!rules.computed || rules.computed.has(name))) return r => org.view(def.name, r)[name];
+  return r => r[name];
+}
+
+/**
+ * `valueAt` for one path, compiled once per query: each step reads the reference and looks the parent up in its
+ * table (a polymorphic reference, such as GroupMember.UserOrGroupId, goes by the Id's key prefix).
+ */
+export function getter(org: Org, path: Path): (r: Rec) => any {
+  let cur = path.def;
+  const steps: Array<(r: Rec) => Rec | undefined> = [];
+  for (const rel of path.rels) {
+    if (rel.refTo!.length !== 1) return r => valueAt(org, r, path);
+    const read = reader(org, cur, rel.name);
+    cur = OBJECT_BY_LOWER.get(rel.refTo![0].toLowerCase())!;
+    const table = org.table(cur.name);
+    steps.push(r => {
+      const id = read(r);
+      return typeof id === 'string' && id.length >= 15 ? table.lookup(id) : undefined;
+    });
+  }
+  const leaf = reader(org, cur, path.leaf);
+  if (!steps.length) return r => leaf(r) ?? null;
+  return r => {
+    let rec: Rec | undefined = r;
+    for (const step of steps) if (!(rec = step(rec))) return null;
+    return leaf(rec) ?? null;
+  };
 }
 
 export function literal(cond: any, v: string): any {
@@ -88,9 +122,13 @@ export function equalsTo(lit: any, field: FieldDef): (v: any) => boolean {
   }
   if (typeof lit === 'string' && field.type !== 'datetime' && field.type !== 'date') {
     const lower = lit.toLowerCase();
+    const asciiLiteral = ASCII.test(lit);
     return v => {
       if (v === null || v === undefined) return false;
-      const s = String(v).toLowerCase();
+      const text = String(v);
+      // Two ASCII texts of different lengths are never equal: no need to fold case or collate.
+      if (asciiLiteral && text.length !== lit.length && ASCII.test(text)) return false;
+      const s = text.toLowerCase();
       return s === lower || collator.compare(s, lower) === 0;
     };
   }

@@ -85,7 +85,7 @@ export class Org {
   stored(id: unknown): { object: ObjectDef; rec: Rec } | undefined {
     if (typeof id !== 'string' || id.length < 15) return undefined;
     const object = OBJECT_BY_PREFIX.get(id.slice(0, 3))?.def;
-    const rec = object && this.tables.get(object.name)?.get(idKey(id));
+    const rec = object && this.tables.get(object.name)?.lookup(id);
     return object && rec ? { object, rec } : undefined;
   }
   find(name: string, pred: (r: Rec) => boolean): Rec | undefined {

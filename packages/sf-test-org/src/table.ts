@@ -20,8 +20,7 @@ export class RefIndex {
       const list = this.byValue.get(before.slice(0, 15));
       const i = list ? list.indexOf(key) : -1;
       if (i >= 0) {
-        list![i] = list![list!.length - 1];
-        list!.pop();
+        list!.splice(i, 1);
         if (!list!.length) this.byValue.delete(before.slice(0, 15));
       }
     }
@@ -41,6 +40,13 @@ export class Table extends Map<string, Rec> {
   private readonly indexes = new Map<string, RefIndex>();
   /** Bumped on every insert, replace and delete (for values computed from the whole table). */
   version = 0;
+  /** Records by their Id as stored (18 characters): references hold the same strings, whose hashes are cached. */
+  private readonly byFullId = new Map<string, Rec>();
+
+  /** The record a reference points at (15 or 18 characters). */
+  lookup(id: string): Rec | undefined {
+    return this.byFullId.get(id) ?? super.get(id.length === 18 ? id.slice(0, 15) : id);
+  }
 
   /** Indexes a reference field (existing records included). */
   index(field: string): RefIndex {
@@ -51,6 +57,9 @@ export class Table extends Map<string, Rec> {
       this.indexes.set(field, ix);
     }
     return ix;
+  }
+  hasIndex(field: string): boolean {
+    return this.indexes.has(field);
   }
   /** The records whose `field` points at `id`, through the index when there is one. */
   refs(field: string, id: unknown): Rec[] {
@@ -67,6 +76,10 @@ export class Table extends Map<string, Rec> {
     const prev = super.get(key);
     super.set(key, rec);
     this.version++;
+    if (this.byFullId) {
+      if (prev && prev.Id !== rec.Id) this.byFullId.delete(prev.Id);
+      this.byFullId.set(rec.Id, rec);
+    }
     if (this.indexes) for (const ix of this.indexes.values()) ix.change(key, prev, rec);
     return this;
   }
@@ -75,12 +88,14 @@ export class Table extends Map<string, Rec> {
     if (!prev) return false;
     super.delete(key);
     this.version++;
+    this.byFullId.delete(prev.Id);
     for (const ix of this.indexes.values()) ix.change(key, prev, undefined);
     return true;
   }
   override clear(): void {
     super.clear();
     this.version++;
+    this.byFullId.clear();
     for (const ix of this.indexes.values()) ix.clear();
   }
 }
