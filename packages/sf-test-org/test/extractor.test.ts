@@ -129,6 +129,38 @@ describe("test org: the exporter's queries on an org with 5,000 extra users (jsf
   });
 });
 
+describe('test org: WHERE on an Id or an indexed reference (answered by lookup) matches what a scan matches', () => {
+  const t = useOrg({ scenario: 'fresh', users: 300 });
+
+  it("finds a user's assignments by AssigneeId and a record by Id, 15 or 18 characters, and still applies the rest of the WHERE", async () => {
+    const conn = jsforce(t.org);
+    const ids = async (soql: string) => (await conn.query<any>(soql)).records.map(r => r.Id);
+    for (const user of stored(t.org, 'User').slice(3, 40)) {
+      const theirs = stored(t.org, 'PermissionSetAssignment').filter(a => a.AssigneeId === user.Id);
+      for (const id of [user.Id, user.Id.slice(0, 15)])
+        assert.deepEqual(
+          await ids(`SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${id}' ORDER BY Id`),
+          theirs.map(a => a.Id),
+        );
+      const groupOnes = theirs.filter(a => a.PermissionSetGroupId).map(a => a.Id);
+      assert.deepEqual(
+        await ids(
+          `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${user.Id}' AND PermissionSetGroupId != null ORDER BY Id`,
+        ),
+        groupOnes,
+      );
+      assert.deepEqual(await ids(`SELECT Id FROM User WHERE Id = '${user.Id.slice(0, 15)}'`), [user.Id]);
+      assert.deepEqual(await ids(`SELECT Id FROM User WHERE Id = '${user.Id}' AND IsActive = false`), []);
+      assert.deepEqual(
+        await ids(`SELECT Id FROM User WHERE Id = '${user.Id}' OR Username = 'admin@acme.example' ORDER BY Id`).then(
+          x => x.length,
+        ),
+        2,
+      );
+    }
+  });
+});
+
 describe('test org: paging all permission set assignments of 20,000 users', function () {
   this.timeout(120000);
   const t = useOrg({ scenario: 'fresh', users: 20000 });
