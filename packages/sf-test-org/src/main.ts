@@ -1,4 +1,5 @@
-// `npm run org -- --port <p> --scenario <name> [--latency-ms <n>]`: runs the test org in the foreground.
+// `npm run org -- --port <p> --scenario <name> [--users <n>] [--latency-ms <n>]`: runs the test org in the
+// foreground; --users adds n active users with roles, permission sets, groups and assignments (seedLarge.ts).
 import { startTestOrg } from './server';
 import { SCENARIOS, Scenario } from './scenarios';
 
@@ -18,10 +19,17 @@ async function main(): Promise<void> {
     console.error('--port takes a number from 0 to 65535');
     process.exit(2);
   }
-  const org = await startTestOrg({ port, scenario, latencyMs: Number(arg('latency-ms') ?? 0) });
+  const users = Number(arg('users') ?? 0);
+  if (!Number.isInteger(users) || users < 0) {
+    console.error('--users takes a whole number (0 or more)');
+    process.exit(2);
+  }
+  const started = Date.now();
+  const org = await startTestOrg({ port, scenario, users, latencyMs: Number(arg('latency-ms') ?? 0) });
   console.log(JSON.stringify(org.info()));
   console.error(
-    `Test org (${scenario}) at ${org.url}. Log in with the Salesforce CLI:\n` +
+    `Test org (${scenario}${users ? `, ${users} extra users, seeded in ${Date.now() - started} ms` : ''}) at ${org.url}. ` +
+      `Log in with the Salesforce CLI:\n` +
       `  SF_ACCESS_TOKEN='${org.adminToken}' sf org login access-token --instance-url ${org.url} --no-prompt --alias testorg\n` +
       `Controls: ${org.url}/__testorg/stats, /__testorg/reset, /__testorg/faults. Ctrl+C stops it.`,
   );

@@ -181,17 +181,11 @@ export class OAuth {
         .filter(s => sameId(s.SetupEntityId, app.Id))
         .map(s => s.ParentId.slice(0, 15)),
     );
-    const owned = this.org.find('PermissionSet', p => p.IsOwnedByProfile && sameId(p.ProfileId, user.ProfileId));
+    const owned = this.org.refs('PermissionSet', 'ProfileId', user.ProfileId).find(p => p.IsOwnedByProfile);
     if (owned && linked.has(owned.Id.slice(0, 15))) return true;
     return this.org
-      .all('PermissionSetAssignment')
-      .some(
-        a =>
-          sameId(a.AssigneeId, user.Id) &&
-          a.IsActive &&
-          a.PermissionSetId &&
-          linked.has(a.PermissionSetId.slice(0, 15)),
-      );
+      .refs('PermissionSetAssignment', 'AssigneeId', user.Id)
+      .some(a => a.IsActive && a.PermissionSetId && linked.has(a.PermissionSetId.slice(0, 15)));
   }
 
   private refresh(refreshToken: string, clientId: string | null, baseUrl: string): OAuthResult {

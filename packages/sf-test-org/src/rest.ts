@@ -1,10 +1,12 @@
 // REST API routes: versions, resources, sObjects CRUD and describe, query with locators and columns,
 // Tooling query, composite, collections, limits, and the Metadata REST deployRequest.
-import { Org } from './state';
+import { Org, Snapshot } from './state';
 import { SfError } from './errors';
 import { ObjectDef } from './schema';
 import { OBJECTS } from './sobjects';
-import { columnMetadata, runQuery } from './soql';
+import { runQuery } from './soql';
+import { columnMetadata } from './soqlColumns';
+import { Cursors } from './cursors';
 import { MetadataApi, DeployJob } from './metadata';
 import { isId } from './ids';
 
@@ -28,17 +30,17 @@ const MIN_VERSION = 20;
 const BATCH_RESOURCES = ['limits', 'sobjects', 'query', 'queryAll', 'search', 'connect', 'chatter', 'actions'];
 
 export class Rest {
-  private locators = new Map<
-    string,
-    { records: any[]; totalSize: number; version: string; tooling: boolean; size: number; repeat: boolean }
-  >();
+  /** Open query cursors (cursors.ts). */
+  readonly cursors: Cursors;
   /** Test control: page size for query results (Salesforce: 2000 unless Sforce-Query-Options asks for less). */
   batchSize = 2000;
 
   constructor(
     private readonly org: Org,
     private readonly meta: MetadataApi,
-  ) {}
+  ) {
+    this.cursors = new Cursors(org);
+  }
 
   versions(): any[] {
     const out = [];
@@ -105,8 +107,9 @@ export class Rest {
       return this.sobjects(req, seg.slice(2), version, 'tooling', json);
     if ((seg[0] === 'query' || seg[0] === 'queryAll') && seg.length === 1) return this.query(req, version, 'data');
     if (seg[0] === 'tooling' && seg[1] === 'query' && seg.length === 2) return this.query(req, version, 'tooling');
-    if (seg[0] === 'query' && seg.length === 2) return this.more(seg[1]);
-    if (seg[0] === 'tooling' && seg[1] === 'query' && seg.length === 3) return this.more(seg[2]);
+    if (seg[0] === 'query' && seg.length === 2) return { status: 200, body: this.cursors.more(req.userId, seg[1]) };
+    if (seg[0] === 'tooling' && seg[1] === 'query' && seg.length === 3)
+      return { status: 200, body: this.cursors.more(req.userId, seg[2]) };
     if (seg[0] === 'composite' && seg.length === 1 && req.method === 'POST') return this.composite(req, json());
     if (seg[0] === 'composite' && seg[1] === 'sobjects') return this.collections(req, version);
     if (seg[0] === 'composite' && seg[1] === 'batch' && req.method === 'POST') return this.batch(req, json());
@@ -242,41 +245,20 @@ export class Rest {
     let size = opt ? Math.max(200, Math.min(2000, Number(opt[1]))) : this.batchSize;
     if (dependencies) size = Math.min(size, this.org.options.dependencyPageSize);
     const repeat = dependencies && this.org.options.repeatDependencyBatch;
+    const { rows, shape, totalSize } = res;
+    const v = `v${version.toFixed(1)}`;
     return {
       status: 200,
-      body: this.page(res.records, res.totalSize, `v${version.toFixed(1)}`, api === 'tooling', 0, size, repeat),
-    };
-  }
-
-  private page(
-    records: any[],
-    totalSize: number,
-    version: string,
-    tooling: boolean,
-    offset: number,
-    size: number,
-    repeat = false,
-  ): any {
-    const slice = records.slice(offset, offset + size);
-    const done = offset + size >= records.length;
-    const body: any = { totalSize, done, records: slice };
-    if (!done) {
-      const key = this.org.ids.next('01g').slice(0, 15);
-      this.locators.set(key, { records, totalSize, version, tooling, size, repeat });
-      const next = offset + size - (repeat && size > 1 ? 1 : 0);
-      body.nextRecordsUrl = `/services/data/${version}/${tooling ? 'tooling/' : ''}query/${key}-${next}`;
-    }
-    return body;
-  }
-
-  private more(locator: string): RestResponse {
-    const m = /^(01g[A-Za-z0-9]{12})-(\d+)$/.exec(locator);
-    const state = m && this.locators.get(m[1]);
-    if (!m || !state) throw new SfError('INVALID_QUERY_LOCATOR', 'invalid query locator');
-    const offset = Number(m[2]);
-    return {
-      status: 200,
-      body: this.page(state.records, state.totalSize, state.version, state.tooling, offset, state.size, state.repeat),
+      body: this.cursors.first({
+        userId: req.userId,
+        rows,
+        shape,
+        totalSize,
+        version: v,
+        tooling: api === 'tooling',
+        size,
+        repeat,
+      }),
     };
   }
 
@@ -461,9 +443,10 @@ export class Rest {
       fields: e instanceof SfError ? e.fields : [],
     });
     let allOrNone = false;
-    const snapshot = this.org.snapshot();
+    let snapshot: Snapshot | undefined;
     if (req.method === 'DELETE') {
       allOrNone = req.query.get('allOrNone') === 'true';
+      if (allOrNone) snapshot = this.org.snapshot();
       for (const id of (req.query.get('ids') ?? '').split(',').filter(Boolean)) {
         try {
           const hit = this.org.byId(id);
@@ -482,6 +465,7 @@ export class Rest {
           'EXCEEDED_ID_LIMIT',
           'record limit reached. cannot submit more than 200 records into this call',
         );
+      if (allOrNone) snapshot = this.org.snapshot();
       for (const r of body.records ?? []) {
         try {
           const type = r.attributes?.type;
@@ -500,7 +484,7 @@ export class Rest {
       }
     }
     if (allOrNone && results.some(r => !r.success)) {
-      this.org.restore(snapshot);
+      this.org.restore(snapshot!);
       return {
         status: 200,
         body: results.map(r =>

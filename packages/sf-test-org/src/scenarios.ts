@@ -6,6 +6,7 @@ import { MetadataApi } from './metadata';
 import { PERMISSIONS, PERMISSION_DEPENDENCIES } from './schema';
 import { selfSignedCert, KeyPairCert } from './x509';
 import { PROFILE_READ_ONLY_PERMISSIONS } from './sobjects/profile';
+import { SeededUsers, seedUsers } from './seedLarge';
 
 export const SCENARIOS = ['fresh', 'done', 'half', 'limited-admin', 'no-licenses', 'sandbox', 'adopted'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -19,19 +20,28 @@ export const GUIDE = {
   permissionSet: 'BalkanID_Extractor',
 };
 
+export interface SeedOptions extends OrgOptions {
+  /** Extra active users with roles, permission sets, groups and about three assignments each (seedLarge.ts). */
+  users?: number;
+}
+
 export interface Seeded {
   org: Org;
   meta: MetadataApi;
   admin: Rec;
   demo?: KeyPairCert;
+  /** What `users` added. */
+  extra?: SeededUsers;
 }
 
 const perms = (...names: string[]) => Object.fromEntries(PERMISSIONS.map(p => [`Permissions${p}`, names.includes(p)]));
 const BASIC = ['ApiEnabled', 'RunReports', 'ActivitiesAccess', 'ChatterInternalUser', 'LightningExperienceUser'];
 
-export function seed(scenario: Scenario, options: OrgOptions = {}): Seeded {
+export function seed(scenario: Scenario, seedOptions: SeedOptions = {}): Seeded {
   if (!SCENARIOS.includes(scenario))
     throw new Error(`Unknown scenario '${scenario}'. Use one of: ${SCENARIOS.join(', ')}`);
+  const { users = 0, ...options } = seedOptions;
+  if (!Number.isInteger(users) || users < 0) throw new Error(`users must be a whole number ≥ 0, not ${users}`);
   const org = new Org({ ...options, isSandbox: scenario === 'sandbox' || options.isSandbox });
   const meta = new MetadataApi(org);
   const sandbox = org.options.isSandbox;
@@ -221,6 +231,7 @@ export function seed(scenario: Scenario, options: OrgOptions = {}): Seeded {
 
   const seeded: Seeded = { org, meta, admin };
   if (scenario === 'done' || scenario === 'half' || scenario === 'adopted') applyGuide(seeded, scenario);
+  if (users) seeded.extra = seedUsers(org, users, suffix);
   org.writes = 0;
   return seeded;
 }

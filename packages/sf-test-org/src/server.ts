@@ -2,13 +2,13 @@
 // /__testorg (scenarios, latency, faults, request log, stats). Loopback only.
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { Org, OrgOptions } from './state';
+import { Org } from './state';
 import { MetadataApi } from './metadata';
 import { SfError } from './errors';
 import { OAuth } from './oauth';
 import { Rest } from './rest';
 import { Soap, parseSoap, soapFault } from './soap';
-import { Scenario, Seeded, seed } from './scenarios';
+import { Scenario, SeedOptions, Seeded, seed } from './scenarios';
 import { KeyPairCert } from './x509';
 
 export interface Fault {
@@ -47,7 +47,7 @@ export interface LogEntry {
   ms: number;
 }
 
-export interface TestOrgOptions extends OrgOptions {
+export interface TestOrgOptions extends SeedOptions {
   port?: number;
   scenario?: Scenario;
   latencyMs?: number;
@@ -96,7 +96,7 @@ export class TestOrg {
     this.rest.batchSize = n;
   }
 
-  reset(scenario: Scenario = this.scenario, options: OrgOptions = {}): void {
+  reset(scenario: Scenario = this.scenario, options: SeedOptions = {}): void {
     this.scenario = scenario;
     this.seeded = seed(scenario, { ...this.options, ...options });
     this.oauth = new OAuth(this.org, this.meta);
@@ -109,7 +109,8 @@ export class TestOrg {
 
   /** A session for any user (test control; real orgs would need that user to log in). */
   tokenFor(username: string): string {
-    const u = this.org.find('User', x => x.Username.toLowerCase() === username.toLowerCase());
+    const lower = username.toLowerCase();
+    const u = [...this.org.table('User').values()].find(x => String(x.Username).toLowerCase() === lower);
     if (!u) throw new Error(`no user ${username}`);
     return this.org.issueToken(u.Id);
   }

@@ -6,7 +6,8 @@ import { Org, Rec } from './state';
 import { SfError } from './errors';
 import { ObjectDef, FieldDef, PERMISSIONS, fieldOf } from './schema';
 import { OBJECT_BY_LOWER } from './sobjects';
-import { idKey, isId, sameId } from './ids';
+import { idKey, isId } from './ids';
+import { OrderKey, Path, compare, equalsTo, fieldValue, likeTo, literal, getter, pathOf, sortRows } from './soqlValues';
 
 export interface QueryContext {
   org: Org;
@@ -16,7 +17,10 @@ export interface QueryContext {
 }
 export interface QueryResult {
   totalSize: number;
-  records: any[];
+  /** The matching records as stored (or the aggregate row), in order, after OFFSET and LIMIT. */
+  rows: Rec[];
+  /** One row as the API returns it: attributes, the selected fields (computed ones too), parents, subqueries. */
+  shape: (r: Rec) => any;
   countOnly: boolean;
   entity: string;
   ast: any;
@@ -44,7 +48,7 @@ const noSuchColumn = (field: string, entity: string) =>
 const unsupportedType = (name: string) =>
   `sObject type '${name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`;
 
-/** Rows of an object as the calling user may see them (UserPermissionAccess is computed for the caller). */
+/** Stored rows of an object as the calling user may see them (UserPermissionAccess is computed for the caller). */
 function rows(ctx: QueryContext, def: ObjectDef): Rec[] {
   if (def.name === 'UserPermissionAccess') {
     const perms = ctx.org.userPerms(ctx.userId);
@@ -52,10 +56,10 @@ function rows(ctx: QueryContext, def: ObjectDef): Rec[] {
       { Id: '0Up000000000000AAA', ...Object.fromEntries(PERMISSIONS.map(p => [`Permissions${p}`, perms.has(p)])) },
     ];
   }
-  return ctx.org.all(def.name);
+  return [...ctx.org.table(def.name).values()];
 }
 
-function resolvePath(
+export function resolvePath(
   ctx: QueryContext,
   def: ObjectDef,
   raw: string,
@@ -95,70 +99,6 @@ function resolvePath(
     );
   canonical.push(leaf.name);
   return { path: parts, canonical, leaf, defs };
-}
-
-function valueAt(ctx: QueryContext, rec: Rec | undefined, def: ObjectDef, canonical: string[]): any {
-  let cur: Rec | undefined = rec;
-  let curDef = def;
-  for (let i = 0; i < canonical.length - 1; i++) {
-    const rel = curDef.fields.find(f => f.relationshipName === canonical[i])!;
-    const id = cur?.[rel.name];
-    const hit = id ? ctx.org.byId(id) : undefined;
-    cur = hit?.rec;
-    curDef = hit?.object ?? OBJECT_BY_LOWER.get(rel.refTo![0].toLowerCase())!;
-    if (!cur) return null;
-  }
-  return cur?.[canonical[canonical.length - 1]] ?? null;
-}
-
-function literal(cond: any, v: string): any {
-  switch (cond.literalType) {
-    case 'STRING':
-      return v.replace(/^'|'$/g, '').replace(/\\(.)/g, (_, c) => (({ n: '\n', t: '\t', r: '\r' }) as any)[c] ?? c);
-    case 'BOOLEAN':
-      return v.toUpperCase() === 'TRUE';
-    case 'NULL':
-      return null;
-    case 'INTEGER':
-    case 'DECIMAL':
-    case 'INTEGER_WITH_CURRENCY_PREFIX':
-      return Number(v);
-    case 'DATETIME':
-    case 'DATE':
-      return Date.parse(v);
-    default:
-      return v;
-  }
-}
-
-function compare(a: any, b: any, field: FieldDef): number {
-  if (a === null || a === undefined) return b === null || b === undefined ? 0 : -1;
-  if (b === null || b === undefined) return 1;
-  if (field.type === 'datetime' || field.type === 'date')
-    return (typeof a === 'number' ? a : Date.parse(a)) - (typeof b === 'number' ? b : Date.parse(b));
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'boolean') return Number(a) - Number(b);
-  return String(a).toLowerCase().localeCompare(String(b).toLowerCase());
-}
-
-function equals(a: any, b: any, field: FieldDef): boolean {
-  if ((field.type === 'id' || field.type === 'reference') && isId(a) && isId(b)) return sameId(a, b);
-  if (a === null || b === null || a === undefined) return (a ?? null) === (b ?? null);
-  return compare(a, b, field) === 0;
-}
-
-function like(value: any, pattern: string): boolean {
-  if (value === null || value === undefined) return false;
-  const re = new RegExp(
-    '^' +
-      pattern
-        .split('')
-        .map(c => (c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-        .join('') +
-      '$',
-    'is',
-  );
-  return re.test(String(value));
 }
 
 type Token = '(' | ')' | 'AND' | 'OR' | 'NOT' | { cond: any };
@@ -232,14 +172,15 @@ function evaluate(
   parent?: { def: ObjectDef; rec: Rec; field: string },
   childDef?: ObjectDef,
 ): QueryResult {
+  const org = ctx.org;
   const fromPos = findWord(query, 'FROM');
   const def = childDef ?? OBJECT_BY_LOWER.get(String(ast.sObject).toLowerCase());
-  if (!def || (!childDef && ((def.api !== 'both' && def.api !== ctx.api) || !ctx.org.canSee(ctx.userId, def.name))))
+  if (!def || (!childDef && ((def.api !== 'both' && def.api !== ctx.api) || !org.canSee(ctx.userId, def.name))))
     throw soqlError('INVALID_TYPE', query, findWord(query, ast.sObject, fromPos), unsupportedType(ast.sObject));
 
   let countOnly = false;
   const selects: Array<
-    | { kind: 'field'; canonical: string[]; leaf: FieldDef }
+    | { kind: 'field'; path: Path }
     | { kind: 'sub'; rel: string; child: ObjectDef; field: string; ast: any }
     | { kind: 'agg'; alias: string; fn: string }
   > = [];
@@ -249,14 +190,14 @@ function evaluate(
       const raw = f.type === 'Field' ? f.field : f.rawValue;
       const r = resolvePath(ctx, def, raw, query, 0);
       for (const d of r.defs.slice(1))
-        if (!ctx.org.canSee(ctx.userId, d.name))
+        if (!org.canSee(ctx.userId, d.name))
           throw soqlError('INVALID_FIELD', query, findWord(query, raw), noSuchColumn(raw, def.name));
-      selects.push({ kind: 'field', canonical: r.canonical, leaf: r.leaf });
+      selects.push({ kind: 'field', path: pathOf(def, r.canonical) });
     } else if (f.type === 'FieldFunctionExpression' && f.functionName.toUpperCase() === 'COUNT') {
       if (!f.parameters?.length) countOnly = true;
       else selects.push({ kind: 'agg', alias: f.alias ?? `expr${exprN++}`, fn: 'COUNT' });
     } else if (f.type === 'FieldFunctionExpression' && f.functionName.toUpperCase() === 'FIELDS') {
-      for (const fd of def.fields) selects.push({ kind: 'field', canonical: [fd.name], leaf: fd });
+      for (const fd of def.fields) selects.push({ kind: 'field', path: pathOf(def, [fd.name]) });
     } else if (f.type === 'FieldSubquery') {
       const relName = f.subquery.relationshipName;
       const rel = def.children.find(c => c.relationshipName.toLowerCase() === String(relName).toLowerCase());
@@ -268,7 +209,7 @@ function evaluate(
           `Didn't understand relationship '${relName}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
         );
       const child = OBJECT_BY_LOWER.get(rel.childObject.toLowerCase())!;
-      if (!ctx.org.canSee(ctx.userId, child.name))
+      if (!org.canSee(ctx.userId, child.name))
         throw soqlError('INVALID_TYPE', query, findWord(query, relName), unsupportedType(relName));
       selects.push({ kind: 'sub', rel: rel.relationshipName, child, field: rel.field, ast: f.subquery });
     } else {
@@ -282,9 +223,11 @@ function evaluate(
   }
   if (ast.groupBy) throw soqlError('MALFORMED_QUERY', query, findWord(query, 'GROUP'), "unexpected token: 'GROUP'"); // not needed by the product
 
-  let predicate: (r: Rec) => boolean = () => true;
+  let predicate: ((r: Rec) => boolean) | undefined;
+  let candidates: Rec[] | undefined;
   if (ast.where) {
     const tree = buildTree(tokens(ast.where), query);
+    if (!parent && def.name !== 'UserPermissionAccess') candidates = narrow(org, def, tree);
     const compile = (node: any): ((r: Rec) => boolean) => {
       if (node.not) {
         const inner = compile(node.not);
@@ -298,57 +241,58 @@ function evaluate(
     };
     predicate = compile(tree);
   }
-  let matched = rows(ctx, def).filter(r => (!parent || sameId(r[parent.field], parent.rec.Id)) && predicate(r));
+  // Stored records, not copies: computed fields are read only where the query names them (soqlValues.ts).
+  const source = parent ? org.table(def.name).refs(parent.field, parent.rec.Id) : (candidates ?? rows(ctx, def));
+  let matched = predicate ? source.filter(predicate) : source;
 
-  for (const o of [...(ast.orderBy ?? [])].reverse()) {
-    const r = resolvePath(ctx, def, o.field, query, findWord(query, 'ORDER'));
-    const dir = (o.order ?? 'ASC').toUpperCase() === 'DESC' ? -1 : 1;
-    const nullsFirst = o.nulls ? o.nulls.toUpperCase() === 'FIRST' : dir === 1;
-    matched = [...matched].sort((a, b) => {
-      const va = valueAt(ctx, a, def, r.canonical),
-        vb = valueAt(ctx, b, def, r.canonical);
-      if (va === null || vb === null) return va === vb ? 0 : (va === null) === nullsFirst ? -1 : 1;
-      return dir * compare(va, vb, r.leaf);
+  if (!countOnly) {
+    const orders: OrderKey[] = (ast.orderBy ?? []).map((o: any) => {
+      const r = resolvePath(ctx, def, o.field, query, findWord(query, 'ORDER'));
+      const get = getter(org, pathOf(def, r.canonical));
+      const dir = (o.order ?? 'ASC').toUpperCase() === 'DESC' ? -1 : 1;
+      return {
+        get,
+        field: r.leaf,
+        dir,
+        nullsFirst: o.nulls ? o.nulls.toUpperCase() === 'FIRST' : dir === 1,
+      };
     });
+    matched = sortRows(matched, orders);
   }
   const totalMatched = matched.length;
   if (ast.offset) matched = matched.slice(ast.offset);
   if (ast.limit !== undefined) matched = matched.slice(0, ast.limit);
+  const base = { countOnly: false, entity: def.name, ast, def, shape: (r: any) => r };
 
   const aggs = selects.filter(s => s.kind === 'agg');
   if (aggs.length) {
     const rec: any = { attributes: { type: 'AggregateResult' } };
     for (const a of aggs) rec[(a as any).alias] = matched.length;
-    return { totalSize: 1, records: [rec], countOnly: false, entity: def.name, ast, def };
+    return { ...base, totalSize: 1, rows: [rec] };
   }
   if (countOnly)
     return {
+      ...base,
       totalSize: ast.limit !== undefined || ast.offset ? matched.length : totalMatched,
-      records: [],
+      rows: [],
       countOnly: true,
-      entity: def.name,
-      ast,
-      def,
     };
 
-  const base =
+  const prefix =
     ctx.api === 'tooling'
       ? `/services/data/v${ctx.apiVersion.toFixed(1)}/tooling/sobjects`
       : `/services/data/v${ctx.apiVersion.toFixed(1)}/sobjects`;
-  const attrs = (d: ObjectDef, r: Rec) => ({ type: d.name, url: `${base}/${d.name}/${r.Id}` });
+  const attrs = (d: ObjectDef, r: Rec) => ({ type: d.name, url: `${prefix}/${d.name}/${r.Id}` });
   const shape = (r: Rec): any => {
     const out: any = { attributes: attrs(def, r) };
     for (const s of selects) {
       if (s.kind === 'field') {
         let target = out,
-          curRec: Rec | undefined = r,
+          curRec: Rec = r,
           curDef = def;
-        for (let i = 0; i < s.canonical.length - 1; i++) {
-          const relName = s.canonical[i];
-          const rel = curDef.fields.find(f => f.relationshipName === relName)!;
-          const hit: { object: ObjectDef; rec: Rec } | undefined = curRec?.[rel.name]
-            ? ctx.org.byId(curRec[rel.name])
-            : undefined;
+        for (const rel of s.path.rels) {
+          const relName = rel.relationshipName!;
+          const hit = org.stored(fieldValue(org, curDef, curRec, rel.name));
           if (!hit) {
             if (!(relName in target)) target[relName] = null;
             target = undefined;
@@ -359,15 +303,38 @@ function evaluate(
           curRec = hit.rec;
           curDef = hit.object;
         }
-        if (target) target[s.canonical[s.canonical.length - 1]] = curRec?.[s.canonical[s.canonical.length - 1]] ?? null;
+        if (target) target[s.path.leaf] = fieldValue(org, curDef, curRec, s.path.leaf) ?? null;
       } else if (s.kind === 'sub') {
         const sub = evaluate(ctx, query, s.ast, { def, rec: r, field: s.field }, s.child);
-        out[s.rel] = sub.records.length ? { totalSize: sub.totalSize, done: true, records: sub.records } : null;
+        out[s.rel] = sub.rows.length
+          ? { totalSize: sub.totalSize, done: true, records: sub.rows.map(sub.shape) }
+          : null;
       }
     }
     return out;
   };
-  return { totalSize: matched.length, records: matched.map(shape), countOnly: false, entity: def.name, ast, def };
+  return { ...base, totalSize: matched.length, rows: matched, shape };
+}
+
+/**
+ * The only records a WHERE can match when it requires `Id = '<id>'` or `<indexed reference> = '<id>'` (alone or
+ * ANDed with more): one lookup instead of a scan. The whole WHERE is still applied to them.
+ */
+function narrow(org: Org, def: ObjectDef, tree: any): Rec[] | undefined {
+  const table = org.table(def.name);
+  for (const node of tree.op === 'AND' ? tree.items : [tree]) {
+    const c = node.cond;
+    if (!c || c.operator !== '=' || c.literalType !== 'STRING' || String(c.field).includes('.')) continue;
+    const value = literal(c, c.value);
+    const field = fieldOf(def, c.field);
+    if (!field || !isId(value)) continue;
+    if (field.name === 'Id') {
+      const rec = table.get(idKey(value));
+      return rec ? [rec] : [];
+    }
+    if (field.type === 'reference' && table.hasIndex(field.name)) return table.refs(field.name, value);
+  }
+  return undefined;
 }
 
 function compileCondition(ctx: QueryContext, def: ObjectDef, cond: any, query: string): (r: Rec) => boolean {
@@ -379,24 +346,17 @@ function compileCondition(ctx: QueryContext, def: ObjectDef, cond: any, query: s
       findWord(query, cond.field, findWord(query, 'WHERE')),
       `field 'UsedLicenses' can not be filtered in a query call`,
     );
-  const get = (rec: Rec) => valueAt(ctx, rec, def, r.canonical);
+  const get = getter(ctx.org, pathOf(def, r.canonical));
   const op = String(cond.operator).toUpperCase();
   if (cond.literalType === 'SUBQUERY') {
     const sub = evaluate(ctx, query, cond.valueQuery);
     const field = cond.valueQuery.fields[0];
     const subDef = OBJECT_BY_LOWER.get(String(cond.valueQuery.sObject).toLowerCase())!;
     const sr = resolvePath(ctx, subDef, field.type === 'Field' ? field.field : field.rawValue, query, 0);
-    const values = new Set(
-      sub.records.map(rec => {
-        let v: any = rec;
-        for (const p of sr.canonical) v = v?.[p];
-        return typeof v === 'string' && isId(v) ? idKey(v) : v;
-      }),
-    );
-    const has = (rec: Rec) => {
-      const v = get(rec);
-      return values.has(typeof v === 'string' && isId(v) ? idKey(v) : v);
-    };
+    const subGet = getter(ctx.org, pathOf(subDef, sr.canonical));
+    const key = (v: any) => (typeof v === 'string' && isId(v) ? idKey(v) : v);
+    const values = new Set(sub.rows.map(rec => key(subGet(rec))));
+    const has = (rec: Rec) => values.has(key(get(rec)));
     return op === 'NOT IN' ? rec => !has(rec) : has;
   }
   const values = Array.isArray(cond.value)
@@ -417,101 +377,43 @@ function compileCondition(ctx: QueryContext, def: ObjectDef, cond: any, query: s
       return v !== null && (op === '>' || op === '>=' || op === '=' ? Date.parse(v) >= bound : Date.parse(v) < bound);
     };
   }
+  const leaf = r.leaf;
+  const ordered = (test: (c: number) => boolean) => (rec: Rec) => {
+    const v = get(rec);
+    return v !== null && test(compare(v, values, leaf));
+  };
   switch (op) {
-    case '=':
-      return rec => equals(get(rec), values, r.leaf);
+    case '=': {
+      const eq = equalsTo(values, leaf);
+      return rec => eq(get(rec));
+    }
     case '!=':
-    case '<>':
-      return rec => !equals(get(rec), values, r.leaf);
+    case '<>': {
+      const eq = equalsTo(values, leaf);
+      return rec => !eq(get(rec));
+    }
     case '<':
-      return rec => get(rec) !== null && compare(get(rec), values, r.leaf) < 0;
+      return ordered(c => c < 0);
     case '<=':
-      return rec => get(rec) !== null && compare(get(rec), values, r.leaf) <= 0;
+      return ordered(c => c <= 0);
     case '>':
-      return rec => get(rec) !== null && compare(get(rec), values, r.leaf) > 0;
+      return ordered(c => c > 0);
     case '>=':
-      return rec => get(rec) !== null && compare(get(rec), values, r.leaf) >= 0;
-    case 'LIKE':
-      return rec => like(get(rec), String(values));
+      return ordered(c => c >= 0);
+    case 'LIKE': {
+      const like = likeTo(String(values));
+      return rec => like(get(rec));
+    }
     case 'IN':
-      return rec => (values as any[]).some(v => equals(get(rec), v, r.leaf));
-    case 'NOT IN':
-      return rec => !(values as any[]).some(v => equals(get(rec), v, r.leaf));
+    case 'NOT IN': {
+      const tests = (values as any[]).map(v => equalsTo(v, leaf));
+      const some = (rec: Rec) => {
+        const v = get(rec);
+        return tests.some(t => t(v));
+      };
+      return op === 'IN' ? some : rec => !some(rec);
+    }
     default:
       throw soqlError('MALFORMED_QUERY', query, findWord(query, cond.operator), `unexpected token: '${cond.operator}'`);
   }
-}
-
-/** `?columns=true`: the column metadata the sf CLI asks for after every query. */
-export function columnMetadata(ctx: QueryContext, query: string): any {
-  const res = runQuery(ctx, query);
-  const def = res.def;
-  const col = (name: string, f?: FieldDef, extra: any = {}) => ({
-    aggregate: false,
-    apexType: f ? apexType(f) : null,
-    booleanType: f?.type === 'boolean',
-    columnName: name,
-    custom: false,
-    displayName: name,
-    foreignKeyName: null,
-    insertable: !!f?.createable,
-    joinColumns: [],
-    numberType: f?.type === 'int',
-    textType: f ? ['string', 'email', 'textarea', 'picklist'].includes(f.type) : false,
-    updatable: !!f?.updateable,
-    ...extra,
-  });
-  const columns: any[] = [];
-  for (const f of res.ast.fields ?? []) {
-    if (f.type === 'Field') {
-      const fd = fieldOf(def, f.field)!;
-      columns.push(col(fd.name, fd));
-    } else if (f.type === 'FieldRelationship') {
-      const r = resolvePath(ctx, def, f.rawValue, query, 0);
-      const relField = def.fields.find(x => x.relationshipName === r.canonical[0])!;
-      let existing = columns.find(c => c.columnName === r.canonical[0]);
-      if (!existing) {
-        existing = col(r.canonical[0], undefined, {
-          foreignKeyName: relField.name,
-          insertable: false,
-          updatable: false,
-        });
-        columns.push(existing);
-      }
-      let node = existing;
-      for (let i = 1; i < r.canonical.length - 1; i++) {
-        let next = node.joinColumns.find((c: any) => c.columnName === r.canonical[i]);
-        if (!next) {
-          next = col(r.canonical[i]);
-          node.joinColumns.push(next);
-        }
-        node = next;
-      }
-      node.joinColumns.push(col(r.canonical[r.canonical.length - 1], r.leaf));
-    } else if (f.type === 'FieldSubquery') {
-      columns.push(
-        col(f.subquery.relationshipName, undefined, {
-          aggregate: true,
-          joinColumns: (f.subquery.fields ?? []).map((sf: any) => col(sf.field ?? sf.rawValue)),
-        }),
-      );
-    } else if (f.type === 'FieldFunctionExpression' && f.parameters?.length) {
-      columns.push(col(f.alias ?? 'expr0', undefined, { aggregate: true, apexType: 'Integer', numberType: true }));
-    }
-  }
-  return {
-    columnMetadata: columns,
-    entityName: def.name,
-    groupBy: false,
-    idSelected: columns.some(c => c.columnName === 'Id'),
-    keyPrefix: def.prefix,
-  };
-}
-
-function apexType(f: FieldDef): string {
-  return (
-    ({ id: 'Id', reference: 'Id', boolean: 'Boolean', datetime: 'Datetime', date: 'Date', int: 'Integer' } as any)[
-      f.type
-    ] ?? 'String'
-  );
 }

@@ -1,50 +1,21 @@
 // The org's state: records of every sObject, the rules Salesforce applies on writes, who may see what,
 // sessions and the metadata that deploys have stored. Pure in-memory; one instance per test org.
 import { randomBytes } from 'node:crypto';
-import { IdFactory, idKey, isId, sameId, to18 } from './ids';
+import { IdFactory, idKey, isId, sameId } from './ids';
 import { SfError } from './errors';
 import { ObjectDef, PERMISSIONS, SETUP_OBJECTS, fieldOf } from './schema';
 import { OBJECTS, OBJECT_BY_LOWER, OBJECT_BY_PREFIX, SOBJECTS } from './sobjects';
 import { syncPermissionSetMeta } from './sobjects/permissionSet';
+import { Table } from './table';
+import { DEFAULT_OPTIONS, INDEXES, OrgOptions } from './options';
+import { canonicalValues } from './fields';
 
+export type { OrgOptions } from './options';
 export type Rec = Record<string, any> & { Id: string };
 
-export interface OrgOptions {
-  /** Highest API version served by /services/data (default 64.0). */
-  maxApiVersion?: number;
-  /**
-   * Open question 7 (salesforce-api.md): does a REST insert of a Profile/PermissionSet enable dependent
-   * permissions itself, or fail with "depends on permission(s)"? Default: fail (the stricter behaviour).
-   */
-  autoEnableDependencies?: boolean;
-  /**
-   * Open question 3: does `commaSeparatedPermissionSet` on the OAuth policy write SetupEntityAccess rows?
-   * Default: yes, as it most likely does (real-org audit, rows 13 and 18): a later insert of the same link is then
-   * a duplicate. false models the other reading (the product must create the link itself).
-   */
-  policyPermissionSetsCreateLinks?: boolean;
-  /**
-   * How composite/batch refuses a subrequest to a resource it does not document (a Tooling URL): 'subrequest' (that
-   * result fails, the others run) or 'request' (the whole batch is refused). Salesforce documents only which
-   * resources are allowed (REST API Developer Guide, "Composite Batch") [I].
-   */
-  batchRefusal?: 'subrequest' | 'request';
-  /** PermissionDependency pages: batch size, and whether a page repeats the last row of the one before (reported live). */
-  dependencyPageSize?: number;
-  repeatDependencyBatch?: boolean;
-  /** Real orgs reportedly have no PermissionDependency rows for View All Data (audit row 8) — yet enforce them. */
-  dependencyRowsForViewAllData?: boolean;
-  /** Whether readMetadata/retrieve of global OAuth settings return the certificate (unconfirmed; audit row 22). */
-  readReturnsCertificate?: boolean;
-  /** Policy values read back in the case real orgs use ("Enforce_relaxrefresh"; audit row 5). */
-  policyValuesInOrgCase?: boolean;
-  /** Permission refusals naming API names with empty `fields` (public real-org examples) instead of labels. */
-  permissionErrorsByName?: boolean;
-  /** How long a metadata deploy stays InProgress (default 150 ms; raise it to test slow deploys). */
-  deployMs?: number;
-  /** Session lifetime in seconds (default 2 hours). */
-  sessionSeconds?: number;
-  isSandbox?: boolean;
+export interface Snapshot {
+  tables: Map<string, Map<string, Rec>>;
+  meta: Map<string, Map<string, Record<string, any>>>;
 }
 
 export interface Session {
@@ -57,7 +28,7 @@ export class Org {
   readonly ids = new IdFactory();
   readonly options: Required<OrgOptions>;
   readonly orgId: string;
-  readonly tables = new Map<string, Map<string, Rec>>();
+  readonly tables = new Map<string, Table>();
   /** Metadata components that have no record form of their own, keyed by type then lower-case fullName. */
   readonly meta = new Map<string, Map<string, Record<string, any>>>();
   readonly sessions = new Map<string, Session>();
@@ -70,49 +41,39 @@ export class Org {
   /** Writes made through the APIs (records and metadata), for "a re-run writes nothing" checks. */
   writes = 0;
   clockOffsetMs = 0;
+  /** While set, the org's clock stands still at this time (deterministic seeding). */
+  frozenAt?: number;
 
   constructor(options: OrgOptions = {}) {
-    this.options = {
-      maxApiVersion: 64,
-      autoEnableDependencies: false,
-      policyPermissionSetsCreateLinks: true,
-      batchRefusal: 'subrequest',
-      dependencyPageSize: 2000,
-      repeatDependencyBatch: true,
-      dependencyRowsForViewAllData: true,
-      readReturnsCertificate: true,
-      policyValuesInOrgCase: true,
-      permissionErrorsByName: false,
-      deployMs: 150,
-      sessionSeconds: 7200,
-      isSandbox: false,
-      ...options,
-    };
-    for (const o of OBJECTS) this.tables.set(o.name, new Map());
+    this.options = { ...DEFAULT_OPTIONS, ...options };
+    for (const o of OBJECTS) this.tables.set(o.name, new Table());
+    for (const [object, field] of INDEXES) this.table(object).index(field);
     this.orgId = this.ids.next('00D');
   }
 
   now(): number {
-    return Date.now() + this.clockOffsetMs;
+    return this.frozenAt ?? Date.now() + this.clockOffsetMs;
   }
   iso(t = this.now()): string {
-    return new Date(t).toISOString().replace('Z', '+0000');
+    if (this.lastIso?.[0] !== t) this.lastIso = [t, new Date(t).toISOString().replace('Z', '+0000')];
+    return this.lastIso[1];
   }
+  private lastIso?: [number, string];
 
   // ---- records ---------------------------------------------------------------------------------
 
-  table(name: string): Map<string, Rec> {
+  table(name: string): Table {
     const t = this.tables.get(name);
     if (!t) throw new Error(`no table ${name}`);
     return t;
   }
   all(name: string): Rec[] {
-    return [...this.table(name).values()].map(r => this.materialize(name, r));
+    return [...this.table(name).values()].map(r => this.view(name, r));
   }
   get(name: string, id: unknown): Rec | undefined {
     if (typeof id !== 'string' || !isId(id)) return undefined;
     const r = this.table(name).get(idKey(id));
-    return r && this.materialize(name, r);
+    return r && this.view(name, r);
   }
   byId(id: unknown): { object: ObjectDef; rec: Rec } | undefined {
     if (typeof id !== 'string' || !isId(id)) return undefined;
@@ -120,12 +81,29 @@ export class Org {
     const rec = object && this.get(object.name, id);
     return object && rec ? { object, rec } : undefined;
   }
+  /** The stored record an Id (as stored in a reference field) points at, without computed fields. */
+  stored(id: unknown): { object: ObjectDef; rec: Rec } | undefined {
+    if (typeof id !== 'string' || id.length < 15) return undefined;
+    const object = OBJECT_BY_PREFIX.get(id.slice(0, 3))?.def;
+    const rec = object && this.tables.get(object.name)?.lookup(id);
+    return object && rec ? { object, rec } : undefined;
+  }
   find(name: string, pred: (r: Rec) => boolean): Rec | undefined {
-    return this.all(name).find(pred);
+    for (const r of this.table(name).values()) {
+      const v = this.view(name, r);
+      if (pred(v)) return v;
+    }
+    return undefined;
+  }
+  /** Records of `name` whose reference `field` points at `id` (indexed where INDEXES says), with computed fields. */
+  refs(name: string, field: string, id: unknown): Rec[] {
+    return this.table(name)
+      .refs(field, id)
+      .map(r => this.view(name, r));
   }
 
-  /** Adds computed fields (UsedLicenses, profile-owned permission sets, Name, SetupEntityType, ...). */
-  private materialize(name: string, r: Rec): Rec {
+  /** A record with its computed fields (UsedLicenses, profile-owned permission sets, Name, SetupEntityType, ...). */
+  view(name: string, r: Rec): Rec {
     return SOBJECTS.get(name)?.materialize?.(this, r) ?? r;
   }
 
@@ -136,27 +114,32 @@ export class Org {
     for (const f of def.fields) if (f.name !== 'Id') rec[f.name] = f.type === 'boolean' ? false : null;
     if (fieldOf(def, 'CreatedDate')) rec.CreatedDate = rec.LastModifiedDate = this.iso();
     Object.assign(rec, fields);
+    const rules = SOBJECTS.get(def.name);
+    rules?.beforeInsert?.(this, rec);
     this.table(def.name).set(idKey(rec.Id), rec);
-    SOBJECTS.get(def.name)?.afterInsert?.(this, rec, fields);
+    rules?.afterInsert?.(this, rec, fields);
     return rec;
   }
 
   // ---- permissions -----------------------------------------------------------------------------
 
   userPerms(userId: string): Set<string> {
-    const user = this.get('User', userId);
+    const user = this.table('User').get(idKey(userId));
     const perms = new Set<string>();
     if (!user) return perms;
-    const sets = [this.find('PermissionSet', ps => ps.IsOwnedByProfile && sameId(ps.ProfileId, user.ProfileId))];
-    for (const a of this.all('PermissionSetAssignment')) {
-      if (!sameId(a.AssigneeId, userId) || !a.IsActive) continue;
-      if (a.PermissionSetId) sets.push(this.get('PermissionSet', a.PermissionSetId));
-      if (a.PermissionSetGroupId)
-        for (const c of this.all('PermissionSetGroupComponent'))
-          if (sameId(c.PermissionSetGroupId, a.PermissionSetGroupId))
-            sets.push(this.get('PermissionSet', c.PermissionSetId));
+    const sets = this.refs('PermissionSet', 'ProfileId', user.ProfileId).filter(ps => ps.IsOwnedByProfile);
+    for (const a of this.refs('PermissionSetAssignment', 'AssigneeId', userId)) {
+      if (!a.IsActive) continue;
+      const ps = a.PermissionSetId ? this.get('PermissionSet', a.PermissionSetId) : undefined;
+      if (ps) sets.push(ps);
+      // A group's aggregate set carries the union of its components (permissionSet.ts); without one, the components.
+      else if (a.PermissionSetGroupId)
+        for (const c of this.refs('PermissionSetGroupComponent', 'PermissionSetGroupId', a.PermissionSetGroupId)) {
+          const component = this.get('PermissionSet', c.PermissionSetId);
+          if (component) sets.push(component);
+        }
     }
-    for (const ps of sets) if (ps) for (const p of PERMISSIONS) if (ps[`Permissions${p}`]) perms.add(p);
+    for (const ps of sets) for (const p of PERMISSIONS) if (ps[`Permissions${p}`]) perms.add(p);
     return perms;
   }
   can(userId: string, ...anyOf: string[]): boolean {
@@ -175,14 +158,29 @@ export class Org {
     return true;
   }
 
+  /**
+   * Active users on profiles of the licence. One pass over the users serves every licence row of a query (and is
+   * redone when the User or Profile table changed, or after the current turn of the event loop).
+   */
   usedLicenses(licenseId: string): number {
-    let n = 0;
-    for (const u of this.table('User').values()) {
-      const p = this.table('Profile').get(idKey(u.ProfileId));
-      if (u.IsActive && p && sameId(p.UserLicenseId, licenseId)) n++;
+    const versions = `${this.table('User').version}/${this.table('Profile').version}`;
+    if (!this.licenseCounts || this.licenseCounts.versions !== versions) {
+      const licenseOf = new Map<string, string>();
+      for (const p of this.table('Profile').values())
+        if (p.UserLicenseId) licenseOf.set(p.Id.slice(0, 15), idKey(p.UserLicenseId));
+      const counts = new Map<string, number>();
+      for (const u of this.table('User').values()) {
+        const l = u.IsActive && u.ProfileId ? licenseOf.get(idKey(u.ProfileId)) : undefined;
+        if (l) counts.set(l, (counts.get(l) ?? 0) + 1);
+      }
+      const memo = (this.licenseCounts = { versions, counts });
+      queueMicrotask(() => {
+        if (this.licenseCounts === memo) this.licenseCounts = undefined;
+      });
     }
-    return n;
+    return this.licenseCounts.counts.get(idKey(licenseId)) ?? 0;
   }
+  private licenseCounts?: { versions: string; counts: Map<string, number> };
   licenseOfUser(userId: string): Rec | undefined {
     const u = this.get('User', userId);
     const p = u && this.get('Profile', u.ProfileId);
@@ -196,7 +194,7 @@ export class Org {
     const rules = SOBJECTS.get(def.name);
     if (!def.createable || !rules?.create)
       throw new SfError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be inserted: ${def.label}`);
-    const values = this.canonicalValues(def, body, 'create');
+    const values = canonicalValues(def, body, 'create');
     const missing = def.fields
       .filter(f => f.required && (values[f.name] === undefined || values[f.name] === null || values[f.name] === ''))
       .map(f => f.name);
@@ -213,11 +211,17 @@ export class Org {
     if (!current)
       throw new SfError('NOT_FOUND', 'Provided external ID field does not exist or is not accessible: ' + id, 404);
     if (!def.updateable) throw new SfError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be updated: ${def.label}`);
-    const values = this.canonicalValues(def, body, 'update');
+    const values = canonicalValues(def, body, 'update');
     const rules = SOBJECTS.get(def.name);
     rules?.update?.(this, { ...current, ...values }, current, asUser);
-    const stored = this.table(def.name).get(idKey(id))!;
-    Object.assign(stored, values, fieldOf(def, 'LastModifiedDate') ? { LastModifiedDate: this.iso() } : {});
+    // A new record replaces the stored one (indexes follow; a query cursor keeps the rows it was opened with).
+    const table = this.table(def.name);
+    const stored = {
+      ...table.get(idKey(id))!,
+      ...values,
+      ...(fieldOf(def, 'LastModifiedDate') ? { LastModifiedDate: this.iso() } : {}),
+    };
+    table.set(idKey(id), stored);
     rules?.afterUpdate?.(this, stored);
     this.writes++;
   }
@@ -240,47 +244,27 @@ export class Org {
     return def;
   }
 
-  private canonicalValues(def: ObjectDef, body: Record<string, any>, op: 'create' | 'update'): Record<string, any> {
-    const out: Record<string, any> = {};
-    for (const [k, v] of Object.entries(body ?? {})) {
-      if (k === 'attributes') continue;
-      const f = fieldOf(def, k);
-      if (!f) throw new SfError('INVALID_FIELD', `No such column '${k}' on sobject of type ${def.name}`);
-      if (op === 'create' ? !f.createable : !f.updateable)
-        throw new SfError(
-          'INVALID_FIELD_FOR_INSERT_UPDATE',
-          `Unable to create/update fields: ${f.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
-          400,
-          [f.name],
-        );
-      if (f.type === 'boolean' && typeof v !== 'boolean')
-        throw new SfError(
-          'JSON_PARSER_ERROR',
-          `Cannot deserialize instance of boolean from ${typeof v === 'string' ? 'VALUE_STRING' : 'value'} value ${JSON.stringify(v)} or request may be missing a required field`,
-        );
-      if (f.type === 'reference' && v !== null && !isId(v))
-        throw new SfError('MALFORMED_ID', `${def.label} ID: id value of incorrect type: ${v}`, 400, [f.name]);
-      if (f.length && typeof v === 'string' && v.length > f.length)
-        throw new SfError('STRING_TOO_LONG', `${f.name}: data value too large: ${v} (max length=${f.length})`, 400, [
-          f.name,
-        ]);
-      out[f.name] = f.type === 'reference' && v ? to18(v) : v;
-    }
-    return out;
-  }
-
   /** Keeps the PermissionSet metadata view in step with the record (seeding). */
   syncPermissionSetMeta(rec: Rec): void {
     syncPermissionSetMeta(this, rec);
   }
 
-  /** A copy of every record and metadata component, for all-or-none rollback. */
-  snapshot(): { tables: Map<string, Map<string, Rec>>; meta: Map<string, Map<string, Record<string, any>>> } {
-    return { tables: structuredClone(this.tables), meta: structuredClone(this.meta) };
+  /**
+   * Every table and metadata component as they are, for all-or-none rollback. Tables are copied shallowly: the
+   * Org's writes replace records rather than change them (update), so the copies keep the old records.
+   */
+  snapshot(): Snapshot {
+    return {
+      tables: new Map([...this.tables].map(([k, t]) => [k, new Map(t)])),
+      meta: structuredClone(this.meta),
+    };
   }
-  restore(s: { tables: Map<string, Map<string, Rec>>; meta: Map<string, Map<string, Record<string, any>>> }): void {
-    this.tables.clear();
-    for (const [k, v] of s.tables) this.tables.set(k, v);
+  restore(s: Snapshot): void {
+    for (const [name, table] of this.tables) {
+      const before = s.tables.get(name) ?? new Map<string, Rec>();
+      for (const k of [...table.keys()]) if (!before.has(k)) table.delete(k);
+      for (const [k, r] of before) if (table.get(k) !== r) table.set(k, r);
+    }
     this.meta.clear();
     for (const [k, v] of s.meta) this.meta.set(k, v);
   }
@@ -319,6 +303,8 @@ export class Org {
       SourceIp: '127.0.0.1',
       LoginUrl: loginUrl,
     });
-    if (status === 'Success') this.table('User').get(idKey(userId))!.LastLoginDate = this.iso();
+    const users = this.table('User');
+    const user = users.get(idKey(userId));
+    if (status === 'Success' && user) users.set(idKey(userId), { ...user, LastLoginDate: this.iso() });
   }
 }

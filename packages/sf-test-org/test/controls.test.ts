@@ -88,4 +88,36 @@ describe('test org: controls', () => {
       child.kill();
     }
   });
+
+  it('runs by hand with --users <n>: n extra users, and refuses a --users that is not a whole number', async function () {
+    const main = join(__dirname, '..', 'src', 'main.js');
+    const child = spawn(process.execPath, [main, '--port', '0', '--users', '250'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const line: string = await new Promise((resolve, reject) => {
+        child.stdout.once('data', d => resolve(String(d)));
+        child.once('exit', c => reject(new Error(`exit ${c}`)));
+      });
+      const info = JSON.parse(line);
+      const count: any = await (
+        await fetch(
+          `${info.instanceUrl}/services/data/v64.0/query?q=${encodeURIComponent('SELECT COUNT() FROM User')}`,
+          {
+            headers: { Authorization: `Bearer ${info.accessToken}` },
+          },
+        )
+      ).json();
+      assert.equal(count.totalSize, 253, 'the scenario’s 3 users and 250 more');
+    } finally {
+      child.kill();
+    }
+    const bad = spawn(process.execPath, [main, '--port', '0', '--users', 'many'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    bad.stderr.on('data', d => (err += String(d)));
+    assert.equal(await new Promise(resolve => bad.once('exit', resolve)), 2);
+    assert.match(err, /--users takes a whole number/);
+  });
 });

@@ -78,8 +78,8 @@ export const PermissionSet: MetadataType = {
       p => !p.IsOwnedByProfile && String(p.Name).toLowerCase() === fullName.toLowerCase(),
     );
     if (!ps) return;
-    for (const a of org.all('PermissionSetAssignment'))
-      if (sameId(a.PermissionSetId, ps.Id)) org.table('PermissionSetAssignment').delete(a.Id.slice(0, 15));
+    for (const a of org.refs('PermissionSetAssignment', 'PermissionSetId', ps.Id))
+      org.table('PermissionSetAssignment').delete(a.Id.slice(0, 15));
     for (const s of org.all('SetupEntityAccess'))
       if (sameId(s.ParentId, ps.Id)) org.table('SetupEntityAccess').delete(s.Id.slice(0, 15));
     org.table('PermissionSet').delete(ps.Id.slice(0, 15));

@@ -1,6 +1,7 @@
 // Every sObject the test org knows, registered once: adding one is a module here and a line below.
 import { PermissionSet } from './permissionSet';
 import { PermissionSetAssignment } from './permissionSetAssignment';
+import { PermissionSetGroup } from './permissionSetGroup';
 import { Profile } from './profile';
 import { READ_ONLY } from './readOnly';
 import { SetupEntityAccess } from './setupEntityAccess';
@@ -12,9 +13,17 @@ import { UserLogin } from './userLogin';
 export type { SObject } from './types';
 
 export const SOBJECTS = new Map<string, SObject>(
-  [UserLicense, Profile, PermissionSet, PermissionSetAssignment, SetupEntityAccess, User, UserLogin, ...READ_ONLY].map(
-    s => [s.def.name, s],
-  ),
+  [
+    UserLicense,
+    Profile,
+    PermissionSet,
+    PermissionSetGroup,
+    PermissionSetAssignment,
+    SetupEntityAccess,
+    User,
+    UserLogin,
+    ...READ_ONLY,
+  ].map(s => [s.def.name, s]),
 );
 export const OBJECTS = [...SOBJECTS.values()].map(s => s.def);
 export const OBJECT_BY_LOWER = new Map(OBJECTS.map(o => [o.name.toLowerCase(), o]));

@@ -1,5 +1,6 @@
 // PermissionSet: an API name, an optional licence, permissions within the licence of every assignee; the
-// profile-owned ones are read-only; one that is assigned cannot be deleted. Kept in step with its metadata view.
+// profile-owned ones (Type 'Profile') and the aggregate ones of permission set groups (Type 'Group') are read-only
+// and computed; one that is assigned cannot be deleted. Kept in step with its metadata view.
 import { SfError } from '../errors';
 import { idKey, sameId } from '../ids';
 import { PERMISSIONS, audit, bool, obj, permFields, ref, ro, str } from '../schema';
@@ -29,6 +30,7 @@ export const PermissionSet: SObject = {
       ro(bool('IsOwnedByProfile')),
       ro(bool('IsCustom')),
       ro(ref('ProfileId', ['Profile'], 'Profile')),
+      ro(ref('PermissionSetGroupId', ['PermissionSetGroup'], 'PermissionSetGroup')),
       ro(str('NamespacePrefix')),
       ro(str('Type')),
       ...permFields(),
@@ -47,11 +49,23 @@ export const PermissionSet: SObject = {
     },
   ),
   materialize(org, r) {
-    if (!r.IsOwnedByProfile) return r;
-    const p = org.table('Profile').get(idKey(r.ProfileId));
-    const perms = Object.fromEntries(PERMISSIONS.map(k => [`Permissions${k}`, !!p?.[`Permissions${k}`]]));
-    return { ...r, ...perms, LicenseId: p?.UserLicenseId ?? null };
+    if (r.IsOwnedByProfile) {
+      const p = org.table('Profile').get(idKey(r.ProfileId));
+      const perms = Object.fromEntries(PERMISSIONS.map(k => [`Permissions${k}`, !!p?.[`Permissions${k}`]]));
+      return { ...r, ...perms, LicenseId: p?.UserLicenseId ?? null };
+    }
+    if (!r.PermissionSetGroupId) return r;
+    // A group's own set: the union of its components' permissions (muting permission sets are not modelled).
+    const sets = org
+      .table('PermissionSetGroupComponent')
+      .refs('PermissionSetGroupId', r.PermissionSetGroupId)
+      .map(c => org.table('PermissionSet').get(idKey(String(c.PermissionSetId))));
+    const perms = Object.fromEntries(
+      PERMISSIONS.map(k => [`Permissions${k}`, sets.some(s => !!s?.[`Permissions${k}`])]),
+    );
+    return { ...r, ...perms };
   },
+  computed: new Set(['LicenseId', ...PERMISSIONS.map(k => `Permissions${k}`)]),
   create(org, v, asUser) {
     org.requirePerm(asUser, ['ManageProfilesPermissionsets']);
     if (!/^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*$/.test(v.Name) || v.Name.endsWith('_') || v.Name.length > 80)
@@ -75,18 +89,19 @@ export const PermissionSet: SObject = {
   },
   update(org, next, current, asUser) {
     org.requirePerm(asUser, ['ManageProfilesPermissionsets']);
-    if (current.IsOwnedByProfile)
+    if (current.IsOwnedByProfile || current.PermissionSetGroupId)
+      // a group's own set: edit the group [I]
       throw new SfError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
     checkPermissionRules(org, next, next.LicenseId);
-    for (const a of org.all('PermissionSetAssignment'))
-      if (sameId(a.PermissionSetId, next.Id)) checkLicenseAllows(org, next, a.AssigneeId);
+    for (const a of org.refs('PermissionSetAssignment', 'PermissionSetId', next.Id))
+      checkLicenseAllows(org, next, a.AssigneeId);
   },
   afterUpdate: syncPermissionSetMeta,
   delete(org, rec, asUser) {
     org.requirePerm(asUser, ['ManageProfilesPermissionsets']);
-    if (rec.IsOwnedByProfile)
+    if (rec.IsOwnedByProfile || rec.PermissionSetGroupId)
       throw new SfError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
-    if (org.all('PermissionSetAssignment').some(a => sameId(a.PermissionSetId, rec.Id)))
+    if (org.refs('PermissionSetAssignment', 'PermissionSetId', rec.Id).length)
       throw new SfError(
         'DELETE_FAILED',
         'This permission set is assigned to one or more users. Remove the assignments before deleting it.',

@@ -1,5 +1,7 @@
-// PermissionSetAssignment: a user and either a permission set or a group, once; never a profile's own set;
-// the user's licence must allow it. Active until its expiration date.
+// PermissionSetAssignment: a user and either a permission set or a group, once; never a profile's own set nor a
+// group's own set; the user's licence must allow it. Active until its expiration date. An assignment of a group
+// carries the group's own (aggregate) permission set in PermissionSetId as well (Object Reference,
+// PermissionSetAssignment and PermissionSet).
 import { SfError } from '../errors';
 import { sameId, to18 } from '../ids';
 import { audit, bool, obj, ref, ro } from '../schema';
@@ -21,6 +23,12 @@ export const PermissionSetAssignment: SObject = {
     { label: 'Permission Set Assignment', createable: true, deletable: true },
   ),
   materialize: (org, r) => ({ ...r, IsActive: !r.ExpirationDate || Date.parse(r.ExpirationDate) > org.now() }),
+  computed: new Set(['IsActive']),
+  beforeInsert(org, rec) {
+    if (rec.PermissionSetGroupId && !rec.PermissionSetId)
+      rec.PermissionSetId =
+        org.table('PermissionSet').refs('PermissionSetGroupId', rec.PermissionSetGroupId)[0]?.Id ?? null;
+  },
   create(org, v, asUser) {
     org.requirePerm(asUser, ['AssignPermissionSets', 'ManageUsers']);
     const user = org.get('User', v.AssigneeId);
@@ -41,20 +49,30 @@ export const PermissionSetAssignment: SObject = {
           'FIELD_INTEGRITY_EXCEPTION',
           "You can't assign or unassign this permission set because it's associated with a profile.",
         );
+      if (ps.PermissionSetGroupId)
+        throw new SfError(
+          'FIELD_INTEGRITY_EXCEPTION',
+          "You can't assign this permission set because it belongs to a permission set group. Assign the group instead.",
+          400,
+          ['PermissionSetId'],
+        ); // [I] text
       checkLicenseAllows(org, ps, user.Id);
     } else if (!org.get('PermissionSetGroup', v.PermissionSetGroupId)) {
       throw new SfError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', 400, ['PermissionSetGroupId']);
     }
-    if (
-      org.all('PermissionSetAssignment').some(a => sameId(a.AssigneeId, v.AssigneeId) && sameId(a[dupKey], v[dupKey]))
-    )
+    if (org.refs('PermissionSetAssignment', 'AssigneeId', v.AssigneeId).some(a => sameId(a[dupKey], v[dupKey])))
       throw new SfError(
         'DUPLICATE_VALUE',
         `Duplicate PermissionSetAssignment. Assignee: ${to18(v.AssigneeId)}; Permission Set: ${to18(v[dupKey])}`,
       ); // exact text [I]
     return org.raw('PermissionSetAssignment', v);
   },
-  delete(org, _rec, asUser) {
+  delete(org, rec, asUser) {
     org.requirePerm(asUser, ['AssignPermissionSets', 'ManageUsers']);
+    if (org.get('PermissionSet', rec.PermissionSetId)?.IsOwnedByProfile)
+      throw new SfError(
+        'FIELD_INTEGRITY_EXCEPTION',
+        "You can't assign or unassign this permission set because it's associated with a profile.",
+      );
   },
 };

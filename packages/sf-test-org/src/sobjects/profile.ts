@@ -65,12 +65,12 @@ export const Profile: SObject = {
   },
   delete(org, rec, asUser) {
     org.requirePerm(asUser, ['ManageProfilesPermissionsets']);
-    if (org.all('User').some(u => sameId(u.ProfileId, rec.Id)))
+    if ([...org.table('User').values()].some(u => sameId(u.ProfileId, rec.Id)))
       throw new SfError(
         'DELETE_FAILED',
         'Cannot delete a profile that is assigned to users. Reassign the users to another profile first.',
       );
-    for (const ps of org.all('PermissionSet'))
-      if (ps.IsOwnedByProfile && sameId(ps.ProfileId, rec.Id)) org.table('PermissionSet').delete(idKey(ps.Id));
+    for (const ps of org.refs('PermissionSet', 'ProfileId', rec.Id))
+      if (ps.IsOwnedByProfile) org.table('PermissionSet').delete(idKey(ps.Id));
   },
 };

@@ -31,9 +31,6 @@ export const READ_ONLY: SObject[] = [
   obj('GroupMember', '011', [ref('GroupId', ['Group'], 'Group'), ref('UserOrGroupId', ['User', 'Group'], undefined)], {
     label: 'Group Member',
   }),
-  obj('PermissionSetGroup', '0PG', [str('DeveloperName'), str('MasterLabel'), ro(str('Status'))], {
-    label: 'Permission Set Group',
-  }),
   obj(
     'PermissionSetGroupComponent',
     '0PH',

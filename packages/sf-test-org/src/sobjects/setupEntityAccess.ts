@@ -27,6 +27,7 @@ export const SetupEntityAccess: SObject = {
     ...r,
     SetupEntityType: OBJECT_BY_PREFIX.get(String(r.SetupEntityId).slice(0, 3))?.def.name ?? 'Unknown',
   }),
+  computed: new Set(['SetupEntityType']),
   create(org, v, asUser, apiVersion) {
     org.requirePerm(asUser, ['ManageProfilesPermissionsets']);
     if (!org.get('PermissionSet', v.ParentId))

@@ -8,6 +8,10 @@ export interface SObject {
   def: ObjectDef;
   /** Computed fields added on every read (UsedLicenses, Name, IsActive, ...). */
   materialize?(org: Org, r: Rec): Rec;
+  /** The fields `materialize` computes; a query that reads none of them reads the stored record (all when unset). */
+  computed?: ReadonlySet<string>;
+  /** Completes a record before it is stored (a group assignment's aggregate permission set). */
+  beforeInsert?(org: Org, rec: Rec): void;
   /** Records that come with an insert (a profile's own permission set, a user's UserLogin). */
   afterInsert?(org: Org, rec: Rec, fields: Values): void;
   /** Checks and makes an insert through the API (REQUIRED_FIELD_MISSING and field checks already done). */

@@ -1,7 +1,7 @@
 // User: a globally unique username in email form, restricted picklists, a profile, a licence with room; a
 // UserLogin comes with it; users are never deleted, only deactivated.
 import { SfError } from '../errors';
-import { sameId } from '../ids';
+import { idKey, sameId } from '../ids';
 import { audit, bool, obj, ref, ro, str } from '../schema';
 import type { Org, Rec } from '../state';
 import { SObject, Values } from './types';
@@ -33,15 +33,11 @@ function checkUser(org: Org, v: Values, current?: Rec): void {
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(String(v.Email)))
     throw new SfError('INVALID_EMAIL_ADDRESS', `Email: invalid email address: ${v.Email}`, 400, ['Email']);
   const lower = String(v.Username).toLowerCase();
-  const other = (u: Rec) => !(current && sameId(u.Id, current.Id));
-  if (org.foreignUsernames.has(lower) || org.all('User').some(u => u.Username.toLowerCase() === lower && other(u)))
+  const others = [...org.table('User').values()].filter(u => !(current && sameId(u.Id, current.Id)));
+  if (org.foreignUsernames.has(lower) || others.some(u => String(u.Username).toLowerCase() === lower))
     throw new SfError('DUPLICATE_USERNAME', DUPLICATE_USERNAME_MESSAGE, 400, ['Username']);
-  if (
-    v.CommunityNickname &&
-    org
-      .all('User')
-      .some(u => String(u.CommunityNickname).toLowerCase() === String(v.CommunityNickname).toLowerCase() && other(u))
-  )
+  const nickname = String(v.CommunityNickname).toLowerCase();
+  if (v.CommunityNickname && others.some(u => String(u.CommunityNickname).toLowerCase() === nickname))
     throw new SfError(
       'DUPLICATE_COMM_NICKNAME',
       'Nickname: This nickname already exists. Enter a unique nickname.',
@@ -78,6 +74,25 @@ function checkUser(org: Org, v: Values, current?: Rec): void {
     throw new SfError('LICENSE_LIMIT_EXCEEDED', 'License Limit Exceeded'); // [I] on exact wording
 }
 
+/**
+ * The user's assignment of their profile's permission set, which every user has (Salesforce KB 000387815, "By
+ * default, every Salesforce user has at least one PermissionSetAssignment record that links them to their
+ * profile"); it follows the user's profile.
+ */
+function assignProfile(org: Org, user: Rec): void {
+  const owned = org
+    .table('PermissionSet')
+    .refs('ProfileId', user.ProfileId)
+    .find(ps => ps.IsOwnedByProfile);
+  const psas = org.table('PermissionSetAssignment');
+  const current = psas
+    .refs('AssigneeId', user.Id)
+    .find(a => org.table('PermissionSet').get(idKey(String(a.PermissionSetId)))?.IsOwnedByProfile);
+  if (current && owned && sameId(current.PermissionSetId, owned.Id)) return;
+  if (current) psas.delete(idKey(current.Id));
+  if (owned) org.raw('PermissionSetAssignment', { AssigneeId: user.Id, PermissionSetId: owned.Id });
+}
+
 export const User: SObject = {
   def: obj(
     'User',
@@ -110,18 +125,23 @@ export const User: SObject = {
     },
   ),
   materialize: (_org, r) => ({ ...r, Name: [r.FirstName, r.LastName].filter(Boolean).join(' ') }),
+  computed: new Set(['Name']),
   afterInsert(org, rec) {
     org.raw('UserLogin', { UserId: rec.Id, IsFrozen: false, IsPasswordLocked: false });
+    if (org.options.profileAssignments) assignProfile(org, rec);
+  },
+  afterUpdate(org, stored) {
+    if (org.options.profileAssignments) assignProfile(org, stored);
   },
   create(org, v, asUser) {
     org.requirePerm(asUser, ['ManageUsers']);
     const values: Values = { IsActive: true, ...v };
     if (!values.CommunityNickname) {
+      const taken = new Set([...org.table('User').values()].map(u => String(u.CommunityNickname).toLowerCase()));
       const base = String(values.Username).split('@')[0];
       let nick = base,
         n = 1;
-      while (org.all('User').some(u => String(u.CommunityNickname).toLowerCase() === nick.toLowerCase()))
-        nick = `${base}${n++}`;
+      while (taken.has(nick.toLowerCase())) nick = `${base}${n++}`;
       values.CommunityNickname = nick;
     }
     checkUser(org, values);

@@ -17,4 +17,5 @@ export const UserLicense: SObject = {
     { label: 'User License' },
   ),
   materialize: (org, r) => ({ ...r, UsedLicenses: org.usedLicenses(r.Id) }),
+  computed: new Set(['UsedLicenses']),
 };

@@ -1,0 +1,81 @@
+// The test org's options: switches where Salesforce's behaviour is uncertain or has changed (FIDELITY.md), and
+// the reference fields the org keeps indexes on.
+export interface OrgOptions {
+  /** Highest API version served by /services/data (default 64.0). */
+  maxApiVersion?: number;
+  /**
+   * Open question 7 (salesforce-api.md): does a REST insert of a Profile/PermissionSet enable dependent
+   * permissions itself, or fail with "depends on permission(s)"? Default: fail (the stricter behaviour).
+   */
+  autoEnableDependencies?: boolean;
+  /**
+   * Open question 3: does `commaSeparatedPermissionSet` on the OAuth policy write SetupEntityAccess rows?
+   * Default: yes, as it most likely does (real-org audit, rows 13 and 18): a later insert of the same link is then
+   * a duplicate. false models the other reading (the product must create the link itself).
+   */
+  policyPermissionSetsCreateLinks?: boolean;
+  /**
+   * How composite/batch refuses a subrequest to a resource it does not document (a Tooling URL): 'subrequest' (that
+   * result fails, the others run) or 'request' (the whole batch is refused). Salesforce documents only which
+   * resources are allowed (REST API Developer Guide, "Composite Batch") [I].
+   */
+  batchRefusal?: 'subrequest' | 'request';
+  /** PermissionDependency pages: batch size, and whether a page repeats the last row of the one before (reported live). */
+  dependencyPageSize?: number;
+  repeatDependencyBatch?: boolean;
+  /** Real orgs reportedly have no PermissionDependency rows for View All Data (audit row 8) — yet enforce them. */
+  dependencyRowsForViewAllData?: boolean;
+  /** Whether readMetadata/retrieve of global OAuth settings return the certificate (unconfirmed; audit row 22). */
+  readReturnsCertificate?: boolean;
+  /** Policy values read back in the case real orgs use ("Enforce_relaxrefresh"; audit row 5). */
+  policyValuesInOrgCase?: boolean;
+  /** Permission refusals naming API names with empty `fields` (public real-org examples) instead of labels. */
+  permissionErrorsByName?: boolean;
+  /** How long a metadata deploy stays InProgress (default 150 ms; raise it to test slow deploys). */
+  deployMs?: number;
+  /** Session lifetime in seconds (default 2 hours). */
+  sessionSeconds?: number;
+  isSandbox?: boolean;
+  /**
+   * Open query cursors (query locators) per user before the oldest is released (INVALID_QUERY_LOCATOR on its next
+   * page). 10 is the documented rule up to API 56.0 (SOAP API Developer Guide, "QueryLocator"); Salesforce has since
+   * lifted it ("API Query Cursor Limits"). Default 10, the stricter; 0 for no limit.
+   */
+  queryCursorLimit?: number;
+  /** A cursor unused this long is released (default 15 minutes, the documented rule up to API 56.0). */
+  queryCursorIdleMs?: number;
+  /**
+   * Every user has a PermissionSetAssignment to their profile's permission set (Salesforce KB 000387815). Default
+   * off for now: the engine's test helper counts a user's assignments without filtering on IsOwnedByProfile.
+   */
+  profileAssignments?: boolean;
+}
+
+export const DEFAULT_OPTIONS: Required<OrgOptions> = {
+  maxApiVersion: 64,
+  autoEnableDependencies: false,
+  policyPermissionSetsCreateLinks: true,
+  batchRefusal: 'subrequest',
+  dependencyPageSize: 2000,
+  repeatDependencyBatch: true,
+  dependencyRowsForViewAllData: true,
+  readReturnsCertificate: true,
+  policyValuesInOrgCase: true,
+  permissionErrorsByName: false,
+  deployMs: 150,
+  sessionSeconds: 7200,
+  isSandbox: false,
+  queryCursorLimit: 10,
+  queryCursorIdleMs: 15 * 60 * 1000,
+  profileAssignments: false,
+};
+
+/** Reference fields the org indexes: a user's assignments, a set's assignees, a group's components, ... */
+export const INDEXES: Array<[string, string]> = [
+  ['PermissionSetAssignment', 'AssigneeId'],
+  ['PermissionSetAssignment', 'PermissionSetId'],
+  ['PermissionSetAssignment', 'PermissionSetGroupId'],
+  ['PermissionSet', 'ProfileId'],
+  ['PermissionSet', 'PermissionSetGroupId'],
+  ['PermissionSetGroupComponent', 'PermissionSetGroupId'],
+];
