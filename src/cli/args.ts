@@ -21,7 +21,7 @@ Options:
   --manifest <file>                    setup manifest (default ./${MANIFEST_FILE})
   --target-org <alias|username>        an org authenticated with the Salesforce CLI (repeat it for several orgs)
   --all-orgs                           every org the Salesforce CLI knows that is not expired
-  --concurrency <1-16>                 several orgs: how many run at once (default 8)
+  --concurrency <1-32>                 several orgs: how many run at once (default 10)
   --tenant-url <url>                   upload: your BalkanID tenant (default $BALKANID_TENANT_URL or https://app.balkan.id)
   --instance-url <url> --access-token <token>   or a session (the token may come from $SF_ACCESS_TOKEN)
   --audience <url>                     JWT audience for verify (default: login or test URL by org type)
@@ -163,6 +163,6 @@ export function parseArgs(argv: string[]): Args {
   intFlag(flags, 'retry-delay-ms', 0, 600_000);
   intFlag(flags, 'deploy-timeout', 10, 24 * 3600);
   intFlag(flags, 'request-timeout', 1, 600);
-  intFlag(flags, 'concurrency', 1, 16);
+  intFlag(flags, 'concurrency', 1, 32);
   return { command, flags, targets };
 }

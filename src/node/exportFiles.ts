@@ -1,5 +1,6 @@
 // The export written to disk: both CSV files stream to temporary names beside their final ones and are renamed
 // only when the whole export succeeded, so a failed or cancelled export leaves the folder as it was.
+import { once } from 'node:events';
 import { createWriteStream, WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -26,11 +27,8 @@ class CsvFile {
     if (this.failure) throw this.failure;
     const line = csvRow(values);
     this.bytes += Buffer.byteLength(line);
-    if (!this.stream.write(line))
-      await new Promise<void>((ok, fail) => {
-        this.stream.once('drain', ok);
-        this.stream.once('error', fail);
-      });
+    // Backpressure: wait until the file has taken what is buffered (rejects if the stream fails meanwhile).
+    if (!this.stream.write(line)) await once(this.stream, 'drain');
   }
   close(): Promise<void> {
     return new Promise((ok, fail) => {

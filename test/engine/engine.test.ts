@@ -101,15 +101,15 @@ describe('engine: fresh → apply → done', () => {
     assert.deepEqual(
       r.reads.map(x => x.object),
       [
-        'User',
+        'UserLicense',
         'Profile',
         'UserRole',
         'PermissionSet',
-        'PermissionSetAssignment',
         'PermissionSetGroup',
         'Group',
+        'User',
+        'PermissionSetAssignment',
         'GroupMember',
-        'UserLicense',
       ],
     );
     assert.equal(r.reads.find(x => x.object === 'User')!.count, t.org.org.all('User').length);

@@ -44,13 +44,13 @@ describe('several orgs in one run', function () {
   const manifest = () => ['--manifest', join(ws, 'balkanid-setup.json')];
   const targets = (list: string[]) => list.flatMap(n => ['--target-org', n]);
 
-  it('check on 12 orgs runs them concurrently (8 at once by default) and ends with one table: org, steps done, writes, result', async () => {
+  it('check on 12 orgs runs them concurrently (10 at once by default) and ends with one table: org, steps done, writes, result', async () => {
     let waiting = 0;
     let open!: () => void;
     const opened = new Promise<void>(r => (open = r));
-    // Each org's run waits until 8 have started: a run that took orgs one at a time would never get past this.
+    // Each org's run waits until 10 have started: a run that took orgs one at a time would never get past this.
     const gate = async () => {
-      if (++waiting === 8) open();
+      if (++waiting === 10) open();
       await Promise.race([opened, new Promise((_, no) => setTimeout(() => no(new Error('not concurrent')), 20000))]);
     };
     const r = await cli(['check', ...manifest(), ...targets(names)], creds(gate));
@@ -59,7 +59,7 @@ describe('several orgs in one run', function () {
     for (const [i, n] of names.entries())
       assert.match(r.stdout, new RegExp(`^${n} +${i % 3 === 0 ? '[5-8]/8' : '1/8'} +— +ok +1$`, 'm'));
     assert.match(r.stdout, /12 org\(s\); 12 without errors, 0 with errors\./);
-    assert.match(r.stderr, /check on 12 orgs, 8 at a time/);
+    assert.match(r.stderr, /check on 12 orgs, 10 at a time/);
   });
 
   it('one org that fails (no session) does not stop the others: its row names the error, the exit code is the worst (2)', async () => {

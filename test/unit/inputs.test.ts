@@ -433,8 +433,8 @@ describe('bad input: URLs and command lines', () => {
     [['upload', '--dir', 'd', '--api-key-secret=s3cr3t'], /never taken from a flag/],
     [['check', '--out', 'd'], /--out goes with export, not check/],
     [['export', '--out', 'd', '--tenant-url', 'https://x'], /--tenant-url goes with upload, not export/],
-    [['check', '--concurrency', '0'], /--concurrency must be a whole number from 1 to 16/],
-    [['check', '--concurrency', '17'], /from 1 to 16/],
+    [['check', '--concurrency', '0'], /--concurrency must be a whole number from 1 to 32/],
+    [['check', '--concurrency', '33'], /from 1 to 32/],
   ];
   for (const [argv, message] of ARGS)
     it(`balkanid-sf ${argv.join(' ')} is refused`, () =>
