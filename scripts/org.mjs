@@ -1,4 +1,4 @@
-// `npm run org -- --port <p> --scenario <name>`: starts the test org at once, compiling first only when a
+// `npm run org -- --port <p> --scenario <name> [--users <n>]`: starts the test org at once, compiling first only when a
 // TypeScript source is newer than the compiled entry (a full tsc run takes 20-30 s on a small machine).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';

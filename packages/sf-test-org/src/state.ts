@@ -13,6 +13,23 @@ import { canonicalValues } from './fields';
 export type { OrgOptions } from './options';
 export type Rec = Record<string, any> & { Id: string };
 
+const blanks = new WeakMap<ObjectDef, Rec>();
+/**
+ * Every field of an object, false or null: the copy source of new records. Built once, through JSON.parse so that
+ * it has V8's fast properties, which copies keep; a record built field by field (22 of them for User) would be a
+ * slow dictionary that takes microseconds to copy.
+ */
+function blank(def: ObjectDef): Rec {
+  let b = blanks.get(def);
+  if (!b) {
+    b = JSON.parse(
+      JSON.stringify(Object.fromEntries(def.fields.map(f => [f.name, f.type === 'boolean' ? false : null]))),
+    );
+    blanks.set(def, b!);
+  }
+  return b!;
+}
+
 export interface Snapshot {
   tables: Map<string, Map<string, Rec>>;
   meta: Map<string, Map<string, Record<string, any>>>;
@@ -110,8 +127,8 @@ export class Org {
   /** Inserts without rules (seeding and metadata sync). */
   raw(name: string, fields: Record<string, any>): Rec {
     const def = OBJECT_BY_LOWER.get(name.toLowerCase())!;
-    const rec: Rec = { Id: this.ids.next(def.prefix) };
-    for (const f of def.fields) if (f.name !== 'Id') rec[f.name] = f.type === 'boolean' ? false : null;
+    const rec: Rec = { ...blank(def) };
+    rec.Id = this.ids.next(def.prefix);
     if (fieldOf(def, 'CreatedDate')) rec.CreatedDate = rec.LastModifiedDate = this.iso();
     Object.assign(rec, fields);
     const rules = SOBJECTS.get(def.name);
