@@ -233,6 +233,29 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
     },
   );
 
+  await step(
+    'Preview Extraction from the Command Palette fills its view: each list with its count, and says whose session read it',
+    async () => {
+      await page.keyboard.press('F1');
+      await quickInput.fill('>BalkanID: Preview Extraction');
+      await page
+        .locator('.quick-input-list .monaco-list-row', { hasText: 'Preview Extraction' })
+        .first()
+        .waitFor({ timeout: 10000 });
+      await page.keyboard.press('Enter');
+      const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Preview Extraction' }) });
+      await pane.locator('.monaco-list-row', { hasText: 'Permission Set Assignments' }).waitFor({ timeout: 30000 });
+      const users = await pane.locator('.monaco-list-row', { hasText: 'Users' }).first().innerText();
+      if (!/Users\s+\d+ \(\d+ active\)/.test(users)) throw new Error(`the Users row reads: ${users}`);
+      await pane.getByText(/^Read as you \(admin@acme\.example\)/).waitFor({ timeout: 10000 });
+      await pane.locator('.monaco-list-row', { hasText: 'Users' }).first().click();
+      await pane
+        .locator('.monaco-list-row', { hasText: /balkanid@acme\.example · active · Salesforce Platform/ })
+        .waitFor({ timeout: 10000 });
+      await shot('10-preview.png');
+    },
+  );
+
   await step('the walkthrough, open from the start, ticked each step as it really happened', async () => {
     await page.locator('.tab', { hasText: 'Welcome' }).first().click({ timeout: 10000 });
     await page.locator('.getting-started-step').first().waitFor({ timeout: 20000 });
@@ -268,6 +291,8 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
     await row('Profile')
       .locator('.label-description', { hasText: 'blocked: needs Manage Profiles and Permission Sets' })
       .waitFor({ timeout: 20000 });
+    // With two views in the container, a view's title actions show while its header is hovered (VS Code's rule).
+    await page.locator('.pane-header', { hasText: 'Checklist' }).first().hover();
     await page.locator('.action-label[aria-label^="Run All Steps"]').first().click({ timeout: 10000 });
     const error = notification('Nothing can run on');
     await error.waitFor({ timeout: 30000 });

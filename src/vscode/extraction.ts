@@ -84,7 +84,8 @@ export async function previewExtraction(c: Controller, tree: PreviewTree): Promi
     }),
   );
   tree.show({ ...preview, instanceUrl: client.instanceUrl });
-  await vscode.commands.executeCommand('balkanid.preview.focus');
+  // Shown, not awaited: revealing a view waits for the window, and the preview is done either way.
+  void vscode.commands.executeCommand('balkanid.preview.focus');
   const bad = preview.sources.filter(s => s.unreadable);
   if (bad.length)
     void notify
