@@ -29,6 +29,8 @@ const SETTINGS: Array<[string, OrgOptions]> = [
   ['reads do not return the certificate', { readReturnsCertificate: false }],
   ['policy values read back as deployed', { policyValuesInOrgCase: false }],
   ['inserts enable the permissions they depend on', { autoEnableDependencies: true }],
+  ["users without their profile's own assignment (older test data)", { profileAssignments: false }],
+  ['query cursors without the old 10-per-user limit (API 56.0 and later)', { queryCursorLimit: 0 }],
   [
     'all the uncertain answers at once',
     {

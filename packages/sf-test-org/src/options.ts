@@ -45,8 +45,8 @@ export interface OrgOptions {
   /** A cursor unused this long is released (default 15 minutes, the documented rule up to API 56.0). */
   queryCursorIdleMs?: number;
   /**
-   * Every user has a PermissionSetAssignment to their profile's permission set (Salesforce KB 000387815). Default
-   * off for now: the engine's test helper counts a user's assignments without filtering on IsOwnedByProfile.
+   * Every user has a PermissionSetAssignment to their profile's permission set (Salesforce KB 000387815). Default on,
+   * as Salesforce does; off only for tests of the test org itself that predate it.
    */
   profileAssignments?: boolean;
 }
@@ -67,7 +67,7 @@ export const DEFAULT_OPTIONS: Required<OrgOptions> = {
   isSandbox: false,
   queryCursorLimit: 10,
   queryCursorIdleMs: 15 * 60 * 1000,
-  profileAssignments: false,
+  profileAssignments: true,
 };
 
 /** Reference fields the org indexes: a user's assignments, a set's assignees, a group's components, ... */

@@ -43,7 +43,7 @@ describe('test org: permission set groups have their own permission set', () => 
     const set = (await conn.query<any>(`SELECT Id FROM PermissionSet WHERE PermissionSetGroupId = '${group.Id}'`))
       .records[0];
     const jane = await conn.query<any>(
-      "SELECT PermissionSetId, PermissionSetGroupId FROM PermissionSetAssignment WHERE Assignee.Username = 'jane@acme.example'",
+      "SELECT PermissionSetId, PermissionSetGroupId FROM PermissionSetAssignment WHERE Assignee.Username = 'jane@acme.example' AND PermissionSet.IsOwnedByProfile = false",
     );
     assert.deepEqual(
       jane.records.map(r => [r.PermissionSetId, r.PermissionSetGroupId]),

@@ -66,12 +66,14 @@ describe('test org: REST', () => {
       'ops@acme.example',
     ]);
     assert.deepEqual(
-      await names('SELECT Username FROM User WHERE Id IN (SELECT AssigneeId FROM PermissionSetAssignment)'),
+      await names(
+        'SELECT Username FROM User WHERE Id IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSet.IsOwnedByProfile = false)',
+      ),
       ['jane@acme.example'],
     );
     assert.deepEqual(
       await names(
-        'SELECT Username FROM User WHERE Id NOT IN (SELECT AssigneeId FROM PermissionSetAssignment) ORDER BY Username',
+        'SELECT Username FROM User WHERE Id NOT IN (SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSet.IsOwnedByProfile = false) ORDER BY Username',
       ),
       ['admin@acme.example', 'ops@acme.example'],
     );
