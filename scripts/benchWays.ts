@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import { main } from '../src/cli';
-import { countAll } from '../src/core/extract/export';
+import { countSources } from '../src/core/extract/sources';
 import { connect } from '../src/node/salesforce';
 import { startTestOrg, TestOrg } from '../packages/sf-test-org/src/server';
 import { selfSignedCert } from '../packages/sf-test-org/src/x509';
@@ -100,7 +100,10 @@ export async function benchWays(): Promise<{ lines: string[]; failed: boolean; j
   try {
     const exp = await exportProcess(org.info.instanceUrl, org.info.accessToken, out);
     const client = await connect({ instanceUrl: org.info.instanceUrl, accessToken: org.info.accessToken });
-    const counts = await countAll(client);
+    const counted = (await countSources(client)).counts;
+    const counts = Object.fromEntries(
+      Object.entries(counted).map(([k, c]) => [k, 'count' in c ? c.count : undefined]),
+    ) as Record<keyof typeof counted, number | undefined>;
     const entityIds = new Map<string, string>();
     const byType: Record<string, number> = {};
     await eachRow(join(out, 'entities.csv'), r => {

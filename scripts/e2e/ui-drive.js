@@ -237,9 +237,9 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
     'Preview Extraction from the Command Palette fills its view: each list with its count, and says whose session read it',
     async () => {
       await page.keyboard.press('F1');
-      await quickInput.fill('>BalkanID: Preview Extraction');
+      await quickInput.fill('>BalkanID: Preview Extraction (What BalkanID Will Read)');
       await page
-        .locator('.quick-input-list .monaco-list-row', { hasText: 'Preview Extraction' })
+        .locator('.quick-input-list .monaco-list-row', { hasText: 'What BalkanID Will Read' })
         .first()
         .waitFor({ timeout: 10000 });
       await page.keyboard.press('Enter');

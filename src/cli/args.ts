@@ -13,7 +13,8 @@ Commands:
   teardown              remove what the setup created (asks first unless --yes)
   preview [--key <file>] what BalkanID will read: counts, sample rows, what cannot be read (as you, or with the
                         private key as the integration user)
-  export --out <dir> [--key <file>]   write entities.csv and entity-relations.csv (BalkanID's upload formats)
+  export --out <dir> [--key <file>] [--app <name>]   write entities.csv and entity-relations.csv (BalkanID's
+                        upload formats; App column: --app, default "salesforce", with several orgs "salesforce-<org>")
   upload --dir <dir>    upload those files with BalkanID's Bulk API (key ID: --api-key-id or $BALKANID_API_KEY_ID;
                         secret: $BALKANID_API_KEY_SECRET only)
 
@@ -71,6 +72,7 @@ const VALUE_FLAGS = [
   'tenant-url',
   'api-key-id',
   'concurrency',
+  'app',
 ];
 const BOOL_FLAGS = ['json', 'yes', 'help', 'reactivate-user', 'all-orgs'];
 const NEW_MANIFEST = ['check', 'plan', 'apply'];
@@ -83,8 +85,9 @@ const FLAG_COMMANDS: Record<string, string[]> = {
   'tenant-url': ['upload'],
   'api-key-id': ['upload'],
   audience: ['verify'],
-  retries: ['verify'],
-  'retry-delay-ms': ['verify'],
+  retries: ['verify', ...EXTRACT],
+  'retry-delay-ms': ['verify', ...EXTRACT],
+  app: ['export'],
   'deploy-timeout': ['apply', 'teardown'],
   yes: ['apply', 'teardown'],
   'reactivate-user': ['apply'],
@@ -152,8 +155,25 @@ export function parseArgs(argv: string[]): Args {
     throw new SetupError(`Unknown step "${flags.step}". Steps: ${STEP_IDS.join(', ')}.`, 'USAGE');
   if ((flags['instance-url'] || flags['access-token']) && (flags['target-org'] || flags['all-orgs']))
     throw new SetupError('Use either --target-org or --instance-url with --access-token, not both.', 'USAGE');
+  if (flags['all-orgs'] && command === 'teardown')
+    throw new SetupError(
+      'teardown does not take --all-orgs: name each org with --target-org (removing the setup from every org the ' +
+        'Salesforce CLI knows, production included, in one line is refused).',
+      'USAGE',
+    );
   if (flags['all-orgs'] && targets.length)
     throw new SetupError('Use either --all-orgs or --target-org, not both.', 'USAGE');
+  if (flags.app && (targets.length > 1 || flags['all-orgs']))
+    throw new SetupError(
+      '--app names one org\'s files; with several orgs each org\'s App is "salesforce-<org>" (so that BalkanID keeps ' +
+        'them apart). Leave --app out, or export the orgs one at a time.',
+      'USAGE',
+    );
+  if (flags.app && !/^[\w .@:-]{1,100}$/.test(String(flags.app)))
+    throw new SetupError(
+      `--app "${flags.app}": use up to 100 letters, digits, spaces and . @ : - _ (BalkanID shows it as the App).`,
+      'USAGE',
+    );
   if (command === 'export' && !flags.out) throw new SetupError('export needs --out <folder>.', 'USAGE');
   if (command === 'upload' && !flags.dir)
     throw new SetupError('upload needs --dir <folder> (made by export).', 'USAGE');

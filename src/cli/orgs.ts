@@ -39,8 +39,14 @@ export function liveOrgs(orgs: SfOrg[]): string[] {
   return orgs.filter(o => !o.isExpired).map(o => o.alias ?? o.username);
 }
 
-/** A file-system-safe folder name for an org (export and upload with several orgs use one folder each). */
-export const orgFolder = (org: string) => org.replace(/[^A-Za-z0-9@._-]/g, '_');
+/**
+ * A folder name for an org (export and upload with several orgs use one folder each): other characters are
+ * percent-encoded, so two orgs never share a folder and "." or ".." never leave --out.
+ */
+export const orgFolder = (org: string) =>
+  org
+    .replace(/[^A-Za-z0-9@._-]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+    .replace(/^\.+$/, d => '%2E'.repeat(d.length));
 
 export function renderTable(outcomes: OrgOutcome[]): string {
   const head = ['Org', 'Steps done', 'Writes', 'Result', 'Exit'];

@@ -1,7 +1,10 @@
-// What the CLI prints: the checklist, the plan, the values for BalkanID, the JWT self-test.
+// What the CLI prints: the checklist, the plan, the values for BalkanID, the JWT self-test, the preview and the export.
 import { remaining } from '../core/engine';
 import { describeWrites, Report, Write } from '../core/types';
 import type { SelfTestResult } from '../node/verify';
+import type { Preview } from '../core/extract/preview';
+import { skippedText, SourceProgress } from '../core/extract/export';
+import type { ExportResult } from '../node/exportFiles';
 import { SCIM_ENDPOINTS, SCIM_REFERENCE, scimAccess } from '../core/extract/scim';
 
 const MARK: Record<string, string> = { done: '✔', todo: '○', drifted: '≠', blocked: '⊘', error: '✖', waiting: '◌' };
@@ -79,4 +82,61 @@ export function renderSelfTest(t: SelfTestResult): string {
         `${r.error ? `${r.error} — ${r.cause}` : `${r.count} record(s)`}`,
     ),
   ].join('\n');
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+export function renderPreview(p: Preview, org: string): string {
+  const who =
+    p.reader.kind === 'integration'
+      ? `as the integration user ${p.reader.username} (JWT login, exactly as BalkanID reads)`
+      : `as you (${p.reader.username}). BalkanID reads as the integration user, which may see less: pass --key ` +
+        `<private key> to read as it`;
+  const lines = [`What BalkanID will read from ${org} — ${who}.`, ''];
+  for (const s of p.sources) {
+    if (s.unreadable) {
+      lines.push(`✖ ${s.label.padEnd(28)} cannot be read (${s.unreadable.code}) — ${s.unreadable.fix}`);
+      continue;
+    }
+    lines.push(`✔ ${s.label.padEnd(28)} ${n(s.count ?? 0)}${s.active !== undefined ? ` (${n(s.active)} active)` : ''}`);
+    if (s.partial) lines.push(`    ~ ${s.partial}`);
+    for (const row of s.sample) lines.push(`    ${row}`);
+  }
+  const bad = p.sources.filter(s => s.unreadable);
+  lines.push(
+    '',
+    bad.length
+      ? `${bad.length} of ${p.sources.length} lists cannot be read; BalkanID would miss them until that is fixed.`
+      : `All ${p.sources.length} lists can be read.`,
+  );
+  return lines.join('\n');
+}
+
+/** A progress line when a list is read to the end, and every 20,000 records of a long one (else nothing). */
+export function progressLine(p: SourceProgress): string | undefined {
+  const finished = p.total !== undefined && p.read >= p.total;
+  if (!finished && (p.read === 0 || p.read % 20000 !== 0)) return undefined;
+  return `  ${p.source.label}: ${n(p.read)}${p.total !== undefined ? ` of ${n(p.total)}` : ''}`;
+}
+
+export function renderExport(r: ExportResult, seconds: number): string {
+  const e = r.entities;
+  const identities = e.user ?? 0;
+  const connections = Object.entries(e)
+    .filter(([k]) => k !== 'user')
+    .reduce((a, [, v]) => a + (v ?? 0), 0);
+  const lines = [
+    `Wrote ${r.files.entities} (App "${r.app}": ${n(identities)} identities, ${n(connections)} connections) and ` +
+      `${r.files.relations} (${n(r.relations)} relations): ${n(r.records)} records in ${seconds.toFixed(1)} s ` +
+      `(${n(Math.round(r.records / Math.max(seconds, 0.001)))} records/s, ${r.requests} requests).`,
+  ];
+  for (const t of skippedText(r.skippedRelations)) lines.push(`~ ${t}`);
+  if (r.usersPartial) lines.push(`~ ${r.usersPartial}`);
+  for (const u of r.unreadable) lines.push(`✖ ${u.label} could not be read (${u.code}) — ${u.fix}`);
+  lines.push(
+    r.unreadable.length
+      ? 'The files are incomplete until that is fixed.'
+      : 'Upload them in BalkanID (manual file upload), or run: balkanid-sf upload --dir ' + r.dir,
+  );
+  return lines.join('\n');
 }

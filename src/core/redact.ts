@@ -16,7 +16,10 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/(<(?:\w+:)?(?:sessionId|consumerSecret)>)[^<]*/gi, '$1<redacted>'],
   [/(Bearer\s+)[^\s"\\]+/g, '$1<redacted>'],
   // Pre-signed URLs (S3, Azure SAS) and S3's error bodies: the signature, credential and session token in a query.
-  [/\b((?:X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|Signature|sig)=)[^&\s"'<>()]+/gi, '$1<redacted>'],
+  [
+    /\b((?:X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|X-Goog-Signature|X-Goog-Credential|Signature|sig)=)[^&\s"'<>()]+/gi,
+    '$1<redacted>',
+  ],
   [/(<(?:SignatureProvided|StringToSign|CanonicalRequest)>)[^<]*/gi, '$1<redacted>'],
 ];
 

@@ -174,7 +174,7 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
       }
       const raw = pickUploadUrl(json);
       if (!raw) throw fail({ kind: 'no-url', detail: errorDetail(text) });
-      const url = checkPresignedUrl(raw);
+      const url = checkPresignedUrl(raw, tenant);
       if (!url) throw fail({ kind: 'insecure-url', url: raw });
       return url;
     };

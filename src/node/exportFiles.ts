@@ -20,7 +20,8 @@ class CsvFile {
   private readonly stream: WriteStream;
   private failure?: Error;
   constructor(readonly path: string) {
-    this.stream = createWriteStream(path, { flags: 'wx' });
+    // Readable by you only: the files hold every user's username and email.
+    this.stream = createWriteStream(path, { flags: 'wx', mode: 0o600 });
     this.stream.on('error', e => (this.failure = e));
   }
   async write(values: readonly string[]): Promise<void> {

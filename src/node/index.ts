@@ -3,11 +3,13 @@
 export { connect, ConnectionError } from './salesforce';
 export type { JsforceClient, Credentials } from './salesforce';
 export { listOrgs, sfCredentials, defaultTargetOrg } from './sfcli';
-export { jwtSelfTest } from './verify';
+export { jwtSelfTest, sessionFailure } from './verify';
 export { webLogin } from './webLogin';
 export { exportToDir } from './exportFiles';
 export { uploadToBalkanId } from './balkanidUpload';
 export { previewOrg } from '../core/extract/preview';
+export { skippedText } from '../core/extract/export';
+export { checkTenantUrl } from '../core/extract/upload';
 export { whoAmI, latestLogins } from '../core/probe';
 export { loginStatus } from '../core/steps/verify';
 export { startTrace, stopTrace, activeTrace } from './trace';

@@ -4,10 +4,9 @@ import type { KeyObject } from 'node:crypto';
 import { explainJwtError, jwtAssertion, JwtDiagnosis } from '../core/jwt';
 import { SetupError, isSetupError } from '../core/types';
 import { checkInstanceUrl, classify, configureTransport, connect, JsforceClient } from './salesforce';
-import { countOf, readFix, SOURCES } from '../core/extract/sources';
+import { countSources, readFix, SOURCES } from '../core/extract/sources';
 import { registerSecret } from '../core/redact';
 import { activeTrace } from './trace';
-import { errorOf } from '../core/errors';
 
 export interface SelfTestOptions {
   instanceUrl: string;
@@ -39,15 +38,12 @@ const READER = 'The integration user';
 
 /** What an extractor reads, counted in one round trip; an unreadable object names the permission that fixes it. */
 async function readCounts(client: JsforceClient): Promise<SelfTestResult['reads']> {
-  const v = `v${client.apiVersion}`;
-  const res = await client.batch(
-    SOURCES.map(s => ({ ref: s.id, url: `${v}/query?q=${encodeURIComponent(countOf(s))}` })),
-  );
+  const { counts } = await countSources(client);
   return SOURCES.map(s => {
-    const r = res[s.id];
-    if (r && r.status < 300) return { object: s.object, count: Number((r.body as { totalSize?: number }).totalSize) };
-    const code = errorOf(r).errorCode;
-    return { object: s.object, error: code, cause: readFix(s, code, READER) };
+    const c = counts[s.id];
+    return 'count' in c
+      ? { object: s.object, count: c.count }
+      : { object: s.object, error: c.code, cause: readFix(s, c.code, READER) };
   });
 }
 
@@ -119,4 +115,12 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
     }
   }
   return { ok: false, attempts: tried, maxAttempts: attempts, failure: last, reads: [] };
+}
+
+/** Why a JWT login for reading (session: true) gave no session, as the admin can act on it. */
+export function sessionFailure(r: SelfTestResult, username: string): string {
+  const why = r.failure
+    ? `${r.failure.description} — ${r.failure.fix}`
+    : (r.reads.find(x => x.cause)?.cause ?? 'Salesforce gave no session');
+  return `The JWT login as ${username} failed: ${why} Nothing was read.`;
 }

@@ -15,10 +15,18 @@ import { notify } from './notify';
 import { PreviewTree } from './previewTree';
 import { settings } from './settings';
 
-const API_KEY_SECRET = 'balkanid.bulkApiKeySecret';
-const API_KEY_ID = 'balkanid.bulkApiKeyId';
+/** The API key is kept per BalkanID tenant: a changed tenant URL never receives a key stored for another one. */
+const API_KEY_SECRET = (tenant: string) => `balkanid.bulkApiKeySecret:${tenant}`;
+const API_KEY_ID = (tenant: string) => `balkanid.bulkApiKeyId:${tenant}`;
 const LAST_EXPORT = 'balkanid.lastExportFolder';
 const n = (x: number) => x.toLocaleString();
+/** VS Code's own words for showing a file in the system's file manager. */
+const REVEAL =
+  process.platform === 'darwin'
+    ? 'Reveal in Finder'
+    : process.platform === 'win32'
+      ? 'Reveal in File Explorer'
+      : 'Open Containing Folder';
 
 function connected(c: Controller): NonNullable<Controller['client']> {
   if (!c.client)
@@ -40,6 +48,7 @@ async function readerSession(
   const handoff = c.report?.handoff;
   const consumerKey = handoff?.consumerKey ?? c.manualConsumerKey;
   if (pem && username && handoff && consumerKey) {
+    c.log.info(`Preview: logging in as ${username} (JWT, the stored private key)…`);
     const login = await engine().jwtSelfTest({
       instanceUrl: admin.instanceUrl,
       consumerKey,
@@ -49,11 +58,12 @@ async function readerSession(
       attempts: 1,
       signal,
       session: true,
+      onProgress: m => c.log.info(`Preview: ${m}`),
     });
     if (!login.ok || !login.client)
       throw new SetupError(
-        `The JWT login as ${username} failed (${login.failure?.description ?? 'no session'}): ${login.failure?.fix ?? ''} ` +
-          'Nothing was read. To read as yourself instead, remove the private key in the Credentials view.',
+        `${engine().sessionFailure(login, username)} To read as yourself instead, remove the private key in the ` +
+          'Credentials view.',
         'JWT_LOGIN_FAILED',
       );
     return { client: login.client, reader: { kind: 'integration', username } };
@@ -76,11 +86,17 @@ function withCancel<T>(title: string, work: (report: (m: string) => void, signal
 
 export async function previewExtraction(c: Controller, tree: PreviewTree): Promise<Preview | undefined> {
   const client = connected(c);
+  c.log.info('Preview: started.');
   const preview = await withCancel('Preview what BalkanID will read', (report, signal) =>
     c.guarded(async () => {
       report('Logging in and counting…');
       const session = await readerSession(c, signal);
-      return engine().previewOrg(session.client, session.reader);
+      c.log.info(
+        `Preview: reading as ${session.reader.kind === 'admin' ? 'you' : 'the integration user'} (${session.reader.username}).`,
+      );
+      const p = await engine().previewOrg(session.client, session.reader, signal);
+      c.log.info(`Preview: ${p.sources.map(s => `${s.label} ${s.count ?? s.unreadable?.code}`).join(', ')}.`);
+      return p;
     }),
   );
   tree.show({ ...preview, instanceUrl: client.instanceUrl });
@@ -139,20 +155,20 @@ export async function exportForBalkanId(c: Controller, arg?: unknown): Promise<s
     );
     await c.context.globalState.update(LAST_EXPORT, dir);
     const connections = Object.entries(r.entities).reduce((a, [k, v]) => a + (k === 'user' ? 0 : (v ?? 0)), 0);
+    const notes = [
+      ...engine().skippedText(r.skippedRelations),
+      ...(r.usersPartial ? [r.usersPartial] : []),
+      ...r.unreadable.map(u => `${u.label} could not be read — ${u.fix}`),
+    ];
     const text =
       `Exported ${n(r.entities.user ?? 0)} identities, ${n(connections)} connections and ${n(r.relations)} relations ` +
-      `to ${dir}.` +
-      (r.unreadable.length
-        ? ` Incomplete: ${r.unreadable.map(u => `${u.label} could not be read — ${u.fix}`).join(' ')}`
-        : '');
-    const choice = await (r.unreadable.length ? notify.warn : notify.info)(
-      text,
-      'Upload to BalkanID…',
-      'Reveal in Explorer',
-    );
-    if (choice === 'Reveal in Explorer')
-      await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(r.files.entities));
-    if (choice === 'Upload to BalkanID…') await uploadToBalkanId(c, dir);
+      `to ${dir}.${notes.length ? ` ${notes.join(' ')}` : ''}`;
+    // The command is done when the files are; the notification's actions run whenever the admin picks one.
+    void (notes.length ? notify.warn : notify.info)(text, 'Upload to BalkanID…', REVEAL).then(choice => {
+      if (choice === REVEAL) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(r.files.entities));
+      if (choice === 'Upload to BalkanID…')
+        void vscode.commands.executeCommand('balkanid.uploadToBalkanId', { folder: dir });
+    });
     return dir;
   } catch (e: any) {
     if (e?.code === 'CANCELLED') {
@@ -163,19 +179,22 @@ export async function exportForBalkanId(c: Controller, arg?: unknown): Promise<s
   }
 }
 
-async function askApiKey(c: Controller): Promise<{ keyId: string; secret: string; stored: boolean } | undefined> {
+async function askApiKey(
+  c: Controller,
+  tenant: string,
+): Promise<{ keyId: string; secret: string; stored: boolean } | undefined> {
   const keyId =
-    c.context.globalState.get<string>(API_KEY_ID) ??
+    c.context.globalState.get<string>(API_KEY_ID(tenant)) ??
     (
       await vscode.window.showInputBox({
         title: 'BalkanID API key ID',
-        prompt: 'The ID of an API key of your BalkanID tenant that may use the Bulk APIs.',
+        prompt: `The ID of an API key of your BalkanID tenant (${tenant}) that may use the Bulk APIs.`,
         ignoreFocusOut: true,
         validateInput: v => (v.trim() ? undefined : 'Paste the API key ID.'),
       })
     )?.trim();
   if (!keyId) return undefined;
-  const stored = await c.context.secrets.get(API_KEY_SECRET);
+  const stored = await c.context.secrets.get(API_KEY_SECRET(tenant));
   if (stored) return { keyId, secret: stored, stored: true };
   const secret = (
     await vscode.window.showInputBox({
@@ -183,7 +202,8 @@ async function askApiKey(c: Controller): Promise<{ keyId: string; secret: string
       prompt: "Kept in VS Code's secret storage once an upload with it works; never in settings or files.",
       password: true,
       ignoreFocusOut: true,
-      validateInput: v => (v.trim() ? undefined : 'Paste the API key secret.'),
+      validateInput: v =>
+        v.trim().length >= 12 ? undefined : 'Paste the API key secret (BalkanID shows it once, when the key is made).',
     })
   )?.trim();
   return secret ? { keyId, secret, stored: false } : undefined;
@@ -204,8 +224,8 @@ export async function uploadToBalkanId(c: Controller, arg?: unknown): Promise<bo
     dir = picked?.[0]?.fsPath;
   }
   if (!dir) return false;
-  const tenantUrl = settings().tenantUrl;
-  const key = await askApiKey(c);
+  const tenantUrl = engine().checkTenantUrl(settings().tenantUrl); // refuses http to another host before any question
+  const key = await askApiKey(c, tenantUrl);
   if (!key) return false;
   const sizes = await Promise.all(
     [ENTITIES_FILE, RELATIONS_FILE].map(f =>
@@ -217,7 +237,8 @@ export async function uploadToBalkanId(c: Controller, arg?: unknown): Promise<bo
   );
   const go = await notify.ask(
     `Upload ${sizes.join(' and ')} to ${tenantUrl}?`,
-    `BalkanID receives every user, profile, role, permission set, group and assignment in the files. From ${dir}.`,
+    `BalkanID receives every user, profile, role, permission set, group and assignment in the files (from ${dir}), ` +
+      `with ${key.stored ? 'the API key stored for this tenant' : 'the API key you entered'} (ID ${key.keyId}).`,
     'Upload',
   );
   if (go !== 'Upload') return false;
@@ -233,19 +254,21 @@ export async function uploadToBalkanId(c: Controller, arg?: unknown): Promise<bo
       }),
     );
     // Only a key that worked is kept: the ID in global state, the secret in secret storage.
-    await c.context.globalState.update(API_KEY_ID, key.keyId);
-    if (!key.stored) await c.context.secrets.store(API_KEY_SECRET, key.secret);
+    await c.context.globalState.update(API_KEY_ID(tenantUrl), key.keyId);
+    if (!key.stored) await c.context.secrets.store(API_KEY_SECRET(tenantUrl), key.secret);
     void notify.info(
       `Uploaded ${r.uploaded.map(u => u.file).join(' and ')} to ${tenantUrl}.` +
         (key.stored ? '' : " The API key is kept in VS Code's secret storage for the next upload."),
     );
     return true;
   } catch (e: any) {
-    if (e?.code === 'UPLOAD_AUTH' || e?.code === 'UPLOAD_FORBIDDEN') {
-      await c.context.globalState.update(API_KEY_ID, undefined);
-      await c.context.secrets.delete(API_KEY_SECRET);
+    if ((e?.code === 'UPLOAD_AUTH' || e?.code === 'UPLOAD_FORBIDDEN') && key.stored) {
+      await c.context.globalState.update(API_KEY_ID(tenantUrl), undefined);
+      await c.context.secrets.delete(API_KEY_SECRET(tenantUrl));
       throw new SetupError(`${e.message} The stored API key was forgotten; the next upload asks for it again.`, e.code);
     }
+    if (e?.code === 'UPLOAD_AUTH' || e?.code === 'UPLOAD_FORBIDDEN')
+      throw new SetupError(`${e.message} The key you entered was not stored.`, e.code);
     throw e;
   }
 }

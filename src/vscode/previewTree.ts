@@ -59,9 +59,13 @@ export class PreviewTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
       item.tooltip = s.unreadable.fix;
       item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
     } else {
-      item.description = `${n(s.count ?? 0)}${s.active !== undefined ? ` (${n(s.active)} active)` : ''}`;
-      item.tooltip = `${s.label}: ${item.description}. ${s.sample.length ? 'Expand for a sample.' : ''}`;
-      item.iconPath = new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+      item.description =
+        `${n(s.count ?? 0)}${s.active !== undefined ? ` (${n(s.active)} active)` : ''}` +
+        (s.partial ? ' · may be partial' : '');
+      item.tooltip = `${s.label}: ${item.description}. ${s.partial ?? ''} ${s.sample.length ? 'Expand for a sample.' : ''}`;
+      item.iconPath = s.partial
+        ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+        : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
     }
     return item;
   }

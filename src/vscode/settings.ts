@@ -1,5 +1,6 @@
 // Typed access to the extension's settings.
 import * as vscode from 'vscode';
+import { DEFAULT_TENANT } from '../core/extract/upload';
 
 export interface Settings {
   manifestPath: string;
@@ -21,6 +22,6 @@ export function settings(): Settings {
     sfPath: c.get('sfPath', 'sf'),
     verifyAttempts: c.get('verify.attempts', 10),
     deployTimeoutMs: seconds(c.get<unknown>('deployTimeoutSeconds'), 600, 10, 86400) * 1000,
-    tenantUrl: c.get('tenantUrl', 'https://app.balkan.id'),
+    tenantUrl: c.get('tenantUrl', DEFAULT_TENANT),
   };
 }

@@ -8,6 +8,9 @@ import { parse } from 'csv-parse/sync';
 import { adminClient, useOrg } from '../support/helpers';
 import { exportToDir } from '../../src/node/exportFiles';
 import { previewOrg } from '../../src/core/extract/preview';
+import { ExportIndex, id18, rowsOf } from '../../src/core/extract/entities';
+import { skippedText } from '../../src/core/extract/export';
+import { SOURCES } from '../../src/core/extract/sources';
 import { ENTITY_HEADER, RELATION_HEADER } from '../../src/core/extract/format';
 import { connect } from '../../src/node/salesforce';
 import { TestOrg } from '../../packages/sf-test-org/src/server';
@@ -100,7 +103,9 @@ describe('export: entities.csv and entity-relations.csv', function () {
     assert.equal(kinds.filter(k => k === 'role').length, users.filter(u => u.UserRoleId).length);
   });
 
-  it('the same org exported twice gives byte-identical files (stable order)', async () => {
+  it('the same org exported twice, in pages of 2, gives byte-identical files (stable order across pages)', async () => {
+    t.org.queryBatchSize = 2;
+    after(() => (t.org.queryBatchSize = 2000));
     const client = await adminClient(t.org);
     const [a, b] = [
       await exportToDir(client, tmp(), { reader: 'You' }),
@@ -169,7 +174,7 @@ describe('preview: what BalkanID will read', function () {
   this.timeout(60000);
   const t = useOrg({ scenario: 'done' });
 
-  it('counts every list as the org holds it, with sample rows in Setup words, in one round trip', async () => {
+  it('counts every list as the org holds it, with sample rows of every list in Setup words, in one round trip', async () => {
     const client = await adminClient(t.org);
     const before = t.org.stats().total;
     const p = await previewOrg(client, { kind: 'admin', username: 'admin@acme.example' });
@@ -188,6 +193,12 @@ describe('preview: what BalkanID will read', function () {
       users.join('\n'),
     );
     assert.ok(p.sources.every(s => !s.unreadable));
+    for (const s of p.sources)
+      assert.ok(
+        s.sample.length > 0 && s.sample.every(l => !l.startsWith('(no sample')),
+        `${s.label} has sample rows: ${s.sample.join(' | ')}`,
+      );
+    assert.equal(p.sources.find(s => s.id === 'user')!.partial, undefined, 'the admin sees every user');
   });
 
   it('as a user without "View Setup and Configuration": each unreadable list names the permission that fixes it', async () => {
@@ -201,7 +212,9 @@ describe('preview: what BalkanID will read', function () {
       ps.unreadable!.fix,
       /The integration user needs "View Setup and Configuration" to read Permission Sets/,
     );
-    assert.equal(p.sources.find(s => s.id === 'user')!.unreadable, undefined, 'users stay readable');
+    const users = p.sources.find(s => s.id === 'user')!;
+    assert.equal(users.unreadable, undefined, 'users stay readable');
+    assert.match(users.partial!, /The integration user may see only some users: without "View All Users"/);
   });
 });
 
@@ -229,5 +242,43 @@ describe('export: where the next page is', function () {
       return true;
     });
     assert.deepEqual(readdirSync(dir), []);
+  });
+});
+
+describe('export: relations whose other end is not in the file', () => {
+  const rows = (source: string, rec: Record<string, unknown>, index: ExportIndex) =>
+    rowsOf(
+      SOURCES.find(s => s.id === source)!,
+      rec,
+      index,
+      'salesforce',
+    );
+
+  it('are left out with their reason: a role or other kind of group, a user the reader cannot see, an unreadable list', () => {
+    const index = new ExportIndex();
+    const user = '005000000000001AAA',
+      group = '00G000000000001AAA';
+    index.entities.set(user, 'identity');
+    index.entities.set(group, 'connection');
+    const member = (of: string, who: string) =>
+      rows('groupMember', { Id: '011000000000001AAA', GroupId: of, UserOrGroupId: who }, index);
+    assert.equal(member(group, user).relations.length, 1);
+    assert.deepEqual(member('00G000000000009AAA', user).skipped, ['group'], "a role's group is not a public group");
+    assert.deepEqual(member(group, '005000000000009AAA').skipped, ['user']);
+    const psa = rows(
+      'permissionSetAssignment',
+      { Id: '0Pa000000000001AAA', AssigneeId: user, PermissionSetId: '0PS000000000009AAA' },
+      index,
+    );
+    assert.deepEqual(psa.skipped, ['unreadable']);
+    assert.deepEqual(skippedText({ group: 2, user: 1 }), [
+      '2 public group membership(s) of a role or another kind of group (role groups, queues) left out: the export holds public groups only.',
+      '1 relation(s) to users the reader cannot see left out.',
+    ]);
+  });
+
+  it('a 15-character ID becomes its 18-character form (the case-safe suffix Salesforce documents)', () => {
+    assert.equal(id18('001D000000IRFma'), '001D000000IRFmaIAH');
+    assert.equal(id18('001D000000IRFmaIAH'), '001D000000IRFmaIAH');
   });
 });

@@ -4,21 +4,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startTestOrg, TestOrg } from '../../packages/sf-test-org/src/server';
-import { main } from '../../src/cli';
 import { liveOrgs, mapLimit } from '../../src/cli/orgs';
-import { workspace } from '../support/helpers';
-
-async function cli(argv: string[], deps: Parameters<typeof main>[3]) {
-  const out: string[] = [],
-    err: string[] = [];
-  const code = await main(
-    argv,
-    s => out.push(s),
-    s => err.push(s),
-    deps,
-  );
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+import { runCli, workspace } from '../support/helpers';
 
 describe('several orgs in one run', function () {
   this.timeout(120000);
@@ -53,7 +40,7 @@ describe('several orgs in one run', function () {
       if (++waiting === 10) open();
       await Promise.race([opened, new Promise((_, no) => setTimeout(() => no(new Error('not concurrent')), 20000))]);
     };
-    const r = await cli(['check', ...manifest(), ...targets(names)], creds(gate));
+    const r = await runCli(['check', ...manifest(), ...targets(names)], creds(gate));
     assert.equal(r.code, 1, 'the worst exit code: fresh orgs still have steps to do');
     assert.match(r.stdout, /^Org +Steps done +Writes +Result +Exit$/m);
     for (const [i, n] of names.entries())
@@ -63,7 +50,7 @@ describe('several orgs in one run', function () {
   });
 
   it('one org that fails (no session) does not stop the others: its row names the error, the exit code is the worst (2)', async () => {
-    const r = await cli(['check', ...manifest(), ...targets(['org01', 'ghost', 'org02'])], creds());
+    const r = await runCli(['check', ...manifest(), ...targets(['org01', 'ghost', 'org02'])], creds());
     assert.equal(r.code, 2);
     assert.match(r.stdout, /^ghost +— +— +✖ Step "Preflight: connection, permissions, licences" failed: .* +2$/m);
     assert.match(r.stdout, /^ghost: .*No authorization information found for ghost\. Nothing was written\.$/m);
@@ -73,7 +60,7 @@ describe('several orgs in one run', function () {
   });
 
   it('--json gives one entry per org (targetOrg) with its exit code and its own report or error', async () => {
-    const r = await cli(['check', '--json', ...manifest(), ...targets(['org02', 'ghost'])], creds());
+    const r = await runCli(['check', '--json', ...manifest(), ...targets(['org02', 'ghost'])], creds());
     const entries = JSON.parse(r.stdout);
     assert.deepEqual(
       entries.map((e: any) => [e.targetOrg, e.exitCode]),
@@ -89,7 +76,7 @@ describe('several orgs in one run', function () {
 
   it('apply on several orgs without --yes writes nothing and says how to review first', async () => {
     const before = orgs.map(o => o.org.writes);
-    const r = await cli(['apply', ...manifest(), ...targets(['org02', 'org03'])], creds());
+    const r = await runCli(['apply', ...manifest(), ...targets(['org02', 'org03'])], creds());
     assert.equal(r.code, 2);
     assert.match(
       r.stderr,
@@ -102,7 +89,7 @@ describe('several orgs in one run', function () {
   });
 
   it('apply --yes on two fresh orgs sets up both; each row counts its writes', async () => {
-    const r = await cli(['apply', '--yes', ...manifest(), ...targets(['org05', 'org06'])], creds());
+    const r = await runCli(['apply', '--yes', ...manifest(), ...targets(['org05', 'org06'])], creds());
     assert.equal(r.code, 0, r.stdout);
     assert.match(r.stdout, /^org05 +8\/8 +(1[0-9]|[1-9]) +ok +0$/m);
     assert.match(r.stdout, /^org06 +8\/8 +(1[0-9]|[1-9]) +ok +0$/m);
@@ -115,7 +102,10 @@ describe('several orgs in one run', function () {
       { username: 'org09', isDefault: false },
     ];
     assert.deepEqual(liveOrgs(known), ['org07', 'org09']);
-    const r = await cli(['check', '--json', ...manifest(), '--all-orgs'], { ...creds(), listOrgs: async () => known });
+    const r = await runCli(['check', '--json', ...manifest(), '--all-orgs'], {
+      ...creds(),
+      listOrgs: async () => known,
+    });
     assert.deepEqual(
       JSON.parse(r.stdout).map((e: any) => e.targetOrg),
       ['org07', 'org09'],

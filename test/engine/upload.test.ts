@@ -9,7 +9,13 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { csvRow, ENTITIES_FILE, ENTITY_HEADER, RELATION_HEADER, RELATIONS_FILE } from '../../src/core/extract/format';
-import { checkTenantUrl, headerProblem, parseRetryAfter, retryDecision } from '../../src/core/extract/upload';
+import {
+  checkPresignedUrl,
+  checkTenantUrl,
+  headerProblem,
+  parseRetryAfter,
+  retryDecision,
+} from '../../src/core/extract/upload';
 import { redact } from '../../src/core/redact';
 import { isSetupError, SetupError } from '../../src/core/types';
 import { uploadToBalkanId, UploadOptions } from '../../src/node/balkanidUpload';
@@ -312,5 +318,14 @@ describe('upload to BalkanID (Bulk API stand-in)', function () {
     assert.deepEqual(retryDecision(502, 4, null, now), { retry: false });
     assert.equal(headerProblem(ENTITY_HEADER.join(','), ENTITY_HEADER), undefined);
     assert.match(headerProblem(RELATION_HEADER.join(','), ENTITY_HEADER) ?? '', /does not start with/);
+  });
+});
+
+describe('upload: where a pre-signed URL may point', () => {
+  it('https anywhere; plain http to loopback only when the tenant is a loopback stand-in too', () => {
+    assert.ok(checkPresignedUrl('https://bucket.s3.amazonaws.com/k.csv?X-Amz-Signature=a', 'https://app.balkan.id'));
+    assert.equal(checkPresignedUrl('http://127.0.0.1:9000/k.csv', 'https://app.balkan.id'), undefined);
+    assert.ok(checkPresignedUrl('http://127.0.0.1:9000/k.csv', 'http://127.0.0.1:8080'));
+    assert.equal(checkPresignedUrl('http://s3.example.com/k.csv', 'http://127.0.0.1:8080'), undefined);
   });
 });

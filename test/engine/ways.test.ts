@@ -1,25 +1,12 @@
 // Every way into BalkanID from the command line, end to end: preview as the integration user (JWT), export to the
 // CSV files, upload them to a stand-in of BalkanID's Bulk API, several orgs at once; no secret in any output.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli';
-import { useOrg, workspace } from '../support/helpers';
+import { runCli, useOrg, workspace } from '../support/helpers';
 import { BalkanIdStandIn, startBalkanIdStandIn } from '../support/balkanidStandIn';
 import { ENTITY_HEADER, RELATION_HEADER } from '../../src/core/extract/format';
-
-async function cli(argv: string[], deps: Parameters<typeof main>[3] = {}) {
-  const out: string[] = [],
-    err: string[] = [];
-  const code = await main(
-    argv,
-    s => out.push(s),
-    s => err.push(s),
-    deps,
-  );
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 describe('preview, export and upload from the command line', function () {
   this.timeout(120000);
@@ -39,7 +26,7 @@ describe('preview, export and upload from the command line', function () {
   const conn = () => ['--instance-url', t.org.url];
 
   it('preview without --key reads as the admin and says that BalkanID may see less', async () => {
-    const r = await cli(['preview', ...conn()]);
+    const r = await runCli(['preview', ...conn()]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stdout,
@@ -51,7 +38,7 @@ describe('preview, export and upload from the command line', function () {
 
   it('preview --key logs in as the integration user with JWT and reads with its session', async () => {
     const before = t.org.org.all('LoginHistory').length;
-    const r = await cli([
+    const r = await runCli([
       'preview',
       '--key',
       join(ws, 'key.pem'),
@@ -66,11 +53,11 @@ describe('preview, export and upload from the command line', function () {
 
   it('export --out writes both files and says how many of each, how fast, and what to do next', async () => {
     const out = mkdtempSync(join(tmpdir(), 'bid-out-'));
-    const r = await cli(['export', '--out', out, ...conn()]);
+    const r = await runCli(['export', '--out', out, ...conn()]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stdout,
-      /Wrote .*entities\.csv \(\d+ identities, \d+ connections\) and .*entity-relations\.csv \(\d+ relations\)/,
+      /Wrote .*entities\.csv \(App "salesforce": \d+ identities, \d+ connections\) and .*entity-relations\.csv \(\d+ relations\)/,
     );
     assert.match(r.stdout, /records\/s/);
     assert.match(r.stdout, /balkanid-sf upload --dir /);
@@ -79,10 +66,10 @@ describe('preview, export and upload from the command line', function () {
 
   it('upload --dir sends entities.csv then entity-relations.csv with the API key from the environment; no secret in any output', async () => {
     const out = mkdtempSync(join(tmpdir(), 'bid-up-'));
-    assert.equal((await cli(['export', '--out', out, ...conn()])).code, 0);
+    assert.equal((await runCli(['export', '--out', out, ...conn()])).code, 0);
     process.env.BALKANID_API_KEY_ID = 'key-id-1';
     process.env.BALKANID_API_KEY_SECRET = 'bid-secret-0123456789abcdef';
-    const r = await cli(['upload', '--dir', out, '--tenant-url', bid.url, '--json']);
+    const r = await runCli(['upload', '--dir', out, '--tenant-url', bid.url, '--json']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.deepEqual(
       bid.received.map(f => [f.resource, f.header]),
@@ -102,10 +89,10 @@ describe('preview, export and upload from the command line', function () {
 
   it('upload with a wrong secret: exit 2, the 401 explained, the secret BalkanID echoed is not printed', async () => {
     const out = mkdtempSync(join(tmpdir(), 'bid-bad-'));
-    assert.equal((await cli(['export', '--out', out, ...conn()])).code, 0);
+    assert.equal((await runCli(['export', '--out', out, ...conn()])).code, 0);
     process.env.BALKANID_API_KEY_SECRET = 'wrong-secret-abcdefghijklmnop';
     const sent = bid.received.length;
-    const r = await cli(['upload', '--dir', out, '--tenant-url', bid.url]);
+    const r = await runCli(['upload', '--dir', out, '--tenant-url', bid.url]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /BalkanID refused the API key \(HTTP 401\)/);
     assert.match(r.stderr, /Nothing was uploaded\./);
@@ -116,7 +103,7 @@ describe('preview, export and upload from the command line', function () {
   it('upload without the secret in the environment: exit 2, says which variable, nothing sent', async () => {
     delete process.env.BALKANID_API_KEY_SECRET;
     const count = bid.count;
-    const r = await cli(['upload', '--dir', ws, '--tenant-url', bid.url, '--api-key-id', 'key-id-1']);
+    const r = await runCli(['upload', '--dir', ws, '--tenant-url', bid.url, '--api-key-id', 'key-id-1']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /set \$BALKANID_API_KEY_SECRET/);
     assert.equal(bid.count, count);
@@ -125,11 +112,19 @@ describe('preview, export and upload from the command line', function () {
   it('export on several orgs writes one folder per org and ends with the table', async () => {
     const out = mkdtempSync(join(tmpdir(), 'bid-many-'));
     const creds = async (name: string) => ({ instanceUrl: t.org.url, accessToken: t.org.adminToken, label: name });
-    const r = await cli(['export', '--out', out, '--target-org', 'prod', '--target-org', 'uat'], {
+    const r = await runCli(['export', '--out', out, '--target-org', 'prod', '--target-org', 'uat'], {
       credentials: creds,
     });
     assert.equal(r.code, 0, r.stdout);
-    for (const org of ['prod', 'uat']) assert.ok(existsSync(join(out, org, 'entities.csv')), org);
+    for (const org of ['prod', 'uat']) {
+      const rows = readFileSync(join(out, org, 'entities.csv'), 'utf8')
+        .split('\r\n')
+        .slice(1, -1);
+      assert.ok(
+        rows.length > 0 && rows.every(r => r.startsWith(`salesforce-${org},`)),
+        `${org}: App salesforce-${org}`,
+      );
+    }
     assert.match(r.stdout, /^prod +— +— +\d+ users, \d+ relations +0$/m);
   });
 });

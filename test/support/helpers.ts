@@ -8,8 +8,22 @@ import { testCert } from '../../packages/sf-test-org/test/helpers';
 import { connect, JsforceClient } from '../../src/node/salesforce';
 import { defaultManifest, Manifest } from '../../src/core/manifest';
 import { readCertificate } from '../../src/core/certificate';
+import { main } from '../../src/cli';
 
 export { useOrg, jsforce, raw, testCert } from '../../packages/sf-test-org/test/helpers';
+
+/** The CLI in this process (`main`), its stdout and stderr collected; `deps` stands in for the Salesforce CLI. */
+export async function runCli(argv: string[], deps: Parameters<typeof main>[3] = {}) {
+  const out: string[] = [],
+    err: string[] = [];
+  const code = await main(
+    argv,
+    s => out.push(s),
+    s => err.push(s),
+    deps,
+  );
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
 
 export function adminClient(org: TestOrg, timeoutMs?: number): Promise<JsforceClient> {
   return connect({ instanceUrl: org.url, accessToken: org.adminToken, timeoutMs });

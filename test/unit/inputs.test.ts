@@ -5,6 +5,7 @@ import { readCertificate, readPrivateKey, certificateProblems } from '../../src/
 import { checkInstanceUrl } from '../../src/node/salesforce';
 import { myDomainUrl } from '../../src/core/url';
 import { parseArgs } from '../../src/cli';
+import { orgFolder } from '../../src/cli/orgs';
 import { selfSignedCert } from '../../packages/sf-test-org/src/x509';
 import { testCert } from '../support/helpers';
 
@@ -434,6 +435,11 @@ describe('bad input: URLs and command lines', () => {
     [['check', '--out', 'd'], /--out goes with export, not check/],
     [['export', '--out', 'd', '--tenant-url', 'https://x'], /--tenant-url goes with upload, not export/],
     [['check', '--concurrency', '0'], /--concurrency must be a whole number from 1 to 32/],
+    [['teardown', '--all-orgs', '--yes'], /teardown does not take --all-orgs: name each org with --target-org/],
+    [['export', '--out', 'd', '--app', 'x', '--target-org', 'a', '--target-org', 'b'], /--app names one org's files/],
+    [['export', '--out', 'd', '--app', 'x', '--all-orgs'], /--app names one org's files/],
+    [['export', '--out', 'd', '--app', 'a/b'], /--app "a\/b": use up to 100 letters/],
+    [['check', '--app', 'x'], /--app goes with export, not check/],
     [['check', '--concurrency', '33'], /from 1 to 32/],
   ];
   for (const [argv, message] of ARGS)
@@ -449,6 +455,23 @@ describe('several orgs on the command line', () => {
     const a = parseArgs(['check', '--target-org', 'prod', '--target-org=uat', '--target-org', 'acquired']);
     assert.deepEqual(a.targets, ['prod', 'uat', 'acquired']);
     assert.equal(a.flags['target-org'], 'prod');
+  });
+
+  it('org folders: other characters percent-encoded, so two orgs never share one and "." or ".." stay inside --out', () => {
+    assert.equal(orgFolder('prod'), 'prod');
+    assert.equal(orgFolder('admin@acme.com.uat'), 'admin@acme.com.uat');
+    assert.notEqual(orgFolder('a/b'), orgFolder('a_b'));
+    assert.equal(orgFolder('a/b'), 'a%2Fb');
+    assert.equal(orgFolder('..'), '%2E%2E');
+    assert.equal(orgFolder('.'), '%2E');
+  });
+
+  it('preview and export take --retries and --retry-delay-ms for their JWT login', () => {
+    assert.equal(parseArgs(['preview', '--key', 'k.pem', '--retries', '2']).flags.retries, '2');
+    assert.equal(
+      parseArgs(['export', '--out', 'd', '--key', 'k.pem', '--retry-delay-ms', '0']).flags['retry-delay-ms'],
+      '0',
+    );
   });
 
   it('the refusal of --api-key-secret never repeats the value given', () => {

@@ -32,17 +32,21 @@ export class ExportIndex {
   readonly names = new Map<string, string>();
   readonly licenceOfProfile = new Map<string, string>();
   readonly licenceNames = new Map<string, string>();
-  /** Every entity written, by 18-character ID, with its entity type and source type. */
-  readonly entities = new Map<string, { type: 'identity' | 'connection'; sourceType: string }>();
+  /** Every entity written, by 18-character ID, with its entity type. */
+  readonly entities = new Map<string, 'identity' | 'connection'>();
 }
 
-const IDENTITY = Object.freeze({ type: 'identity' as const, sourceType: 'user' });
+/** Why a relation was left out: its other end is a group kind the export leaves out (a role's group, a queue…), a
+ * user the reader cannot see, or a record of a list the reader cannot read. */
+export type SkipReason = 'group' | 'user' | 'unreadable';
+const skipReason = (id: string): SkipReason =>
+  id.startsWith('00G') ? 'group' : id.startsWith('005') ? 'user' : 'unreadable';
 
 export interface Rows {
   entity?: string[];
   relations: string[][];
-  /** Relations left out because their other end is not an entity in the file (not readable, or not exported). */
-  skipped: number;
+  /** Relations left out because an end is not an entity in the file, by reason. */
+  skipped: SkipReason[];
 }
 
 function entity(app: string, name: string, type: string, id: string, sourceType: string, meta: Rec): string[] {
@@ -51,22 +55,22 @@ function entity(app: string, name: string, type: string, id: string, sourceType:
 
 /** Maps one record of a source to its entity and relation rows; `index` learns what later rows refer to. */
 export function rowsOf(source: Source, rec: Rec, index: ExportIndex, app: string): Rows {
-  const out: Rows = { relations: [], skipped: 0 };
+  const out: Rows = { relations: [], skipped: [] };
   const id = id18(str(rec.Id));
   const relate = (parentId: unknown, childId: unknown, meta: Rec) => {
-    const p = parentId ? index.entities.get(id18(str(parentId))) : undefined;
-    const c = childId ? index.entities.get(id18(str(childId))) : undefined;
     if (!parentId || !childId) return;
-    if (!p || !c) {
-      out.skipped++;
-      return;
-    }
     const pid = id18(str(parentId)),
       cid = id18(str(childId));
-    out.relations.push([app, pid, p.type, cid, c.type, SOURCE_SYSTEM, METADATA_VERSION, JSON.stringify(meta)]);
+    const p = index.entities.get(pid),
+      c = index.entities.get(cid);
+    if (!p || !c) {
+      out.skipped.push(skipReason(p ? cid : pid));
+      return;
+    }
+    out.relations.push([app, pid, p, cid, c, SOURCE_SYSTEM, METADATA_VERSION, JSON.stringify(meta)]);
   };
   const connection = (name: string, meta: Rec) => {
-    index.entities.set(id, { type: 'connection', sourceType: source.sourceType! });
+    index.entities.set(id, 'connection');
     index.names.set(id, name);
     out.entity = entity(app, name, 'connection', id, source.sourceType!, meta);
   };
@@ -105,7 +109,7 @@ export function rowsOf(source: Source, rec: Rec, index: ExportIndex, app: string
     case 'user': {
       const profileId = rec.ProfileId ? id18(str(rec.ProfileId)) : '';
       const roleId = rec.UserRoleId ? id18(str(rec.UserRoleId)) : '';
-      index.entities.set(id, IDENTITY);
+      index.entities.set(id, 'identity');
       out.entity = entity(app, str(rec.Name || rec.Username), 'identity', id, 'user', {
         username: str(rec.Username),
         email: str(rec.Email),

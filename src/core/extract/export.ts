@@ -4,8 +4,17 @@
 // org's records. Progress after each page; an abort between pages.
 import { OrgClient } from '../client';
 import { SetupError } from '../types';
-import { ExportIndex, rowsOf } from './entities';
-import { countOf, readFix, selectAll, Source, SOURCES, SourceId } from './sources';
+import { ExportIndex, rowsOf, SkipReason } from './entities';
+import {
+  countSources,
+  readFix,
+  selectAll,
+  Source,
+  SOURCES,
+  SourceId,
+  usersMayBePartial,
+  VISIBILITY_SOQL,
+} from './sources';
 
 export interface ExportSink {
   entity(row: string[]): void | Promise<void>;
@@ -26,15 +35,19 @@ export interface Unreadable {
 }
 
 export interface ExportSummary {
+  /** The App column's value. */
+  app: string;
   /** Entities written per source (users, profiles, ...). */
   entities: Partial<Record<SourceId, number>>;
   relations: number;
-  /** Relations not written because the other end is not in the file (an unreadable object). */
-  skippedRelations: number;
+  /** Relations not written because an end is not in the file, by reason (see SkipReason). */
+  skippedRelations: Partial<Record<SkipReason, number>>;
   /** Records read from Salesforce, and the requests it took (counts, pages). */
   records: number;
   requests: number;
   unreadable: Unreadable[];
+  /** Why the users may be fewer than the org has (the reader lacks View All Users), if they may. */
+  usersPartial?: string;
 }
 
 export interface ExportOptions {
@@ -100,32 +113,22 @@ export async function streamQuery(
   return requests;
 }
 
-/** Counts of every source in one round trip (for progress totals); an unreadable source has no count. */
-export async function countAll(client: OrgClient): Promise<Partial<Record<SourceId, number>>> {
-  const v = `v${client.apiVersion}`;
-  const res = await client.batch(
-    SOURCES.map(s => ({ ref: s.id, url: `${v}/query?q=${encodeURIComponent(countOf(s))}` })),
-  );
-  const out: Partial<Record<SourceId, number>> = {};
-  for (const s of SOURCES) {
-    const r = res[s.id];
-    if (r && r.status < 300) out[s.id] = Number((r.body as { totalSize?: number }).totalSize ?? 0);
-  }
-  return out;
-}
-
 export async function exportOrg(client: OrgClient, sink: ExportSink, o: ExportOptions): Promise<ExportSummary> {
   const app = o.app ?? 'salesforce';
   const index = new ExportIndex();
   const summary: ExportSummary = {
+    app,
     entities: {},
     relations: 0,
-    skippedRelations: 0,
+    skippedRelations: {},
     records: 0,
     requests: 1,
     unreadable: [],
   };
-  const totals = await countAll(client);
+  const { counts, extra } = await countSources(client, [{ ref: 'visibility', soql: VISIBILITY_SOQL }]);
+  const totals: Partial<Record<SourceId, number>> = {};
+  for (const s of SOURCES) if ('count' in counts[s.id]) totals[s.id] = (counts[s.id] as { count: number }).count;
+  summary.usersPartial = usersMayBePartial(extra.visibility, o.reader);
   for (const source of SOURCES) {
     let read = 0;
     o.onProgress?.({ source, read, total: totals[source.id] });
@@ -142,7 +145,7 @@ export async function exportOrg(client: OrgClient, sink: ExportSink, o: ExportOp
             }
             for (const r of rows.relations) await sink.relation(r);
             summary.relations += rows.relations.length;
-            summary.skippedRelations += rows.skipped;
+            for (const why of rows.skipped) summary.skippedRelations[why] = (summary.skippedRelations[why] ?? 0) + 1;
           }
           read += records.length;
           summary.records += records.length;
@@ -171,4 +174,17 @@ export async function exportOrg(client: OrgClient, sink: ExportSink, o: ExportOp
     }
   }
   return summary;
+}
+
+/** What the left-out relations were, in words (CLI and extension say the same). */
+export function skippedText(s: ExportSummary['skippedRelations']): string[] {
+  const out: string[] = [];
+  if (s.group)
+    out.push(
+      `${s.group} public group membership(s) of a role or another kind of group (role groups, queues) left out: ` +
+        'the export holds public groups only.',
+    );
+  if (s.user) out.push(`${s.user} relation(s) to users the reader cannot see left out.`);
+  if (s.unreadable) out.push(`${s.unreadable} relation(s) to records of a list that could not be read left out.`);
+  return out;
 }

@@ -1,9 +1,19 @@
 // The preview: what BalkanID will read, before the keys are handed over. Counts, a few rows of each source in
 // Setup's words, and what the reading user cannot read with the permission that fixes it. One round trip
-// (composite/batch of counts and samples), whatever the org's size: nothing is streamed or held.
+// (composite/batch of counts, samples and the reader's View All Users), whatever the org's size: nothing is held.
 import { OrgClient } from '../client';
 import { errorOf } from '../errors';
-import { countOf, readFix, Source, SOURCES, SourceId } from './sources';
+import { cancelled } from './export';
+import {
+  countOf,
+  countSources,
+  readFix,
+  selectSample,
+  SOURCES,
+  SourceId,
+  usersMayBePartial,
+  VISIBILITY_SOQL,
+} from './sources';
 
 export interface PreviewSource {
   id: SourceId;
@@ -13,6 +23,8 @@ export interface PreviewSource {
   active?: number;
   sample: string[];
   unreadable?: { code: string; fix: string };
+  /** Users only: why the list may hold fewer users than the org has (the reader lacks View All Users). */
+  partial?: string;
 }
 
 export interface Preview {
@@ -35,10 +47,7 @@ const SAMPLES: Record<SourceId, { fields: string; line: (r: Rec) => string }> = 
     line: r => `${r.MasterLabel} — ${r.UsedLicenses} of ${r.TotalLicenses} used (${r.Status})`,
   },
   profile: { fields: 'Name, UserLicense.MasterLabel', line: r => `${r.Name} — ${r.UserLicense?.MasterLabel ?? '?'}` },
-  role: {
-    fields: 'Name, ParentRole.Name',
-    line: r => `${r.Name}${r.ParentRole ? ` (reports to ${r.ParentRole.Name})` : ''}`,
-  },
+  role: { fields: 'Name, DeveloperName', line: r => `${r.Name} (${r.DeveloperName})` },
   permissionSet: { fields: 'Label, Name', line: r => `${r.Label} (${r.Name})` },
   permissionSetGroup: { fields: 'MasterLabel, Status', line: r => `${r.MasterLabel} (${r.Status})` },
   group: { fields: 'Name, DeveloperName', line: r => `${r.Name} (${r.DeveloperName})` },
@@ -59,44 +68,40 @@ const SAMPLES: Record<SourceId, { fields: string; line: (r: Rec) => string }> = 
   groupMember: { fields: 'Group.Name, UserOrGroupId', line: r => `${r.Group?.Name} ← ${r.UserOrGroupId}` },
 };
 
-const sampleOf = (s: Source) =>
-  `SELECT ${SAMPLES[s.id].fields} FROM ${s.object}${s.where ? ` WHERE ${s.where}` : ''} ORDER BY Id LIMIT ${SAMPLE}`;
-
-export async function previewOrg(client: OrgClient, reader: Preview['reader']): Promise<Preview> {
-  const v = `v${client.apiVersion}`;
-  const q = (soql: string) => `${v}/query?q=${encodeURIComponent(soql)}`;
-  const requests = SOURCES.flatMap(s => [
-    { ref: `${s.id}-count`, url: q(countOf(s)) },
-    { ref: `${s.id}-sample`, url: q(sampleOf(s)) },
-  ]);
-  requests.push({
-    ref: 'user-active',
-    url: q(
-      countOf(
+export async function previewOrg(client: OrgClient, reader: Preview['reader'], signal?: AbortSignal): Promise<Preview> {
+  const who = reader.kind === 'integration' ? 'The integration user' : 'You';
+  const { counts, extra } = await countSources(client, [
+    ...SOURCES.map(s => ({ ref: `sample:${s.id}`, soql: selectSample(s, SAMPLES[s.id].fields, SAMPLE) })),
+    {
+      ref: 'active',
+      soql: countOf(
         SOURCES.find(s => s.id === 'user')!,
         'IsActive = true',
       ),
-    ),
-  });
-  const res = await client.batch(requests);
-  const who = reader.kind === 'integration' ? 'The integration user' : 'You';
+    },
+    { ref: 'visibility', soql: VISIBILITY_SOQL },
+  ]);
+  cancelled(signal, 'Preview');
   const sources = SOURCES.map((s): PreviewSource => {
-    const count = res[`${s.id}-count`];
-    if (!count || count.status >= 300) {
-      const code = errorOf(count).errorCode;
-      return { id: s.id, label: s.label, sample: [], unreadable: { code, fix: readFix(s, code, who) } };
-    }
-    const sample = res[`${s.id}-sample`];
-    const rows = sample && sample.status < 300 ? ((sample.body as { records?: Rec[] }).records ?? []) : [];
-    const active = res['user-active'];
+    const c = counts[s.id];
+    if ('code' in c)
+      return { id: s.id, label: s.label, sample: [], unreadable: { code: c.code, fix: readFix(s, c.code, who) } };
+    const sample = extra[`sample:${s.id}`];
+    const active = extra.active;
+    // A sample that fails says so (a count without rows would look like an empty list).
+    const rows =
+      sample && sample.status < 300
+        ? ((sample.body as { records?: Rec[] }).records ?? []).map(r => SAMPLES[s.id].line(r))
+        : [`(no sample: ${errorOf(sample).errorCode})`];
     return {
       id: s.id,
       label: s.label,
-      count: Number((count.body as { totalSize?: number }).totalSize ?? 0),
+      count: c.count,
       ...(s.id === 'user' && active && active.status < 300
         ? { active: Number((active.body as { totalSize?: number }).totalSize ?? 0) }
         : {}),
-      sample: rows.map(r => SAMPLES[s.id].line(r)),
+      ...(s.id === 'user' ? { partial: usersMayBePartial(extra.visibility, who) } : {}),
+      sample: rows,
     };
   });
   return { reader, sources };

@@ -1,6 +1,8 @@
 // What an identity-governance extractor reads from an org (salesforce-api.md section K; ConductorOne's
 // baton-salesforce reads the same objects), in Setup's words, with the permission that makes each readable.
 // One source per sObject: the query the export streams, and how its rows become BalkanID entities and relations.
+import { OrgClient, SubResult } from '../client';
+import { errorOf } from '../errors';
 
 export type SourceId =
   | 'userLicense'
@@ -105,8 +107,6 @@ export const SOURCES: readonly Source[] = [
   },
 ];
 
-export const SOURCE = Object.fromEntries(SOURCES.map(s => [s.id, s])) as Record<SourceId, Source>;
-
 const whereOf = (s: Source, extra?: string) => {
   const parts = [s.where, extra].filter(Boolean);
   return parts.length ? ` WHERE ${parts.join(' AND ')}` : '';
@@ -114,8 +114,8 @@ const whereOf = (s: Source, extra?: string) => {
 
 /** Every row, in Id order (stable across runs and pages). */
 export const selectAll = (s: Source) => `SELECT ${s.fields} FROM ${s.object}${whereOf(s)} ORDER BY Id`;
-export const selectSample = (s: Source, n: number) =>
-  `SELECT ${s.fields} FROM ${s.object}${whereOf(s)} ORDER BY Id LIMIT ${n}`;
+export const selectSample = (s: Source, fields: string, n: number) =>
+  `SELECT ${fields} FROM ${s.object}${whereOf(s)} ORDER BY Id LIMIT ${n}`;
 export const countOf = (s: Source, extra?: string) => `SELECT COUNT() FROM ${s.object}${whereOf(s, extra)}`;
 
 /**
@@ -127,4 +127,47 @@ export function readFix(s: Source, code: string, reader: string): string {
   if (code === 'INVALID_TYPE' || code === 'INSUFFICIENT_ACCESS' || code === 'NOT_FOUND')
     return `${reader} needs ${s.permission} to read ${s.label}.`;
   return `${reader} could not read ${s.label} (${code}).`;
+}
+
+/** A source's count, or why it cannot be read. */
+export type Count = { count: number } | { code: string };
+
+/**
+ * Every source counted in one round trip (composite/batch), plus `extra` queries of the caller's in the same batch
+ * (the preview's samples). Each answer is judged apart: one unreadable object does not hide the others.
+ */
+export async function countSources(
+  client: OrgClient,
+  extra: Array<{ ref: string; soql: string }> = [],
+): Promise<{ counts: Record<SourceId, Count>; extra: Record<string, SubResult | undefined> }> {
+  const url = (soql: string) => `v${client.apiVersion}/query?q=${encodeURIComponent(soql)}`;
+  const res = await client.batch([
+    ...SOURCES.map(s => ({ ref: `count:${s.id}`, url: url(countOf(s)) })),
+    ...extra.map(e => ({ ref: e.ref, url: url(e.soql) })),
+  ]);
+  const counts = {} as Record<SourceId, Count>;
+  for (const s of SOURCES) {
+    const r = res[`count:${s.id}`];
+    counts[s.id] =
+      r && r.status < 300
+        ? { count: Number((r.body as { totalSize?: number }).totalSize ?? 0) }
+        : { code: errorOf(r).errorCode };
+  }
+  return { counts, extra: Object.fromEntries(extra.map(e => [e.ref, res[e.ref]])) };
+}
+
+/**
+ * Without "View All Users" or "View All Data", Salesforce answers user queries with the users sharing lets the
+ * reader see — fewer rows, no error (salesforce-api.md section K). The reader's own permissions say whether that
+ * can happen (UserPermissionAccess: the running user's effective permissions).
+ */
+export const VISIBILITY_SOQL = 'SELECT PermissionsViewAllUsers, PermissionsViewAllData FROM UserPermissionAccess';
+export function usersMayBePartial(r: SubResult | undefined, reader: string): string | undefined {
+  const row =
+    (r && r.status < 300 ? (r.body as { records?: Array<Record<string, unknown>> }).records?.[0] : undefined) ?? {};
+  if (row.PermissionsViewAllUsers === true || row.PermissionsViewAllData === true) return undefined;
+  return (
+    `${reader} may see only some users: without "View All Users" (or "View All Data") Salesforce returns the ` +
+    'users sharing allows, without an error.'
+  );
 }

@@ -53,11 +53,14 @@ export function checkTenantUrl(raw: string | undefined): string {
   return `${u.protocol}//${u.host}`;
 }
 
-/** A pre-signed URL the file may be sent to (same rule as the tenant: the file is not sent in plain text). */
-export function checkPresignedUrl(raw: string): URL | undefined {
+/**
+ * A pre-signed URL the file may be sent to: https, or plain http to loopback only when the tenant itself is a
+ * loopback stand-in (a real tenant's file never goes out in plain text).
+ */
+export function checkPresignedUrl(raw: string, tenant: string): URL | undefined {
   try {
     const u = new URL(raw);
-    return allowed(u) ? u : undefined;
+    return u.protocol === 'https:' || (allowed(u) && new URL(tenant).protocol === 'http:') ? u : undefined;
   } catch {
     return undefined;
   }

@@ -1,0 +1,135 @@
+// The other ways into BalkanID from the command line: preview and export (as the admin, or with --key as the
+// integration user), and upload to BalkanID's Bulk API.
+import { join, resolve } from 'node:path';
+import { check } from '../core/engine';
+import { OrgClient } from '../core/client';
+import { previewOrg } from '../core/extract/preview';
+import { whoAmI } from '../core/probe';
+import { registerSecret } from '../core/redact';
+import { SetupError } from '../core/types';
+import { uploadToBalkanId } from '../node/balkanidUpload';
+import { exportToDir } from '../node/exportFiles';
+import { JsforceClient } from '../node/salesforce';
+import { jwtSelfTest, sessionFailure } from '../node/verify';
+import { Args } from './args';
+import { jwtOptions, loadSetup, toJson } from './common';
+import { OrgRow, orgFolder } from './orgs';
+import { progressLine, renderExport, renderPreview } from './render';
+
+/** The API key for BalkanID's Bulk API: the ID from --api-key-id or the environment, the secret only from it. */
+export function apiKeyFromEnv(
+  flagId: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): { keyId: string; secret: string } {
+  const keyId = flagId ?? env.BALKANID_API_KEY_ID;
+  const secret = env.BALKANID_API_KEY_SECRET;
+  const missing = [!keyId && '--api-key-id (or $BALKANID_API_KEY_ID)', !secret && '$BALKANID_API_KEY_SECRET'].filter(
+    Boolean,
+  );
+  if (missing.length)
+    throw new SetupError(
+      `upload needs BalkanID's API key: set ${missing.join(' and ')} (create a key in your BalkanID tenant). ` +
+        'Nothing was uploaded.',
+      'USAGE',
+    );
+  if (secret!.trim().length < 12)
+    throw new SetupError(
+      '$BALKANID_API_KEY_SECRET is too short to be an API key secret: set the secret BalkanID showed when the key was ' +
+        'made. Nothing was uploaded.',
+      'USAGE',
+    );
+  return { keyId: keyId!, secret: secret!.trim() };
+}
+
+/** upload: the export's two files to BalkanID's Bulk API (several orgs: one folder each, as export wrote them). */
+export async function upload(
+  flags: Args['flags'],
+  json: boolean,
+  out: (s: string) => void,
+  progress: (s: string) => void,
+  target: string | undefined,
+  row: OrgRow,
+): Promise<number> {
+  const { keyId, secret } = apiKeyFromEnv(flags['api-key-id'] as string | undefined);
+  registerSecret(secret);
+  const dir = resolve(String(flags.dir), target ? orgFolder(target) : '');
+  const tenantUrl = (flags['tenant-url'] as string | undefined) ?? process.env.BALKANID_TENANT_URL;
+  const r = await uploadToBalkanId({ tenantUrl, keyId, secret, dir, onProgress: progress });
+  const files = r.uploaded.map(u => `${u.file} (${u.bytes.toLocaleString('en-US')} bytes)`).join(' and ');
+  // A 200 from the storage means the file arrived, not that BalkanID has processed it (relations need their
+  // entities synced first).
+  out(
+    json
+      ? toJson({ command: 'upload', dir, ...r })
+      : `Uploaded ${files} from ${dir} to BalkanID. BalkanID processes entities.csv first; relations refer to those ` +
+          'entities once they are synced.',
+  );
+  row.result = `${r.uploaded.length} file(s) uploaded`;
+  return 0;
+}
+
+/** preview and export, as the admin or (with --key) as the integration user. */
+export async function extract(
+  command: string,
+  flags: Args['flags'],
+  json: boolean,
+  out: (s: string) => void,
+  progress: (s: string) => void,
+  admin: JsforceClient,
+  setup: Awaited<ReturnType<typeof loadSetup>> | undefined,
+  many: boolean,
+  target: string | undefined,
+  row: OrgRow,
+): Promise<number> {
+  let client: OrgClient = admin;
+  let reader: { kind: 'integration' | 'admin'; username: string };
+  if (setup) {
+    const { report } = await check({ client: admin, ...setup });
+    const login = await jwtSelfTest({
+      ...(await jwtOptions(flags, admin, setup.manifest, report, progress)),
+      session: true,
+    });
+    if (!login.ok || !login.client)
+      throw new SetupError(sessionFailure(login, setup.manifest.user.username), 'JWT_LOGIN_FAILED');
+    client = login.client;
+    reader = { kind: 'integration', username: setup.manifest.user.username };
+  } else {
+    reader = { kind: 'admin', username: (await whoAmI(admin)).username ?? admin.userId };
+  }
+  const org = target ?? admin.instanceUrl;
+  if (command === 'preview') {
+    const p = await previewOrg(client, reader);
+    out(json ? toJson({ command, org, ...p }) : renderPreview(p, org));
+    const bad = p.sources.filter(s => s.unreadable).length;
+    row.result = bad ? `${bad} list(s) unreadable` : `${p.sources.find(s => s.id === 'user')?.count ?? 0} users`;
+    return bad ? 1 : 0;
+  }
+  const dir = many && target ? join(String(flags.out), orgFolder(target)) : String(flags.out);
+  const started = Date.now();
+  // Ctrl+C stops the export between pages and removes its temporary files (the folder stays as it was).
+  const abort = new AbortController();
+  const interrupt = () => abort.abort();
+  process.once('SIGINT', interrupt);
+  // BalkanID's App column: one name per org, so that orgs uploaded to one tenant (a sandbox copy keeps its
+  // production's record IDs) stay apart.
+  const app = (flags.app as string | undefined) ?? (many && target ? `salesforce-${target}` : 'salesforce');
+  const r = await exportToDir(client, dir, {
+    app,
+    reader: reader.kind === 'integration' ? 'The integration user' : 'You',
+    signal: abort.signal,
+    onProgress: p => {
+      const line = progressLine(p);
+      if (line) progress(line);
+    },
+  })
+    .catch((e: any) => {
+      if (e?.code === 'CANCELLED')
+        throw new SetupError(`Export cancelled: nothing was written to ${resolve(dir)}.`, 'CANCELLED');
+      throw e;
+    })
+    .finally(() => process.removeListener('SIGINT', interrupt));
+  const seconds = (Date.now() - started) / 1000;
+  out(json ? toJson({ command, org, reader, ...r, seconds }) : renderExport(r, seconds));
+  row.result = `${r.entities.user ?? 0} users, ${r.relations} relations`;
+  return r.unreadable.length ? 1 : 0;
+}
