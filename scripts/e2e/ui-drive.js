@@ -244,15 +244,19 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
         .waitFor({ timeout: 10000 });
       await page.keyboard.press('Enter');
       const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Preview Extraction' }) });
+      await pane.getByText(/^Read as you \(admin@acme\.example\)/).waitFor({ timeout: 30000 });
+      // Room for the whole list: collapse the Checklist above it (as an admin would), and open it again after.
+      const checklist = page.locator('.pane-header', { hasText: 'Checklist' }).first();
+      await checklist.click();
       await pane.locator('.monaco-list-row', { hasText: 'Permission Set Assignments' }).waitFor({ timeout: 30000 });
       const users = await pane.locator('.monaco-list-row', { hasText: 'Users' }).first().innerText();
       if (!/Users\s+\d+ \(\d+ active\)/.test(users)) throw new Error(`the Users row reads: ${users}`);
-      await pane.getByText(/^Read as you \(admin@acme\.example\)/).waitFor({ timeout: 10000 });
       await pane.locator('.monaco-list-row', { hasText: 'Users' }).first().click();
       await pane
-        .locator('.monaco-list-row', { hasText: /balkanid@acme\.example · active · Salesforce Platform/ })
+        .locator('.monaco-list-row', { hasText: /admin@acme\.example · active · Salesforce · System Administrator/ })
         .waitFor({ timeout: 10000 });
       await shot('10-preview.png');
+      await checklist.click();
     },
   );
 
