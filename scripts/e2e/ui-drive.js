@@ -66,6 +66,16 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
   const row = text => page.locator('.monaco-list-row[role=treeitem]', { hasText: text }).first();
   const status = text => page.locator('.statusbar-item', { hasText: text }).first();
   const quickInput = page.locator('.quick-input-widget input');
+  /** Runs a command from the Command Palette by its full title, as an admin would type it. */
+  const palette = async title => {
+    await page.keyboard.press('F1');
+    await quickInput.fill(`>${title}`);
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^[^:]+: /, '') })
+      .first()
+      .waitFor({ timeout: 10000 });
+    await page.keyboard.press('Enter');
+  };
 
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
   const notification = text => page.locator('.notification-toast', { hasText: text }).first();
@@ -202,13 +212,7 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
   await step(
     'the credentials view: each value whole with its own Copy button, no key box for a key read from the org',
     async () => {
-      await page.keyboard.press('F1');
-      await quickInput.fill('>BalkanID: Open Credentials');
-      await page
-        .locator('.quick-input-list .monaco-list-row', { hasText: 'Open Credentials' })
-        .first()
-        .waitFor({ timeout: 10000 });
-      await page.keyboard.press('Enter');
+      await palette('BalkanID: Open Credentials');
       await page.locator('.tab', { hasText: 'BalkanID Credentials' }).waitFor({ timeout: 20000 });
       const frame = page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
       await frame.locator('#username', { hasText: 'balkanid@acme.example' }).waitFor({ timeout: 20000 });
@@ -236,27 +240,24 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
   await step(
     'Preview Extraction from the Command Palette fills its view: each list with its count, and says whose session read it',
     async () => {
-      await page.keyboard.press('F1');
-      await quickInput.fill('>BalkanID: Preview Extraction (What BalkanID Will Read)');
-      await page
-        .locator('.quick-input-list .monaco-list-row', { hasText: 'What BalkanID Will Read' })
-        .first()
-        .waitFor({ timeout: 10000 });
-      await page.keyboard.press('Enter');
+      await palette('BalkanID: Preview Extraction (What BalkanID Will Read)');
       const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Preview Extraction' }) });
       await pane.getByText(/^Read as you \(admin@acme\.example\)/).waitFor({ timeout: 30000 });
       // Room for the whole list: collapse the Checklist above it (as an admin would), and open it again after.
       const checklist = page.locator('.pane-header', { hasText: 'Checklist' }).first();
       await checklist.click();
-      await pane.locator('.monaco-list-row', { hasText: 'Permission Set Assignments' }).waitFor({ timeout: 30000 });
-      const users = await pane.locator('.monaco-list-row', { hasText: 'Users' }).first().innerText();
-      if (!/Users\s+\d+ \(\d+ active\)/.test(users)) throw new Error(`the Users row reads: ${users}`);
-      await pane.locator('.monaco-list-row', { hasText: 'Users' }).first().click();
-      await pane
-        .locator('.monaco-list-row', { hasText: /admin@acme\.example · active · Salesforce · System Administrator/ })
-        .waitFor({ timeout: 10000 });
-      await shot('10-preview.png');
-      await checklist.click();
+      try {
+        await pane.locator('.monaco-list-row', { hasText: 'Permission Set Assignments' }).waitFor({ timeout: 30000 });
+        const users = await pane.locator('.monaco-list-row', { hasText: 'Users' }).first().innerText();
+        if (!/Users\s*\d+ \(\d+ active\)/.test(users)) throw new Error(`the Users row reads: ${users}`);
+        await pane.locator('.monaco-list-row', { hasText: 'Users' }).first().click();
+        await pane
+          .locator('.monaco-list-row', { hasText: /admin@acme\.example · active · Salesforce · System Administrator/ })
+          .waitFor({ timeout: 10000 });
+        await shot('10-preview.png');
+      } finally {
+        await checklist.click();
+      }
     },
   );
 

@@ -235,12 +235,17 @@ export async function uploadToBalkanId(c: Controller, arg?: unknown): Promise<bo
       ),
     ),
   );
-  const go = await notify.ask(
-    `Upload ${sizes.join(' and ')} to ${tenantUrl}?`,
-    `BalkanID receives every user, profile, role, permission set, group and assignment in the files (from ${dir}), ` +
-      `with ${key.stored ? 'the API key stored for this tenant' : 'the API key you entered'} (ID ${key.keyId}).`,
-    'Upload',
-  );
+  // Automation (tests, other extensions) may pass { assumeYes: true }, as for teardown; people are always asked.
+  const go =
+    (arg as { assumeYes?: unknown } | undefined)?.assumeYes === true
+      ? 'Upload'
+      : await notify.ask(
+          `Upload ${sizes.join(' and ')} to ${tenantUrl}?`,
+          `BalkanID receives every user, profile, role, permission set, group and assignment in the files (from ` +
+            `${dir}), with ${key.stored ? 'the API key stored for this tenant' : 'the API key you entered'} (ID ` +
+            `${key.keyId}).`,
+          'Upload',
+        );
   if (go !== 'Upload') return false;
   try {
     const r = await withCancel('Uploading to BalkanID', (report, signal) =>

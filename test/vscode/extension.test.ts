@@ -6,6 +6,7 @@ import { sign } from 'node:crypto';
 import * as vscode from 'vscode';
 import { startTestOrg, TestOrg } from '../../packages/sf-test-org/src/server';
 import { selfSignedCert } from '../../packages/sf-test-org/src/x509';
+import { startBalkanIdStandIn } from '../support/balkanidStandIn';
 
 const ID = 'balkanid.balkanid-salesforce-setup';
 type Api = {
@@ -222,6 +223,34 @@ describe('BalkanID extension in a real VS Code', () => {
       'App,Name,Entity Type,Source System,Source ID,Source Type,Metadata Version,Metadata',
     );
     assert.match(await head('entity-relations.csv'), /^App,Parent Entity Source ID,/);
+  });
+
+  it('Upload to BalkanID sends both exported files with the API key stored for the tenant; a key BalkanID refuses is forgotten', async () => {
+    const bid = await startBalkanIdStandIn({ keyId: 'vs-key', secret: 'vs-secret-0123456789abcdef' });
+    const config = vscode.workspace.getConfiguration('balkanid');
+    const ctx = api.controller.context;
+    const [idKey, secretKey] = [`balkanid.bulkApiKeyId:${bid.url}`, `balkanid.bulkApiKeySecret:${bid.url}`];
+    try {
+      await config.update('tenantUrl', bid.url, vscode.ConfigurationTarget.Global);
+      await ctx.globalState.update(idKey, 'vs-key');
+      await ctx.secrets.store(secretKey, 'vs-secret-0123456789abcdef');
+      const dir = vscode.Uri.joinPath(folder(), 'export').fsPath;
+      const sent = await vscode.commands.executeCommand('balkanid.uploadToBalkanId', { folder: dir, assumeYes: true });
+      assert.equal(sent, true);
+      assert.deepEqual(
+        bid.received.map(f => f.resource),
+        ['entities', 'entity-relations'],
+      );
+      await ctx.secrets.store(secretKey, 'a-wrong-secret-0123456789');
+      const refused = await vscode.commands.executeCommand('balkanid.uploadToBalkanId', { folder: dir, assumeYes: true });
+      assert.equal(refused, undefined, 'the command failed (its error is shown)');
+      assert.equal(await ctx.secrets.get(secretKey), undefined, 'the refused secret is forgotten');
+      assert.equal(ctx.globalState.get(idKey), undefined);
+      assert.equal(bid.received.length, 2, 'nothing more arrived');
+    } finally {
+      await config.update('tenantUrl', undefined, vscode.ConfigurationTarget.Global);
+      await bid.stop();
+    }
   });
 
   it('connects to an org authenticated with the Salesforce CLI, by alias', async () => {
