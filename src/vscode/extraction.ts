@@ -48,7 +48,7 @@ async function readerSession(
   const handoff = c.report?.handoff;
   const consumerKey = handoff?.consumerKey ?? c.manualConsumerKey;
   if (pem && username && handoff && consumerKey) {
-    c.log.info(`Preview: logging in as ${username} (JWT, the stored private key)…`);
+    c.log.info(`Logging in as ${username} (JWT, the stored private key) to read as BalkanID does…`);
     const login = await engine().jwtSelfTest({
       instanceUrl: admin.instanceUrl,
       consumerKey,
@@ -89,7 +89,7 @@ export async function previewExtraction(c: Controller, tree: PreviewTree): Promi
   c.log.info('Preview: started.');
   const preview = await withCancel('Preview what BalkanID will read', (report, signal) =>
     c.guarded(async () => {
-      report('Logging in and counting…');
+      report('Counting each list…');
       const session = await readerSession(c, signal);
       c.log.info(
         `Preview: reading as ${session.reader.kind === 'admin' ? 'you' : 'the integration user'} (${session.reader.username}).`,
