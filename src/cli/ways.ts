@@ -68,6 +68,29 @@ export async function upload(
   return 0;
 }
 
+/**
+ * Ctrl+C stops every export running in this process between pages, and each removes its temporary files (the folders
+ * stay as they were). One SIGINT handler however many orgs export at once, removed when the last one ends.
+ */
+let interrupted: { abort: AbortController; handler: () => void; running: number } | undefined;
+function onInterrupt(): { signal: AbortSignal; release: () => void } {
+  if (!interrupted) {
+    const abort = new AbortController();
+    interrupted = { abort, handler: () => abort.abort(), running: 0 };
+    process.once('SIGINT', interrupted.handler);
+  }
+  const mine = interrupted;
+  mine.running++;
+  return {
+    signal: mine.abort.signal,
+    release: () => {
+      if (--mine.running > 0 || interrupted !== mine) return;
+      process.removeListener('SIGINT', mine.handler);
+      interrupted = undefined;
+    },
+  };
+}
+
 /** preview and export, as the admin or (with --key) as the integration user. */
 export async function extract(
   command: string,
@@ -106,17 +129,14 @@ export async function extract(
   }
   const dir = many && target ? join(String(flags.out), orgFolder(target)) : String(flags.out);
   const started = Date.now();
-  // Ctrl+C stops the export between pages and removes its temporary files (the folder stays as it was).
-  const abort = new AbortController();
-  const interrupt = () => abort.abort();
-  process.once('SIGINT', interrupt);
+  const interrupt = onInterrupt();
   // BalkanID's App column: one name per org, so that orgs uploaded to one tenant (a sandbox copy keeps its
   // production's record IDs) stay apart.
   const app = (flags.app as string | undefined) ?? (many && target ? `salesforce-${target}` : 'salesforce');
   const r = await exportToDir(client, dir, {
     app,
     reader: reader.kind === 'integration' ? 'The integration user' : 'You',
-    signal: abort.signal,
+    signal: interrupt.signal,
     onProgress: p => {
       const line = progressLine(p);
       if (line) progress(line);
@@ -127,7 +147,7 @@ export async function extract(
         throw new SetupError(`Export cancelled: nothing was written to ${resolve(dir)}.`, 'CANCELLED');
       throw e;
     })
-    .finally(() => process.removeListener('SIGINT', interrupt));
+    .finally(interrupt.release);
   const seconds = (Date.now() - started) / 1000;
   out(json ? toJson({ command, org, reader, ...r, seconds }) : renderExport(r, seconds));
   row.result = `${r.entities.user ?? 0} users, ${r.relations} relations`;

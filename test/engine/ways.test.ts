@@ -1,7 +1,8 @@
 // Every way into BalkanID from the command line, end to end: preview as the integration user (JWT), export to the
 // CSV files, upload them to a stand-in of BalkanID's Bulk API, several orgs at once; no secret in any output.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, useOrg, workspace } from '../support/helpers';
@@ -126,5 +127,28 @@ describe('preview, export and upload from the command line', function () {
       );
     }
     assert.match(r.stdout, /^prod +— +— +\d+ users, \d+ relations +0$/m);
+  });
+});
+
+describe('export from a terminal: Ctrl+C', function () {
+  this.timeout(60000);
+  const t = useOrg({ scenario: 'done', users: 3000, latencyMs: 30 });
+
+  it('stops the export between pages, removes its temporary files and says nothing was written (exit 2)', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bid-int-'));
+    const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+    const child = spawn(process.execPath, [cli, 'export', '--out', out, '--instance-url', t.org.url], {
+      env: { ...process.env, SF_ACCESS_TOKEN: t.org.adminToken },
+    });
+    let stderr = '';
+    child.stderr.on('data', d => {
+      stderr += d;
+      // The first list is read: the export is under way (its temporary files exist).
+      if (/User Licenses: \d/.test(stderr) && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>(resolve => child.on('exit', resolve));
+    assert.equal(code, 2, stderr);
+    assert.match(stderr, /Export cancelled: nothing was written to /);
+    assert.deepEqual(readdirSync(out), [], 'no file and no temporary file left');
   });
 });
