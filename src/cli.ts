@@ -30,7 +30,7 @@ export async function main(
   try {
     args = parseArgs(argv);
   } catch (e: any) {
-    err(`${e.message}\n\n${USAGE}`);
+    err(`${e.message}\nRun \`balkanid-sf help\` for every command and option.`);
     return 2;
   }
   if (args.command === 'help' || args.flags.help) {

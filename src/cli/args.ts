@@ -14,7 +14,7 @@ Commands:
   preview [--key <file>] what BalkanID will read: counts, sample rows, what cannot be read (as you, or with the
                         private key as the integration user)
   export --out <dir> [--key <file>] [--app <name>]   write entities.csv and entity-relations.csv (BalkanID's
-                        upload formats; App column: --app, default "salesforce", with several orgs "salesforce-<org>")
+                        upload formats; App column: --app, default "salesforce-<My Domain name>", one per org)
   upload --dir <dir>    upload those files with BalkanID's Bulk API (key ID: --api-key-id or $BALKANID_API_KEY_ID;
                         secret: $BALKANID_API_KEY_SECRET only)
 
@@ -165,8 +165,8 @@ export function parseArgs(argv: string[]): Args {
     throw new SetupError('Use either --all-orgs or --target-org, not both.', 'USAGE');
   if (flags.app && (targets.length > 1 || flags['all-orgs']))
     throw new SetupError(
-      '--app names one org\'s files; with several orgs each org\'s App is "salesforce-<org>" (so that BalkanID keeps ' +
-        'them apart). Leave --app out, or export the orgs one at a time.',
+      '--app names one org\'s files; with several orgs each keeps its own App ("salesforce-<My Domain name>", so that ' +
+        'BalkanID keeps them apart). Leave --app out, or export the orgs one at a time.',
       'USAGE',
     );
   if (flags.app && !/^[\w .@:-]{1,100}$/.test(String(flags.app)))

@@ -20,6 +20,19 @@ import { OrgRow } from './orgs';
 import { renderHandoff, renderPlan, renderReport, renderSelfTest } from './render';
 import { extract, upload } from './ways';
 
+/** An org's state in a few words for the several-orgs table: what is left, what failed, or that it is set up. */
+function orgState(r: Report): string {
+  const count = (state: string) => r.steps.filter(s => s.state === state).length;
+  const parts = [
+    count('error') && `${count('error')} in error`,
+    count('blocked') && `${count('blocked')} blocked`,
+    count('drifted') && `${count('drifted')} drifted`,
+    count('todo') && `${count('todo')} to do`,
+  ].filter(Boolean);
+  if (parts.length) return parts.join(', ');
+  return count('waiting') ? "set up, waiting for BalkanID's first login" : 'set up';
+}
+
 export async function run(
   command: string,
   flags: Args['flags'],
@@ -50,8 +63,10 @@ export async function run(
     const deployTimeout = intFlag(flags, 'deploy-timeout', 10, 24 * 3600);
     const deployTimeoutMs = deployTimeout && deployTimeout * 1000;
     const done = (r: Report) => {
-      row.steps = `${r.steps.length - remaining(r)}/${r.steps.length}`;
-      return remaining(r) ? 1 : 0;
+      const left = remaining(r);
+      row.steps = `${r.steps.length - left}/${r.steps.length}`;
+      row.result ??= orgState(r);
+      return left ? 1 : 0;
     };
     // One rule for `apply --step`, with or without --yes: 0 when that step is done (Verify: or waiting for BalkanID).
     const stepDone = (r: Report, id: StepId) => {

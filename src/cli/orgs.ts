@@ -49,14 +49,20 @@ export const orgFolder = (org: string) =>
     .replace(/^\.+$/, d => '%2E'.repeat(d.length));
 
 export function renderTable(outcomes: OrgOutcome[]): string {
-  const head = ['Org', 'Steps done', 'Writes', 'Result', 'Exit'];
-  const rows = outcomes.map(o => [
-    o.org,
-    o.row.steps ?? '—',
-    o.row.writes ?? '—',
-    o.row.error ? `✖ ${o.row.error.split('\n')[0]!.slice(0, 100)}` : (o.row.result ?? 'ok'),
-    String(o.code),
-  ]);
+  const all = [
+    ['Org', ...outcomes.map(o => o.org)],
+    ['Steps done', ...outcomes.map(o => o.row.steps ?? '—')],
+    ['Writes', ...outcomes.map(o => o.row.writes ?? '—')],
+    [
+      'Result',
+      ...outcomes.map(o => (o.row.error ? `✖ ${o.row.error.split('\n')[0]!.slice(0, 140)}` : (o.row.result ?? 'ok'))),
+    ],
+    ['Exit', ...outcomes.map(o => String(o.code))],
+  ];
+  // A column no org has anything in (steps for export, writes for check) is left out.
+  const columns = all.filter(([, ...cells]) => cells.some(c => c !== '—'));
+  const head = columns.map(c => c[0]!);
+  const rows = outcomes.map((_, i) => columns.map(c => c[i + 1]!));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map(r => r[i]!.length)));
   const line = (cells: string[]) =>
     cells
@@ -69,7 +75,8 @@ export function renderTable(outcomes: OrgOutcome[]): string {
     line(widths.map(w => '─'.repeat(w))),
     ...rows.map(line),
     '',
-    `${outcomes.length} org(s); ${outcomes.length - failed.length} without errors, ${failed.length} with errors.`,
+    `${outcomes.length} org(s): the command ran on ${outcomes.length - failed.length}` +
+      (failed.length ? `, and failed on ${failed.length} (below).` : '.'),
     ...failed.map(o => `\n${o.org}: ${o.row.error}`),
   ].join('\n');
 }

@@ -107,7 +107,9 @@ export function renderPreview(p: Preview, org: string): string {
     '',
     bad.length
       ? `${bad.length} of ${p.sources.length} lists cannot be read; BalkanID would miss them until that is fixed.`
-      : `All ${p.sources.length} lists can be read.`,
+      : p.sources.some(s => s.partial)
+        ? `All ${p.sources.length} lists can be read; Users may be partial (see above).`
+        : `All ${p.sources.length} lists can be read.`,
   );
   return lines.join('\n');
 }
@@ -127,7 +129,7 @@ export function renderExport(r: ExportResult, seconds: number): string {
     .reduce((a, [, v]) => a + (v ?? 0), 0);
   const lines = [
     `Wrote ${r.files.entities} (App "${r.app}": ${n(identities)} identities, ${n(connections)} connections) and ` +
-      `${r.files.relations} (${n(r.relations)} relations): ${n(r.records)} records in ${seconds.toFixed(1)} s ` +
+      `${r.files.relations} (${n(r.relations)} relations), from ${n(r.records)} records read in ${seconds.toFixed(1)} s ` +
       `(${n(Math.round(r.records / Math.max(seconds, 0.001)))} records/s, ${r.requests} requests).`,
   ];
   for (const t of skippedText(r.skippedRelations)) lines.push(`~ ${t}`);

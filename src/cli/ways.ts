@@ -1,6 +1,9 @@
 // The other ways into BalkanID from the command line: preview and export (as the admin, or with --key as the
 // integration user), and upload to BalkanID's Bulk API.
+import { access, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { ENTITIES_FILE, RELATIONS_FILE } from '../core/extract/format';
+import { checkTenantUrl } from '../core/extract/upload';
 import { check } from '../core/engine';
 import { OrgClient } from '../core/client';
 import { previewOrg } from '../core/extract/preview';
@@ -41,6 +44,34 @@ export function apiKeyFromEnv(
   return { keyId: keyId!, secret: secret!.trim() };
 }
 
+/** A folder from `export` with several orgs holds one folder per org: say so instead of "entities.csv is missing". */
+async function hintOrgFolders(dir: string): Promise<void> {
+  if (
+    await access(join(dir, ENTITIES_FILE)).then(
+      () => true,
+      () => false,
+    )
+  )
+    return;
+  const orgs = [];
+  for (const d of await readdir(dir, { withFileTypes: true }).catch(() => []))
+    if (
+      d.isDirectory() &&
+      (await access(join(dir, d.name, ENTITIES_FILE)).then(
+        () => true,
+        () => false,
+      ))
+    )
+      orgs.push(d.name);
+  if (orgs.length)
+    throw new SetupError(
+      `${dir} holds one folder per org (${orgs.slice(0, 5).join(', ')}${orgs.length > 5 ? ', …' : ''}), as export ` +
+        'writes for several orgs: upload them with the same --target-org or --all-orgs, or pass --dir ' +
+        `${join(dir, orgs[0]!)}. Nothing was uploaded.`,
+      'USAGE',
+    );
+}
+
 /** upload: the export's two files to BalkanID's Bulk API (several orgs: one folder each, as export wrote them). */
 export async function upload(
   flags: Args['flags'],
@@ -53,7 +84,13 @@ export async function upload(
   const { keyId, secret } = apiKeyFromEnv(flags['api-key-id'] as string | undefined);
   registerSecret(secret);
   const dir = resolve(String(flags.dir), target ? orgFolder(target) : '');
-  const tenantUrl = (flags['tenant-url'] as string | undefined) ?? process.env.BALKANID_TENANT_URL;
+  const tenantUrl = checkTenantUrl((flags['tenant-url'] as string | undefined) ?? process.env.BALKANID_TENANT_URL);
+  await hintOrgFolders(dir);
+  // Where the key goes, said before anything is sent; an address outside balkan.id is named as such.
+  const host = new URL(tenantUrl).hostname;
+  progress(`Uploading to ${tenantUrl} with the API key ${keyId}.`);
+  if (!/(^|\.)balkan\.id$/i.test(host) && !['127.0.0.1', 'localhost', '[::1]'].includes(host))
+    progress(`~ ${host} is not a balkan.id address: check --tenant-url (or $BALKANID_TENANT_URL) if that is a typo.`);
   const r = await uploadToBalkanId({ tenantUrl, keyId, secret, dir, onProgress: progress });
   const files = r.uploaded.map(u => `${u.file} (${u.bytes.toLocaleString('en-US')} bytes)`).join(' and ');
   // A 200 from the storage means the file arrived, not that BalkanID has processed it (relations need their
@@ -124,17 +161,25 @@ export async function extract(
     const p = await previewOrg(client, reader);
     out(json ? toJson({ command, org, ...p }) : renderPreview(p, org));
     const bad = p.sources.filter(s => s.unreadable).length;
-    row.result = bad ? `${bad} list(s) unreadable` : `${p.sources.find(s => s.id === 'user')?.count ?? 0} users`;
+    const users = p.sources.find(s => s.id === 'user')?.count ?? 0;
+    row.result = bad ? `${bad} list(s) unreadable` : `${users.toLocaleString('en-US')} users`;
     return bad ? 1 : 0;
   }
   const dir = many && target ? join(String(flags.out), orgFolder(target)) : String(flags.out);
   const started = Date.now();
+  const replaced = (
+    await Promise.all(
+      [ENTITIES_FILE, RELATIONS_FILE].map(f =>
+        access(join(dir, f)).then(
+          () => f,
+          () => undefined,
+        ),
+      ),
+    )
+  ).filter(Boolean);
   const interrupt = onInterrupt();
-  // BalkanID's App column: one name per org, so that orgs uploaded to one tenant (a sandbox copy keeps its
-  // production's record IDs) stay apart.
-  const app = (flags.app as string | undefined) ?? (many && target ? `salesforce-${target}` : 'salesforce');
   const r = await exportToDir(client, dir, {
-    app,
+    app: flags.app as string | undefined, // default: one stable name per org (defaultApp)
     reader: reader.kind === 'integration' ? 'The integration user' : 'You',
     signal: interrupt.signal,
     onProgress: p => {
@@ -149,7 +194,12 @@ export async function extract(
     })
     .finally(interrupt.release);
   const seconds = (Date.now() - started) / 1000;
-  out(json ? toJson({ command, org, reader, ...r, seconds }) : renderExport(r, seconds));
-  row.result = `${r.entities.user ?? 0} users, ${r.relations} relations`;
+  out(
+    json
+      ? toJson({ command, org, reader, ...r, seconds, replaced })
+      : renderExport(r, seconds) +
+          (replaced.length ? `\n(Replaced the ${replaced.join(' and ')} that were there.)` : ''),
+  );
+  row.result = `${(r.entities.user ?? 0).toLocaleString('en-US')} users, ${r.relations.toLocaleString('en-US')} relations`;
   return r.unreadable.length ? 1 : 0;
 }

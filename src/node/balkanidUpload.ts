@@ -40,7 +40,7 @@ export interface UploadOptions {
 
 export interface UploadResult {
   /** Per file: bytes sent, and the requests made for it (asking for upload URLs and sending it; 2 without retries). */
-  uploaded: Array<{ file: string; bytes: number; attempts: number }>;
+  uploaded: Array<{ file: string; bytes: number; requests: number }>;
 }
 
 interface Checked {
@@ -112,7 +112,7 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
   const done: string[] = [];
   const uploaded: UploadResult['uploaded'] = [];
   for (const f of files) {
-    let attempts = 0;
+    let requests = 0;
     const fail = (failure: UploadFailure) => {
       const e = uploadError(failure, f.file, tenant, done);
       e.message = clean(e.message);
@@ -122,7 +122,7 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
     const withRetries = async (phase: Phase, send: () => Promise<Response>) => {
       for (let attempt = 1; ; attempt++) {
         if (signal?.aborted) throw fail({ kind: 'aborted' });
-        attempts++;
+        requests++;
         let res: Response;
         try {
           res = await send();
@@ -193,7 +193,7 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
     let renewed = false;
     let url = await askForUrl();
     for (;;) {
-      progress(`Uploading ${f.file} (${f.bytes} bytes)…`);
+      progress(`Uploading ${f.file} (${f.bytes.toLocaleString('en-US')} bytes)…`);
       const { res, tries } = await withRetries('send', () => put(url));
       if (res.ok) {
         await res.body?.cancel().catch(() => undefined);
@@ -210,8 +210,8 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
       throw refused('send', res.status, tries, body);
     }
     done.push(f.file);
-    uploaded.push({ file: f.file, bytes: f.bytes, attempts });
-    progress(`${f.file} uploaded (${f.bytes} bytes).`);
+    uploaded.push({ file: f.file, bytes: f.bytes, requests });
+    progress(`${f.file} uploaded (${f.bytes.toLocaleString('en-US')} bytes).`);
   }
   return { uploaded };
 }

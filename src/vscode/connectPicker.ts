@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { myDomainUrl } from '../core/url';
 import { Controller, engine, Target } from './controller';
 import { settings } from './settings';
+import { orgKey } from './orgProgress';
 
 /** The org the admin picked, 'disconnect', or undefined when the picker was dismissed. */
 export async function pickOrg(controller: Controller): Promise<Target | 'disconnect' | undefined> {
@@ -27,11 +28,13 @@ export async function pickOrg(controller: Controller): Promise<Target | 'disconn
     .then(
       orgs => {
         // The org in use is marked, as the Salesforce extensions mark the default org.
-        const current = controller.connection.kind === 'connected' ? controller.client?.instanceUrl : undefined;
+        const current =
+          controller.connection.kind === 'connected' && controller.client ? orgKey(controller.client.instanceUrl) : '';
+        const isCurrent = (url?: string) => !!url && orgKey(url) === current;
         pick.items = [
           ...orgs.map(o => ({
-            label: `${o.instanceUrl === current ? '$(check)' : '$(cloud)'} ${o.alias ?? o.username}`,
-            description: [o.alias ? o.username : undefined, o.instanceUrl === current ? '(connected)' : undefined]
+            label: `${isCurrent(o.instanceUrl) ? '$(check)' : '$(cloud)'} ${o.alias ?? o.username}`,
+            description: [o.alias ? o.username : undefined, isCurrent(o.instanceUrl) ? '(connected)' : undefined]
               .filter(Boolean)
               .join(' '),
             detail: `${o.instanceUrl ?? ''} — ${controller.progressOf(o.instanceUrl)}`,

@@ -1,7 +1,6 @@
-// Every way into BalkanID besides the direct integration: Preview Extraction (what BalkanID will read), Export for
-// BalkanID… (the CSV files for a manual upload) and Upload to BalkanID… (BalkanID's Bulk API with an API key kept
-// in VS Code's secret storage). Reads use the integration user's session when its private key is stored (JWT
-// login, exactly as BalkanID reads), otherwise the admin's, and every result says which.
+// Preview Extraction (what BalkanID will read) and Export for BalkanID… (the CSV files for a manual upload or the
+// Bulk API, upload.ts). Reads use the integration user's session when its private key is stored (JWT login, exactly
+// as BalkanID reads), otherwise the admin's, and every result says which.
 import * as vscode from 'vscode';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,13 +12,9 @@ import { SetupError } from '../core/types';
 import { Controller, engine } from './controller';
 import { notify } from './notify';
 import { PreviewTree } from './previewTree';
-import { settings } from './settings';
 
-/** The API key is kept per BalkanID tenant: a changed tenant URL never receives a key stored for another one. */
-const API_KEY_SECRET = (tenant: string) => `balkanid.bulkApiKeySecret:${tenant}`;
-const API_KEY_ID = (tenant: string) => `balkanid.bulkApiKeyId:${tenant}`;
-const LAST_EXPORT = 'balkanid.lastExportFolder';
-const n = (x: number) => x.toLocaleString();
+export const LAST_EXPORT = 'balkanid.lastExportFolder';
+export const n = (x: number) => x.toLocaleString();
 /** VS Code's own words for showing a file in the system's file manager. */
 const REVEAL =
   process.platform === 'darwin'
@@ -73,7 +68,7 @@ async function readerSession(
 }
 
 /** Runs cancellable work under a notification; a cancel becomes a CANCELLED error. */
-function withCancel<T>(title: string, work: (report: (m: string) => void, signal: AbortSignal) => Promise<T>) {
+export function withCancel<T>(title: string, work: (report: (m: string) => void, signal: AbortSignal) => Promise<T>) {
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title, cancellable: true },
     (progress, token) => {
@@ -114,13 +109,32 @@ export async function previewExtraction(c: Controller, tree: PreviewTree): Promi
 }
 
 /** Automation (tests, other extensions) may name the folder: `{ folder: '/path' }`; nothing else is skipped. */
-const folderArg = (arg: unknown) => {
+export const folderArg = (arg: unknown) => {
   const f = (arg as { folder?: unknown } | undefined)?.folder;
   return typeof f === 'string' && f ? f : typeof arg === 'string' && arg ? arg : undefined;
 };
 
+/** The files already in a folder (the export would replace them). */
+export const existing = async (dir: string) =>
+  (
+    await Promise.all(
+      [ENTITIES_FILE, RELATIONS_FILE].map(f =>
+        stat(join(dir, f)).then(
+          () => f,
+          () => undefined,
+        ),
+      ),
+    )
+  ).filter((f): f is string => !!f);
+
+let exporting = false;
+
 export async function exportForBalkanId(c: Controller, arg?: unknown): Promise<string | undefined> {
   connected(c);
+  if (exporting) {
+    void notify.info('An export is already running: wait for it, or cancel it in its notification.');
+    return undefined;
+  }
   const last = c.context.globalState.get<string>(LAST_EXPORT);
   const picked = folderArg(arg)
     ? [vscode.Uri.file(folderArg(arg)!)]
@@ -134,14 +148,16 @@ export async function exportForBalkanId(c: Controller, arg?: unknown): Promise<s
       });
   const dir = picked?.[0]?.fsPath;
   if (!dir) return undefined;
-  if (await stat(join(dir, ENTITIES_FILE)).catch(() => undefined)) {
+  const there = await existing(dir);
+  if (there.length) {
     const ok = await notify.ask(
-      `Replace ${ENTITIES_FILE} and ${RELATIONS_FILE} in ${dir}?`,
+      `Replace ${there.join(' and ')} in ${dir}?`,
       'The files there are replaced only when the whole export succeeds.',
       'Replace',
     );
     if (ok !== 'Replace') return undefined;
   }
+  exporting = true;
   try {
     const r = await withCancel('Exporting for BalkanID', (report, signal) =>
       c.guarded(async () => {
@@ -163,6 +179,7 @@ export async function exportForBalkanId(c: Controller, arg?: unknown): Promise<s
     const text =
       `Exported ${n(r.entities.user ?? 0)} identities, ${n(connections)} connections and ${n(r.relations)} relations ` +
       `to ${dir}.${notes.length ? ` ${notes.join(' ')}` : ''}`;
+    c.log.info(text);
     // The command is done when the files are; the notification's actions run whenever the admin picks one.
     void (notes.length ? notify.warn : notify.info)(text, 'Upload to BalkanID…', REVEAL).then(choice => {
       if (choice === REVEAL) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(r.files.entities));
@@ -172,108 +189,12 @@ export async function exportForBalkanId(c: Controller, arg?: unknown): Promise<s
     return dir;
   } catch (e: any) {
     if (e?.code === 'CANCELLED') {
+      c.log.info(`Export cancelled: nothing was written to ${dir}.`);
       void notify.info(`Export cancelled: nothing was written to ${dir}.`);
       return undefined;
     }
     throw e;
-  }
-}
-
-async function askApiKey(
-  c: Controller,
-  tenant: string,
-): Promise<{ keyId: string; secret: string; stored: boolean } | undefined> {
-  const keyId =
-    c.context.globalState.get<string>(API_KEY_ID(tenant)) ??
-    (
-      await vscode.window.showInputBox({
-        title: 'BalkanID API key ID',
-        prompt: `The ID of an API key of your BalkanID tenant (${tenant}) that may use the Bulk APIs.`,
-        ignoreFocusOut: true,
-        validateInput: v => (v.trim() ? undefined : 'Paste the API key ID.'),
-      })
-    )?.trim();
-  if (!keyId) return undefined;
-  const stored = await c.context.secrets.get(API_KEY_SECRET(tenant));
-  if (stored) return { keyId, secret: stored, stored: true };
-  const secret = (
-    await vscode.window.showInputBox({
-      title: 'BalkanID API key secret',
-      prompt: "Kept in VS Code's secret storage once an upload with it works; never in settings or files.",
-      password: true,
-      ignoreFocusOut: true,
-      validateInput: v =>
-        v.trim().length >= 12 ? undefined : 'Paste the API key secret (BalkanID shows it once, when the key is made).',
-    })
-  )?.trim();
-  return secret ? { keyId, secret, stored: false } : undefined;
-}
-
-export async function uploadToBalkanId(c: Controller, arg?: unknown): Promise<boolean> {
-  const last = c.context.globalState.get<string>(LAST_EXPORT);
-  let dir = folderArg(arg);
-  if (!dir) {
-    const picked = await vscode.window.showOpenDialog({
-      canSelectFiles: false,
-      canSelectFolders: true,
-      canSelectMany: false,
-      openLabel: 'Upload This Folder',
-      title: `Folder with ${ENTITIES_FILE} and ${RELATIONS_FILE} (made by Export for BalkanID…)`,
-      defaultUri: last ? vscode.Uri.file(last) : vscode.workspace.workspaceFolders?.[0]?.uri,
-    });
-    dir = picked?.[0]?.fsPath;
-  }
-  if (!dir) return false;
-  const tenantUrl = engine().checkTenantUrl(settings().tenantUrl); // refuses http to another host before any question
-  const key = await askApiKey(c, tenantUrl);
-  if (!key) return false;
-  const sizes = await Promise.all(
-    [ENTITIES_FILE, RELATIONS_FILE].map(f =>
-      stat(join(dir!, f)).then(
-        s => `${f} (${n(Math.ceil(s.size / 1024))} KB)`,
-        () => f,
-      ),
-    ),
-  );
-  // Automation (tests, other extensions) may pass { assumeYes: true }, as for teardown; people are always asked.
-  const go =
-    (arg as { assumeYes?: unknown } | undefined)?.assumeYes === true
-      ? 'Upload'
-      : await notify.ask(
-          `Upload ${sizes.join(' and ')} to ${tenantUrl}?`,
-          `BalkanID receives every user, profile, role, permission set, group and assignment in the files (from ` +
-            `${dir}), with ${key.stored ? 'the API key stored for this tenant' : 'the API key you entered'} (ID ` +
-            `${key.keyId}).`,
-          'Upload',
-        );
-  if (go !== 'Upload') return false;
-  try {
-    const r = await withCancel('Uploading to BalkanID', (report, signal) =>
-      engine().uploadToBalkanId({
-        tenantUrl,
-        keyId: key.keyId,
-        secret: key.secret,
-        dir: dir!,
-        onProgress: report,
-        signal,
-      }),
-    );
-    // Only a key that worked is kept: the ID in global state, the secret in secret storage.
-    await c.context.globalState.update(API_KEY_ID(tenantUrl), key.keyId);
-    if (!key.stored) await c.context.secrets.store(API_KEY_SECRET(tenantUrl), key.secret);
-    void notify.info(
-      `Uploaded ${r.uploaded.map(u => u.file).join(' and ')} to ${tenantUrl}.` +
-        (key.stored ? '' : " The API key is kept in VS Code's secret storage for the next upload."),
-    );
-    return true;
-  } catch (e: any) {
-    if ((e?.code === 'UPLOAD_AUTH' || e?.code === 'UPLOAD_FORBIDDEN') && key.stored) {
-      await c.context.globalState.update(API_KEY_ID(tenantUrl), undefined);
-      await c.context.secrets.delete(API_KEY_SECRET(tenantUrl));
-      throw new SetupError(`${e.message} The stored API key was forgotten; the next upload asks for it again.`, e.code);
-    }
-    if (e?.code === 'UPLOAD_AUTH' || e?.code === 'UPLOAD_FORBIDDEN')
-      throw new SetupError(`${e.message} The key you entered was not stored.`, e.code);
-    throw e;
+  } finally {
+    exporting = false;
   }
 }

@@ -13,7 +13,8 @@ import { Handlers } from './commandTable';
 import { notify } from './notify';
 import { pickOrg } from './connectPicker';
 import { verify } from './verify';
-import { exportForBalkanId, previewExtraction, uploadToBalkanId } from './extraction';
+import { exportForBalkanId, previewExtraction } from './extraction';
+import { uploadToBalkanId } from './upload';
 import { PreviewTree } from './previewTree';
 
 /** Where the values go in BalkanID, said the same way everywhere. */

@@ -4,11 +4,13 @@ import type * as vscode from 'vscode';
 import { remaining, Report } from '../core/types';
 
 const KEY = 'balkanid.orgProgress';
+/** One key per org whichever way its address is written (the Salesforce CLI keeps a trailing slash). */
+export const orgKey = (instanceUrl: string) => instanceUrl.trim().replace(/\/+$/, '').toLowerCase();
 type Entry = { done: number; total: number; at: number; waiting?: boolean };
 
 export function rememberProgress(state: vscode.Memento, report: Report, now = Date.now()): Thenable<void> {
   const all = state.get<Record<string, Entry>>(KEY) ?? {};
-  all[report.org.instanceUrl] = {
+  all[orgKey(report.org.instanceUrl)] = {
     done: report.steps.length - remaining(report),
     total: report.steps.length,
     at: now,
@@ -19,7 +21,7 @@ export function rememberProgress(state: vscode.Memento, report: Report, now = Da
 
 /** "6 of 8 steps done · checked 2026-11-30 10:02 UTC", or that this org was never checked here. */
 export function progressText(state: vscode.Memento, instanceUrl: string | undefined): string {
-  const e = instanceUrl ? state.get<Record<string, Entry>>(KEY)?.[instanceUrl] : undefined;
+  const e = instanceUrl ? state.get<Record<string, Entry>>(KEY)?.[orgKey(instanceUrl)] : undefined;
   if (!e) return 'BalkanID setup not checked yet';
   const when = new Date(e.at).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
   const what =

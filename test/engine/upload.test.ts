@@ -77,8 +77,8 @@ describe('upload to BalkanID (Bulk API stand-in)', function () {
     const dir = csvDir();
     const r = await run(dir);
     assert.deepEqual(r.uploaded, [
-      { file: ENTITIES_FILE, bytes: Buffer.byteLength(ENTITIES), attempts: 2 },
-      { file: RELATIONS_FILE, bytes: Buffer.byteLength(RELATIONS), attempts: 2 },
+      { file: ENTITIES_FILE, bytes: Buffer.byteLength(ENTITIES), requests: 2 },
+      { file: RELATIONS_FILE, bytes: Buffer.byteLength(RELATIONS), requests: 2 },
     ]);
     assert.deepEqual(trail(), [
       'POST entities 200',
@@ -164,7 +164,7 @@ describe('upload to BalkanID (Bulk API stand-in)', function () {
     s.fail('entities', 429, { retryAfter: 2 });
     const r = await run();
     assert.deepEqual(sleeps, [2000]);
-    assert.equal(r.uploaded[0]!.attempts, 3);
+    assert.equal(r.uploaded[0]!.requests, 3);
     assert.equal(s.received.length, 2);
   });
 
@@ -172,7 +172,7 @@ describe('upload to BalkanID (Bulk API stand-in)', function () {
     s.fail('entities', 500).fail('entities', 502).fail('entities', 503).fail('upload:entity-relations', 503);
     const r = await run();
     assert.deepEqual(sleeps, [1000, 2000, 4000, 1000]);
-    assert.equal(r.uploaded.map(u => u.attempts).join(), '5,3');
+    assert.equal(r.uploaded.map(u => u.requests).join(), '5,3');
     assert.equal(s.received.map(f => f.bytes).join(), `${Buffer.byteLength(ENTITIES)},${Buffer.byteLength(RELATIONS)}`);
   });
 
@@ -185,7 +185,7 @@ describe('upload to BalkanID (Bulk API stand-in)', function () {
       'POST entities 200',
       'PUT upload:entities 200',
     ]);
-    assert.equal(r.uploaded[0]!.attempts, 4);
+    assert.equal(r.uploaded[0]!.requests, 4);
     assert.equal(s.received.length, 2);
     assert.ok(output.some(m => /upload URL for entities\.csv expired/.test(m)));
   });

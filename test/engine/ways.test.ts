@@ -58,7 +58,7 @@ describe('preview, export and upload from the command line', function () {
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stdout,
-      /Wrote .*entities\.csv \(App "salesforce": \d+ identities, \d+ connections\) and .*entity-relations\.csv \(\d+ relations\)/,
+      /Wrote .*entities\.csv \(App "salesforce-00D\w{15}": \d+ identities, \d+ connections\) and .*entity-relations\.csv \(\d+ relations\)/,
     );
     assert.match(r.stdout, /records\/s/);
     assert.match(r.stdout, /balkanid-sf upload --dir /);
@@ -101,6 +101,40 @@ describe('preview, export and upload from the command line', function () {
     assert.equal(bid.received.length, sent);
   });
 
+  it('upload names the tenant and the key before sending; an address outside balkan.id is pointed out', async () => {
+    process.env.BALKANID_API_KEY_SECRET = 'bid-secret-0123456789abcdef';
+    const out = mkdtempSync(join(tmpdir(), 'bid-name-'));
+    assert.equal((await runCli(['export', '--out', out, ...conn()])).code, 0);
+    const r = await runCli(['upload', '--dir', out, '--tenant-url', bid.url]);
+    assert.match(
+      r.stderr,
+      new RegExp(`^Uploading to ${bid.url.replace(/[.]/g, '\\.')} with the API key key-id-1\\.$`, 'm'),
+    );
+    assert.ok(!/not a balkan\.id address/.test(r.stderr), 'a loopback stand-in is not flagged');
+    // (127.0.0.2: a host outside balkan.id that answers at once with "connection refused", offline too.)
+    const typo = await runCli(['upload', '--dir', out, '--tenant-url', 'https://127.0.0.2:1']);
+    assert.match(typo.stderr, /~ 127\.0\.0\.2 is not a balkan\.id address: check --tenant-url/);
+    assert.equal(typo.code, 2);
+  });
+
+  it('upload of a folder export wrote for several orgs says so and sends nothing', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bid-orgs-'));
+    const creds = async () => ({ instanceUrl: t.org.url, accessToken: t.org.adminToken });
+    await runCli(['export', '--out', out, '--target-org', 'prod', '--target-org', 'uat'], { credentials: creds });
+    const count = bid.count;
+    const r = await runCli(['upload', '--dir', out, '--tenant-url', bid.url]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /holds one folder per org \(prod, uat\), as export writes for several orgs/);
+    assert.equal(bid.count, count);
+  });
+
+  it('export into a folder that has the files says it replaced them', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bid-again-'));
+    assert.equal((await runCli(['export', '--out', out, ...conn()])).code, 0);
+    const again = await runCli(['export', '--out', out, ...conn()]);
+    assert.match(again.stdout, /\(Replaced the entities\.csv and entity-relations\.csv that were there\.\)/);
+  });
+
   it('upload without the secret in the environment: exit 2, says which variable, nothing sent', async () => {
     delete process.env.BALKANID_API_KEY_SECRET;
     const count = bid.count;
@@ -121,12 +155,11 @@ describe('preview, export and upload from the command line', function () {
       const rows = readFileSync(join(out, org, 'entities.csv'), 'utf8')
         .split('\r\n')
         .slice(1, -1);
-      assert.ok(
-        rows.length > 0 && rows.every(r => r.startsWith(`salesforce-${org},`)),
-        `${org}: App salesforce-${org}`,
-      );
+      // (Both names reach the same test org here: one App, from its Org ID, whatever the alias.)
+      assert.ok(rows.length > 0 && rows.every(r => /^salesforce-00D\w{15},/.test(r)), `${org}: the org's own App`);
     }
-    assert.match(r.stdout, /^prod +— +— +\d+ users, \d+ relations +0$/m);
+    assert.match(r.stdout, /^Org +Result +Exit$/m, 'no empty Steps or Writes columns');
+    assert.match(r.stdout, /^prod +[\d,]+ users, [\d,]+ relations +0$/m);
   });
 });
 

@@ -1,5 +1,7 @@
 // The extension's pure parts, in plain Node: view models, the webview's HTML and CSP, the message
 // protocol guards, diagnostics anchoring, and the command table against package.json.
+import { progressText, rememberProgress } from '../../src/vscode/orgProgress';
+import { defaultApp } from '../../src/core/extract/entities';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -338,5 +340,55 @@ describe('the package', () => {
     }
     assert.ok(!ignore.includes('!README.md'), 'vsce takes docs/marketplace/README.md (--readme-path)');
     assert.match(pkg.scripts.package, /--readme-path docs\/marketplace\/README\.md/);
+  });
+});
+
+describe('each org as last checked (the org picker)', () => {
+  const memento = () => {
+    const data = new Map<string, unknown>();
+    return {
+      get: (k: string) => data.get(k),
+      update: async (k: string, v: unknown) => void data.set(k, v),
+      keys: () => [...data.keys()],
+    } as any;
+  };
+  const report = (instanceUrl: string, states: string[]) =>
+    ({
+      org: { instanceUrl },
+      steps: states.map((state, i) => ({ id: `s${i}`, state, findings: [], plan: [] })),
+    }) as any;
+
+  it('is found whichever way the address is written (the Salesforce CLI keeps a trailing slash)', async () => {
+    const m = memento();
+    await rememberProgress(
+      m,
+      report('https://Acme.my.salesforce.com', ['done', 'todo', 'error']),
+      Date.UTC(2026, 10, 30, 10, 2),
+    );
+    assert.equal(
+      progressText(m, 'https://acme.my.salesforce.com/'),
+      'BalkanID: 1 of 3 steps done · checked 2026-11-30 10:02 UTC',
+    );
+    assert.equal(progressText(m, 'https://other.my.salesforce.com'), 'BalkanID setup not checked yet');
+    await rememberProgress(
+      m,
+      report('https://acme.my.salesforce.com', ['done', 'waiting']),
+      Date.UTC(2026, 10, 30, 11, 0),
+    );
+    assert.equal(
+      progressText(m, 'https://acme.my.salesforce.com'),
+      'BalkanID: set up, waiting for BalkanID · checked 2026-11-30 11:00 UTC',
+    );
+  });
+});
+
+describe('the App column', () => {
+  it("is the org's My Domain name (sandboxes keep theirs), else its Org ID — never a local alias", () => {
+    assert.equal(defaultApp('https://acme.my.salesforce.com', '00D000000000001AAA'), 'salesforce-acme');
+    assert.equal(
+      defaultApp('https://acme--uat.sandbox.my.salesforce.com', '00D000000000002AAA'),
+      'salesforce-acme--uat',
+    );
+    assert.equal(defaultApp('http://127.0.0.1:4567', '00D5g0Q0x000001'), 'salesforce-00D5g0Q0x000001ECA');
   });
 });

@@ -242,7 +242,10 @@ describe('BalkanID extension in a real VS Code', () => {
         ['entities', 'entity-relations'],
       );
       await ctx.secrets.store(secretKey, 'a-wrong-secret-0123456789');
-      const refused = await vscode.commands.executeCommand('balkanid.uploadToBalkanId', { folder: dir, assumeYes: true });
+      const refused = await vscode.commands.executeCommand('balkanid.uploadToBalkanId', {
+        folder: dir,
+        assumeYes: true,
+      });
       assert.equal(refused, undefined, 'the command failed (its error is shown)');
       assert.equal(await ctx.secrets.get(secretKey), undefined, 'the refused secret is forgotten');
       assert.equal(ctx.globalState.get(idKey), undefined);

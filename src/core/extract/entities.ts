@@ -27,6 +27,16 @@ export function id18(id: string): string {
   return id + suffix;
 }
 
+/**
+ * The App column's default: one stable name per org, whoever exports it and whatever its alias on their machine —
+ * its My Domain name (salesforce-acme, salesforce-acme--uat), or its Org ID where the address is not a My Domain.
+ * Orgs uploaded to one tenant stay apart (a sandbox copy keeps its production's record IDs).
+ */
+export function defaultApp(instanceUrl: string, orgId: string): string {
+  const m = /^([a-z0-9-]+)\.(?:[a-z0-9]+\.)?my\.salesforce\.com$/i.exec(new URL(instanceUrl).hostname);
+  return `salesforce-${m ? m[1]!.toLowerCase() : id18(orgId)}`;
+}
+
 /** What the export remembers while it streams: names for metadata, and which entities are in the file. */
 export class ExportIndex {
   readonly names = new Map<string, string>();

@@ -4,7 +4,7 @@
 // org's records. Progress after each page; an abort between pages.
 import { OrgClient } from '../client';
 import { SetupError } from '../types';
-import { ExportIndex, rowsOf, SkipReason } from './entities';
+import { defaultApp, ExportIndex, rowsOf, SkipReason } from './entities';
 import {
   countSources,
   readFix,
@@ -114,7 +114,7 @@ export async function streamQuery(
 }
 
 export async function exportOrg(client: OrgClient, sink: ExportSink, o: ExportOptions): Promise<ExportSummary> {
-  const app = o.app ?? 'salesforce';
+  const app = o.app ?? defaultApp(client.instanceUrl, client.orgId);
   const index = new ExportIndex();
   const summary: ExportSummary = {
     app,
