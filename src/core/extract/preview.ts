@@ -49,7 +49,10 @@ const SAMPLES: Record<SourceId, { fields: string; line: (r: Rec) => string }> = 
   profile: { fields: 'Name, UserLicense.MasterLabel', line: r => `${r.Name} — ${r.UserLicense?.MasterLabel ?? '?'}` },
   role: { fields: 'Name, DeveloperName', line: r => `${r.Name} (${r.DeveloperName})` },
   permissionSet: { fields: 'Label, Name', line: r => `${r.Label} (${r.Name})` },
-  permissionSetGroup: { fields: 'MasterLabel, Status', line: r => `${r.MasterLabel} (${r.Status})` },
+  permissionSetGroup: {
+    fields: 'MasterLabel, DeveloperName, Status',
+    line: r => `${r.MasterLabel} (${r.DeveloperName}) · status ${r.Status}`,
+  },
   group: { fields: 'Name, DeveloperName', line: r => `${r.Name} (${r.DeveloperName})` },
   user: {
     fields: 'Name, Username, IsActive, LastLoginDate, Profile.Name, Profile.UserLicense.MasterLabel, UserRole.Name',
