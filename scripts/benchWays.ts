@@ -187,7 +187,7 @@ export async function benchWays(): Promise<{ lines: string[]; failed: boolean; j
   const twenty = await run(20);
   await Promise.all(orgs.map(o => o.stop()));
   lines.push(
-    `\nCheck on 20 orgs in one run (10 at a time, ${LATENCY} ms latency per request): ${Math.round(twenty)} ms; one org ` +
+    `\nCheck on 20 orgs in one run (20 at a time by default, ${LATENCY} ms latency per request): ${Math.round(twenty)} ms; one org ` +
       `${Math.round(one)} ms: ${(twenty / one).toFixed(2)}× one org's time (20× if one after another).`,
   );
   budget("20 orgs' check time over one org's", twenty / one, 3, '×');

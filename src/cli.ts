@@ -112,7 +112,7 @@ async function runMany(
     );
     return 2;
   }
-  const limit = intFlag(flags, 'concurrency', 1, 32) ?? 10;
+  const limit = intFlag(flags, 'concurrency', 1, 32) ?? 20;
   if (!json) err(`${command} on ${targets.length} orgs, ${Math.min(limit, targets.length)} at a time…`);
   const outcomes = await mapLimit(targets, limit, async (org): Promise<OrgOutcome> => {
     const printed: string[] = [];

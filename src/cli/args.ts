@@ -22,7 +22,7 @@ Options:
   --manifest <file>                    setup manifest (default ./${MANIFEST_FILE})
   --target-org <alias|username>        an org authenticated with the Salesforce CLI (repeat it for several orgs)
   --all-orgs                           every org the Salesforce CLI knows that is not expired
-  --concurrency <1-32>                 several orgs: how many run at once (default 10)
+  --concurrency <1-32>                 several orgs: how many run at once (default 20)
   --tenant-url <url>                   upload: your BalkanID tenant (default $BALKANID_TENANT_URL or https://app.balkan.id)
   --instance-url <url> --access-token <token>   or a session (the token may come from $SF_ACCESS_TOKEN)
   --audience <url>                     JWT audience for verify (default: login or test URL by org type)
