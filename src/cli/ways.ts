@@ -4,6 +4,7 @@ import { access, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ENTITIES_FILE, RELATIONS_FILE } from '../core/extract/format';
 import { checkTenantUrl } from '../core/extract/upload';
+import { LOOPBACK_HOSTS } from '../core/url';
 import { check } from '../core/engine';
 import { OrgClient } from '../core/client';
 import { previewOrg } from '../core/extract/preview';
@@ -89,7 +90,7 @@ export async function upload(
   // Where the key goes, said before anything is sent; an address outside balkan.id is named as such.
   const host = new URL(tenantUrl).hostname;
   progress(`Uploading to ${tenantUrl} with the API key ${keyId}.`);
-  if (!/(^|\.)balkan\.id$/i.test(host) && !['127.0.0.1', 'localhost', '[::1]'].includes(host))
+  if (!/(^|\.)balkan\.id$/i.test(host) && !LOOPBACK_HOSTS.includes(host))
     progress(`~ ${host} is not a balkan.id address: check --tenant-url (or $BALKANID_TENANT_URL) if that is a typo.`);
   const r = await uploadToBalkanId({ tenantUrl, keyId, secret, dir, onProgress: progress });
   const files = r.uploaded.map(u => `${u.file} (${u.bytes.toLocaleString('en-US')} bytes)`).join(' and ');

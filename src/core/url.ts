@@ -3,6 +3,10 @@ import { SetupError } from './types';
 
 export const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
 
+/** Where a token, key or file may go: https anywhere, plain http only to loopback. */
+export const secureTransport = (u: URL) =>
+  u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK_HOSTS.includes(u.hostname));
+
 /** Returns the URL's origin, or throws a SetupError (code INSECURE_URL) that says what to use instead. */
 export function checkInstanceUrl(raw: string): string {
   let u: URL;
@@ -14,7 +18,7 @@ export function checkInstanceUrl(raw: string): string {
       'INSECURE_URL',
     );
   }
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && LOOPBACK_HOSTS.includes(u.hostname)))
+  if (!secureTransport(u))
     throw new SetupError(
       `Refusing ${u.protocol}// to ${u.hostname}: Salesforce orgs are reached over https only.`,
       'INSECURE_URL',

@@ -5,6 +5,7 @@ import { myDomainUrl } from '../core/url';
 import { Controller, engine, Target } from './controller';
 import { settings } from './settings';
 import { orgKey } from './orgProgress';
+import { withCancel } from './notify';
 
 /** The org the admin picked, 'disconnect', or undefined when the picker was dismissed. */
 export async function pickOrg(controller: Controller): Promise<Target | 'disconnect' | undefined> {
@@ -124,21 +125,12 @@ async function browserLogin(): Promise<Target | undefined> {
       },
     }));
   if (!loginUrl) return undefined;
-  const session = await vscode.window.withProgress(
-    {
-      location: vscode.ProgressLocation.Notification,
-      title: 'Log in to Salesforce in the browser…',
-      cancellable: true,
-    },
-    (_p, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      return engine().webLogin({
-        loginUrl,
-        signal: abort.signal,
-        open: url => Promise.resolve(vscode.env.openExternal(vscode.Uri.parse(url, true))),
-      });
-    },
+  const session = await withCancel('Log in to Salesforce in the browser…', (_report, signal) =>
+    engine().webLogin({
+      loginUrl,
+      signal,
+      open: url => Promise.resolve(vscode.env.openExternal(vscode.Uri.parse(url, true))),
+    }),
   );
   return { kind: 'token', instanceUrl: session.instanceUrl, accessToken: session.accessToken };
 }

@@ -10,7 +10,7 @@ import type { Preview } from '../core/extract/preview';
 import type { OrgClient } from '../core/client';
 import { SetupError } from '../core/types';
 import { Controller, engine } from './controller';
-import { notify } from './notify';
+import { notify, withCancel } from './notify';
 import { PreviewTree } from './previewTree';
 
 export const LAST_EXPORT = 'balkanid.lastExportFolder';
@@ -53,7 +53,7 @@ async function readerSession(
       attempts: 1,
       signal,
       session: true,
-      onProgress: m => c.log.info(`Preview: ${m}`),
+      onProgress: m => c.log.info(m),
     });
     if (!login.ok || !login.client)
       throw new SetupError(
@@ -67,21 +67,8 @@ async function readerSession(
   return { client: admin, reader: { kind: 'admin', username: me.username ?? admin.userId } };
 }
 
-/** Runs cancellable work under a notification; a cancel becomes a CANCELLED error. */
-export function withCancel<T>(title: string, work: (report: (m: string) => void, signal: AbortSignal) => Promise<T>) {
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
-    (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      return work(m => progress.report({ message: m }), abort.signal);
-    },
-  );
-}
-
 export async function previewExtraction(c: Controller, tree: PreviewTree): Promise<Preview | undefined> {
   const client = connected(c);
-  c.log.info('Preview: started.');
   const preview = await withCancel('Preview what BalkanID will read', (report, signal) =>
     c.guarded(async () => {
       report('Counting each list…');

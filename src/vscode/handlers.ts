@@ -10,7 +10,7 @@ import { createManifestByQuestions } from './newcomer';
 import { helpUrl } from '../core/steps';
 import { ChecklistTree } from './tree';
 import { Handlers } from './commandTable';
-import { notify } from './notify';
+import { notify, withCancel } from './notify';
 import { pickOrg } from './connectPicker';
 import { verify } from './verify';
 import { exportForBalkanId, previewExtraction } from './extraction';
@@ -77,14 +77,7 @@ export function handlers(
   });
 
   const run = async (steps: StepId[] | undefined, title: string, reactivateUser = false, planned?: Write[]) => {
-    const writes = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
-      (progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        return controller.run(steps, m => progress.report({ message: m }), abort.signal, reactivateUser);
-      },
-    );
+    const writes = await withCancel(title, (report, signal) => controller.run(steps, report, signal, reactivateUser));
     void afterRun(writes, planned);
     return writes;
   };

@@ -26,3 +26,21 @@ export const notify = {
   ask: <T extends string>(message: string, detail: string, ...items: T[]) =>
     show('warn', message, { modal: true, detail }, items),
 };
+
+/**
+ * Runs cancellable work under a progress notification: Cancel aborts the work's signal, and every progress message
+ * is redacted like the notifications.
+ */
+export function withCancel<T>(
+  title: string,
+  work: (report: (message: string) => void, signal: AbortSignal) => Thenable<T> | Promise<T>,
+): Thenable<T> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return work(m => progress.report({ message: redact(m) }), abort.signal);
+    },
+  );
+}

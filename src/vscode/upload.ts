@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { ENTITIES_FILE, RELATIONS_FILE } from '../core/extract/format';
 import { SetupError } from '../core/types';
 import { Controller, engine } from './controller';
-import { existing, folderArg, LAST_EXPORT, n, withCancel } from './extraction';
-import { notify } from './notify';
+import { existing, folderArg, LAST_EXPORT, n } from './extraction';
+import { notify, withCancel } from './notify';
 import { settings } from './settings';
 
 /** The API key is kept per BalkanID tenant: a changed tenant URL never receives a key stored for another one. */

@@ -5,7 +5,7 @@ import { MAX_PRIVATE_KEY_BYTES, readPrivateKey } from '../core/certificate';
 import { SetupError } from '../core/types';
 import { Controller, engine } from './controller';
 import { readPicked } from './credentials';
-import { notify } from './notify';
+import { notify, withCancel } from './notify';
 import { settings } from './settings';
 import { loginDescription } from './viewModel';
 
@@ -65,13 +65,8 @@ export async function verify(controller: Controller, checkAll: () => Promise<unk
       'utf8',
     );
   }
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Verifying the JWT login', cancellable: true },
-    (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      return selfTest(controller, pem!, m => progress.report({ message: m }), abort.signal);
-    },
+  const result = await withCancel('Verifying the JWT login', (report, signal) =>
+    selfTest(controller, pem!, report, signal),
   );
   let text: string;
   if (result.ok) {

@@ -59,7 +59,6 @@ export interface ExportOptions {
 }
 
 interface Page {
-  totalSize?: number;
   done?: boolean;
   records?: Array<Record<string, unknown>>;
   nextRecordsUrl?: string;
@@ -95,19 +94,18 @@ function nextPage(next: unknown): string {
 export async function streamQuery(
   client: OrgClient,
   soql: string,
-  onPage: (records: Array<Record<string, unknown>>, totalSize: number) => Promise<void> | void,
+  onPage: (records: Array<Record<string, unknown>>) => Promise<void> | void,
   signal?: AbortSignal,
-  what = 'Export',
 ): Promise<number> {
   let url: string | undefined = queryUrl(client, soql);
   let requests = 0;
   while (url) {
-    cancelled(signal, what);
+    cancelled(signal, 'Export');
     const page = (await client.request('GET', url)) as Page;
     requests++;
     if (!page || !Array.isArray(page.records))
       throw new SetupError(`Salesforce answered a query page without records (${soql.slice(0, 60)}…).`, 'UNEXPECTED');
-    await onPage(page.records, Number(page.totalSize ?? 0));
+    await onPage(page.records);
     url = page.done === false ? nextPage(page.nextRecordsUrl) : undefined;
   }
   return requests;

@@ -11,7 +11,7 @@
 // (e.g. https://developer.balkan.id/bulk-apps-download-api-early-access-12828089e0) name the response fields `url`
 // and `pollingUrl`. So this module sends `{}` and reads `url`: UNCONFIRMED for uploads, and anything else is
 // refused with "BalkanID answered without an upload URL" rather than guessed.
-import { LOOPBACK_HOSTS } from '../url';
+import { secureTransport } from '../url';
 import { SetupError } from '../types';
 import { UPLOADS } from './format';
 
@@ -24,8 +24,6 @@ export const MAX_RETRY_AFTER_MS = 60_000;
 export const BACKOFF_BASE_MS = 1000;
 
 export const uploadUrlEndpoint = (tenant: string, resource: string) => `${tenant}/api/rest/v0/${resource}/upload-url`;
-
-const allowed = (u: URL) => u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK_HOSTS.includes(u.hostname));
 
 /**
  * The tenant's origin, where the API key may go: https anywhere, http only to loopback (the test stand-in). A path
@@ -40,7 +38,7 @@ export function checkTenantUrl(raw: string | undefined): string {
   } catch {
     throw new SetupError(`"${text}" is not a URL. Use your BalkanID address, e.g. ${DEFAULT_TENANT}.`, 'INSECURE_URL');
   }
-  if (!allowed(u))
+  if (!secureTransport(u))
     throw new SetupError(
       `Refusing ${u.protocol}// to ${u.hostname}: the BalkanID API key is sent over https only.`,
       'INSECURE_URL',
@@ -60,7 +58,7 @@ export function checkTenantUrl(raw: string | undefined): string {
 export function checkPresignedUrl(raw: string, tenant: string): URL | undefined {
   try {
     const u = new URL(raw);
-    return u.protocol === 'https:' || (allowed(u) && new URL(tenant).protocol === 'http:') ? u : undefined;
+    return u.protocol === 'https:' || (secureTransport(u) && new URL(tenant).protocol === 'http:') ? u : undefined;
   } catch {
     return undefined;
   }
