@@ -2,6 +2,7 @@
 // per request, as a table (and bench-results/bench.json). Budgets: apply <= 12 requests besides deploy
 // status polls; check <= 3 round trips of latency (wall time / latency, rounded up). The extension's activation time and .vsix size are added by
 // scripts/e2e/bench-vscode.sh when the real-VS-Code harness is installed.
+import { systemClock } from '../src/core/clock';
 import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { apply, check, factQueries } from '../src/core/engine';
@@ -44,12 +45,12 @@ async function measure(org: TestOrg, what: () => Promise<unknown>) {
 
 async function main(): Promise<void> {
   const manifest = defaultManifest('balkanid@example.test', 'balkanid@example.test');
-  const certificate = readCertificate(selfSignedCert().certPem);
+  const certificate = readCertificate(selfSignedCert().certPem, systemClock.now());
   const rows: Array<Record<string, any>> = [];
   const session = async (scenario: 'fresh' | 'done') => {
     const org = await startTestOrg({ scenario, latencyMs: LATENCY });
     const client = await connect({ instanceUrl: org.url, accessToken: org.adminToken });
-    return { org, input: { client, manifest, certificate } };
+    return { org, input: { client, manifest, certificate, clock: systemClock } };
   };
   const row = (name: string, m: Awaited<ReturnType<typeof measure>>) =>
     rows.push({

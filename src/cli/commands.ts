@@ -11,6 +11,7 @@ import {
   teardownKept,
   teardownPlan,
 } from '../core/engine';
+import { systemClock } from '../core/clock';
 import { isSetupError, Report, StepId, Write } from '../core/types';
 import { connect, JsforceClient } from '../node/salesforce';
 import { jwtSelfTest, SelfTestResult } from '../node/verify';
@@ -51,13 +52,14 @@ export async function run(
     if (command === 'upload')
       return { code: await upload(flags, json, out, progress, many ? target : undefined, row), row };
     const needsManifest = !['preview', 'export'].includes(command) || !!flags.key;
-    const setup = needsManifest ? await loadSetup(flags, json, err) : undefined;
+    const clock = deps.clock ?? systemClock;
+    const setup = needsManifest ? await loadSetup(flags, json, err, clock) : undefined;
     progress('Connecting…');
     const client: JsforceClient = await connect(await credentials(flags, deps, target, setup?.manifest.targetOrg));
     if (!setup)
       return { code: await extract(command, flags, json, out, progress, client, undefined, many, target, row), row };
     const { manifest, certificate } = setup;
-    const input = { client, manifest, certificate, reactivateUser: !!flags['reactivate-user'] };
+    const input = { client, manifest, certificate, clock, reactivateUser: !!flags['reactivate-user'] };
     if (command === 'preview' || command === 'export')
       return { code: await extract(command, flags, json, out, progress, client, setup, many, target, row), row };
     const deployTimeout = intFlag(flags, 'deploy-timeout', 10, 24 * 3600);

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { readPrivateKey } from '../core/certificate';
 import { OrgClient } from '../core/client';
+import { Clock } from '../core/clock';
 import { Manifest, MANIFEST_FILE } from '../core/manifest';
 import { redactDeep } from '../core/redact';
 import { Report, SetupError } from '../core/types';
@@ -16,6 +17,8 @@ import { Args, intFlag } from './args';
 export interface CliDeps {
   credentials?: (target: string) => Promise<Credentials>;
   listOrgs?: () => Promise<SfOrg[]>;
+  /** The one clock of the run (tests inject theirs). */
+  clock?: Clock;
 }
 
 export async function credentials(
@@ -57,14 +60,18 @@ export async function confirm(question: string): Promise<boolean> {
 /** `--json` output: every string redacted before it is quoted (after quoting, a pattern could miss an escaped one). */
 export const toJson = (value: unknown) => JSON.stringify(redactDeep(value), null, 2);
 
-export async function loadSetup(flags: Args['flags'], json: boolean, err: (s: string) => void) {
+export async function loadSetup(flags: Args['flags'], json: boolean, err: (s: string) => void, clock: Clock) {
   const manifestPath = resolve(String(flags.manifest ?? MANIFEST_FILE));
   if (flags.username) {
-    const made = await createManifest(manifestPath, {
-      username: String(flags.username),
-      email: String(flags.email),
-      certificate: flags.certificate ? String(flags.certificate) : undefined,
-    });
+    const made = await createManifest(
+      manifestPath,
+      {
+        username: String(flags.username),
+        email: String(flags.email),
+        certificate: flags.certificate ? String(flags.certificate) : undefined,
+      },
+      clock.now(),
+    );
     if (made.created && !json) err(`Wrote ${manifestPath} (certificate: ${made.manifest!.certificate}).`);
   }
   const loaded = await loadManifest(manifestPath);
@@ -74,7 +81,8 @@ export async function loadSetup(flags: Args['flags'], json: boolean, err: (s: st
       .join('\n');
     throw new SetupError(`The setup manifest ${manifestPath} has problems:\n${problems}`, 'MANIFEST');
   }
-  return { manifest: loaded.manifest, certificate: await loadCertificate(manifestPath, loaded.manifest) };
+  const certificate = await loadCertificate(manifestPath, loaded.manifest, clock.now());
+  return { manifest: loaded.manifest, certificate, clock };
 }
 
 /** The JWT login as the integration user with the private key given in --key (verify, preview, export). */

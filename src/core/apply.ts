@@ -3,6 +3,7 @@
 // re-check. A fresh org takes 4 reads in parallel, 1 composite, the deploy (1 + status polls), 1 composite and
 // 4 reads in parallel: 11 requests besides the polls (budget 12, `npm run bench`).
 import { OrgClient, SubResult } from './client';
+import { Clock } from './clock';
 import { CertificateInfo } from './certificate';
 import { EcaPart } from './eca';
 import { concurrentRun } from './concurrency';
@@ -30,7 +31,8 @@ export interface WriteInput {
   client: OrgClient;
   manifest: Manifest;
   certificate?: CertificateInfo | SetupError;
-  now?: number;
+  /** The run's clock (certificate validity, login windows). */
+  clock: Clock;
   /** Reactivate the integration user when it is inactive (only after the admin agreed). */
   reactivateUser?: boolean;
 }
@@ -82,7 +84,7 @@ export async function applyWrites(
     facts,
     manifest: m,
     certificate: input.certificate,
-    now: input.now ?? Date.now(),
+    now: input.clock.now(),
     reactivateUser: input.reactivateUser,
   };
   const results = evaluate(facts, m, input.certificate, ctx.now, ctx.reactivateUser);

@@ -55,7 +55,7 @@ function describe(cert: X509Certificate): string {
   return `${cert.subject.replace(/\n/g, ', ')} (SHA-256 ${cert.fingerprint256.slice(0, 23)}…)`;
 }
 
-export function readCertificate(data: string | Uint8Array, now = Date.now()): CertificateInfo {
+export function readCertificate(data: string | Uint8Array, now: number): CertificateInfo {
   checkSize(
     typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength,
     MAX_CERTIFICATE_BYTES,
@@ -132,7 +132,7 @@ export function readCertificate(data: string | Uint8Array, now = Date.now()): Ce
 /** Problems with a certificate for JWT bearer use: not RSA, too short, expired, not yet valid, expiring soon. */
 export function certificateProblems(
   c: CertificateInfo,
-  now = Date.now(),
+  now: number,
 ): Array<{ code: string; severity: 'error' | 'warning'; message: string; fix: string }> {
   const out: Array<{ code: string; severity: 'error' | 'warning'; message: string; fix: string }> = [];
   if (c.keyType !== 'rsa')

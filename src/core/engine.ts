@@ -43,7 +43,7 @@ export function buildReport(input: EngineInput, facts: Facts): Report {
       apiVersion: c.apiVersion,
       name: facts.org?.Name,
     },
-    steps: evaluate(facts, input.manifest, input.certificate, input.now, input.reactivateUser),
+    steps: evaluate(facts, input.manifest, input.certificate, input.clock.now(), input.reactivateUser),
     handoff: handoff(facts, input.manifest, c.instanceUrl),
     login: loginStatus(facts),
   };

@@ -2,11 +2,7 @@
 import type { KeyObject } from 'node:crypto';
 import { sign } from 'jsonwebtoken';
 
-export function jwtAssertion(
-  key: KeyObject,
-  claims: { iss: string; sub: string; aud: string },
-  now = Date.now(),
-): string {
+export function jwtAssertion(key: KeyObject, claims: { iss: string; sub: string; aud: string }, now: number): string {
   // exp in seconds, at most 3 minutes ahead, as Salesforce requires; no iat (Salesforce does not ask for it).
   return sign({ ...claims, exp: Math.floor(now / 1000) + 170 }, key, { algorithm: 'RS256', noTimestamp: true });
 }

@@ -1,6 +1,7 @@
 // Sends entities.csv and then entity-relations.csv to BalkanID's Bulk API: for each, ask the tenant for a pre-signed
 // upload URL (with the API key) and PUT the file there, streamed from disk (without the API key). Retries, messages
 // and the file checks live in src/core/extract/upload.ts; no message carries the secret or a URL's signature.
+import { Clock, systemClock } from '../core/clock';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -34,8 +35,8 @@ export interface UploadOptions {
   dir: string;
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
-  /** How to wait before a retry (tests pass one that records the waits). */
-  sleep?: (ms: number) => Promise<void>;
+  /** Retry-After dates and the waits before a retry (tests pass one that records the waits). */
+  clock?: Clock;
 }
 
 export interface UploadResult {
@@ -83,17 +84,6 @@ async function checkFiles(dir: string): Promise<Checked[]> {
   return checked;
 }
 
-const defaultSleep = (signal?: AbortSignal) => (ms: number) =>
-  new Promise<void>(resolve => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-
 export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResult> {
   const { keyId, secret, signal } = opts;
   registerSecret(secret);
@@ -103,7 +93,7 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
     return secret && secret.length >= 6 ? out.split(secret).join('<redacted>') : out;
   };
   const progress = (m: string) => opts.onProgress?.(clean(m));
-  const sleep = opts.sleep ?? defaultSleep(signal);
+  const clock = opts.clock ?? systemClock;
   if (!keyId?.trim() || !secret?.trim())
     throw new SetupError('Both the BalkanID API key ID and its secret are needed. Nothing was sent.', 'UPLOAD_INPUT');
   const tenant = checkTenantUrl(opts.tenantUrl);
@@ -135,14 +125,15 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
           throw fail({ kind: 'redirect', phase, location: res.headers.get('location') ?? '(no location)' });
         const decision: RetryDecision = res.ok
           ? { retry: false }
-          : retryDecision(res.status, attempt, res.headers.get('retry-after'), Date.now());
+          : retryDecision(res.status, attempt, res.headers.get('retry-after'), clock.now());
         if (!decision.retry) return { res, tries: attempt };
         await res.body?.cancel().catch(() => undefined);
         progress(
           `${phase === 'ask' ? 'BalkanID' : 'The upload URL'} answered HTTP ${res.status} for ${f.file}; ` +
             `trying again in ${Math.ceil(decision.waitMs / 1000)} s (attempt ${attempt + 1} of ${MAX_ATTEMPTS}).`,
         );
-        await sleep(decision.waitMs);
+        // A Cancel during the wait ends it; the loop's next turn reports the upload as cancelled.
+        await clock.sleep(decision.waitMs, signal).catch(() => undefined);
       }
     };
     const refused = (phase: Phase, status: number, tries: number, body: string) =>

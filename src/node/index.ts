@@ -2,6 +2,7 @@
 // first use, so activation parses none of jsforce.
 export { connect, ConnectionError } from './salesforce';
 export type { JsforceClient, Credentials } from './salesforce';
+export type { EngineInput } from '../core/engine';
 export { listOrgs, sfCredentials, defaultTargetOrg } from './sfcli';
 export { jwtSelfTest, sessionFailure } from './verify';
 export { webLogin } from './webLogin';

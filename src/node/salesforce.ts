@@ -1,6 +1,7 @@
 // The Node adapter: an OrgClient over jsforce 3.10.16 (the last release on node-fetch, which runs on Node 20
 // and on VS Code's extension host alike; 3.10.19+ needs Node >= 22.19). jsforce is loaded on first use.
 import type { Connection } from 'jsforce';
+import { Clock, systemClock } from '../core/clock';
 import { DeployOptions, DeployOutcome, OrgClient, SubResult } from '../core/client';
 import { MIN_API_VERSION } from '../core/steps/preflight';
 import { SetupError, isSetupError } from '../core/types';
@@ -24,6 +25,8 @@ export interface Credentials {
   label?: string;
   /** Per-request timeout (default REQUEST_TIMEOUT_MS). */
   timeoutMs?: number;
+  /** The deploy poll's deadline and waits. */
+  clock?: Clock;
 }
 
 /** How long a deploy may run before the engine stops waiting (it goes on in Salesforce). */
@@ -35,6 +38,7 @@ export class JsforceClient implements OrgClient {
     readonly apiVersion: string,
     readonly userId: string,
     readonly orgId: string,
+    private readonly clock: Clock = systemClock,
   ) {}
   get instanceUrl(): string {
     return this.conn.instanceUrl;
@@ -198,7 +202,7 @@ export class JsforceClient implements OrgClient {
     onProgress?: (status: string) => void,
     signal?: AbortSignal,
   ): Promise<DeployOutcome> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = this.clock.now() + timeoutMs;
     let delay = 250;
     for (;;) {
       if (signal?.aborted)
@@ -207,7 +211,7 @@ export class JsforceClient implements OrgClient {
           'CANCELLED',
           'app',
         );
-      if (Date.now() > deadline)
+      if (this.clock.now() > deadline)
         throw new SetupError(
           `The deploy ${id} is still running in Salesforce after ${Math.round(timeoutMs / 1000)} s; it goes on ` +
             `there by itself (Setup → Deployment Status). ` +
@@ -215,7 +219,7 @@ export class JsforceClient implements OrgClient {
           'DEPLOY_STILL_RUNNING',
           'app',
         );
-      await new Promise(r => setTimeout(r, delay));
+      await this.clock.sleep(delay, signal).catch(() => undefined); // a Cancel is reported at the loop's top
       delay = Math.min(delay * 2, 2000);
       const st = expect<{ deployResult: any }>(
         await this.request('GET', `${base}/${id}?includeDetails=true`),
@@ -290,7 +294,7 @@ export async function connect(creds: Credentials): Promise<JsforceClient> {
       .slice(-2);
     if (!/^00D/.test(orgId) || !/^005/.test(userId))
       throw new ConnectionError('The org did not say who is connected (no identity URL).', 'AUTH');
-    return new JsforceClient(conn, best, userId, orgId);
+    return new JsforceClient(conn, best, userId, orgId, creds.clock);
   } catch (e) {
     throw classify(e, instanceUrl);
   }

@@ -3,6 +3,7 @@
 // .sf/config.json.
 // (@salesforce/core 9 needs Node >= 22 and 8.x pulls jsforce-node >= 3.10.17 plus pino workers; the CLI is
 // present wherever such an org exists, so it is the smaller and equally faithful dependency.)
+import { Clock, systemClock } from '../core/clock';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -77,7 +78,7 @@ export async function defaultTargetOrg(workspace?: string): Promise<string | und
   return undefined;
 }
 
-export async function listOrgs(sf = 'sf'): Promise<SfOrg[]> {
+export async function listOrgs(sf = 'sf', clock: Clock = systemClock): Promise<SfOrg[]> {
   const r = await run(sf, ['org', 'list', '--skip-connection-status']);
   const all = [
     ...(r.nonScratchOrgs ?? []),
@@ -96,7 +97,7 @@ export async function listOrgs(sf = 'sf'): Promise<SfOrg[]> {
       isDefault: !!o.isDefaultUsername,
       connectedStatus: o.connectedStatus,
       isExpired:
-        o.isExpired === true || (typeof o.expirationDate === 'string' && Date.parse(o.expirationDate) < Date.now()),
+        o.isExpired === true || (typeof o.expirationDate === 'string' && Date.parse(o.expirationDate) < clock.now()),
     }));
 }
 

@@ -1,5 +1,6 @@
 // The JWT self-test: log in as the integration user exactly as BalkanID will (JWT bearer, RS256), then count what
 // an identity-governance extractor reads (src/core/extract/sources.ts). Retries through the propagation window.
+import { Clock, systemClock } from '../core/clock';
 import type { KeyObject } from 'node:crypto';
 import { explainJwtError, jwtAssertion, JwtDiagnosis } from '../core/jwt';
 import { SetupError, isSetupError } from '../core/types';
@@ -22,6 +23,8 @@ export interface SelfTestOptions {
   onProgress?: (message: string) => void;
   /** Only log in (for reading as the integration user): the result carries the session's client. */
   session?: boolean;
+  /** The JWT's expiry and the waits between attempts. */
+  clock?: Clock;
 }
 
 export interface SelfTestResult {
@@ -60,6 +63,7 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
       'USAGE',
       'verify',
     );
+  const clock = o.clock ?? systemClock;
   let tried = 0;
   let delay = o.baseDelayMs ?? 15000;
   let last: SelfTestResult['failure'];
@@ -70,7 +74,7 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
     try {
       const token: any = await oauth2.requestToken({
         grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-        assertion: jwtAssertion(o.key, { iss: o.consumerKey, sub: o.username, aud: o.audience }),
+        assertion: jwtAssertion(o.key, { iss: o.consumerKey, sub: o.username, aud: o.audience }, clock.now()),
       });
       registerSecret(token.access_token);
       const client = await connect({ instanceUrl: token.instance_url ?? instanceUrl, accessToken: token.access_token });
@@ -100,16 +104,8 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
         `${description}: retrying in ${Math.round(delay / 1000)} s (changes can take minutes to reach the login ` +
           `servers)…`,
       );
-      await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(resolve, delay);
-        o.signal?.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(t);
-            reject(new SetupError('Verification cancelled.', 'CANCELLED', 'verify'));
-          },
-          { once: true },
-        );
+      await clock.sleep(delay, o.signal).catch(() => {
+        throw new SetupError('Verification cancelled.', 'CANCELLED', 'verify');
       });
       delay = Math.min(delay * 2, o.maxDelayMs ?? 60000);
     }

@@ -104,6 +104,7 @@ export async function insideFolder(folder: string, path: string): Promise<boolea
 export async function loadCertificate(
   manifestPath: string,
   m: Manifest,
+  now: number,
 ): Promise<CertificateInfo | SetupError | undefined> {
   let data: Buffer;
   try {
@@ -119,7 +120,7 @@ export async function loadCertificate(
     return new SetupError(`The certificate ${m.certificate} cannot be read (${e?.code}).`, 'cert-unreadable');
   }
   try {
-    return readCertificate(data);
+    return readCertificate(data, now);
   } catch (e) {
     return e as SetupError;
   }
@@ -148,6 +149,7 @@ export async function readKeyFile(path: string): Promise<string> {
 export async function createManifest(
   path: string,
   values: { username: string; email: string; certificate?: string },
+  now: number,
 ): Promise<LoadedManifest & { created: boolean }> {
   const certificate = values.certificate ? relative(dirname(path), resolve(values.certificate)) : undefined;
   const text = manifestTemplate(values.username.trim(), values.email.trim(), certificate?.split(sep).join('/'));
@@ -162,7 +164,7 @@ export async function createManifest(
   if (placeholder)
     throw new SetupError(`No manifest was written: ${placeholder.message} ${placeholder.fix}`, 'MANIFEST', 'preflight');
   if (values.certificate) {
-    const cert = await loadCertificate(path, parsed.manifest);
+    const cert = await loadCertificate(path, parsed.manifest, now);
     if (!cert || isSetupError(cert))
       throw new SetupError(
         `No manifest was written: ${cert ? cert.message : `the certificate ${values.certificate} does not exist.`}`,

@@ -6,6 +6,7 @@ import { LoadedManifest } from '../node/workspace';
 import { MANIFEST_FILE } from '../core/manifest';
 import { parseManifest } from '../core/manifestText';
 import { CertificateInfo } from '../core/certificate';
+import { Clock, systemClock } from '../core/clock';
 import { isSetupError, remaining, Report, SetupError, StepId, Write } from '../core/types';
 import { Connection } from './viewModel';
 import { Log } from './log';
@@ -25,6 +26,9 @@ export function engine(): typeof Engine {
   return (engineModule ??= require('./engine.js') as typeof Engine);
 }
 
+const inputsOf = (manifestText: string, certificate: CertificateInfo | SetupError | undefined) =>
+  `${manifestText}\0${isSetupError(certificate) ? certificate.message : (certificate?.fingerprint256 ?? '')}`;
+
 export class Controller implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -43,6 +47,8 @@ export class Controller implements vscode.Disposable {
   constructor(
     readonly context: vscode.ExtensionContext,
     readonly log: Log,
+    /** The one clock of the extension: certificate validity, login windows, the watch's waits. */
+    readonly clock: Clock = systemClock,
   ) {}
 
   async setManualConsumerKey(key: string | undefined): Promise<void> {
@@ -162,13 +168,22 @@ export class Controller implements vscode.Disposable {
     this.fire();
   }
 
+  /** The manifest and certificate as the last engine call read them. */
+  private inputsRead?: string;
+
+  /**
+   * Whether the manifest or its certificate now differ from what the last engine call read: a file event that
+   * changes nothing (the extension's own writes before its check, a save without an edit) needs no new check.
+   */
+  async inputsChanged(): Promise<boolean> {
+    await this.loadManifest();
+    const m = this.manifest;
+    if (!m?.manifest || !this.inputsRead) return true;
+    return inputsOf(m.text, await engine().loadCertificate(m.path, m.manifest, this.clock.now())) !== this.inputsRead;
+  }
+
   /** What every engine call needs; explains what is missing instead of failing obscurely. */
-  private async input(reactivateUser = false): Promise<{
-    client: Engine.JsforceClient;
-    manifest: NonNullable<LoadedManifest['manifest']>;
-    certificate?: CertificateInfo | SetupError;
-    reactivateUser: boolean;
-  }> {
+  private async input(reactivateUser = false): Promise<Engine.EngineInput & { client: Engine.JsforceClient }> {
     if (!this.client)
       throw new SetupError('No org connected. Run "BalkanID: Connect or Switch Salesforce Org".', 'NOT_CONNECTED');
     await this.loadManifest();
@@ -183,13 +198,14 @@ export class Controller implements vscode.Disposable {
           `${this.manifest.problems.map(p => `${p.path.join('.') || '(manifest)'}: ${p.message}`).join('; ')}`,
         'MANIFEST',
       );
-    const certificate = await engine().loadCertificate(this.manifest.path, this.manifest.manifest);
+    const certificate = await engine().loadCertificate(this.manifest.path, this.manifest.manifest, this.clock.now());
+    this.inputsRead = inputsOf(this.manifest.text, certificate);
     void vscode.commands.executeCommand(
       'setContext',
       'balkanid.hasCertificate',
       !!certificate && !isSetupError(certificate),
     );
-    return { client: this.client, manifest: this.manifest.manifest, certificate, reactivateUser };
+    return { client: this.client, manifest: this.manifest.manifest, certificate, clock: this.clock, reactivateUser };
   }
 
   /** Runs engine work, turning an expired session into the status bar's warning look. */

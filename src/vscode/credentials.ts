@@ -72,7 +72,7 @@ export async function readPicked(uri: vscode.Uri, max: number, what: string, cod
  * checklist and Problems are re-checked at once (no stale "not found").
  */
 export async function saveCertificate(c: Controller, data: string | Uint8Array): Promise<string> {
-  const info = readCertificate(data); // throws specific errors (size, private key, CSR, several, unreadable)
+  const info = readCertificate(data, c.clock.now()); // throws specific errors (size, private key, CSR, several, unreadable)
   await c.loadManifest();
   if (!c.manifest?.manifest)
     throw new SetupError('Create a valid setup manifest first; the certificate is saved next to it.', 'NO_MANIFEST');
@@ -84,7 +84,7 @@ export async function saveCertificate(c: Controller, data: string | Uint8Array):
         `workspace folder. Set it to a file inside the folder, such as "salesforce.crt".`,
       'cert-outside-workspace',
     );
-  const existing = await engine().loadCertificate(c.manifest.path, c.manifest.manifest);
+  const existing = await engine().loadCertificate(c.manifest.path, c.manifest.manifest, c.clock.now());
   if (existing && !isSetupError(existing) && existing.fingerprint256 === info.fingerprint256)
     return `${vscode.workspace.asRelativePath(target)} already holds this certificate.`;
   const present = await vscode.workspace.fs.stat(target).then(
@@ -174,7 +174,7 @@ export class CredentialsPanel implements vscode.Disposable {
     let certificateError = this.local.certificateError;
     if (m && c.manifest) {
       const cert = await engine()
-        .loadCertificate(c.manifest.path, m)
+        .loadCertificate(c.manifest.path, m, c.clock.now())
         .catch(() => undefined);
       if (isSetupError(cert)) certificateError ??= cert.message;
       else if (cert)
@@ -187,7 +187,7 @@ export class CredentialsPanel implements vscode.Disposable {
           keyType: cert.keyType,
           keyBits: cert.keyBits,
           daysLeft: cert.daysLeft,
-          problems: certificateProblems(cert).map(p => p.message),
+          problems: certificateProblems(cert, c.clock.now()).map(p => p.message),
         };
     }
     return {

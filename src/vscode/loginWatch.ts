@@ -11,7 +11,8 @@ const FIRST_WAIT_MS = 10_000;
 const MAX_WAIT_MS = 600_000;
 
 export class LoginWatch implements vscode.Disposable {
-  private timer?: ReturnType<typeof setTimeout>;
+  /** The wait before the next poll (on the controller's clock), aborted when the watch is no longer wanted. */
+  private pending?: AbortController;
   private wait = FIRST_WAIT_MS;
   private disposed = false;
   private inFlight = false;
@@ -38,12 +39,19 @@ export class LoginWatch implements vscode.Disposable {
 
   private schedule(): void {
     if (!this.wanted) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+      this.pending?.abort();
+      this.pending = undefined;
       this.wait = FIRST_WAIT_MS;
       return;
     }
-    if (!this.inFlight) this.timer ??= setTimeout(() => void this.poll(), this.wait);
+    if (this.inFlight || this.pending) return;
+    const pending = (this.pending = new AbortController());
+    this.controller.clock.sleep(this.wait, pending.signal).then(
+      () => {
+        if (this.pending === pending) void this.poll();
+      },
+      () => undefined,
+    );
   }
 
   private async poll(): Promise<void> {
@@ -68,14 +76,14 @@ export class LoginWatch implements vscode.Disposable {
       this.wait = Math.min(this.wait * 2, MAX_WAIT_MS);
     } finally {
       this.inFlight = false;
-      this.timer = undefined;
+      this.pending = undefined;
       this.schedule();
     }
   }
 
   dispose(): void {
     this.disposed = true;
-    clearTimeout(this.timer);
+    this.pending?.abort();
     this.subscription.dispose();
   }
 }

@@ -86,14 +86,14 @@ export async function createManifestByQuestions(c: Controller, given: NewcomerAn
     () => false,
   );
   let pem: string | undefined;
-  if (given.certificate) pem = readCertificate(given.certificate).pem;
+  if (given.certificate) pem = readCertificate(given.certificate, c.clock.now()).pem;
   else if (!present) {
     // A wrong file (a key, a CSR, two certificates…) is refused with its reason, and the picker opens again.
     for (let title = "BalkanID's certificate (3 of 3): salesforce.crt from BalkanID"; !pem;) {
       const data = await pickCertificate(title);
       if (!data) return false;
       try {
-        pem = readCertificate(data).pem;
+        pem = readCertificate(data, c.clock.now()).pem;
       } catch (e: any) {
         title = `Not a certificate: ${e.message} Choose BalkanID's salesforce.crt (3 of 3)`;
       }
@@ -101,7 +101,7 @@ export async function createManifestByQuestions(c: Controller, given: NewcomerAn
   }
   // Everything answered: the manifest (createManifest checks the answers first, automation's too), then the
   // certificate it points at.
-  await engine().createManifest(uri.fsPath, { username, email });
+  await engine().createManifest(uri.fsPath, { username, email }, c.clock.now());
   if (pem && !present) await vscode.workspace.fs.writeFile(certFile, Buffer.from(pem));
   c.log.info(`Wrote ${uri.fsPath} for ${username}${pem && !present ? ' and saved salesforce.crt' : ''}.`);
   c.newcomerDraft = {};

@@ -1,9 +1,9 @@
 // The balkanid-sf binary (dist/cli.js) end to end: commands, exit codes, JSON, and no secret in any output.
+import { tempDir } from '../support/temp';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { testCert, useOrg, workspace } from '../support/helpers';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
@@ -61,7 +61,7 @@ describe('balkanid-sf (the CLI binary)', function () {
   });
 
   it('without a manifest, --username/--email/--certificate write one (checked first, never overwritten); placeholders are refused', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'balkanid-new-'));
+    const dir = tempDir('balkanid-new-');
     writeFileSync(join(dir, 'balkanid.crt'), testCert().certPem);
     const missing = await cli(['check', ...conn()], dir, env());
     assert.equal(missing.code, 2);

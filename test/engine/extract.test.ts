@@ -1,8 +1,8 @@
 // preview and export against the test org over HTTP (jsforce): the CSV files in BalkanID's formats, read back with
 // a standard CSV parser; unreadable lists; a failure or a cancel mid-export leaves the folder as it was.
+import { tempDir } from '../support/temp';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { adminClient, useOrg } from '../support/helpers';
@@ -15,7 +15,7 @@ import { ENTITY_HEADER, RELATION_HEADER } from '../../src/core/extract/format';
 import { connect } from '../../src/node/salesforce';
 import { TestOrg } from '../../packages/sf-test-org/src/server';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'balkanid-export-'));
+const tmp = () => tempDir('balkanid-export-');
 const read = (file: string) => parse(readFileSync(file), { bom: false, relax_quotes: false }) as string[][];
 
 /** A session for one of the org's users (to read as someone with fewer permissions than the admin). */

@@ -2,11 +2,12 @@
 // (test/support/balkanidStandIn.ts): order, bytes and header rows received, every error status with its message and
 // nothing sent after it, retries (waits recorded through an injected sleep, never timed), an expired pre-signed URL,
 // bad input sending nothing, and no secret or URL signature in any progress line or error.
+import { tempDir } from '../support/temp';
+import { ManualClock, NOW } from '../support/clock';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { csvRow, ENTITIES_FILE, ENTITY_HEADER, RELATION_HEADER, RELATIONS_FILE } from '../../src/core/extract/format';
 import {
@@ -32,7 +33,7 @@ const RELATIONS =
 
 type Files = { entities?: string | null; relations?: string | null }; // null: the file is missing
 function csvDir({ entities = ENTITIES, relations = RELATIONS }: Files = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'balkanid-upload-'));
+  const dir = tempDir('balkanid-upload-');
   if (entities !== null) writeFileSync(join(dir, ENTITIES_FILE), entities);
   if (relations !== null) writeFileSync(join(dir, RELATIONS_FILE), relations);
   return dir;
@@ -41,7 +42,7 @@ function csvDir({ entities = ENTITIES, relations = RELATIONS }: Files = {}) {
 describe('upload to BalkanID (Bulk API stand-in)', function () {
   let s: BalkanIdStandIn;
   let output: string[];
-  let sleeps: number[];
+  let clock: ManualClock;
   before(async () => {
     s = await startBalkanIdStandIn();
   });
@@ -49,7 +50,7 @@ describe('upload to BalkanID (Bulk API stand-in)', function () {
   beforeEach(() => {
     s.reset();
     output = [];
-    sleeps = [];
+    clock = new ManualClock(NOW, true);
   });
 
   const run = (dir = csvDir(), extra: Partial<UploadOptions> = {}) =>
@@ -59,7 +60,7 @@ describe('upload to BalkanID (Bulk API stand-in)', function () {
       secret: s.secret,
       dir,
       onProgress: m => output.push(m),
-      sleep: async ms => void sleeps.push(ms),
+      clock,
       ...extra,
     });
   async function failure(p: Promise<unknown>): Promise<SetupError> {
@@ -147,7 +148,7 @@ describe('upload to BalkanID (Bulk API stand-in)', function () {
     const e = await failure(run());
     assert.equal(e.code, 'UPLOAD_RATE_LIMITED');
     assert.match(e.message, /too many requests" \(HTTP 429\) while asking .* entities\.csv, 4 attempts/);
-    assert.deepEqual(sleeps, [3000, 3000, 3000]);
+    assert.deepEqual(clock.sleeps, [3000, 3000, 3000]);
     assert.equal(s.count, 4);
   });
 
@@ -156,14 +157,14 @@ describe('upload to BalkanID (Bulk API stand-in)', function () {
     const e = await failure(run());
     assert.equal(e.code, 'UPLOAD_SERVER');
     assert.match(e.message, /server error \(HTTP 503\) while asking for an upload URL for entities\.csv, 4 att/);
-    assert.deepEqual(sleeps, [1000, 2000, 4000]);
+    assert.deepEqual(clock.sleeps, [1000, 2000, 4000]);
     assert.deepEqual(trail(), Array(4).fill('POST entities 503'));
   });
 
   it('one 429 with Retry-After: 2 → waits 2000 ms and the upload succeeds', async () => {
     s.fail('entities', 429, { retryAfter: 2 });
     const r = await run();
-    assert.deepEqual(sleeps, [2000]);
+    assert.deepEqual(clock.sleeps, [2000]);
     assert.equal(r.uploaded[0]!.requests, 3);
     assert.equal(s.received.length, 2);
   });
@@ -171,7 +172,7 @@ describe('upload to BalkanID (Bulk API stand-in)', function () {
   it('500, 502, 503 on upload-url and a 503 on the PUT are retried: both files arrive whole', async () => {
     s.fail('entities', 500).fail('entities', 502).fail('entities', 503).fail('upload:entity-relations', 503);
     const r = await run();
-    assert.deepEqual(sleeps, [1000, 2000, 4000, 1000]);
+    assert.deepEqual(clock.sleeps, [1000, 2000, 4000, 1000]);
     assert.equal(r.uploaded.map(u => u.requests).join(), '5,3');
     assert.equal(s.received.map(f => f.bytes).join(), `${Buffer.byteLength(ENTITIES)},${Buffer.byteLength(RELATIONS)}`);
   });
@@ -204,7 +205,7 @@ describe('upload to BalkanID (Bulk API stand-in)', function () {
     assert.equal(e.code, 'UPLOAD_REJECTED');
     assert.match(e.message, /refused entities\.csv \(HTTP 400\) while sending entities\.csv \(Row 2: Source ID is req/);
     assert.equal(s.countOf('upload:entities'), 1);
-    assert.deepEqual(sleeps, []);
+    assert.deepEqual(clock.sleeps, []);
   });
 
   it('an answer without `url`, or with a plain-http one: an error naming it, nothing PUT', async () => {

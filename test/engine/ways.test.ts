@@ -1,9 +1,9 @@
 // Every way into BalkanID from the command line, end to end: preview as the integration user (JWT), export to the
 // CSV files, upload them to a stand-in of BalkanID's Bulk API, several orgs at once; no secret in any output.
+import { tempDir } from '../support/temp';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, useOrg, workspace } from '../support/helpers';
 import { BalkanIdStandIn, startBalkanIdStandIn } from '../support/balkanidStandIn';
@@ -53,7 +53,7 @@ describe('preview, export and upload from the command line', function () {
   });
 
   it('export --out writes both files and says how many of each, how fast, and what to do next', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'bid-out-'));
+    const out = tempDir('bid-out-');
     const r = await runCli(['export', '--out', out, ...conn()]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(
@@ -66,7 +66,7 @@ describe('preview, export and upload from the command line', function () {
   });
 
   it('upload --dir sends entities.csv then entity-relations.csv with the API key from the environment; no secret in any output', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'bid-up-'));
+    const out = tempDir('bid-up-');
     assert.equal((await runCli(['export', '--out', out, ...conn()])).code, 0);
     process.env.BALKANID_API_KEY_ID = 'key-id-1';
     process.env.BALKANID_API_KEY_SECRET = 'bid-secret-0123456789abcdef';
@@ -89,7 +89,7 @@ describe('preview, export and upload from the command line', function () {
   });
 
   it('upload with a wrong secret: exit 2, the 401 explained, the secret BalkanID echoed is not printed', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'bid-bad-'));
+    const out = tempDir('bid-bad-');
     assert.equal((await runCli(['export', '--out', out, ...conn()])).code, 0);
     process.env.BALKANID_API_KEY_SECRET = 'wrong-secret-abcdefghijklmnop';
     const sent = bid.received.length;
@@ -103,7 +103,7 @@ describe('preview, export and upload from the command line', function () {
 
   it('upload names the tenant and the key before sending; an address outside balkan.id is pointed out', async () => {
     process.env.BALKANID_API_KEY_SECRET = 'bid-secret-0123456789abcdef';
-    const out = mkdtempSync(join(tmpdir(), 'bid-name-'));
+    const out = tempDir('bid-name-');
     assert.equal((await runCli(['export', '--out', out, ...conn()])).code, 0);
     const r = await runCli(['upload', '--dir', out, '--tenant-url', bid.url]);
     assert.match(
@@ -118,7 +118,7 @@ describe('preview, export and upload from the command line', function () {
   });
 
   it('upload of a folder export wrote for several orgs says so and sends nothing', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'bid-orgs-'));
+    const out = tempDir('bid-orgs-');
     const creds = async () => ({ instanceUrl: t.org.url, accessToken: t.org.adminToken });
     await runCli(['export', '--out', out, '--target-org', 'prod', '--target-org', 'uat'], { credentials: creds });
     const count = bid.count;
@@ -129,7 +129,7 @@ describe('preview, export and upload from the command line', function () {
   });
 
   it('export into a folder that has the files says it replaced them', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'bid-again-'));
+    const out = tempDir('bid-again-');
     assert.equal((await runCli(['export', '--out', out, ...conn()])).code, 0);
     const again = await runCli(['export', '--out', out, ...conn()]);
     assert.match(again.stdout, /\(Replaced the entities\.csv and entity-relations\.csv that were there\.\)/);
@@ -145,7 +145,7 @@ describe('preview, export and upload from the command line', function () {
   });
 
   it('export on several orgs writes one folder per org and ends with the table', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'bid-many-'));
+    const out = tempDir('bid-many-');
     const creds = async (name: string) => ({ instanceUrl: t.org.url, accessToken: t.org.adminToken, label: name });
     const r = await runCli(['export', '--out', out, '--target-org', 'prod', '--target-org', 'uat'], {
       credentials: creds,
@@ -168,7 +168,7 @@ describe('export from a terminal: Ctrl+C', function () {
   const t = useOrg({ scenario: 'done', users: 3000, latencyMs: 30 });
 
   it('stops the export between pages, removes its temporary files and says nothing was written (exit 2)', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'bid-int-'));
+    const out = tempDir('bid-int-');
     const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
     const child = spawn(process.execPath, [cli, 'export', '--out', out, '--instance-url', t.org.url], {
       env: { ...process.env, SF_ACCESS_TOKEN: t.org.adminToken },

@@ -1,10 +1,11 @@
 // The real Salesforce CLI against the test org, unchanged: login (access token and JWT), display, queries,
 // record creation, deploy, retrieve and list metadata. Runs inside a network namespace with only loopback
 // (scripts/test.mjs starts it with `unshare -n`), because on a failed login the CLI falls back to real hosts.
+import { tempDir } from '../support/temp';
+import { systemClock } from '../../src/core/clock';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useOrg, testCert, guideManifest } from '../support/helpers';
 import { dirname } from 'node:path';
@@ -13,7 +14,7 @@ import { connect } from '../../src/node/salesforce';
 import { check } from '../../src/core/engine';
 
 const SF = process.env.SF_BIN ?? 'sf';
-const home = mkdtempSync(join(tmpdir(), 'sf-home-'));
+const home = tempDir('sf-home-');
 
 function sf(
   args: string[],
@@ -94,7 +95,7 @@ function project(dir: string, enumValue = 'AdminApprovedPreAuthorized'): void {
 describe('the real Salesforce CLI against the test org', function () {
   this.timeout(180000);
   const t = useOrg({ scenario: 'fresh' });
-  const proj = mkdtempSync(join(tmpdir(), 'sf-proj-'));
+  const proj = tempDir('sf-proj-');
   const ids: Record<string, string> = {};
 
   it('logs in with an access token and shows the org as connected', async () => {
@@ -181,7 +182,7 @@ describe('the real Salesforce CLI against the test org', function () {
   });
 
   it('shows a bad component in the failures', async () => {
-    const bad = mkdtempSync(join(tmpdir(), 'sf-bad-'));
+    const bad = tempDir('sf-bad-');
     project(bad, 'AdminsPreApproved');
     const d = await sf(
       ['project', 'deploy', 'start', '--source-dir', 'force-app', '--target-org', 'at', '--wait', '2'],
@@ -306,7 +307,7 @@ describe('our Salesforce CLI adapter against the real sf CLI', function () {
   this.timeout(180000);
   const t = useOrg({ scenario: 'fresh' });
   // A HOME of its own: the CLI keys auth files by username, and the suite above logged in the same admin to another org.
-  const env = { HOME: mkdtempSync(join(tmpdir(), 'sf-home2-')), PATH: `${dirname(SF)}:${process.env.PATH}` };
+  const env = { HOME: tempDir('sf-home2-'), PATH: `${dirname(SF)}:${process.env.PATH}` };
   const withEnv = async <T>(fn: () => Promise<T>): Promise<T> => {
     const saved = { HOME: process.env.HOME, PATH: process.env.PATH };
     Object.assign(process.env, env);
@@ -328,7 +329,7 @@ describe('our Salesforce CLI adapter against the real sf CLI', function () {
       orgs.some(o => o.alias === 'adapter' && o.username === 'admin@acme.example'),
       JSON.stringify(orgs),
     );
-    const ws = mkdtempSync(join(tmpdir(), 'sf-ws-'));
+    const ws = tempDir('sf-ws-');
     writeFileSync(
       join(ws, 'sfdx-project.json'),
       JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }] }),
@@ -339,7 +340,7 @@ describe('our Salesforce CLI adapter against the real sf CLI', function () {
     const creds = await withEnv(() => sfCredentials('adapter', SF));
     assert.equal(creds.instanceUrl.replace(/\/$/, ''), t.org.url);
     const client = await connect(creds);
-    const { report } = await check({ client, manifest: guideManifest() });
+    const { report } = await check({ client, manifest: guideManifest(), certificate: undefined, clock: systemClock });
     assert.equal(report.org.username, 'admin@acme.example');
     await assert.rejects(
       withEnv(() => sfCredentials('no-such-alias', SF)),
@@ -348,7 +349,7 @@ describe('our Salesforce CLI adapter against the real sf CLI', function () {
   });
 
   it('balkanid-sf uses --target-org through the CLI', async () => {
-    const ws = mkdtempSync(join(tmpdir(), 'sf-ws-'));
+    const ws = tempDir('sf-ws-');
     writeFileSync(
       join(ws, 'balkanid-setup.json'),
       JSON.stringify({ user: { username: 'balkanid@example.test', email: 'balkanid@example.test' } }),

@@ -1,6 +1,6 @@
 // Shared test helpers: a test org per suite, jsforce connections as the admin, temp workspaces.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from './temp';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { TestOrg } from '../../packages/sf-test-org/src/server';
@@ -8,6 +8,7 @@ import { testCert } from '../../packages/sf-test-org/test/helpers';
 import { connect, JsforceClient } from '../../src/node/salesforce';
 import { defaultManifest, Manifest } from '../../src/core/manifest';
 import { readCertificate } from '../../src/core/certificate';
+import { Clock, systemClock } from '../../src/core/clock';
 import { main } from '../../src/cli';
 
 export { useOrg, jsforce, raw, testCert } from '../../packages/sf-test-org/test/helpers';
@@ -25,16 +26,16 @@ export async function runCli(argv: string[], deps: Parameters<typeof main>[3] = 
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 
-export function adminClient(org: TestOrg, timeoutMs?: number): Promise<JsforceClient> {
-  return connect({ instanceUrl: org.url, accessToken: org.adminToken, timeoutMs });
+export function adminClient(org: TestOrg, options: { timeoutMs?: number; clock?: Clock } = {}): Promise<JsforceClient> {
+  return connect({ instanceUrl: org.url, accessToken: org.adminToken, ...options });
 }
 
 export function guideManifest(overrides: Partial<Manifest> = {}): Manifest {
   return { ...defaultManifest('balkanid@example.test', 'balkanid@example.test'), ...overrides };
 }
 
-export function engineInput(client: JsforceClient, cert = testCert(), manifest = guideManifest()) {
-  return { client, manifest, certificate: readCertificate(cert.certPem) };
+export function engineInput(client: JsforceClient, cert = testCert(), manifest = guideManifest(), clock = systemClock) {
+  return { client, manifest, certificate: readCertificate(cert.certPem, clock.now()), clock };
 }
 
 /** A temp folder with a manifest and certificate, for CLI tests. */
@@ -42,7 +43,7 @@ export function workspace(
   manifest: object = { user: { username: 'balkanid@example.test', email: 'balkanid@example.test' } },
   cert = testCert(),
 ): string {
-  const dir = mkdtempSync(join(tmpdir(), 'balkanid-ws-'));
+  const dir = tempDir('balkanid-ws-');
   writeFileSync(join(dir, 'balkanid-setup.json'), JSON.stringify(manifest, null, 2));
   writeFileSync(join(dir, 'salesforce.crt'), cert.certPem);
   writeFileSync(join(dir, 'key.pem'), cert.keyPem);

@@ -7,7 +7,7 @@ import { myDomainUrl } from '../../src/core/url';
 import { parseArgs } from '../../src/cli';
 import { orgFolder } from '../../src/cli/orgs';
 import { selfSignedCert } from '../../packages/sf-test-org/src/x509';
-import { testCert } from '../support/helpers';
+import { certAt, NOW } from '../support/clock';
 
 const ok = { user: { username: 'balkanid@acme.com', email: 'it@acme.com' } };
 const withUser = (u: object) => ({ ...ok, user: { ...ok.user, ...u } });
@@ -259,7 +259,7 @@ describe('bad input: the setup manifest', () => {
 });
 
 describe('bad input: certificates and keys', () => {
-  const cert = testCert();
+  const cert = certAt(NOW);
   const CERTS: Array<[string, string | Buffer, string]> = [
     ['a private key', cert.keyPem, 'cert-is-private-key'],
     [
@@ -281,32 +281,32 @@ describe('bad input: certificates and keys', () => {
   it('certificate: 1 MB of BEGIN CERTIFICATE lines is refused by size before parsing, with the size', () => {
     const junk = '-----BEGIN CERTIFICATE-----\n'.repeat(40000);
     assert.throws(
-      () => readCertificate(junk),
+      () => readCertificate(junk, NOW),
       (e: any) => e.code === 'cert-too-large' && /is 1\d{3} KB; at most 64 KB/.test(e.message),
     );
   });
   it('certificate: 60 KB of unclosed BEGIN lines (under the limit) is read in one pass and refused as unreadable', () => {
     assert.throws(
-      () => readCertificate('-----BEGIN CERTIFICATE-----\n'.repeat(2000)),
+      () => readCertificate('-----BEGIN CERTIFICATE-----\n'.repeat(2000), NOW),
       (e: any) => e.code === 'cert-unreadable',
     );
   });
   it('certificate: a valid certificate followed by 12 MB of junk is refused, not deployed', () => {
     assert.throws(
-      () => readCertificate(cert.certPem + 'A'.repeat(12 * 1024 * 1024)),
+      () => readCertificate(cert.certPem + 'A'.repeat(12 * 1024 * 1024), NOW),
       (e: any) => e.code === 'cert-too-large' && /is 1228\d KB/.test(e.message),
     );
   });
   it('certificate: a file with two certificates is refused, naming both (subject and fingerprint)', () => {
-    const other = selfSignedCert({ cn: 'Someone Else' });
+    const other = selfSignedCert({ now: NOW, cn: 'Someone Else' });
     assert.throws(
-      () => readCertificate(cert.certPem + other.certPem),
+      () => readCertificate(cert.certPem + other.certPem, NOW),
       (e: any) =>
         e.code === 'cert-several' &&
         /holds 2 certificates/.test(e.message) &&
         /CN=BalkanID Extractor/.test(e.message) &&
         /CN=Someone Else/.test(e.message) &&
-        e.message.includes(readCertificate(other.certPem).fingerprint256.slice(0, 23)),
+        e.message.includes(readCertificate(other.certPem, NOW).fingerprint256.slice(0, 23)),
     );
   });
   it('private key: over 64 KB is refused by size', () => {
@@ -318,36 +318,45 @@ describe('bad input: certificates and keys', () => {
   for (const [what, data, code] of CERTS) {
     it(`certificate: ${what} → ${code}`, () => {
       assert.throws(
-        () => readCertificate(data),
+        () => readCertificate(data, NOW),
         (e: any) => e.code === code && e.message.length > 30,
       );
     });
   }
   it('reads PEM, DER and a bare base64 body alike, with fingerprint and key size', () => {
-    const pem = readCertificate(cert.certPem);
-    const der = readCertificate(Buffer.from(pem.body.replace(/\s/g, ''), 'base64'));
-    const body = readCertificate(pem.body);
+    const pem = readCertificate(cert.certPem, NOW);
+    const der = readCertificate(Buffer.from(pem.body.replace(/\s/g, ''), 'base64'), NOW);
+    const body = readCertificate(pem.body, NOW);
     assert.equal(der.fingerprint256, pem.fingerprint256);
     assert.equal(body.fingerprint256, pem.fingerprint256);
     assert.deepEqual([pem.keyType, pem.keyBits], ['rsa', 2048]);
     assert.match(pem.subject, /CN=BalkanID Extractor/);
   });
-  const now = Date.now();
+  const now = NOW;
   const PROBLEMS: Array<[string, () => string, string]> = [
     [
       'expired',
-      () => selfSignedCert({ notBefore: new Date(now - 400 * 86400e3), notAfter: new Date(now - 86400e3) }).certPem,
+      () =>
+        selfSignedCert({ now, notBefore: new Date(now - 400 * 86400e3), notAfter: new Date(now - 86400e3) }).certPem,
       'cert-expired',
     ],
-    ['not yet valid', () => selfSignedCert({ notBefore: new Date(now + 5 * 86400e3) }).certPem, 'cert-not-yet-valid'],
-    ['expiring in 10 days', () => selfSignedCert({ notAfter: new Date(now + 10 * 86400e3) }).certPem, 'cert-expiring'],
-    ['an EC key', () => selfSignedCert({ keyType: 'ec' }).certPem, 'cert-not-rsa'],
-    ['a 1024-bit key', () => selfSignedCert({ bits: 1024 }).certPem, 'cert-key-too-short'],
+    [
+      'not yet valid',
+      () => selfSignedCert({ now, notBefore: new Date(now + 5 * 86400e3) }).certPem,
+      'cert-not-yet-valid',
+    ],
+    [
+      'expiring in 10 days',
+      () => selfSignedCert({ now, notAfter: new Date(now + 10 * 86400e3) }).certPem,
+      'cert-expiring',
+    ],
+    ['an EC key', () => selfSignedCert({ now, keyType: 'ec' }).certPem, 'cert-not-rsa'],
+    ['a 1024-bit key', () => selfSignedCert({ now, bits: 1024 }).certPem, 'cert-key-too-short'],
   ];
   for (const [what, make, code] of PROBLEMS) {
     it(`certificate: ${what} → ${code}`, () => {
       assert.deepEqual(
-        certificateProblems(readCertificate(make()), now).map(p => p.code),
+        certificateProblems(readCertificate(make(), NOW), now).map(p => p.code),
         [code],
       );
     });
@@ -360,8 +369,8 @@ describe('bad input: certificates and keys', () => {
       'key-encrypted',
     ],
     ['garbage', () => 'not a key', 'key-unreadable'],
-    ['an EC key', () => selfSignedCert({ keyType: 'ec' }).keyPem, 'key-not-rsa'],
-    ['a 1024-bit key', () => selfSignedCert({ bits: 1024 }).keyPem, 'key-too-short'],
+    ['an EC key', () => selfSignedCert({ now, keyType: 'ec' }).keyPem, 'key-not-rsa'],
+    ['a 1024-bit key', () => selfSignedCert({ now, bits: 1024 }).keyPem, 'key-too-short'],
   ];
   for (const [what, make, code] of KEYS) {
     it(`private key: ${what} → ${code}`, () => {

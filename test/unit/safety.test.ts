@@ -1,5 +1,7 @@
 // Errors that survive the bundle split, redaction of echoed secrets, step-scoped error messages, quick fixes
 // that can fix their problem.
+import { tempDir } from '../support/temp';
+import { NOW } from '../support/clock';
 import assert from 'node:assert/strict';
 import { isSetupError, SetupError } from '../../src/core/types';
 import { redact, redactDeep, registerSecret } from '../../src/core/redact';
@@ -122,21 +124,20 @@ describe('quick fixes offer only what can fix the problem', () => {
 
 describe('files the manifest points at', () => {
   it('a named pipe is refused as not a regular file, without blocking', async () => {
-    const { mkdtempSync } = await import('node:fs');
     const { execFileSync } = await import('node:child_process');
     const { join } = await import('node:path');
-    const dir = mkdtempSync(join((await import('node:os')).tmpdir(), 'balkanid-fifo-'));
+    const dir = tempDir('balkanid-fifo-');
     execFileSync('mkfifo', [join(dir, 'salesforce.crt')]);
     const { loadCertificate } = await import('../../src/node/workspace');
     const { defaultManifest } = await import('../../src/core/manifest');
-    const r = await loadCertificate(join(dir, 'balkanid-setup.json'), defaultManifest('a@b.co', 'a@b.co'));
+    const r = await loadCertificate(join(dir, 'balkanid-setup.json'), defaultManifest('a@b.co', 'a@b.co'), NOW);
     assert.ok(isSetupError(r) && /is not a regular file/.test(r.message), String((r as Error)?.message));
   });
   it('insideFolder: a link at the target (even dangling) and ../ are outside; a name starting with ".." is inside', async () => {
-    const { mkdtempSync, symlinkSync, mkdirSync } = await import('node:fs');
+    const { symlinkSync, mkdirSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { insideFolder } = await import('../../src/node/workspace');
-    const root = mkdtempSync(join((await import('node:os')).tmpdir(), 'balkanid-ws-'));
+    const root = tempDir('balkanid-ws-');
     const ws = join(root, 'ws');
     mkdirSync(ws);
     symlinkSync(join(root, 'outside', 'evil.crt'), join(ws, 'salesforce.crt'));

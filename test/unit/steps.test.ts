@@ -10,11 +10,10 @@ import { defaultManifest, Manifest, proposedUsername } from '../../src/core/mani
 import { runnable } from '../../src/core/engine';
 import { Report, SetupError, StepId, StepResult } from '../../src/core/types';
 import { selfSignedCert } from '../../packages/sf-test-org/src/x509';
-import { testCert } from '../support/helpers';
+import { certAt, NOW } from '../support/clock';
 
-const NOW = Date.parse('2026-11-30T12:00:00Z');
 const manifest: Manifest = defaultManifest('balkanid@acme.com', 'it@acme.com');
-const cert = () => readCertificate(testCert().certPem, NOW);
+const cert = () => readCertificate(certAt(NOW).certPem, NOW);
 const ADMIN = [
   'CustomizeApplication',
   'ApiEnabled',

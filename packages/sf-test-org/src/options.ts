@@ -49,6 +49,8 @@ export interface OrgOptions {
    * as Salesforce does; off only for tests of the test org itself that predate it.
    */
   profileAssignments?: boolean;
+  /** The org's clock (sessions, cursors, codes, JWT expiry, CreatedDate): the system clock unless a test injects one. */
+  clock?: { now(): number };
 }
 
 export const DEFAULT_OPTIONS: Required<OrgOptions> = {
@@ -68,6 +70,7 @@ export const DEFAULT_OPTIONS: Required<OrgOptions> = {
   queryCursorLimit: 10,
   queryCursorIdleMs: 15 * 60 * 1000,
   profileAssignments: true,
+  clock: { now: () => Date.now() },
 };
 
 /** Reference fields the org indexes: a user's assignments, a set's assignees, a group's components, ... */

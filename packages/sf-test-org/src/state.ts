@@ -69,7 +69,7 @@ export class Org {
   }
 
   now(): number {
-    return this.frozenAt ?? Date.now() + this.clockOffsetMs;
+    return this.frozenAt ?? this.options.clock.now() + this.clockOffsetMs;
   }
   iso(t = this.now()): string {
     if (this.lastIso?.[0] !== t) this.lastIso = [t, new Date(t).toISOString().replace('Z', '+0000')];

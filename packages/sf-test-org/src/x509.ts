@@ -44,6 +44,8 @@ export interface CertOptions {
   notAfter?: Date;
   keyType?: 'rsa' | 'ec';
   bits?: number;
+  /** The instant the default validity is built around (an hour before it to a year after): the caller's clock. */
+  now?: number;
 }
 export interface KeyPairCert {
   certPem: string;
@@ -59,7 +61,7 @@ export function selfSignedCert(opts: CertOptions = {}): KeyPairCert {
       : generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const sigAlg =
     keyType === 'rsa' ? seq(oid('1.2.840.113549.1.1.11'), Buffer.from([0x05, 0x00])) : seq(oid('1.2.840.10045.4.3.2'));
-  const now = Date.now();
+  const now = opts.now ?? Date.now();
   const notBefore = opts.notBefore ?? new Date(now - 3600_000);
   const notAfter = opts.notAfter ?? new Date(now + 365 * 86400_000);
   const subject = name(opts.cn ?? 'BalkanID Extractor', opts.org ?? 'BalkanID Test');

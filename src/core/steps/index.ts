@@ -73,8 +73,8 @@ export function stoppedSteps(results: StepResult[]): Map<StepId, StepResult> {
 export function evaluate(
   facts: Facts,
   manifest: Manifest,
-  certificate?: CertificateInfo | SetupError,
-  now = Date.now(),
+  certificate: CertificateInfo | SetupError | undefined,
+  now: number,
   reactivateUser = false,
 ): StepResult[] {
   const results: StepResult[] = [];
