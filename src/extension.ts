@@ -55,11 +55,14 @@ export function activate(context: vscode.ExtensionContext) {
   );
 
   mark('commands');
-  // A save in the editor fires both the save event and the file watcher: one check per burst, not two.
+  // A save in the editor fires both the save event and the file watcher: one check per burst, not two — and none
+  // when the files hold what the last check read (Run All's own writes, a save without an edit).
   let recheck: ReturnType<typeof setTimeout> | undefined;
   const recheckSoon = () => {
     clearTimeout(recheck);
-    recheck = setTimeout(() => void h().checkAll(), 300);
+    recheck = setTimeout(async () => {
+      if (await controller.inputsChanged()) void h().checkAll();
+    }, 300);
   };
   const manifestChanged = (uri: vscode.Uri) => {
     if (uri.toString() === controller.manifestUri()?.toString()) recheckSoon();

@@ -4,7 +4,7 @@
 #   - code-server (a real VS Code server + web workbench), whose postinstall compiles VS Code's native modules;
 #   - the Salesforce CLI (@salesforce/cli), used as an independent client of the test org.
 # Reaches only the npm registry, and Debian's archive when APT=1 (chromium for Playwright, libkrb5-dev
-# for the kerberos module of VS Code's server).
+# for the kerberos module of VS Code's server, faketime for the suites' run with the clock a year off).
 set -euo pipefail
 # A nested npm inherits the caller's npm_* variables (`npm test` exports npm_config_user_agent naming the outer
 # Node 20, which code-server's postinstall reads as "the" Node version): install with a clean npm environment.
@@ -16,10 +16,10 @@ npm_config_globalconfig=$(npm config get globalconfig) && export npm_config_glob
 mkdir -p "$E2E_CACHE/tmp"
 export TMPDIR="$E2E_CACHE/tmp"
 
-if [ "${APT:-0}" = 1 ] && { ! command -v chromium >/dev/null || ! [ -e /usr/include/gssapi/gssapi.h ] || ! command -v unshare >/dev/null || ! command -v ip >/dev/null; }; then
+if [ "${APT:-0}" = 1 ] && { ! command -v chromium >/dev/null || ! [ -e /usr/include/gssapi/gssapi.h ] || ! command -v unshare >/dev/null || ! command -v ip >/dev/null || ! command -v faketime >/dev/null; }; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    chromium libkrb5-dev build-essential python3 pkg-config iproute2 util-linux >/dev/null
+    chromium libkrb5-dev build-essential python3 pkg-config iproute2 util-linux faketime >/dev/null
 fi
 
 if [ ! -x "$NODE24_DIR/bin/node" ]; then

@@ -9,7 +9,7 @@ const path = require('path');
 const util = require('util');
 
 const [baseUrl, folder, extDev, extTests, shots] = process.argv.slice(2);
-const TIMEOUT_MS = Number(process.env.TEST_TIMEOUT_MS || 300000);
+const TIMEOUT_MS = Number(process.env.TEST_TIMEOUT_MS || 600000);
 const LOOPBACK = /^(https?|wss?):\/\/(127\.0\.0\.1|localhost)(:\d+)?\//;
 const NOISE =
   /color: #33f|Ignoring fetching additional builtin extensions|Creating a socket|connection token|\[Service Worker\]|\[AgentHost|AccountPolicyGate|grace time|vsda/;

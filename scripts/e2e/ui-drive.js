@@ -73,7 +73,7 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
     await page
       .locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^[^:]+: /, '') })
       .first()
-      .waitFor({ timeout: 10000 });
+      .waitFor({ timeout: 30000 });
     await page.keyboard.press('Enter');
   };
 
@@ -99,16 +99,16 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
     await page
       .locator('.quick-input-list .monaco-list-row', { hasText: 'Open Walkthrough' })
       .first()
-      .click({ timeout: 10000 });
+      .click({ timeout: 30000 });
     await page
       .locator('.quick-input-list .monaco-list-row', { hasText: 'Connect Salesforce to BalkanID' })
       .first()
-      .click({ timeout: 20000 });
-    await page.locator('.getting-started-step').first().waitFor({ timeout: 20000 });
+      .click({ timeout: 45000 });
+    await page.locator('.getting-started-step').first().waitFor({ timeout: 45000 });
   });
-  await page.locator('.activitybar [aria-label^="BalkanID Setup"]').first().click({ timeout: 20000 });
+  await page.locator('.activitybar [aria-label^="BalkanID Setup"]').first().click({ timeout: 45000 });
   const welcome = page.locator('.welcome-view-content .monaco-button', { hasText: 'Connect Salesforce Org' }).first();
-  await welcome.waitFor({ timeout: 20000 }).catch(() => undefined);
+  await welcome.waitFor({ timeout: 45000 }).catch(() => undefined);
   await shot('01-welcome.png');
   const started = Date.now();
   let copied = '';
@@ -123,42 +123,47 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
       await act(() => cliOrg.click());
       await status('BalkanID: acme-uat').waitFor({ timeout: 60000 });
       const runAll = page.locator('.welcome-view-content .monaco-button', { hasText: 'Run All Steps' }).first();
-      await runAll.waitFor({ timeout: 20000 });
+      await runAll.waitFor({ timeout: 45000 });
       await shot('02b-connected-no-manifest.png');
       await act(() => runAll.click());
-      await input('New integration user (1 of 3): username').waitFor({ timeout: 20000 });
+      await input('New integration user (1 of 3): username').waitFor({ timeout: 45000 });
       if ((await quickInput.inputValue()) !== 'balkanid@acme.example')
         throw new Error(`proposed username: ${await quickInput.inputValue()}`);
       await shot('03-username-question.png');
       await act(() => page.keyboard.press('Enter'));
-      await input('New integration user (2 of 3): email').waitFor({ timeout: 10000 });
+      await input('New integration user (2 of 3): email').waitFor({ timeout: 30000 });
       if ((await quickInput.inputValue()) !== 'admin@acme.example')
         throw new Error(`proposed email: ${await quickInput.inputValue()}`);
       await act(() => page.keyboard.press('Enter'));
-      await input("BalkanID's certificate (3 of 3)").waitFor({ timeout: 10000 });
+      await input("BalkanID's certificate (3 of 3)").waitFor({ timeout: 30000 });
       await act(async () => {
         // The simple file dialog sets its starting folder a moment after it opens: type the path once it has.
         await page.waitForFunction(() => document.querySelector('.quick-input-widget input')?.value.endsWith('/'));
         for (let i = 0; i < 10 && (await quickInput.inputValue()) !== CERT_FILE; i++) {
           await quickInput.fill(CERT_FILE);
-          await page.waitForTimeout(300);
+          // The dialog may still overwrite the field with its folder: type again if it did.
+          await page
+            .waitForFunction(f => document.querySelector('.quick-input-widget input')?.value === f, CERT_FILE, {
+              timeout: 2000,
+            })
+            .catch(() => undefined);
         }
         await page.locator('.quick-input-widget .monaco-button', { hasText: 'Use certificate' }).first().click();
       });
       const dialog = page.locator('.monaco-dialog-box');
       await dialog.waitFor({ timeout: 30000 });
-      await dialog.locator('text=/Apply \\d+ change\\(s\\) to /').waitFor({ timeout: 5000 });
-      await dialog.locator('text=/Deploy External Client App "BalkanID Extractor"/').waitFor({ timeout: 5000 });
+      await dialog.locator('text=/Apply \\d+ change\\(s\\) to /').waitFor({ timeout: 30000 });
+      await dialog.locator('text=/Deploy External Client App "BalkanID Extractor"/').waitFor({ timeout: 30000 });
       if (/BalkanID_Extractor|_oauthPlcy|\bApi, RefreshToken\b/.test(await dialog.innerText()))
         throw new Error('the confirmation shows API names');
       await shot('04-run-all-confirmation.png');
       await act(() => dialog.locator('.monaco-button', { hasText: 'Apply' }).click());
       const next = notification('The setup is in place');
       await next.waitFor({ timeout: 90000 });
-      await status('acme-uat 7/8 · waiting for BalkanID').waitFor({ timeout: 10000 });
+      await status('acme-uat 7/8 · waiting for BalkanID').waitFor({ timeout: 30000 });
       await shot('05-setup-done-waiting.png');
       await act(() => next.locator('.monaco-button', { hasText: 'Copy Values' }).click());
-      await notification('Copied the username, consumer key and login URL').waitFor({ timeout: 10000 });
+      await notification('Copied the username, consumer key and login URL').waitFor({ timeout: 30000 });
       copied = await page.evaluate(() => navigator.clipboard.readText());
       if (
         !/^Salesforce User Name: balkanid@acme\.example\nConsumer Key: 3MVG9\w+\nLogin URL: https:\/\/login\.salesforce\.com$/.test(
@@ -204,7 +209,7 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
       await status('acme-uat · connected').waitFor({ timeout: 90000 });
       await row('Verify')
         .locator('.label-description', { hasText: /^BalkanID connected · first login/ })
-        .waitFor({ timeout: 10000 });
+        .waitFor({ timeout: 30000 });
     },
   );
   await shot('06-balkanid-connected.png');
@@ -213,17 +218,17 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
     'the credentials view: each value whole with its own Copy button, no key box for a key read from the org',
     async () => {
       await palette('BalkanID: Open Credentials');
-      await page.locator('.tab', { hasText: 'BalkanID Credentials' }).waitFor({ timeout: 20000 });
+      await page.locator('.tab', { hasText: 'BalkanID Credentials' }).waitFor({ timeout: 45000 });
       const frame = page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
-      await frame.locator('#username', { hasText: 'balkanid@acme.example' }).waitFor({ timeout: 20000 });
-      await frame.locator('#login', { hasText: /^BalkanID connected · first login/ }).waitFor({ timeout: 10000 });
+      await frame.locator('#username', { hasText: 'balkanid@acme.example' }).waitFor({ timeout: 45000 });
+      await frame.locator('#login', { hasText: /^BalkanID connected · first login/ }).waitFor({ timeout: 30000 });
       if ((await frame.locator('#consumerKeyText').innerText()) !== /Consumer Key: (.+)/.exec(copied)[1])
         throw new Error('the consumer key is not shown whole');
       if (await frame.locator('#manualKey').isVisible())
         throw new Error('"Use this key" is offered for a key read from the org');
-      await frame.locator('#certInfo dd#certFingerprint').waitFor({ timeout: 10000 });
+      await frame.locator('#certInfo dd#certFingerprint').waitFor({ timeout: 30000 });
       await frame.locator('button[data-copy="loginUrl"]').click();
-      await frame.locator('#message', { hasText: 'Copied the Login URL.' }).waitFor({ timeout: 10000 });
+      await frame.locator('#message', { hasText: 'Copied the Login URL.' }).waitFor({ timeout: 30000 });
       if ((await page.evaluate(() => navigator.clipboard.readText())) !== 'https://login.salesforce.com')
         throw new Error('the Login URL was not copied');
       await shot('07-credentials.png');
@@ -231,7 +236,7 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
       await frame.locator('#useCert').click();
       await frame
         .locator('#certError', { hasText: 'This is a private key, not a certificate' })
-        .waitFor({ timeout: 10000 });
+        .waitFor({ timeout: 30000 });
       if ((await frame.locator('#certPem').inputValue()) !== '')
         throw new Error('the refused private key is still in the certificate box');
     },
@@ -253,7 +258,7 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
         await pane.locator('.monaco-list-row', { hasText: 'Users' }).first().click();
         await pane
           .locator('.monaco-list-row', { hasText: /admin@acme\.example · active · Salesforce · System Administrator/ })
-          .waitFor({ timeout: 10000 });
+          .waitFor({ timeout: 30000 });
         await shot('10-preview.png');
       } finally {
         await checklist.click();
@@ -262,8 +267,8 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
   );
 
   await step('the walkthrough, open from the start, ticked each step as it really happened', async () => {
-    await page.locator('.tab', { hasText: 'Welcome' }).first().click({ timeout: 10000 });
-    await page.locator('.getting-started-step').first().waitFor({ timeout: 20000 });
+    await page.locator('.tab', { hasText: 'Welcome' }).first().click({ timeout: 30000 });
+    await page.locator('.getting-started-step').first().waitFor({ timeout: 45000 });
     await page.waitForTimeout(500);
     await shot('09-walkthrough.png');
     // A ticked step's checkbox carries VS Code's "checked" icon (codicon-pass-filled) or the class "complete".
@@ -284,21 +289,21 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
     await page
       .locator('.quick-input-list .monaco-list-row', { hasText: 'Enter instance URL and access token' })
       .first()
-      .click({ timeout: 20000 });
-    await input('Salesforce instance URL').waitFor({ timeout: 10000 });
+      .click({ timeout: 45000 });
+    await input('Salesforce instance URL').waitFor({ timeout: 30000 });
     await quickInput.fill(LIMITED_URL);
     await page.keyboard.press('Enter');
-    await input('Access token').waitFor({ timeout: 10000 });
+    await input('Access token').waitFor({ timeout: 30000 });
     await quickInput.fill(LIMITED_TOKEN);
     await page.keyboard.press('Enter');
     const limitedHost = new URL(LIMITED_URL).host;
     await status(`BalkanID: ${limitedHost}`).waitFor({ timeout: 30000 });
     await row('Profile')
       .locator('.label-description', { hasText: 'blocked: needs Manage Profiles and Permission Sets' })
-      .waitFor({ timeout: 20000 });
+      .waitFor({ timeout: 45000 });
     // With two views in the container, a view's title actions show while its header is hovered (VS Code's rule).
     await page.locator('.pane-header', { hasText: 'Checklist' }).first().hover();
-    await page.locator('.action-label[aria-label^="Run All Steps"]').first().click({ timeout: 10000 });
+    await page.locator('.action-label[aria-label^="Run All Steps"]').first().click({ timeout: 30000 });
     const error = notification('Nothing can run on');
     await error.waitFor({ timeout: 30000 });
     const text = await error.innerText();

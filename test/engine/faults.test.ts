@@ -8,7 +8,17 @@ import { join } from 'node:path';
 import { apply } from '../../src/core/engine';
 import { STEP_IDS } from '../../src/core/types';
 import { main } from '../../src/cli';
-import { adminClient, assertNoDuplicates, engineInput, setUp, testCert, useOrg, workspace } from '../support/helpers';
+import {
+  adminClient,
+  assertNoDuplicates,
+  engineInput,
+  guideManifest,
+  setUp,
+  testCert,
+  useOrg,
+  workspace,
+} from '../support/helpers';
+import { ManualClock } from '../support/clock';
 import { Fault, TestOrg } from '../../packages/sf-test-org/src/server';
 
 const SECRET = 'C0FFEE00'.repeat(8); // a consumer-secret-shaped value a server might echo
@@ -148,7 +158,7 @@ describe('engine + CLI: fault matrix over a full apply on a fresh org', function
             !/Cannot read properties|undefined is not|is not a function/.test(e.message),
             `${at}: ${e.message}`,
           );
-          if (kind === 'timeout') await new Promise(res => setTimeout(res, 1900)); // let the slow request finish on the org's side
+          if (kind === 'timeout') await t.org.idle(); // the slow request finishes on the org's side first
           const reported: string[] = e.writes.map(kindOf);
           const held = heldFor(t.org, reported);
           for (const k of reported) assert.ok(held.includes(k), `${at}: reported ${k} but the org does not hold it`);
@@ -221,9 +231,14 @@ describe('engine + CLI: fault matrix over a full apply on a fresh org', function
   });
 
   it('a deploy that outlasts the deadline is reported as still running in Salesforce; the next run finds it landed', async () => {
-    t.org.reset('fresh', { deployMs: 2500 });
+    // The engine's clock moves only by the waits it asks for: the deadline passes after a few polls, whatever the
+    // machine's speed; the org's deploy finishes later in real time.
+    t.org.reset('fresh', { deployMs: 1500 });
+    const clock = new ManualClock(Date.now(), true);
     await assert.rejects(
-      apply(engineInput(await adminClient(t.org)), { deployTimeoutMs: 600 }),
+      apply(engineInput(await adminClient(t.org, { clock }), testCert(), guideManifest(), clock), {
+        deployTimeoutMs: 600,
+      }),
       (e: any) =>
         e.code === 'DEPLOY_STILL_RUNNING' &&
         e.step === 'app' &&
@@ -231,7 +246,7 @@ describe('engine + CLI: fault matrix over a full apply on a fresh org', function
         /next run checks whether it landed/.test(e.message) &&
         !!e.uncertain,
     );
-    await new Promise(res => setTimeout(res, 2600));
+    await t.org.idle();
     const { report, writes } = await apply(engineInput(await adminClient(t.org)));
     assert.ok(setUp(report), JSON.stringify(report.steps.map(s => [s.id, s.state])));
     assert.ok(!writes.some(w => w.step === 'app'), 'the app that landed is not deployed again');

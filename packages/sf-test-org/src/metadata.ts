@@ -164,6 +164,11 @@ export class MetadataApi {
     return m;
   }
 
+  /** Resolves once no deploy or retrieve is running (a condition tests wait on, never a sleep). */
+  async settled(): Promise<void> {
+    while ([...this.deploys.values()].some(j => !j.done)) await new Promise(r => setTimeout(r, 10));
+  }
+
   private finish(job: DeployJob): void {
     job.done = true;
     job.completedDate = this.org.iso();

@@ -166,7 +166,25 @@ export class TestOrg {
 
   // ---- dispatch -----------------------------------------------------------------------------------
 
+  /** Requests being answered now (a delayed fault keeps one open after its client gave up). */
+  private inFlight = 0;
+  private readonly idleWaiters: Array<() => void> = [];
+  /** Resolves once no request is being answered and no deploy is running (tests wait on this, never on a sleep). */
+  async idle(): Promise<void> {
+    if (this.inFlight) await new Promise<void>(resolve => this.idleWaiters.push(resolve));
+    await this.meta.settled();
+  }
+
   private async dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    this.inFlight++;
+    try {
+      await this.answer(req, res);
+    } finally {
+      if (--this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private async answer(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = Date.now();
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);

@@ -184,7 +184,8 @@ describe('test org: Metadata API', () => {
     assert.equal(start.status, 201);
     const { id } = (await start.json()) as any;
     let st: any;
-    for (let i = 0; i < 50; i++) {
+    // Polled until done (a condition with a generous deadline, whatever the machine's load).
+    for (const end = Date.now() + 30_000; Date.now() < end;) {
       st = (await raw(t.org, 'GET', `/services/data/v64.0/metadata/deployRequest/${id}?includeDetails=true`)).body;
       if (st.deployResult.done) break;
       await new Promise(r => setTimeout(r, 50));
