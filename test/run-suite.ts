@@ -4,7 +4,9 @@ import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
 
+/** The test files under a folder (or the file itself). */
 function files(dir: string): string[] {
+  if (!statSync(dir).isDirectory()) return [dir];
   return readdirSync(dir).flatMap(f => {
     const p = join(dir, f);
     return statSync(p).isDirectory() ? files(p) : f.endsWith('.test.js') ? [p] : [];
