@@ -5,11 +5,13 @@ export class SfError extends Error {
     message: string,
     public readonly status = 400,
     public readonly fields: string[] = [],
+    /** Render `fields` even when empty (`"fields": []`, as record errors do; the audit's API-name refusals). */
+    public readonly listFields = false,
   ) {
     super(message);
   }
   toJSON(): { message: string; errorCode: string; fields?: string[] } {
-    return this.fields.length
+    return this.fields.length || this.listFields
       ? { message: this.message, errorCode: this.errorCode, fields: this.fields }
       : { message: this.message, errorCode: this.errorCode };
   }

@@ -1,7 +1,10 @@
-// `npm run org -- --port <p> --scenario <name> [--users <n>] [--latency-ms <n>]`: runs the test org in the
-// foreground; --users adds n active users with roles, permission sets, groups and assignments (seedLarge.ts).
+// `npm run org -- --port <p> --scenario <name> [--users <n>] [--latency-ms <n>] [--language de|ja|es]
+// [--hardened]`: runs the test org in the foreground; --users adds n active users with roles, permission sets,
+// groups and assignments (seedLarge.ts); --language answers in that language; --hardened turns the org setting
+// "Allow access to External Client App consumer secrets via Metadata API" off (FIDELITY.md).
 import { startTestOrg } from './server';
 import { SCENARIOS, Scenario } from './scenarios';
+import { LANGUAGES, Lang } from './i18n';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,8 +27,20 @@ async function main(): Promise<void> {
     console.error('--users takes a whole number (0 or more)');
     process.exit(2);
   }
+  const language = (arg('language') ?? 'en') as Lang;
+  if (!LANGUAGES.includes(language)) {
+    console.error(`--language takes one of: ${LANGUAGES.join(', ')}`);
+    process.exit(2);
+  }
   const started = Date.now();
-  const org = await startTestOrg({ port, scenario, users, latencyMs: Number(arg('latency-ms') ?? 0) });
+  const org = await startTestOrg({
+    port,
+    scenario,
+    users,
+    language,
+    consumerSecretsViaMetadata: !process.argv.includes('--hardened'),
+    latencyMs: Number(arg('latency-ms') ?? 0),
+  });
   console.log(JSON.stringify(org.info()));
   console.error(
     `Test org (${scenario}${users ? `, ${users} extra users, seeded in ${Date.now() - started} ms` : ''}) at ${org.url}. ` +

@@ -8,7 +8,8 @@ import { runQuery } from './soql';
 import { columnMetadata } from './soqlColumns';
 import { Cursors } from './cursors';
 import { MetadataApi, DeployJob } from './metadata';
-import { isId } from './ids';
+import { isId, sameId, to18 } from './ids';
+import { fieldLabel, objectLabel } from './i18n';
 
 export interface RestRequest {
   method: string;
@@ -114,17 +115,83 @@ export class Rest {
     if (seg[0] === 'composite' && seg[1] === 'sobjects') return this.collections(req, version);
     if (seg[0] === 'composite' && seg[1] === 'batch' && req.method === 'POST') return this.batch(req, json());
     if (seg[0] === 'metadata' && seg[1] === 'deployRequest') return this.deployRequest(req, seg[2], version);
+    if (seg[0] === 'apps' && seg[1] === 'oauth' && seg[2] === 'credentials' && version >= 60)
+      return this.credentials(req, seg.slice(3), version);
     throw new SfError('NOT_FOUND', 'The requested resource does not exist', 404);
+  }
+
+  // ---- Connect REST: OAuth credentials --------------------------------------------------------------
+
+  /**
+   * `GET apps/oauth/credentials/{appId}` and `…/{appId}/{consumerId}[?part=key|secret|keyandsecret]` (Connect REST
+   * API, "OAuth Credentials by App ID" / "by Consumer ID", API 60.0+): the key by default, the secret only when
+   * `part` asks. Every request for the secret is recorded first, whatever the answer. The secret needs the org
+   * setting "Allow access to External Client App consumer secrets via REST API" (ExternalClientAppSettings
+   * .enableClientSecretInRestApiAccess); whether a key-only read needs it too is the switch
+   * `credentialsKeyNeedsRestSetting`. Permissions (View all External Client Apps or the developer permission; View
+   * External Client App Consumer Secrets for the secret, as sfdx-hardis documents), codes and texts are [I].
+   */
+  private credentials(req: RestRequest, seg: string[], version: number): RestResponse {
+    const part = (req.query.get('part') ?? 'key').toLowerCase();
+    const wantsSecret = seg.length >= 2 && (part === 'secret' || part === 'keyandsecret' || seg[2] === 'staged');
+    if (wantsSecret) {
+      const search = req.query.toString();
+      this.org.recordSecretRequest(
+        req.userId,
+        `${req.method} /apps/oauth/credentials/${seg.join('/')}${search ? `?${search}` : ''}`,
+      );
+    }
+    if (req.method !== 'GET')
+      throw new SfError('METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are GET`, 405);
+    if (seg.length === 0 || seg.length > 2)
+      throw new SfError('NOT_FOUND', 'The requested resource does not exist', 404); // staged credentials: not modelled
+    const notEnabled = () =>
+      new SfError('FUNCTIONALITY_NOT_ENABLED', 'This feature is not currently enabled for this user.', 403);
+    if (!this.meta.secretsViaRest() && (this.org.options.credentialsKeyNeedsRestSetting || wantsSecret))
+      throw notEnabled();
+    if (!this.org.can(req.userId, 'ExternalClientAppViewer', 'ExternalClientAppAdmin', 'ExternalClientAppDeveloper'))
+      throw new SfError(
+        'INSUFFICIENT_ACCESS',
+        "You don't have permission to view External Client App credentials.",
+        403,
+      );
+    if (wantsSecret && !this.org.can(req.userId, 'ViewClientSecret'))
+      throw new SfError('INSUFFICIENT_ACCESS', "You don't have permission to view OAuth consumer secrets.", 403);
+    if (seg.length === 2 && !['key', 'secret', 'keyandsecret'].includes(part))
+      throw new SfError(
+        'ILLEGAL_QUERY_PARAMETER_VALUE',
+        `Invalid value for parameter part: ${req.query.get('part')}. Valid values are key, secret, keyandsecret.`,
+      );
+    const app = isId(seg[0]) ? this.org.get('ExternalClientApplication', seg[0]) : undefined;
+    const consumer = app && this.meta.consumerOf(app.DeveloperName);
+    if (!app || !consumer) throw new SfError('NOT_FOUND', 'The requested resource does not exist', 404);
+    const v = `v${version.toFixed(1)}`;
+    const url = `/services/data/${v}/apps/oauth/credentials/${to18(app.Id)}/${to18(consumer.id)}`;
+    const view = (withKey: boolean, withSecret: boolean) => ({
+      id: to18(consumer.id),
+      ...(withKey ? { key: consumer.key } : {}),
+      name: app.MasterLabel,
+      ...(withSecret ? { secret: consumer.secret } : {}),
+      ...(version >= 65 ? { stagedCredentialsUrl: `${url}/staged` } : {}),
+      url,
+    });
+    if (seg.length === 1) return { status: 200, body: { consumers: [view(true, false)] } };
+    if (!isId(seg[1]) || !sameId(seg[1], consumer.id))
+      throw new SfError('NOT_FOUND', 'The requested resource does not exist', 404);
+    return { status: 200, body: view(part !== 'secret', part !== 'key') };
   }
 
   // ---- sObjects ------------------------------------------------------------------------------------
 
-  describe(def: ObjectDef, version: number, api: 'data' | 'tooling'): any {
+  /** Describe in the user's language: object label, and Setup's labels for permission fields (i18n.ts). */
+  describe(def: ObjectDef, version: number, api: 'data' | 'tooling', userId?: string): any {
     const base = `/services/data/v${version.toFixed(1)}/${api === 'tooling' ? 'tooling/' : ''}sobjects/${def.name}`;
+    const lang = this.org.languageOf(userId);
+    const label = objectLabel(lang, def.name, def.label);
     return {
       name: def.name,
-      label: def.label,
-      labelPlural: `${def.label}s`,
+      label,
+      labelPlural: `${label}s`,
       keyPrefix: def.prefix,
       custom: false,
       createable: def.createable,
@@ -142,7 +209,7 @@ export class Rest {
       })),
       fields: def.fields.map(f => ({
         name: f.name,
-        label: f.name,
+        label: fieldLabel(lang, f.name),
         type: f.type,
         length: f.length ?? (f.type === 'string' ? 255 : 0),
         createable: !!f.createable,
@@ -192,7 +259,8 @@ export class Rest {
       return { status: 200, body: { encoding: 'UTF-8', maxBatchSize: 200, sobjects } };
     }
     const def = this.org.objectFor(seg[0], req.userId, api);
-    if (seg[1] === 'describe' && seg.length === 2) return { status: 200, body: this.describe(def, version, api) };
+    if (seg[1] === 'describe' && seg.length === 2)
+      return { status: 200, body: this.describe(def, version, api, req.userId) };
     if (seg.length === 1) {
       if (req.method === 'POST') {
         const rec = this.org.create(def.name, json(), req.userId, version);
@@ -393,9 +461,33 @@ export class Rest {
     const bad = subs.map(refused).find(Boolean);
     if (bad && this.org.options.batchRefusal === 'request')
       throw new SfError('INVALID_BATCH_REQUEST', `The resource ${bad} is not supported in a batch request.`); // [I] code and text
+    // "Each subrequest counts against rate limits": the batch counts as many API calls as it has subrequests (the
+    // server counted one already; whether the batch itself counts one more is [I]: here it does not).
+    this.org.apiUsage += subs.length - 1;
+    // "The API version of the resource accessed in each subrequest must be no earlier than 34.0 and no later than the
+    // Batch version specified in the top-level request." Subrequests "execute serially in their order".
+    const top = Number(/\/v(\d+\.\d)\//.exec(req.path)?.[1] ?? 0);
+    const tooNew = (s: any) => {
+      const v = Number(/^\/?(?:services\/data\/)?v(\d+\.\d)\//.exec(String(s.url))?.[1] ?? top);
+      return v < 34 || v > top ? v : undefined;
+    };
     const results: any[] = [];
     let halted = false;
     for (const s of subs) {
+      const v = tooNew(s);
+      if (v !== undefined) {
+        results.push({
+          statusCode: 400,
+          result: [
+            {
+              errorCode: 'INVALID_BATCH_REQUEST',
+              message: `The subrequest version v${v.toFixed(1)} must be between v34.0 and the batch version v${top.toFixed(1)}.`,
+            },
+          ],
+        }); // [I] code and text
+        if (body.haltOnError) halted = true;
+        continue;
+      }
       if (refused(s)) {
         results.push({
           statusCode: 400,

@@ -6,8 +6,13 @@
 import type { Org, Rec } from './state';
 import { idKey } from './ids';
 import { PERMISSIONS } from './schema';
-import { STANDARD_ENCODINGS, STANDARD_LANGUAGES, STANDARD_LOCALES, STANDARD_TIMEZONES } from './sobjects/user';
+import { STANDARD_ENCODINGS, STANDARD_TIMEZONES } from './sobjects/user';
+import { STANDARD_PROFILES, standardProfileKey } from './i18n';
 import * as names from './seedNames';
+
+/** The seeded users' languages and locales (kept as they were, so the same n gives the same users). */
+const SEED_LOCALES = ['en_US', 'en_GB', 'de_DE', 'fr_FR', 'ja_JP'];
+const SEED_LANGUAGES = ['en_US', 'de', 'fr', 'ja'];
 
 /** The seeded records' clock: CreatedDate, LastLoginDate and the like are set relative to it. */
 export const SEED_EPOCH = Date.parse('2026-11-01T00:00:00.000Z');
@@ -64,12 +69,25 @@ export function seedUsers(org: Org, n: number, suffix = ''): SeededUsers {
     };
     // Profiles and licences.
     const licenses = byKey('UserLicense', 'LicenseDefinitionKey');
-    const profiles = byKey('Profile', 'Name');
+    // Standard profiles by their Metadata API name, whatever the org's language.
+    const profiles = new Map<string, Rec>();
+    for (const p of org.table('Profile').values()) {
+      const key = org.standardProfiles.get(idKey(p.Id));
+      if (key) profiles.set(key, p);
+    }
     const spread = PROFILE_SPREAD.map(([name, share, key, userType, on]) => {
       const license = licenses.get(key)!;
-      const profile =
-        profiles.get(name) ??
-        org.raw('Profile', { Name: name, UserLicenseId: license.Id, UserType: userType, ...perms(...on) });
+      const apiName = standardProfileKey(name)!;
+      let profile = profiles.get(apiName);
+      if (!profile) {
+        profile = org.raw('Profile', {
+          Name: STANDARD_PROFILES[apiName][org.options.language],
+          UserLicenseId: license.Id,
+          UserType: userType,
+          ...perms(...on),
+        });
+        org.standardProfiles.set(idKey(profile.Id), apiName);
+      }
       return { profile, share, license, userType, count: 0 };
     });
 
@@ -146,9 +164,9 @@ export function seedUsers(org: Org, n: number, suffix = ''): SeededUsers {
         UserRoleId: rand() < 0.8 ? pick(assignableRoles).Id : null,
         IsActive: true,
         TimeZoneSidKey: pick(STANDARD_TIMEZONES),
-        LocaleSidKey: pick(STANDARD_LOCALES),
+        LocaleSidKey: pick(SEED_LOCALES),
         EmailEncodingKey: STANDARD_ENCODINGS[0],
-        LanguageLocaleKey: pick(STANDARD_LANGUAGES),
+        LanguageLocaleKey: pick(SEED_LANGUAGES),
         UserType: s.userType,
         LastLoginDate: rand() < 0.9 ? at(SEED_EPOCH - Math.floor(rand() * 90 * DAY)) : null,
         CreatedDate: at(created),

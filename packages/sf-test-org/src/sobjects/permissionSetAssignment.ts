@@ -56,7 +56,7 @@ export const PermissionSetAssignment: SObject = {
           400,
           ['PermissionSetId'],
         ); // [I] text
-      checkLicenseAllows(org, ps, user.Id);
+      checkLicenseAllows(org, ps, user.Id, asUser);
     } else if (!org.get('PermissionSetGroup', v.PermissionSetGroupId)) {
       throw new SfError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', 400, ['PermissionSetGroupId']);
     }
