@@ -9,6 +9,7 @@ import { syncPermissionSetMeta } from './sobjects/permissionSet';
 import { Table } from './table';
 import { DEFAULT_OPTIONS, INDEXES, OrgOptions } from './options';
 import { canonicalValues } from './fields';
+import { isoOf } from './dates';
 
 export type { OrgOptions } from './options';
 export type Rec = Record<string, any> & { Id: string };
@@ -72,7 +73,7 @@ export class Org {
     return this.frozenAt ?? this.options.clock.now() + this.clockOffsetMs;
   }
   iso(t = this.now()): string {
-    if (this.lastIso?.[0] !== t) this.lastIso = [t, new Date(t).toISOString().replace('Z', '+0000')];
+    if (this.lastIso?.[0] !== t) this.lastIso = [t, isoOf(t)];
     return this.lastIso[1];
   }
   private lastIso?: [number, string];
@@ -89,7 +90,7 @@ export class Org {
   }
   get(name: string, id: unknown): Rec | undefined {
     if (typeof id !== 'string' || !isId(id)) return undefined;
-    const r = this.table(name).get(idKey(id));
+    const r = this.table(name).get(id);
     return r && this.view(name, r);
   }
   byId(id: unknown): { object: ObjectDef; rec: Rec } | undefined {
@@ -133,7 +134,7 @@ export class Org {
     Object.assign(rec, fields);
     const rules = SOBJECTS.get(def.name);
     rules?.beforeInsert?.(this, rec);
-    this.table(def.name).set(idKey(rec.Id), rec);
+    this.table(def.name).set(rec.Id, rec);
     rules?.afterInsert?.(this, rec, fields);
     return rec;
   }
@@ -141,7 +142,7 @@ export class Org {
   // ---- permissions -----------------------------------------------------------------------------
 
   userPerms(userId: string): Set<string> {
-    const user = this.table('User').get(idKey(userId));
+    const user = this.table('User').get(userId);
     const perms = new Set<string>();
     if (!user) return perms;
     const sets = this.refs('PermissionSet', 'ProfileId', user.ProfileId).filter(ps => ps.IsOwnedByProfile);
