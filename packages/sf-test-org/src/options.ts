@@ -51,6 +51,32 @@ export interface OrgOptions {
   profileAssignments?: boolean;
   /** The org's clock (sessions, cursors, codes, JWT expiry, CreatedDate): the system clock unless a test injects one. */
   clock?: { now(): number };
+  /**
+   * Digital Experiences (portals, Experience Cloud sites) enabled: every role then has a RoleAndSubordinatesInternal
+   * group as well (userRole.ts). Default off, as a new org; seeding external users turns it on.
+   */
+  digitalExperiences?: boolean;
+  /**
+   * What an assignment past its ExpirationDate looks like. 'kept' (default): the row stays, IsActive false, until
+   * Salesforce's clean-up removes it (when is not documented); 'removed': gone from every query at once. Salesforce
+   * documents that access ends at the expiration date (Help, "Set Assignment Expiration Details"), not when the row
+   * goes [I].
+   */
+  expiredAssignments?: 'kept' | 'removed';
+  /**
+   * A SELECT COUNT() over more rows than this answers QUERY_TIMEOUT (a count Salesforce could not finish in its
+   * 120-second query time; REST API Developer Guide, "Status Codes and Error Responses"; audit part 2 row 7).
+   * Default 0: never. How many rows a real org counts in time depends on the org and the filter [I].
+   */
+  countTimeoutRows?: number;
+  /** How long a Bulk API 2.0 query job stays UploadComplete/InProgress before JobComplete (default 200 ms). */
+  bulkQueryMs?: number;
+  /**
+   * Records per result set of a Bulk API 2.0 query job when the request names no maxRecords. Salesforce: "If you
+   * don't provide a value for this parameter, the server uses a default value based on the service" (Get Results for
+   * a Query Job); the value is not documented. Default 50,000 [I]; 0 for one set of everything.
+   */
+  bulkDefaultMaxRecords?: number;
 }
 
 export const DEFAULT_OPTIONS: Required<OrgOptions> = {
@@ -71,6 +97,11 @@ export const DEFAULT_OPTIONS: Required<OrgOptions> = {
   queryCursorIdleMs: 15 * 60 * 1000,
   profileAssignments: true,
   clock: { now: () => Date.now() },
+  digitalExperiences: false,
+  expiredAssignments: 'kept',
+  countTimeoutRows: 0,
+  bulkQueryMs: 200,
+  bulkDefaultMaxRecords: 50000,
 };
 
 /** Reference fields the org indexes: a user's assignments, a set's assignees, a group's components, ... */
@@ -81,4 +112,9 @@ export const INDEXES: Array<[string, string]> = [
   ['PermissionSet', 'ProfileId'],
   ['PermissionSet', 'PermissionSetGroupId'],
   ['PermissionSetGroupComponent', 'PermissionSetGroupId'],
+  ['Group', 'RelatedId'],
+  ['GroupMember', 'GroupId'],
+  ['User', 'UserRoleId'],
+  ['UserRole', 'ParentRoleId'],
+  ['QueueSobject', 'QueueId'],
 ];

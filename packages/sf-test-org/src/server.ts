@@ -4,7 +4,8 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Org } from './state';
 import { MetadataApi } from './metadata';
-import { SfError } from './errors';
+import { RawHttpError, SfError } from './errors';
+import { QueryFault } from './queryFaults';
 import { OAuth } from './oauth';
 import { Rest } from './rest';
 import { Soap, parseSoap, soapFault } from './soap';
@@ -126,6 +127,18 @@ export class TestOrg {
   }
   clearFaults(): void {
     this.faults = [];
+    this.rest.queryFaults.clear();
+  }
+  /**
+   * Fails page `page` of the next query whose SOQL matches `soql` (QUERY_TIMEOUT, INVALID_QUERY_LOCATOR, 500, 502,
+   * 503; queryFaults.ts): page 1 is the query request, page 2 its first nextRecordsUrl, …
+   */
+  addQueryFault(f: QueryFault): void {
+    this.rest.queryFaults.add(f);
+  }
+  /** Query faults not used up yet. */
+  get pendingQueryFaults(): number {
+    return this.rest.queryFaults.pending;
   }
   stats(): Stats {
     return {
@@ -337,6 +350,7 @@ export class TestOrg {
         });
         return json(r.status, r.body, { ...limit, ...(r.headers ?? {}) });
       } catch (e: any) {
+        if (e instanceof RawHttpError) return send(e.status, e.text, { 'Content-Type': e.contentType });
         if (e instanceof SfError) return json(e.status, [e.toJSON()], limit);
         return json(500, [{ message: String(e?.message ?? e), errorCode: 'UNKNOWN_EXCEPTION' }], limit);
       }
@@ -374,6 +388,14 @@ export class TestOrg {
       if (action === 'faults' && method === 'POST') {
         this.addFault(input);
         return ok({ faults: this.faults.length });
+      }
+      if (action === 'query-faults' && method === 'POST') {
+        this.addQueryFault(input);
+        return ok({ pending: this.pendingQueryFaults });
+      }
+      if (action === 'query-faults' && method === 'DELETE') {
+        this.rest.queryFaults.clear();
+        return ok({ pending: 0 });
       }
       if (action === 'faults' && method === 'DELETE') {
         this.clearFaults();

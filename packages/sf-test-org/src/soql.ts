@@ -89,7 +89,9 @@ export function resolvePath(
     cur = OBJECT_BY_LOWER.get(target.toLowerCase())!;
     defs.push(cur);
   }
-  const leaf = fieldOf(cur, parts[parts.length - 1]);
+  const found = fieldOf(cur, parts[parts.length - 1]);
+  // A field newer than the request's API version does not exist for it.
+  const leaf = found && !(found.since && found.since > ctx.apiVersion) ? found : undefined;
   if (!leaf)
     throw soqlError(
       'INVALID_FIELD',
@@ -197,7 +199,8 @@ function evaluate(
       if (!f.parameters?.length) countOnly = true;
       else selects.push({ kind: 'agg', alias: f.alias ?? `expr${exprN++}`, fn: 'COUNT' });
     } else if (f.type === 'FieldFunctionExpression' && f.functionName.toUpperCase() === 'FIELDS') {
-      for (const fd of def.fields) selects.push({ kind: 'field', path: pathOf(def, [fd.name]) });
+      for (const fd of def.fields)
+        if (!fd.since || fd.since <= ctx.apiVersion) selects.push({ kind: 'field', path: pathOf(def, [fd.name]) });
     } else if (f.type === 'FieldSubquery') {
       const relName = f.subquery.relationshipName;
       const rel = def.children.find(c => c.relationshipName.toLowerCase() === String(relName).toLowerCase());

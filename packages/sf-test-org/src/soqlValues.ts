@@ -107,8 +107,7 @@ export function compare(a: any, b: any, field: FieldDef): number {
   if (a === null || a === undefined) return b === null || b === undefined ? 0 : -1;
   if (b === null || b === undefined) return 1;
   // Ids compare by their 15-character form, code unit by code unit: the order of ORDER BY Id (sortRows) [I].
-  if (isIdField(field) && typeof a === 'string' && typeof b === 'string' && isId(a) && isId(b))
-    return compareIds(a, b);
+  if (isIdField(field) && typeof a === 'string' && typeof b === 'string' && isId(a) && isId(b)) return compareIds(a, b);
   if (field.type === 'datetime' || field.type === 'date')
     return (typeof a === 'number' ? a : Date.parse(a)) - (typeof b === 'number' ? b : Date.parse(b));
   if (typeof a === 'number' && typeof b === 'number') return a - b;
@@ -121,8 +120,7 @@ export function equalsTo(lit: any, field: FieldDef): (v: any) => boolean {
   if (lit === null || lit === undefined) return v => v === null || v === undefined;
   if (isIdField(field) && isId(lit)) {
     const key = idKey(lit);
-    return v =>
-      typeof v === 'string' && (v.length === 18 ? v.startsWith(key) : v.length === 15 && v === key);
+    return v => typeof v === 'string' && (v.length === 18 ? v.startsWith(key) : v.length === 15 && v === key);
   }
   if (typeof lit === 'string' && field.type !== 'datetime' && field.type !== 'date') {
     const lower = lit.toLowerCase();

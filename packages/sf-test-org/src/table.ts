@@ -100,10 +100,14 @@ export class Table extends Map<string, Rec> {
     return rows;
   }
 
+  /** The record stored last (seeding reads the UserLogin a user insert made). */
+  last?: Rec;
+
   override set(key: string, rec: Rec): this {
     const k = canon(typeof rec?.Id === 'string' ? rec.Id : key);
     const prev = super.get(k);
     super.set(k, rec);
+    this.last = rec;
     this.version++;
     const list = this.indexList;
     if (list) for (let i = 0; i < list.length; i++) list[i].change(k, prev, rec);

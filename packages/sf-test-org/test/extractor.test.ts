@@ -130,7 +130,7 @@ describe("test org: the exporter's queries on an org with 5,000 extra users (jsf
 });
 
 describe('test org: WHERE on an Id or an indexed reference (answered by lookup) matches what a scan matches', () => {
-  const t = useOrg({ scenario: 'fresh', users: 300 });
+  const t = useOrg({ scenario: 'fresh', users: 300, coverage: false });
 
   it("finds a user's assignments by AssigneeId and a record by Id, 15 or 18 characters, and still applies the rest of the WHERE", async () => {
     const conn = jsforce(t.org);
