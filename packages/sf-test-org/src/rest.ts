@@ -7,6 +7,7 @@ import { OBJECTS } from './sobjects';
 import { runQuery } from './soql';
 import { columnMetadata } from './soqlColumns';
 import { Cursors } from './cursors';
+import { Bulk2, DAILY_QUERY_JOBS } from './bulk2';
 import { QueryFaults, faultError } from './queryFaults';
 import { removeExpiredAssignments } from './sobjects/permissionSetAssignment';
 import { MetadataApi, DeployJob } from './metadata';
@@ -25,6 +26,9 @@ export interface RestResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A body that is not JSON (Bulk API 2.0 results: CSV), sent as is with its content type. */
+  text?: string;
+  contentType?: string;
 }
 
 const MIN_VERSION = 20;
@@ -36,6 +40,8 @@ export class Rest {
   readonly cursors: Cursors;
   /** Failures armed at a chosen page of a chosen query (queryFaults.ts). */
   readonly queryFaults = new QueryFaults();
+  /** Bulk API 2.0 query jobs (bulk2.ts). */
+  readonly bulk: Bulk2;
   /** Test control: page size for query results (Salesforce: 2000 unless Sforce-Query-Options asks for less). */
   batchSize = 2000;
 
@@ -44,6 +50,7 @@ export class Rest {
     private readonly meta: MetadataApi,
   ) {
     this.cursors = new Cursors(org, this.queryFaults);
+    this.bulk = new Bulk2(org);
   }
 
   versions(): any[] {
@@ -103,6 +110,8 @@ export class Rest {
           DailyApiRequests: { Max: 15000, Remaining: 15000 - this.org.apiUsage },
           DataStorageMB: { Max: 1024, Remaining: 1020 },
           DailyBulkApiBatches: { Max: 15000, Remaining: 15000 },
+          DailyBulkV2QueryJobs: { Max: DAILY_QUERY_JOBS, Remaining: DAILY_QUERY_JOBS - this.bulk.jobsToday() },
+          DailyBulkV2QueryFileStorageMB: { Max: 976562, Remaining: 976562 },
         },
       };
     }
@@ -114,6 +123,7 @@ export class Rest {
     if (seg[0] === 'query' && seg.length === 2) return { status: 200, body: this.cursors.more(req.userId, seg[1]) };
     if (seg[0] === 'tooling' && seg[1] === 'query' && seg.length === 3)
       return { status: 200, body: this.cursors.more(req.userId, seg[2]) };
+    if (seg[0] === 'jobs' && seg[1] === 'query') return this.bulk.handle(req, seg.slice(2), version);
     if (seg[0] === 'composite' && seg.length === 1 && req.method === 'POST') return this.composite(req, json());
     if (seg[0] === 'composite' && seg[1] === 'sobjects') return this.collections(req, version);
     if (seg[0] === 'composite' && seg[1] === 'batch' && req.method === 'POST') return this.batch(req, json());

@@ -186,6 +186,7 @@ export class TestOrg {
   async idle(): Promise<void> {
     if (this.inFlight) await new Promise<void>(resolve => this.idleWaiters.push(resolve));
     await this.meta.settled();
+    await this.rest.bulk.settled();
   }
 
   private async dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -348,6 +349,12 @@ export class TestOrg {
           userId: s.userId,
           baseUrl: this.url,
         });
+        if (r.text !== undefined)
+          return send(r.status, r.text, {
+            'Content-Type': r.contentType ?? 'text/plain',
+            ...limit,
+            ...(r.headers ?? {}),
+          });
         return json(r.status, r.body, { ...limit, ...(r.headers ?? {}) });
       } catch (e: any) {
         if (e instanceof RawHttpError) return send(e.status, e.text, { 'Content-Type': e.contentType });
