@@ -6,7 +6,7 @@ import { SfError } from './errors';
 import { ObjectDef, PERMISSIONS, SETUP_OBJECTS, fieldOf } from './schema';
 import { OBJECTS, OBJECT_BY_LOWER, OBJECT_BY_PREFIX, SOBJECTS } from './sobjects';
 import { syncPermissionSetMeta } from './sobjects/permissionSet';
-import { Table } from './table';
+import { Slots, Table } from './table';
 import { DEFAULT_OPTIONS, INDEXES, OrgOptions } from './options';
 import { canonicalValues } from './fields';
 import { isoOf } from './dates';
@@ -64,7 +64,8 @@ export class Org {
 
   constructor(options: OrgOptions = {}) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
-    for (const o of OBJECTS) this.tables.set(o.name, new Table());
+    const slots = new Slots();
+    for (const o of OBJECTS) this.tables.set(o.name, new Table(slots));
     for (const [object, field] of INDEXES) this.table(object).index(field);
     this.orgId = this.ids.next('00D');
   }

@@ -150,7 +150,10 @@ describe('test org: WHERE on an Id or an indexed reference (answered by lookup) 
         groupOnes,
       );
       assert.deepEqual(await ids(`SELECT Id FROM User WHERE Id = '${user.Id.slice(0, 15)}'`), [user.Id]);
-      assert.deepEqual(await ids(`SELECT Id FROM User WHERE Id = '${user.Id}' AND IsActive = false`), []);
+      assert.deepEqual(await ids(`SELECT Id FROM User WHERE Id = '${user.Id}' AND IsActive = ${!user.IsActive}`), []);
+      assert.deepEqual(await ids(`SELECT Id FROM User WHERE Id = '${user.Id}' AND IsActive = ${user.IsActive}`), [
+        user.Id,
+      ]);
       assert.deepEqual(
         await ids(`SELECT Id FROM User WHERE Id = '${user.Id}' OR Username = 'admin@acme.example' ORDER BY Id`).then(
           x => x.length,
