@@ -256,7 +256,8 @@ export class Bulk2 {
     const end = Math.min(job.rows.length, offset + Math.max(1, max));
     const d = DELIMITERS[job.columnDelimiter];
     const eol = LINE_ENDINGS[job.lineEnding];
-    const lines = [job.columns.map(c => quote(c.name)).join(d)];
+    const header = offset === 0 || this.org.options.bulkHeaderOnEverySet;
+    const lines = header ? [job.columns.map(c => quote(c.name)).join(d)] : [];
     for (let i = offset; i < end; i++) {
       const shaped = job.shape(job.rows[i]);
       lines.push(job.columns.map(c => quote(csvValue(valueAt(shaped, c.path)))).join(d));

@@ -77,6 +77,12 @@ export interface OrgOptions {
    * a Query Job); the value is not documented. Default 50,000 [I]; 0 for one set of everything.
    */
   bulkDefaultMaxRecords?: number;
+  /**
+   * Whether every set of Bulk API 2.0 query results starts with the CSV header row (default) or only the first. The
+   * documentation shows the header in its examples; public clients disagree (jsforce parses every set with its
+   * header; a client's notes say "the CSV header row is only included in the first chunk") [I].
+   */
+  bulkHeaderOnEverySet?: boolean;
 }
 
 export const DEFAULT_OPTIONS: Required<OrgOptions> = {
@@ -102,6 +108,7 @@ export const DEFAULT_OPTIONS: Required<OrgOptions> = {
   countTimeoutRows: 0,
   bulkQueryMs: 200,
   bulkDefaultMaxRecords: 50000,
+  bulkHeaderOnEverySet: true,
 };
 
 /** Reference fields the org indexes: a user's assignments, a set's assignees, a group's components, ... */

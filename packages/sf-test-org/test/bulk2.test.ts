@@ -119,6 +119,22 @@ describe('test org: Bulk API 2.0 query jobs (Bulk API 2.0 and Bulk API Developer
     assert.equal(other.status, 409, 'results at another API version');
   });
 
+  it('bulkHeaderOnEverySet off: only the first set of results starts with the header row', async () => {
+    t.org.reset('fresh', { bulkHeaderOnEverySet: false });
+    const job = (await create('SELECT Id FROM User ORDER BY Id')).body;
+    await t.org.idle();
+    const first = await raw(t.org, 'GET', `${v}/jobs/query/${job.id}/results?maxRecords=10`);
+    assert.equal(first.text.split('\n')[0], '"Id"');
+    const second = await raw(
+      t.org,
+      'GET',
+      `${v}/jobs/query/${job.id}/results?maxRecords=10&locator=${first.headers.get('sforce-locator')}`,
+    );
+    assert.match(second.text.split('\n')[0]!, /^"005\w{15}"$/);
+    assert.equal(second.text.trim().split('\n').length, 10);
+    t.org.reset('fresh', { bulkHeaderOnEverySet: true });
+  });
+
   it('honours columnDelimiter and lineEnding', async () => {
     const job = (await create('SELECT Id, Name FROM UserRole', { columnDelimiter: 'PIPE', lineEnding: 'CRLF' })).body;
     await t.org.idle();
