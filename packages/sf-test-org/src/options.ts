@@ -124,4 +124,5 @@ export const INDEXES: Array<[string, string]> = [
   ['User', 'UserRoleId'],
   ['UserRole', 'ParentRoleId'],
   ['QueueSobject', 'QueueId'],
+  ['UserLogin', 'UserId'],
 ];

@@ -354,7 +354,18 @@ function narrow(org: Org, def: ObjectDef, tree: any): Narrowed | undefined {
   let range: { from: number; to: number } | undefined;
   for (const node of tree.op === 'AND' ? tree.items : [tree]) {
     const c = node.cond;
-    if (!c || c.literalType !== 'STRING' || Array.isArray(c.value) || String(c.field).includes('.')) continue;
+    if (!c || c.literalType !== 'STRING' || String(c.field).includes('.')) continue;
+    if (Array.isArray(c.value)) {
+      // `Id IN (…)` or `<indexed reference> IN (…)` (baton-salesforce reads UserLogin 250 users at a time).
+      const inField = fieldOf(def, c.field);
+      const values = (c.value as string[]).map(x => literal(c, x));
+      if (String(c.operator).toUpperCase() !== 'IN' || !inField || !values.every(isId)) continue;
+      if (inField.name === 'Id')
+        return { rows: [...new Set(values.map(x => table.get(x)).filter((r): r is Rec => !!r))], ordered: false };
+      if (inField.type === 'reference' && table.hasIndex(inField.name))
+        return { rows: [...new Set(values.flatMap(x => table.refs(inField.name, x)))], ordered: false };
+      continue;
+    }
     const value = literal(c, c.value);
     const field = fieldOf(def, c.field);
     if (!field || !isId(value)) continue;

@@ -245,6 +245,27 @@ describe('test org: permission set group components, expiring assignments, froze
   });
 });
 
+describe('test org: UserLogin by chunks of users, as baton-salesforce reads it', () => {
+  const t = useOrg({ scenario: 'fresh', users: 2000 });
+
+  it("answers UserLogin WHERE UserId IN (250 users) with exactly those users' logins, in Id order, and Id IN (…) without duplicates", async () => {
+    const conn = jsforce(t.org);
+    const users = (await conn.query<any>('SELECT Id FROM User ORDER BY Id', { autoFetch: true, maxFetch: 5000 }))
+      .records;
+    const chunk = users.slice(500, 750).map(u => u.Id);
+    const soql = `SELECT UserId, IsFrozen, IsPasswordLocked, Id FROM UserLogin WHERE UserId IN (${chunk.map(id => `'${id}'`).join(', ')}) ORDER BY Id`;
+    const logins = await conn.query<any>(soql);
+    assert.equal(logins.totalSize, 250);
+    assert.deepEqual(logins.records.map(l => l.UserId).sort(), [...chunk].sort());
+    const ids = logins.records.map(l => l.Id);
+    assert.deepEqual(ids, [...ids].sort());
+    const twice = await conn.query<any>(
+      `SELECT Id FROM User WHERE Id IN ('${chunk[0]}', '${chunk[0].slice(0, 15)}', '${chunk[1]}')`,
+    );
+    assert.equal(twice.totalSize, 2);
+  });
+});
+
 describe('test org: expiredAssignments "removed"', () => {
   const t = useOrg({ scenario: 'fresh', expiredAssignments: 'removed' });
 
