@@ -53,16 +53,32 @@ interface Job {
   createdAt: number;
   doneAt?: number;
   timers: NodeJS.Timeout[];
+  /** Set when the job is to end Failed (failJob). */
+  errorMessage?: string;
 }
 
 const badRequest = (code: string, message: string, status = 400) => new SfError(code, message, status);
 
 export class Bulk2 {
   private readonly jobs = new Map<string, Job>();
+  /** Jobs to fail: the next job whose query matches ends Failed with this errorMessage (failJob). */
+  private failing: Array<{ re: RegExp; message: string }> = [];
   /** Creation times of the last 24 hours' jobs (the daily allocation). */
   private readonly created: number[] = [];
 
   constructor(private readonly org: Org) {}
+
+  /**
+   * The next query job whose SOQL matches `soql` (a regular expression) ends in state Failed with `errorMessage`, as a
+   * job Salesforce retried too often does ("If you receive a message that the API retried more than 15 times, apply a
+   * filter criteria and try again", Understanding Bulk API 2.0 Query). The message text is [I].
+   */
+  failJob(
+    soql: string,
+    message = 'Retried more than 15 times. QUERY_TIMEOUT: Your query request was running for too long.',
+  ): void {
+    this.failing.push({ re: new RegExp(soql, 'i'), message });
+  }
 
   /** Jobs created in the rolling 24 hours up to now. */
   jobsToday(): number {
@@ -152,6 +168,8 @@ export class Bulk2 {
       createdAt: now,
       timers: [],
     };
+    const fail = this.failing.findIndex(f => f.re.test(body.query));
+    if (fail >= 0) job.errorMessage = this.failing.splice(fail, 1)[0]!.message;
     this.jobs.set(job.id, job);
     this.created.push(now);
     const ms = this.org.options.bulkQueryMs;
@@ -159,7 +177,7 @@ export class Bulk2 {
       setTimeout(() => job.state === 'UploadComplete' && (job.state = 'InProgress'), Math.floor(ms / 2)),
       setTimeout(() => {
         if (job.state !== 'InProgress' && job.state !== 'UploadComplete') return;
-        job.state = 'JobComplete';
+        job.state = job.errorMessage ? 'Failed' : 'JobComplete';
         job.doneAt = this.org.now();
       }, ms),
     );
@@ -186,9 +204,10 @@ export class Bulk2 {
       ...base,
       jobType: 'V2Query',
       numberRecordsProcessed: job.state === 'JobComplete' ? job.rows.length : 0,
-      retries: 0,
+      retries: job.state === 'Failed' ? 15 : 0,
       totalProcessingTime: job.doneAt ? job.doneAt - job.createdAt : 0,
       isPkChunkingSupported: true,
+      ...(job.state === 'Failed' ? { errorMessage: job.errorMessage } : {}),
     };
   }
 

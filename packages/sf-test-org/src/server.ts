@@ -136,6 +136,10 @@ export class TestOrg {
   addQueryFault(f: QueryFault): void {
     this.rest.queryFaults.add(f);
   }
+  /** The next Bulk API 2.0 query job whose SOQL matches ends Failed (bulk2.ts failJob). */
+  failBulkJob(soql: string, errorMessage?: string): void {
+    this.rest.bulk.failJob(soql, errorMessage);
+  }
   /** Query faults not used up yet. */
   get pendingQueryFaults(): number {
     return this.rest.queryFaults.pending;

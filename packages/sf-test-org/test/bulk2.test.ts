@@ -135,6 +135,27 @@ describe('test org: Bulk API 2.0 query jobs (Bulk API 2.0 and Bulk API Developer
     t.org.reset('fresh', { bulkHeaderOnEverySet: true });
   });
 
+  it('a job Salesforce gave up on ends Failed with its errorMessage, and its results are refused; results requests meet the generic faults (a 500 on the second set, then the same locator works)', async () => {
+    t.org.failBulkJob('FROM UserLogin');
+    const failed = (await create('SELECT Id FROM UserLogin')).body;
+    const fine = (await create('SELECT Id FROM User')).body;
+    await t.org.idle();
+    const info = (await raw(t.org, 'GET', `${v}/jobs/query/${failed.id}`)).body;
+    assert.equal(info.state, 'Failed');
+    assert.match(info.errorMessage, /Retried more than 15 times/);
+    assert.equal(
+      (await raw(t.org, 'GET', `${v}/jobs/query/${failed.id}/results`)).body[0].errorCode,
+      'JOB_NOT_COMPLETE',
+    );
+    t.org.addFault({ path: `/jobs/query/${fine.id}/results`, after: 1, status: 500 });
+    const first = await raw(t.org, 'GET', `${v}/jobs/query/${fine.id}/results?maxRecords=1000`);
+    const url = `${v}/jobs/query/${fine.id}/results?maxRecords=1000&locator=${first.headers.get('sforce-locator')}`;
+    assert.equal((await raw(t.org, 'GET', url)).status, 500);
+    const retry = await raw(t.org, 'GET', url);
+    assert.equal(retry.status, 200);
+    assert.equal(retry.headers.get('sforce-numberofrecords'), '1000');
+  });
+
   it('honours columnDelimiter and lineEnding', async () => {
     const job = (await create('SELECT Id, Name FROM UserRole', { columnDelimiter: 'PIPE', lineEnding: 'CRLF' })).body;
     await t.org.idle();
