@@ -31,6 +31,8 @@ const SETTINGS: Array<[string, OrgOptions]> = [
   ['inserts enable the permissions they depend on', { autoEnableDependencies: true }],
   ["users without their profile's own assignment (older test data)", { profileAssignments: false }],
   ['query cursors without the old 10-per-user limit (API 56.0 and later)', { queryCursorLimit: 0 }],
+  ['Digital Experiences on (every role has a RoleAndSubordinatesInternal group too)', { digitalExperiences: true }],
+  ['expired permission set assignments removed at once', { expiredAssignments: 'removed' }],
   [
     'all the uncertain answers at once',
     {

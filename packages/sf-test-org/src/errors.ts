@@ -19,3 +19,14 @@ export class SfError extends Error {
 
 export const insufficientAccess = (what = 'insufficient access rights on object id') =>
   new SfError('INSUFFICIENT_ACCESS_OR_READONLY', what, 400);
+
+/** An answer that is not Salesforce's JSON: a proxy's or CDN's page in front of the org (502, 503). */
+export class RawHttpError extends Error {
+  constructor(
+    public readonly status: number,
+    public readonly text: string,
+    public readonly contentType = 'text/html;charset=UTF-8',
+  ) {
+    super(`HTTP ${status}`);
+  }
+}

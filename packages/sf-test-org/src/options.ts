@@ -107,6 +107,38 @@ export interface OrgOptions {
    * object-permission-label form, with no Permissions field to add. Default off.
    */
   objectPermissionDependency?: boolean;
+  /**
+   * Digital Experiences (portals, Experience Cloud sites) enabled: every role then has a RoleAndSubordinatesInternal
+   * group as well (userRole.ts). Default off, as a new org; seeding external users turns it on.
+   */
+  digitalExperiences?: boolean;
+  /**
+   * What an assignment past its ExpirationDate looks like. 'kept' (default): the row stays, IsActive false, until
+   * Salesforce's clean-up removes it (when is not documented); 'removed': gone from every query at once. Salesforce
+   * documents that access ends at the expiration date (Help, "Set Assignment Expiration Details"), not when the row
+   * goes [I].
+   */
+  expiredAssignments?: 'kept' | 'removed';
+  /**
+   * A SELECT COUNT() over more rows than this answers QUERY_TIMEOUT (a count Salesforce could not finish in its
+   * 120-second query time; REST API Developer Guide, "Status Codes and Error Responses"; audit part 2 row 7).
+   * Default 0: never. How many rows a real org counts in time depends on the org and the filter [I].
+   */
+  countTimeoutRows?: number;
+  /** How long a Bulk API 2.0 query job stays UploadComplete/InProgress before JobComplete (default 200 ms). */
+  bulkQueryMs?: number;
+  /**
+   * Records per result set of a Bulk API 2.0 query job when the request names no maxRecords. Salesforce: "If you
+   * don't provide a value for this parameter, the server uses a default value based on the service" (Get Results for
+   * a Query Job); the value is not documented. Default 50,000 [I]; 0 for one set of everything.
+   */
+  bulkDefaultMaxRecords?: number;
+  /**
+   * Whether every set of Bulk API 2.0 query results starts with the CSV header row (default) or only the first. The
+   * documentation shows the header in its examples; public clients disagree (jsforce parses every set with its
+   * header; a client's notes say "the CSV header row is only included in the first chunk") [I].
+   */
+  bulkHeaderOnEverySet?: boolean;
 }
 
 export const DEFAULT_OPTIONS: Required<OrgOptions> = {
@@ -136,6 +168,12 @@ export const DEFAULT_OPTIONS: Required<OrgOptions> = {
   language: 'en',
   curlyApostrophes: false,
   objectPermissionDependency: false,
+  digitalExperiences: false,
+  expiredAssignments: 'kept',
+  countTimeoutRows: 0,
+  bulkQueryMs: 200,
+  bulkDefaultMaxRecords: 50000,
+  bulkHeaderOnEverySet: true,
 };
 
 /** Reference fields the org indexes: a user's assignments, a set's assignees, a group's components, ... */
@@ -146,4 +184,10 @@ export const INDEXES: Array<[string, string]> = [
   ['PermissionSet', 'ProfileId'],
   ['PermissionSet', 'PermissionSetGroupId'],
   ['PermissionSetGroupComponent', 'PermissionSetGroupId'],
+  ['Group', 'RelatedId'],
+  ['GroupMember', 'GroupId'],
+  ['User', 'UserRoleId'],
+  ['UserRole', 'ParentRoleId'],
+  ['QueueSobject', 'QueueId'],
+  ['UserLogin', 'UserId'],
 ];

@@ -1,12 +1,15 @@
 // REST API routes: versions, resources, sObjects CRUD and describe, query with locators and columns,
 // Tooling query, composite, collections, limits, and the Metadata REST deployRequest.
 import { Org, Snapshot } from './state';
-import { SfError } from './errors';
+import { RawHttpError, SfError } from './errors';
 import { ObjectDef } from './schema';
 import { OBJECTS } from './sobjects';
 import { runQuery } from './soql';
 import { columnMetadata } from './soqlColumns';
 import { Cursors } from './cursors';
+import { Bulk2, DAILY_QUERY_JOBS } from './bulk2';
+import { QueryFaults, faultError } from './queryFaults';
+import { removeExpiredAssignments } from './sobjects/permissionSetAssignment';
 import { MetadataApi, DeployJob } from './metadata';
 import { isId, sameId, to18 } from './ids';
 import { fieldLabel, objectLabel } from './i18n';
@@ -24,6 +27,9 @@ export interface RestResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A body that is not JSON (Bulk API 2.0 results: CSV), sent as is with its content type. */
+  text?: string;
+  contentType?: string;
 }
 
 const MIN_VERSION = 20;
@@ -33,6 +39,10 @@ const BATCH_RESOURCES = ['limits', 'sobjects', 'query', 'queryAll', 'search', 'c
 export class Rest {
   /** Open query cursors (cursors.ts). */
   readonly cursors: Cursors;
+  /** Failures armed at a chosen page of a chosen query (queryFaults.ts). */
+  readonly queryFaults = new QueryFaults();
+  /** Bulk API 2.0 query jobs (bulk2.ts). */
+  readonly bulk: Bulk2;
   /** Test control: page size for query results (Salesforce: 2000 unless Sforce-Query-Options asks for less). */
   batchSize = 2000;
 
@@ -40,7 +50,8 @@ export class Rest {
     private readonly org: Org,
     private readonly meta: MetadataApi,
   ) {
-    this.cursors = new Cursors(org);
+    this.cursors = new Cursors(org, this.queryFaults);
+    this.bulk = new Bulk2(org);
   }
 
   versions(): any[] {
@@ -100,6 +111,8 @@ export class Rest {
           DailyApiRequests: { Max: 15000, Remaining: 15000 - this.org.apiUsage },
           DataStorageMB: { Max: 1024, Remaining: 1020 },
           DailyBulkApiBatches: { Max: 15000, Remaining: 15000 },
+          DailyBulkV2QueryJobs: { Max: DAILY_QUERY_JOBS, Remaining: DAILY_QUERY_JOBS - this.bulk.jobsToday() },
+          DailyBulkV2QueryFileStorageMB: { Max: 976562, Remaining: 976562 },
         },
       };
     }
@@ -111,6 +124,7 @@ export class Rest {
     if (seg[0] === 'query' && seg.length === 2) return { status: 200, body: this.cursors.more(req.userId, seg[1]) };
     if (seg[0] === 'tooling' && seg[1] === 'query' && seg.length === 3)
       return { status: 200, body: this.cursors.more(req.userId, seg[2]) };
+    if (seg[0] === 'jobs' && seg[1] === 'query') return this.bulk.handle(req, seg.slice(2), version);
     if (seg[0] === 'composite' && seg.length === 1 && req.method === 'POST') return this.composite(req, json());
     if (seg[0] === 'composite' && seg[1] === 'sobjects') return this.collections(req, version);
     if (seg[0] === 'composite' && seg[1] === 'batch' && req.method === 'POST') return this.batch(req, json());
@@ -207,31 +221,33 @@ export class Rest {
         relationshipName: c.relationshipName,
         cascadeDelete: false,
       })),
-      fields: def.fields.map(f => ({
-        name: f.name,
-        label: fieldLabel(lang, f.name),
-        type: f.type,
-        length: f.length ?? (f.type === 'string' ? 255 : 0),
-        createable: !!f.createable,
-        updateable: !!f.updateable,
-        nillable: f.nillable ?? !f.required,
-        filterable: f.filterable ?? !(f.name === 'UsedLicenses' && version >= 64),
-        referenceTo: f.refTo ?? [],
-        relationshipName: f.relationshipName ?? null,
-        custom: false,
-        defaultedOnCreate: f.type === 'boolean',
-        unique: f.name === 'Username',
-        idLookup: f.name === 'Id' || f.name === 'Username',
-        picklistValues: [],
-        soapType:
-          f.type === 'boolean'
-            ? 'xsd:boolean'
-            : f.type === 'int'
-              ? 'xsd:int'
-              : f.type === 'id' || f.type === 'reference'
-                ? 'tns:ID'
-                : 'xsd:string',
-      })),
+      fields: def.fields
+        .filter(f => !f.since || f.since <= version)
+        .map(f => ({
+          name: f.name,
+          label: fieldLabel(lang, f.name),
+          type: f.type,
+          length: f.length ?? (f.type === 'string' ? 255 : 0),
+          createable: !!f.createable,
+          updateable: !!f.updateable,
+          nillable: f.nillable ?? !f.required,
+          filterable: f.filterable ?? !(f.name === 'UsedLicenses' && version >= 64),
+          referenceTo: f.refTo ?? [],
+          relationshipName: f.relationshipName ?? null,
+          custom: false,
+          defaultedOnCreate: f.type === 'boolean',
+          unique: f.name === 'Username',
+          idLookup: f.name === 'Id' || f.name === 'Username',
+          picklistValues: [],
+          soapType:
+            f.type === 'boolean'
+              ? 'xsd:boolean'
+              : f.type === 'int'
+                ? 'xsd:int'
+                : f.type === 'id' || f.type === 'reference'
+                  ? 'tns:ID'
+                  : 'xsd:string',
+        })),
     };
   }
 
@@ -308,7 +324,14 @@ export class Rest {
     if (dependencies) q = q.replace(/\s+LIMIT\s+\d+\s*$/i, '');
     const ctx = { org: this.org, userId: req.userId, api, apiVersion: version };
     if (req.query.get('columns') === 'true') return { status: 200, body: columnMetadata(ctx, q) };
+    removeExpiredAssignments(this.org);
     const res = runQuery(ctx, q);
+    const fault = this.queryFaults.take(q, 1);
+    if (fault) throw faultError(fault);
+    // A COUNT() over a table larger than countTimeoutRows does not finish in Salesforce's query time (options.ts).
+    const limit = this.org.options.countTimeoutRows;
+    if (res.countOnly && limit > 0 && this.org.table(res.entity).size > limit)
+      throw faultError({ error: 'QUERY_TIMEOUT' });
     const opt = /batchSize=(\d+)/i.exec(String(req.headers['sforce-query-options'] ?? ''));
     let size = opt ? Math.max(200, Math.min(2000, Number(opt[1]))) : this.batchSize;
     if (dependencies) size = Math.min(size, this.org.options.dependencyPageSize);
@@ -319,6 +342,7 @@ export class Rest {
       status: 200,
       body: this.cursors.first({
         userId: req.userId,
+        soql: q,
         rows,
         shape,
         totalSize,
@@ -407,6 +431,7 @@ export class Rest {
         });
         res = inner;
       } catch (e: any) {
+        if (e instanceof RawHttpError) throw e; // a proxy's answer fails the whole request
         const err = e instanceof SfError ? e : new SfError('UNKNOWN_EXCEPTION', String(e?.message ?? e), 500);
         res = { status: err.status, body: [err.toJSON()] };
       }
@@ -519,6 +544,7 @@ export class Rest {
         });
         results.push({ statusCode: r.status, result: r.body ?? null });
       } catch (e: any) {
+        if (e instanceof RawHttpError) throw e; // a proxy's answer fails the whole request
         const err = e instanceof SfError ? e : new SfError('UNKNOWN_EXCEPTION', String(e?.message ?? e), 500);
         results.push({ statusCode: err.status, result: [err.toJSON()] });
         if (body.haltOnError) halted = true;

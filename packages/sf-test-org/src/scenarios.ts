@@ -7,7 +7,8 @@ import { PERMISSIONS, PERMISSION_DEPENDENCIES } from './schema';
 import { selfSignedCert, KeyPairCert } from './x509';
 import { PROFILE_READ_ONLY_PERMISSIONS } from './sobjects/profile';
 import { OBJECT_DEPENDENT_PERMISSION } from './sobjects/permissionRules';
-import { SeededUsers, seedUsers } from './seedLarge';
+import { SeededExternalUsers, SeededUsers, seedExternalUsers, seedUsers } from './seedLarge';
+import { Coverage, seedCoverage } from './coverage';
 import { LOCALE_KEYS, STANDARD_PROFILES } from './i18n';
 
 export const SCENARIOS = ['fresh', 'done', 'half', 'limited-admin', 'no-licenses', 'sandbox', 'adopted'] as const;
@@ -25,6 +26,15 @@ export const GUIDE = {
 export interface SeedOptions extends OrgOptions {
   /** Extra active users with roles, permission sets, groups and about three assignments each (seedLarge.ts). */
   users?: number;
+  /**
+   * The coverage records of coverage.ts (a queue, a role group in a public group, expiring and expired assignments,
+   * frozen, locked and inactive users). Default on; off for tests that enumerate the scenario's records.
+   */
+  coverage?: boolean;
+  /** Extra portal, community and guest users (seedExternalUsers); turns Digital Experiences on. */
+  externalUsers?: number;
+  /** The share of the `users` seeded deactivated (default 0.15). */
+  inactiveShare?: number;
 }
 
 export interface Seeded {
@@ -34,6 +44,10 @@ export interface Seeded {
   demo?: KeyPairCert;
   /** What `users` added. */
   extra?: SeededUsers;
+  /** What `externalUsers` added. */
+  external?: SeededExternalUsers;
+  /** The coverage records every scenario has unless switched off (coverage.ts). */
+  coverage?: Coverage;
 }
 
 const perms = (...names: string[]) => Object.fromEntries(PERMISSIONS.map(p => [`Permissions${p}`, names.includes(p)]));
@@ -42,9 +56,17 @@ const BASIC = ['ApiEnabled', 'RunReports', 'ActivitiesAccess', 'ChatterInternalU
 export function seed(scenario: Scenario, seedOptions: SeedOptions = {}): Seeded {
   if (!SCENARIOS.includes(scenario))
     throw new Error(`Unknown scenario '${scenario}'. Use one of: ${SCENARIOS.join(', ')}`);
-  const { users = 0, ...options } = seedOptions;
+  const { users = 0, coverage: withCoverage = true, externalUsers = 0, inactiveShare, ...options } = seedOptions;
   if (!Number.isInteger(users) || users < 0) throw new Error(`users must be a whole number ≥ 0, not ${users}`);
-  const org = new Org({ ...options, isSandbox: scenario === 'sandbox' || options.isSandbox });
+  if (!Number.isInteger(externalUsers) || externalUsers < 0)
+    throw new Error(`externalUsers must be a whole number ≥ 0, not ${externalUsers}`);
+  if (inactiveShare !== undefined && !(inactiveShare >= 0 && inactiveShare <= 1))
+    throw new Error(`inactiveShare must be between 0 and 1, not ${inactiveShare}`);
+  const org = new Org({
+    ...options,
+    isSandbox: scenario === 'sandbox' || options.isSandbox,
+    digitalExperiences: options.digitalExperiences ?? externalUsers > 0,
+  });
   const meta = new MetadataApi(org);
   const sandbox = org.options.isSandbox;
   const lang = org.options.language;
@@ -151,7 +173,7 @@ export function seed(scenario: Scenario, seedOptions: SeedOptions = {}): Seeded 
     UserRoleId: sales.Id,
     ...locale,
   });
-  org.raw('User', {
+  const ops = org.raw('User', {
     Username: `ops@acme.example${suffix}`,
     Email: 'ops@acme.example',
     FirstName: 'Otto',
@@ -192,6 +214,21 @@ export function seed(scenario: Scenario, seedOptions: SeedOptions = {}): Seeded 
   });
   org.raw('PermissionSetGroupComponent', { PermissionSetGroupId: psg.Id, PermissionSetId: reports.Id });
   org.raw('PermissionSetAssignment', { AssigneeId: jane.Id, PermissionSetGroupId: psg.Id });
+  const coverage = withCoverage
+    ? seedCoverage(
+        org,
+        {
+          publicGroup: group,
+          salesRole: sales,
+          queueMember: ops,
+          profile: standard,
+          permissionSet: reports,
+          assignee: jane,
+        },
+        locale,
+        suffix,
+      )
+    : undefined;
   for (const [p, r] of PERMISSION_DEPENDENCIES.filter(
     ([p]) => p !== 'ViewAllData' || org.options.dependencyRowsForViewAllData,
   ))
@@ -224,9 +261,10 @@ export function seed(scenario: Scenario, seedOptions: SeedOptions = {}): Seeded 
     ]),
   );
 
-  const seeded: Seeded = { org, meta, admin };
+  const seeded: Seeded = { org, meta, admin, coverage };
   if (scenario === 'done' || scenario === 'half' || scenario === 'adopted') applyGuide(seeded, scenario);
-  if (users) seeded.extra = seedUsers(org, users, suffix);
+  if (users) seeded.extra = seedUsers(org, users, suffix, { inactiveShare });
+  if (externalUsers) seeded.external = seedExternalUsers(org, externalUsers, suffix);
   org.writes = 0;
   return seeded;
 }

@@ -4,7 +4,8 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Org } from './state';
 import { MetadataApi } from './metadata';
-import { SfError } from './errors';
+import { RawHttpError, SfError } from './errors';
+import { QueryFault } from './queryFaults';
 import { OAuth } from './oauth';
 import { Rest } from './rest';
 import { Soap, parseSoap, soapFault } from './soap';
@@ -131,6 +132,22 @@ export class TestOrg {
   }
   clearFaults(): void {
     this.faults = [];
+    this.rest.queryFaults.clear();
+  }
+  /**
+   * Fails page `page` of the next query whose SOQL matches `soql` (QUERY_TIMEOUT, INVALID_QUERY_LOCATOR, 500, 502,
+   * 503; queryFaults.ts): page 1 is the query request, page 2 its first nextRecordsUrl, …
+   */
+  addQueryFault(f: QueryFault): void {
+    this.rest.queryFaults.add(f);
+  }
+  /** The next Bulk API 2.0 query job whose SOQL matches ends Failed (bulk2.ts failJob). */
+  failBulkJob(soql: string, errorMessage?: string): void {
+    this.rest.bulk.failJob(soql, errorMessage);
+  }
+  /** Query faults not used up yet. */
+  get pendingQueryFaults(): number {
+    return this.rest.queryFaults.pending;
   }
   stats(): Stats {
     return {
@@ -178,6 +195,7 @@ export class TestOrg {
   async idle(): Promise<void> {
     if (this.inFlight) await new Promise<void>(resolve => this.idleWaiters.push(resolve));
     await this.meta.settled();
+    await this.rest.bulk.settled();
   }
 
   private async dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -353,8 +371,15 @@ export class TestOrg {
           userId: s.userId,
           baseUrl: this.url,
         });
+        if (r.text !== undefined)
+          return send(r.status, r.text, {
+            'Content-Type': r.contentType ?? 'text/plain',
+            ...limit(),
+            ...(r.headers ?? {}),
+          });
         return json(r.status, r.body, { ...limit(), ...(r.headers ?? {}) });
       } catch (e: any) {
+        if (e instanceof RawHttpError) return send(e.status, e.text, { 'Content-Type': e.contentType });
         if (e instanceof SfError) return json(e.status, [e.toJSON()], limit());
         return json(500, [{ message: String(e?.message ?? e), errorCode: 'UNKNOWN_EXCEPTION' }], limit());
       }
@@ -393,6 +418,14 @@ export class TestOrg {
       if (action === 'faults' && method === 'POST') {
         this.addFault(input);
         return ok({ faults: this.faults.length });
+      }
+      if (action === 'query-faults' && method === 'POST') {
+        this.addQueryFault(input);
+        return ok({ pending: this.pendingQueryFaults });
+      }
+      if (action === 'query-faults' && method === 'DELETE') {
+        this.rest.queryFaults.clear();
+        return ok({ pending: 0 });
       }
       if (action === 'faults' && method === 'DELETE') {
         this.clearFaults();

@@ -6,10 +6,11 @@ import { SfError } from './errors';
 import { ObjectDef, PERMISSIONS, SETUP_OBJECTS, fieldOf } from './schema';
 import { OBJECTS, OBJECT_BY_LOWER, OBJECT_BY_PREFIX, SOBJECTS } from './sobjects';
 import { syncPermissionSetMeta } from './sobjects/permissionSet';
-import { Table } from './table';
+import { Slots, Table } from './table';
 import { DEFAULT_OPTIONS, INDEXES, OrgOptions } from './options';
 import { canonicalValues } from './fields';
 import { Lang, langOfKey, MESSAGES, typographic } from './i18n';
+import { isoOf } from './dates';
 
 export type { OrgOptions } from './options';
 export type Rec = Record<string, any> & { Id: string };
@@ -92,7 +93,8 @@ export class Org {
 
   constructor(options: OrgOptions = {}) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
-    for (const o of OBJECTS) this.tables.set(o.name, new Table());
+    const slots = new Slots();
+    for (const o of OBJECTS) this.tables.set(o.name, new Table(slots));
     for (const [object, field] of INDEXES) this.table(object).index(field);
     this.orgId = this.ids.next('00D');
   }
@@ -101,7 +103,7 @@ export class Org {
     return this.frozenAt ?? this.options.clock.now() + this.clockOffsetMs;
   }
   iso(t = this.now()): string {
-    if (this.lastIso?.[0] !== t) this.lastIso = [t, new Date(t).toISOString().replace('Z', '+0000')];
+    if (this.lastIso?.[0] !== t) this.lastIso = [t, isoOf(t)];
     return this.lastIso[1];
   }
   private lastIso?: [number, string];
@@ -118,7 +120,7 @@ export class Org {
   }
   get(name: string, id: unknown): Rec | undefined {
     if (typeof id !== 'string' || !isId(id)) return undefined;
-    const r = this.table(name).get(idKey(id));
+    const r = this.table(name).get(id);
     return r && this.view(name, r);
   }
   byId(id: unknown): { object: ObjectDef; rec: Rec } | undefined {
@@ -162,7 +164,7 @@ export class Org {
     Object.assign(rec, fields);
     const rules = SOBJECTS.get(def.name);
     rules?.beforeInsert?.(this, rec);
-    this.table(def.name).set(idKey(rec.Id), rec);
+    this.table(def.name).set(rec.Id, rec);
     rules?.afterInsert?.(this, rec, fields);
     return rec;
   }
@@ -191,7 +193,7 @@ export class Org {
   // ---- permissions -----------------------------------------------------------------------------
 
   userPerms(userId: string): Set<string> {
-    const user = this.table('User').get(idKey(userId));
+    const user = this.table('User').get(userId);
     const perms = new Set<string>();
     if (!user) return perms;
     const sets = this.refs('PermissionSet', 'ProfileId', user.ProfileId).filter(ps => ps.IsOwnedByProfile);

@@ -19,7 +19,7 @@ describe('test org: IDs', () => {
 });
 
 describe('test org: REST', () => {
-  const t = useOrg({ scenario: 'fresh' });
+  const t = useOrg({ scenario: 'fresh', coverage: false });
 
   it('lists versions without a session and serves a version root with identity', async () => {
     const list: any = await fetch(`${t.org.url}/services/data`).then(r => r.json());
