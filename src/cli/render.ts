@@ -6,6 +6,7 @@ import type { Preview } from '../core/extract/preview';
 import { skippedText, SourceProgress } from '../core/extract/export';
 import type { ExportResult } from '../node/exportFiles';
 import { SCIM_ENDPOINTS, SCIM_REFERENCE, scimAccess } from '../core/extract/scim';
+import { formatCount as n } from '../core/numbers';
 
 const MARK: Record<string, string> = { done: '✔', todo: '○', drifted: '≠', blocked: '⊘', error: '✖', waiting: '◌' };
 const STATE: Record<string, string> = {
@@ -83,8 +84,6 @@ export function renderSelfTest(t: SelfTestResult): string {
     ),
   ].join('\n');
 }
-
-const n = (x: number) => x.toLocaleString('en-US');
 
 export function renderPreview(p: Preview, org: string): string {
   const who =

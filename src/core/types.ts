@@ -125,3 +125,15 @@ export class SetupError extends Error {
 export function isSetupError(e: unknown): e is SetupError {
   return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
 }
+
+/** The message of anything thrown: an error's message, or the value as text. */
+export function messageOf(e: unknown): string {
+  const message = typeof e === 'object' && e !== null ? (e as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message : String(e);
+}
+
+/** The code of anything thrown (a SetupError's, Node's ENOENT, a Salesforce error's), if it has one. */
+export function codeOf(e: unknown): string | undefined {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { registerSecret, redact } from '../core/redact';
 import { SetupError } from '../core/types';
+import { formatCount } from '../core/numbers';
 import { UPLOADS } from '../core/extract/format';
 import {
   checkPresignedUrl,
@@ -184,7 +185,7 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
     let renewed = false;
     let url = await askForUrl();
     for (;;) {
-      progress(`Uploading ${f.file} (${f.bytes.toLocaleString('en-US')} bytes)…`);
+      progress(`Uploading ${f.file} (${formatCount(f.bytes)} bytes)…`);
       const { res, tries } = await withRetries('send', () => put(url));
       if (res.ok) {
         await res.body?.cancel().catch(() => undefined);
@@ -202,7 +203,7 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
     }
     done.push(f.file);
     uploaded.push({ file: f.file, bytes: f.bytes, requests });
-    progress(`${f.file} uploaded (${f.bytes.toLocaleString('en-US')} bytes).`);
+    progress(`${f.file} uploaded (${formatCount(f.bytes)} bytes).`);
   }
   return { uploaded };
 }
