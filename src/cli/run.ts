@@ -64,7 +64,7 @@ export async function runOne(
     const uncertain = isSetupError(e) ? e.uncertain : undefined;
     if (json) {
       const step = isSetupError(e) ? e.step : undefined;
-      const error = { code: codeOf(e) ?? 'ERROR', step, message, writes: writes ?? [], uncertain };
+      const error = { code: codeOf(e) ?? 'UNKNOWN', step, message, writes: writes ?? [], uncertain };
       io.out(toJson({ command: c.name, error }));
     }
     if (!many) io.err(message);

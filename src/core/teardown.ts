@@ -7,6 +7,7 @@ import { Facts, gatherFacts, linkOf } from './facts';
 import { Manifest } from './manifest';
 import { STEP_TITLES } from './steps';
 import { appNames } from './steps/app';
+import { salesforceCode } from './errorCodes';
 import { SetupError, Write } from './types';
 
 export function teardownPlan(f: Facts, m: Manifest): Write[] {
@@ -126,7 +127,11 @@ export async function teardown(input: WriteInput, opts: ApplyOptions = {}): Prom
       const step = bad.write.step;
       throw stepError(
         step,
-        new SetupError(`Teardown of "${STEP_TITLES[step]}" failed: ${e.errorCode}: ${e.message}`, e.errorCode, step),
+        new SetupError(
+          `Teardown of "${STEP_TITLES[step]}" failed: ${e.errorCode}: ${e.message}`,
+          salesforceCode(e.errorCode),
+          step,
+        ),
         removed,
       );
     }

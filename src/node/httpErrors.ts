@@ -1,6 +1,7 @@
 // What can go wrong on the wire, in words an admin can act on: an expired session, an org that does not answer
 // or redirects elsewhere, an HTML page or an empty body where Salesforce documents data. Never a token.
 import { redact } from '../core/redact';
+import { salesforceCode } from '../core/errorCodes';
 import { isSetupError, SetupError } from '../core/types';
 
 export class ConnectionError extends SetupError {
@@ -74,7 +75,8 @@ export function classify(e: any, instanceUrl: string, what = 'a request'): Error
       `Salesforce answered ${what} with a server error (HTTP ${status}). Try again in a minute.`,
       'SERVER_ERROR',
     );
-  return new SetupError(`${code ? `${code}: ` : ''}${msg}`.slice(0, 2000), String(code ?? 'ERROR'));
+  const passed = code === undefined || code === null ? 'UNKNOWN' : salesforceCode(String(code));
+  return new SetupError(`${code ? `${code}: ` : ''}${msg}`.slice(0, 2000), passed);
 }
 
 /** The body must be what the API documents; anything else (an HTML page, `{}`, text) gets a plain message. */

@@ -4,7 +4,7 @@ import type { Connection } from 'jsforce';
 import { Clock, systemClock } from '../core/clock';
 import { DeployOptions, DeployOutcome, OrgClient, SubResult } from '../core/client';
 import { MIN_API_VERSION } from '../core/steps/preflight';
-import { SetupError, isSetupError } from '../core/types';
+import { SetupError, isSetupError, messageOf } from '../core/types';
 import { checkInstanceUrl } from '../core/url';
 import { registerSecret } from '../core/redact';
 import { classify, ConnectionError, expect } from './httpErrors';
@@ -180,7 +180,7 @@ export class JsforceClient implements OrgClient {
     try {
       return await this.pollDeploy(base, started.id, options.timeoutMs ?? DEPLOY_TIMEOUT_MS, onProgress, signal);
     } catch (e) {
-      const err = isSetupError(e) ? e : new SetupError(String((e as Error)?.message ?? e), 'ERROR');
+      const err = isSetupError(e) ? e : new SetupError(messageOf(e), 'UNKNOWN');
       const out =
         err.code === 'DEPLOY_STILL_RUNNING' || err.code === 'CANCELLED'
           ? err

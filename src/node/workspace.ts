@@ -13,7 +13,7 @@ import {
   MAX_PRIVATE_KEY_BYTES,
   readCertificate,
 } from '../core/certificate';
-import { isSetupError, SetupError } from '../core/types';
+import { isSetupError, SetupError, SetupErrorCode } from '../core/types';
 import { placeholderFindings } from '../core/steps/preflight';
 
 export interface LoadedManifest {
@@ -28,7 +28,7 @@ export interface LoadedManifest {
  * checked before it is opened (opening a named pipe would block) and read no further than `max` + 1 bytes (a
  * file may grow after the check).
  */
-export async function readBounded(path: string, max: number, what: string, code: string): Promise<Buffer> {
+export async function readBounded(path: string, max: number, what: string, code: SetupErrorCode): Promise<Buffer> {
   const info = await stat(path);
   if (!info.isFile()) throw new SetupError(`${what} is not a regular file (${path}).`, code);
   checkSize(info.size, max, what, code);

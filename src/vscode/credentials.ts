@@ -8,7 +8,7 @@ import {
   checkSize,
   MAX_CERTIFICATE_BYTES,
 } from '../core/certificate';
-import { SetupError, isSetupError } from '../core/types';
+import { SetupError, SetupErrorCode, isSetupError } from '../core/types';
 import { Controller, engine } from './controller';
 import { notify } from './notify';
 import { redactDeep } from '../core/redact';
@@ -61,7 +61,12 @@ export function handoffText(s: CredentialsState): string {
 }
 
 /** Reads a file the user picked, after checking its size (a huge file is refused with its size, not read). */
-export async function readPicked(uri: vscode.Uri, max: number, what: string, code: string): Promise<Uint8Array> {
+export async function readPicked(
+  uri: vscode.Uri,
+  max: number,
+  what: string,
+  code: SetupErrorCode,
+): Promise<Uint8Array> {
   checkSize((await vscode.workspace.fs.stat(uri)).size, max, what, code);
   return vscode.workspace.fs.readFile(uri);
 }

@@ -1,6 +1,7 @@
 // What each command does in the UI: pickers, confirmations, progress, messages. The work itself is the
 // controller's (and the engine's).
 import * as vscode from 'vscode';
+import { findingSpec } from '../core/findings';
 import { STEP_IDS, SetupError, isSetupError, StepId, Write } from '../core/types';
 import { STEP_TITLES, SETUP_PAGES } from '../core/steps';
 import { Controller, engine, Target } from './controller';
@@ -97,7 +98,9 @@ export function handlers(
         : '');
     if (left) {
       const first = r!.steps.find(s => s.state !== 'done' && s.state !== 'waiting')!;
-      const cert = first.findings.some(f => f.code.startsWith('cert-') && f.severity === 'error');
+      const cert = first.findings.some(
+        f => f.severity === 'error' && findingSpec(f.code).quickFix === 'chooseCertificate',
+      );
       const choice = await notify.warn(
         `${made} ${left} step(s) still need attention, first "${first.title}".`,
         ...(cert ? (['Choose Certificate…'] as const) : []),

@@ -3,7 +3,8 @@
 // IDs of entities already written are kept (so that every relation refers to an entity in the file), never the
 // org's records. Progress after each page; an abort between pages.
 import { OrgClient } from '../client';
-import { SetupError } from '../types';
+import { salesforceCode } from '../errorCodes';
+import { isSetupError, SetupError } from '../types';
 import { defaultApp, ExportIndex, rowsOf, SkipReason } from './entities';
 import {
   countSources,
@@ -104,7 +105,10 @@ export async function streamQuery(
     const page = (await client.request('GET', url)) as Page;
     requests++;
     if (!page || !Array.isArray(page.records))
-      throw new SetupError(`Salesforce answered a query page without records (${soql.slice(0, 60)}…).`, 'UNEXPECTED');
+      throw new SetupError(
+        `Salesforce answered a query page without records (${soql.slice(0, 60)}…).`,
+        'UNEXPECTED_RESPONSE',
+      );
     await onPage(page.records);
     url = page.done === false ? nextPage(page.nextRecordsUrl) : undefined;
   }
@@ -159,7 +163,7 @@ export async function exportOrg(client: OrgClient, sink: ExportSink, o: ExportOp
         throw new SetupError(
           `Export stopped while reading ${source.label} (${read}${total !== undefined ? ` of ${total}` : ''} read): ` +
             String(e?.message ?? e),
-          String(e?.code ?? 'EXPORT_FAILED'),
+          isSetupError(e) ? e.code : e?.code ? salesforceCode(String(e.code)) : 'EXPORT_FAILED',
         );
       }
       summary.requests++;

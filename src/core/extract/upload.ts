@@ -12,6 +12,7 @@
 // and `pollingUrl`. So this module sends `{}` and reads `url`: UNCONFIRMED for uploads, and anything else is
 // refused with "BalkanID answered without an upload URL" rather than guessed.
 import { secureTransport } from '../url';
+import type { ErrorCode } from '../errorCodes';
 import { SetupError } from '../types';
 import { UPLOADS } from './format';
 
@@ -147,7 +148,7 @@ export function uploadError(f: UploadFailure, file: string, tenant: string, done
   const doing = (p: Phase) => (p === 'ask' ? `asking for an upload URL for ${file}` : `sending ${file}`);
   const said = (d?: string) => (d ? ` (${d})` : '');
   let text: string;
-  let code: string;
+  let code: ErrorCode;
   switch (f.kind) {
     case 'status':
       [text, code] = statusMessage(f, file, doing(f.phase), said(f.detail));
@@ -185,7 +186,7 @@ function statusMessage(
   file: string,
   doing: string,
   said: string,
-): [string, string] {
+): [string, ErrorCode] {
   const who = f.phase === 'ask' ? 'BalkanID' : 'The upload URL BalkanID gave';
   const tries = `${f.attempts} attempt${f.attempts > 1 ? 's' : ''}`;
   if (f.status === 429)

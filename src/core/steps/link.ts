@@ -1,4 +1,5 @@
 // The link between the permission set and the app (SetupEntityAccess): JWT logins need it.
+import { finding } from '../findings';
 import { linkOf, soql } from '../facts';
 import { Finding, Write } from '../types';
 import { adminFindings, Step, StepContext } from './step';
@@ -21,16 +22,16 @@ export const link: Step = {
     const linked = !!linkOf(f);
     if (!linked) {
       if (f.app && f.permissionSet)
-        findings.push({
-          code: 'link-missing-drift',
-          severity: 'warning',
-          subject: 'app',
-          manifestPath: ['permissionSet', 'name'],
-          message:
-            `Permission set ${m.permissionSet.label} is not linked to the External Client App ` +
-            `${m.app.label}; JWT logins fail with "user is not admin approved to access this app".`,
-          fix: 'Run the link step.',
-        });
+        findings.push(
+          finding('link-missing-drift', {
+            subject: 'app',
+            manifestPath: ['permissionSet', 'name'],
+            message:
+              `Permission set ${m.permissionSet.label} is not linked to the External Client App ` +
+              `${m.app.label}; JWT logins fail with "user is not admin approved to access this app".`,
+            fix: 'Run the link step.',
+          }),
+        );
       plan.push({
         step: 'link',
         action: 'create',

@@ -1,4 +1,5 @@
 // Permission set BalkanID Extractor (License: None; API Enabled + View All Data), assigned to the integration user.
+import { finding } from '../findings';
 import { INTEGRATION_PERMSET_PERMISSIONS, label } from '../permissions';
 import { Finding, Write } from '../types';
 import { adjusted, adminFindings, missingPermissions, permissionFields, RecordWrite, Step, StepContext } from './step';
@@ -34,15 +35,15 @@ export const permissionSet: Step = {
     } else {
       const missing = missingPermissions(ps, perms);
       if (missing.length) {
-        findings.push({
-          code: 'permset-permission-drift',
-          severity: 'warning',
-          subject: 'integration-user',
-          permission: missing[0],
-          manifestPath: ['permissionSet', 'name'],
-          message: `Permission set "${ps.Label}" lacks ${missing.map(p => `"${label(p)}"`).join(', ')}.`,
-          fix: 'Run the permission set step to turn them back on.',
-        });
+        findings.push(
+          finding('permset-permission-drift', {
+            subject: 'integration-user',
+            permission: missing[0],
+            manifestPath: ['permissionSet', 'name'],
+            message: `Permission set "${ps.Label}" lacks ${missing.map(p => `"${label(p)}"`).join(', ')}.`,
+            fix: 'Run the permission set step to turn them back on.',
+          }),
+        );
         plan.push({
           step: 'permissionSet',
           action: 'update',
@@ -51,25 +52,25 @@ export const permissionSet: Step = {
         });
       }
       if (ps.LicenseId)
-        findings.push({
-          code: 'permset-has-license',
-          severity: 'warning',
-          subject: 'org',
-          manifestPath: ['permissionSet', 'name'],
-          message: `Permission set "${ps.Label}" is tied to a licence; the guide says License: None.`,
-          fix: 'Create it again with License None (a licence cannot be removed from a permission set).',
-        });
+        findings.push(
+          finding('permset-has-license', {
+            subject: 'org',
+            manifestPath: ['permissionSet', 'name'],
+            message: `Permission set "${ps.Label}" is tied to a licence; the guide says License: None.`,
+            fix: 'Create it again with License None (a licence cannot be removed from a permission set).',
+          }),
+        );
     }
     if (!assigned(ctx)) {
       if (ps && f.user)
-        findings.push({
-          code: 'permset-unassigned-drift',
-          severity: 'warning',
-          subject: 'integration-user',
-          manifestPath: ['user', 'username'],
-          message: `Permission set "${ps.Label}" is not assigned to ${m.user.username}.`,
-          fix: 'Run the permission set step to assign it.',
-        });
+        findings.push(
+          finding('permset-unassigned-drift', {
+            subject: 'integration-user',
+            manifestPath: ['user', 'username'],
+            message: `Permission set "${ps.Label}" is not assigned to ${m.user.username}.`,
+            fix: 'Run the permission set step to assign it.',
+          }),
+        );
       plan.push({
         step: 'permissionSet',
         action: 'create',

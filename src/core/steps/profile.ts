@@ -1,4 +1,5 @@
 // Profile: a clone of Standard Platform User with View Setup and Configuration and View Roles and Role Hierarchy.
+import { finding } from '../findings';
 import { sameId } from '../facts';
 import { INTEGRATION_PROFILE_PERMISSIONS, label } from '../permissions';
 import { Finding, Write } from '../types';
@@ -25,13 +26,13 @@ export const profile: Step = {
     const perms = wanted(ctx);
     if (!f.profile) {
       if (!f.sourceProfile)
-        findings.push({
-          code: 'source-profile-missing',
-          severity: 'error',
-          subject: 'org',
-          message: 'The Standard Platform User profile (licence Salesforce Platform) was not found.',
-          fix: 'Check the org has Salesforce Platform licences and the standard profile.',
-        });
+        findings.push(
+          finding('source-profile-missing', {
+            subject: 'org',
+            message: 'The Standard Platform User profile (licence Salesforce Platform) was not found.',
+            fix: 'Check the org has Salesforce Platform licences and the standard profile.',
+          }),
+        );
       plan.push({
         step: 'profile',
         action: 'create',
@@ -42,15 +43,15 @@ export const profile: Step = {
     }
     const missing = missingPermissions(f.profile, perms);
     if (missing.length) {
-      findings.push({
-        code: 'profile-permission-drift',
-        severity: 'warning',
-        subject: 'integration-user',
-        permission: missing[0],
-        manifestPath: ['profile', 'name'],
-        message: `Profile "${f.profile.Name}" lacks ${missing.map(p => `"${label(p)}"`).join(', ')}.`,
-        fix: 'Run the profile step to turn them back on.',
-      });
+      findings.push(
+        finding('profile-permission-drift', {
+          subject: 'integration-user',
+          permission: missing[0],
+          manifestPath: ['profile', 'name'],
+          message: `Profile "${f.profile.Name}" lacks ${missing.map(p => `"${label(p)}"`).join(', ')}.`,
+          fix: 'Run the profile step to turn them back on.',
+        }),
+      );
       plan.push({
         step: 'profile',
         action: 'update',
@@ -60,26 +61,26 @@ export const profile: Step = {
     }
     if (f.profileIpRanges?.length) {
       const ranges = f.profileIpRanges.map(r => `${r.startAddress}–${r.endAddress}`).join(', ');
-      findings.push({
-        code: 'profile-ip-ranges',
-        severity: 'warning',
-        subject: 'integration-user',
-        manifestPath: ['profile', 'name'],
-        message:
-          `Profile "${f.profile.Name}" has Login IP Ranges (${ranges}); JWT logins from elsewhere fail with ` +
-          `"ip restricted", whatever the app's IP relaxation.`,
-        fix: "Remove the ranges from the profile in Setup, or add BalkanID's egress IP addresses to them.",
-      });
+      findings.push(
+        finding('profile-ip-ranges', {
+          subject: 'integration-user',
+          manifestPath: ['profile', 'name'],
+          message:
+            `Profile "${f.profile.Name}" has Login IP Ranges (${ranges}); JWT logins from elsewhere fail with ` +
+            `"ip restricted", whatever the app's IP relaxation.`,
+          fix: "Remove the ranges from the profile in Setup, or add BalkanID's egress IP addresses to them.",
+        }),
+      );
     }
     if (f.sourceProfile && !sameId(f.profile.UserLicenseId, f.sourceProfile.UserLicenseId))
-      findings.push({
-        code: 'profile-wrong-license',
-        severity: 'error',
-        subject: 'org',
-        manifestPath: ['profile', 'name'],
-        message: `Profile "${f.profile.Name}" exists on another licence than Salesforce Platform.`,
-        fix: 'Choose another profile name in the manifest ("profile.name").',
-      });
+      findings.push(
+        finding('profile-wrong-license', {
+          subject: 'org',
+          manifestPath: ['profile', 'name'],
+          message: `Profile "${f.profile.Name}" exists on another licence than Salesforce Platform.`,
+          fix: 'Choose another profile name in the manifest ("profile.name").',
+        }),
+      );
     return { findings, plan, done: true };
   },
 };

@@ -4,7 +4,8 @@ import { CertificateInfo } from '../certificate';
 import { Facts, PermissionFields } from '../facts';
 import { Manifest } from '../manifest';
 import { label, withDependencies } from '../permissions';
-import { Finding, SetupError, StepId, StepResult, Write } from '../types';
+import { Effect, finding, Finding, FINDINGS } from '../findings';
+import { SetupError, StepId, StepResult, StepState, Write } from '../types';
 
 export interface StepContext {
   facts: Facts;
@@ -63,19 +64,19 @@ export function adminFindings(step: Pick<Step, 'adminPermissions'>, f: Facts): F
   if (!f.adminPerms) return [];
   return step.adminPermissions
     .filter(group => !group.some(p => f.adminPerms!.has(p)))
-    .map(group => ({
-      code: 'admin-permission-missing',
-      severity: 'error' as const,
-      subject: 'admin' as const,
-      permission: group[0],
-      message:
-        `You (the connected admin) lack ` +
-        `"${label(group[0]!)}"${group.length > 1 ? ` (or ${group.slice(1).map(label).join(' / ')})` : ''}, which ` +
-        `this step needs.`,
-      fix:
-        `Ask a System Administrator to grant "${label(group[0]!)}" to your user (profile or permission set), or ` +
-        `connect as an admin who has it.`,
-    }));
+    .map(group =>
+      finding('admin-permission-missing', {
+        subject: 'admin',
+        permission: group[0],
+        message:
+          `You (the connected admin) lack ` +
+          `"${label(group[0]!)}"${group.length > 1 ? ` (or ${group.slice(1).map(label).join(' / ')})` : ''}, which ` +
+          `this step needs.`,
+        fix:
+          `Ask a System Administrator to grant "${label(group[0]!)}" to your user (profile or permission set), or ` +
+          `connect as an admin who has it.`,
+      }),
+    );
 }
 
 /** The permissions of `names` that a profile or permission set row does not have. */
@@ -83,27 +84,28 @@ export function missingPermissions(row: PermissionFields | undefined, names: str
   return names.filter(p => !row?.[`Permissions${p}`]);
 }
 
-const BLOCKING = (f: Finding) =>
-  f.code === 'admin-permission-missing' ||
-  f.code === 'license-exhausted' ||
-  f.code === 'waits-for' ||
-  (f.code.startsWith('cert-') && f.severity === 'error');
-
-/** A step's state from its findings and plan. */
+/**
+ * A step's state from its findings (what each does: findings.ts) and its plan. A step with writes to make is blocked
+ * by a finding that blocks; one that needs someone to act first is in error; with nothing to write it is done;
+ * otherwise it is drifted (what exists differs) or to do.
+ */
 export function stepResult(step: Pick<Step, 'id' | 'title'>, e: StepEvaluation): StepResult {
   const { findings, plan, done } = e;
-  if (e.state) return { id: step.id, title: step.title, state: e.state, findings, plan, exists: done };
-  const errors = findings.filter(f => f.severity === 'error');
-  let state: StepResult['state'];
-  // Nothing to write on something that exists: done, even when the admin could not have changed it (a missing
-  // admin permission is a problem for a later change, not for the setup in place). Not for the preflight.
-  const onlyAdmin = errors.every(f => f.code === 'admin-permission-missing') && step.id !== 'preflight';
-  if (done && !plan.length && (!errors.length || onlyAdmin)) state = 'done';
-  else if (findings.some(BLOCKING) && (plan.length || !done)) state = 'blocked';
-  else if (errors.length) state = 'error';
-  else if (done || findings.some(f => f.code.endsWith('-drift'))) state = 'drifted';
-  else state = 'todo';
-  return { id: step.id, title: step.title, state, findings, plan, exists: done };
+  const result = (state: StepState): StepResult => ({
+    id: step.id,
+    title: step.title,
+    state,
+    findings,
+    plan,
+    exists: done,
+  });
+  if (e.state) return result(e.state);
+  const writes = plan.length > 0 || !done;
+  const has = (...effects: Effect[]) => findings.some(f => effects.includes(FINDINGS[f.code].effect));
+  if (writes && has('blocks', 'blocks-or-error')) return result('blocked');
+  if (has('error', 'blocks-or-error')) return result('error');
+  if (!writes) return result('done');
+  return result(done || has('drift') ? 'drifted' : 'todo');
 }
 
 /** A record write a step adds to the one composite of record writes (references like `@{profile.id}` allowed). */

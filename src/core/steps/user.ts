@@ -1,4 +1,5 @@
 // Integration user: Salesforce Platform licence, the integration profile, no role.
+import { finding } from '../findings';
 import { sameId } from '../facts';
 import { Finding, Write } from '../types';
 import { adminFindings, RecordWrite, Step, StepContext } from './step';
@@ -23,14 +24,14 @@ export const user: Step = {
     const noLicence = (so: string) => {
       const lic = f.license;
       if (lic && lic.TotalLicenses - lic.UsedLicenses <= 0)
-        findings.push({
-          code: 'license-exhausted',
-          severity: 'error',
-          subject: 'org',
-          manifestPath: ['user', 'username'],
-          message: `No Salesforce Platform licence is free (${lic.UsedLicenses} of ${lic.TotalLicenses} used), so ${so}.`,
-          fix: 'Free or buy a Salesforce Platform licence, then run this step.',
-        });
+        findings.push(
+          finding('license-exhausted', {
+            subject: 'org',
+            manifestPath: ['user', 'username'],
+            message: `No Salesforce Platform licence is free (${lic.UsedLicenses} of ${lic.TotalLicenses} used), so ${so}.`,
+            fix: 'Free or buy a Salesforce Platform licence, then run this step.',
+          }),
+        );
     };
     if (!u) {
       noLicence('the integration user cannot be created');
@@ -47,44 +48,44 @@ export const user: Step = {
     const at = { subject: 'integration-user' as const, manifestPath: ['user', 'username'] };
     // The integration user is a user of its own: never the admin running the setup (moving it would lock them out).
     if (sameId(u.Id, f.admin?.Id))
-      findings.push({
-        ...at,
-        code: 'user-is-admin',
-        severity: 'error',
-        message: `${u.Username} is you, the connected admin: the integration user must be a separate user.`,
-        fix: 'Set "user.username" in the manifest to a new username: balkanid@ and your company\'s domain, for example.',
-      });
+      findings.push(
+        finding('user-is-admin', {
+          ...at,
+          message: `${u.Username} is you, the connected admin: the integration user must be a separate user.`,
+          fix: 'Set "user.username" in the manifest to a new username: balkanid@ and your company\'s domain, for example.',
+        }),
+      );
     if (!u.IsActive && !reactivateUser)
-      findings.push({
-        ...at,
-        code: 'user-inactive',
-        severity: 'error',
-        message: `User ${u.Username} exists but is inactive (a teardown deactivates it); it is not reused silently.`,
-        fix:
-          'Run All asks to reactivate it (the CLI: apply --reactivate-user); it takes a Salesforce Platform licence. ' +
-          'Or choose another username in the manifest.',
-      });
+      findings.push(
+        finding('user-inactive', {
+          ...at,
+          message: `User ${u.Username} exists but is inactive (a teardown deactivates it); it is not reused silently.`,
+          fix:
+            'Run All asks to reactivate it (the CLI: apply --reactivate-user); it takes a Salesforce Platform licence. ' +
+            'Or choose another username in the manifest.',
+        }),
+      );
     else if (!u.IsActive) {
       noLicence(`${u.Username} cannot be reactivated`);
       plan.push({ step: 'user', action: 'update', target: `User ${u.Username}`, detail: 'reactivate (Active: on)' });
     }
     if (f.userFrozen)
-      findings.push({
-        ...at,
-        code: 'user-frozen',
-        severity: 'error',
-        message: `User ${u.Username} is frozen; JWT logins will fail.`,
-        fix: 'Unfreeze the user in Setup → Users.',
-      });
+      findings.push(
+        finding('user-frozen', {
+          ...at,
+          message: `User ${u.Username} is frozen; JWT logins will fail.`,
+          fix: 'Unfreeze the user in Setup → Users.',
+        }),
+      );
     if (!sameId(u.ProfileId, f.profile?.Id)) {
-      findings.push({
-        ...at,
-        code: 'user-profile-drift',
-        severity: 'warning',
-        manifestPath: ['profile', 'name'],
-        message: `User ${u.Username} has the profile "${u.Profile?.Name}", not "${m.profile.name}".`,
-        fix: 'Run the user step to move it to the integration profile.',
-      });
+      findings.push(
+        finding('user-profile-drift', {
+          ...at,
+          manifestPath: ['profile', 'name'],
+          message: `User ${u.Username} has the profile "${u.Profile?.Name}", not "${m.profile.name}".`,
+          fix: 'Run the user step to move it to the integration profile.',
+        }),
+      );
       plan.push({
         step: 'user',
         action: 'update',
@@ -93,13 +94,13 @@ export const user: Step = {
       });
     }
     if (u.UserRoleId) {
-      findings.push({
-        ...at,
-        code: 'user-role-drift',
-        severity: 'warning',
-        message: `User ${u.Username} has a role; the guide says Role: None.`,
-        fix: 'Run the user step to clear the role.',
-      });
+      findings.push(
+        finding('user-role-drift', {
+          ...at,
+          message: `User ${u.Username} has a role; the guide says Role: None.`,
+          fix: 'Run the user step to clear the role.',
+        }),
+      );
       plan.push({ step: 'user', action: 'update', target: `User ${u.Username}`, detail: 'role → none' });
     }
     return { findings, plan, done: true };
