@@ -2,7 +2,7 @@
 // admin-approved users pre-authorized, IP relaxation. Deployed as one Metadata API package.
 import { finding, Finding, isFindingCode } from '../findings';
 import { certificateProblems, sameCertificate } from '../certificate';
-import { ecaFiles, ecaNames, EcaPart } from '../eca';
+import { ecaDestructiveFiles, ecaFiles, ecaNames, EcaPart } from '../eca';
 import { Facts } from '../facts';
 import { isSetupError, Write } from '../types';
 import { IP_LABELS, scopeList } from '../setupLabels';
@@ -110,7 +110,6 @@ export const app: Step = {
   ],
   // The policy admits the permission set by name: the deploy needs it to exist (apply refuses it otherwise).
   dependsOn: ['permissionSet'],
-  reads: ['app', 'appOauth', 'policy', 'appPolicy', 'global', 'failed'],
   evaluate(ctx) {
     const { facts: f, manifest: m } = ctx;
     const findings: Finding[] = [...adminFindings(this, f), ...certificateFindings(ctx)];
@@ -160,6 +159,21 @@ export const app: Step = {
           `IP Relaxation: ${IP_LABELS[m.app.ipRelaxation]}; app enabled`,
       });
     return { findings, plan, done: !!f.app && !differs.length };
+  },
+
+  /** The app, with its OAuth settings and policies: a deploy of destructive changes. */
+  teardown(f, m) {
+    if (!f.app) return [];
+    const deploy = (apiVersion: string) => ecaDestructiveFiles(appNames(f, m.app.name), apiVersion);
+    return [
+      {
+        step: 'app',
+        action: 'delete',
+        target: `External Client App "${m.app.label}"`,
+        detail: 'with its OAuth settings and policies',
+        removal: { deploy },
+      },
+    ];
   },
 };
 

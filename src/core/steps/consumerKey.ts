@@ -14,7 +14,6 @@ export const consumerKey: Step = {
   },
   adminPermissions: [['ModifyMetadata', 'ModifyAllData']],
   dependsOn: ['app'],
-  reads: ['app', 'global'],
   evaluate({ facts: f }) {
     const findings: Finding[] = adminFindings(this, f);
     const key = f.global?.consumerKey;

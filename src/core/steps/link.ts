@@ -15,7 +15,6 @@ export const link: Step = {
   },
   adminPermissions: [['ManageProfilesPermissionsets']],
   dependsOn: ['app', 'permissionSet'],
-  reads: ['app', 'permissionSet'],
   evaluate({ facts: f, manifest: m }) {
     const findings: Finding[] = adminFindings(this, f);
     const plan: Write[] = [];
@@ -40,6 +39,20 @@ export const link: Step = {
       });
     }
     return { findings, plan, done: linked };
+  },
+
+  teardown(f, m) {
+    const link = linkOf(f);
+    if (!link) return [];
+    return [
+      {
+        step: 'link',
+        action: 'delete',
+        target: `External Client App "${m.app.label}" policies`,
+        detail: `Select Permission Sets: remove "${m.permissionSet.label}"`,
+        removal: { request: { method: 'DELETE', path: `/sobjects/SetupEntityAccess/${link.Id}` } },
+      },
+    ];
   },
 };
 

@@ -55,7 +55,6 @@ export const preflight: Step = {
   },
   adminPermissions: [['ApiEnabled'], ['ViewSetup']],
   dependsOn: [],
-  reads: ['apiVersion', 'adminPerms', 'license', 'user', 'failed'],
   evaluate({ facts: f, manifest: m }) {
     const findings: Finding[] = [...adminFindings(this, f), ...placeholderFindings(m)];
     if (Number(f.apiVersion) < MIN_API_VERSION)

@@ -3,7 +3,7 @@ import { finding } from '../findings';
 import { sameId } from '../facts';
 import { INTEGRATION_PROFILE_PERMISSIONS, label } from '../permissions';
 import { Finding, Write } from '../types';
-import { adjusted, adminFindings, missingPermissions, permissionFields, RecordWrite, Step, StepContext } from './step';
+import { adjusted, adminFindings, missingPermissions, permissionFields, Step, StepContext } from './step';
 
 const wanted = (ctx: StepContext) => adjusted(ctx, 'profile', INTEGRATION_PROFILE_PERMISSIONS);
 
@@ -18,7 +18,6 @@ export const profile: Step = {
   },
   adminPermissions: [['ManageProfilesPermissionsets']],
   dependsOn: [],
-  reads: ['profile', 'sourceProfile', 'profileIpRanges', 'dependencies'],
   evaluate(ctx) {
     const { facts: f, manifest: m } = ctx;
     const findings: Finding[] = adminFindings(this, f);
@@ -83,33 +82,47 @@ export const profile: Step = {
       );
     return { findings, plan, done: true };
   },
-};
 
-/** The profile's record write: a clone of the standard profile's permissions, or the missing ones switched on. */
-export function profileRecords(ctx: StepContext, api: string): RecordWrite[] {
-  const { facts: f, manifest: m } = ctx;
-  const report = { step: 'profile' as const, target: 'profile', detail: `"${m.profile.name}"` };
-  if (f.profile)
-    return [
-      {
-        ...report,
-        referenceId: 'profile',
-        method: 'PATCH',
-        url: `${api}/sobjects/Profile/${f.profile.Id}`,
-        body: permissionFields(wanted(ctx)),
-      },
-    ];
-  const src = f.sourceProfile!;
-  // Only what the API may set (describe's createable), as Salesforce documents; the licence manages the rest.
-  const settable = ctx.permissions?.createableOnProfile;
-  const copied = Object.entries(src)
-    .filter(([k, v]) => k.startsWith('Permissions') && v === true && (!settable || settable.has(k)))
-    .map(([k]) => k.slice('Permissions'.length));
-  const body = {
-    Name: m.profile.name,
-    Description: 'BalkanID integration: Standard Platform User + View Setup + View Roles',
-    UserLicenseId: src.UserLicenseId,
-    ...permissionFields(adjusted(ctx, 'profile', [...copied, ...INTEGRATION_PROFILE_PERMISSIONS])),
-  };
-  return [{ ...report, referenceId: 'profile', method: 'POST', url: `${api}/sobjects/Profile`, body }];
-}
+  /** A clone of the standard profile's permissions, or the missing ones switched on. */
+  records(ctx) {
+    const { facts: f, manifest: m } = ctx;
+    const report = {
+      step: 'profile' as const,
+      target: 'profile',
+      detail: `"${m.profile.name}"`,
+      permissions: 'profile' as const,
+    };
+    if (f.profile)
+      return [
+        {
+          ...report,
+          referenceId: 'profile',
+          method: 'PATCH',
+          path: `/sobjects/Profile/${f.profile.Id}`,
+          body: permissionFields(wanted(ctx)),
+        },
+      ];
+    const src = f.sourceProfile!;
+    // Only what the API may set (describe's createable), as Salesforce documents; the licence manages the rest.
+    const settable = ctx.permissions?.createableOnProfile;
+    const copied = Object.entries(src)
+      .filter(([k, v]) => k.startsWith('Permissions') && v === true && (!settable || settable.has(k)))
+      .map(([k]) => k.slice('Permissions'.length));
+    const body = {
+      Name: m.profile.name,
+      Description: 'BalkanID integration: Standard Platform User + View Setup + View Roles',
+      UserLicenseId: src.UserLicenseId,
+      ...permissionFields(adjusted(ctx, 'profile', [...copied, ...INTEGRATION_PROFILE_PERMISSIONS])),
+    };
+    return [{ ...report, referenceId: 'profile', method: 'POST', path: '/sobjects/Profile', body }];
+  },
+
+  // Never removed: an (inactive) integration user holds it, and Salesforce never deletes users.
+  kept(f, m) {
+    if (!f.profile) return [];
+    const why = f.user
+      ? 'the deactivated user still holds it'
+      : 'delete it in Setup → Profiles if you no longer need it';
+    return [`Profile "${m.profile.name}": ${why}; the next setup reuses it.`];
+  },
+};

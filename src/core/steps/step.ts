@@ -1,5 +1,6 @@
-// What a setup step is: its place in Setup, what the admin needs for it, what it reads, and how it judges the
-// facts. Each step lives in its own module; steps/index.ts lists them in the guide's order.
+// What a setup step is: its place in Setup, what the admin needs for it, how it judges the facts, and — when it
+// writes records — its record writes and what teardown removes of it. Each step lives in its own module;
+// steps/index.ts lists them in the guide's order, and apply (records.ts) and teardown (teardown.ts) loop over them.
 import { CertificateInfo } from '../certificate';
 import { Facts, PermissionFields } from '../facts';
 import { Manifest } from '../manifest';
@@ -53,10 +54,15 @@ export interface Step {
   adminPermissions: string[][];
   /** Steps whose result this one needs: when one of them is blocked, so is this one. */
   dependsOn: StepId[];
-  /** The facts (Facts keys) it reads. */
-  reads: Array<keyof Facts>;
   /** `earlier` holds the results of the steps before this one, in order. */
   evaluate(ctx: StepContext, earlier: StepResult[]): StepEvaluation;
+  /** The record writes that carry out its plan, sent with the other steps' in apply's one composite (records.ts);
+   *  a step that writes otherwise (the app's deploy, the link) has a phase of its own in apply.ts. */
+  records?(ctx: RecordContext): RecordWrite[];
+  /** What teardown removes of what it created, each with how (teardown.ts); nothing when absent. */
+  teardown?(f: Facts, m: Manifest): TeardownWrite[];
+  /** What teardown leaves of it in the org, and why (said after every teardown). */
+  kept?(f: Facts, m: Manifest): string[];
 }
 
 /** One finding per admin permission group the connected admin does not satisfy. */
@@ -108,17 +114,37 @@ export function stepResult(step: Pick<Step, 'id' | 'title'>, e: StepEvaluation):
   return result(done || has('drift') ? 'drifted' : 'todo');
 }
 
+export interface RecordContext extends StepContext {
+  /**
+   * A record's Id for a body: the one in the org (`existing`), else a reference to its creation earlier in the same
+   * composite (`@{profile.id}`), else undefined (it exists nowhere yet: the step says what it needs first).
+   */
+  ref(referenceId: string, existing: string | undefined): string | undefined;
+}
+
 /** A record write a step adds to the one composite of record writes (references like `@{profile.id}` allowed). */
 export interface RecordWrite {
   referenceId: string;
   method: 'POST' | 'PATCH';
-  url: string;
+  /** Relative to the REST API's version root (`/sobjects/Profile`). */
+  path: string;
   body: Record<string, unknown>;
   step: StepId;
   /** How the write is reported: "create profile — "BalkanID Integration"". */
   target: string;
   detail: string;
+  /** The permissions record it sets: when Salesforce answers that a permission needs another (or that the licence
+   *  forbids one), apply learns that and sends the records again. */
+  permissions?: 'profile' | 'permissionSet';
 }
+
+/** A write of teardown, with how it is made: a subrequest of teardown's one composite of record writes, or a deploy
+ *  of destructive changes (the External Client App). */
+export type TeardownWrite = Write & {
+  removal:
+    | { request: { method: 'DELETE' | 'PATCH'; path: string; body?: unknown } }
+    | { deploy: (apiVersion: string) => Record<string, string> };
+};
 
 /** `{ PermissionsX: true, ... }` for a record body. */
 export const permissionFields = (names: string[]) => Object.fromEntries(names.map(p => [`Permissions${p}`, true]));

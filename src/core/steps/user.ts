@@ -1,8 +1,8 @@
 // Integration user: Salesforce Platform licence, the integration profile, no role.
 import { finding } from '../findings';
 import { sameId } from '../facts';
-import { Finding, Write } from '../types';
-import { adminFindings, RecordWrite, Step, StepContext } from './step';
+import { Finding, SetupError, Write } from '../types';
+import { adminFindings, Step } from './step';
 
 export const user: Step = {
   id: 'user',
@@ -15,7 +15,6 @@ export const user: Step = {
   },
   adminPermissions: [['ManageUsers']],
   dependsOn: ['profile'],
-  reads: ['user', 'userFrozen', 'license', 'profile'],
   evaluate({ facts: f, manifest: m, reactivateUser }) {
     const findings: Finding[] = adminFindings(this, f);
     const plan: Write[] = [];
@@ -105,41 +104,64 @@ export const user: Step = {
     }
     return { findings, plan, done: true };
   },
-};
 
-/** The user's record write; `profileRef` is the profile's Id or a composite reference to its creation. */
-/** An update without a profile (it is missing) clears the role only. */
-export function userRecords(ctx: StepContext, api: string, profileRef: string | undefined): RecordWrite[] {
-  const { facts: f, manifest: m } = ctx;
-  const report = { step: 'user' as const, target: 'integration user', detail: m.user.username };
-  if (f.user)
-    return [
-      {
-        ...report,
-        referenceId: 'user',
-        method: 'PATCH',
-        url: `${api}/sobjects/User/${f.user.Id}`,
-        // Only what the plan says: the profile when the user is not on it, the role cleared.
-        body: {
-          ...(profileRef && !sameId(f.user.ProfileId, f.profile?.Id) ? { ProfileId: profileRef } : {}),
-          UserRoleId: null,
-          ...(!f.user.IsActive && ctx.reactivateUser ? { IsActive: true } : {}),
+  /** The user created on the integration profile, or moved to it, its role cleared (and reactivated, if agreed). */
+  records(ctx) {
+    const { facts: f, manifest: m } = ctx;
+    // The profile's Id, or a reference to its creation in the same composite. An update without one clears the role.
+    const profileId = ctx.ref('profile', f.profile?.Id);
+    const report = { step: 'user' as const, target: 'integration user', detail: m.user.username };
+    if (f.user)
+      return [
+        {
+          ...report,
+          referenceId: 'user',
+          method: 'PATCH',
+          path: `/sobjects/User/${f.user.Id}`,
+          // Only what the plan says: the profile when the user is not on it, the role cleared.
+          body: {
+            ...(profileId && !sameId(f.user.ProfileId, f.profile?.Id) ? { ProfileId: profileId } : {}),
+            UserRoleId: null,
+            ...(!f.user.IsActive && ctx.reactivateUser ? { IsActive: true } : {}),
+          },
         },
-      },
+      ];
+    if (!profileId)
+      throw new SetupError(
+        `Step "${this.title}" needs the profile "${m.profile.name}" first: run the profile step.`,
+        'NEEDS_PROFILE',
+        'user',
+      );
+    const a = f.admin;
+    const body = {
+      Username: m.user.username,
+      Email: m.user.email,
+      FirstName: m.user.firstName,
+      LastName: m.user.lastName,
+      Alias: m.user.alias,
+      ProfileId: profileId,
+      // The admin's locale settings, as Setup's New User page proposes them.
+      TimeZoneSidKey: a?.TimeZoneSidKey ?? 'America/Los_Angeles',
+      LocaleSidKey: a?.LocaleSidKey ?? 'en_US',
+      LanguageLocaleKey: a?.LanguageLocaleKey ?? 'en_US',
+      EmailEncodingKey: a?.EmailEncodingKey ?? 'UTF-8',
+    };
+    return [{ ...report, referenceId: 'user', method: 'POST', path: '/sobjects/User', body }];
+  },
+
+  // Salesforce never deletes users: teardown deactivates it.
+  teardown(f, m) {
+    if (!f.user?.IsActive) return [];
+    const request = { method: 'PATCH' as const, path: `/sobjects/User/${f.user.Id}`, body: { IsActive: false } };
+    const detail = 'deactivate (Salesforce users cannot be deleted)';
+    return [{ step: 'user', action: 'update', target: `User ${m.user.username}`, detail, removal: { request } }];
+  },
+
+  kept(f, m) {
+    if (!f.user) return [];
+    return [
+      `User ${m.user.username}: deactivated, not deleted (Salesforce never deletes users); Run All (or apply ` +
+        '--reactivate-user) reactivates it.',
     ];
-  const a = f.admin;
-  const body = {
-    Username: m.user.username,
-    Email: m.user.email,
-    FirstName: m.user.firstName,
-    LastName: m.user.lastName,
-    Alias: m.user.alias,
-    ProfileId: profileRef,
-    // The admin's locale settings, as Setup's New User page proposes them.
-    TimeZoneSidKey: a?.TimeZoneSidKey ?? 'America/Los_Angeles',
-    LocaleSidKey: a?.LocaleSidKey ?? 'en_US',
-    LanguageLocaleKey: a?.LanguageLocaleKey ?? 'en_US',
-    EmailEncodingKey: a?.EmailEncodingKey ?? 'UTF-8',
-  };
-  return [{ ...report, referenceId: 'user', method: 'POST', url: `${api}/sobjects/User`, body }];
-}
+  },
+};

@@ -64,7 +64,6 @@ export const verify: Step = {
   },
   adminPermissions: [],
   dependsOn: [],
-  reads: ['logins', 'app', 'user', 'failed'],
   evaluate({ facts: f, manifest: m }, earlier) {
     const findings: Finding[] = [];
     // The consumer key may be unreadable to this admin (typed by hand instead): it does not hold Verify back.
