@@ -20,6 +20,7 @@ export default tseslint.config(
       'src/vscode/viewModel.ts',
       'src/vscode/diagnosticsModel.ts',
       'src/vscode/commandTable.ts',
+      'src/vscode/contextKeys.ts',
       'src/vscode/webview/**/*.ts',
       'src/webview/**/*.ts',
     ],

@@ -110,7 +110,7 @@ export async function saveCertificate(c: Controller, data: string | Uint8Array):
   }
   await vscode.workspace.fs.writeFile(target, Buffer.from(info.pem));
   c.log.info(`Certificate ${info.fingerprint256} saved to ${target.fsPath}.`);
-  if (c.client) await c.check().catch(() => undefined);
+  if (c.isConnected()) await c.check().catch(() => undefined);
   else c.fire();
   return `Certificate saved to ${vscode.workspace.asRelativePath(target)}.`;
 }

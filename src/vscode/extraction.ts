@@ -23,21 +23,12 @@ const REVEAL =
       ? 'Reveal in File Explorer'
       : 'Open Containing Folder';
 
-function connected(c: Controller): NonNullable<Controller['client']> {
-  if (!c.client)
-    throw new SetupError(
-      'Connect a Salesforce org first (BalkanID: Connect or Switch Salesforce Org).',
-      'NOT_CONNECTED',
-    );
-  return c.client;
-}
-
 /** The integration user's session when its private key is stored and the setup is in place; else the admin's. */
 async function readerSession(
   c: Controller,
   signal: AbortSignal,
 ): Promise<{ client: OrgClient; reader: Preview['reader'] }> {
-  const admin = connected(c);
+  const admin = c.connected().client;
   const pem = await c.privateKey();
   const username = c.manifest?.manifest?.user.username;
   const handoff = c.report?.handoff;
@@ -68,7 +59,7 @@ async function readerSession(
 }
 
 export async function previewExtraction(c: Controller, tree: PreviewTree): Promise<Preview | undefined> {
-  const client = connected(c);
+  const { client } = c.connected();
   const preview = await withCancel('Preview what BalkanID will read', (report, signal) =>
     c.guarded(async () => {
       report('Counting each list…');
@@ -117,7 +108,7 @@ export const existing = async (dir: string) =>
 let exporting = false;
 
 export async function exportForBalkanId(c: Controller, arg?: unknown): Promise<string | undefined> {
-  connected(c);
+  c.connected();
   if (exporting) {
     void notify.info('An export is already running: wait for it, or cancel it in its notification.');
     return undefined;

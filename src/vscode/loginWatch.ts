@@ -30,7 +30,7 @@ export class LoginWatch implements vscode.Disposable {
     return (
       !this.disposed &&
       c.connection.kind === 'connected' &&
-      !!c.client &&
+      c.isConnected() &&
       !!r &&
       writesDone(r) &&
       (r.login?.status === 'waiting' || r.login?.status === 'failing')
@@ -60,9 +60,9 @@ export class LoginWatch implements vscode.Disposable {
     const username = c.report?.handoff?.username;
     this.inFlight = true;
     try {
-      if (!this.wanted || !username || c.running.size) return;
+      if (!this.wanted || !username || c.running.size || !c.isConnected()) return;
       this.polls++;
-      const rows = await engine().latestLogins(c.client!, username);
+      const rows = await engine().latestLogins(c.client, username);
       const app = before?.since ? ({ CreatedDate: before.since } as AppRow) : undefined;
       const now = engine().loginStatus({ logins: rows, failed: {}, app });
       const changed = now.status !== before?.status || now.latest?.LoginTime !== before?.latest?.LoginTime;

@@ -58,7 +58,7 @@ export async function createManifestByQuestions(c: Controller, given: NewcomerAn
   const folder = vscode.Uri.joinPath(uri, '..');
   const admin = given.username && given.email ? {} : await c.admin();
   // Answers given before a question was dismissed or a wrong file picked are proposed again, not lost.
-  const draft = c.newcomerDraft;
+  const draft = c.manifestDraft;
   const username =
     given.username ??
     (await ask(
@@ -104,7 +104,8 @@ export async function createManifestByQuestions(c: Controller, given: NewcomerAn
   await engine().createManifest(uri.fsPath, { username, email }, c.clock.now());
   if (pem && !present) await vscode.workspace.fs.writeFile(certFile, Buffer.from(pem));
   c.log.info(`Wrote ${uri.fsPath} for ${username}${pem && !present ? ' and saved salesforce.crt' : ''}.`);
-  c.newcomerDraft = {};
+  delete draft.username;
+  delete draft.email;
   await c.loadManifest();
   return true;
 }

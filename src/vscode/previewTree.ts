@@ -32,7 +32,6 @@ export class PreviewTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
           : `Read as you (${preview.reader.username}). BalkanID reads as the integration user, which may see less: ` +
             'store its private key in the Credentials view to preview as it.') +
         (bad ? ` ${bad} list(s) cannot be read.` : '');
-    void vscode.commands.executeCommand('setContext', 'balkanid.previewShown', !!preview);
     this.changed.fire(undefined);
   }
 

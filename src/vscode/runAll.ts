@@ -32,9 +32,9 @@ const checking = <T>(work: () => Promise<T>) =>
   vscode.window.withProgress({ location: { viewId: 'balkanid.checklist' }, title: 'Checking the org' }, work);
 
 export async function runAll(c: Controller, args: RunAllArgs, run: Runner): Promise<Write[]> {
-  if (!c.client) {
+  if (!c.isConnected()) {
     await vscode.commands.executeCommand('balkanid.connect');
-    if (!c.client) return [];
+    if (!c.isConnected()) return [];
   }
   await c.loadManifest();
   if (!c.manifest && !(await createManifestByQuestions(c, args))) return [];

@@ -101,6 +101,14 @@ export type Connection =
   | { kind: 'expired'; label: string }
   | { kind: 'unreachable'; label: string; detail: string };
 
+/**
+ * Whether the status bar item is shown: where the extension is relevant — an org connected (or being connected, or
+ * lost), a workspace with a setup manifest, or an org remembered from before — not in every window.
+ */
+export function statusShown(s: { connection: Connection; hasManifest: boolean; remembered: boolean }): boolean {
+  return s.connection.kind !== 'disconnected' || s.hasManifest || s.remembered;
+}
+
 export function statusView(c: Connection): StatusView {
   switch (c.kind) {
     case 'disconnected':

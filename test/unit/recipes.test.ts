@@ -12,6 +12,8 @@ import { STEP_IDS } from '../../src/core/types';
 import { COMMANDS } from '../../src/cli/commands/index';
 import { COMMON_FLAGS, FLAGS, FlagName } from '../../src/cli/flags';
 import { commandHelp } from '../../src/cli/usage';
+import { COMMANDS as VSCODE_COMMANDS } from '../../src/vscode/commandTable';
+import { CONTEXT_KEYS } from '../../src/vscode/contextKeys';
 import { SOBJECTS } from '../../packages/sf-test-org/src/sobjects';
 import '../../packages/sf-test-org/src/metadata'; // loads the metadata types in the order the test org does
 import { METADATA_TYPES } from '../../packages/sf-test-org/src/mdtypes';
@@ -146,5 +148,30 @@ describe('recipe: an sObject or a metadata type of the test org', () => {
             assert.ok([...METADATA_TYPES.values()].includes(t as never), `${file}: ${(t as { name: string }).name}`);
           }
     assert.equal(found.size, METADATA_TYPES.size, 'every registered type was found in a module');
+  });
+});
+
+describe('recipe: a VS Code command (src/vscode/commandTable.ts) and the context keys', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  it('every command of the table is contributed with its title, and has a handler of its own', () => {
+    const contributed = new Map<string, string>(
+      pkg.contributes.commands.map((c: { command: string; title: string }) => [c.command, c.title]),
+    );
+    for (const [id, spec] of Object.entries(VSCODE_COMMANDS)) assert.equal(contributed.get(id), spec.title, id);
+    const handlers = Object.values(VSCODE_COMMANDS).map(s => s.handler);
+    assert.equal(new Set(handlers).size, handlers.length, 'one handler per command');
+    const text = readFileSync(join(root, 'src', 'vscode', 'handlers.ts'), 'utf8');
+    for (const h of handlers) assert.match(text, new RegExp(`^ {4}${h}[:,]`, 'm'), `handlers.ts provides ${h}`);
+  });
+
+  it('every context key package.json reads is declared in contextKeys.ts, and every declared key is read', () => {
+    const text = JSON.stringify(pkg.contributes);
+    const read = new Set([...text.matchAll(/\bbalkanid\.[a-zA-Z]+\b/g)].map(m => m[0]));
+    const keys = Object.keys(CONTEXT_KEYS);
+    const used = [...read].filter(
+      k => !(k in VSCODE_COMMANDS) && !/^balkanid\.(checklist|preview|credentials|setup)$/.test(k),
+    );
+    const settings = Object.keys(pkg.contributes.configuration.properties);
+    assert.deepEqual(used.filter(k => !settings.some(s => s === k || s.startsWith(`${k}.`))).sort(), [...keys].sort());
   });
 });

@@ -312,7 +312,7 @@ describe('the checklist and the walkthrough', () => {
       w.steps.map((s: any) => s.id),
       ['connect', 'user', 'certificate', 'run', 'copy', 'watch'],
     );
-    const src = ['controller.ts', 'handlers.ts']
+    const src = ['contextKeys.ts']
       .map(f => readFileSync(join(__dirname, '..', '..', '..', 'src', 'vscode', f), 'utf8'))
       .join('\n');
     for (const s of w.steps) {
