@@ -32,7 +32,7 @@ export function checkArgs(c: Command, a: Args): void {
     }
 }
 
-/** One org (or none: upload alone): prepares what the command declared, runs it, and turns an error into its outcome. */
+/** One org (or none: upload alone): prepares what the command declared, runs it, turns an error into its outcome. */
 export async function runOne(
   c: Command,
   a: Args,

@@ -18,7 +18,7 @@ import {
   LicenseRow,
   LoginRow,
   OauthPolicyRow,
-  OrgRow,
+  OrganizationRow,
   OwnedPermissionSetRow,
   PermissionFields,
   PermissionSetRow,
@@ -58,7 +58,8 @@ export function factQueries(m: Manifest, adminId: string, adminPerms = ADMIN_PER
     {
       ref: 'admin',
       soql:
-        `SELECT Id, Username, Name, Email, TimeZoneSidKey, LocaleSidKey, LanguageLocaleKey, EmailEncodingKey FROM User ` +
+        'SELECT Id, Username, Name, Email, TimeZoneSidKey, LocaleSidKey, LanguageLocaleKey, EmailEncodingKey ' +
+        'FROM User ' +
         `WHERE Id = ${soql(adminId)}`,
     },
     {
@@ -104,7 +105,8 @@ export function factQueries(m: Manifest, adminId: string, adminPerms = ADMIN_PER
     {
       ref: 'app',
       soql:
-        `SELECT Id, DeveloperName, MasterLabel, ContactEmail, DistributionState, CreatedDate FROM ExternalClientApplication ` +
+        'SELECT Id, DeveloperName, MasterLabel, ContactEmail, DistributionState, CreatedDate ' +
+        'FROM ExternalClientApplication ' +
         `WHERE DeveloperName = ${app}`,
     },
     {
@@ -261,7 +263,7 @@ export async function gatherFacts(
   const profiles = rows<ProfileRow>('profiles');
   const source =
     owned.find(o => !o.IsCustom && o.Profile?.Name === 'Standard Platform User') ?? owned.find(o => !o.IsCustom);
-  const orgRow = rows<OrgRow>('org')[0];
+  const orgRow = rows<OrganizationRow>('org')[0];
   const app = rows<AppRow>('app')[0];
   let global = globals[0] as GlobalOauthMeta | undefined;
   // An app another tool made may name its global OAuth settings differently: find them by their app.

@@ -2,20 +2,21 @@
 // controller's (and the engine's).
 import * as vscode from 'vscode';
 import { findingSpec } from '../core/findings';
-import { STEP_IDS, SetupError, isSetupError, StepId, Write } from '../core/types';
+import { codeOf, messageOf, STEP_IDS, SetupError, isSetupError, StepId, Write } from '../core/types';
 import { STEP_TITLES, SETUP_PAGES } from '../core/steps';
 import { Controller, engine, Target } from './controller';
 import { CredentialsPanel, handoffText, pickCertificate, saveCertificate } from './credentials';
 import { planText, runAll, RunAllArgs } from './runAll';
-import { createManifestByQuestions } from './newcomer';
+import { createManifestByQuestions } from './manifestQuestions';
 import { helpUrl } from '../core/steps';
 import { ChecklistTree } from './tree';
 import { Handlers } from './commandTable';
 import { notify, withCancel } from './notify';
 import { pickOrg } from './connectPicker';
 import { verify } from './verify';
-import { exportForBalkanId, previewExtraction } from './extraction';
-import { uploadToBalkanId } from './upload';
+import { exportForBalkanId } from './extract/export';
+import { previewExtraction } from './extract/preview';
+import { uploadToBalkanId } from './extract/upload';
 import { PreviewTree } from './previewTree';
 
 /** Where the values go in BalkanID, said the same way everywhere. */
@@ -59,8 +60,8 @@ export function handlers(
   preview: PreviewTree,
   docs: ReadOnlyDocs,
 ): Handlers {
-  const fail = (err: any) => {
-    const message = isSetupError(err) || err?.code ? err.message : `Unexpected error: ${err?.message ?? err}`;
+  const fail = (err: unknown) => {
+    const message = isSetupError(err) || codeOf(err) ? messageOf(err) : `Unexpected error: ${messageOf(err)}`;
     controller.log.error(message);
     void notify.error(message, 'Show Log').then(c => {
       if (c) controller.log.show();

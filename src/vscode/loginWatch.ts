@@ -4,7 +4,7 @@
 // the checklist, the status bar and Problems show "BalkanID connected · first login 14:02" or the login's error.
 import * as vscode from 'vscode';
 import { Controller, engine } from './controller';
-import { writesDone } from '../core/types';
+import { messageOf, writesDone } from '../core/types';
 import type { AppRow } from '../core/rows';
 
 const FIRST_WAIT_MS = 10_000;
@@ -71,8 +71,8 @@ export class LoginWatch implements vscode.Disposable {
         await c.check();
       }
       this.wait = Math.min(this.wait * 2, MAX_WAIT_MS);
-    } catch (e: any) {
-      c.log.warn(`Watching for BalkanID's login: ${e?.message ?? e}`);
+    } catch (e) {
+      c.log.warn(`Watching for BalkanID's login: ${messageOf(e)}`);
       this.wait = Math.min(this.wait * 2, MAX_WAIT_MS);
     } finally {
       this.inFlight = false;

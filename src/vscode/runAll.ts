@@ -5,10 +5,10 @@ import * as vscode from 'vscode';
 import { describeWrites, Report, StepId, Write } from '../core/types';
 import { STEP_LABELS } from '../core/steps';
 import { Controller, engine } from './controller';
-import { createManifestByQuestions, NewcomerAnswers } from './newcomer';
+import { createManifestByQuestions, ManifestAnswers } from './manifestQuestions';
 import { notify } from './notify';
 
-export interface RunAllArgs extends NewcomerAnswers {
+export interface RunAllArgs extends ManifestAnswers {
   /** Automation: skip the confirmations (the reactivation question included). */
   assumeYes?: boolean;
 }

@@ -10,7 +10,8 @@ import { renderPreview } from '../render';
 export const preview = defineCommand({
   name: 'preview',
   summary:
-    'what BalkanID will read: counts, sample rows, what cannot be read (as you, or with the private key as the integration user)',
+    'what BalkanID will read: counts, sample rows, what cannot be read (as you, or with the private key as the ' +
+    'integration user)',
   flags: { key: 'optional', retries: 'optional', 'retry-delay-ms': 'optional' },
   needsManifest: 'with --key',
   connects: true,

@@ -24,7 +24,8 @@ export const consumerKey: Step = {
           subject: 'app',
           message: "The consumer key could not be read from the app's global OAuth settings.",
           fix:
-            'Open the app in Setup → External Client App Manager → Settings → Consumer Key and Secret, and type ' +
+            'Open the app in Setup → External Client App Manager → Settings → Consumer Key and Secret, and ' +
+            'type ' +
             'the key into the Credentials view.',
         }),
       );

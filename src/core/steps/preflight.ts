@@ -104,7 +104,7 @@ export const preflight: Step = {
         }),
       );
     }
-    // Every step needs the preflight, which writes nothing: any error here — its own admin permissions too, without
+    // Every step needs the preflight, which writes nothing: every error here — its own admin permissions too, without
     // which the org cannot be read — is an error of the preflight, never a permission missing for a later change.
     return { findings, plan: [], done: true, state: findings.some(f => f.severity === 'error') ? 'error' : 'done' };
   },

@@ -27,7 +27,9 @@ export const user: Step = {
           finding('license-exhausted', {
             subject: 'org',
             manifestPath: ['user', 'username'],
-            message: `No Salesforce Platform licence is free (${lic.UsedLicenses} of ${lic.TotalLicenses} used), so ${so}.`,
+            message:
+              `No Salesforce Platform licence is free (${lic.UsedLicenses} of ${lic.TotalLicenses} used), so ` +
+              `${so}.`,
             fix: 'Free or buy a Salesforce Platform licence, then run this step.',
           }),
         );
@@ -51,7 +53,9 @@ export const user: Step = {
         finding('user-is-admin', {
           ...at,
           message: `${u.Username} is you, the connected admin: the integration user must be a separate user.`,
-          fix: 'Set "user.username" in the manifest to a new username: balkanid@ and your company\'s domain, for example.',
+          fix:
+            'Set "user.username" in the manifest to a new username: balkanid@ and your company\'s domain, for ' +
+            'example.',
         }),
       );
     if (!u.IsActive && !reactivateUser)
@@ -60,8 +64,8 @@ export const user: Step = {
           ...at,
           message: `User ${u.Username} exists but is inactive (a teardown deactivates it); it is not reused silently.`,
           fix:
-            'Run All asks to reactivate it (the CLI: apply --reactivate-user); it takes a Salesforce Platform licence. ' +
-            'Or choose another username in the manifest.',
+            'Run All asks to reactivate it (the CLI: apply --reactivate-user); it takes a Salesforce Platform ' +
+            'licence. Or choose another username in the manifest.',
         }),
       );
     else if (!u.IsActive) {

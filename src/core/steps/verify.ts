@@ -77,7 +77,9 @@ export const verify: Step = {
       findings.push(
         finding('login-failing', {
           subject: 'integration-user',
-          message: `The latest login of ${who} (${when(l.LoginTime)}, ${l.Application || 'unknown app'}) failed: ${l.Status}.`,
+          message:
+            `The latest login of ${who} (${when(l.LoginTime)}, ${l.Application || 'unknown app'}) failed: ` +
+            `${l.Status}.`,
           fix: loginFix(l.Status),
         }),
       );
@@ -85,7 +87,9 @@ export const verify: Step = {
       findings.push(
         finding('login-ok', {
           subject: 'integration-user',
-          message: `${who} logged in through the app (${login.complete ? 'first' : 'earliest seen'} login ${when(login.firstSuccess!)}).`,
+          message:
+            `${who} logged in through the app (${login.complete ? 'first' : 'earliest seen'} login ` +
+            `${when(login.firstSuccess!)}).`,
         }),
       );
     else if (login.status === 'unreadable' && f.user)
@@ -107,7 +111,9 @@ export const verify: Step = {
         finding('awaiting-login', {
           subject: 'integration-user',
           message: `Waiting for the first login of ${who} through the app.`,
-          fix: 'Copy the values into BalkanID (it logs in when you save the integration), or run Verify with the private key.',
+          fix:
+            'Copy the values into BalkanID (it logs in when you save the integration), or run Verify with the ' +
+            'private key.',
         }),
       );
     const state = login.status === 'connected' ? 'done' : login.status === 'failing' ? 'error' : 'waiting';

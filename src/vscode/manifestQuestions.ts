@@ -6,11 +6,11 @@ import * as vscode from 'vscode';
 import { proposedUsername, validateManifest } from '../core/manifest';
 import { placeholderFindings } from '../core/steps/preflight';
 import { readCertificate } from '../core/certificate';
-import { SetupError } from '../core/types';
+import { messageOf, SetupError } from '../core/types';
 import { Controller, engine } from './controller';
 import { pickCertificate } from './credentials';
 
-export interface NewcomerAnswers {
+export interface ManifestAnswers {
   username?: string;
   email?: string;
   /** Certificate PEM (automation); otherwise salesforce.crt in the folder, or the file picker. */
@@ -52,7 +52,7 @@ async function ask(field: 'username' | 'email', value: string | undefined, title
 }
 
 /** Asks and writes the manifest; false when the admin dismissed a question (nothing written). */
-export async function createManifestByQuestions(c: Controller, given: NewcomerAnswers = {}): Promise<boolean> {
+export async function createManifestByQuestions(c: Controller, given: ManifestAnswers = {}): Promise<boolean> {
   const uri = c.manifestUri();
   if (!uri) throw new SetupError('Open a folder first: the setup manifest lives in the workspace.', 'NO_WORKSPACE');
   const folder = vscode.Uri.joinPath(uri, '..');
@@ -94,8 +94,8 @@ export async function createManifestByQuestions(c: Controller, given: NewcomerAn
       if (!data) return false;
       try {
         pem = readCertificate(data, c.clock.now()).pem;
-      } catch (e: any) {
-        title = `Not a certificate: ${e.message} Choose BalkanID's salesforce.crt (3 of 3)`;
+      } catch (e) {
+        title = `Not a certificate: ${messageOf(e)} Choose BalkanID's salesforce.crt (3 of 3)`;
       }
     }
   }
