@@ -121,9 +121,12 @@ export function reportOutcome(r: Report): Outcome {
 }
 
 /** The options of a JWT login as the integration user. */
-export type JwtFlags = { readonly key?: string; readonly audience?: string } & Partial<
-  Record<'retries' | 'retry-delay-ms', string>
->;
+export interface JwtFlags {
+  readonly key?: string;
+  readonly audience?: string;
+  readonly retries?: string;
+  readonly 'retry-delay-ms'?: string;
+}
 
 /** The JWT login as the integration user with the private key given in --key (verify, preview, export). */
 export async function jwtOptions(

@@ -1,5 +1,6 @@
 // What preview and export share: who reads the org — the admin, or with --key the integration user through a real
 // JWT login, exactly as BalkanID reads — and Ctrl+C, which stops every export of the process cleanly.
+import type { Clock } from '../core/clock';
 import { check } from '../core/engine';
 import { OrgClient } from '../core/client';
 import type { Preview } from '../core/extract/preview';
@@ -15,7 +16,7 @@ export async function readerSession(ctx: {
   flags: JwtFlags;
   client: JsforceClient;
   setup: Setup | undefined;
-  clock: import('../core/clock').Clock;
+  clock: Clock;
   progress: (s: string) => void;
 }): Promise<{ client: OrgClient; reader: Preview['reader'] }> {
   const { client: admin, setup } = ctx;

@@ -13,9 +13,8 @@ export async function previewExtraction(c: Controller, tree: PreviewTree): Promi
     c.guarded(async () => {
       report('Counting each list…');
       const session = await readerSession(c, signal);
-      c.log.info(
-        `Preview: reading as ${session.reader.kind === 'admin' ? 'you' : 'the integration user'} (${session.reader.username}).`,
-      );
+      const who = session.reader.kind === 'admin' ? 'you' : 'the integration user';
+      c.log.info(`Preview: reading as ${who} (${session.reader.username}).`);
       const p = await engine().previewOrg(session.client, session.reader, signal);
       c.log.info(`Preview: ${p.sources.map(s => `${s.label} ${s.count ?? s.unreadable?.code}`).join(', ')}.`);
       return p;
