@@ -20,7 +20,7 @@ import { startTrace, stopTrace } from './node/trace';
 
 export { intFlag } from './cli/flags';
 export { renderHandoff, renderPlan, renderReport } from './cli/render';
-export type { CliDeps } from './cli/common';
+export type { CliDeps } from './cli/command';
 
 const unknownCommand = (name: string) =>
   usageError(`Unknown command "${name}". Commands: ${COMMANDS.map(c => c.name).join(', ')}.`);

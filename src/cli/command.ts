@@ -6,8 +6,17 @@ import type { CertificateInfo } from '../core/certificate';
 import type { Manifest } from '../core/manifest';
 import type { SetupError, StepId } from '../core/types';
 import type { JsforceClient } from '../node/salesforce';
-import type { CliDeps } from './common';
+import type { Credentials } from '../node/salesforce';
+import type { SfOrg } from '../node/sfcli';
 import type { CommonFlag, FlagName, FlagValue } from './flags';
+
+/** Where orgs come from: the Salesforce CLI (tests give a stand-in). */
+export interface CliDeps {
+  credentials?: (target: string) => Promise<Credentials>;
+  listOrgs?: () => Promise<SfOrg[]>;
+  /** The one clock of the run (tests inject theirs). */
+  clock?: Clock;
+}
 
 /** 0 every step done; 1 steps remain; 2 error, nothing written; 3 error after some writes. */
 export type ExitCode = 0 | 1 | 2 | 3;

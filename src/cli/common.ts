@@ -10,18 +10,12 @@ import { MANIFEST_FILE } from '../core/manifest';
 import { redactDeep } from '../core/redact';
 import { remaining, Report, SetupError } from '../core/types';
 import { Credentials, JsforceClient } from '../node/salesforce';
-import { defaultTargetOrg, sfCredentials, SfOrg } from '../node/sfcli';
+import { defaultTargetOrg, sfCredentials } from '../node/sfcli';
 import { createManifest, loadCertificate, loadManifest, readKeyFile } from '../node/workspace';
-import type { Outcome, Setup } from './command';
-import { Args, intFlag, usageError } from './flags';
+import type { CliDeps, Outcome, Setup } from './command';
 
-/** Where orgs come from: the Salesforce CLI (tests give a stand-in). */
-export interface CliDeps {
-  credentials?: (target: string) => Promise<Credentials>;
-  listOrgs?: () => Promise<SfOrg[]>;
-  /** The one clock of the run (tests inject theirs). */
-  clock?: Clock;
-}
+export type { CliDeps } from './command';
+import { Args, intFlag, usageError } from './flags';
 
 /** check, plan and apply write the manifest first when there is none: --username, --email, --certificate. */
 export const MANIFEST_ANSWERS = { username: 'optional', email: 'optional', certificate: 'optional' } as const;

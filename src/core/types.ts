@@ -1,7 +1,7 @@
 // The vocabulary of the setup engine, shared by the CLI and the VS Code extension.
 import type { ErrorCode, SalesforceCode } from './errorCodes';
 import type { Finding, FindingCode } from './findings';
-import type { LoginStatus } from './steps/verify';
+import type { LoginRow } from './rows';
 
 export type { Finding } from './findings';
 
@@ -38,6 +38,18 @@ export interface StepResult {
   plan: Write[];
   /** Whether what the step creates exists (it may still drift); steps that need it may go on. */
   exists?: boolean;
+}
+
+/** What the integration user's login history says (newest first, at most 10 rows read). */
+export interface LoginStatus {
+  status: 'waiting' | 'connected' | 'failing' | 'unreadable';
+  /** The earliest successful login among the rows read (the first login when fewer than 10 rows exist). */
+  firstSuccess?: string;
+  /** Whether every login since the start was read (so `firstSuccess` is the very first). */
+  complete: boolean;
+  /** When the app was created: older logins do not count. */
+  since?: string;
+  latest?: LoginRow;
 }
 
 export interface Report {

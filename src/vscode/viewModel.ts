@@ -1,7 +1,16 @@
 // Pure mapping from engine results to what the tree, badge and status bar show. No `vscode` import, so it
 // is unit-tested in plain Node; the VS Code layer turns these into TreeItems.
-import { describeWrites, Finding, remaining, Report, writesDone, StepId, StepResult, StepState } from '../core/types';
-import type { LoginStatus } from '../core/steps/verify';
+import {
+  describeWrites,
+  Finding,
+  LoginStatus,
+  remaining,
+  Report,
+  writesDone,
+  StepId,
+  StepResult,
+  StepState,
+} from '../core/types';
 import { STEP_LABELS } from '../core/steps';
 import { label } from '../core/permissions';
 

@@ -1,22 +1,9 @@
 // Verify: done only after a real login through the app succeeded — BalkanID's own (seen in the integration user's
 // login history) or the JWT self-test's (which Salesforce records there too). Until then it waits for one.
 import { finding } from '../findings';
-import { LoginRow } from '../rows';
 import { Facts, LOGIN_ROWS } from '../facts';
-import { Finding } from '../types';
+import { Finding, LoginStatus } from '../types';
 import { Step } from './step';
-
-/** What the integration user's login history says (newest first, at most 10 rows read). */
-export interface LoginStatus {
-  status: 'waiting' | 'connected' | 'failing' | 'unreadable';
-  /** The earliest successful login among the rows read (the first login when fewer than 10 rows exist). */
-  firstSuccess?: string;
-  /** Whether every login since the start was read (so `firstSuccess` is the very first). */
-  complete: boolean;
-  /** When the app was created: older logins do not count. */
-  since?: string;
-  latest?: LoginRow;
-}
 
 /**
  * Only OAuth logins (the query's filter) made since the app exists count: a login of an app a teardown removed, or
