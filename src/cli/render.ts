@@ -6,8 +6,16 @@ import type { Preview } from '../core/extract/preview';
 import { skippedText, SourceProgress } from '../core/extract/export';
 import type { ExportResult } from '../node/exportFiles';
 import { SCIM_ENDPOINTS, SCIM_REFERENCE, scimAccess } from '../core/extract/scim';
+import { formatCount as n } from '../core/numbers';
 
-const MARK: Record<string, string> = { done: '✔', todo: '○', drifted: '≠', blocked: '⊘', error: '✖', waiting: '◌' };
+const MARK: Record<string, string> = {
+  done: '✔',
+  todo: '○',
+  drifted: '≠',
+  blocked: '⊘',
+  error: '✖',
+  waiting: '◌',
+};
 const STATE: Record<string, string> = {
   done: 'done',
   todo: 'to do',
@@ -62,8 +70,10 @@ export function renderHandoff(r: Report): string {
     `  SCIM base URL        : ${h.scimUrl}`,
     `    ${scimAccess(h.username)}`,
     `    Endpoints: ${SCIM_ENDPOINTS.join('; ')}. Reference: ${SCIM_REFERENCE}`,
-    '  Files                : balkanid-sf export --out <folder> (entities.csv, entity-relations.csv for a manual upload)',
-    '  Bulk API             : balkanid-sf upload --dir <folder> (API key: $BALKANID_API_KEY_ID, $BALKANID_API_KEY_SECRET)',
+    '  Files                : balkanid-sf export --out <folder> ' +
+      '(entities.csv, entity-relations.csv for a manual upload)',
+    '  Bulk API             : balkanid-sf upload --dir <folder> ' +
+      '(API key: $BALKANID_API_KEY_ID, $BALKANID_API_KEY_SECRET)',
   ].join('\n');
 }
 
@@ -84,8 +94,6 @@ export function renderSelfTest(t: SelfTestResult): string {
   ].join('\n');
 }
 
-const n = (x: number) => x.toLocaleString('en-US');
-
 export function renderPreview(p: Preview, org: string): string {
   const who =
     p.reader.kind === 'integration'
@@ -98,7 +106,8 @@ export function renderPreview(p: Preview, org: string): string {
       lines.push(`✖ ${s.label.padEnd(28)} cannot be read (${s.unreadable.code}) — ${s.unreadable.fix}`);
       continue;
     }
-    lines.push(`✔ ${s.label.padEnd(28)} ${n(s.count ?? 0)}${s.active !== undefined ? ` (${n(s.active)} active)` : ''}`);
+    const active = s.active !== undefined ? ` (${n(s.active)} active)` : '';
+    lines.push(`✔ ${s.label.padEnd(28)} ${n(s.count ?? 0)}${active}`);
     if (s.partial) lines.push(`    ~ ${s.partial}`);
     for (const row of s.sample) lines.push(`    ${row}`);
   }
@@ -129,7 +138,8 @@ export function renderExport(r: ExportResult, seconds: number): string {
     .reduce((a, [, v]) => a + (v ?? 0), 0);
   const lines = [
     `Wrote ${r.files.entities} (App "${r.app}": ${n(identities)} identities, ${n(connections)} connections) and ` +
-      `${r.files.relations} (${n(r.relations)} relations), from ${n(r.records)} records read in ${seconds.toFixed(1)} s ` +
+      `${r.files.relations} (${n(r.relations)} relations), from ${n(r.records)} records read in ` +
+      `${seconds.toFixed(1)} s ` +
       `(${n(Math.round(r.records / Math.max(seconds, 0.001)))} records/s, ${r.requests} requests).`,
   ];
   for (const t of skippedText(r.skippedRelations)) lines.push(`~ ${t}`);

@@ -1,7 +1,7 @@
-// Sending the planned writes: the record writes of the profile, user and permission set steps in one composite
-// with references (records.ts), the app in one deploy, the link looked up and, if missing, inserted, then one
-// re-check. A fresh org takes 4 reads in parallel, 1 composite, the deploy (1 + status polls), 1 composite and
-// 4 reads in parallel: 11 requests besides the polls (budget 12, `npm run bench`).
+// Sending the planned writes: the steps' record writes in one composite with references (records.ts), the app in
+// one deploy, the link looked up and, if missing, inserted, then one re-check. A fresh org takes 4 reads in
+// parallel, 1 composite, the deploy (1 + status polls), 1 composite and 4 reads in parallel: 11 requests besides the
+// polls (budget 12, `npm run bench`).
 import { OrgClient, SubResult } from './client';
 import { Clock } from './clock';
 import { CertificateInfo } from './certificate';
@@ -11,7 +11,7 @@ import { writeRecords } from './records';
 import { phase, stepError, writeFailure, writesSentence } from './errors';
 import { Facts, gatherFacts, linkOf, sameId } from './facts';
 import { Manifest } from './manifest';
-import { STEP_TITLES, evaluate, stoppedSteps } from './steps';
+import { STEP_TITLES, STEPS, evaluate, stoppedSteps } from './steps';
 import { appDeployFiles } from './steps/app';
 import { linkRequests } from './steps/link';
 import { StepContext } from './steps/step';
@@ -93,10 +93,10 @@ export async function applyWrites(
   const api = `/services/data/v${client.apiVersion}`;
 
   const step = opts.onStep ?? (() => undefined);
-  // 1. Records: profile, user, permission set, assignment, in one composite with references.
-  step((['profile', 'user', 'permissionSet'] as const).filter(planned));
+  // 1. The steps' record writes (profile, user, permission set, assignment), in one composite with references.
+  step(STEPS.filter(s => s.records && planned(s.id)).map(s => s.id));
   const written = await writeRecords({ client, ctx, wants, writes, say, abortIfCancelled });
-  const permissionSetId = written.permissionSetId;
+  const permissionSetId = written.created.permset ?? facts.permissionSet?.Id;
 
   // 2. The External Client App, in one deploy (certificate always sent).
   if (planned('app')) {

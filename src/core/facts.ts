@@ -4,7 +4,8 @@ import { OrgClient, SubResult } from './client';
 import { ecaNames } from './eca';
 import { Manifest } from './manifest';
 import { ADMIN_PERMISSIONS } from './permissions';
-import { isSetupError } from './types';
+import { connectionLost } from './errorCodes';
+import { codeOf, isSetupError, messageOf } from './types';
 import {
   AdminRow,
   AppOauthRow,
@@ -17,7 +18,7 @@ import {
   LicenseRow,
   LoginRow,
   OauthPolicyRow,
-  OrgRow,
+  OrganizationRow,
   OwnedPermissionSetRow,
   PermissionFields,
   PermissionSetRow,
@@ -57,7 +58,8 @@ export function factQueries(m: Manifest, adminId: string, adminPerms = ADMIN_PER
     {
       ref: 'admin',
       soql:
-        `SELECT Id, Username, Name, Email, TimeZoneSidKey, LocaleSidKey, LanguageLocaleKey, EmailEncodingKey FROM User ` +
+        'SELECT Id, Username, Name, Email, TimeZoneSidKey, LocaleSidKey, LanguageLocaleKey, EmailEncodingKey ' +
+        'FROM User ' +
         `WHERE Id = ${soql(adminId)}`,
     },
     {
@@ -103,7 +105,8 @@ export function factQueries(m: Manifest, adminId: string, adminPerms = ADMIN_PER
     {
       ref: 'app',
       soql:
-        `SELECT Id, DeveloperName, MasterLabel, ContactEmail, DistributionState, CreatedDate FROM ExternalClientApplication ` +
+        'SELECT Id, DeveloperName, MasterLabel, ContactEmail, DistributionState, CreatedDate ' +
+        'FROM ExternalClientApplication ' +
         `WHERE DeveloperName = ${app}`,
     },
     {
@@ -147,9 +150,8 @@ async function queryAll(client: OrgClient, first: string): Promise<SubResult> {
     try {
       body = (await client.request('GET', next)) as typeof body;
     } catch (e) {
-      if (isSetupError(e) && /SESSION_EXPIRED|UNREACHABLE|TIMEOUT/.test(e.code)) throw e;
-      const err = e as { code?: string; message?: string };
-      return { status: 400, body: [{ errorCode: String(err?.code ?? 'ERROR'), message: String(err?.message ?? e) }] };
+      if (isSetupError(e) && connectionLost(e.code)) throw e;
+      return { status: 400, body: [{ errorCode: codeOf(e) ?? 'UNKNOWN', message: messageOf(e) }] };
     }
     for (const r of body.records ?? []) {
       const key = JSON.stringify(r);
@@ -185,8 +187,8 @@ async function adoptGlobalSettings(
     }
     return undefined;
   } catch (e) {
-    if (isSetupError(e) && /SESSION_EXPIRED|UNREACHABLE|TIMEOUT/.test(e.code)) throw e;
-    failed.global = { errorCode: 'ERROR', message: String((e as Error)?.message ?? e) };
+    if (isSetupError(e) && connectionLost(e.code)) throw e;
+    failed.global = { errorCode: codeOf(e) ?? 'UNKNOWN', message: messageOf(e) };
     return undefined;
   }
 }
@@ -218,9 +220,8 @@ export async function gatherFacts(
   // Without Metadata API access these stay unknown; the other facts still count.
   const metadata = (ref: string, type: string, name: string) =>
     client.readMetadata(type, [name]).catch((e: unknown) => {
-      if (isSetupError(e) && /SESSION_EXPIRED|UNREACHABLE|TIMEOUT/.test(e.code)) throw e;
-      const err = e as Partial<Failure> & { code?: string };
-      failed[ref] = { errorCode: String(err?.code ?? 'ERROR'), message: String(err?.message ?? e) };
+      if (isSetupError(e) && connectionLost(e.code)) throw e;
+      failed[ref] = { errorCode: codeOf(e) ?? 'UNKNOWN', message: messageOf(e) };
       return [] as Array<Record<string, unknown> | undefined>;
     });
   // composite/batch documents data resources only (REST API Developer Guide, "Composite Batch"): the Tooling query
@@ -262,7 +263,7 @@ export async function gatherFacts(
   const profiles = rows<ProfileRow>('profiles');
   const source =
     owned.find(o => !o.IsCustom && o.Profile?.Name === 'Standard Platform User') ?? owned.find(o => !o.IsCustom);
-  const orgRow = rows<OrgRow>('org')[0];
+  const orgRow = rows<OrganizationRow>('org')[0];
   const app = rows<AppRow>('app')[0];
   let global = globals[0] as GlobalOauthMeta | undefined;
   // An app another tool made may name its global OAuth settings differently: find them by their app.

@@ -1,16 +1,13 @@
-// The record writes of the profile, user and permission set steps, in one composite with references. A profile is
-// cloned with only the permissions describe says the API may set (read with the facts); when Salesforce answers
-// that a permission depends on another, that one is added, and when the licence forbids one, it is dropped, and
-// the records are sent once more.
+// The record writes of every step that has them (Step.records: the profile, the user, the permission set), in one
+// composite with references. A profile is cloned with only the permissions describe says the API may set (read with
+// the facts); when Salesforce answers that a permission depends on another, that one is added, and when the licence
+// forbids one, it is dropped, and the records are sent once more.
 import { concurrentRun } from './concurrency';
 import { errorOf, phase, stepError, writeFailure } from './errors';
 import { Facts, gatherFacts } from './facts';
 import { PERMISSION_LABELS } from './permissions';
-import { evaluate, STEP_TITLES } from './steps';
-import { isAssigned, permissionSetRecords } from './steps/permissionSet';
-import { profileRecords } from './steps/profile';
+import { evaluate, STEPS } from './steps';
 import { PermissionHints, RecordWrite, StepContext } from './steps/step';
-import { userRecords } from './steps/user';
 import { SetupError, StepId, Write } from './types';
 import type { OrgClient, SubResult } from './client';
 
@@ -23,29 +20,19 @@ export interface RecordRun {
   abortIfCancelled: (next: StepId) => void;
 }
 
-/** The writes the record steps plan on these facts (empty when nothing is to do). */
-function build(ctx: StepContext, wants: (s: StepId) => boolean, api: string, writes: Write[]): RecordWrite[] {
-  const { facts, manifest: m } = ctx;
-  const results = evaluate(facts, m, ctx.certificate, ctx.now, ctx.reactivateUser);
-  const planned = (id: StepId) => wants(id) && results.find(s => s.id === id)!.plan.length > 0;
+/** The record writes the steps plan on these facts, in the guide's order (empty when nothing is to do). */
+function build(ctx: StepContext, wants: (s: StepId) => boolean, writes: Write[]): RecordWrite[] {
+  const results = evaluate(ctx.facts, ctx.manifest, ctx.certificate, ctx.now, ctx.reactivateUser);
   const records: RecordWrite[] = [];
-  if (planned('profile')) records.push(...profileRecords(ctx, api));
-  const created = (ref: string) => records.some(r => r.referenceId === ref && r.method === 'POST');
-  const profileRef = facts.profile?.Id ?? (created('profile') ? '@{profile.id}' : undefined);
-  if (planned('user')) {
-    if (!profileRef && !facts.user) {
-      const why = `Step "${STEP_TITLES.user}" needs the profile "${m.profile.name}" first: run the profile step.`;
-      throw stepError('user', new SetupError(why, 'NEEDS_PROFILE', 'user'), writes);
+  const created = (id: string) => records.some(r => r.referenceId === id && r.method === 'POST');
+  const ref = (id: string, existing: string | undefined) => existing ?? (created(id) ? `@{${id}.id}` : undefined);
+  for (const step of STEPS) {
+    if (!step.records || !wants(step.id) || !results.find(s => s.id === step.id)!.plan.length) continue;
+    try {
+      records.push(...step.records({ ...ctx, ref }));
+    } catch (e) {
+      throw stepError(step.id, e, writes);
     }
-    records.push(...userRecords(ctx, api, profileRef));
-  }
-  const userRef = facts.user?.Id ?? (created('user') ? '@{user.id}' : undefined);
-  if (planned('permissionSet')) {
-    if (!isAssigned(ctx) && !userRef) {
-      const why = `Step "${STEP_TITLES.permissionSet}" needs the integration user first: run the user step.`;
-      throw stepError('permissionSet', new SetupError(why, 'NEEDS_USER', 'permissionSet'), writes);
-    }
-    records.push(...permissionSetRecords(ctx, api, userRef));
   }
   return records;
 }
@@ -89,34 +76,37 @@ export function permissionFix(
 const describeFix = (fix: { add: string[]; drop: string[] }) =>
   [...fix.add.map(p => `add ${p}`), ...fix.drop.map(p => `drop ${p}`)].join(', ');
 
-/** Sends the record writes (with one informed retry); returns the facts afterwards and the new permission set's Id. */
-export async function writeRecords(run: RecordRun): Promise<{ facts: Facts; permissionSetId?: string }> {
+/**
+ * Sends the record writes (retried while Salesforce's answers teach something new); returns the facts they were built
+ * on and the Id of every record created, by its reference (`created.permset`).
+ */
+export async function writeRecords(run: RecordRun): Promise<{ facts: Facts; created: Record<string, string> }> {
   const { client, writes, say } = run;
   let ctx = run.ctx;
   const api = `/services/data/v${client.apiVersion}`;
   // Profile's describe came with the facts (apply reads it in the same batch).
   const hints: PermissionHints = { adjust: {}, createableOnProfile: ctx.facts.profileFields?.createable };
   const labels = ctx.facts.profileFields?.byLabel ?? new Map<string, string>();
-  let permissionSetId = ctx.facts.permissionSet?.Id;
+  const created: Record<string, string> = {};
   for (let attempt = 0; ; attempt++) {
     ctx = { ...ctx, permissions: hints };
-    const records = build(ctx, run.wants, api, writes);
-    if (!records.length) return { facts: ctx.facts, permissionSetId };
+    const records = build(ctx, run.wants, writes);
+    if (!records.length) return { facts: ctx.facts, created };
     run.abortIfCancelled(records[0]!.step);
     const what = records.map(r => `${r.method === 'POST' ? 'create' : 'update'} ${r.target}`).join(', ');
     say(`Writing: ${what}…`);
     // allOrNone=false: what succeeded stays, so a re-run continues from there.
     const res = await phase(records[0]!.step, writes, what, () =>
       client.composite(
-        records.map(({ referenceId, method, url, body }) => ({ referenceId, method, url, body })),
+        records.map(({ referenceId, method, path, body }) => ({ referenceId, method, url: `${api}${path}`, body })),
         false,
       ),
     );
     for (const r of records) {
       const answer = res[r.referenceId];
       if (!answer || answer.status >= 300) continue;
-      if (r.referenceId === 'permset' && r.method === 'POST')
-        permissionSetId = (answer.body as { id?: string } | undefined)?.id;
+      const id = (answer.body as { id?: unknown } | undefined)?.id;
+      if (r.method === 'POST' && typeof id === 'string') created[r.referenceId] = id;
       writes.push({
         step: r.step,
         action: r.method === 'POST' ? 'create' : 'update',
@@ -135,9 +125,8 @@ export async function writeRecords(run: RecordRun): Promise<{ facts: Facts; perm
       );
     }
     const bad = records.find(r => res[r.referenceId]!.status >= 300);
-    if (!bad) return { facts: ctx.facts, permissionSetId };
-    const record =
-      bad.referenceId === 'profile' ? 'profile' : bad.referenceId === 'permset' ? 'permissionSet' : undefined;
+    if (!bad) return { facts: ctx.facts, created };
+    const record = bad.permissions;
     // Salesforce names one refusal at a time: learn and retry while each answer teaches something new.
     const fix = record && attempt < 5 ? permissionFix(res[bad.referenceId], labels) : undefined;
     const a = record ? (hints.adjust[record] ??= { add: [], drop: [] }) : undefined;

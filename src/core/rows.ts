@@ -8,7 +8,8 @@ export interface QueryResult<T> {
   records: T[];
 }
 
-export interface OrgRow {
+/** The Organization record. */
+export interface OrganizationRow {
   Name: string;
   IsSandbox: boolean;
   InstanceName: string;
@@ -116,7 +117,7 @@ export interface IpRange {
 
 export interface Facts {
   apiVersion: string;
-  org?: OrgRow;
+  org?: OrganizationRow;
   adminPerms?: Set<string>;
   admin?: AdminRow;
   user?: UserRow;

@@ -72,7 +72,7 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
     o.onProgress?.(`JWT login as ${o.username} (attempt ${i} of at most ${attempts})…`);
     tried = i;
     try {
-      const token: any = await oauth2.requestToken({
+      const token = await oauth2.requestToken({
         grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
         assertion: jwtAssertion(o.key, { iss: o.consumerKey, sub: o.username, aud: o.audience }, clock.now()),
       });
@@ -81,7 +81,7 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
       if (o.session) return { ok: true, attempts: i, maxAttempts: attempts, reads: [], client };
       const reads = await readCounts(client);
       return { ok: reads.every(r => r.error === undefined), attempts: i, maxAttempts: attempts, reads };
-    } catch (e: any) {
+    } catch (e) {
       if (isSetupError(e) && e.code === 'API_DISABLED')
         return {
           ok: false,
@@ -94,10 +94,11 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
           })),
         };
       if (isSetupError(e)) throw e;
-      if (['FetchError', 'AbortError', 'RedirectRefused'].includes(e?.name))
+      const { name, message } = (e ?? {}) as { name?: unknown; message?: unknown };
+      if (typeof name === 'string' && ['FetchError', 'AbortError', 'RedirectRefused'].includes(name))
         throw classify(e, instanceUrl, 'the JWT login');
-      const error = String(e?.name ?? 'error'),
-        description = String(e?.message ?? '');
+      const error = String(name ?? 'error'),
+        description = String(message ?? '');
       last = { error, description, ...explainJwtError(error, description) };
       if (!last.retryable || i === attempts) break;
       o.onProgress?.(

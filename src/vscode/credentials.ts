@@ -8,7 +8,7 @@ import {
   checkSize,
   MAX_CERTIFICATE_BYTES,
 } from '../core/certificate';
-import { SetupError, isSetupError } from '../core/types';
+import { SetupError, SetupErrorCode, isSetupError, messageOf } from '../core/types';
 import { Controller, engine } from './controller';
 import { notify } from './notify';
 import { redactDeep } from '../core/redact';
@@ -45,7 +45,8 @@ function loginLine(c: Controller): Pick<CredentialsState, 'login' | 'loginTone'>
     return {
       login:
         r.login?.status === 'unreadable'
-          ? "Your login history is not visible to you, so BalkanID's first login cannot be seen here. Verify with the private key instead."
+          ? "Your login history is not visible to you, so BalkanID's first login cannot be seen here. Verify with " +
+            'the private key instead.'
           : "Waiting for BalkanID's first login through the app (checked in the background while VS Code is open).",
       loginTone: 'waiting',
     };
@@ -61,7 +62,12 @@ export function handoffText(s: CredentialsState): string {
 }
 
 /** Reads a file the user picked, after checking its size (a huge file is refused with its size, not read). */
-export async function readPicked(uri: vscode.Uri, max: number, what: string, code: string): Promise<Uint8Array> {
+export async function readPicked(
+  uri: vscode.Uri,
+  max: number,
+  what: string,
+  code: SetupErrorCode,
+): Promise<Uint8Array> {
   checkSize((await vscode.workspace.fs.stat(uri)).size, max, what, code);
   return vscode.workspace.fs.readFile(uri);
 }
@@ -72,7 +78,8 @@ export async function readPicked(uri: vscode.Uri, max: number, what: string, cod
  * checklist and Problems are re-checked at once (no stale "not found").
  */
 export async function saveCertificate(c: Controller, data: string | Uint8Array): Promise<string> {
-  const info = readCertificate(data, c.clock.now()); // throws specific errors (size, private key, CSR, several, unreadable)
+  // Specific errors: the size, a private key, a CSR, several certificates, unreadable.
+  const info = readCertificate(data, c.clock.now());
   await c.loadManifest();
   if (!c.manifest?.manifest)
     throw new SetupError('Create a valid setup manifest first; the certificate is saved next to it.', 'NO_MANIFEST');
@@ -105,7 +112,7 @@ export async function saveCertificate(c: Controller, data: string | Uint8Array):
   }
   await vscode.workspace.fs.writeFile(target, Buffer.from(info.pem));
   c.log.info(`Certificate ${info.fingerprint256} saved to ${target.fsPath}.`);
-  if (c.client) await c.check().catch(() => undefined);
+  if (c.isConnected()) await c.check().catch(() => undefined);
   else c.fire();
   return `Certificate saved to ${vscode.workspace.asRelativePath(target)}.`;
 }
@@ -249,8 +256,8 @@ export class CredentialsPanel implements vscode.Disposable {
         case 'setPrivateKey':
           try {
             readPrivateKey(msg.pem);
-          } catch (e: any) {
-            this.local.privateKeyError = e.message;
+          } catch (e) {
+            this.local.privateKeyError = messageOf(e);
             break;
           }
           await this.controller.storePrivateKey(msg.pem);
@@ -285,9 +292,9 @@ export class CredentialsPanel implements vscode.Disposable {
           void vscode.commands.executeCommand(`balkanid.${msg.type === 'run' ? msg.command : 'verify'}`);
           break;
       }
-    } catch (e: any) {
-      if (msg.type === 'pasteCertificate' || msg.type === 'pickCertificate') this.local.certificateError = e.message;
-      else this.local.message = e.message;
+    } catch (e) {
+      if (msg.type === 'pasteCertificate' || msg.type === 'pickCertificate') this.local.certificateError = messageOf(e);
+      else this.local.message = messageOf(e);
     }
     const state = await this.state();
     await this.post();

@@ -11,6 +11,7 @@ import { loginDescription } from './viewModel';
 
 async function selfTest(c: Controller, keyPem: string, progress: (m: string) => void, signal: AbortSignal) {
   const key = readPrivateKey(keyPem);
+  const { client } = c.connected();
   return c.guarded(async () => {
     const report = await c.check();
     const consumerKey = report.handoff?.consumerKey ?? c.manualConsumerKey;
@@ -21,9 +22,9 @@ async function selfTest(c: Controller, keyPem: string, progress: (m: string) => 
         'verify',
       );
     const result = await engine().jwtSelfTest({
-      instanceUrl: c.client!.instanceUrl,
+      instanceUrl: client.instanceUrl,
       consumerKey,
-      username: c.manifest!.manifest!.user.username,
+      username: report.handoff!.username,
       key,
       audience: report.handoff!.loginUrl,
       attempts: settings().verifyAttempts,
@@ -85,7 +86,6 @@ export async function verify(controller: Controller, checkAll: () => Promise<unk
     text = `JWT login works, but: ${bad.map(r => `${r.object}: ${r.cause}`).join(' ')}`;
     void notify.warn(text);
   }
-  controller.lastVerify = { ok: result.ok, text, at: Date.now() };
-  controller.fire();
+  controller.recordVerify(result.ok, text);
   return result;
 }

@@ -1,7 +1,16 @@
 // Pure mapping from engine results to what the tree, badge and status bar show. No `vscode` import, so it
 // is unit-tested in plain Node; the VS Code layer turns these into TreeItems.
-import { describeWrites, Finding, remaining, Report, writesDone, StepId, StepResult, StepState } from '../core/types';
-import type { LoginStatus } from '../core/steps/verify';
+import {
+  describeWrites,
+  Finding,
+  LoginStatus,
+  remaining,
+  Report,
+  writesDone,
+  StepId,
+  StepResult,
+  StepState,
+} from '../core/types';
 import { STEP_LABELS } from '../core/steps';
 import { label } from '../core/permissions';
 
@@ -100,6 +109,14 @@ export type Connection =
   | { kind: 'connected'; label: string; instanceUrl: string; report?: Report }
   | { kind: 'expired'; label: string }
   | { kind: 'unreachable'; label: string; detail: string };
+
+/**
+ * Whether the status bar item is shown: where the extension is relevant — an org connected (or being connected, or
+ * lost), a workspace with a setup manifest, or an org remembered from before — not in every window.
+ */
+export function statusShown(s: { connection: Connection; hasManifest: boolean; remembered: boolean }): boolean {
+  return s.connection.kind !== 'disconnected' || s.hasManifest || s.remembered;
+}
 
 export function statusView(c: Connection): StatusView {
   switch (c.kind) {

@@ -5,6 +5,7 @@ import { NOW } from '../support/clock';
 import assert from 'node:assert/strict';
 import { isSetupError, SetupError } from '../../src/core/types';
 import { redact, redactDeep, registerSecret } from '../../src/core/redact';
+import { salesforceCode } from '../../src/core/errorCodes';
 import { stepError } from '../../src/core/engine';
 import { quickFixFor } from '../../src/vscode/diagnosticsModel';
 
@@ -68,7 +69,7 @@ describe('step-scoped errors', () => {
       e.message,
       /^Step "External Client App with JWT bearer" failed: boom\. Written before the failure: Create profile — "BalkanID Integration"\.$/,
     );
-    assert.match(stepError('preflight', new SetupError('no', 'X'), []).message, /Nothing was written\.$/);
+    assert.match(stepError('preflight', new SetupError('no', 'UNKNOWN'), []).message, /Nothing was written\.$/);
   });
   it('after a timeout during a write, says that write may have been made and that the next run checks', () => {
     const e = stepError(
@@ -86,7 +87,7 @@ describe('step-scoped errors', () => {
   });
   it('a rejection Salesforce answered (a limit, an expired session) is not uncertain', () => {
     assert.equal(
-      stepError('link', new SetupError('limit', 'REQUEST_LIMIT_EXCEEDED'), [], 'the link').uncertain,
+      stepError('link', new SetupError('limit', salesforceCode('REQUEST_LIMIT_EXCEEDED')), [], 'the link').uncertain,
       undefined,
     );
     assert.equal(stepError('link', new SetupError('expired', 'SESSION_EXPIRED'), [], 'the link').uncertain, undefined);

@@ -41,7 +41,7 @@ describe('view models', () => {
       plan: [],
       findings: [
         {
-          code: 'admin-permission-missing',
+          code: 'admin-permission-missing' as const,
           severity: 'error' as const,
           message: 'You lack X',
           permission: 'ManageProfilesPermissionsets',
@@ -58,7 +58,7 @@ describe('view models', () => {
     assert.equal(stepView(s, 'todo').label, 'Profile');
     assert.match(stepView(s, 'todo').tooltip, /^Profile cloned from Standard Platform User — to do\n• You lack X/);
     assert.deepEqual(
-      [findingView(s.findings[0]).icon, findingView({ code: 'x', severity: 'info', message: 'm' }).icon],
+      [findingView(s.findings[0]).icon, findingView({ code: 'pending', severity: 'info', message: 'm' }).icon],
       ['error', 'info'],
     );
   });
@@ -312,7 +312,7 @@ describe('the checklist and the walkthrough', () => {
       w.steps.map((s: any) => s.id),
       ['connect', 'user', 'certificate', 'run', 'copy', 'watch'],
     );
-    const src = ['controller.ts', 'handlers.ts']
+    const src = ['contextKeys.ts']
       .map(f => readFileSync(join(__dirname, '..', '..', '..', 'src', 'vscode', f), 'utf8'))
       .join('\n');
     for (const s of w.steps) {

@@ -462,6 +462,30 @@ describe('BalkanID extension in a real VS Code', () => {
     }
   });
 
+  it('changing balkanid.manifestPath moves the file watcher: a manifest created at the new path is read at once', async () => {
+    const config = vscode.workspace.getConfiguration('balkanid');
+    const moved = vscode.Uri.joinPath(folder(), 'setup', 'org.json');
+    try {
+      await config.update('manifestPath', 'setup/org.json', vscode.ConfigurationTarget.Workspace);
+      await until('no manifest at the new path', () => api.controller.manifest === undefined);
+      await vscode.workspace.fs.writeFile(
+        moved,
+        Buffer.from(JSON.stringify({ user: { username: 'moved@example.test', email: 'it@example.test' } })),
+      );
+      // Only the watcher on the new path sees this file: nothing else reads the manifest meanwhile.
+      const read = await until('the manifest at the new path', () => api.controller.manifest);
+      assert.equal(read.uri.toString(), moved.toString());
+      assert.equal(read.manifest.user.username, 'moved@example.test');
+    } finally {
+      await config.update('manifestPath', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder(), 'setup'), { recursive: true });
+    }
+    await until(
+      'the manifest back at balkanid-setup.json',
+      () => api.controller.manifest?.uri.toString() === manifestUri().toString(),
+    );
+  });
+
   it('shows an expired session with the warning look', async () => {
     await vscode.commands.executeCommand('balkanid.connect', { instanceUrl: org.url, accessToken: org.adminToken });
     org.org.expireSessions();

@@ -1,4 +1,5 @@
 // Consumer key: read back from the app's global OAuth settings (never the secret).
+import { finding } from '../findings';
 import { Finding } from '../types';
 import { adminFindings, Step } from './step';
 
@@ -13,22 +14,21 @@ export const consumerKey: Step = {
   },
   adminPermissions: [['ModifyMetadata', 'ModifyAllData']],
   dependsOn: ['app'],
-  reads: ['app', 'global'],
   evaluate({ facts: f }) {
     const findings: Finding[] = adminFindings(this, f);
     const key = f.global?.consumerKey;
-    if (!f.app)
-      findings.push({ code: 'pending', severity: 'info', message: 'Available once the External Client App exists.' });
+    if (!f.app) findings.push(finding('pending', { message: 'Available once the External Client App exists.' }));
     else if (f.global && !key)
-      findings.push({
-        code: 'consumer-key-unreadable',
-        severity: 'error',
-        subject: 'app',
-        message: "The consumer key could not be read from the app's global OAuth settings.",
-        fix:
-          'Open the app in Setup → External Client App Manager → Settings → Consumer Key and Secret, and type ' +
-          'the key into the Credentials view.',
-      });
+      findings.push(
+        finding('consumer-key-unreadable', {
+          subject: 'app',
+          message: "The consumer key could not be read from the app's global OAuth settings.",
+          fix:
+            'Open the app in Setup → External Client App Manager → Settings → Consumer Key and Secret, and ' +
+            'type ' +
+            'the key into the Credentials view.',
+        }),
+      );
     return { findings, plan: [], done: !!key };
   },
 };

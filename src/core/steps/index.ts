@@ -1,5 +1,6 @@
 // The steps of the BalkanID guide, in its order. Titles, labels, Setup pages, admin permissions and what blocks
 // what all derive from this list.
+import { finding } from '../findings';
 import { Facts } from '../facts';
 import { Manifest } from '../manifest';
 import { CertificateInfo } from '../certificate';
@@ -79,15 +80,13 @@ export function evaluate(
 ): StepResult[] {
   const results: StepResult[] = [];
   for (const step of STEPS) {
-    const r = stepResult(step, step.evaluate({ facts, manifest, certificate, now, reactivateUser }, [...results]));
+    const e = step.evaluate({ facts, manifest, certificate, now, reactivateUser }, [...results]);
+    let r = stepResult(step, e);
+    // A step with work to do waits for a prerequisite that is blocked: it says so, and that blocks it too.
     const blocked = step.dependsOn.map(id => results.find(x => x.id === id)!).find(p => p.state === 'blocked');
     if (blocked && r.state === 'todo') {
-      r.findings.push({
-        code: 'waits-for',
-        severity: 'info',
-        message: `Waits for "${blocked.title}", which is blocked.`,
-      });
-      r.state = 'blocked';
+      const waits = finding('waits-for', { message: `Waits for "${blocked.title}", which is blocked.` });
+      r = stepResult(step, { ...e, findings: [...e.findings, waits] });
     }
     results.push(r);
   }

@@ -1,8 +1,9 @@
 // Profile: a clone of Standard Platform User with View Setup and Configuration and View Roles and Role Hierarchy.
+import { finding } from '../findings';
 import { sameId } from '../facts';
 import { INTEGRATION_PROFILE_PERMISSIONS, label } from '../permissions';
 import { Finding, Write } from '../types';
-import { adjusted, adminFindings, missingPermissions, permissionFields, RecordWrite, Step, StepContext } from './step';
+import { adjusted, adminFindings, missingPermissions, permissionFields, Step, StepContext } from './step';
 
 const wanted = (ctx: StepContext) => adjusted(ctx, 'profile', INTEGRATION_PROFILE_PERMISSIONS);
 
@@ -17,7 +18,6 @@ export const profile: Step = {
   },
   adminPermissions: [['ManageProfilesPermissionsets']],
   dependsOn: [],
-  reads: ['profile', 'sourceProfile', 'profileIpRanges', 'dependencies'],
   evaluate(ctx) {
     const { facts: f, manifest: m } = ctx;
     const findings: Finding[] = adminFindings(this, f);
@@ -25,13 +25,13 @@ export const profile: Step = {
     const perms = wanted(ctx);
     if (!f.profile) {
       if (!f.sourceProfile)
-        findings.push({
-          code: 'source-profile-missing',
-          severity: 'error',
-          subject: 'org',
-          message: 'The Standard Platform User profile (licence Salesforce Platform) was not found.',
-          fix: 'Check the org has Salesforce Platform licences and the standard profile.',
-        });
+        findings.push(
+          finding('source-profile-missing', {
+            subject: 'org',
+            message: 'The Standard Platform User profile (licence Salesforce Platform) was not found.',
+            fix: 'Check the org has Salesforce Platform licences and the standard profile.',
+          }),
+        );
       plan.push({
         step: 'profile',
         action: 'create',
@@ -42,15 +42,15 @@ export const profile: Step = {
     }
     const missing = missingPermissions(f.profile, perms);
     if (missing.length) {
-      findings.push({
-        code: 'profile-permission-drift',
-        severity: 'warning',
-        subject: 'integration-user',
-        permission: missing[0],
-        manifestPath: ['profile', 'name'],
-        message: `Profile "${f.profile.Name}" lacks ${missing.map(p => `"${label(p)}"`).join(', ')}.`,
-        fix: 'Run the profile step to turn them back on.',
-      });
+      findings.push(
+        finding('profile-permission-drift', {
+          subject: 'integration-user',
+          permission: missing[0],
+          manifestPath: ['profile', 'name'],
+          message: `Profile "${f.profile.Name}" lacks ${missing.map(p => `"${label(p)}"`).join(', ')}.`,
+          fix: 'Run the profile step to turn them back on.',
+        }),
+      );
       plan.push({
         step: 'profile',
         action: 'update',
@@ -60,55 +60,69 @@ export const profile: Step = {
     }
     if (f.profileIpRanges?.length) {
       const ranges = f.profileIpRanges.map(r => `${r.startAddress}–${r.endAddress}`).join(', ');
-      findings.push({
-        code: 'profile-ip-ranges',
-        severity: 'warning',
-        subject: 'integration-user',
-        manifestPath: ['profile', 'name'],
-        message:
-          `Profile "${f.profile.Name}" has Login IP Ranges (${ranges}); JWT logins from elsewhere fail with ` +
-          `"ip restricted", whatever the app's IP relaxation.`,
-        fix: "Remove the ranges from the profile in Setup, or add BalkanID's egress IP addresses to them.",
-      });
+      findings.push(
+        finding('profile-ip-ranges', {
+          subject: 'integration-user',
+          manifestPath: ['profile', 'name'],
+          message:
+            `Profile "${f.profile.Name}" has Login IP Ranges (${ranges}); JWT logins from elsewhere fail with ` +
+            `"ip restricted", whatever the app's IP relaxation.`,
+          fix: "Remove the ranges from the profile in Setup, or add BalkanID's egress IP addresses to them.",
+        }),
+      );
     }
     if (f.sourceProfile && !sameId(f.profile.UserLicenseId, f.sourceProfile.UserLicenseId))
-      findings.push({
-        code: 'profile-wrong-license',
-        severity: 'error',
-        subject: 'org',
-        manifestPath: ['profile', 'name'],
-        message: `Profile "${f.profile.Name}" exists on another licence than Salesforce Platform.`,
-        fix: 'Choose another profile name in the manifest ("profile.name").',
-      });
+      findings.push(
+        finding('profile-wrong-license', {
+          subject: 'org',
+          manifestPath: ['profile', 'name'],
+          message: `Profile "${f.profile.Name}" exists on another licence than Salesforce Platform.`,
+          fix: 'Choose another profile name in the manifest ("profile.name").',
+        }),
+      );
     return { findings, plan, done: true };
   },
-};
 
-/** The profile's record write: a clone of the standard profile's permissions, or the missing ones switched on. */
-export function profileRecords(ctx: StepContext, api: string): RecordWrite[] {
-  const { facts: f, manifest: m } = ctx;
-  const report = { step: 'profile' as const, target: 'profile', detail: `"${m.profile.name}"` };
-  if (f.profile)
-    return [
-      {
-        ...report,
-        referenceId: 'profile',
-        method: 'PATCH',
-        url: `${api}/sobjects/Profile/${f.profile.Id}`,
-        body: permissionFields(wanted(ctx)),
-      },
-    ];
-  const src = f.sourceProfile!;
-  // Only what the API may set (describe's createable), as Salesforce documents; the licence manages the rest.
-  const settable = ctx.permissions?.createableOnProfile;
-  const copied = Object.entries(src)
-    .filter(([k, v]) => k.startsWith('Permissions') && v === true && (!settable || settable.has(k)))
-    .map(([k]) => k.slice('Permissions'.length));
-  const body = {
-    Name: m.profile.name,
-    Description: 'BalkanID integration: Standard Platform User + View Setup + View Roles',
-    UserLicenseId: src.UserLicenseId,
-    ...permissionFields(adjusted(ctx, 'profile', [...copied, ...INTEGRATION_PROFILE_PERMISSIONS])),
-  };
-  return [{ ...report, referenceId: 'profile', method: 'POST', url: `${api}/sobjects/Profile`, body }];
-}
+  /** A clone of the standard profile's permissions, or the missing ones switched on. */
+  records(ctx) {
+    const { facts: f, manifest: m } = ctx;
+    const report = {
+      step: 'profile' as const,
+      target: 'profile',
+      detail: `"${m.profile.name}"`,
+      permissions: 'profile' as const,
+    };
+    if (f.profile)
+      return [
+        {
+          ...report,
+          referenceId: 'profile',
+          method: 'PATCH',
+          path: `/sobjects/Profile/${f.profile.Id}`,
+          body: permissionFields(wanted(ctx)),
+        },
+      ];
+    const src = f.sourceProfile!;
+    // Only what the API may set (describe's createable), as Salesforce documents; the licence manages the rest.
+    const settable = ctx.permissions?.createableOnProfile;
+    const copied = Object.entries(src)
+      .filter(([k, v]) => k.startsWith('Permissions') && v === true && (!settable || settable.has(k)))
+      .map(([k]) => k.slice('Permissions'.length));
+    const body = {
+      Name: m.profile.name,
+      Description: 'BalkanID integration: Standard Platform User + View Setup + View Roles',
+      UserLicenseId: src.UserLicenseId,
+      ...permissionFields(adjusted(ctx, 'profile', [...copied, ...INTEGRATION_PROFILE_PERMISSIONS])),
+    };
+    return [{ ...report, referenceId: 'profile', method: 'POST', path: '/sobjects/Profile', body }];
+  },
+
+  // Never removed: an (inactive) integration user holds it, and Salesforce never deletes users.
+  kept(f, m) {
+    if (!f.profile) return [];
+    const why = f.user
+      ? 'the deactivated user still holds it'
+      : 'delete it in Setup → Profiles if you no longer need it';
+    return [`Profile "${m.profile.name}": ${why}; the next setup reuses it.`];
+  },
+};

@@ -1,21 +1,9 @@
 // Verify: done only after a real login through the app succeeded — BalkanID's own (seen in the integration user's
 // login history) or the JWT self-test's (which Salesforce records there too). Until then it waits for one.
-import { LoginRow } from '../rows';
+import { finding } from '../findings';
 import { Facts, LOGIN_ROWS } from '../facts';
-import { Finding } from '../types';
+import { Finding, LoginStatus } from '../types';
 import { Step } from './step';
-
-/** What the integration user's login history says (newest first, at most 10 rows read). */
-export interface LoginStatus {
-  status: 'waiting' | 'connected' | 'failing' | 'unreadable';
-  /** The earliest successful login among the rows read (the first login when fewer than 10 rows exist). */
-  firstSuccess?: string;
-  /** Whether every login since the start was read (so `firstSuccess` is the very first). */
-  complete: boolean;
-  /** When the app was created: older logins do not count. */
-  since?: string;
-  latest?: LoginRow;
-}
 
 /**
  * Only OAuth logins (the query's filter) made since the app exists count: a login of an app a teardown removed, or
@@ -63,7 +51,6 @@ export const verify: Step = {
   },
   adminPermissions: [],
   dependsOn: [],
-  reads: ['logins', 'app', 'user', 'failed'],
   evaluate({ facts: f, manifest: m }, earlier) {
     const findings: Finding[] = [];
     // The consumer key may be unreadable to this admin (typed by hand instead): it does not hold Verify back.
@@ -74,42 +61,48 @@ export const verify: Step = {
     const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
     if (login.status === 'failing' && login.latest) {
       const l = login.latest;
-      findings.push({
-        code: 'login-failing',
-        severity: 'warning',
-        subject: 'integration-user',
-        message: `The latest login of ${who} (${when(l.LoginTime)}, ${l.Application || 'unknown app'}) failed: ${l.Status}.`,
-        fix: loginFix(l.Status),
-      });
+      findings.push(
+        finding('login-failing', {
+          subject: 'integration-user',
+          message:
+            `The latest login of ${who} (${when(l.LoginTime)}, ${l.Application || 'unknown app'}) failed: ` +
+            `${l.Status}.`,
+          fix: loginFix(l.Status),
+        }),
+      );
     } else if (login.status === 'connected')
-      findings.push({
-        code: 'login-ok',
-        severity: 'info',
-        subject: 'integration-user',
-        message: `${who} logged in through the app (${login.complete ? 'first' : 'earliest seen'} login ${when(login.firstSuccess!)}).`,
-      });
+      findings.push(
+        finding('login-ok', {
+          subject: 'integration-user',
+          message:
+            `${who} logged in through the app (${login.complete ? 'first' : 'earliest seen'} login ` +
+            `${when(login.firstSuccess!)}).`,
+        }),
+      );
     else if (login.status === 'unreadable' && f.user)
-      findings.push({
-        code: 'login-history-unreadable',
-        severity: 'info',
-        subject: 'admin',
-        message:
-          'Login history is not visible to you ("Manage Users" or "Monitor Login History" needed), so BalkanID\'s ' +
-          'first login cannot be seen here.',
-        fix: 'Run Verify with the private key, or ask BalkanID whether its test connection worked.',
-      });
+      findings.push(
+        finding('login-history-unreadable', {
+          subject: 'admin',
+          message:
+            'Login history is not visible to you ("Manage Users" or "Monitor Login History" needed), so BalkanID\'s ' +
+            'first login cannot be seen here.',
+          fix: 'Run Verify with the private key, or ask BalkanID whether its test connection worked.',
+        }),
+      );
     if (notDone.length) {
-      findings.push({ code: 'pending', severity: 'info', message: `Waiting for: ${notDone.join(', ')}.` });
+      findings.push(finding('pending', { message: `Waiting for: ${notDone.join(', ')}.` }));
       return { findings, plan: [], done: false, state: 'todo' };
     }
     if (login.status === 'waiting')
-      findings.push({
-        code: 'awaiting-login',
-        severity: 'info',
-        subject: 'integration-user',
-        message: `Waiting for the first login of ${who} through the app.`,
-        fix: 'Copy the values into BalkanID (it logs in when you save the integration), or run Verify with the private key.',
-      });
+      findings.push(
+        finding('awaiting-login', {
+          subject: 'integration-user',
+          message: `Waiting for the first login of ${who} through the app.`,
+          fix:
+            'Copy the values into BalkanID (it logs in when you save the integration), or run Verify with the ' +
+            'private key.',
+        }),
+      );
     const state = login.status === 'connected' ? 'done' : login.status === 'failing' ? 'error' : 'waiting';
     return { findings, plan: [], done: state === 'done', state };
   },
