@@ -42,6 +42,12 @@ export interface OrgClient {
     signal?: AbortSignal,
   ): Promise<DeployOutcome>;
   request(method: string, url: string, body?: unknown): Promise<unknown>;
+  /**
+   * A GET whose answer is text (Bulk API 2.0 query results: CSV), with the response's headers (lower-case names).
+   * How large an answer may be is the transport's to bound (issue 18: a size cap per kind of answer); the caller
+   * asks for sets small enough to hold (maxRecords).
+   */
+  requestText(url: string): Promise<{ text: string; headers: Record<string, string> }>;
 }
 
 export interface Progress {

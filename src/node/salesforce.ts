@@ -86,6 +86,23 @@ export class JsforceClient implements OrgClient {
     );
   }
 
+  async requestText(url: string): Promise<{ text: string; headers: Record<string, string> }> {
+    const { default: HttpApi } = await import('jsforce/lib/http-api');
+    // jsforce parses text/csv into records (all of them at once): ask for the text as it came, and keep the headers
+    // (Sforce-Locator, Sforce-NumberOfRecords), as jsforce's own Bulk API 2.0 client does.
+    const api = new HttpApi(this.conn, { responseType: 'text/plain' });
+    const headers: Record<string, string> = {};
+    api.on('response', (r: { headers?: Record<string, unknown> }) => {
+      for (const [k, v] of Object.entries(r.headers ?? {})) headers[k.toLowerCase()] = String(v);
+    });
+    const text = await this.call(
+      () => api.request<unknown>({ method: 'GET', url: this.instanceUrl + url, headers: { Accept: 'text/csv' } }),
+      `GET ${url.replace(/\?.*$/, '')}`,
+    );
+    if (typeof text !== 'string') throw classify(new Error('not text'), this.instanceUrl, `GET ${url}`);
+    return { text, headers };
+  }
+
   async batch(requests: Array<{ ref: string; url: string }>): Promise<Record<string, SubResult>> {
     const out: Record<string, SubResult> = {};
     for (let i = 0; i < requests.length; i += 25) {

@@ -5,7 +5,7 @@ import type { KeyObject } from 'node:crypto';
 import { explainJwtError, jwtAssertion, JwtDiagnosis } from '../core/jwt';
 import { SetupError, isSetupError } from '../core/types';
 import { checkInstanceUrl, classify, configureTransport, connect, JsforceClient } from './salesforce';
-import { countSources, readFix, SOURCES } from '../core/extract/sources';
+import { countSources, DEFAULT_USERS, readFix, SOURCES } from '../core/extract/sources';
 import { registerSecret } from '../core/redact';
 import { activeTrace } from './trace';
 
@@ -41,12 +41,17 @@ const READER = 'The integration user';
 
 /** What an extractor reads, counted in one round trip; an unreadable object names the permission that fixes it. */
 async function readCounts(client: JsforceClient): Promise<SelfTestResult['reads']> {
-  const { counts } = await countSources(client);
-  return SOURCES.map(s => {
+  const { counts } = await countSources(client, DEFAULT_USERS);
+  return SOURCES.filter(s => !s.hidden).map(s => {
     const c = counts[s.id];
-    return 'count' in c
-      ? { object: s.object, count: c.count }
-      : { object: s.object, error: c.code, cause: readFix(s, c.code, READER) };
+    if ('count' in c) return { object: s.object, count: c.count };
+    if ('timedOut' in c)
+      return {
+        object: s.object,
+        error: 'QUERY_TIMEOUT',
+        cause: `Salesforce could not count ${s.label} in time (readable).`,
+      };
+    return { object: s.object, error: c.code, cause: readFix(s, c.code, READER) };
   });
 }
 
