@@ -100,7 +100,7 @@ export async function benchWays(): Promise<{ lines: string[]; failed: boolean; j
   try {
     const exp = await exportProcess(org.info.instanceUrl, org.info.accessToken, out);
     const client = await connect({ instanceUrl: org.info.instanceUrl, accessToken: org.info.accessToken });
-    const counted = (await countSources(client)).counts;
+    const counted = (await countSources(client, 'standard')).counts;
     const counts = Object.fromEntries(
       Object.entries(counted).map(([k, c]) => [k, 'count' in c ? c.count : undefined]),
     ) as Record<keyof typeof counted, number | undefined>;

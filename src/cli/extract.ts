@@ -29,24 +29,45 @@ export async function readerSession(ctx: {
   return { client: login.client, reader: { kind: 'integration', username } };
 }
 
+/** The signals that stop an export as Ctrl+C does: Ctrl+C, `kill`/`timeout`/CI and container stops, a closed
+ *  terminal. */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /**
- * Ctrl+C stops every export running in this process between pages, and each removes its temporary files (the folders
- * stay as they were). One SIGINT handler however many orgs export at once, removed when the last one ends.
+ * Ctrl+C, SIGTERM and SIGHUP stop every export running in this process between pages, and each removes its temporary
+ * files (the folders stay as they were). One handler per signal however many orgs export at once, removed when the
+ * last one ends; a second signal while they clean up ends the process at once (Node's default again).
  */
-let interrupted: { abort: AbortController; handler: () => void; running: number } | undefined;
-export function onInterrupt(): { signal: AbortSignal; release: () => void } {
+interface Interrupted {
+  abort: AbortController;
+  handler: (s: NodeJS.Signals) => void;
+  running: number;
+  signal?: string;
+}
+let interrupted: Interrupted | undefined;
+export function onInterrupt(): { signal: AbortSignal; release: () => void; signalName: () => string | undefined } {
   if (!interrupted) {
     const abort = new AbortController();
-    interrupted = { abort, handler: () => abort.abort(), running: 0 };
-    process.once('SIGINT', interrupted.handler);
+    const state: Interrupted = {
+      abort,
+      running: 0,
+      handler: (s: NodeJS.Signals) => {
+        state.signal ??= s;
+        for (const name of STOP_SIGNALS) process.removeListener(name, state.handler);
+        abort.abort();
+      },
+    };
+    interrupted = state;
+    for (const name of STOP_SIGNALS) process.on(name, state.handler);
   }
   const mine = interrupted;
   mine.running++;
   return {
     signal: mine.abort.signal,
+    signalName: () => mine.signal,
     release: () => {
       if (--mine.running > 0 || interrupted !== mine) return;
-      process.removeListener('SIGINT', mine.handler);
+      for (const name of STOP_SIGNALS) process.removeListener(name, mine.handler);
       interrupted = undefined;
     },
   };

@@ -3,7 +3,8 @@ import { remaining } from '../core/engine';
 import { describeWrites, Report, Write } from '../core/types';
 import type { SelfTestResult } from '../node/verify';
 import type { Preview } from '../core/extract/preview';
-import { skippedText, SourceProgress } from '../core/extract/export';
+import { exportNotes, SourceProgress } from '../core/extract/export';
+import { leftOutText, USERS_LABELS } from '../core/extract/sources';
 import type { ExportResult } from '../node/exportFiles';
 import { SCIM_ENDPOINTS, SCIM_REFERENCE, scimAccess } from '../core/extract/scim';
 import { formatCount as n } from '../core/numbers';
@@ -107,7 +108,15 @@ export function renderPreview(p: Preview, org: string): string {
       continue;
     }
     const active = s.active !== undefined ? ` (${n(s.active)} active)` : '';
-    lines.push(`✔ ${s.label.padEnd(28)} ${n(s.count ?? 0)}${active}`);
+    if (s.timedOut)
+      lines.push(
+        `✔ ${s.label.padEnd(28)} timed out (too many to count in Salesforce's query time; the export reads them)`,
+      );
+    else lines.push(`✔ ${s.label.padEnd(28)} ${n(s.count ?? 0)}${active}`);
+    if (s.id === 'user') {
+      const left = leftOutText(p.usersLeftOut, n);
+      lines.push(`    ~ ${USERS_LABELS[p.users]} (--users ${p.users})${left ? `; left out: ${left}` : ''}`);
+    }
     if (s.partial) lines.push(`    ~ ${s.partial}`);
     for (const row of s.sample) lines.push(`    ${row}`);
   }
@@ -123,8 +132,10 @@ export function renderPreview(p: Preview, org: string): string {
   return lines.join('\n');
 }
 
-/** A progress line when a list is read to the end, and every 20,000 records of a long one (else nothing). */
+/** A note (a retry, a fallback) always; a progress line when a list is read to the end, and every 20,000 records of
+ *  a long one (else nothing). */
 export function progressLine(p: SourceProgress): string | undefined {
+  if (p.note) return `  ~ ${p.note}`;
   const finished = p.total !== undefined && p.read >= p.total;
   if (!finished && (p.read === 0 || p.read % 20000 !== 0)) return undefined;
   return `  ${p.source.label}: ${n(p.read)}${p.total !== undefined ? ` of ${n(p.total)}` : ''}`;
@@ -141,9 +152,13 @@ export function renderExport(r: ExportResult, seconds: number): string {
       `${r.files.relations} (${n(r.relations)} relations), from ${n(r.records)} records read in ` +
       `${seconds.toFixed(1)} s ` +
       `(${n(Math.round(r.records / Math.max(seconds, 0.001)))} records/s, ${r.requests} requests).`,
+    ...exportNotes(r),
   ];
-  for (const t of skippedText(r.skippedRelations)) lines.push(`~ ${t}`);
-  if (r.usersPartial) lines.push(`~ ${r.usersPartial}`);
+  if (r.rolledForward) lines.push('(An export that was stopped while putting its files in place was finished first.)');
+  if (r.cleaned.length)
+    lines.push(
+      `(Removed ${r.cleaned.length} temporary file(s) of export(s) that were killed: ${r.cleaned.join(', ')}.)`,
+    );
   for (const u of r.unreadable) lines.push(`✖ ${u.label} could not be read (${u.code}) — ${u.fix}`);
   lines.push(
     r.unreadable.length
