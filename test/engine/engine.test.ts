@@ -106,13 +106,19 @@ describe('engine: fresh → apply → done', () => {
         'UserRole',
         'PermissionSet',
         'PermissionSetGroup',
+        'PermissionSetGroupComponent',
         'Group',
+        'UserLogin',
         'User',
         'PermissionSetAssignment',
         'GroupMember',
       ],
     );
-    assert.equal(r.reads.find(x => x.object === 'User')!.count, t.org.org.all('User').length);
+    assert.equal(
+      r.reads.find(x => x.object === 'User')!.count,
+      t.org.org.all('User').filter(u => u.UserType === 'Standard').length,
+      'the internal users, as the export reads them by default',
+    );
     const { report } = await check(engineInput(await adminClient(t.org)));
     assert.equal(
       report.steps.find(s => s.id === 'verify')!.findings.find(f => f.code === 'login-ok')?.severity,

@@ -1,7 +1,6 @@
 // The extension's pure parts, in plain Node: view models, the webview's HTML and CSP, the message
 // protocol guards, diagnostics anchoring, and the command table against package.json.
 import { progressText, rememberProgress } from '../../src/vscode/orgProgress';
-import { defaultApp } from '../../src/core/extract/entities';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -379,16 +378,5 @@ describe('each org as last checked (the org picker)', () => {
       progressText(m, 'https://acme.my.salesforce.com'),
       'BalkanID: set up, waiting for BalkanID · checked 2026-11-30 11:00 UTC',
     );
-  });
-});
-
-describe('the App column', () => {
-  it("is the org's My Domain name (sandboxes keep theirs), else its Org ID — never a local alias", () => {
-    assert.equal(defaultApp('https://acme.my.salesforce.com', '00D000000000001AAA'), 'salesforce-acme');
-    assert.equal(
-      defaultApp('https://acme--uat.sandbox.my.salesforce.com', '00D000000000002AAA'),
-      'salesforce-acme--uat',
-    );
-    assert.equal(defaultApp('http://127.0.0.1:4567', '00D5g0Q0x000001'), 'salesforce-00D5g0Q0x000001ECA');
   });
 });
