@@ -49,6 +49,9 @@ interface DeployResultJson {
   details?: { componentFailures?: ComponentFailureJson | ComponentFailureJson[] };
 }
 
+/** jsforce's request options without its own retries (the caller retries, visibly). */
+const ONCE = { retry: { maxRetries: 0 } } as Record<string, unknown>;
+
 export class JsforceClient implements OrgClient {
   constructor(
     private readonly conn: Connection,
@@ -72,16 +75,19 @@ export class JsforceClient implements OrgClient {
       throw classify(e, this.instanceUrl, what);
     }
   }
-  request(method: string, url: string, body?: unknown): Promise<unknown> {
+  request(method: string, url: string, body?: unknown, options?: { once?: boolean }): Promise<unknown> {
     const what = `${method} ${url.replace(/\?.*$/, '')}`;
     return this.call(
       () =>
-        this.conn.request<unknown>({
-          method: method as HttpMethods,
-          url,
-          body: body === undefined ? undefined : JSON.stringify(body),
-          headers: { 'Content-Type': 'application/json' },
-        }),
+        this.conn.request<unknown>(
+          {
+            method: method as HttpMethods,
+            url,
+            body: body === undefined ? undefined : JSON.stringify(body),
+            headers: { 'Content-Type': 'application/json' },
+          },
+          options?.once ? ONCE : {},
+        ),
       what,
     );
   }
@@ -90,7 +96,7 @@ export class JsforceClient implements OrgClient {
     const { default: HttpApi } = await import('jsforce/lib/http-api');
     // jsforce parses text/csv into records (all of them at once): ask for the text as it came, and keep the headers
     // (Sforce-Locator, Sforce-NumberOfRecords), as jsforce's own Bulk API 2.0 client does.
-    const api = new HttpApi(this.conn, { responseType: 'text/plain' });
+    const api = new HttpApi(this.conn, { responseType: 'text/plain', ...ONCE });
     const headers: Record<string, string> = {};
     api.on('response', (r: { headers?: Record<string, unknown> }) => {
       for (const [k, v] of Object.entries(r.headers ?? {})) headers[k.toLowerCase()] = String(v);

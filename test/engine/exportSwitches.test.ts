@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { tempDir } from '../support/temp';
-import { adminClient, jsforce, useOrg } from '../support/helpers';
+import { adminClient, jsforce, runCli, useOrg } from '../support/helpers';
 import { exportToDir } from '../../src/node/exportFiles';
 import { previewOrg } from '../../src/core/extract/preview';
 
@@ -48,6 +48,41 @@ describe('export and preview under the new test-org settings', function () {
     const psa = p.sources.find(s => s.id === 'permissionSetAssignment')!;
     assert.equal(psa.sample.length, 5, 'its sample rows are shown');
     assert.ok(p.sources.filter(s => s.count !== undefined).length >= 10);
+    process.env.SF_ACCESS_TOKEN = t.org.adminToken;
+    const cli = await runCli(['preview', '--instance-url', t.org.url]);
+    assert.equal(cli.code, 0, 'a slow count is not an unreadable list');
+    assert.match(
+      cli.stdout,
+      /^✔ Permission Set Assignments +timed out \(too many to count in Salesforce's query time; the export reads them\)$/m,
+    );
+    assert.match(cli.stdout, /All 11 lists can be read\./);
     t.org.reset('done', {});
+  });
+
+  it('an export whose COUNT() times out on the largest list reads it all the same (by Bulk API 2.0: no count, so taken as large) and says why it could not be reconciled', async () => {
+    t.org.reset('done', { users: 300, countTimeoutRows: 600, bulkQueryMs: 20 });
+    try {
+      const r = await exportToDir(await adminClient(t.org), tempDir('balkanid-slow-'), {
+        reader: 'You',
+        tuning: { bulkPollMs: 10 },
+      });
+      const psa = r.lists.find(l => l.source === 'permissionSetAssignment')!;
+      assert.equal(psa.count, undefined);
+      assert.equal(psa.via, 'Bulk API 2.0');
+      assert.match(
+        psa.reconciled,
+        /^not reconciled: its COUNT\(\) timed out .*; its rows add up to what its job and queries announced$/,
+      );
+      const expected = (
+        await jsforce(t.org).query(
+          "SELECT Id FROM PermissionSetAssignment WHERE PermissionSet.IsOwnedByProfile = false AND Assignee.UserType = 'Standard'",
+          { autoFetch: true, maxFetch: 100000 },
+        )
+      ).records.length;
+      assert.equal(psa.rows, expected);
+      assert.ok(r.lists.filter(l => l !== psa).every(l => l.reconciled === 'matches COUNT()'));
+    } finally {
+      t.org.reset('done', {});
+    }
   });
 });

@@ -226,7 +226,7 @@ async function viaRest(
     let page: { done?: unknown; records?: unknown; nextRecordsUrl?: unknown; totalSize?: unknown };
     try {
       spend(ctx, st);
-      page = ((await client.request('GET', url)) ?? {}) as typeof page;
+      page = ((await client.request('GET', url, undefined, { once: true })) ?? {}) as typeof page;
     } catch (e) {
       const code = codeOf(e);
       // Before the first row, "cannot read this object" is the caller's to report (the export goes on without it).
@@ -336,7 +336,7 @@ async function viaBulk(
       wait = Math.min(wait * 1.5, 15_000);
       try {
         spend(ctx, st);
-        job = ((await client.request('GET', jobUrl)) ?? {}) as JobInfo;
+        job = ((await client.request('GET', jobUrl, undefined, { once: true })) ?? {}) as JobInfo;
         polled = 0;
       } catch (e) {
         const code = codeOf(e);
