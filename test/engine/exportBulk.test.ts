@@ -51,6 +51,21 @@ describe('export: large lists by Bulk API 2.0 query jobs', function () {
       t.org.reset('done', { users: 300, bulkQueryMs: 20, clock, bulkHeaderOnEverySet: true });
     });
 
+  it('sets larger than a REST page (up to 5,000 rows, handed on 2,000 at a time): the same files as by REST, each set counted whole against Sforce-NumberOfRecords', async () => {
+    t.org.reset('done', { users: 2500, bulkQueryMs: 20, clock, bulkHeaderOnEverySet: true });
+    try {
+      const byRest = await run(REST);
+      const got = await run({ ...BULK, bulkMaxRecords: 5000 });
+      const big = got.r.lists.filter(l => l.via === 'Bulk API 2.0' && l.rows > 2000);
+      assert.ok(big.length > 0, 'at least one list has a set of more than 2,000 rows');
+      assert.equal(got.entities, byRest.entities);
+      assert.equal(got.relations, byRest.relations);
+      assert.ok(got.r.lists.every(l => l.reconciled === 'matches COUNT()'));
+    } finally {
+      t.org.reset('done', { users: 300, bulkQueryMs: 20, clock, bulkHeaderOnEverySet: true });
+    }
+  });
+
   it('a job that ends Failed (retried more than 15 times): the list is read by REST instead, said in the progress, the same files', async () => {
     t.org.failBulkJob('FROM User\\b');
     const notes: string[] = [];

@@ -21,18 +21,19 @@ export class MalformedRow extends Error {
 }
 
 /** The 18-character form of a Salesforce ID: its 15 characters and the case-safe suffix (3 letters or digits). */
+const SUFFIX = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+/** The case-safe suffix's character of one block of 5 characters: a bit for each upper-case letter. */
+function block(id: string, at: number): string {
+  let bits = 0;
+  for (let i = 0; i < 5; i++) {
+    const c = id.charCodeAt(at + i);
+    if (c >= 65 && c <= 90) bits |= 1 << i;
+  }
+  return SUFFIX[bits]!;
+}
 export function id18(id: string): string {
   if (id.length !== 15) return id;
-  let suffix = '';
-  for (let block = 0; block < 3; block++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) {
-      const c = id.charCodeAt(block * 5 + i);
-      if (c >= 65 && c <= 90) bits |= 1 << i;
-    }
-    suffix += 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345'[bits];
-  }
-  return id + suffix;
+  return id + block(id, 0) + block(id, 5) + block(id, 10);
 }
 
 const ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
@@ -45,11 +46,18 @@ export const shown = (v: unknown) => {
 /** A record ID of the expected kind, in its 18-character form; undefined when it is not one. */
 export function recordId(v: unknown, prefix?: readonly string[]): string | undefined {
   if (typeof v !== 'string' || !ID.test(v)) return undefined;
-  const long = id18(v.slice(0, 15));
-  if (v.length === 18 && long !== v) return undefined;
   if (prefix && !prefix.includes(v.slice(0, 3))) return undefined;
-  return long;
+  if (v.length === 15) return id18(v);
+  return v.charCodeAt(15) === block(v, 0).charCodeAt(0) &&
+    v.charCodeAt(16) === block(v, 5).charCodeAt(0) &&
+    v.charCodeAt(17) === block(v, 10).charCodeAt(0)
+    ? v
+    : undefined;
 }
+
+/** ISO 8601 in UTC as Bulk API 2.0 writes it, and as the REST API does (+0000). */
+const UTC_Z = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const UTC_OFFSET = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3})\+0000$/;
 
 function check(f: Field, raw: unknown, fromCsv: boolean): Value {
   const empty = raw === null || raw === undefined || (fromCsv && raw === '');
@@ -85,6 +93,11 @@ function check(f: Field, raw: unknown, fromCsv: boolean): Value {
       return n;
     }
     case 'datetime': {
+      if (typeof raw === 'string') {
+        if (UTC_Z.test(raw)) return raw;
+        const m = UTC_OFFSET.exec(raw);
+        if (m) return `${m[1]}Z`;
+      }
       const t = typeof raw === 'string' && raw.length <= 40 ? Date.parse(raw) : NaN;
       if (Number.isNaN(t)) throw new MalformedRow(`${f.name} is ${shown(raw)}, not a date and time`);
       return new Date(t).toISOString();
@@ -114,12 +127,10 @@ const which = (rec: unknown, n: number) => {
 export function fromJson(s: Source, rec: unknown, n: number): Flat {
   if (!rec || typeof rec !== 'object' || Array.isArray(rec)) throw new MalformedRow(`row ${n} is not a record`);
   const out: Flat = {};
-  for (const f of s.fields) {
-    try {
-      out[f.name] = check(f, pathValue(rec as Record<string, unknown>, f.name), false);
-    } catch (e) {
-      throw new MalformedRow(`${which(rec, n)}: ${(e as Error).message}`);
-    }
+  try {
+    for (const f of s.fields) out[f.name] = check(f, pathValue(rec as Record<string, unknown>, f.name), false);
+  } catch (e) {
+    throw new MalformedRow(`${which(rec, n)}: ${(e as Error).message}`);
   }
   return out;
 }
@@ -129,12 +140,12 @@ export function fromCsv(s: Source, cells: readonly string[], n: number): Flat {
   if (cells.length !== s.fields.length)
     throw new MalformedRow(`row ${n} has ${cells.length} columns where ${s.fields.length} were asked for`);
   const out: Flat = {};
-  s.fields.forEach((f, i) => {
-    try {
-      out[f.name] = check(f, cells[i], true);
-    } catch (e) {
-      throw new MalformedRow(`${which({ Id: cells[0] }, n)}: ${(e as Error).message}`);
-    }
-  });
+  const fields = s.fields;
+  let i = 0;
+  try {
+    for (; i < fields.length; i++) out[fields[i]!.name] = check(fields[i]!, cells[i], true);
+  } catch (e) {
+    throw new MalformedRow(`${which({ Id: cells[0] }, n)}: ${(e as Error).message}`);
+  }
   return out;
 }
