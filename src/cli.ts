@@ -13,6 +13,7 @@ import { commandNamed, COMMANDS } from './cli/commands/index';
 import type { CliDeps } from './cli/common';
 import { Args, parseFlags, usageError } from './cli/flags';
 import { liveOrgs } from './cli/orgs';
+import { withInterrupts } from './cli/interrupt';
 import { checkArgs, runMany, runOne } from './cli/run';
 import { commandHelp, usage } from './cli/usage';
 import { listOrgs } from './node/sfcli';
@@ -89,9 +90,12 @@ export async function main(
         return 2;
       }
     }
-    const io = { out, err };
-    if (targets.length > 1 || flags['all-orgs']) return await runMany(command, args, io, deps, targets);
-    return (await runOne(command, args, io, deps, targets[0])).code;
+    const many = targets.length > 1 || !!flags['all-orgs'];
+    return await withInterrupts(err, async signal => {
+      const io = { out, err, signal };
+      if (many) return runMany(command, args, io, deps, targets);
+      return (await runOne(command, args, io, deps, targets[0])).code;
+    });
   } finally {
     if (trace && traceFile) {
       stopTrace();

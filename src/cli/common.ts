@@ -22,20 +22,26 @@ export const MANIFEST_ANSWERS = { username: 'optional', email: 'optional', certi
 
 type Flags = Args['flags'];
 
+/** --request-timeout in milliseconds (undefined: the default, REQUEST_TIMEOUT_MS). */
+export const requestTimeoutMs = (flags: Flags) => {
+  const seconds = intFlag(flags, 'request-timeout');
+  return seconds && seconds * 1000;
+};
+
 export async function credentials(
   flags: Flags,
   deps: CliDeps,
   target?: string,
   manifestTarget?: string,
+  signal?: AbortSignal,
 ): Promise<Credentials> {
-  const seconds = intFlag(flags, 'request-timeout');
-  const timeoutMs = seconds && seconds * 1000;
+  const timeoutMs = requestTimeoutMs(flags);
   const url = typeof flags['instance-url'] === 'string' ? flags['instance-url'] : undefined;
   const given = typeof flags['access-token'] === 'string' ? flags['access-token'] : undefined;
   const token = given ?? (url ? process.env.SF_ACCESS_TOKEN : undefined);
   if (url || given) {
     if (!url || !token) throw usageError('--instance-url and --access-token (or $SF_ACCESS_TOKEN) go together.');
-    return { instanceUrl: url, accessToken: token, timeoutMs };
+    return { instanceUrl: url, accessToken: token, timeoutMs, signal };
   }
   target ??= manifestTarget ?? (await defaultTargetOrg(process.cwd()));
   if (!target)
@@ -43,15 +49,17 @@ export async function credentials(
       'No org: pass --target-org <alias>, or --instance-url with --access-token, or set a default with `sf config ' +
         'set target-org <alias>`.',
     );
-  return { ...(await (deps.credentials ?? sfCredentials)(target)), timeoutMs };
+  return { ...(await (deps.credentials ?? sfCredentials)(target, { timeoutMs, signal })), timeoutMs, signal };
 }
 
-export async function confirm(question: string): Promise<boolean> {
+/** Asks on the terminal; Ctrl+C (or SIGTERM) while asking is a "no". */
+export async function confirm(question: string, signal?: AbortSignal): Promise<boolean> {
   if (!process.stdin.isTTY)
     throw usageError('Refusing to write without confirmation: run with --yes (no terminal to ask on).');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+    const answer = await rl.question(`${question} [y/N] `, { signal }).catch(() => '');
+    return /^y(es)?$/i.test(answer.trim());
   } finally {
     rl.close();
   }
@@ -124,7 +132,13 @@ export interface JwtFlags {
 
 /** The JWT login as the integration user with the private key given in --key (verify, preview, export). */
 export async function jwtOptions(
-  ctx: { flags: JwtFlags; client: OrgClient; setup: Setup; progress: (s: string) => void },
+  ctx: {
+    flags: JwtFlags & Flags;
+    client: OrgClient;
+    setup: Setup;
+    progress: (s: string) => void;
+    signal?: AbortSignal;
+  },
   report: Report,
 ) {
   const { flags, client } = ctx;
@@ -141,5 +155,7 @@ export async function jwtOptions(
     attempts: intFlag(flags, 'retries'),
     baseDelayMs: intFlag(flags, 'retry-delay-ms'),
     onProgress: ctx.progress,
+    timeoutMs: requestTimeoutMs(flags),
+    signal: ctx.signal,
   };
 }

@@ -14,6 +14,8 @@ import { commandsTaking } from './usage';
 export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
+  /** Ctrl+C, SIGTERM, SIGHUP (interrupt.ts). */
+  signal: AbortSignal;
 }
 
 const common = new Set<FlagName>(COMMON_FLAGS);
@@ -52,10 +54,24 @@ export async function runOne(
     let client;
     if (c.connects) {
       progress('Connecting…');
-      client = await connect(await credentials(a.flags, deps, target, setup?.manifest.targetOrg));
+      client = await connect(await credentials(a.flags, deps, target, setup?.manifest.targetOrg, io.signal));
     }
     const flags = a.flags as FlagsOf<Takes>;
-    return await c.run({ flags, json, out: io.out, err: io.err, progress, clock, deps, target, many, client, setup });
+    const { signal } = io;
+    return await c.run({
+      flags,
+      json,
+      out: io.out,
+      err: io.err,
+      progress,
+      clock,
+      deps,
+      target,
+      many,
+      client,
+      setup,
+      signal,
+    });
   } catch (raw) {
     // Errors before any step ran (manifest, connection) belong to the command's step (preflight, or verify).
     const e = codeOf(raw) === 'USAGE' || !c.errorStep ? raw : stepError(c.errorStep, raw, []);
@@ -87,7 +103,7 @@ export async function runMany(c: Command, a: Args, io: Io, deps: CliDeps, target
   if (!json) io.err(`${c.name} on ${targets.length} orgs, ${Math.min(limit, targets.length)} at a time…`);
   const outcomes = await mapLimit(targets, limit, async (org): Promise<OrgOutcome> => {
     const printed: string[] = [];
-    const mine: Io = { out: s => printed.push(s), err: s => json || io.err(`[${org}] ${s}`) };
+    const mine: Io = { out: s => printed.push(s), err: s => json || io.err(`[${org}] ${s}`), signal: io.signal };
     const outcome = await runOne(c, a, mine, deps, org, true);
     return { org, ...outcome, output: printed.join('\n') };
   });

@@ -27,6 +27,16 @@ export const ERRORS = {
   SESSION_EXPIRED: { means: 'the session expired or the access token is not valid', lost: true },
   UNREACHABLE: { means: 'the org did not answer, or redirected elsewhere', uncertain: true, lost: true },
   TIMEOUT: { means: 'the org did not answer in time', uncertain: true, lost: true },
+  TOO_LARGE: {
+    means:
+      'an answer was larger than the limit for its kind (a query page, a batch, an error answer); not read further',
+    uncertain: true,
+  },
+  INTERRUPTED: {
+    means: 'stopped by Ctrl+C or a signal (SIGINT, SIGTERM, SIGHUP) while an answer was awaited',
+    uncertain: true,
+    lost: true,
+  },
   API_DISABLED: { means: 'the API is not enabled for the user or the org' },
   API_TOO_OLD: { means: 'the org offers no API version this product can use' },
   // What Salesforce answered.

@@ -5,6 +5,7 @@ import type { KeyObject } from 'node:crypto';
 import { explainJwtError, jwtAssertion, JwtDiagnosis } from '../core/jwt';
 import { SetupError, isSetupError } from '../core/types';
 import { checkInstanceUrl, classify, configureTransport, connect, JsforceClient } from './salesforce';
+import { bindTransport } from './transport';
 import { countSources, readFix, SOURCES } from '../core/extract/sources';
 import { registerSecret } from '../core/redact';
 import { activeTrace } from './trace';
@@ -25,6 +26,8 @@ export interface SelfTestOptions {
   session?: boolean;
   /** The JWT's expiry and the waits between attempts. */
   clock?: Clock;
+  /** The deadline of each exchange (the token request, then the session's requests). */
+  timeoutMs?: number;
 }
 
 export interface SelfTestResult {
@@ -54,7 +57,11 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
   const instanceUrl = checkInstanceUrl(o.instanceUrl);
   const { OAuth2 } = await import('jsforce');
   await configureTransport();
-  const oauth2 = new OAuth2({ loginUrl: instanceUrl });
+  const oauth2 = bindTransport(new OAuth2({ loginUrl: instanceUrl }), {
+    timeoutMs: o.timeoutMs,
+    clock: o.clock,
+    signal: o.signal,
+  });
   activeTrace()?.attach((oauth2 as unknown as { _transport?: never })._transport);
   const attempts = o.attempts ?? 10;
   if (!Number.isInteger(attempts) || attempts < 1)
@@ -77,7 +84,13 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
         assertion: jwtAssertion(o.key, { iss: o.consumerKey, sub: o.username, aud: o.audience }, clock.now()),
       });
       registerSecret(token.access_token);
-      const client = await connect({ instanceUrl: token.instance_url ?? instanceUrl, accessToken: token.access_token });
+      const client = await connect({
+        instanceUrl: token.instance_url ?? instanceUrl,
+        accessToken: token.access_token,
+        timeoutMs: o.timeoutMs,
+        clock: o.clock,
+        signal: o.signal,
+      });
       if (o.session) return { ok: true, attempts: i, maxAttempts: attempts, reads: [], client };
       const reads = await readCounts(client);
       return { ok: reads.every(r => r.error === undefined), attempts: i, maxAttempts: attempts, reads };
