@@ -7,6 +7,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { version } from '../package.json';
+import { inert } from './core/inertText';
 import { redact } from './core/redact';
 import { messageOf } from './core/types';
 import { commandNamed, COMMANDS } from './cli/commands/index';
@@ -42,9 +43,11 @@ export async function main(
   writeErr: (s: string) => void = s => process.stderr.write(s + '\n'),
   deps: CliDeps = {},
 ): Promise<number> {
-  // The one output boundary: whatever a server echoed (a token, a key, a secret) is redacted here.
-  const out = (s: string) => write(redact(s));
-  const err = (s: string) => writeErr(redact(s));
+  // The one output boundary: whatever a server echoed (a token, a key, a secret) is redacted here, and whatever came
+  // from outside (org data, messages, aliases) is shown, never interpreted by the terminal (--json's own escaping
+  // already leaves nothing to change).
+  const out = (s: string) => write(inert(redact(s), { lines: true }));
+  const err = (s: string) => writeErr(inert(redact(s), { lines: true }));
   let args: Args;
   const command = commandNamed(argv[0]);
   try {

@@ -7,6 +7,7 @@ import { OrgClient } from '../core/client';
 import { Clock } from '../core/clock';
 import type { EngineInput } from '../core/engine';
 import { MANIFEST_FILE } from '../core/manifest';
+import { jsonInert } from '../core/inertText';
 import { redactDeep } from '../core/redact';
 import { remaining, Report, SetupError } from '../core/types';
 import { Credentials, JsforceClient } from '../node/salesforce';
@@ -65,8 +66,11 @@ export async function confirm(question: string, signal?: AbortSignal): Promise<b
   }
 }
 
-/** `--json` output: every string redacted before it is quoted (after quoting, a pattern could miss an escaped one). */
-export const toJson = (value: unknown) => JSON.stringify(redactDeep(value), null, 2);
+/**
+ * `--json` output: every string redacted before it is quoted (after quoting, a pattern could miss an escaped one), and
+ * the characters a terminal would interpret escaped as \uXXXX (the document says exactly the same).
+ */
+export const toJson = (value: unknown) => jsonInert(JSON.stringify(redactDeep(value), null, 2));
 
 /** The manifest (written first from --username and --email when asked) and the certificate it names. */
 export async function loadSetup(flags: Flags, json: boolean, err: (s: string) => void, clock: Clock): Promise<Setup> {

@@ -17,16 +17,17 @@ export async function withInterrupts<T>(
   exit: (code: number) => void = code => process.exit(code),
 ): Promise<T> {
   const stop = new AbortController();
-  const handler = (sig: NodeJS.Signals) => {
+  const handle = (sig: NodeJS.Signals) => {
     if (stop.signal.aborted) return exit(128 + (constants.signals[sig] ?? 2));
     const name = sig === 'SIGINT' ? 'Ctrl+C' : sig;
     say(`${name}: stopping. What was written so far is listed below (${name} again stops at once).`);
     stop.abort(new SetupError(`Interrupted (${name}).`, 'INTERRUPTED'));
   };
-  for (const s of SIGNALS) process.on(s, handler);
+  const handlers = SIGNALS.map(s => [s, () => handle(s)] as const);
+  for (const [s, h] of handlers) process.on(s, h);
   try {
     return await work(stop.signal);
   } finally {
-    for (const s of SIGNALS) process.removeListener(s, handler);
+    for (const [s, h] of handlers) process.removeListener(s, h);
   }
 }

@@ -76,6 +76,8 @@ const TEXT_KEYS = new Set([
   'Title',
   'Description',
   'Alias',
+  'Username',
+  'Email',
   'message',
   'problem',
 ]);
