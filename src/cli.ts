@@ -18,7 +18,7 @@ import { withInterrupts } from './cli/interrupt';
 import { checkArgs, runMany, runOne } from './cli/run';
 import { commandHelp, usage } from './cli/usage';
 import { listOrgs } from './node/sfcli';
-import { startTrace, stopTrace } from './node/trace';
+import { linkProblem, startTrace, stopTrace } from './node/trace';
 
 export { intFlag } from './cli/flags';
 export { renderHandoff, renderPlan, renderReport } from './cli/render';
@@ -118,6 +118,8 @@ export async function main(
 
 /** Why a file cannot be written there (undefined when it can): a missing folder, a directory, no permission. */
 async function writableFile(file: string): Promise<string | undefined> {
+  const link = await linkProblem(file);
+  if (link) return link;
   const dir = await stat(dirname(file)).catch(() => undefined);
   if (!dir?.isDirectory()) return `the folder ${dirname(file)} does not exist`;
   if ((await stat(file).catch(() => undefined))?.isDirectory())

@@ -83,6 +83,7 @@ export const ERRORS = {
   UPLOAD_SERVER: { means: 'BalkanID or the storage answered with a server error' },
   UPLOAD_REJECTED: { means: 'BalkanID or the storage refused a file' },
   UPLOAD_NETWORK: { means: 'BalkanID or the upload URL could not be reached' },
+  UPLOAD_TIMEOUT: { means: 'BalkanID or the upload URL did not finish answering within the request timeout' },
   UPLOAD_REDIRECT: { means: 'an answer redirected elsewhere; neither the key nor the file went there' },
   UPLOAD_NO_URL: { means: 'BalkanID answered without an upload URL' },
   UPLOAD_EXPIRED: { means: 'the upload URL expired twice before the file arrived' },

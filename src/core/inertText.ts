@@ -8,7 +8,6 @@
 
 /** What is never shown as itself: controls, DEL, C1, and the invisible or reordering format characters. */
 const INVISIBLE =
-   
   /[\x00-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\u3164\ufeff\uffa0\ufff9-\ufffb]|\udb40[\udc00-\udc7f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const hex = (n: number, width: number) => n.toString(16).toUpperCase().padStart(width, '0');

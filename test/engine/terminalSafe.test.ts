@@ -11,7 +11,7 @@ import { Hostile, PAYLOAD, startHostile } from '../support/hostile';
 import { tempDir } from '../support/temp';
 
 /** A character a terminal acts on instead of showing (LF and TAB aside: the output's own lines). */
- 
+
 const OBEYED = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
 
 describe('org text in the terminal: shown, never interpreted', function () {
