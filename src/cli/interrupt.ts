@@ -20,7 +20,7 @@ export async function withInterrupts<T>(
   const handle = (sig: NodeJS.Signals) => {
     if (stop.signal.aborted) return exit(128 + (constants.signals[sig] ?? 2));
     const name = sig === 'SIGINT' ? 'Ctrl+C' : sig;
-    say(`${name}: stopping. What was written so far is listed below (${name} again stops at once).`);
+    say(`${name}: stopping now; what each org had done follows (${name} again exits at once).`);
     stop.abort(new SetupError(`Interrupted (${name}).`, 'INTERRUPTED'));
   };
   const handlers = SIGNALS.map(s => [s, () => handle(s)] as const);

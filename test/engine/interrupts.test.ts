@@ -64,7 +64,7 @@ describe('several orgs and interrupts: every org ends, and what was written is s
     });
     const r = await runCli(['apply', '--yes', ...manifest(), '--target-org', 'c'], deps);
     assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stderr, /Ctrl\+C: stopping\. What was written so far is listed below/);
+    assert.match(r.stderr, /Ctrl\+C: stopping now; what each org had done follows/);
     assert.match(
       r.stderr,
       /Step "[^"]*External Client App[^"]*" failed: Interrupted \(Ctrl\+C\)\. .* Written before the failure: create profile .*; create integration user .*; create permission set .*; create permission set assignment/i,
