@@ -149,14 +149,16 @@ export class CredentialsPanel implements vscode.Disposable {
       return;
     }
     const media = vscode.Uri.joinPath(this.context.extensionUri, 'media');
-    // The view may load its own script and style sheet, nothing else of the extension (dist/ holds the engine).
-    const script = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'credentials.js');
-    const style = vscode.Uri.joinPath(media, 'credentials.css');
+    // The view may load its own folder only — its script and its style sheet (scripts/bundle.mjs) — nothing else of
+    // the extension (dist/ holds the engine).
+    const own = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
+    const script = vscode.Uri.joinPath(own, 'credentials.js');
+    const style = vscode.Uri.joinPath(own, 'credentials.css');
     const panel = vscode.window.createWebviewPanel(
       'balkanid.credentials',
       'BalkanID Credentials',
       vscode.ViewColumn.Active,
-      { enableScripts: true, localResourceRoots: [script, style], retainContextWhenHidden: false },
+      { enableScripts: true, localResourceRoots: [own], retainContextWhenHidden: false },
     );
     panel.iconPath = vscode.Uri.joinPath(media, 'activity.svg');
     panel.webview.html = credentialsHtml({

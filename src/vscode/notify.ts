@@ -1,10 +1,11 @@
 // Every notification passes through here, redacted — server text in an error (an echoed token, key or secret) never
 // reaches the screen — and as plain text (plainText.ts): VS Code renders [label](command:…) in a notification as a
 // link that runs a command, so text from the org is shown with its links broken and its control characters visible,
-// long text cut (the log has it all). The detail of a modal and progress messages likewise.
+// a toast's long text cut (the log has it all). Progress messages likewise; a modal's detail (the plan it asks about)
+// is shown whole.
 import * as vscode from 'vscode';
 import { redact } from '../core/redact';
-import { notificationText } from './plainText';
+import { notificationText, plainText } from './plainText';
 
 const plain = (text: string) => notificationText(redact(text));
 
@@ -16,8 +17,12 @@ function show<T extends string>(
   options: vscode.MessageOptions | undefined,
   items: T[],
 ): Thenable<T | undefined> {
-  const opts = options && { ...options, detail: options.detail === undefined ? undefined : plain(options.detail) };
-  const text = plain(message);
+  // A modal's detail is what the admin confirms (a plan): shown whole, as plain text; a toast is cut (the log has it).
+  const opts = options && {
+    ...options,
+    detail: options.detail === undefined ? undefined : plainText(redact(options.detail)),
+  };
+  const text = options?.modal ? plainText(redact(message)) : plain(message);
   if (kind === 'error') return vscode.window.showErrorMessage(text, opts ?? {}, ...items);
   if (kind === 'warn') return vscode.window.showWarningMessage(text, opts ?? {}, ...items);
   return vscode.window.showInformationMessage(text, opts ?? {}, ...items);
