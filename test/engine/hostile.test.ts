@@ -55,6 +55,23 @@ describe('a hostile network: one deadline per exchange, body included, and a siz
     assert.match(e.message, /Nothing was written\./);
   });
 
+  it('apply --request-timeout 2: the record writes answer headers and then stall; exit 3, the error says those writes may have been made, the next run completes', async () => {
+    h.add({
+      method: 'POST',
+      path: /\/composite$/,
+      do: { kind: 'stall-after-headers', first: '{"compositeResponse":[' },
+    });
+    const r = await runCli(['apply', '--yes', ...org('--request-timeout', '2', '--json')]);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    const e = JSON.parse(r.stdout).error;
+    assert.equal(e.code, 'TIMEOUT');
+    assert.match(e.message, /did not finish answering POST \/services\/data\/v\d+\.0\/composite within 2 s/);
+    assert.match(e.message, /may have been written: the answer did not arrive/);
+    h.clear();
+    await t.org.idle();
+    assert.equal((await runCli(['apply', '--yes', ...org()])).code, 0);
+  });
+
   it('a body that trickles one byte every 200 ms (never idle for long) is still stopped at the deadline of the whole exchange', async () => {
     h.add({ path: /composite\/batch/, do: { kind: 'trickle', intervalMs: 200 } });
     const r = await runCli(['check', ...org('--request-timeout', '2', '--json')]);

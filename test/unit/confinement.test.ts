@@ -6,7 +6,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { decode } from 'jsonwebtoken';
 import { jwtAssertion, jwtTokenUrl } from '../../src/core/jwt';
 import { checkInstanceUrl, hostConcern, isSalesforceHost, myDomainUrl } from '../../src/core/url';
-import { callerArg } from '../../src/vscode/automation';
+import { automationAllowed, callerArg } from '../../src/vscode/automation';
 import { notificationText } from '../../src/vscode/plainText';
 import { NOW } from '../support/clock';
 
@@ -114,6 +114,13 @@ describe("another extension's call: automation arguments only in the extension's
     assert.equal(callerArg('/etc', false), undefined);
     assert.equal(callerArg('app', false), 'app');
     assert.deepEqual(callerArg({ kind: 'step', id: 'user', assumeYes: true }, false), { kind: 'step', id: 'user' });
+  });
+
+  it("test mode is VS Code's ExtensionMode.Test and BALKANID_TEST_AUTOMATION=1 together, never one alone", () => {
+    assert.equal(automationAllowed(true, { BALKANID_TEST_AUTOMATION: '1' }), true);
+    assert.equal(automationAllowed(false, { BALKANID_TEST_AUTOMATION: '1' }), false, 'a user who sets the variable');
+    assert.equal(automationAllowed(true, {}), false, 'another extension under test');
+    assert.equal(automationAllowed(true, { BALKANID_TEST_AUTOMATION: 'true' }), false);
   });
 
   it('in test mode the arguments pass as given', () => {
