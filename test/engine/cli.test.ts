@@ -40,7 +40,7 @@ describe('balkanid-sf (the CLI binary)', function () {
   it('check: exit 1 while steps remain, with the checklist on stdout and progress on stderr', async () => {
     const r = await cli(['check', ...conn()], ws, env());
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /○ Profile cloned from Standard Platform User +to do/);
+    assert.match(r.stdout, /○ Profile cloned from the standard Platform profile +to do/);
     assert.match(r.stdout, /1\/8 steps done/);
     assert.match(r.stderr, /Connecting/);
     const j = JSON.parse((await cli(['check', '--json', ...conn()], ws, env())).stdout);

@@ -107,7 +107,7 @@ describe('BalkanID extension in a real VS Code', () => {
         'Verify',
       ],
     );
-    assert.match(items[1].tooltip, /^Profile cloned from Standard Platform User — to do/);
+    assert.match(items[1].tooltip, /^Profile cloned from the standard Platform profile — to do/);
     assert.deepEqual(
       items.slice(0, 3).map((i: any) => i.description),
       ['done', 'to do', 'to do'],
@@ -432,7 +432,7 @@ describe('BalkanID extension in a real VS Code', () => {
       const plan = vscode.window.activeTextEditor!.document.getText();
       assert.match(
         plan,
-        /Not run now \(blocked\):\n• Profile cloned from Standard Platform User: You \(the connected admin\) lack "Manage Profiles and Permission Sets"/,
+        /Not run now \(blocked\):\n• Profile cloned from the standard Platform profile: You \(the connected admin\) lack "Manage Profiles and Permission Sets"/,
       );
       assert.ok(!/ManageProfilesPermissionsets|BalkanID_Extractor/.test(plan), 'Setup labels, not API names');
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');

@@ -77,7 +77,7 @@ function notCopied(f: Facts, wantedNow: string[]): string[] {
 
 export const profile: Step = {
   id: 'profile',
-  title: 'Profile cloned from Standard Platform User',
+  title: 'Profile cloned from the standard Platform profile',
   label: 'Profile',
   setupPage: '/lightning/setup/EnhancedProfiles/home',
   help: {
