@@ -1,7 +1,8 @@
 // The record writes of every step that has them (Step.records: the profile, the user, the permission set), in one
-// composite with references. A profile is cloned with only the permissions describe says the API may set (read with
-// the facts); when Salesforce answers that a permission depends on another, that one is added, and when the licence
-// forbids one, it is dropped, and the records are sent once more.
+// composite with references. What a profile clone carries is decided before writing (describe's createable fields,
+// PermissionDependency); when Salesforce still refuses a permission, the refusal is read by the org's own vocabulary
+// — never by English text — and the records are sent once more with what it needs added, or what it refused left
+// out; a refusal nobody can read makes the profile fall back to the guide's own permissions.
 import { concurrentRun } from './concurrency';
 import { errorOf, phase, stepError, writeFailure } from './errors';
 import { Facts, gatherFacts, ProfileFields } from './facts';

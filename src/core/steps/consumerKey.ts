@@ -8,7 +8,8 @@ import { adminFindings, Step } from './step';
 
 /** The app's page in Setup (External Client App Manager), where Settings → OAuth Settings shows the key. */
 export const appPage = (appId: string) => `/lightning/setup/ManageExternalClientApplication/${appId}/detail`;
-export const consumerKeyPage = (f: Pick<Facts, 'app'>) => (f.app ? appPage(f.app.Id) : undefined);
+export const consumerKeyPage = (f: Pick<Facts, 'app'>) =>
+  f.app && /^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$/.test(f.app.Id) ? appPage(f.app.Id) : undefined;
 
 /** Each route that gave no key, and why, in Salesforce's words and Setup's labels of the settings that close it. */
 function why(r: KeyRefusal): string {
