@@ -13,6 +13,8 @@ import { remaining, Report, SetupError } from '../core/types';
 import { Credentials, JsforceClient } from '../node/salesforce';
 import { defaultTargetOrg, sfCredentials } from '../node/sfcli';
 import { createManifest, loadCertificate, loadManifest, readKeyFile } from '../node/workspace';
+import { loadOwnLogins, ownLoginsPath, saveOwnLogins } from '../node/ownLoginsFile';
+import type { RememberLogins } from '../node/verify';
 import type { CliDeps, Outcome, Setup } from './command';
 
 export type { CliDeps } from './command';
@@ -20,6 +22,8 @@ import { Args, intFlag, usageError } from './flags';
 
 /** check, plan and apply write the manifest first when there is none: --username, --email, --certificate. */
 export const MANIFEST_ANSWERS = { username: 'optional', email: 'optional', certificate: 'optional' } as const;
+/** The consumer key the admin copied from Setup, for an org that gives it to this tool by no route. */
+export const KEY_ANSWER = { 'consumer-key': 'optional' } as const;
 
 type Flags = Args['flags'];
 
@@ -72,9 +76,12 @@ export async function confirm(question: string, signal?: AbortSignal): Promise<b
  */
 export const toJson = (value: unknown) => jsonInert(JSON.stringify(redactDeep(value), null, 2));
 
+/** The manifest's path, as loadSetup resolves it. */
+const manifestPathOf = (flags: Flags) => resolve(String(flags.manifest ?? MANIFEST_FILE));
+
 /** The manifest (written first from --username and --email when asked) and the certificate it names. */
 export async function loadSetup(flags: Flags, json: boolean, err: (s: string) => void, clock: Clock): Promise<Setup> {
-  const manifestPath = resolve(String(flags.manifest ?? MANIFEST_FILE));
+  const manifestPath = manifestPathOf(flags);
   if (typeof flags.username === 'string' && typeof flags.email === 'string') {
     const certificate = typeof flags.certificate === 'string' ? flags.certificate : undefined;
     const made = await createManifest(
@@ -95,11 +102,47 @@ export async function loadSetup(flags: Flags, json: boolean, err: (s: string) =>
   return { manifest: loaded.manifest, certificate };
 }
 
-/** What the engine needs, from what a setup command was given. */
-export function engineInput(ctx: { client: JsforceClient; setup: Setup; clock: Clock; flags: Flags }): EngineInput {
-  const { client, setup, clock } = ctx;
-  return { client, ...setup, clock, reactivateUser: !!ctx.flags['reactivate-user'] };
+/** --consumer-key, checked: letters, digits, dots and underscores, as Salesforce shows a consumer key. */
+export function typedConsumerKey(flags: Flags): string | undefined {
+  const key = flags['consumer-key'];
+  if (typeof key !== 'string') return undefined;
+  if (!/^[A-Za-z0-9._]{20,256}$/.test(key))
+    throw usageError(
+      '--consumer-key does not look like a consumer key (letters and digits, usually starting with 3MVG): copy the ' +
+        "Consumer Key from the app's page in Setup (Settings → OAuth Settings → Consumer Key and Secret).",
+    );
+  return key;
 }
+
+/** What the engine needs, from what a setup command was given: with the logins this tool made as the integration
+ *  user (never BalkanID's), remembered beside the manifest. */
+export async function engineInput(ctx: {
+  client: JsforceClient;
+  setup: Setup;
+  clock: Clock;
+  flags: Flags;
+}): Promise<EngineInput> {
+  const { client, setup, clock } = ctx;
+  const ownLogins = await loadOwnLogins(
+    ownLoginsPath(manifestPathOf(ctx.flags)),
+    client.orgId,
+    setup.manifest.user.username,
+  );
+  return {
+    client,
+    ...setup,
+    clock,
+    reactivateUser: !!ctx.flags['reactivate-user'],
+    ownLogins,
+    typedConsumerKey: typedConsumerKey(ctx.flags),
+  };
+}
+
+/** Remembers the logins this tool made as the integration user (the self-test, reading as it) beside the manifest. */
+export const rememberLoginsFor =
+  (ctx: { client: JsforceClient; setup: Setup; flags: Flags }): RememberLogins =>
+  fresh =>
+    saveOwnLogins(ownLoginsPath(manifestPathOf(ctx.flags)), ctx.client.orgId, ctx.setup.manifest.user.username, fresh);
 
 /** How long apply and teardown wait for the app's deploy (--deploy-timeout), in milliseconds. */
 export const deployTimeoutMs = (flags: Flags) => {
@@ -128,6 +171,8 @@ export function reportOutcome(r: Report): Outcome {
 
 /** The options of a JWT login as the integration user. */
 export interface JwtFlags {
+  readonly manifest?: string;
+  readonly 'consumer-key'?: string;
   readonly key?: string;
   readonly audience?: string;
   readonly retries?: string;
@@ -149,7 +194,15 @@ export async function jwtOptions(
   const key = readPrivateKey(await readKeyFile(resolve(String(flags.key))));
   const h = report.handoff!;
   if (!h.consumerKey)
-    throw new SetupError('The consumer key is not available yet: run apply first.', 'NO_CONSUMER_KEY', 'verify');
+    throw new SetupError(
+      h.consumerKeyPage
+        ? "Salesforce gives the app's consumer key to this tool by no route: open " +
+            `${h.consumerKeyPage} (Settings → OAuth Settings → Consumer Key and Secret), copy the Consumer Key and ` +
+            'pass it with --consumer-key.'
+        : 'The consumer key is not available yet: run apply first.',
+      'NO_CONSUMER_KEY',
+      'verify',
+    );
   return {
     instanceUrl: client.instanceUrl,
     consumerKey: h.consumerKey,

@@ -37,7 +37,10 @@ export const ERRORS = {
     uncertain: true,
     lost: true,
   },
-  API_DISABLED: { means: 'the API is not enabled for the user or the org' },
+  API_DISABLED_FOR_ORG: {
+    means:
+      'Salesforce\'s own code: the API is not enabled for the user (no "API Enabled") or for the org (its edition)',
+  },
   API_TOO_OLD: { means: 'the org offers no API version this product can use' },
   // What Salesforce answered.
   SERVER_ERROR: { means: 'Salesforce answered with a server error (HTTP 5xx)', uncertain: true },
@@ -46,6 +49,11 @@ export const ERRORS = {
       'Salesforce answered something that is not the documented data: an HTML page, an empty body, a missing ' +
       'subresult, a query page without records, a next page elsewhere',
     uncertain: true,
+  },
+  SOAP_REFUSES_JWT_TOKEN: {
+    means:
+      "the session's access token is JWT-based, which Salesforce accepts for REST APIs only: a Metadata API (SOAP) " +
+      'call was not made',
   },
   UNKNOWN: { means: 'an error this product does not classify (a library failure or a bug); its message as it came' },
   // Writing the setup (apply, teardown).
@@ -56,6 +64,7 @@ export const ERRORS = {
   NEEDS_APP: { means: 'the link step ran before the External Client App exists' },
   DUPLICATE_USERNAME: { means: "the integration user's username is taken (usernames are global)" },
   DEPLOY_FAILED: { means: "the External Client App's deploy (or its removal) failed" },
+
   DEPLOY_STILL_RUNNING: { means: "the app's deploy outlasted the deploy timeout; it goes on in Salesforce" },
   CONCURRENT_RUN: { means: 'another run changed the org while this one was writing; nothing was duplicated' },
   RECHECK_FAILED: { means: 'every write was made, only the check afterwards failed (exit 1, not an error)' },

@@ -9,7 +9,8 @@ import { MIN_API_VERSION } from '../core/steps/preflight';
 import { codeOf, SetupError, isSetupError, messageOf } from '../core/types';
 import { checkInstanceUrl } from '../core/url';
 import { registerSecret } from '../core/redact';
-import { classify, ConnectionError, expect } from './httpErrors';
+import { isJwtAccessToken } from '../core/jwt';
+import { classify, ConnectionError, expect, soapRefusesJwtToken } from './httpErrors';
 import { bindTransport, configureTransport, REQUEST_TIMEOUT_MS } from './transport';
 import { activeTrace, HttpTrace } from './trace';
 
@@ -32,6 +33,9 @@ export interface Credentials {
   /** Stops every exchange of this connection (Ctrl+C, SIGTERM); its reason says why. */
   signal?: AbortSignal;
 }
+
+/** The most names one readMetadata call takes (Metadata API Developer Guide, readMetadata(): "Limit: 10"). */
+export const READ_METADATA_LIMIT = 10;
 
 /** How long a deploy may run before the engine stops waiting (it goes on in Salesforce). */
 export const DEPLOY_TIMEOUT_MS = 10 * 60_000;
@@ -137,21 +141,39 @@ export class JsforceClient implements OrgClient {
     );
   }
 
+  /** Whether this session's token is JWT-based: Salesforce takes those for REST APIs only, never for SOAP. */
+  get jwtSession(): boolean {
+    return isJwtAccessToken(String(this.conn.accessToken ?? ''));
+  }
+
+  /** SOAP calls are not even tried with a JWT-based token (jsforce refuses them too, less plainly). */
+  private soap<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    if (this.jwtSession) return Promise.reject(soapRefusesJwtToken(what));
+    return this.call(fn, what);
+  }
+
   async readMetadata(type: string, fullNames: string[]): Promise<Array<Record<string, unknown> | undefined>> {
-    const res: unknown = await this.call(
-      () => this.conn.metadata.read(type as MetadataType, fullNames),
-      `readMetadata ${type}`,
-    );
-    // One name may come back as one object, not an array; a missing component as an object without fullName.
-    return ([] as unknown[])
-      .concat(res)
-      .map(r =>
-        r && typeof r === 'object' && 'fullName' in r && r.fullName ? (r as Record<string, unknown>) : undefined,
+    const out: Array<Record<string, unknown> | undefined> = [];
+    // readMetadata takes at most 10 names (Metadata API Developer Guide, readMetadata(): "Limit: 10").
+    for (let i = 0; i < fullNames.length; i += READ_METADATA_LIMIT) {
+      const names = fullNames.slice(i, i + READ_METADATA_LIMIT);
+      const res: unknown = await this.soap(`readMetadata ${type}`, () =>
+        this.conn.metadata.read(type as MetadataType, names),
       );
+      // One name may come back as one object, not an array; a missing component as an object without fullName.
+      out.push(
+        ...([] as unknown[])
+          .concat(res)
+          .map(r =>
+            r && typeof r === 'object' && 'fullName' in r && r.fullName ? (r as Record<string, unknown>) : undefined,
+          ),
+      );
+    }
+    return out;
   }
 
   async listMetadata(type: string): Promise<string[]> {
-    const res = await this.call(() => this.conn.metadata.list([{ type }]), `listMetadata ${type}`);
+    const res = await this.soap(`listMetadata ${type}`, () => this.conn.metadata.list([{ type }]));
     return ([] as Array<{ fullName?: string }>)
       .concat((res as never) ?? [])
       .map(r => String(r?.fullName ?? ''))
@@ -190,7 +212,8 @@ export class JsforceClient implements OrgClient {
       zipData,
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
-    const base = `/services/data/v${this.apiVersion}/metadata/deployRequest`;
+    // At the version its package.xml names (a pinned one: eca.ts deployVersion), not the org's newest.
+    const base = `/services/data/v${options.apiVersion ?? this.apiVersion}/metadata/deployRequest`;
     const started = expect<{ id: string }>(
       await this.call(
         () =>

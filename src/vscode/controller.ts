@@ -14,6 +14,7 @@ import { Connection } from './viewModel';
 import { Log } from './log';
 import { settings } from './settings';
 import { progressText, rememberProgress } from './orgProgress';
+import { OwnLogin, ownLoginsKey, ownLoginsOf, rememberLogins } from '../core/ownLogins';
 
 export type Target = { kind: 'sf'; alias: string } | { kind: 'token'; instanceUrl: string; accessToken?: string };
 const TARGET_KEY = 'balkanid.target';
@@ -24,6 +25,8 @@ const tokenKey = (instanceUrl: string) => `balkanid.accessToken:${instanceUrl}`;
 export const PRIVATE_KEY_SECRET = (orgId: string) => `balkanid.jwtPrivateKey:${orgId}`;
 /** Where earlier versions kept one key for every org: removed when found. */
 const UNBOUND_PRIVATE_KEY = 'balkanid.jwtPrivateKey';
+/** The logins this extension made as an org's integration user (never BalkanID's), in global state: no secret. */
+const ownLoginsStateKey = (orgId: string, username: string) => `balkanid.ownLogins:${ownLoginsKey(orgId, username)}`;
 
 let engineModule: typeof Engine | undefined;
 /** jsforce and the engine live in dist/engine.js, loaded on first use (activation stays light). */
@@ -86,6 +89,23 @@ export class Controller implements vscode.Disposable {
   get lastVerify(): OrgSession['lastVerify'] {
     return this.session?.lastVerify;
   }
+  /** The logins this extension made as the integration user of the connected org (self-tests, reading as it). */
+  get ownLogins(): OwnLogin[] {
+    const orgId = this.session?.client?.orgId;
+    const username = this.loaded?.manifest?.user.username;
+    if (!orgId || !username) return [];
+    return ownLoginsOf(this.context.globalState.get(ownLoginsStateKey(orgId, username)));
+  }
+
+  /** Remembers logins this extension made as the integration user of the connected org. */
+  async rememberOwnLogins(fresh: OwnLogin[]): Promise<void> {
+    const { client } = this.connected();
+    const username = this.loaded?.manifest?.user.username;
+    if (!username || !fresh.length) return;
+    const key = ownLoginsStateKey(client.orgId, username);
+    await this.context.globalState.update(key, rememberLogins(ownLoginsOf(this.context.globalState.get(key)), fresh));
+  }
+
   /** The steps whose writes are being sent now ("running…" in the checklist). */
   get running(): ReadonlySet<StepId> {
     return this.runningSteps;
@@ -125,6 +145,8 @@ export class Controller implements vscode.Disposable {
     this.session!.manualConsumerKey = key || undefined;
     await this.context.workspaceState.update(manualKey(client.orgId), key || undefined);
     this.fire();
+    // The consumer key step counts a key typed for an org that gives it by no route: the checklist follows.
+    if (this.loaded?.manifest) await this.check().catch(() => undefined);
   }
 
   recordVerify(ok: boolean, text: string): void {
@@ -262,7 +284,15 @@ export class Controller implements vscode.Disposable {
     const certificate = await engine().loadCertificate(this.loaded.path, this.loaded.manifest, this.clock.now());
     this.inputsRead = inputsOf(this.loaded.text, certificate);
     this.certificateReadable = !!certificate && !isSetupError(certificate);
-    return { client, manifest: this.loaded.manifest, certificate, clock: this.clock, reactivateUser };
+    return {
+      client,
+      manifest: this.loaded.manifest,
+      certificate,
+      clock: this.clock,
+      reactivateUser,
+      ownLogins: this.ownLogins,
+      typedConsumerKey: this.manualConsumerKey,
+    };
   }
 
   /** Runs engine work, turning an expired session into the status bar's warning look. */

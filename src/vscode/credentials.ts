@@ -14,7 +14,7 @@ import { notify } from './notify';
 import { inertDeep } from '../core/inertText';
 import { redactDeep } from '../core/redact';
 import { credentialsHtml, nonce } from './webview/html';
-import { loginDescription } from './viewModel';
+import { loginDescription, selfTestDescription } from './viewModel';
 import {
   CredentialsState,
   HostMessage,
@@ -180,8 +180,12 @@ export class CredentialsPanel implements vscode.Disposable {
   async state(): Promise<CredentialsState> {
     const c = this.controller;
     const m = c.manifest?.manifest;
-    const orgKey = c.report?.handoff?.consumerKey;
+    const handoff = c.report?.handoff;
+    const orgKey = handoff?.consumerKeySource === 'org' ? handoff.consumerKey : undefined;
     const manual = c.manualConsumerKey;
+    const unreadable = c.report?.steps
+      .find(s => s.id === 'consumerKey')
+      ?.findings.find(f => f.code === 'consumer-key-unreadable' || f.code === 'consumer-key-typed');
     let certificate: CertificateView | undefined;
     let certificateError = this.local.certificateError;
     if (m && c.manifest) {
@@ -210,12 +214,15 @@ export class CredentialsPanel implements vscode.Disposable {
       // A key typed by hand is compared with the org's when the org lets us read it; otherwise only a JWT login
       // proves it.
       consumerKeyCheck: !manual ? undefined : !orgKey ? 'unverified' : manual === orgKey ? 'match' : 'mismatch',
+      consumerKeyWhy: orgKey ? undefined : unreadable?.message,
+      consumerKeyPage: !orgKey && !!handoff?.consumerKeyPage,
       certificate,
       certificateError,
       hasPrivateKey: !!(await c.privateKey()),
       privateKeyError: this.local.privateKeyError,
       message: this.local.message,
       ...loginLine(c),
+      selfTest: selfTestDescription(c.report?.login),
       verify: c.lastVerify && { ok: c.lastVerify.ok, text: c.lastVerify.text },
       scimUrl: c.report?.handoff?.scimUrl ?? (c.client && scimBaseUrl(c.client.instanceUrl)),
       scimAccess: m && scimAccess(m.user.username),
@@ -291,6 +298,18 @@ export class CredentialsPanel implements vscode.Disposable {
             );
           await vscode.env.clipboard.writeText(value);
           this.local.message = `Copied the ${COPY_NAMES[msg.what]}.`;
+          break;
+        }
+        case 'openKeyPage': {
+          // The app's page in Setup, on the connected org's own address only.
+          const page = this.controller.report?.handoff?.consumerKeyPage;
+          const org = this.controller.client?.instanceUrl;
+          if (!page || !org || new URL(page).origin !== new URL(org).origin)
+            throw new SetupError('Connect the org and run the External Client App step first.', 'NOT_CONNECTED');
+          await vscode.env.openExternal(vscode.Uri.parse(page));
+          this.local.message =
+            'Opened the app in Setup: Settings → OAuth Settings → Consumer Key and Secret. Copy the Consumer Key ' +
+            '(never the secret) and paste it here.';
           break;
         }
         case 'verify':

@@ -43,7 +43,7 @@ export const teardown = defineCommand({
         return { code: 1 };
       }
     }
-    const removed = await removeSetup(engineInput(ctx), {
+    const removed = await removeSetup(await engineInput(ctx), {
       onProgress: ctx.progress,
       deployTimeoutMs: deployTimeoutMs(ctx.flags),
       signal: ctx.signal,
