@@ -5,7 +5,7 @@
 import { OrgClient, SubResult } from './client';
 import { Clock } from './clock';
 import { CertificateInfo } from './certificate';
-import { EcaPart } from './eca';
+import { deployVersion, EcaPart } from './eca';
 import { concurrentRun } from './concurrency';
 import { writeRecords } from './records';
 import { phase, stepError, writeFailure, writesSentence } from './errors';
@@ -15,6 +15,7 @@ import { STEP_TITLES, STEPS, evaluate, stoppedSteps } from './steps';
 import { appDeployFiles } from './steps/app';
 import { linkRequests } from './steps/link';
 import { StepContext } from './steps/step';
+import type { OwnLogin } from './ownLogins';
 import { isSetupError, SetupError, StepId, StepResult, Write } from './types';
 
 export interface ApplyOptions {
@@ -35,6 +36,10 @@ export interface WriteInput {
   clock: Clock;
   /** Reactivate the integration user when it is inactive (only after the admin agreed). */
   reactivateUser?: boolean;
+  /** The logins this tool made as the integration user (remembered by the front end): never BalkanID's. */
+  ownLogins?: OwnLogin[];
+  /** The consumer key the admin copied from Setup, for an org that gives it to this tool by no route. */
+  typedConsumerKey?: string;
 }
 
 /**
@@ -79,15 +84,17 @@ export async function applyWrites(
   };
   say('Checking the org…');
   const writes: Write[] = [];
-  const facts = await phase('preflight', writes, undefined, () => gatherFacts(client, m, { describeProfile: true }));
+  const facts = await phase('preflight', writes, undefined, () => gatherFacts(client, m));
   const ctx: StepContext = {
     facts,
     manifest: m,
     certificate: input.certificate,
     now: input.clock.now(),
     reactivateUser: input.reactivateUser,
+    ownLogins: input.ownLogins,
+    typedConsumerKey: input.typedConsumerKey,
   };
-  const results = evaluate(facts, m, input.certificate, ctx.now, ctx.reactivateUser);
+  const results = evaluate(facts, m, input.certificate, ctx.now, ctx.reactivateUser, ctx);
   const planned = (id: StepId) => wants(id) && results.find(s => s.id === id)!.plan.length > 0;
   gate(results, wants);
   const api = `/services/data/v${client.apiVersion}`;
@@ -108,12 +115,13 @@ export async function applyWrites(
         'which does not exist yet. Run the permission set step first (or run all steps).';
       throw stepError('app', new SetupError(why, 'NEEDS_PERMSET', 'app'), writes);
     }
+    const version = deployVersion(client.apiVersion);
     const deploy = async (parts?: EcaPart[]) => {
       const which = parts ? parts.join(', ') : 'all components';
       const out = await phase('app', writes, `the External Client App deploy (${which})`, () =>
         client.deploy(
-          appDeployFiles(ctx, client.apiVersion, parts),
-          { timeoutMs: opts.deployTimeoutMs },
+          appDeployFiles(ctx, version, parts),
+          { timeoutMs: opts.deployTimeoutMs, apiVersion: version },
           st => say(`Deploying the External Client App: ${st}…`),
           opts.signal,
         ),

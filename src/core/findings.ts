@@ -30,6 +30,8 @@ export type FindingSpec =
 const problem = (severity: 'error' | 'warning', effect: Effect, quickFix?: QuickFix) =>
   ({ severity, effect, problem: true, quickFix }) as const;
 const info = (effect: Effect = 'none') => ({ severity: 'info', effect, problem: false }) as const;
+/** Worth a look, but not a Problem: nothing in the org is wrong, something could not be checked or was a test. */
+const note = (severity: 'warning') => ({ severity, effect: 'none', problem: false }) as const;
 /** A certificate problem: choosing another certificate repairs it. */
 const certificate = (severity: 'error' | 'warning') =>
   problem(severity, severity === 'error' ? 'blocks-or-error' : 'none', 'chooseCertificate');
@@ -47,10 +49,14 @@ export const FINDINGS = {
   'license-missing': problem('error', 'error'),
   'placeholder-value': problem('error', 'error'), // editing the manifest fixes it
   'reserved-domain': problem('warning', 'none'),
+  'jwt-session-rest-only': note('warning'), // the admin's session takes REST only: SOAP reads were not made
   // Profile.
   'source-profile-missing': problem('error', 'error'),
+  'source-profile-ambiguous': problem('error', 'error'),
+  'profile-permissions-not-copied': info(), // the source profile's permissions an insert could not carry
   'profile-permission-drift': problem('warning', 'drift', 'runStep'),
   'profile-ip-ranges': problem('warning', 'none'),
+  'profile-ip-ranges-unchecked': note('warning'),
   'profile-wrong-license': problem('error', 'error'),
   // Integration user.
   'license-exhausted': problem('error', 'blocks'),
@@ -78,17 +84,21 @@ export const FINDINGS = {
   'cert-expiring': certificate('warning'),
   'cert-unverified': problem('warning', 'none'), // only a JWT login (Verify) settles it
   'app-partly-unchecked': problem('warning', 'none'),
+  'oauth-metadata-closed': problem('error', 'blocks'), // the deploy of the OAuth settings would be refused
   'policy-self-authorized': problem('warning', 'drift', 'runStep'),
   'app-drift': problem('warning', 'drift', 'runStep'),
   // Link.
   'link-missing-drift': problem('warning', 'drift', 'runStep'),
   // Consumer key.
-  'consumer-key-unreadable': problem('error', 'error'),
+  'consumer-key-unreadable': problem('error', 'error'), // by every route: the admin copies it from Setup
+  'consumer-key-typed': info(), // the admin's copy from Setup, since the org gives it by no route
   // Verify (its state comes from the login history).
   'login-failing': problem('warning', 'none'),
   'login-ok': info(),
   'login-history-unreadable': info(),
   'awaiting-login': info(),
+  'self-test-passed': info(), // this tool's own login: never BalkanID's
+  'self-test-failed': note('warning'),
 } as const satisfies Record<string, FindingSpec>;
 
 export type FindingCode = keyof typeof FINDINGS;

@@ -12,6 +12,8 @@ import { csvTable } from '../core/extract/csv';
 import { pairProblem, readManifest } from './exportFiles';
 import { formatCount } from '../core/numbers';
 import { UPLOADS } from '../core/extract/format';
+import { boundedFetch, FetchAnswer, FetchFailed, FetchProblem } from './boundedFetch';
+import { REQUEST_TIMEOUT_MS } from './transport';
 import {
   APPS_DEADLINE_MS,
   appsEndpoint,
@@ -51,7 +53,17 @@ export interface UploadOptions {
   skipAppCheck?: boolean;
   /** How long the tenant may take to prepare its apps list (default 60 s). */
   appsDeadlineMs?: number;
+  /** The deadline of each exchange (the PUT of a file: plus the time it takes at MIN_UPLOAD_RATE). */
+  timeoutMs?: number;
 }
+
+/** The slowest upload speed a file's PUT is given time for, on top of the request timeout. */
+export const MIN_UPLOAD_RATE = 256 * 1024;
+/** The most an answer of BalkanID or the storage may hold (error answers included). */
+export const UPLOAD_ANSWER_LIMIT = 1024 * 1024;
+/** The deadline of a file's PUT: the request timeout plus one second per 256 KB of the file. */
+export const putDeadlineMs = (timeoutMs: number, bytes: number) =>
+  timeoutMs + Math.ceil(bytes / MIN_UPLOAD_RATE) * 1000;
 
 export interface UploadResult {
   /** Per file: bytes sent, and the requests made for it (asking for upload URLs and sending it; 2 without retries). */
@@ -110,6 +122,7 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
   };
   const progress = (m: string) => opts.onProgress?.(clean(m));
   const clock = opts.clock ?? systemClock;
+  const timeoutMs = opts.timeoutMs ?? REQUEST_TIMEOUT_MS;
   if (!keyId?.trim() || !secret?.trim())
     throw new SetupError('Both the BalkanID API key ID and its secret are needed. Nothing was sent.', 'UPLOAD_INPUT');
   const tenant = checkTenantUrl(opts.tenantUrl);
@@ -135,6 +148,7 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
         clean,
         progress,
         deadlineMs: opts.appsDeadlineMs,
+        timeoutMs,
       });
       if (!apps.some(a => a.id === app)) {
         const e = unknownAppError(app, apps, tenant);
@@ -154,26 +168,38 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
       e.message = clean(e.message);
       return e;
     };
-    /** One request, tried again on 429 and 5xx; the final response (body unread) and how many times it was sent. */
-    const withRetries = async (phase: Phase, send: () => Promise<Response>) => {
+    /** One exchange within its deadline and size cap; a failure before the answer becomes the upload's error. */
+    const exchange = async (
+      phase: Phase,
+      url: URL | string,
+      init: RequestInit,
+      timeoutMs: number,
+      traceBody?: string,
+    ) => {
+      try {
+        return await boundedFetch(url, init, { timeoutMs, limit: UPLOAD_ANSWER_LIMIT, signal, traceBody });
+      } catch (e) {
+        const p = e instanceof FetchFailed ? e.problem : ({ kind: 'network', error: e } as FetchProblem);
+        if (p.kind === 'aborted' || signal?.aborted) throw fail({ kind: 'aborted' });
+        if (p.kind === 'timeout') throw fail({ kind: 'timeout', phase, seconds: p.seconds });
+        if (p.kind === 'too-large') throw fail({ kind: 'too-large', phase, status: p.status, limit: '1 MB' });
+        const cause = p.error as { cause?: unknown } | undefined;
+        const code = codeOf(cause?.cause) ?? codeOf(p.error);
+        throw fail({ kind: 'network', phase, reason: code && /^[A-Z_]+$/.test(code) ? code : 'connection failed' });
+      }
+    };
+    /** One request, tried again on 429 and 5xx; the final answer (read, within its cap) and how many times it was sent. */
+    const withRetries = async (phase: Phase, send: () => Promise<FetchAnswer>) => {
       for (let attempt = 1; ; attempt++) {
         if (signal?.aborted) throw fail({ kind: 'aborted' });
         requests++;
-        let res: Response;
-        try {
-          res = await send();
-        } catch (e) {
-          if (signal?.aborted || (e as Error)?.name === 'AbortError') throw fail({ kind: 'aborted' });
-          const code = codeOf((e as { cause?: unknown })?.cause) ?? codeOf(e);
-          throw fail({ kind: 'network', phase, reason: code && /^[A-Z_]+$/.test(code) ? code : 'connection failed' });
-        }
+        const res = await send();
         if (res.status >= 300 && res.status < 400)
           throw fail({ kind: 'redirect', phase, location: res.headers.get('location') ?? '(no location)' });
         const decision: RetryDecision = res.ok
           ? { retry: false }
           : retryDecision(res.status, attempt, res.headers.get('retry-after'), clock.now());
         if (!decision.retry) return { res, tries: attempt };
-        await res.body?.cancel().catch(() => undefined);
         progress(
           `${phase === 'ask' ? 'BalkanID' : 'The upload URL'} answered HTTP ${res.status} for ${f.file}; ` +
             `trying again in ${Math.ceil(decision.waitMs / 1000)} s (attempt ${attempt + 1} of ${MAX_ATTEMPTS}).`,
@@ -188,20 +214,24 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
     const askForUrl = async (): Promise<URL> => {
       progress(`Asking BalkanID for an upload URL for ${f.file}…`);
       const { res, tries } = await withRetries('ask', () =>
-        fetch(uploadUrlEndpoint(tenant, f.resource), {
-          method: 'POST',
-          headers: {
-            'X-Api-Key-ID': keyId,
-            'X-Api-Key-Secret': secret,
-            'Content-Type': 'application/json',
-            Accept: 'application/json',
+        exchange(
+          'ask',
+          uploadUrlEndpoint(tenant, f.resource),
+          {
+            method: 'POST',
+            headers: {
+              'X-Api-Key-ID': keyId,
+              'X-Api-Key-Secret': secret,
+              'Content-Type': 'application/json',
+              Accept: 'application/json',
+            },
+            body: '{}',
           },
-          body: '{}',
-          redirect: 'manual',
-          signal,
-        }),
+          timeoutMs,
+          '{}',
+        ),
       );
-      const text = await res.text().catch(() => '');
+      const text = res.text;
       if (!res.ok) throw refused('ask', res.status, tries, text);
       let json: unknown;
       try {
@@ -217,26 +247,28 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
     };
 
     // The file goes to the pre-signed URL with no API key: only Content-Type and Content-Length (S3 needs the length).
+    // Its deadline: the request timeout plus the time the file takes at MIN_UPLOAD_RATE.
     const put = (url: URL) =>
-      fetch(url, {
-        method: 'PUT',
-        headers: { 'Content-Type': 'text/csv', 'Content-Length': String(f.bytes) },
-        body: Readable.toWeb(createReadStream(f.path)) as ReadableStream<Uint8Array>,
-        duplex: 'half',
-        redirect: 'manual',
-        signal,
-      } as RequestInit & { duplex: 'half' });
+      exchange(
+        'send',
+        url,
+        {
+          method: 'PUT',
+          headers: { 'Content-Type': 'text/csv', 'Content-Length': String(f.bytes) },
+          body: Readable.toWeb(createReadStream(f.path)) as ReadableStream<Uint8Array>,
+          duplex: 'half',
+        } as RequestInit & { duplex: 'half' },
+        putDeadlineMs(timeoutMs, f.bytes),
+        `<${f.file}, ${f.bytes} bytes: not kept in the trace>`,
+      );
 
     let renewed = false;
     let url = await askForUrl();
     for (;;) {
       progress(`Uploading ${f.file} (${formatCount(f.bytes)} bytes)…`);
       const { res, tries } = await withRetries('send', () => put(url));
-      if (res.ok) {
-        await res.body?.cancel().catch(() => undefined);
-        break;
-      }
-      const body = await res.text().catch(() => '');
+      if (res.ok) break;
+      const body = res.text;
       if (isExpiredPresignedUrl(res.status, body)) {
         if (renewed) throw fail({ kind: 'expired' });
         renewed = true;
@@ -283,7 +315,12 @@ interface AppsRequest {
   clean: (text: string) => string;
   progress: (m: string) => void;
   deadlineMs?: number;
+  /** The deadline of each exchange (--request-timeout). */
+  timeoutMs: number;
 }
+
+/** The most the answer asking for the apps list's URLs, or its polling URL's, may hold. */
+const APPS_ANSWER_LIMIT = 64 * 1024;
 
 /**
  * The tenant's apps, by BalkanID's Bulk Apps Download API: POST for the URLs (with the API key; 429 and 5xx tried
@@ -300,15 +337,27 @@ async function tenantApps(r: AppsRequest): Promise<{ apps: Array<{ id: string; n
       ),
       'UPLOAD_APPS',
     );
-  const call = async (url: string | URL, init: RequestInit): Promise<Response> => {
+  /** One request within the deadline and its size cap (read as it arrives), traced; 429 and 5xx tried again. */
+  const call = async (url: string | URL, init: RequestInit, limit = APPS_ANSWER_LIMIT): Promise<FetchAnswer> => {
     for (let attempt = 1; ; attempt++) {
       if (r.signal?.aborted) throw fail('cancelled');
       requests++;
-      let res: Response;
+      let res: FetchAnswer;
       try {
-        res = await fetch(url, { ...init, redirect: 'manual', signal: r.signal });
+        res = await boundedFetch(url, init, {
+          timeoutMs: r.timeoutMs,
+          limit,
+          signal: r.signal,
+          traceBody: typeof init.body === 'string' ? init.body : undefined,
+        });
       } catch (e) {
-        const code = codeOf((e as { cause?: unknown })?.cause) ?? codeOf(e);
+        const p = e instanceof FetchFailed ? e.problem : ({ kind: 'network', error: e } as FetchProblem);
+        if (p.kind === 'aborted') throw fail('cancelled');
+        if (p.kind === 'timeout')
+          throw fail(`${describeUrl(String(url))} did not finish answering within ${p.seconds} s`);
+        if (p.kind === 'too-large') throw fail(`the answer is more than the ${formatCount(p.limit)} bytes allowed`);
+        const cause = p.error as { cause?: unknown } | undefined;
+        const code = codeOf(cause?.cause) ?? codeOf(p.error);
         throw fail(
           `cannot reach ${describeUrl(String(url))}: ${code && /^[A-Z_]+$/.test(code) ? code : 'connection failed'}`,
         );
@@ -319,7 +368,6 @@ async function tenantApps(r: AppsRequest): Promise<{ apps: Array<{ id: string; n
         ? { retry: false as const }
         : retryDecision(res.status, attempt, res.headers.get('retry-after'), r.clock.now());
       if (!d.retry) return res;
-      await res.body?.cancel().catch(() => undefined);
       await r.clock.sleep(d.waitMs, r.signal).catch(() => undefined);
     }
   };
@@ -333,7 +381,7 @@ async function tenantApps(r: AppsRequest): Promise<{ apps: Array<{ id: string; n
     },
     body: '{}',
   });
-  const text = await boundedText(res, 64 * 1024).catch(() => '');
+  const text = res.text;
   if (res.status === 401)
     throw new SetupError(
       "BalkanID refused the API key (HTTP 401) while asking for the tenant's apps: the API key ID or secret is wrong, " +
@@ -363,7 +411,6 @@ async function tenantApps(r: AppsRequest): Promise<{ apps: Array<{ id: string; n
   const deadline = r.clock.now() + deadlineMs;
   for (let wait = 1000; ; wait = Math.min(wait * 2, 5000)) {
     const head = await call(poll, { method: 'HEAD' });
-    await head.body?.cancel().catch(() => undefined);
     if (head.status === 200) break;
     if (head.status !== 404) throw fail(`the polling URL answered HTTP ${head.status}`);
     if (r.clock.now() + wait > deadline)
@@ -371,41 +418,11 @@ async function tenantApps(r: AppsRequest): Promise<{ apps: Array<{ id: string; n
     r.progress('The apps list is not ready yet; asking again…');
     await r.clock.sleep(wait, r.signal).catch(() => undefined);
   }
-  const file = await call(get, { method: 'GET' });
+  const file = await call(get, { method: 'GET' }, MAX_APPS_BYTES);
   if (!file.ok) throw fail(`the apps list's URL answered HTTP ${file.status}`);
-  let csv: string;
   try {
-    csv = await boundedText(file, MAX_APPS_BYTES);
-  } catch (e) {
-    throw fail(messageOf(e));
-  }
-  try {
-    return { apps: appsFromCsv(csv), requests };
+    return { apps: appsFromCsv(file.text), requests };
   } catch (e) {
     throw fail(`the apps list is not the CSV BalkanID documents: ${messageOf(e)}`);
   }
-}
-
-/** A response's text, refused past `max` bytes (read as it arrives, so a larger body is never held). */
-async function boundedText(res: Response, max: number): Promise<string> {
-  const declared = Number(res.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > max) {
-    await res.body?.cancel().catch(() => undefined);
-    throw new Error(`the answer is ${formatCount(declared)} bytes, more than the ${formatCount(max)} allowed`);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const reader = res.body?.getReader();
-  if (!reader) return '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => undefined);
-      throw new Error(`the answer is more than the ${formatCount(max)} bytes allowed`);
-    }
-    chunks.push(Buffer.from(value));
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -12,6 +12,7 @@ import {
   StepState,
 } from '../core/types';
 import { STEP_LABELS } from '../core/steps';
+import { inert } from '../core/inertText';
 import { label } from '../core/permissions';
 
 export type Shown = StepState | 'running' | 'unknown';
@@ -50,12 +51,18 @@ export function loginTime(iso: string, now = new Date()): string {
   return t.toDateString() === now.toDateString() ? hm : `${t.toLocaleDateString()} ${hm}`;
 }
 
-/** Verify's line: BalkanID's first login, the login error, or that it is waiting for one. */
+/** Verify's line: BalkanID's first login (one this tool did not make), the login error, or undefined (waiting). */
 export function loginDescription(login: LoginStatus | undefined): string | undefined {
   if (login?.status === 'connected' && login.firstSuccess)
     return `BalkanID connected · ${login.complete ? 'first' : 'earliest seen'} login ${loginTime(login.firstSuccess)}`;
   if (login?.status === 'failing' && login.latest) return `login failed: ${login.latest.Status}`;
   return undefined;
+}
+
+/** The self-test's own line (this tool's JWT login through the app): never BalkanID's login. */
+export function selfTestDescription(login: LoginStatus | undefined): string | undefined {
+  const t = login?.selfTest;
+  return t && `self-test ${t.ok ? 'passed' : 'failed'} · ${loginTime(t.at)}`;
 }
 
 export function stepView(
@@ -118,7 +125,11 @@ export function statusShown(s: { connection: Connection; hasManifest: boolean; r
   return s.connection.kind !== 'disconnected' || s.hasManifest || s.remembered;
 }
 
-export function statusView(c: Connection): StatusView {
+/** An org's alias or host in the status bar: shown as text, never as an icon ($(…)) or a control sequence. */
+const shownLabel = (label: string) => inert(label).replace(/\$\(/g, '\\$(');
+
+export function statusView(connection: Connection): StatusView {
+  const c = 'label' in connection ? { ...connection, label: shownLabel(connection.label) } : connection;
   switch (c.kind) {
     case 'disconnected':
       return {
@@ -153,6 +164,7 @@ export function statusView(c: Connection): StatusView {
         c.instanceUrl,
         steps ? `${done} of ${steps.length} steps done` : 'not checked yet',
         setUp ? (loginDescription(login) ?? "Waiting for BalkanID's first login through the app.") : '',
+        setUp ? capitalised(selfTestDescription(login)) : '',
         failing ? 'Fix: see the Verify step in the checklist.' : '',
         c.report ? `${c.report.org.isSandbox ? 'Sandbox' : 'Production'}, API ${c.report.org.apiVersion}` : '',
         'Click to switch org.',
@@ -167,6 +179,8 @@ export function statusView(c: Connection): StatusView {
     }
   }
 }
+
+const capitalised = (t: string | undefined) => (t ? `${t[0]!.toUpperCase()}${t.slice(1)}` : '');
 
 export function badge(report: Report | undefined): { value: number; tooltip: string } | undefined {
   if (!report) return undefined;

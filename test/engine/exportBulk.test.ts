@@ -95,7 +95,9 @@ describe('export: large lists by Bulk API 2.0 query jobs', function () {
       const got = await run(BULK, notes);
       assert.ok(
         notes.some(n =>
-          /Groups and Queues: Bulk API 2\.0 refused the query job \(API_DISABLED\); reading it by REST instead/.test(n),
+          /Groups and Queues: Bulk API 2\.0 refused the query job \(API_DISABLED_FOR_ORG\); reading it by REST instead/.test(
+            n,
+          ),
         ),
         notes.join('\n'),
       );

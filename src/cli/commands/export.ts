@@ -8,7 +8,7 @@ import { formatCount } from '../../core/numbers';
 import { codeOf, SetupError } from '../../core/types';
 import { exportToDir } from '../../node/exportFiles';
 import { defineCommand } from '../command';
-import { toJson } from '../common';
+import { toJson, KEY_ANSWER } from '../common';
 import { onInterrupt, readerSession } from '../extract';
 import { usageError } from '../flags';
 import { orgFolder } from '../orgs';
@@ -33,6 +33,7 @@ export const exportFiles = defineCommand({
     'neutralize-formulas': 'optional',
     retries: 'optional',
     'retry-delay-ms': 'optional',
+    ...KEY_ANSWER,
   },
   needsManifest: 'with --key',
   connects: true,
@@ -73,7 +74,9 @@ export const exportFiles = defineCommand({
       },
     })
       .catch((e: unknown) => {
-        if (codeOf(e) === 'CANCELLED')
+        // Ctrl+C, SIGTERM, SIGHUP: the export's own handler stops it between pages; the run's (interrupt.ts) stops the
+        // page in flight.
+        if (codeOf(e) === 'CANCELLED' || codeOf(e) === 'INTERRUPTED')
           throw new SetupError(
             `Export cancelled${interrupt.signalName() ? ` (${interrupt.signalName()})` : ''}: nothing was written to ` +
               `${resolve(dir)}.`,

@@ -9,7 +9,7 @@ import { registerSecret } from '../../core/redact';
 import { LOOPBACK_HOSTS } from '../../core/url';
 import { uploadToBalkanId } from '../../node/balkanidUpload';
 import { defineCommand } from '../command';
-import { toJson } from '../common';
+import { requestTimeoutMs, toJson } from '../common';
 import { usageError } from '../flags';
 import { orgFolder } from '../orgs';
 
@@ -89,6 +89,8 @@ export const upload = defineCommand({
       onProgress: ctx.progress,
       clock: ctx.clock,
       skipAppCheck: !!ctx.flags['skip-app-check'],
+      timeoutMs: requestTimeoutMs(ctx.flags),
+      signal: ctx.signal,
     });
     const files = r.uploaded.map(u => `${u.file} (${formatCount(u.bytes)} bytes)`).join(' and ');
     // A 200 from the storage means the file arrived, not that BalkanID has processed it (relations need their

@@ -42,9 +42,9 @@ export interface ReadTuning {
 /**
  * REST for small lists, Bulk API 2.0 from 50,000 rows, in sets of 10,000 (docs/research/export-2026.md §5, measured
  * by npm run bench): at a million users Bulk takes a fifth of REST's API calls (417 against 1,950); below a few REST
- * pages a job's create, polls and delete cost more calls than they save. 10,000 rows a set because jsforce holds each
- * answer whole (body and text): 50,000-row sets take 107 calls but peak at 367 MB, over the 256 MB budget. Once the
- * transport streams answers (issue 18), raise it.
+ * pages a job's create, polls and delete cost more calls than they save. 10,000 rows a set because each answer is held
+ * whole (the transport reads it within its 32 MB cap, jsforce keeps its text): 50,000-row sets take 107 calls but peak
+ * at 367 MB, over the 256 MB budget. Once Bulk results are read as a stream, raise it.
  */
 export const TUNING: ReadTuning = {
   bulkFromRows: 50_000,
