@@ -259,7 +259,8 @@ export async function benchWays(): Promise<{ lines: string[]; failed: boolean; j
   await main(['upload', '--dir', dir, '--tenant-url', bid.url], quiet, quiet);
   const sent = bid.received.reduce((a, f) => a + f.bytes, 0);
   lines.push(
-    `\nUpload of both files: ${bid.count} requests (an upload URL and a PUT per file), ${sent} bytes of CSV; ` +
+    `\nUpload of both files: ${bid.count} requests (the App looked up in the tenant's apps: a download URL, HEAD ` +
+      `until ready, the list; then an upload URL and a PUT per file), ${sent} bytes of CSV; ` +
       `a 429 or 5xx is retried up to 4 times per request (test/engine/upload.test.ts).`,
   );
   await Promise.all([small.stop(), bid.stop()]);

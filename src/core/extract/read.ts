@@ -68,6 +68,8 @@ export const RESUMABLE = new Set([
 ]);
 /** Salesforce's REST pages hold at most 2,000 records (Query Options Header). */
 const MAX_PAGE = 2000;
+/** A Bulk API 2.0 results locator as Salesforce writes them (an opaque token). */
+const LOCATOR = /^[A-Za-z0-9+/=_-]{1,200}$/;
 
 export interface ReadContext {
   client: OrgClient;
@@ -361,15 +363,27 @@ async function viaBulk(
     let locator = '';
     let fromJob = 0;
     let inARow = 0;
+    type SetAnswer = { text: string; headers: Record<string, string> };
+    const ask = (at: string): Promise<SetAnswer> => {
+      spend(ctx, st);
+      const asked = client.requestText(
+        `${jobUrl}/results?maxRecords=${tuning.bulkMaxRecords}${at ? `&locator=${encodeURIComponent(at)}` : ''}`,
+      );
+      // Awaited below; one asked ahead and then not wanted (this set was malformed, the export stopped) fails unseen.
+      asked.catch(() => undefined);
+      return asked;
+    };
+    /** The next set, asked for while this one is checked and written (the org prepares it meanwhile). */
+    let ahead: Promise<SetAnswer> | undefined;
     for (;;) {
       cancelled(ctx.signal, 'Export');
-      const url = `${jobUrl}/results?maxRecords=${tuning.bulkMaxRecords}${locator ? `&locator=${encodeURIComponent(locator)}` : ''}`;
-      let answer: { text: string; headers: Record<string, string> };
+      let answer: SetAnswer;
       try {
-        spend(ctx, st);
-        answer = await client.requestText(url);
+        answer = await (ahead ?? ask(locator));
+        ahead = undefined;
         inARow = 0;
       } catch (e) {
+        ahead = undefined;
         const code = codeOf(e);
         if (!code || !RESUMABLE.has(code))
           return fallBack(`a set of Bulk API 2.0 results failed (${code ?? messageOf(e)})`);
@@ -378,6 +392,10 @@ async function viaBulk(
         await retryOrGiveUp(ctx, s, st, e, ++inARow, `fetching a set of Bulk API 2.0 results of ${s.label}`);
         continue;
       }
+      const next = answer.headers['sforce-locator'];
+      const more = !!next && next !== 'null';
+      // At most two sets held: this one's text, and the next one's as it arrives.
+      if (more && LOCATOR.test(next)) ahead = ask(next);
       // The set's rows are handed on a page at a time, as REST's are: the set's text is the one large thing held.
       let rows: Flat[] = [];
       let inSet = 0;
@@ -411,9 +429,8 @@ async function viaBulk(
       const said = Number(answer.headers['sforce-numberofrecords']);
       if (answer.headers['sforce-numberofrecords'] !== undefined && said !== inSet)
         throw malformed(s, `a set of Bulk API 2.0 results of ${n(inSet)} rows that said it held ${n(said)}`);
-      const next = answer.headers['sforce-locator'];
-      if (!next || next === 'null') break;
-      if (!/^[A-Za-z0-9+/=_-]{1,200}$/.test(next) || !inSet)
+      if (!more) break;
+      if (!LOCATOR.test(next) || !inSet)
         throw malformed(s, `a Bulk API 2.0 results locator ${shown(next)} after ${n(inSet)} rows`);
       locator = next;
     }
