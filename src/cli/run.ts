@@ -47,8 +47,14 @@ export async function runOne(
   };
   const clock = deps.clock ?? systemClock;
   try {
-    const needsManifest = c.needsManifest === 'with --key' ? !!a.flags.key : c.needsManifest;
-    const setup = needsManifest ? await loadSetup(a.flags, json, io.err, clock) : undefined;
+    const needsManifest = c.needsManifest === 'with --key' ? !!a.flags.key : !!c.needsManifest;
+    const setup = needsManifest
+      ? await loadSetup(a.flags, json, io.err, clock).catch((e: unknown) => {
+          // A read-only command without a manifest goes on (it proposes values); the others say what to do.
+          if (c.needsManifest === 'if present' && codeOf(e) === 'NO_MANIFEST') return undefined;
+          throw e;
+        })
+      : undefined;
     let client;
     if (c.connects) {
       progress('Connecting…');
@@ -57,8 +63,10 @@ export async function runOne(
     const flags = a.flags as FlagsOf<Takes>;
     return await c.run({ flags, json, out: io.out, err: io.err, progress, clock, deps, target, many, client, setup });
   } catch (raw) {
-    // Errors before any step ran (manifest, connection) belong to the command's step (preflight, or verify).
-    const e = codeOf(raw) === 'USAGE' || !c.errorStep ? raw : stepError(c.errorStep, raw, []);
+    // Errors before any step ran (a bad manifest, the connection) belong to the command's step (preflight, or verify);
+    // a manifest not written yet is no failed step: the message says how to write it.
+    const e =
+      ['USAGE', 'NO_MANIFEST'].includes(codeOf(raw) ?? '') || !c.errorStep ? raw : stepError(c.errorStep, raw, []);
     const message = isSetupError(e) ? e.message : `Unexpected error: ${messageOf(e)}`;
     const writes: Write[] | undefined = isSetupError(e) ? e.writes : undefined;
     const uncertain = isSetupError(e) ? e.uncertain : undefined;

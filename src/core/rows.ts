@@ -44,6 +44,8 @@ export interface LicenseRow {
   Id: string;
   Name: string;
   MasterLabel: string;
+  /** AUL: Salesforce Platform. */
+  LicenseDefinitionKey?: string;
   TotalLicenses: number;
   UsedLicenses: number;
 }
@@ -123,6 +125,8 @@ export interface Facts {
   user?: UserRow;
   userFrozen?: boolean;
   license?: LicenseRow;
+  /** Active licences of other kinds with free seats (said when no Salesforce Platform licence is free). */
+  otherLicenses?: LicenseRow[];
   sourceProfile?: ProfileRow;
   profile?: ProfileRow;
   permissionSet?: PermissionSetRow;

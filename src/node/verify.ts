@@ -33,7 +33,8 @@ export interface SelfTestResult {
   attempts: number;
   maxAttempts: number;
   failure?: JwtDiagnosis & { error: string; description: string };
-  reads: Array<{ object: string; count?: number; error?: string; cause?: string }>;
+  /** What BalkanID can read: each list by its API name and Setup's label (as the preview shows it). */
+  reads: Array<{ object: string; label: string; count?: number; error?: string; cause?: string }>;
   client?: JsforceClient;
 }
 
@@ -45,8 +46,8 @@ async function readCounts(client: JsforceClient): Promise<SelfTestResult['reads'
   return SOURCES.map(s => {
     const c = counts[s.id];
     return 'count' in c
-      ? { object: s.object, count: c.count }
-      : { object: s.object, error: c.code, cause: readFix(s, c.code, READER) };
+      ? { object: s.object, label: s.label, count: c.count }
+      : { object: s.object, label: s.label, error: c.code, cause: readFix(s, c.code, READER) };
   });
 }
 
@@ -89,6 +90,7 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
           maxAttempts: attempts,
           reads: SOURCES.map(s => ({
             object: s.object,
+            label: s.label,
             error: 'API_DISABLED_FOR_ORG',
             cause: readFix(s, 'API_DISABLED_FOR_ORG', READER),
           })),

@@ -10,7 +10,8 @@ import { CertificateInfo } from '../core/certificate';
 import { Clock, systemClock } from '../core/clock';
 import { codeOf, isSetupError, messageOf, Report, SetupError, StepId, Write } from '../core/types';
 import { ContextSource } from './contextKeys';
-import { Connection } from './viewModel';
+import { Connection, StepOffers, valueRows } from './viewModel';
+import { adminNeeds } from '../core/steps';
 import { Log } from './log';
 import { settings } from './settings';
 import { progressText, rememberProgress } from './orgProgress';
@@ -102,6 +103,16 @@ export class Controller implements vscode.Disposable {
     return this;
   }
 
+  /** What the checklist and the status bar offer now: the values for BalkanID once they work (the setup in place, the
+   *  consumer key known), the request for a System Administrator while the admin lacks permissions for the work left. */
+  offers(): Required<StepOffers> {
+    const report = this.loaded ? this.report : undefined;
+    return {
+      values: valueRows(report, this.manualConsumerKey).length > 0,
+      request: !!report && adminNeeds(report.steps).length > 0,
+    };
+  }
+
   /** What the context keys are made of (contextKeys.ts). */
   contextSource(): ContextSource {
     return {
@@ -110,6 +121,7 @@ export class Controller implements vscode.Disposable {
       certificateReadable: this.certificateReadable,
       report: this.report,
       valuesCopied: !!this.session?.valuesCopied,
+      ...this.offers(),
     };
   }
 

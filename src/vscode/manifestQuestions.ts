@@ -4,7 +4,7 @@
 // every answer is in and valid.
 import * as vscode from 'vscode';
 import { proposedUsername, validateManifest } from '../core/manifest';
-import { placeholderFindings } from '../core/steps/preflight';
+import { placeholderFindings } from '../core/steps/user';
 import { readCertificate } from '../core/certificate';
 import { messageOf, SetupError } from '../core/types';
 import { Controller, engine } from './controller';

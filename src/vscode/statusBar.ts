@@ -25,9 +25,16 @@ export class ConnectionStatus implements vscode.Disposable {
     });
     if (shown) this.item.show();
     else this.item.hide();
-    const v = statusView(c.connection);
+    const v = statusView(c.connection, c.offers());
     this.item.text = v.text;
-    this.item.tooltip = v.tooltip;
+    // The next action stays where the admin looks: links in the tooltip (and on top of the picker a click opens).
+    if (v.actions.length) {
+      const md = new vscode.MarkdownString(
+        `${v.tooltip.replace(/\n/g, '  \n')}\n\n${v.actions.map(a => `[${a.title}](command:${a.command})`).join(' · ')}`,
+      );
+      md.isTrusted = { enabledCommands: v.actions.map(a => a.command) };
+      this.item.tooltip = md;
+    } else this.item.tooltip = v.tooltip;
     this.item.backgroundColor =
       v.tone === 'normal'
         ? undefined

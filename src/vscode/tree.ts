@@ -1,11 +1,15 @@
-// The setup checklist: one item per step (guide order) with its state, findings as children, and a badge.
+// The setup checklist: one item per step (guide order) with its state, findings as children, the values for BalkanID
+// under the consumer key (each copied on its own), and a badge.
 import * as vscode from 'vscode';
 import { Finding, STEP_IDS, StepId } from '../core/types';
 import { STEP_TITLES } from '../core/steps';
 import { Controller } from './controller';
-import { badge, findingView, stepView } from './viewModel';
+import { badge, findingView, stepView, ValueName, valueRows } from './viewModel';
 
-type Node = { kind: 'step'; id: StepId } | { kind: 'finding'; step: StepId; finding: Finding };
+export type Node =
+  | { kind: 'step'; id: StepId }
+  | { kind: 'finding'; step: StepId; finding: Finding }
+  | { kind: 'value'; name: ValueName; label: string; value: string };
 
 export class ChecklistTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -17,7 +21,8 @@ export class ChecklistTree implements vscode.TreeDataProvider<Node>, vscode.Disp
     this.view = vscode.window.createTreeView('balkanid.checklist', { treeDataProvider: this, showCollapseAll: false });
     this.subscription = controller.onDidChange(() => {
       this.changed.fire(undefined);
-      this.view.badge = badge(controller.report);
+      // No manifest (deleted, or another folder): no checklist, so no count of steps left either.
+      this.view.badge = badge(controller.manifest ? controller.report : undefined);
     });
   }
 
@@ -27,19 +32,32 @@ export class ChecklistTree implements vscode.TreeDataProvider<Node>, vscode.Disp
       return this.controller.connection.kind === 'disconnected' || !this.controller.manifest
         ? []
         : STEP_IDS.map(id => ({ kind: 'step', id }));
-    if (node.kind === 'step')
-      return (this.controller.report?.steps.find(s => s.id === node.id)?.findings ?? []).map(finding => ({
-        kind: 'finding',
-        step: node.id,
-        finding,
-      }));
-    return [];
+    if (node.kind !== 'step') return [];
+    const findings: Node[] = (this.controller.report?.steps.find(s => s.id === node.id)?.findings ?? []).map(
+      finding => ({ kind: 'finding', step: node.id, finding }),
+    );
+    // The values for BalkanID, where the setup ends: each with its own Copy.
+    const values: Node[] =
+      node.id === 'consumerKey'
+        ? valueRows(this.controller.report, this.controller.manualConsumerKey).map(v => ({ kind: 'value', ...v }))
+        : [];
+    return [...values, ...findings];
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'value') {
+      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+      item.id = `value:${node.name}`;
+      item.description = node.value;
+      item.tooltip = `${node.label}: ${node.value}\n\nPaste it into BalkanID (Integrations → Add Integration → Salesforce).`;
+      item.iconPath = new vscode.ThemeIcon('symbol-key');
+      item.contextValue = 'value';
+      return item;
+    }
     if (node.kind === 'finding') {
       const v = findingView(node.finding);
       const item = new vscode.TreeItem(v.label, vscode.TreeItemCollapsibleState.None);
+      item.description = v.description;
       item.iconPath = new vscode.ThemeIcon(v.icon, v.color ? new vscode.ThemeColor(v.color) : undefined);
       item.tooltip = v.tooltip;
       item.contextValue = 'finding';
@@ -47,14 +65,20 @@ export class ChecklistTree implements vscode.TreeDataProvider<Node>, vscode.Disp
     }
     const step = this.controller.report?.steps.find(s => s.id === node.id);
     const state = this.controller.running.has(node.id) ? 'running' : (step?.state ?? 'unknown');
+    const offers = this.controller.offers();
     const v = stepView(
       step ?? { id: node.id, title: STEP_TITLES[node.id], findings: [], plan: [] },
       state,
       this.controller.report?.login,
+      {
+        values: offers.values && (node.id === 'consumerKey' || node.id === 'verify'),
+        request: offers.request && node.id === 'preflight',
+      },
     );
+    const children = !!step?.findings.length || (node.id === 'consumerKey' && offers.values);
     const item = new vscode.TreeItem(
       v.label,
-      step?.findings.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+      children ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
     );
     item.id = `step:${node.id}`;
     item.description = v.description;
@@ -65,7 +89,9 @@ export class ChecklistTree implements vscode.TreeDataProvider<Node>, vscode.Disp
   }
 
   getParent(node: Node): Node | undefined {
-    return node.kind === 'finding' ? { kind: 'step', id: node.step } : undefined;
+    if (node.kind === 'finding') return { kind: 'step', id: node.step };
+    if (node.kind === 'value') return { kind: 'step', id: 'consumerKey' };
+    return undefined;
   }
 
   dispose(): void {

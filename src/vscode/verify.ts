@@ -71,7 +71,7 @@ export async function verify(controller: Controller, checkAll: () => Promise<unk
   );
   let text: string;
   if (result.ok) {
-    const reads = result.reads.map(r => `${r.object} ${r.count}`).join(', ');
+    const reads = result.reads.map(r => `${r.label} ${r.count}`).join(', ');
     text = `JWT login as the integration user works. BalkanID can read: ${reads}.`;
     controller.log.info(text);
     void notify.info(text, 'Copy Values').then(c => c && vscode.commands.executeCommand('balkanid.copyValues'));
@@ -83,7 +83,7 @@ export async function verify(controller: Controller, checkAll: () => Promise<unk
       .then(c => c && vscode.commands.executeCommand('balkanid.checklist.focus'));
   } else {
     const bad = result.reads.filter(r => r.error);
-    text = `JWT login works, but: ${bad.map(r => `${r.object}: ${r.cause}`).join(' ')}`;
+    text = `JWT login works, but: ${bad.map(r => `${r.label}: ${r.cause}`).join(' ')}`;
     void notify.warn(text);
   }
   controller.recordVerify(result.ok, text);

@@ -174,11 +174,17 @@ describe('preview: what BalkanID will read', function () {
   this.timeout(60000);
   const t = useOrg({ scenario: 'done' });
 
-  it('counts every list as the org holds it, with sample rows of every list in Setup words, in one round trip', async () => {
+  it('counts every list as the org holds it, with sample rows of every list in Setup words (group members by name, not Id), in two round trips', async () => {
     const client = await adminClient(t.org);
     const before = t.org.stats().total;
     const p = await previewOrg(client, { kind: 'admin', username: 'admin@acme.example' });
-    assert.equal(t.org.stats().total - before, 1, 'one composite/batch request');
+    assert.equal(t.org.stats().total - before, 2, "one composite/batch request, and one for the members' names");
+    const members = p.sources.find(s => s.id === 'groupMember')!.sample;
+    assert.ok(members.includes('Sales Team ← Jane Doe (user)'), members.join('\n'));
+    assert.ok(
+      members.every(l => !/← [a-zA-Z0-9]{15,18}$/.test(l)),
+      `a raw Id: ${members.join(' | ')}`,
+    );
     const o = t.org.org;
     const count = (id: string) => p.sources.find(s => s.id === id)!.count;
     assert.equal(count('user'), o.all('User').length);

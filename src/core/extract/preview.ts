@@ -1,6 +1,8 @@
 // The preview: what BalkanID will read, before the keys are handed over. Counts, a few rows of each source in
 // Setup's words, and what the reading user cannot read with the permission that fixes it. One round trip
-// (composite/batch of counts, samples and the reader's View All Users), whatever the org's size: nothing is held.
+// (composite/batch of counts, samples and the reader's View All Users), whatever the org's size: nothing is held —
+// and one more for the names of the sampled group members (a member is a user or a group, by Id only).
+import { soql } from '../facts';
 import { OrgClient } from '../client';
 import { errorOf } from '../errors';
 import { cancelled } from './export';
@@ -76,8 +78,43 @@ const SAMPLES: Record<SourceId, { fields: string; line: (r: Rec) => string }> = 
         ? `${rel(r.Assignee)?.Name} → ${rel(r.PermissionSetGroup)?.MasterLabel} (Permission Set Group)`
         : `${rel(r.Assignee)?.Name} → ${rel(r.PermissionSet)?.Label} (Permission Set)`,
   },
-  groupMember: { fields: 'Group.Name, UserOrGroupId', line: r => `${rel(r.Group)?.Name} ← ${r.UserOrGroupId}` },
+  groupMember: {
+    fields: 'Group.Name, UserOrGroupId',
+    line: r => `${rel(r.Group)?.Name} ← ${String(r.MemberName ?? r.UserOrGroupId)}`,
+  },
 };
+
+/**
+ * The sampled group members with their names: "Jane Doe (user)", "Sales Team (group)". GroupMember names its member
+ * by Id only (no relationship to follow), so the users and groups among them are read in one batch; a member whose
+ * name cannot be read keeps its Id.
+ */
+async function namedMembers(client: OrgClient, rows: Rec[]): Promise<Rec[]> {
+  const ids = [...new Set(rows.map(r => String(r.UserOrGroupId ?? '')).filter(id => /^[a-zA-Z0-9]{15,18}$/.test(id)))];
+  if (!ids.length) return rows;
+  const url = (q: string) => `v${client.apiVersion}/query?q=${encodeURIComponent(q)}`;
+  const list = ids.map(soql).join(', ');
+  const res = await client
+    .batch([
+      { ref: 'users', url: url(`SELECT Id, Name FROM User WHERE Id IN (${list})`) },
+      { ref: 'groups', url: url(`SELECT Id, Name FROM Group WHERE Id IN (${list})`) },
+    ])
+    .catch(() => ({}) as Record<string, undefined>);
+  const names = new Map<string, string>();
+  for (const [ref, kind] of [
+    ['users', 'user'],
+    ['groups', 'group'],
+  ] as const) {
+    const r = res[ref];
+    if (r && r.status < 300)
+      for (const x of (r.body as { records?: Array<{ Id: string; Name: string }> }).records ?? [])
+        names.set(x.Id.slice(0, 15), `${x.Name} (${kind})`);
+  }
+  return rows.map(r => {
+    const name = names.get(String(r.UserOrGroupId ?? '').slice(0, 15));
+    return name ? { ...r, MemberName: name } : r;
+  });
+}
 
 export async function previewOrg(client: OrgClient, reader: Preview['reader'], signal?: AbortSignal): Promise<Preview> {
   const who = reader.kind === 'integration' ? 'The integration user' : 'You';
@@ -93,6 +130,15 @@ export async function previewOrg(client: OrgClient, reader: Preview['reader'], s
     { ref: 'visibility', soql: VISIBILITY_SOQL },
   ]);
   cancelled(signal, 'Preview');
+  const members = extra['sample:groupMember'];
+  if (members && members.status < 300) {
+    const body = members.body as { records?: Rec[] };
+    extra['sample:groupMember'] = {
+      ...members,
+      body: { ...body, records: await namedMembers(client, body.records ?? []) },
+    };
+    cancelled(signal, 'Preview');
+  }
   const sources = SOURCES.map((s): PreviewSource => {
     const c = counts[s.id];
     if ('code' in c)

@@ -1,9 +1,10 @@
 // The steps of the BalkanID guide, in its order. Titles, labels, Setup pages, admin permissions and what blocks
 // what all derive from this list.
-import { finding } from '../findings';
+import { finding, Finding } from '../findings';
 import { Facts } from '../facts';
 import { Manifest } from '../manifest';
 import { CertificateInfo } from '../certificate';
+import { label } from '../permissions';
 import { SetupError, STEP_IDS, StepId, StepResult } from '../types';
 import { app } from './app';
 import { consumerKey } from './consumerKey';
@@ -34,19 +35,54 @@ export const helpUrl = (id: StepId, docs = false) =>
 if (STEPS.map(s => s.id).join() !== STEP_IDS.join())
   throw new Error('steps/index.ts and STEP_IDS disagree on the steps or their order');
 
+/** Whether a step still has work to do: writes planned, or what it creates missing. */
+export const hasWork = (s: Pick<StepResult, 'plan' | 'exists'>) => s.plan.length > 0 || !s.exists;
+
+/** A permission the connected admin lacks, with the permissions that would do instead and the steps that need it. */
+export interface AdminNeed {
+  permission: string;
+  alternatives: string[];
+  steps: StepId[];
+}
+
+/**
+ * Every permission the admin lacks for the work left, once each, in the order the steps need them: the preflight's
+ * own (without which the org cannot be read) and those of every step that still has work to do. A step with nothing
+ * left to write needs none of its permissions now.
+ */
+export function adminNeeds(results: StepResult[]): AdminNeed[] {
+  const needs: AdminNeed[] = [];
+  for (const s of results) {
+    if (s.id !== 'preflight' && !hasWork(s)) continue;
+    for (const f of s.findings) {
+      if (f.code !== 'admin-permission-missing' || !f.permission) continue;
+      const known = needs.find(n => n.permission === f.permission);
+      if (known) {
+        if (!known.steps.includes(s.id)) known.steps.push(s.id);
+      } else needs.push({ permission: f.permission, alternatives: f.alternatives ?? [], steps: [s.id] });
+    }
+  }
+  return needs;
+}
+
 /** A step that cannot write now: blocked, or in error (Verify and the consumer key only read, and stop nothing). */
 const stops = (s: StepResult) =>
   s.state === 'blocked' || (s.state === 'error' && s.id !== 'verify' && s.id !== 'consumerKey');
 
 /**
  * Which steps cannot run now, each with the step that stops it: itself, a prerequisite (transitively — a permission
- * set is never assigned to an integration user that is in error), or the preflight when it found an error (no
- * licence, placeholder values, an old API), which stops every step.
+ * set is never assigned to an integration user that is in error), or what stops every step: the preflight in error
+ * (no licence, an old API) or a placeholder value in the manifest.
  */
 export function stoppedSteps(results: StepResult[]): Map<StepId, StepResult> {
   const stopped = new Map<StepId, StepResult>();
-  const preflight = results.find(s => s.id === 'preflight');
-  const preflightError = preflight?.findings.some(f => f.severity === 'error');
+  // What stops everything: the preflight in error (no licence, an old API, the admin's own reading permissions), or
+  // a manifest value that is wrong (a placeholder username): no write is made until the input is right.
+  const everything = results.find(
+    s =>
+      (s.id === 'preflight' && s.state === 'error') ||
+      s.findings.some(f => f.subject === 'manifest' && f.severity === 'error'),
+  );
   // A stopped prerequisite stops a step that needs it when what it creates does not exist yet, or when the
   // integration user itself is wrong (the admin, inactive, frozen): nothing is granted to it.
   const holdsBack = (p: StepResult) =>
@@ -57,14 +93,13 @@ export function stoppedSteps(results: StepResult[]): Map<StepId, StepResult> {
       .find(p => p && stopped.has(p.id) && holdsBack(p));
     // A step that only waits names what it waits for (the root cause), not itself.
     const onlyWaits = s.findings.every(f => f.code === 'waits-for' || f.severity !== 'error');
-    const by =
-      preflightError && preflight
-        ? preflight
-        : prerequisite && (onlyWaits || !stops(s))
-          ? stopped.get(prerequisite.id)
-          : stops(s)
-            ? s
-            : undefined;
+    const by = everything
+      ? everything
+      : prerequisite && (onlyWaits || !stops(s))
+        ? stopped.get(prerequisite.id)
+        : stops(s)
+          ? s
+          : undefined;
     if (by) stopped.set(s.id, by);
   }
   return stopped;
@@ -90,5 +125,33 @@ export function evaluate(
     }
     results.push(r);
   }
+  return withAdminRequest(results);
+}
+
+/**
+ * The preflight gathers every permission the admin lacks for the work left (each also a finding of its step): one
+ * list to send to a System Administrator. While any is missing the preflight is blocked, not done — it blocks no step
+ * that can run without them.
+ */
+function withAdminRequest(results: StepResult[]): StepResult[] {
+  const needs = adminNeeds(results);
+  const preflight = results[0]!;
+  if (!needs.length || preflight.id !== 'preflight') return results;
+  const labels = needs.map(n => `"${label(n.permission)}"`);
+  const request: Finding = finding('admin-request', {
+    subject: 'admin',
+    permissions: needs.map(n => n.permission),
+    message:
+      `You lack ${needs.length === 1 ? 'a permission' : `${needs.length} permissions`} the setup needs: ` +
+      `${labels.join(', ')}.`,
+    fix:
+      'Send the request for a System Administrator (it lists each permission and the steps that need it), or ' +
+      'connect as an admin who has them.',
+  });
+  results[0] = {
+    ...preflight,
+    findings: [request, ...preflight.findings],
+    state: preflight.state === 'error' ? 'error' : 'blocked',
+  };
   return results;
 }
