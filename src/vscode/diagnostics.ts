@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { Controller } from './controller';
 import { diagnosticsFor, quickFixFor } from './diagnosticsModel';
-import { STEP_TITLES } from '../core/steps';
+import { STEP_TITLES } from '../core/steps/names';
 
 export const SOURCE = 'BalkanID';
 

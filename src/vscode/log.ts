@@ -3,7 +3,11 @@ import * as vscode from 'vscode';
 import { redact } from '../core/redact';
 
 export class Log implements vscode.Disposable {
-  readonly channel = vscode.window.createOutputChannel('BalkanID Salesforce Setup', { log: true });
+  private made?: vscode.LogOutputChannel;
+  /** Made on the first line (not during activation). */
+  get channel(): vscode.LogOutputChannel {
+    return (this.made ??= vscode.window.createOutputChannel('BalkanID Salesforce Setup', { log: true }));
+  }
   info(message: string): void {
     this.channel.info(redact(message));
   }
@@ -17,6 +21,6 @@ export class Log implements vscode.Disposable {
     this.channel.show(true);
   }
   dispose(): void {
-    this.channel.dispose();
+    this.made?.dispose();
   }
 }

@@ -2,7 +2,7 @@
 // under the consumer key (each copied on its own), and a badge.
 import * as vscode from 'vscode';
 import { Finding, STEP_IDS, StepId } from '../core/types';
-import { STEP_TITLES } from '../core/steps';
+import { STEP_TITLES } from '../core/steps/names';
 import { Controller } from './controller';
 import { badge, findingView, stepView, ValueName, valueRows } from './viewModel';
 

@@ -11,7 +11,7 @@ import {
   StepResult,
   StepState,
 } from '../core/types';
-import { STEP_LABELS } from '../core/steps';
+import { STEP_LABELS } from '../core/steps/names';
 import { findingTitle } from '../core/findings';
 
 export type Shown = StepState | 'running' | 'unknown';

@@ -2,11 +2,11 @@
 import { finding } from '../findings';
 import { Finding } from '../types';
 import { adminFindings, Step } from './step';
+import { STEP_NAMES } from './names';
 
 export const consumerKey: Step = {
   id: 'consumerKey',
-  title: 'Consumer key',
-  label: 'Consumer key',
+  ...STEP_NAMES.consumerKey,
   setupPage: '/lightning/setup/ManageExternalClientApplication/home',
   help: {
     guide: 'step-4-retrieve-consumer-key',

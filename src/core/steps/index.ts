@@ -5,6 +5,7 @@ import { Facts } from '../facts';
 import { Manifest } from '../manifest';
 import { CertificateInfo } from '../certificate';
 import { label } from '../permissions';
+import { adminNeeds } from '../adminRequest';
 import { SetupError, STEP_IDS, StepId, StepResult } from '../types';
 import { app } from './app';
 import { consumerKey } from './consumerKey';
@@ -19,8 +20,7 @@ import { verify } from './verify';
 export const STEPS: readonly Step[] = [preflight, profile, user, permissionSet, app, link, consumerKey, verify];
 
 const byId = <T>(f: (s: Step) => T) => Object.fromEntries(STEPS.map(s => [s.id, f(s)])) as Record<StepId, T>;
-export const STEP_TITLES = byId(s => s.title);
-export const STEP_LABELS = byId(s => s.label);
+export { STEP_TITLES, STEP_LABELS } from './names';
 export const SETUP_PAGES = byId(s => s.setupPage);
 export const stepById = (id: StepId): Step => STEPS.find(s => s.id === id)!;
 
@@ -35,35 +35,7 @@ export const helpUrl = (id: StepId, docs = false) =>
 if (STEPS.map(s => s.id).join() !== STEP_IDS.join())
   throw new Error('steps/index.ts and STEP_IDS disagree on the steps or their order');
 
-/** Whether a step still has work to do: writes planned, or what it creates missing. */
-export const hasWork = (s: Pick<StepResult, 'plan' | 'exists'>) => s.plan.length > 0 || !s.exists;
-
-/** A permission the connected admin lacks, with the permissions that would do instead and the steps that need it. */
-export interface AdminNeed {
-  permission: string;
-  alternatives: string[];
-  steps: StepId[];
-}
-
-/**
- * Every permission the admin lacks for the work left, once each, in the order the steps need them: the preflight's
- * own (without which the org cannot be read) and those of every step that still has work to do. A step with nothing
- * left to write needs none of its permissions now.
- */
-export function adminNeeds(results: StepResult[]): AdminNeed[] {
-  const needs: AdminNeed[] = [];
-  for (const s of results) {
-    if (s.id !== 'preflight' && !hasWork(s)) continue;
-    for (const f of s.findings) {
-      if (f.code !== 'admin-permission-missing' || !f.permission) continue;
-      const known = needs.find(n => n.permission === f.permission);
-      if (known) {
-        if (!known.steps.includes(s.id)) known.steps.push(s.id);
-      } else needs.push({ permission: f.permission, alternatives: f.alternatives ?? [], steps: [s.id] });
-    }
-  }
-  return needs;
-}
+export { adminNeeds, hasWork, type AdminNeed } from '../adminRequest';
 
 /** A step that cannot write now: blocked, or in error (Verify and the consumer key only read, and stop nothing). */
 const stops = (s: StepResult) =>

@@ -3,13 +3,13 @@
 import { finding } from '../findings';
 import { Finding } from '../types';
 import { adminFindings, otherLicences, Step } from './step';
+import { STEP_NAMES } from './names';
 
 export const MIN_API_VERSION = 62;
 
 export const preflight: Step = {
   id: 'preflight',
-  title: 'Preflight: connection, permissions, licences',
-  label: 'Preflight',
+  ...STEP_NAMES.preflight,
   setupPage: '/lightning/setup/CompanyProfileInfo/home',
   help: {
     guide: 'prerequisites',

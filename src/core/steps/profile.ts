@@ -4,13 +4,13 @@ import { sameId } from '../facts';
 import { INTEGRATION_PROFILE_PERMISSIONS, label } from '../permissions';
 import { Finding, Write } from '../types';
 import { adjusted, adminFindings, missingPermissions, permissionFields, Step, StepContext } from './step';
+import { STEP_NAMES } from './names';
 
 const wanted = (ctx: StepContext) => adjusted(ctx, 'profile', INTEGRATION_PROFILE_PERMISSIONS);
 
 export const profile: Step = {
   id: 'profile',
-  title: 'Profile cloned from Standard Platform User',
-  label: 'Profile',
+  ...STEP_NAMES.profile,
   setupPage: '/lightning/setup/EnhancedProfiles/home',
   help: {
     guide: 'create-a-new-user-profile',

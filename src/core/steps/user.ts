@@ -5,6 +5,7 @@ import { sameId } from '../facts';
 import { Manifest } from '../manifest';
 import { Finding, SetupError, Write } from '../types';
 import { adminFindings, otherLicences, Step } from './step';
+import { STEP_NAMES } from './names';
 
 // The template's placeholders and RFC 2606's example domains: a user made with them cannot receive mail, and
 // Salesforce usernames are unique across all orgs, so "balkanid@example.com" is most likely taken already.
@@ -46,8 +47,7 @@ export function placeholderFindings(m: Manifest): Finding[] {
 
 export const user: Step = {
   id: 'user',
-  title: 'Integration user',
-  label: 'Integration user',
+  ...STEP_NAMES.user,
   setupPage: '/lightning/setup/ManageUsers/home',
   help: {
     guide: 'creating-an-integration-user',

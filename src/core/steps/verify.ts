@@ -4,6 +4,7 @@ import { finding } from '../findings';
 import { Facts, LOGIN_ROWS } from '../facts';
 import { Finding, LoginStatus } from '../types';
 import { Step } from './step';
+import { STEP_NAMES } from './names';
 
 /**
  * Only OAuth logins (the query's filter) made since the app exists count: a login of an app a teardown removed, or
@@ -42,8 +43,7 @@ function loginFix(status: string): string {
 
 export const verify: Step = {
   id: 'verify',
-  title: 'Verified by a login through the app',
-  label: 'Verify',
+  ...STEP_NAMES.verify,
   setupPage: '/lightning/setup/OrgLoginHistory/home',
   help: {
     guide: 'configure-salesforce-in-your-balkanid-tenant',
