@@ -35,7 +35,6 @@ export function adminNeeds(results: StepResult[]): AdminNeed[] {
   return needs;
 }
 
-
 /** The permissions, one line each: `• "Label" (or "Other") — for: Step, Step`. */
 export function adminNeedLines(r: Pick<Report, 'steps'>): string[] {
   return adminNeeds(r.steps).map(

@@ -322,7 +322,10 @@ export class Controller implements vscode.Disposable {
     this.session.report = report;
     if (this.state.kind === 'connected') this.state = { ...this.state, report };
     void rememberProgress(this.context.globalState, report);
-    if (report.org.name && this.rememberedOrgs.some(o => o.instanceUrl === client.instanceUrl && o.name !== report.org.name)) {
+    if (
+      report.org.name &&
+      this.rememberedOrgs.some(o => o.instanceUrl === client.instanceUrl && o.name !== report.org.name)
+    ) {
       const known = this.rememberedOrgs.find(o => o.instanceUrl === client.instanceUrl)!;
       void this.rememberOrg({ ...known, name: report.org.name });
     }

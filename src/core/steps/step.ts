@@ -70,7 +70,9 @@ export interface Step {
  * has none): the admin may have seats elsewhere, but BalkanID's guide puts the integration user on Salesforce Platform.
  */
 export function otherLicences(f: Facts): string {
-  const free = (f.otherLicenses ?? []).map(l => `${l.MasterLabel || l.Name} (${l.TotalLicenses - l.UsedLicenses} free)`);
+  const free = (f.otherLicenses ?? []).map(
+    l => `${l.MasterLabel || l.Name} (${l.TotalLicenses - l.UsedLicenses} free)`,
+  );
   if (!free.length) return '';
   return (
     ` The org has free licences of other kinds — ${free.join(', ')} — but BalkanID's guide puts the integration ` +
