@@ -228,7 +228,9 @@ export class Controller implements vscode.Disposable {
         await this.context.secrets.store(tokenKey(target.instanceUrl), target.accessToken);
       await this.context.globalState.update(
         TARGET_KEY,
-        target.kind === 'sf' ? target : { kind: 'token', instanceUrl: target.instanceUrl, via: target.via },
+        target.kind === 'sf'
+          ? target
+          : { kind: 'token', instanceUrl: target.instanceUrl, ...(target.via ? { via: target.via } : {}) },
       );
       if (target.kind === 'token') {
         const known = this.rememberedOrgs.find(o => o.instanceUrl === target.instanceUrl);

@@ -117,9 +117,31 @@ export function handlers(
     );
   });
 
-  const run = async (steps: StepId[] | undefined, title: string, reactivateUser = false) => {
+  /** The three values on the clipboard, said in a message (after `before`: what a run just did). */
+  const copyValues = async (before = '') => {
+    const state = await credentials().state();
+    // No values for a user that does not exist or cannot log in: say why instead.
+    if (state.notReady) throw new SetupError(`Nothing was copied: ${state.notReady}`, 'NOTHING_TO_COPY');
+    if (!state.consumerKey)
+      throw new SetupError(
+        'The consumer key is not known yet: run all steps, or type it into the Credentials view.',
+        'NO_CONSUMER_KEY',
+      );
+    const text = handoffText(state);
+    await vscode.env.clipboard.writeText(text);
+    controller.valuesCopied();
+    void notify.info(
+      `${before}Copied the username, consumer key and login URL: paste them into BalkanID (${BALKANID_PATH}). ` +
+        'The checklist shows when BalkanID logs in.',
+    );
+    return text;
+  };
+
+  const run = async (steps: StepId[] | undefined, title: string, reactivateUser = false, copy = false) => {
     const writes = await withCancel(title, (report, signal) => controller.run(steps, report, signal, reactivateUser));
-    void afterRun(writes);
+    // "Apply and Copy Values": the values once they work, else what is left to do.
+    if (copy && controller.offers().values) await copyValues(`${changesMade(writes)} The setup is in place. `);
+    else void afterRun(writes);
     return writes;
   };
   // The next action, offered where the admin looks: copy the values once the setup is in place (the checklist's
@@ -247,24 +269,7 @@ export function handlers(
       credentials().open();
     },
 
-    copyValues: safely(async () => {
-      const state = await credentials().state();
-      // No values for a user that does not exist or cannot log in: say why instead.
-      if (state.notReady) throw new SetupError(`Nothing was copied: ${state.notReady}`, 'NOTHING_TO_COPY');
-      if (!state.consumerKey)
-        throw new SetupError(
-          'The consumer key is not known yet: run all steps, or type it into the Credentials view.',
-          'NO_CONSUMER_KEY',
-        );
-      const text = handoffText(state);
-      await vscode.env.clipboard.writeText(text);
-      controller.valuesCopied();
-      void notify.info(
-        `Copied the username, consumer key and login URL: paste them into BalkanID (${BALKANID_PATH}). ` +
-          'The checklist shows when BalkanID logs in.',
-      );
-      return text;
-    }),
+    copyValues: safely(() => copyValues()),
 
     // One value at a time: the checklist's value rows pass theirs; the palette asks which.
     copyValue: safely(async (arg?: unknown) => {

@@ -53,7 +53,7 @@ async function certificateAt(path: string, folder: string, now: number): Promise
     const data = await readPicked(vscode.Uri.file(file), MAX_CERTIFICATE_BYTES, 'The certificate', 'cert-too-large');
     return { pem: readCertificate(data, now).pem };
   } catch (e) {
-    const missing = /ENOENT|EntryNotFound|FileNotFound|nonexistent/i.test(messageOf(e));
+    const missing = /ENOENT|ENOTDIR|EntryNotFound|FileNotFound|nonexistent/i.test(messageOf(e));
     return { error: missing ? `There is no file ${file}.` : `Not a certificate: ${messageOf(e)}` };
   }
 }

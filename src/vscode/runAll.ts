@@ -15,10 +15,12 @@ export interface RunAllArgs extends ManifestAnswers {
   assumeYes?: boolean;
 }
 
+/** Runs the writes; `copyValues`: then copies the values for BalkanID (the admin chose "Apply and Copy Values"). */
 export type Runner = (
   steps: StepId[] | undefined,
   title: string,
   reactivateUser?: boolean,
+  copyValues?: boolean,
 ) => Thenable<Write[]> | Promise<Write[]>;
 
 /**
@@ -107,13 +109,21 @@ export async function runAll(c: Controller, args: RunAllArgs, run: Runner): Prom
     void notify.info('Nothing to write: the org matches the setup.');
     return [];
   }
+  let copy = false;
   if (!args.assumeYes) {
     const title = blockers.length
       ? `Apply ${writes.length} change(s) to ${org}? ${blockers.length} step(s) stay blocked.`
       : `Apply ${writes.length} change(s) to ${org}?`;
-    const go = await notify.ask(title, planText(writes, blockers, openWarnings(report)), 'Apply');
-    if (go !== 'Apply') return [];
+    // When the run completes the setup, the next step can come with it: the values for BalkanID on the clipboard.
+    const go = await notify.ask(
+      title,
+      planText(writes, blockers, openWarnings(report)),
+      'Apply',
+      ...(blockers.length ? [] : (['Apply and Copy Values'] as const)),
+    );
+    if (go !== 'Apply' && go !== 'Apply and Copy Values') return [];
+    copy = go === 'Apply and Copy Values';
   }
   // The engine applies what can run by the same rule (runnable), on what it reads now.
-  return run(undefined, 'BalkanID setup', reactivate);
+  return run(undefined, 'BalkanID setup', reactivate, copy);
 }

@@ -80,7 +80,8 @@ export class ChecklistTree implements vscode.TreeDataProvider<Node>, vscode.Disp
       v.label,
       children ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
     );
-    item.id = `step:${node.id}`;
+    // A row that gains children gets a new id: VS Code then opens it (it keeps an id's collapsed state otherwise).
+    item.id = `step:${node.id}${children ? '+' : ''}`;
     item.description = v.description;
     item.iconPath = new vscode.ThemeIcon(v.icon, v.color ? new vscode.ThemeColor(v.color) : undefined);
     item.tooltip = v.tooltip;

@@ -143,6 +143,11 @@ describe('balkanid-sf (the CLI binary)', function () {
       'done',
       'the report is read after the login it made',
     );
+    // What BalkanID can read, in Setup's labels (as the preview says them), not API names.
+    const text = await cli(['verify', '--key', 'key.pem', ...conn()], ws, env());
+    assert.match(text.stdout, /✔ User Licenses +\d+ record\(s\)\n/);
+    assert.match(text.stdout, /✔ Permission Set Assignments +\d+ record\(s\)/);
+    assert.ok(!/UserLicense|PermissionSetAssignment/.test(text.stdout), text.stdout);
     const h = JSON.parse((await cli(['handoff', '--json', ...conn()], ws, env())).stdout);
     assert.deepEqual(
       [h.username, h.loginUrl, h.isSandbox],
@@ -342,5 +347,30 @@ describe('balkanid-sf plan and apply: the same answer as Run All (what can run, 
       text.stdout,
       /^6 changes made \(the link by the External Client App's deploy: its policy names the permission set\)\.$/m,
     );
+  });
+});
+
+describe('balkanid-sf on the PATH', function () {
+  this.timeout(120000);
+  it('npm install -g . (as the README says) puts balkanid-sf on the PATH, and it runs', async () => {
+    const prefix = tempDir('balkanid-global-');
+    const root = join(__dirname, '..', '..', '..');
+    // npm's own settings of the test run (npm test) are not the admin's.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+    await new Promise<void>((resolve, reject) =>
+      execFile(
+        'npm',
+        ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--no-update-notifier', '--offline', '.'],
+        { cwd: root, env, timeout: 100000 },
+        (err, out, errOut) => (err ? reject(new Error(`${out}\n${errOut}`)) : resolve()),
+      ),
+    );
+    const bin = join(prefix, 'bin', 'balkanid-sf');
+    const version = await new Promise<string>((resolve, reject) =>
+      execFile(bin, ['--version'], { env: { ...env, PATH: `${join(prefix, 'bin')}:${env.PATH}` } }, (err, out) =>
+        err ? reject(err) : resolve(out),
+      ),
+    );
+    assert.match(version, /^balkanid-sf \d+\.\d+\.\d+\n$/);
   });
 });
