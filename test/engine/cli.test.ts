@@ -60,7 +60,7 @@ describe('balkanid-sf (the CLI binary)', function () {
     assert.equal(t.org.org.writes, 0);
   });
 
-  it('without a manifest, --username/--email/--certificate write one (checked first, never overwritten); placeholders are refused', async () => {
+  it('without a manifest, check proposes the answers and writes nothing (no failed step), apply says how to write one; --username/--email/--certificate write one (checked first, never overwritten); placeholders are refused', async () => {
     const dir = tempDir('balkanid-new-');
     writeFileSync(join(dir, 'balkanid.crt'), testCert().certPem);
     // A read-only check needs no manifest: it proposes the values (from the admin's user) and writes nothing.

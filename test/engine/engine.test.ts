@@ -57,16 +57,18 @@ describe('engine: fresh → apply → done', () => {
     assert.equal(t.org.org.writes, 0);
   });
 
-  it('applies the whole guide, then a second apply writes nothing', async () => {
-    const input = engineInput(await adminClient(t.org));
+  it('applies the whole guide in at most 9 requests with connect (deploy status polls apart), then a second apply writes nothing', async () => {
     t.org.resetStats();
+    const input = engineInput(await adminClient(t.org));
     const first = await apply(input);
     assert.deepEqual(states(first.report), ALL_DONE);
     const s = t.org.stats();
     const polls = Object.entries(s.byRoute)
       .filter(([k]) => /deployRequest\/0Af/.test(k))
       .reduce((n, [, v]) => n + v, 0);
-    assert.ok(s.total - polls <= 12, `apply made ${s.total - polls} requests besides deploy polls`);
+    // Issue 20's budget is 10 with connect and polls; how many polls a deploy needs depends on its time, so the
+    // budget counted here is without them (npm run bench counts them, at 100 ms latency).
+    assert.ok(s.total - polls <= 9, `connect + apply made ${s.total - polls} requests besides deploy polls`);
     // What the guide asks for, read back from the org.
     const o = t.org.org;
     const profile = o.find('Profile', p => p.Name === 'BalkanID Integration')!;
