@@ -4,6 +4,7 @@
 // credentials view on first use (dist/ui.js), the engine and jsforce on the first engine call (dist/engine.js).
 import * as vscode from 'vscode';
 import { activationTimer } from './vscode/activation';
+import { automationAllowed } from './vscode/automation';
 import { Controller } from './vscode/controller';
 import { LazyUi } from './vscode/lazyUi';
 import { Log } from './vscode/log';
@@ -21,6 +22,10 @@ export function activate(context: vscode.ExtensionContext) {
 
 function start(context: vscode.ExtensionContext) {
   const timer = activationTimer();
+  // Test mode (this extension's own tests, and the environment says so): commands take automation arguments and
+  // activate() hands the tests its parts. Otherwise neither: no other extension gets the controller (the token, the
+  // secret storage, the private key) or drives a command with arguments.
+  const automation = automationAllowed(context.extensionMode === vscode.ExtensionMode.Test);
   const log = new Log();
   const controller = new Controller(context, log);
   const tree = new ChecklistTree(controller);
@@ -34,10 +39,12 @@ function start(context: vscode.ExtensionContext) {
     ));
   const ui: LazyUi = new LazyUi(createUi => createUi(context, controller, tree, later().preview));
   const soon = setTimeout(later, 0);
-  context.subscriptions.push(log, controller, tree, status, ui, ...ui.registerCommands(), {
+  context.subscriptions.push(log, controller, tree, status, ui, ...ui.registerCommands(automation), {
     dispose: () => clearTimeout(soon),
   });
   timer.mark('commands');
+  const activation = timer.finish(log);
+  if (!automation) return undefined;
   return {
     controller,
     tree,
@@ -54,7 +61,7 @@ function start(context: vscode.ExtensionContext) {
     get credentials() {
       return ui.get().credentials();
     },
-    activation: timer.finish(log),
+    activation,
   };
 }
 

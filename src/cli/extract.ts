@@ -7,9 +7,9 @@ import type { Preview } from '../core/extract/preview';
 import { whoAmI } from '../core/probe';
 import { SetupError } from '../core/types';
 import { JsforceClient } from '../node/salesforce';
-import { jwtSelfTest, sessionFailure } from '../node/verify';
+import { rememberedJwtLogin, sessionFailure } from '../node/verify';
 import type { Setup } from './command';
-import { jwtOptions, JwtFlags } from './common';
+import { engineInput, jwtOptions, JwtFlags, rememberLoginsFor } from './common';
 
 /** The session the lists are read with, and whose it is. */
 export async function readerSession(ctx: {
@@ -22,8 +22,15 @@ export async function readerSession(ctx: {
   const { client: admin, setup } = ctx;
   if (!setup)
     return { client: admin, reader: { kind: 'admin', username: (await whoAmI(admin)).username ?? admin.userId } };
-  const { report } = await check({ client: admin, ...setup, clock: ctx.clock });
-  const login = await jwtSelfTest({ ...(await jwtOptions({ ...ctx, setup }, report)), session: true });
+  const withSetup = { ...ctx, setup };
+  const { report } = await check(await engineInput(withSetup));
+  // This login is the tool's, not BalkanID's: remembered beside the manifest like the self-test's.
+  const login = await rememberedJwtLogin(
+    admin,
+    { ...(await jwtOptions(withSetup, report)), session: true, clock: ctx.clock },
+    rememberLoginsFor(withSetup),
+    'reader',
+  );
   const username = setup.manifest.user.username;
   if (!login.ok || !login.client) throw new SetupError(sessionFailure(login, username), 'JWT_LOGIN_FAILED');
   return { client: login.client, reader: { kind: 'integration', username } };

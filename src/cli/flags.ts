@@ -50,6 +50,10 @@ export const FLAGS = {
   username: { value: '<name>', summary: `no manifest yet: write ./${MANIFEST_FILE} for this integration user first` },
   email: { value: '<address>', summary: "no manifest yet: the integration user's email (with --username)" },
   certificate: { value: '<file>', summary: "no manifest yet: BalkanID's certificate (default salesforce.crt)" },
+  'consumer-key': {
+    value: '<key>',
+    summary: "the app's consumer key, copied from Setup, when the org gives it to this tool by no route (see handoff)",
+  },
   // Logging in as the integration user.
   key: {
     value: '<file>',

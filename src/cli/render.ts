@@ -1,11 +1,12 @@
 // What the CLI prints: the checklist, the plan, the values for BalkanID, the JWT self-test, the preview and the export.
 import { adminRequestText, remaining, runnable } from '../core/engine';
-import { changesMade, describeWrites, Report, Write } from '../core/types';
-import type { SelfTestResult } from '../node/verify';
+import { changesMade, describeWrites, Handoff, Report, Write } from '../core/types';
+import type { RememberedLogin } from '../node/verify';
 import type { Preview } from '../core/extract/preview';
 import { skippedText, SourceProgress } from '../core/extract/export';
 import type { ExportResult } from '../node/exportFiles';
 import { SCIM_ENDPOINTS, SCIM_REFERENCE, scimAccess } from '../core/extract/scim';
+import { inert } from '../core/inertText';
 import { formatCount as n } from '../core/numbers';
 
 const MARK: Record<string, string> = {
@@ -46,7 +47,8 @@ export function renderReport(r: Report): string {
     left
       ? `${r.steps.length - left}/${r.steps.length} steps done.`
       : waiting
-        ? `Setup done; waiting for BalkanID's first login (check again later, or verify --key <file> to log in now).`
+        ? "Setup done; waiting for BalkanID's first login (check again later; verify --key <file> tests the login " +
+          "yourself, and that test never counts as BalkanID's)."
         : `All ${r.steps.length} steps done.`,
   );
   return lines.join('\n');
@@ -107,7 +109,7 @@ export function renderHandoff(r: Report): string {
   return [
     'Paste into BalkanID (Integrations → Add Integration → Salesforce → Direct integration):',
     `  Salesforce User Name : ${h.username}`,
-    `  Consumer Key         : ${h.consumerKey ?? '(not available yet — run apply)'}`,
+    `  Consumer Key         : ${keyLine(h)}`,
     `  Login URL            : ${h.loginUrl}`,
     `  Sandbox              : ${h.isSandbox ? 'yes' : 'no'}`,
     '',
@@ -122,21 +124,41 @@ export function renderHandoff(r: Report): string {
   ].join('\n');
 }
 
-export function renderSelfTest(t: SelfTestResult): string {
+/** The consumer key for BalkanID, or where the admin finds it when the org gives it to this tool by no route. */
+function keyLine(h: Handoff): string {
+  if (h.consumerKey) return h.consumerKeySource === 'typed' ? `${h.consumerKey} (as you typed it)` : h.consumerKey;
+  if (h.consumerKeyPage)
+    return (
+      `not readable here — open ${h.consumerKeyPage}, Settings → OAuth Settings → Consumer Key and Secret, and ` +
+      'copy the Consumer Key (then pass it with --consumer-key to verify)'
+    );
+  return '(not available yet — run apply)';
+}
+
+/** The self-test's outcome, and whether its login is remembered as this tool's own (never BalkanID's). */
+export function renderSelfTest(t: RememberedLogin): string {
+  const memory = t.forgotten
+    ? `\n  (Its login could not be remembered as this tool's own: ${t.forgotten}. It may be taken for BalkanID's.)`
+    : t.remembered === undefined
+      ? "\n  (Your login history is not visible to you, so this login could not be told apart from BalkanID's.)"
+      : t.remembered.length
+        ? `\n  (Remembered as this tool's own login${t.remembered.length > 1 ? 's' : ''}: never counted as BalkanID's.)`
+        : '';
   if (t.failure)
     return (
       `JWT login failed after ${t.attempts} attempt(s): ${t.failure.error}: ${t.failure.description}\n  Cause: ` +
-      `${t.failure.cause}\n  Fix: ${t.failure.fix}`
+      `${t.failure.cause}\n  Fix: ${t.failure.fix}${memory}`
     );
-  return [
-    `JWT login as the integration user succeeded (attempt ${t.attempts} of at most ${t.maxAttempts}). What BalkanID ` +
-      `can read:`,
+  const lines = [
+    `Self-test passed: JWT login as the integration user succeeded (attempt ${t.attempts} of at most ` +
+      `${t.maxAttempts}). What BalkanID can read:`,
     ...t.reads.map(
       r =>
         `  ${r.error ? '✖' : '✔'} ${r.label.padEnd(28)} ` +
         `${r.error ? `${r.error} — ${r.cause}` : `${r.count} record(s)`}`,
     ),
-  ].join('\n');
+  ];
+  return lines.join('\n') + memory;
 }
 
 export function renderPreview(p: Preview, org: string): string {
@@ -154,7 +176,8 @@ export function renderPreview(p: Preview, org: string): string {
     const active = s.active !== undefined ? ` (${n(s.active)} active)` : '';
     lines.push(`✔ ${s.label.padEnd(28)} ${n(s.count ?? 0)}${active}`);
     if (s.partial) lines.push(`    ~ ${s.partial}`);
-    for (const row of s.sample) lines.push(`    ${row}`);
+    // One row per line whatever a name holds (a newline would print a row of its own).
+    for (const row of s.sample) lines.push(`    ${inert(row)}`);
   }
   const bad = p.sources.filter(s => s.unreadable);
   lines.push(

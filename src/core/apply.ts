@@ -1,13 +1,14 @@
 // Sending the planned writes: the steps' record writes in one composite with references (records.ts), the app in
 // one deploy, one re-check — which also shows whether the app's deploy made the link — and the link inserted only if
-// it is still missing. A fresh org takes 2 reads in parallel (the batch and the permission dependencies; the metadata
-// of what does not exist yet is not read), 1 composite, the deploy (1 + status polls) and 2 reads in parallel (the
-// batch and the new app's global OAuth settings): 6 requests besides the polls, 10 with the connection's 2 and one
-// poll (budget: `npm run bench`).
+// it is still missing. A fresh org takes 3 reads in parallel (the batch, the permission dependencies and the app's
+// global OAuth settings, whose refusal blocks the app step before any write; the profile's metadata is not read
+// before the profile exists), 1 composite, the deploy (1 + status polls) and 2 reads in parallel (the batch and the
+// new app's global OAuth settings): 7 requests besides the polls, 10 with the connection's 2 and one poll (budget:
+// `npm run bench`).
 import { OrgClient } from './client';
 import { Clock } from './clock';
 import { CertificateInfo } from './certificate';
-import { EcaPart } from './eca';
+import { deployVersion, EcaPart } from './eca';
 import { concurrentRun } from './concurrency';
 import { writeRecords } from './records';
 import { phase, stepError, writesSentence } from './errors';
@@ -18,6 +19,7 @@ import { runnable } from './runnable';
 import { appDeployFiles } from './steps/app';
 import { linkRequests } from './steps/link';
 import { StepContext } from './steps/step';
+import type { OwnLogin } from './ownLogins';
 import { isSetupError, SetupError, StepId, StepResult, Write } from './types';
 
 export interface ApplyOptions {
@@ -38,6 +40,10 @@ export interface WriteInput {
   clock: Clock;
   /** Reactivate the integration user when it is inactive (only after the admin agreed). */
   reactivateUser?: boolean;
+  /** The logins this tool made as the integration user (remembered by the front end): never BalkanID's. */
+  ownLogins?: OwnLogin[];
+  /** The consumer key the admin copied from Setup, for an org that gives it to this tool by no route. */
+  typedConsumerKey?: string;
 }
 
 /**
@@ -98,18 +104,18 @@ export async function applyWrites(
   };
   say('Checking the org…');
   const writes: Write[] = [];
-  // Lean: the metadata of what does not exist yet is not read (a fresh org's read is 2 requests, not 4).
-  const facts = await phase('preflight', writes, undefined, () =>
-    gatherFacts(client, m, { describeProfile: true, lean: true }),
-  );
+  // Lean: the profile's metadata is not read before the profile exists (a fresh org's read is 3 requests, not 4).
+  const facts = await phase('preflight', writes, undefined, () => gatherFacts(client, m, { lean: true }));
   const ctx: StepContext = {
     facts,
     manifest: m,
     certificate: input.certificate,
     now: input.clock.now(),
     reactivateUser: input.reactivateUser,
+    ownLogins: input.ownLogins,
+    typedConsumerKey: input.typedConsumerKey,
   };
-  const results = evaluate(facts, m, input.certificate, ctx.now, ctx.reactivateUser);
+  const results = evaluate(facts, m, input.certificate, ctx.now, ctx.reactivateUser, ctx);
   let wants = (s: StepId) => !opts.steps || opts.steps.includes(s);
   if (!opts.steps) {
     // What can run now runs; what cannot stays as it is (and says why), as Run All and `plan` show it.
@@ -225,12 +231,13 @@ async function deployApp(
   opts: ApplyOptions,
 ): Promise<void> {
   const m = ctx.manifest;
+  const version = deployVersion(client.apiVersion);
   const deploy = async (parts?: EcaPart[]) => {
     const which = parts ? parts.join(', ') : 'all components';
     const out = await phase('app', writes, `the External Client App deploy (${which})`, () =>
       client.deploy(
-        appDeployFiles(ctx, client.apiVersion, parts),
-        { timeoutMs: opts.deployTimeoutMs },
+        appDeployFiles(ctx, version, parts),
+        { timeoutMs: opts.deployTimeoutMs, apiVersion: version },
         st => say(`Deploying the External Client App: ${st}…`),
         opts.signal,
       ),

@@ -6,6 +6,7 @@ import { Facts, gatherFacts } from './facts';
 import { Manifest } from './manifest';
 import { evaluate } from './steps';
 import { loginStatus } from './steps/verify';
+import { consumerKeyPage } from './steps/consumerKey';
 import { Handoff, Report, StepResult, Write } from './types';
 
 export type EngineInput = WriteInput;
@@ -40,13 +41,30 @@ export function notReady(facts: Facts, m: Manifest, steps: StepResult[]): string
   return undefined;
 }
 
-/** The values BalkanID asks for (Direct integration). */
-export function handoff(facts: Facts, m: Manifest, instanceUrl: string, steps: StepResult[] = []): Handoff {
+/**
+ * The values BalkanID asks for (Direct integration); the key the org gives, else the one the admin typed; `notReady`
+ * says why they cannot work yet.
+ */
+export function handoff(
+  facts: Facts,
+  m: Manifest,
+  instanceUrl: string,
+  typedConsumerKey?: string,
+  steps: StepResult[] = [],
+): Handoff {
   const sandbox = !!facts.org?.IsSandbox;
+  const fromOrg = facts.consumerKey?.key;
+  const page = consumerKeyPage(facts);
   return {
     notReady: notReady(facts, m, steps),
     username: m.user.username,
-    consumerKey: facts.global?.consumerKey,
+    consumerKey: fromOrg ?? typedConsumerKey,
+    ...(fromOrg
+      ? { consumerKeySource: 'org' as const }
+      : typedConsumerKey
+        ? { consumerKeySource: 'typed' as const }
+        : {}),
+    ...(page ? { consumerKeyPage: `${instanceUrl.replace(/\/+$/, '')}${page}` } : {}),
     isSandbox: sandbox,
     instanceUrl,
     scimUrl: scimBaseUrl(instanceUrl),
@@ -56,7 +74,7 @@ export function handoff(facts: Facts, m: Manifest, instanceUrl: string, steps: S
 
 export function buildReport(input: EngineInput, facts: Facts): Report {
   const c = input.client;
-  const steps = evaluate(facts, input.manifest, input.certificate, input.clock.now(), input.reactivateUser);
+  const steps = evaluate(facts, input.manifest, input.certificate, input.clock.now(), input.reactivateUser, input);
   return {
     org: {
       instanceUrl: c.instanceUrl,
@@ -68,8 +86,8 @@ export function buildReport(input: EngineInput, facts: Facts): Report {
       name: facts.org?.Name,
     },
     steps,
-    handoff: handoff(facts, input.manifest, c.instanceUrl, steps),
-    login: loginStatus(facts),
+    handoff: handoff(facts, input.manifest, c.instanceUrl, input.typedConsumerKey, steps),
+    login: loginStatus(facts, input.ownLogins),
   };
 }
 

@@ -27,7 +27,20 @@ export const ERRORS = {
   SESSION_EXPIRED: { means: 'the session expired or the access token is not valid', lost: true },
   UNREACHABLE: { means: 'the org did not answer, or redirected elsewhere', uncertain: true, lost: true },
   TIMEOUT: { means: 'the org did not answer in time', uncertain: true, lost: true },
-  API_DISABLED: { means: 'the API is not enabled for the user or the org' },
+  TOO_LARGE: {
+    means:
+      'an answer was larger than the limit for its kind (a query page, a batch, an error answer); not read further',
+    uncertain: true,
+  },
+  INTERRUPTED: {
+    means: 'stopped by Ctrl+C or a signal (SIGINT, SIGTERM, SIGHUP) while an answer was awaited',
+    uncertain: true,
+    lost: true,
+  },
+  API_DISABLED_FOR_ORG: {
+    means:
+      'Salesforce\'s own code: the API is not enabled for the user (no "API Enabled") or for the org (its edition)',
+  },
   API_TOO_OLD: { means: 'the org offers no API version this product can use' },
   // What Salesforce answered.
   SERVER_ERROR: { means: 'Salesforce answered with a server error (HTTP 5xx)', uncertain: true },
@@ -36,6 +49,11 @@ export const ERRORS = {
       'Salesforce answered something that is not the documented data: an HTML page, an empty body, a missing ' +
       'subresult, a query page without records, a next page elsewhere',
     uncertain: true,
+  },
+  SOAP_REFUSES_JWT_TOKEN: {
+    means:
+      "the session's access token is JWT-based, which Salesforce accepts for REST APIs only: a Metadata API (SOAP) " +
+      'call was not made',
   },
   UNKNOWN: { means: 'an error this product does not classify (a library failure or a bug); its message as it came' },
   // Writing the setup (apply, teardown).
@@ -47,6 +65,7 @@ export const ERRORS = {
   NEEDS_APP: { means: 'the link step ran before the External Client App exists' },
   DUPLICATE_USERNAME: { means: "the integration user's username is taken (usernames are global)" },
   DEPLOY_FAILED: { means: "the External Client App's deploy (or its removal) failed" },
+
   DEPLOY_STILL_RUNNING: { means: "the app's deploy outlasted the deploy timeout; it goes on in Salesforce" },
   CONCURRENT_RUN: { means: 'another run changed the org while this one was writing; nothing was duplicated' },
   RECHECK_FAILED: { means: 'every write was made, only the check afterwards failed (exit 1, not an error)' },
@@ -74,6 +93,7 @@ export const ERRORS = {
   UPLOAD_SERVER: { means: 'BalkanID or the storage answered with a server error' },
   UPLOAD_REJECTED: { means: 'BalkanID or the storage refused a file' },
   UPLOAD_NETWORK: { means: 'BalkanID or the upload URL could not be reached' },
+  UPLOAD_TIMEOUT: { means: 'BalkanID or the upload URL did not finish answering within the request timeout' },
   UPLOAD_REDIRECT: { means: 'an answer redirected elsewhere; neither the key nor the file went there' },
   UPLOAD_NO_URL: { means: 'BalkanID answered without an upload URL' },
   UPLOAD_EXPIRED: { means: 'the upload URL expired twice before the file arrived' },

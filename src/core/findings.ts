@@ -34,6 +34,8 @@ type Title = FindingSpec['title'];
 const problem = (title: Title, severity: 'error' | 'warning', effect: Effect, quickFix?: QuickFix) =>
   ({ title, severity, effect, problem: true, quickFix }) as const;
 const info = (title: Title, effect: Effect = 'none') => ({ title, severity: 'info', effect, problem: false }) as const;
+/** Worth a look, but not a Problem: nothing in the org is wrong, something could not be checked or was a test. */
+const note = (title: Title, severity: 'warning') => ({ title, severity, effect: 'none', problem: false }) as const;
 /** A certificate problem: choosing another certificate repairs it. */
 const certificate = (title: Title, severity: 'error' | 'warning') =>
   problem(title, severity, severity === 'error' ? 'blocks-or-error' : 'none', 'chooseCertificate');
@@ -62,10 +64,14 @@ export const FINDINGS = {
   // Integration user: the manifest's username and email.
   'placeholder-value': problem(f => `${value(f)}: placeholder domain`, 'error', 'error'), // editing the manifest fixes it
   'reserved-domain': problem(f => `${value(f)}: reserved domain`, 'warning', 'none'),
+  'jwt-session-rest-only': note('Some reads not made', 'warning'), // the admin's session takes REST only: SOAP reads were not made
   // Profile.
-  'source-profile-missing': problem('No Standard Platform User', 'error', 'error'),
+  'source-profile-missing': problem('No standard Platform profile', 'error', 'error'),
+  'source-profile-ambiguous': problem('Several Platform profiles fit', 'error', 'error'),
+  'profile-permissions-not-copied': info('Some permissions not copied'), // the source profile's permissions an insert could not carry
   'profile-permission-drift': problem('Profile lacks permissions', 'warning', 'drift', 'runStep'),
   'profile-ip-ranges': problem('Profile has Login IP Ranges', 'warning', 'none'),
+  'profile-ip-ranges-unchecked': note('Login IP Ranges not checked', 'warning'),
   'profile-wrong-license': problem('Profile on another licence', 'error', 'error'),
   // Integration user.
   'license-exhausted': problem('No Platform licence free', 'error', 'blocks'),
@@ -93,17 +99,21 @@ export const FINDINGS = {
   'cert-expiring': certificate('Certificate expires soon', 'warning'),
   'cert-unverified': problem('Certificate not compared', 'warning', 'none'), // only a JWT login (Verify) settles it
   'app-partly-unchecked': problem('Some settings unreadable', 'warning', 'none'),
+  'oauth-metadata-closed': problem('OAuth settings not deployable', 'error', 'blocks'), // the deploy of the OAuth settings would be refused
   'policy-self-authorized': problem('Users may self-authorize', 'warning', 'drift', 'runStep'),
   'app-drift': problem('App differs from the setup', 'warning', 'drift', 'runStep'),
   // Link.
   'link-missing-drift': problem('Permission set not linked', 'warning', 'drift', 'runStep'),
   // Consumer key.
-  'consumer-key-unreadable': problem('Consumer key unreadable', 'error', 'error'),
+  'consumer-key-unreadable': problem('Consumer key unreadable', 'error', 'error'), // by every route: the admin copies it from Setup
+  'consumer-key-typed': info('Consumer key typed by you'), // the admin's copy from Setup, since the org gives it by no route
   // Verify (its state comes from the login history).
   'login-failing': problem('Latest login failed', 'warning', 'none'),
-  'login-ok': info('BalkanID logged in'),
+  'login-ok': info('First login seen'),
   'login-history-unreadable': info('Login history not visible'),
-  'awaiting-login': info('Waiting for BalkanID'),
+  'awaiting-login': info('No login through the app yet'),
+  'self-test-passed': info('JWT self-test: passed'), // this tool's own login: never BalkanID's
+  'self-test-failed': note('JWT self-test: failed', 'warning'),
 } as const satisfies Record<string, FindingSpec>;
 
 export type FindingCode = keyof typeof FINDINGS;

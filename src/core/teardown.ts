@@ -5,6 +5,7 @@
 import { ApplyOptions, WriteInput } from './apply';
 import { salesforceCode } from './errorCodes';
 import { errorOf, phase, stepError } from './errors';
+import { deployVersion } from './eca';
 import { Facts, gatherFacts } from './facts';
 import { Manifest } from './manifest';
 import { STEP_TITLES, STEPS } from './steps';
@@ -65,12 +66,13 @@ export async function teardown(input: WriteInput, opts: ApplyOptions = {}): Prom
   }
   for (const w of plan) {
     if (!('deploy' in w.removal)) continue;
-    const files = w.removal.deploy(client.apiVersion);
+    const version = deployVersion(client.apiVersion);
+    const files = w.removal.deploy(version);
     opts.onProgress?.(`Deleting ${w.target}…`);
     const out = await phase(w.step, removed, `the deletion of ${w.target}`, () =>
       client.deploy(
         files,
-        { timeoutMs: opts.deployTimeoutMs },
+        { timeoutMs: opts.deployTimeoutMs, apiVersion: version },
         st => opts.onProgress?.(`Deleting ${w.target}: ${st}…`),
         opts.signal,
       ),

@@ -42,7 +42,8 @@ export interface StepResult {
   exists?: boolean;
 }
 
-/** What the integration user's login history says (newest first, at most 10 rows read). */
+/** What the integration user's login history says of BalkanID (newest first, at most 10 rows read): the logins this
+ *  tool made itself (ownLogins.ts) are left out. */
 export interface LoginStatus {
   status: 'waiting' | 'connected' | 'failing' | 'unreadable';
   /** The earliest successful login among the rows read (the first login when fewer than 10 rows exist). */
@@ -52,6 +53,8 @@ export interface LoginStatus {
   /** When the app was created: older logins do not count. */
   since?: string;
   latest?: LoginRow;
+  /** This tool's latest JWT self-test through the app (never counted as BalkanID's login). */
+  selfTest?: { at: string; ok: boolean };
 }
 
 export interface Report {
@@ -76,6 +79,10 @@ export interface Handoff {
   notReady?: string;
   username: string;
   consumerKey?: string;
+  /** Where the key came from: the org, or the admin's copy from Setup (the org gives it to this tool by no route). */
+  consumerKeySource?: 'org' | 'typed';
+  /** The app's page in Setup, where the consumer key is shown (Settings → OAuth Settings → Consumer Key and Secret). */
+  consumerKeyPage?: string;
   loginUrl: string;
   isSandbox: boolean;
   instanceUrl: string;

@@ -7,7 +7,7 @@ import { isSetupError, SetupError } from '../core/types';
 export class ConnectionError extends SetupError {
   constructor(
     message: string,
-    code: 'SESSION_EXPIRED' | 'UNREACHABLE' | 'TIMEOUT' | 'API_DISABLED' | 'API_TOO_OLD' | 'AUTH',
+    code: 'SESSION_EXPIRED' | 'UNREACHABLE' | 'TIMEOUT' | 'API_DISABLED_FOR_ORG' | 'API_TOO_OLD' | 'AUTH',
     public readonly detail?: string,
   ) {
     super(message, code);
@@ -58,11 +58,17 @@ export function classify(e: unknown, instanceUrl: string, what = 'a request'): E
         'Log in again (with the Salesforce CLI: sf org login web), use a new access token, or switch org.',
       'SESSION_EXPIRED',
     );
-  if (code === 'API_DISABLED_FOR_ORG')
+  // Salesforce's code and its own words, then what it means: the user lacks "API Enabled", or the org's edition has
+  // no API access.
+  if (code === 'API_DISABLED_FOR_ORG' || code === 'sf:API_DISABLED_FOR_ORG')
     return new ConnectionError(
-      'The API is not enabled for your user or this org ("API Enabled" permission).',
-      'API_DISABLED',
+      `Salesforce answered ${what} with API_DISABLED_FOR_ORG: ${msg.replace(/^(sf:)?API_DISABLED_FOR_ORG:\s*/, '')} ` +
+        'The user needs "API Enabled" (profile or permission set), and the org an edition with API access.',
+      'API_DISABLED_FOR_ORG',
     );
+  // jsforce 3.10 refuses a JWT-based access token for SOAP before sending anything (Salesforce Help, "JWT-Based Access
+  // Tokens": REST APIs only); JsforceClient refuses it first with the same code.
+  if (/SOAP API does not support JWT-based access tokens/i.test(msg)) return soapRefusesJwtToken(what);
   if (err.name === 'AbortError' || /aborted due to timeout/i.test(msg))
     return new ConnectionError(`${instanceUrl} did not answer ${what} in time.`, 'TIMEOUT', msg);
   if (/ECONNREFUSED|ENOTFOUND|ECONNRESET|EAI_AGAIN|socket hang up|fetch failed|network/i.test(`${code} ${msg}`))
@@ -87,6 +93,15 @@ export function classify(e: unknown, instanceUrl: string, what = 'a request'): E
     );
   const passed = code === undefined || code === null ? 'UNKNOWN' : salesforceCode(String(code));
   return new SetupError(`${code ? `${code}: ` : ''}${msg}`.slice(0, 2000), passed);
+}
+
+/** A Metadata API (SOAP) call not made because the session's token is JWT-based (REST only). */
+export function soapRefusesJwtToken(what: string): SetupError {
+  return new SetupError(
+    `${what} was not sent: this session's access token is JWT-based, and Salesforce accepts JWT-based access tokens ` +
+      'for REST APIs only (Salesforce Help, "JWT-Based Access Tokens"), not for the Metadata API\'s SOAP calls.',
+    'SOAP_REFUSES_JWT_TOKEN',
+  );
 }
 
 /** The body must be what the API documents; anything else (an HTML page, `{}`, text) gets a plain message. */

@@ -3,12 +3,15 @@
 // token, or disconnect; with an org connected, its next actions on top (the status bar opens it).
 import * as vscode from 'vscode';
 import { messageOf } from '../core/types';
-import { myDomainUrl, typedOrgUrl } from '../core/url';
+import { inert } from '../core/inertText';
+import { hostConcern, myDomainUrl, typedOrgUrl } from '../core/url';
 import { Controller, engine, Target } from './controller';
 import { nextActions } from './viewModel';
 import { settings } from './settings';
 import { orgKey } from './orgProgress';
-import { withCancel } from './notify';
+import { notify, withCancel } from './notify';
+
+const shown = (text: string) => inert(text).replace(/\$\(/g, '\\$(');
 
 type PickAction = 'browser' | 'browserAt' | 'token' | 'disconnect' | 'command';
 type Pick = vscode.QuickPickItem & { target?: Target; action?: PickAction; url?: string; command?: string };
@@ -81,7 +84,8 @@ export async function pickOrg(controller: Controller): Promise<Target | 'disconn
       orgs => {
         // The org in use is marked, as the Salesforce extensions mark the default org.
         cliOrgs = orgs.map(o => ({
-          label: `${isCurrent(controller, o.instanceUrl) ? '$(check)' : '$(cloud)'} ${o.alias ?? o.username}`,
+          // An alias is the CLI's text: shown as text (no icon syntax, no control character).
+          label: `${isCurrent(controller, o.instanceUrl) ? '$(check)' : '$(cloud)'} ${shown(o.alias ?? o.username)}`,
           description: [
             o.alias ? o.username : undefined,
             isCurrent(controller, o.instanceUrl) ? '(connected)' : undefined,
@@ -91,9 +95,6 @@ export async function pickOrg(controller: Controller): Promise<Target | 'disconn
           detail: `${o.instanceUrl ?? ''} — ${controller.progressOf(o.instanceUrl)}`,
           target: { kind: 'sf' as const, alias: o.alias ?? o.username },
         }));
-        const active = pick.activeItems;
-        render();
-        pick.activeItems = active.length ? [pick.items.find(i => i.label === active[0]!.label) ?? pick.items[0]!] : [];
       },
       err => {
         controller.log.warn(`Listing Salesforce CLI orgs failed: ${err.message}`);
@@ -136,6 +137,7 @@ export async function pickOrg(controller: Controller): Promise<Target | 'disconn
     },
   });
   if (!instanceUrl) return undefined;
+  if (!(await confirmHost(myDomainUrl(instanceUrl)))) return undefined;
   const accessToken = await vscode.window.showInputBox({
     title: 'Access token (session ID)',
     password: true,
@@ -154,18 +156,41 @@ const isCurrent = (controller: Controller, url: string | undefined) =>
   !!url &&
   orgKey(url) === orgKey(controller.client.instanceUrl);
 
-/** The browser login at `loginUrl` (OAuth web server flow with PKCE); the org's access token on success. */
-export async function loginAt(loginUrl: string): Promise<Target> {
-  const session = await withCancel('Log in to Salesforce in the browser…', (_report, signal) =>
-    engine().webLogin({
-      loginUrl,
-      signal,
-      open: url => Promise.resolve(vscode.env.openExternal(vscode.Uri.parse(url, true))),
-    }),
+/**
+ * A host outside Salesforce's domains, or a private network address, gets the token only after the admin says yes to
+ * that host by name (loopback, the test org, needs no question).
+ */
+async function confirmHost(url: string): Promise<boolean> {
+  const concern = hostConcern(url);
+  if (!concern) return true;
+  const host = new URL(url).host;
+  const go = await notify.ask(
+    `Connect to ${host}?`,
+    `${concern} Connect only if ${host} is your org's own address (a proxy your company runs, for instance).`,
+    'Connect',
+  );
+  return go === 'Connect';
+}
+
+/**
+ * The browser login at `loginUrl` (OAuth web server flow with PKCE); the org's access token on success, undefined
+ * when the admin does not confirm a host outside Salesforce's domains.
+ */
+export async function loginAt(loginUrl: string): Promise<Target | undefined> {
+  const target = myDomainUrl(loginUrl);
+  if (!(await confirmHost(target))) return undefined;
+  // The box names where the login happens (and where the token exchange goes).
+  const session = await withCancel(
+    `Log in to Salesforce in the browser at ${new URL(target).host}…`,
+    (_report, signal) =>
+      engine().webLogin({
+        loginUrl: target,
+        signal,
+        open: url => Promise.resolve(vscode.env.openExternal(vscode.Uri.parse(url, true))),
+      }),
   );
   return { kind: 'token', instanceUrl: session.instanceUrl, accessToken: session.accessToken, via: 'browser' };
 }
-
 /** Where to log in, then the browser (OAuth web server flow with PKCE); the org's access token on success. */
 async function browserLogin(): Promise<Target | undefined> {
   type Host = vscode.QuickPickItem & { url?: string };
@@ -190,7 +215,9 @@ async function browserLogin(): Promise<Target | undefined> {
       ignoreFocusOut: true,
       validateInput: v => {
         try {
-          return v.trim() ? (myDomainUrl(v), undefined) : undefined;
+          return v.trim()
+            ? { message: `Logs in at ${myDomainUrl(v)}`, severity: vscode.InputBoxValidationSeverity.Info }
+            : undefined;
         } catch (e) {
           return messageOf(e);
         }

@@ -14,6 +14,7 @@ import { adminNeeds } from '../core/adminRequest';
 import { Log } from './log';
 import { settings } from './settings';
 import { progressText, rememberProgress } from './orgProgress';
+import { OwnLogin, ownLoginsKey, ownLoginsOf, rememberLogins } from '../core/ownLogins';
 
 /** An org to connect: one the Salesforce CLI knows, or an address with an access token (pasted, or from the browser
  *  login: `via`). Without a token, the one stored for the address is used. */
@@ -32,7 +33,12 @@ export interface RememberedOrg {
 /** A typed consumer key belongs to one org (its Id). */
 const manualKey = (orgId: string) => `balkanid.manualConsumerKey:${orgId}`;
 const tokenKey = (instanceUrl: string) => `balkanid.accessToken:${instanceUrl}`;
-export const PRIVATE_KEY_SECRET = 'balkanid.jwtPrivateKey';
+/** The private key for the JWT self-test is bound to one org (its Id): another org never signs with it. */
+export const PRIVATE_KEY_SECRET = (orgId: string) => `balkanid.jwtPrivateKey:${orgId}`;
+/** Where earlier versions kept one key for every org: removed when found. */
+const UNBOUND_PRIVATE_KEY = 'balkanid.jwtPrivateKey';
+/** The logins this extension made as an org's integration user (never BalkanID's), in global state: no secret. */
+const ownLoginsStateKey = (orgId: string, username: string) => `balkanid.ownLogins:${ownLoginsKey(orgId, username)}`;
 
 let engineModule: typeof Engine | undefined;
 /** jsforce and the engine live in dist/engine.js, loaded on first use (activation stays light). */
@@ -95,6 +101,23 @@ export class Controller implements vscode.Disposable {
   get lastVerify(): OrgSession['lastVerify'] {
     return this.session?.lastVerify;
   }
+  /** The logins this extension made as the integration user of the connected org (self-tests, reading as it). */
+  get ownLogins(): OwnLogin[] {
+    const orgId = this.session?.client?.orgId;
+    const username = this.loaded?.manifest?.user.username;
+    if (!orgId || !username) return [];
+    return ownLoginsOf(this.context.globalState.get(ownLoginsStateKey(orgId, username)));
+  }
+
+  /** Remembers logins this extension made as the integration user of the connected org. */
+  async rememberOwnLogins(fresh: OwnLogin[]): Promise<void> {
+    const { client } = this.connected();
+    const username = this.loaded?.manifest?.user.username;
+    if (!username || !fresh.length) return;
+    const key = ownLoginsStateKey(client.orgId, username);
+    await this.context.globalState.update(key, rememberLogins(ownLoginsOf(this.context.globalState.get(key)), fresh));
+  }
+
   /** The steps whose writes are being sent now ("running…" in the checklist). */
   get running(): ReadonlySet<StepId> {
     return this.runningSteps;
@@ -145,6 +168,8 @@ export class Controller implements vscode.Disposable {
     this.session!.manualConsumerKey = key || undefined;
     await this.context.workspaceState.update(manualKey(client.orgId), key || undefined);
     this.fire();
+    // The consumer key step counts a key typed for an org that gives it by no route: the checklist follows.
+    if (this.loaded?.manifest) await this.check().catch(() => undefined);
   }
 
   recordVerify(ok: boolean, text: string): void {
@@ -261,10 +286,15 @@ export class Controller implements vscode.Disposable {
     this.fire();
   }
 
+  /** Forgets the org: its session, and the access token stored for it (a CLI org's token is the CLI's). */
   async disconnect(): Promise<void> {
+    const remembered = this.rememberedTarget;
+    const url = this.session?.client?.instanceUrl;
     this.session = undefined;
     this.state = { kind: 'disconnected' };
     await this.context.globalState.update(TARGET_KEY, undefined);
+    for (const u of new Set([remembered?.kind === 'token' ? remembered.instanceUrl : undefined, url]))
+      if (u) await this.context.secrets.delete(tokenKey(u));
     this.fire();
   }
 
@@ -297,7 +327,15 @@ export class Controller implements vscode.Disposable {
     const certificate = await engine().loadCertificate(this.loaded.path, this.loaded.manifest, this.clock.now());
     this.inputsRead = inputsOf(this.loaded.text, certificate);
     this.certificateReadable = !!certificate && !isSetupError(certificate);
-    return { client, manifest: this.loaded.manifest, certificate, clock: this.clock, reactivateUser };
+    return {
+      client,
+      manifest: this.loaded.manifest,
+      certificate,
+      clock: this.clock,
+      reactivateUser,
+      ownLogins: this.ownLogins,
+      typedConsumerKey: this.manualConsumerKey,
+    };
   }
 
   /** Runs engine work, turning an expired session into the status bar's warning look. */
@@ -407,12 +445,32 @@ export class Controller implements vscode.Disposable {
     });
   }
 
+  /** The private key stored for the connected org (none when no org is connected). */
   async privateKey(): Promise<string | undefined> {
-    return this.context.secrets.get(PRIVATE_KEY_SECRET);
+    await this.dropUnboundKey();
+    const orgId = this.session?.client?.orgId;
+    return orgId ? this.context.secrets.get(PRIVATE_KEY_SECRET(orgId)) : undefined;
   }
+  /** Stores (or forgets) the private key for the connected org only. */
   async storePrivateKey(pem: string | undefined): Promise<void> {
-    if (pem) await this.context.secrets.store(PRIVATE_KEY_SECRET, pem);
-    else await this.context.secrets.delete(PRIVATE_KEY_SECRET);
+    await this.dropUnboundKey();
+    const orgId = this.session?.client?.orgId;
+    if (!orgId)
+      throw new SetupError(
+        'Connect the org first: the private key is kept for one org, so that no other org signs with it.',
+        'NOT_CONNECTED',
+      );
+    if (pem) await this.context.secrets.store(PRIVATE_KEY_SECRET(orgId), pem);
+    else await this.context.secrets.delete(PRIVATE_KEY_SECRET(orgId));
+  }
+  /** A key an earlier version stored for every org is removed (choose it again for its org). */
+  private async dropUnboundKey(): Promise<void> {
+    if (!(await this.context.secrets.get(UNBOUND_PRIVATE_KEY))) return;
+    await this.context.secrets.delete(UNBOUND_PRIVATE_KEY);
+    this.log.warn(
+      'A private key stored for every org was removed: keys are now kept per org. Store it again in the Credentials ' +
+        'view while the org it belongs to is connected.',
+    );
   }
 
   dispose(): void {

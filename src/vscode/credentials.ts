@@ -11,9 +11,10 @@ import {
 import { SetupError, SetupErrorCode, isSetupError, messageOf } from '../core/types';
 import { Controller, engine } from './controller';
 import { notify } from './notify';
+import { inertDeep } from '../core/inertText';
 import { redactDeep } from '../core/redact';
 import { credentialsHtml, nonce } from './webview/html';
-import { loginDescription } from './viewModel';
+import { loginDescription, selfTestDescription } from './viewModel';
 import {
   CredentialsState,
   HostMessage,
@@ -148,19 +149,23 @@ export class CredentialsPanel implements vscode.Disposable {
       return;
     }
     const media = vscode.Uri.joinPath(this.context.extensionUri, 'media');
-    const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
+    // The view may load its own folder only — its script and its style sheet (scripts/bundle.mjs) — nothing else of
+    // the extension (dist/ holds the engine).
+    const own = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
+    const script = vscode.Uri.joinPath(own, 'credentials.js');
+    const style = vscode.Uri.joinPath(own, 'credentials.css');
     const panel = vscode.window.createWebviewPanel(
       'balkanid.credentials',
       'BalkanID Credentials',
       vscode.ViewColumn.Active,
-      { enableScripts: true, localResourceRoots: [media, dist], retainContextWhenHidden: false },
+      { enableScripts: true, localResourceRoots: [own], retainContextWhenHidden: false },
     );
     panel.iconPath = vscode.Uri.joinPath(media, 'activity.svg');
     panel.webview.html = credentialsHtml({
       cspSource: panel.webview.cspSource,
       nonce: nonce(),
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'credentials.js')).toString(),
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'credentials.css')).toString(),
+      scriptUri: panel.webview.asWebviewUri(script).toString(),
+      styleUri: panel.webview.asWebviewUri(style).toString(),
     });
     panel.webview.onDidReceiveMessage(raw => {
       void this.handle(raw);
@@ -175,8 +180,12 @@ export class CredentialsPanel implements vscode.Disposable {
   async state(): Promise<CredentialsState> {
     const c = this.controller;
     const m = c.manifest?.manifest;
-    const orgKey = c.report?.handoff?.consumerKey;
+    const handoff = c.report?.handoff;
+    const orgKey = handoff?.consumerKeySource === 'org' ? handoff.consumerKey : undefined;
     const manual = c.manualConsumerKey;
+    const unreadable = c.report?.steps
+      .find(s => s.id === 'consumerKey')
+      ?.findings.find(f => f.code === 'consumer-key-unreadable' || f.code === 'consumer-key-typed');
     let certificate: CertificateView | undefined;
     let certificateError = this.local.certificateError;
     if (m && c.manifest) {
@@ -208,12 +217,15 @@ export class CredentialsPanel implements vscode.Disposable {
       // A key typed by hand is compared with the org's when the org lets us read it; otherwise only a JWT login
       // proves it.
       consumerKeyCheck: !manual ? undefined : !orgKey ? 'unverified' : manual === orgKey ? 'match' : 'mismatch',
+      consumerKeyWhy: orgKey ? undefined : unreadable?.message,
+      consumerKeyPage: !orgKey && !!handoff?.consumerKeyPage,
       certificate,
       certificateError,
       hasPrivateKey: !!(await c.privateKey()),
       privateKeyError: this.local.privateKeyError,
       message: this.local.message,
       ...loginLine(c),
+      selfTest: selfTestDescription(c.report?.login),
       verify: c.lastVerify && { ok: c.lastVerify.ok, text: c.lastVerify.text },
       scimUrl: c.report?.handoff?.scimUrl ?? (c.client && scimBaseUrl(c.client.instanceUrl)),
       scimAccess: m && scimAccess(m.user.username),
@@ -222,7 +234,8 @@ export class CredentialsPanel implements vscode.Disposable {
 
   private async post(): Promise<void> {
     if (!this.panel) return;
-    const msg: HostMessage = { type: 'state', state: redactDeep(await this.state()) };
+    // Shown with textContent, and what the org said made inert too (bidirectional overrides, controls: visible).
+    const msg: HostMessage = { type: 'state', state: inertDeep(redactDeep(await this.state()), { lines: true }) };
     await this.panel.webview.postMessage(msg);
   }
 
@@ -290,6 +303,18 @@ export class CredentialsPanel implements vscode.Disposable {
             );
           await vscode.env.clipboard.writeText(value);
           this.local.message = `Copied the ${COPY_NAMES[msg.what]}.`;
+          break;
+        }
+        case 'openKeyPage': {
+          // The app's page in Setup, on the connected org's own address only.
+          const page = this.controller.report?.handoff?.consumerKeyPage;
+          const org = this.controller.client?.instanceUrl;
+          if (!page || !org || new URL(page).origin !== new URL(org).origin)
+            throw new SetupError('Connect the org and run the External Client App step first.', 'NOT_CONNECTED');
+          await vscode.env.openExternal(vscode.Uri.parse(page));
+          this.local.message =
+            'Opened the app in Setup: Settings → OAuth Settings → Consumer Key and Secret. Copy the Consumer Key ' +
+            '(never the secret) and paste it here.';
           break;
         }
         case 'verify':

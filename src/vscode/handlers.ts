@@ -14,6 +14,7 @@ import { helpUrl } from '../core/steps';
 import { ChecklistTree } from './tree';
 import { Handlers } from './commandTable';
 import { notify, withCancel } from './notify';
+import { plainText } from './plainText';
 import { loginAt, pickOrg } from './connectPicker';
 import { verify } from './verify';
 import { exportForBalkanId } from './extract/export';
@@ -175,7 +176,12 @@ export function handlers(
     if (choice === 'Open Credentials') await vscode.commands.executeCommand('balkanid.openCredentials');
   };
 
-  const connectTo = async (target: Target): Promise<void> => {
+  // Called by the command (its argument filtered by automation.ts) and by the export's "Upload to BalkanID…" with
+  // the folder it just wrote.
+  const upload = safely((arg?: unknown) => uploadToBalkanId(controller, arg));
+
+  const connectTo = async (target: Target | undefined): Promise<void> => {
+    if (!target) return;
     try {
       await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: 'Connecting to Salesforce' },
@@ -248,16 +254,20 @@ export function handlers(
       const { writes, blockers } = engine().runnable(report);
       const mine = writes.filter(w => !id || w.step === id);
       const stuck = blockers.filter(b => !id || b.step === id);
-      // The org it is for, in its title; switching org closes it (ReadOnlyDocs).
-      const org = report.org.name ?? report.org.instanceUrl.replace(/^https?:\/\//, '');
+      // The org it is for, in its title; switching org closes it (ReadOnlyDocs). A markdown document: what it quotes
+      // from the org is plain text (no link, no control character).
+      const org = plainText(report.org.name ?? report.org.instanceUrl.replace(/^https?:\/\//, ''));
       const request = !id ? adminRequestText(report) : undefined;
+      const plan =
+        mine.length || stuck.length
+          ? planText(mine, stuck, id ? [] : openWarnings(report))
+          : 'Nothing to write: the org matches the setup.';
+      const forOrg = report.org.name ? `${report.org.name} (${report.org.instanceUrl})` : report.org.instanceUrl;
       await docs.show(
         `BalkanID plan — ${org.replace(/[\\/:*?"<>|]/g, '-')}.md`,
         `# BalkanID setup plan${id ? `: ${STEP_TITLES[id]}` : ''}\n\n` +
-          `For ${report.org.name ? `${report.org.name} (${report.org.instanceUrl})` : report.org.instanceUrl}, as ` +
-          `${report.org.username}.\n\n` +
-          `${mine.length || stuck.length ? planText(mine, stuck, id ? [] : openWarnings(report)) : 'Nothing to write: the org matches the setup.'}\n` +
-          (request ? `\n## The request for a System Administrator\n\n${request}\n` : ''),
+          plainText(`For ${forOrg}, as ${report.org.username}.\n\n${plan}\n`) +
+          (request ? `\n## The request for a System Administrator\n\n${plainText(request)}\n` : ''),
       );
       return mine;
     }),
@@ -329,8 +339,8 @@ export function handlers(
     }),
 
     previewExtraction: safely(() => previewExtraction(controller, preview)),
-    exportForBalkanId: safely((arg?: unknown) => exportForBalkanId(controller, arg)),
-    uploadToBalkanId: safely((arg?: unknown) => uploadToBalkanId(controller, arg)),
+    exportForBalkanId: safely((arg?: unknown) => exportForBalkanId(controller, arg, dir => upload({ folder: dir }))),
+    uploadToBalkanId: upload,
 
     openHelp: safely(async (arg?: unknown) =>
       vscode.env.openExternal(

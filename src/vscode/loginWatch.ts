@@ -64,7 +64,8 @@ export class LoginWatch implements vscode.Disposable {
       this.polls++;
       const rows = await engine().latestLogins(c.client, username);
       const app = before?.since ? ({ CreatedDate: before.since } as AppRow) : undefined;
-      const now = engine().loginStatus({ logins: rows, failed: {}, app });
+      // The extension's own logins (self-tests, reading as the integration user) are never BalkanID's.
+      const now = engine().loginStatus({ logins: rows, failed: {}, app }, c.ownLogins);
       const changed = now.status !== before?.status || now.latest?.LoginTime !== before?.latest?.LoginTime;
       if (changed) {
         c.log.info(`Login history of ${username} changed (${now.status}); checking the org again.`);

@@ -2,6 +2,7 @@
 // the org is unreachable, a spinner while connecting. Click: switch org. Shown only where it is relevant
 // (statusShown): an org in use or remembered, or a workspace with a setup manifest.
 import * as vscode from 'vscode';
+import { inert } from '../core/inertText';
 import { Controller } from './controller';
 import { statusShown, statusView } from './viewModel';
 
@@ -28,13 +29,14 @@ export class ConnectionStatus implements vscode.Disposable {
     const v = statusView(c.connection, c.offers());
     this.item.text = v.text;
     // The next action stays where the admin looks: links in the tooltip (and on top of the picker a click opens).
+    // The org's text is plain (appendText escapes it); only the links are Markdown, to this extension's commands.
     if (v.actions.length) {
-      const md = new vscode.MarkdownString(
-        `${v.tooltip.replace(/\n/g, '  \n')}\n\n${v.actions.map(a => `[${a.title}](command:${a.command})`).join(' · ')}`,
-      );
+      const md = new vscode.MarkdownString();
+      md.appendText(inert(v.tooltip, { lines: true }));
+      md.appendMarkdown(`\n\n${v.actions.map(a => `[${a.title}](command:${a.command})`).join(' · ')}`);
       md.isTrusted = { enabledCommands: v.actions.map(a => a.command) };
       this.item.tooltip = md;
-    } else this.item.tooltip = v.tooltip;
+    } else this.item.tooltip = inert(v.tooltip, { lines: true });
     this.item.backgroundColor =
       v.tone === 'normal'
         ? undefined

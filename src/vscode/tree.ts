@@ -1,6 +1,7 @@
 // The setup checklist: one item per step (guide order) with its state, findings as children, the values for BalkanID
 // under the consumer key (each copied on its own), and a badge.
 import * as vscode from 'vscode';
+import { inert } from '../core/inertText';
 import { Finding, STEP_IDS, StepId } from '../core/types';
 import { STEP_TITLES } from '../core/steps/names';
 import { Controller } from './controller';
@@ -56,10 +57,11 @@ export class ChecklistTree implements vscode.TreeDataProvider<Node>, vscode.Disp
     }
     if (node.kind === 'finding') {
       const v = findingView(node.finding);
-      const item = new vscode.TreeItem(v.label, vscode.TreeItemCollapsibleState.None);
-      item.description = v.description;
+      // A finding's message may quote the org (a profile's name, Salesforce's text): shown, never interpreted.
+      const item = new vscode.TreeItem(inert(v.label), vscode.TreeItemCollapsibleState.None);
+      item.description = inert(v.description);
       item.iconPath = new vscode.ThemeIcon(v.icon, v.color ? new vscode.ThemeColor(v.color) : undefined);
-      item.tooltip = v.tooltip;
+      item.tooltip = inert(v.tooltip, { lines: true });
       item.contextValue = 'finding';
       return item;
     }
@@ -82,9 +84,9 @@ export class ChecklistTree implements vscode.TreeDataProvider<Node>, vscode.Disp
     );
     // A row that gains children gets a new id: VS Code then opens it (it keeps an id's collapsed state otherwise).
     item.id = `step:${node.id}${children ? '+' : ''}`;
-    item.description = v.description;
+    item.description = inert(v.description);
     item.iconPath = new vscode.ThemeIcon(v.icon, v.color ? new vscode.ThemeColor(v.color) : undefined);
-    item.tooltip = v.tooltip;
+    item.tooltip = inert(v.tooltip, { lines: true });
     item.contextValue = v.contextValue;
     return item;
   }

@@ -13,6 +13,7 @@ import {
 } from '../core/types';
 import { STEP_LABELS } from '../core/steps/names';
 import { findingTitle } from '../core/findings';
+import { inert } from '../core/inertText';
 
 export type Shown = StepState | 'running' | 'unknown';
 
@@ -66,12 +67,18 @@ function verifyShort(login: LoginStatus | undefined): string | undefined {
   return undefined;
 }
 
-/** Verify's line: BalkanID's first login, the login error, or that it is waiting for one. */
+/** Verify's line: BalkanID's first login (one this tool did not make), the login error, or undefined (waiting). */
 export function loginDescription(login: LoginStatus | undefined): string | undefined {
   if (login?.status === 'connected' && login.firstSuccess)
     return `BalkanID connected · ${login.complete ? 'first' : 'earliest seen'} login ${loginTime(login.firstSuccess)}`;
   if (login?.status === 'failing' && login.latest) return `login failed: ${login.latest.Status}`;
   return undefined;
+}
+
+/** The self-test's own line (this tool's JWT login through the app): never BalkanID's login. */
+export function selfTestDescription(login: LoginStatus | undefined): string | undefined {
+  const t = login?.selfTest;
+  return t && `self-test ${t.ok ? 'passed' : 'failed'} · ${loginTime(t.at)}`;
 }
 
 /**
@@ -182,7 +189,11 @@ export function statusShown(s: { connection: Connection; hasManifest: boolean; r
   return s.connection.kind !== 'disconnected' || s.hasManifest || s.remembered;
 }
 
-export function statusView(c: Connection, offers: StepOffers = {}): StatusView {
+/** An org's alias or host in the status bar: shown as text, never as an icon ($(…)) or a control sequence. */
+const shownLabel = (label: string) => inert(label).replace(/\$\(/g, '\\$(');
+
+export function statusView(connection: Connection, offers: StepOffers = {}): StatusView {
+  const c = 'label' in connection ? { ...connection, label: shownLabel(connection.label) } : connection;
   switch (c.kind) {
     case 'disconnected':
       return {
@@ -227,6 +238,7 @@ export function statusView(c: Connection, offers: StepOffers = {}): StatusView {
         c.instanceUrl,
         steps ? `${done} of ${steps.length} steps in place` : 'not checked yet',
         setUp ? (loginDescription(login) ?? "Waiting for BalkanID's first login through the app.") : '',
+        setUp ? capitalised(selfTestDescription(login)) : '',
         failing ? 'Fix: see the Verify step in the checklist.' : '',
         c.report ? `${c.report.org.isSandbox ? 'Sandbox' : 'Production'}, API ${c.report.org.apiVersion}` : '',
         'Click to switch org.',
@@ -248,6 +260,8 @@ export function statusView(c: Connection, offers: StepOffers = {}): StatusView {
     }
   }
 }
+
+const capitalised = (t: string | undefined) => (t ? `${t[0]!.toUpperCase()}${t.slice(1)}` : '');
 
 export function badge(report: Report | undefined): { value: number; tooltip: string } | undefined {
   if (!report) return undefined;

@@ -1,4 +1,4 @@
-// The credentials webview (runs in the webview, bundled by esbuild to dist/credentials.js). It talks to the host
+// The credentials webview (runs in the webview, bundled by esbuild to dist/webview/credentials.js). It talks to the host
 // only through the typed protocol, and keeps no secret in its state: the private key box is cleared as soon as it
 // is sent, and a private key pasted into the certificate box by mistake is never kept.
 /// <reference lib="dom" />
@@ -48,7 +48,10 @@ function render(s: CredentialsState): void {
     b.disabled =
       (!!s.notReady && what !== 'scimUrl') || (what === 'all' ? !s.username || !s.consumerKey : !values[what]);
   }
+  el('keyWhy').textContent = s.consumerKeyWhy || '';
+  el('openKeyPage').hidden = !s.consumerKeyPage;
   el('login').textContent = s.login || '';
+  el('selfTest').textContent = s.selfTest ? `${s.selfTest} (this tool's own login: not counted as BalkanID's)` : '';
   el('login').className = s.loginTone === 'error' ? 'error' : s.loginTone === 'ok' ? 'ok' : 'note';
   el('verifyResult').textContent = s.verify?.text || '';
   el('verifyResult').className = s.verify?.ok ? 'ok' : 'error';
@@ -99,6 +102,7 @@ el('saveKeyPem').addEventListener('click', () => {
 });
 el('clearKeyPem').addEventListener('click', () => send({ type: 'clearPrivateKey' }));
 el('verify').addEventListener('click', () => send({ type: 'verify' }));
+el('openKeyPage').addEventListener('click', () => send({ type: 'openKeyPage' }));
 for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('[data-run]')))
   b.addEventListener('click', () => send({ type: 'run', command: b.dataset.run as OtherWay }));
 send({ type: 'ready' });

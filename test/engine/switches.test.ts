@@ -17,6 +17,10 @@ import {
 
 const SETTINGS: Array<[string, OrgOptions]> = [
   ['the defaults (the strictest reading)', {}],
+  [
+    'the former defaults: straight apostrophes, no object-permission dependency',
+    { curlyApostrophes: false, objectPermissionDependency: false },
+  ],
   ['the policy deploy does not make the link', { policyPermissionSetsCreateLinks: false }],
   ['composite/batch refuses a whole batch with an undocumented resource', { batchRefusal: 'request' }],
   ['no PermissionDependency rows for View All Data (yet enforced)', { dependencyRowsForViewAllData: false }],

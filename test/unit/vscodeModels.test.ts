@@ -5,7 +5,17 @@ import { defaultApp } from '../../src/core/extract/entities';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { badge, findingView, loginTime, statusView, stepView, valueRows } from '../../src/vscode/viewModel';
+import {
+  badge,
+  findingView,
+  loginTime,
+  selfTestDescription,
+  statusView,
+  stepView,
+  valueRows,
+} from '../../src/vscode/viewModel';
+import { contextOf } from '../../src/vscode/contextKeys';
+import { loginStatus } from '../../src/core/steps/verify';
 import { credentialsHtml, nonce } from '../../src/vscode/webview/html';
 import { parseWebviewMessage } from '../../src/vscode/webview/protocol';
 import { anchor, diagnosticsFor, quickFixFor } from '../../src/vscode/diagnosticsModel';
@@ -63,7 +73,10 @@ describe('view models', () => {
       'step.open+values+request',
     );
     assert.equal(stepView(s, 'todo').label, 'Profile');
-    assert.match(stepView(s, 'todo').tooltip, /^Profile cloned from Standard Platform User — to do\n• You lack X/);
+    assert.match(
+      stepView(s, 'todo').tooltip,
+      /^Profile cloned from the standard Platform profile — to do\n• You lack X/,
+    );
     const row = findingView(s.findings[0]);
     assert.deepEqual(
       [row.label, row.description, row.icon, findingView({ code: 'pending', severity: 'info', message: 'm' }).icon],
@@ -168,6 +181,8 @@ describe('credentials webview', () => {
     assert.match(csp, /^default-src 'none'; /);
     assert.ok(csp.includes(`script-src 'nonce-${n}'`));
     assert.ok(!/unsafe-inline|unsafe-eval/.test(csp));
+    // What default-src does not cover: the page's base URL and where a form could submit.
+    assert.ok(csp.includes("base-uri 'none'") && csp.includes("form-action 'none'"), csp);
     const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
     assert.equal(scripts.length, 1);
     assert.equal(scripts[0][2].trim(), '', 'no inline script body');
@@ -185,6 +200,9 @@ describe('credentials webview', () => {
   });
   it('the host accepts only well-formed messages', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
+    assert.deepEqual(parseWebviewMessage({ type: 'openKeyPage', url: 'https://evil.example' }), {
+      type: 'openKeyPage',
+    });
     assert.deepEqual(parseWebviewMessage({ type: 'setConsumerKey', key: ' 3MVG9abc ' }), {
       type: 'setConsumerKey',
       key: '3MVG9abc',
@@ -347,6 +365,72 @@ describe('the checklist and the walkthrough', () => {
       'waiting for BalkanID',
     );
     assert.equal(stepView(verify, 'waiting').icon, 'watch');
+  });
+  it('after a self-test and no other login the checklist, the status bar, the context keys and the walkthrough still wait for BalkanID and show "self-test passed" on its own line; a login by another client then says BalkanID connected', () => {
+    const app = {
+      Id: '0xI000000000001AAA',
+      DeveloperName: 'BalkanID_Extractor',
+      MasterLabel: 'BalkanID Extractor',
+      ContactEmail: 'it@acme.com',
+      DistributionState: 'Local',
+      CreatedDate: '2026-11-30T10:00:00Z',
+    };
+    const mine = {
+      Id: '0Ya000000000001AAA',
+      LoginTime: '2026-11-30T14:02:00Z',
+      Status: 'Success',
+      Application: 'BalkanID_Extractor',
+      LoginType: 'Remote Access 2.0',
+      SourceIp: '198.51.100.20',
+    };
+    const own = [{ id: mine.Id, at: mine.LoginTime, ok: true, sourceIp: mine.SourceIp, by: 'self-test' as const }];
+    const view = (logins: Array<typeof mine>) => {
+      const login = loginStatus({ logins, failed: {}, app }, own);
+      const r = { ...report(['done', 'done', 'done', 'done', 'done', 'done', 'done', 'waiting']), login };
+      if (login.status === 'connected') r.steps[7]!.state = 'done';
+      const verify = r.steps[7]!;
+      const step = stepView(verify, verify.state, login);
+      return {
+        row: step.description,
+        rowTooltip: step.tooltip,
+        status: statusView({
+          kind: 'connected',
+          label: 'acme',
+          instanceUrl: 'https://acme.my.salesforce.com',
+          report: r,
+        }),
+        keys: contextOf({
+          connected: true,
+          hasManifest: true,
+          certificateReadable: true,
+          report: r,
+          valuesCopied: true,
+          values: true,
+          request: false,
+        }),
+        selfTest: selfTestDescription(login),
+      };
+    };
+    const waiting = view([mine]);
+    assert.equal(waiting.row, 'waiting for BalkanID');
+    assert.equal(waiting.status.text, '$(watch) BalkanID: acme · set up, waiting for BalkanID');
+    assert.doesNotMatch(waiting.status.tooltip, /BalkanID connected/);
+    assert.ok(waiting.status.tooltip.split('\n').includes(`Self-test passed · ${loginTime(mine.LoginTime)}`));
+    assert.equal(waiting.selfTest, `self-test passed · ${loginTime(mine.LoginTime)}`);
+    assert.equal(waiting.keys['balkanid.balkanidConnected'], false);
+    const watch = pkg.contributes.walkthroughs[0].steps.find((x: any) => x.id === 'watch');
+    assert.deepEqual(
+      watch.completionEvents,
+      ['onContext:balkanid.balkanidConnected'],
+      'the walkthrough follows that key',
+    );
+    const theirs = { ...mine, Id: '0Ya000000000002AAA', LoginTime: '2026-11-30T14:30:00Z', SourceIp: '203.0.113.7' };
+    const connected = view([theirs, mine]);
+    assert.equal(connected.row, 'BalkanID connected');
+    assert.match(connected.rowTooltip, new RegExp(`BalkanID connected · first login ${loginTime(theirs.LoginTime)}`));
+    assert.equal(connected.status.text, '$(pass-filled) BalkanID: acme · connected');
+    assert.ok(connected.status.tooltip.split('\n').includes(`Self-test passed · ${loginTime(mine.LoginTime)}`));
+    assert.equal(connected.keys['balkanid.balkanidConnected'], true);
   });
   it('the walkthrough has six steps, each completed by a context the extension sets or a command, with its markdown', () => {
     const [w] = pkg.contributes.walkthroughs;

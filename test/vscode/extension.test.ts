@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { startTestOrg, TestOrg } from '../../packages/sf-test-org/src/server';
 import { selfSignedCert } from '../../packages/sf-test-org/src/x509';
 import { startBalkanIdStandIn } from '../support/balkanidStandIn';
+import { contextOf } from '../../src/vscode/contextKeys';
 
 const ID = 'balkanid.balkanid-salesforce-setup';
 type Api = {
@@ -107,7 +108,7 @@ describe('BalkanID extension in a real VS Code', () => {
         'Verify',
       ],
     );
-    assert.match(items[1].tooltip, /^Profile cloned from Standard Platform User — to do/);
+    assert.match(items[1].tooltip, /^Profile cloned from the standard Platform profile — to do/);
     assert.deepEqual(
       items.slice(0, 3).map((i: any) => i.description),
       ['done', 'to do', 'to do'],
@@ -184,6 +185,37 @@ describe('BalkanID extension in a real VS Code', () => {
     assert.equal(await vscode.env.clipboard.readText(), report.handoff.consumerKey);
   });
 
+  it('Verify with the private key: the self-test passes and is remembered as the extension\'s own login — the checklist, the status bar, the Credentials view and the walkthrough still wait for BalkanID, "self-test passed" on its own line', async () => {
+    await api.controller.storePrivateKey(cert.keyPem);
+    const result = await vscode.commands.executeCommand<any>('balkanid.verify');
+    assert.equal(result?.ok, true, JSON.stringify(result?.failure));
+    assert.equal(result.remembered.length, 1, 'its login remembered');
+    const report = api.controller.report;
+    assert.equal(report.login.status, 'waiting');
+    assert.equal(report.login.selfTest.ok, true);
+    assert.equal(api.tree.getTreeItem({ kind: 'step', id: 'verify' }).description, 'waiting for BalkanID');
+    // Its own row under Verify: a short label, the detail in the description.
+    const rows = api.tree
+      .getChildren({ kind: 'step', id: 'verify' })
+      .map((n: any) => api.tree.getTreeItem(n))
+      .map((i: any) => `${i.label} | ${i.description}`);
+    assert.ok(
+      rows.some((l: string) =>
+        /^JWT self-test: passed \| Self-test passed: this tool logged in as balkanid@example\.test/.test(l),
+      ),
+      rows.join('\n'),
+    );
+    assert.match(api.status.item.text, / · set up, waiting for BalkanID$/);
+    // The tooltip is Markdown (it carries the next actions): its text, unescaped, has the self-test on its own line.
+    const tip = api.status.item.tooltip as vscode.MarkdownString;
+    assert.match(tip.value.replace(/\\(.)/g, '$1'), /\nSelf-test passed · /);
+    const state = await api.credentials.state();
+    assert.match(state.selfTest, /^self-test passed · /);
+    assert.doesNotMatch(state.login ?? '', /BalkanID connected/);
+    assert.equal(contextOf(api.controller.contextSource())['balkanid.balkanidConnected'], false);
+    await api.controller.storePrivateKey(undefined);
+  });
+
   it("the watch sees BalkanID's first login through the app: the checklist and the status bar say BalkanID connected", async () => {
     const polls = api.watch.polls;
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -195,9 +227,10 @@ describe('BalkanID extension in a real VS Code', () => {
     };
     const unsigned = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64(claims)}`;
     const signature = sign('RSA-SHA256', Buffer.from(unsigned), cert.keyPem).toString('base64url');
+    // From BalkanID's servers: another address than the self-test's (the test org's X-TestOrg-Client-Ip).
     const login = await fetch(`${org.url}/services/oauth2/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'X-TestOrg-Client-Ip': '203.0.113.7' },
       body: new URLSearchParams({
         grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
         assertion: `${unsigned}.${signature}`,
@@ -470,7 +503,7 @@ describe('BalkanID extension in a real VS Code', () => {
       );
       assert.match(
         plan,
-        /Not run now \(blocked\):\n• Profile cloned from Standard Platform User: You \(the connected admin\) lack "Manage Profiles and Permission Sets"/,
+        /Not run now \(blocked\):\n• Profile cloned from the standard Platform profile: You \(the connected admin\) lack "Manage Profiles and Permission Sets"/,
       );
       // The app step lacks three permissions: all three are named, not only the first.
       assert.match(
@@ -601,6 +634,57 @@ describe('BalkanID extension in a real VS Code', () => {
       'the manifest back at balkanid-setup.json',
       () => api.controller.manifest?.uri.toString() === manifestUri().toString(),
     );
+  });
+
+  it('Disconnect forgets the stored access token; the private key is kept for its org only (none without an org)', async () => {
+    org.adminToken = org.tokenFor(org.adminUsername);
+    await vscode.commands.executeCommand('balkanid.connect', { instanceUrl: org.url, accessToken: org.adminToken });
+    await until('connected', () => api.controller.isConnected());
+    const secrets = api.controller.context.secrets as vscode.SecretStorage;
+    const orgId = api.controller.client.orgId as string;
+    assert.equal(await secrets.get(`balkanid.accessToken:${org.url}`), org.adminToken);
+    await api.controller.storePrivateKey(cert.keyPem);
+    assert.equal(await secrets.get(`balkanid.jwtPrivateKey:${orgId}`), cert.keyPem, 'stored under the org Id');
+    assert.equal(await secrets.get('balkanid.jwtPrivateKey'), undefined, 'not for every org');
+    await vscode.commands.executeCommand('balkanid.disconnect');
+    assert.equal(await secrets.get(`balkanid.accessToken:${org.url}`), undefined, 'the token is forgotten');
+    assert.equal(await api.controller.privateKey(), undefined, 'no org connected: no key');
+    await assert.rejects(api.controller.storePrivateKey(cert.keyPem), /Connect the org first/);
+    await secrets.delete(`balkanid.jwtPrivateKey:${orgId}`);
+  });
+
+  it("on an org that gives the consumer key by no route, the key box says why and offers the app's page in Setup; the key pasted there completes the consumer key step", async () => {
+    const hardened = await startTestOrg({ scenario: 'done', consumerSecretsViaMetadata: false });
+    try {
+      await vscode.commands.executeCommand('balkanid.connect', {
+        instanceUrl: hardened.url,
+        accessToken: hardened.adminToken,
+      });
+      await until('its report', () => api.controller.report?.org.instanceUrl === hardened.url);
+      const step = () => api.controller.report.steps.find((s: any) => s.id === 'consumerKey');
+      assert.equal(step().state, 'error');
+      const before = await api.credentials.state();
+      assert.equal(before.consumerKey, undefined);
+      assert.equal(before.consumerKeyPage, true, 'the Open the App in Setup button');
+      assert.match(before.consumerKeyWhy, /the Metadata API did not give it/);
+      assert.match(before.consumerKeyWhy, /the Connect REST API refused it \(FUNCTIONALITY_NOT_ENABLED/);
+      const key = String(
+        hardened.meta.getComponent('ExtlClntAppGlobalOauthSettings', 'BalkanID_Extractor_glbloauth')!.consumerKey,
+      );
+      const after = await api.credentials.handle({ type: 'setConsumerKey', key });
+      assert.equal(after.consumerKey, key);
+      assert.equal(after.consumerKeySource, 'manual');
+      assert.equal(step().state, 'done', 'the checklist follows the typed key');
+      assert.deepEqual(
+        step().findings.map((f: any) => f.code),
+        ['consumer-key-typed'],
+      );
+      assert.deepEqual(hardened.secretRequests(), [], 'the consumer secret was never asked for');
+      await api.credentials.handle({ type: 'setConsumerKey', key: '' });
+    } finally {
+      await vscode.commands.executeCommand('balkanid.disconnect');
+      await hardened.stop();
+    }
   });
 
   it('shows an expired session with the warning look', async () => {

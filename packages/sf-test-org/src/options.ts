@@ -99,12 +99,16 @@ export interface OrgOptions {
    * names of standard profiles answer in it (i18n.ts). Default 'en'.
    */
   language?: 'en' | 'de' | 'ja' | 'es';
-  /** English permission refusals with typographic apostrophes ("doesn’t"), as some real orgs answer. Default off. */
+  /**
+   * English refusals with typographic apostrophes ("doesn’t"), as some real orgs answer. Default on (issue 19: the
+   * stricter setting, now that the engine reads no English text); off for straight ones.
+   */
   curlyApostrophes?: boolean;
   /**
    * A user permission of Standard Platform User (Access Activities) depends on an object permission (Read Quotes):
    * a Profile insert without it fails "Permission Access Activities depends on permission(s): Read Quotes" — the
-   * object-permission-label form, with no Permissions field to add. Default off.
+   * object-permission-label form, with no Permissions field to add. Default on (issue 19: the stricter setting, which
+   * the engine meets: it reads the Object Permission rows of PermissionDependency before writing); off for none.
    */
   objectPermissionDependency?: boolean;
   /**
@@ -166,8 +170,8 @@ export const DEFAULT_OPTIONS: Required<OrgOptions> = {
   jwtAccessTokens: false,
   soapAcceptsJwtTokensFrom: null,
   language: 'en',
-  curlyApostrophes: false,
-  objectPermissionDependency: false,
+  curlyApostrophes: true,
+  objectPermissionDependency: true,
   digitalExperiences: false,
   expiredAssignments: 'kept',
   countTimeoutRows: 0,

@@ -137,7 +137,7 @@ describe('test org: FIELD_INTEGRITY_EXCEPTION in its API-name, label and object-
   });
 
   it('API-name form (permissionErrorsByName): "Permission ViewAllData depends on permission(s): ViewSetup" with an empty fields list', async () => {
-    t.org.reset('fresh', { permissionErrorsByName: true });
+    t.org.reset('fresh', { permissionErrorsByName: true, curlyApostrophes: false });
     const r = await insert({ PermissionsViewAllData: true });
     assert.deepEqual(r.body[0], {
       errorCode: 'FIELD_INTEGRITY_EXCEPTION',
@@ -148,8 +148,8 @@ describe('test org: FIELD_INTEGRITY_EXCEPTION in its API-name, label and object-
     assert.equal(lic.body[0].message, "The user license doesn't allow the permission: ManageSandboxes");
   });
 
-  it('object-permission-label form (objectPermissionDependency): a user permission needs "Read Quotes", which no Permissions field grants; the Tooling row says Object Permission', async () => {
-    t.org.reset('fresh', { objectPermissionDependency: true });
+  it('object-permission-label form (objectPermissionDependency, on by default): a user permission needs "Read Quotes", which no Permissions field grants; the Tooling row says Object Permission', async () => {
+    t.org.reset('fresh'); // the default: the stricter setting
     const r = await insert({ PermissionsActivitiesAccess: true, PermissionsApiEnabled: true });
     assert.deepEqual(r.body[0], {
       errorCode: 'FIELD_INTEGRITY_EXCEPTION',
@@ -166,6 +166,8 @@ describe('test org: FIELD_INTEGRITY_EXCEPTION in its API-name, label and object-
       row.body.records.map((x: any) => [x.Permission, x.RequiredPermission]),
       [['ActivitiesAccess', 'Quote<read>']],
     );
+    t.org.reset('fresh', { objectPermissionDependency: false });
+    assert.equal((await insert({ PermissionsActivitiesAccess: true })).status, 201, 'switched off, no such dependency');
   });
 });
 

@@ -149,7 +149,7 @@ describe('test org: English refusals as some real orgs write them', () => {
   const t = useOrg({ scenario: 'fresh' });
   const aul = () => t.org.org.find('UserLicense', l => l.LicenseDefinitionKey === 'AUL')!.Id;
 
-  it('English by default, with straight apostrophes; typographic ones (doesn’t) with curlyApostrophes', async () => {
+  it('English with typographic apostrophes (doesn’t) by default (curlyApostrophes), straight ones with the switch off', async () => {
     const body = {
       Name: 'Clone E',
       UserLicenseId: aul(),
@@ -158,11 +158,11 @@ describe('test org: English refusals as some real orgs write them', () => {
       PermissionsViewSetup: true,
       PermissionsViewRoles: true,
     };
-    const plain = await raw(t.org, 'POST', `${v}/sobjects/Profile`, body);
-    assert.equal(plain.body[0].message, "The user license doesn't allow the permission: Modify All Data");
-    t.org.reset('fresh', { curlyApostrophes: true });
     const curly = await raw(t.org, 'POST', `${v}/sobjects/Profile`, body);
     assert.equal(curly.body[0].message, 'The user license doesn\u2019t allow the permission: Modify All Data');
+    t.org.reset('fresh', { curlyApostrophes: false });
+    const plain = await raw(t.org, 'POST', `${v}/sobjects/Profile`, body);
+    assert.equal(plain.body[0].message, "The user license doesn't allow the permission: Modify All Data");
     t.org.reset('fresh');
   });
 

@@ -3,7 +3,7 @@
 import { apply as applyWrites, check, nothingCanRun, planOf, runnable } from '../../core/engine';
 import { Report, StepId } from '../../core/types';
 import { defineCommand } from '../command';
-import { confirm, deployTimeoutMs, engineInput, MANIFEST_ANSWERS, reportOutcome, toJson } from '../common';
+import { confirm, deployTimeoutMs, engineInput, MANIFEST_ANSWERS, reportOutcome, toJson, KEY_ANSWER } from '../common';
 import { renderApplied, renderPlan, renderReport, renderRunnable } from '../render';
 
 /** `apply --step`, with or without --yes: 0 when that step is done (Verify: or waiting for BalkanID). */
@@ -28,6 +28,7 @@ export const apply = defineCommand({
     'deploy-timeout': 'optional',
     'reactivate-user': 'optional',
     ...MANIFEST_ANSWERS,
+    ...KEY_ANSWER,
   },
   needsManifest: true,
   connects: true,
@@ -35,7 +36,7 @@ export const apply = defineCommand({
   perOrg: 'line',
   errorStep: 'preflight',
   async run(ctx) {
-    const input = engineInput(ctx);
+    const input = await engineInput(ctx);
     const step = ctx.flags.step as StepId | undefined;
     const steps = step ? [step] : undefined;
     if (!ctx.flags.yes) {
@@ -57,7 +58,7 @@ export const apply = defineCommand({
           return stepOutcome(report, step);
         }
       }
-      if (!(await confirm('Apply these writes?'))) {
+      if (!(await confirm('Apply these writes?', ctx.signal))) {
         ctx.err('Nothing written.');
         return { code: 1 };
       }
@@ -66,6 +67,7 @@ export const apply = defineCommand({
       steps,
       onProgress: ctx.progress,
       deployTimeoutMs: deployTimeoutMs(ctx.flags),
+      signal: ctx.signal,
     });
     ctx.out(
       ctx.json

@@ -7,7 +7,7 @@ import { formatCount } from '../../core/numbers';
 import { codeOf, SetupError } from '../../core/types';
 import { exportToDir } from '../../node/exportFiles';
 import { defineCommand } from '../command';
-import { toJson } from '../common';
+import { toJson, KEY_ANSWER } from '../common';
 import { onInterrupt, readerSession } from '../extract';
 import { usageError } from '../flags';
 import { orgFolder } from '../orgs';
@@ -19,7 +19,14 @@ export const exportFiles = defineCommand({
   details:
     'As the admin, or with --key as the integration user. With several orgs, each org gets a folder of its own in ' +
     '--out (<out>/<org>); its App column stays "salesforce-<My Domain name>", so that BalkanID keeps them apart.',
-  flags: { out: 'required', key: 'optional', app: 'optional', retries: 'optional', 'retry-delay-ms': 'optional' },
+  flags: {
+    out: 'required',
+    key: 'optional',
+    app: 'optional',
+    retries: 'optional',
+    'retry-delay-ms': 'optional',
+    ...KEY_ANSWER,
+  },
   needsManifest: 'with --key',
   connects: true,
   writes: false,
@@ -60,7 +67,8 @@ export const exportFiles = defineCommand({
       },
     })
       .catch((e: unknown) => {
-        if (codeOf(e) === 'CANCELLED')
+        // Ctrl+C: the export's own handler stops it between pages; the run's (interrupt.ts) stops the page in flight.
+        if (codeOf(e) === 'CANCELLED' || codeOf(e) === 'INTERRUPTED')
           throw new SetupError(`Export cancelled: nothing was written to ${resolve(dir)}.`, 'CANCELLED');
         throw e;
       })

@@ -1,20 +1,20 @@
 // balkanid-sf handoff: the values to paste into BalkanID (and the other ways in: SCIM, files, the Bulk API).
 import { check } from '../../core/engine';
 import { defineCommand } from '../command';
-import { engineInput, reportOutcome, toJson } from '../common';
+import { engineInput, reportOutcome, toJson, KEY_ANSWER } from '../common';
 import { renderHandoff } from '../render';
 
 export const handoff = defineCommand({
   name: 'handoff',
   summary: 'print the values to paste into BalkanID (username, consumer key, login URL), or why they are not ready',
-  flags: {},
+  flags: { ...KEY_ANSWER },
   needsManifest: true,
   connects: true,
   writes: false,
   perOrg: 'output',
   errorStep: 'preflight',
   async run(ctx) {
-    const { report } = await check(engineInput(ctx));
+    const { report } = await check(await engineInput(ctx));
     ctx.out(
       ctx.json
         ? toJson({

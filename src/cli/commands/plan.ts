@@ -4,13 +4,21 @@
 import { check, runnable } from '../../core/engine';
 import { adminRequestText } from '../../core/adminRequest';
 import { defineCommand } from '../command';
-import { engineInput, MANIFEST_ANSWERS, proposalText, proposedSetup, reportOutcome, toJson } from '../common';
+import {
+  engineInput,
+  MANIFEST_ANSWERS,
+  proposalText,
+  proposedSetup,
+  reportOutcome,
+  toJson,
+  KEY_ANSWER,
+} from '../common';
 import { renderReport, renderRunnable } from '../render';
 
 export const plan = defineCommand({
   name: 'plan',
   summary: 'show what apply would do now: the writes that can run, and what is blocked and why',
-  flags: { ...MANIFEST_ANSWERS },
+  flags: { ...MANIFEST_ANSWERS, ...KEY_ANSWER },
   needsManifest: 'if present',
   connects: true,
   writes: false,
@@ -19,7 +27,7 @@ export const plan = defineCommand({
   async run(ctx) {
     const proposed = ctx.setup ? undefined : await proposedSetup(ctx.flags, ctx.client, ctx.clock);
     const setup = ctx.setup ?? proposed!.setup;
-    const { report } = await check(engineInput({ ...ctx, setup }));
+    const { report } = await check(await engineInput({ ...ctx, setup }));
     const { writes, blockers } = runnable(report);
     ctx.out(
       ctx.json

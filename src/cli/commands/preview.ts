@@ -3,7 +3,7 @@
 import { previewOrg } from '../../core/extract/preview';
 import { formatCount } from '../../core/numbers';
 import { defineCommand } from '../command';
-import { toJson } from '../common';
+import { toJson, KEY_ANSWER } from '../common';
 import { readerSession } from '../extract';
 import { renderPreview } from '../render';
 
@@ -12,7 +12,7 @@ export const preview = defineCommand({
   summary:
     'what BalkanID will read: counts, sample rows, what cannot be read (as you, or with the private key as the ' +
     'integration user)',
-  flags: { key: 'optional', retries: 'optional', 'retry-delay-ms': 'optional' },
+  flags: { key: 'optional', retries: 'optional', 'retry-delay-ms': 'optional', ...KEY_ANSWER },
   needsManifest: 'with --key',
   connects: true,
   writes: false,

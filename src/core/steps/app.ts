@@ -3,7 +3,7 @@
 import { finding, Finding, isFindingCode } from '../findings';
 import { certificateProblems, sameCertificate } from '../certificate';
 import { ecaDestructiveFiles, ecaFiles, ecaNames, EcaPart } from '../eca';
-import { Facts } from '../facts';
+import { bareCode, Facts, wordsOf } from '../facts';
 import { isSetupError, Write } from '../types';
 import { IP_LABELS, scopeList } from '../setupLabels';
 import { adminFindings, Step, StepContext } from './step';
@@ -84,6 +84,30 @@ function certificateFindings(ctx: StepContext): Finding[] {
   return [...unverified, ...certificateProblems(cert, ctx.now).map(p => ({ ...p, ...at }))];
 }
 
+/** The settings a failed read leaves unchecked, in Setup's words. */
+const UNREAD = {
+  global: 'callback URL, certificate and PKCE (global OAuth settings)',
+  appOauth: 'OAuth scopes',
+  policy: 'OAuth policies',
+  appPolicy: 'app policies',
+} as const;
+
+/** Why a read failed, plainly: a JWT-based session, the org setting, or Salesforce's own words. */
+function unreadWhy(e: { errorCode: string; message: string }): string {
+  if (e.errorCode === 'SOAP_REFUSES_JWT_TOKEN')
+    return 'your session is JWT-based, and Salesforce takes JWT-based access tokens for REST APIs only, so the Metadata API was not asked';
+  return `${bareCode(e.errorCode)}: ${wordsOf(e.errorCode, e.message)}`;
+}
+
+/** The Metadata API refused this admin the app's global OAuth settings (the "Special Access Rules"). */
+const closed = (f: Facts) => /INSUFFICIENT_ACCESS/.test(f.failed.global?.errorCode ?? '');
+const CLOSED_FIX =
+  "Salesforce documents that access to an External Client App's OAuth settings through the Metadata API needs the " +
+  'org setting "Allow access to External Client App consumer secrets via Metadata API" (Setup → External Client ' +
+  'App Settings) and, for developer roles, "View External Client App Consumer Secrets in Metadata". Turn the ' +
+  'setting On while the setup runs (Salesforce advises Off: turn it Off again afterwards), or create the app in ' +
+  "Setup as BalkanID's guide describes.";
+
 /** The app's component names: Setup's convention, with the OAuth policy's existing name kept. */
 export const appNames = (f: Facts, appName: string) =>
   ecaNames(appName, {
@@ -121,14 +145,27 @@ export const app: Step = {
         finding('app-partly-unchecked', {
           subject: 'app',
           message:
-            `Some of External Client App "${m.app.label}"'s settings could not be read ` +
-            `(${unread.map(r => `${r}: ${f.failed[r]!.message}`).join('; ')}), so they were not checked.`,
-          fix:
-            'Check them in Setup → External Client App Manager, or connect as an admin with Modify Metadata and ' +
-            'View Setup.',
+            `Some of External Client App "${m.app.label}"'s settings could not be read, so they are unchecked ` +
+            `(never taken for drift): ${unread.map(r => `${UNREAD[r]}: ${unreadWhy(f.failed[r]!)}`).join('; ')}.`,
+          fix: closed(f)
+            ? `Check them in Setup → External Client App Manager → "${m.app.label}". ${CLOSED_FIX}`
+            : 'Check them in Setup → External Client App Manager, or connect as an admin with Modify Metadata and ' +
+              'View Setup.',
         }),
       );
     const differs = f.app ? drift(ctx) : [];
+    // Salesforce refuses the app's OAuth settings to this admin through the Metadata API: a deploy of them would be
+    // refused too (Metadata API Developer Guide, ExtlClntAppGlobalOauthSettings, "Special Access Rules").
+    if (closed(f) && (!f.app || differs.length))
+      findings.push(
+        finding('oauth-metadata-closed', {
+          subject: 'org',
+          message:
+            `Salesforce refuses the app's OAuth settings through the Metadata API (${unreadWhy(f.failed.global!)}), ` +
+            'so the deploy would be refused too.',
+          fix: CLOSED_FIX,
+        }),
+      );
     if (f.app && !f.failed.policy && f.policy?.PermittedUsersPolicyType !== 'AdminApprovedPreAuthorized')
       findings.push(
         finding('policy-self-authorized', {

@@ -13,7 +13,7 @@ import { link } from './link';
 import { permissionSet } from './permissionSet';
 import { preflight } from './preflight';
 import { profile } from './profile';
-import { Step, stepResult } from './step';
+import { Step, StepContext, stepResult } from './step';
 import { user } from './user';
 import { verify } from './verify';
 
@@ -84,10 +84,11 @@ export function evaluate(
   certificate: CertificateInfo | SetupError | undefined,
   now: number,
   reactivateUser = false,
+  known: Pick<StepContext, 'ownLogins' | 'typedConsumerKey'> = {},
 ): StepResult[] {
   const results: StepResult[] = [];
   for (const step of STEPS) {
-    const e = step.evaluate({ facts, manifest, certificate, now, reactivateUser }, [...results]);
+    const e = step.evaluate({ facts, manifest, certificate, now, reactivateUser, ...known }, [...results]);
     let r = stepResult(step, e);
     // A step with work to do waits for a prerequisite that is blocked: it says so, and that blocks it too.
     const blocked = step.dependsOn.map(id => results.find(x => x.id === id)!).find(p => p.state === 'blocked');

@@ -4,7 +4,7 @@ import type { StepId } from '../types';
 
 export const STEP_NAMES = {
   preflight: { title: 'Preflight: connection, permissions, licences', label: 'Preflight' },
-  profile: { title: 'Profile cloned from Standard Platform User', label: 'Profile' },
+  profile: { title: 'Profile cloned from the standard Platform profile', label: 'Profile' },
   user: { title: 'Integration user', label: 'Integration user' },
   permissionSet: { title: 'Permission set BalkanID Extractor, assigned', label: 'Permission set' },
   app: { title: 'External Client App with JWT bearer', label: 'External Client App' },

@@ -43,6 +43,21 @@ export const preflight: Step = {
           fix: 'Check that your user has "View Setup and Configuration" and that the org has External Client Apps.',
         }),
       );
+    const restOnly = Object.values(f.failed).some(e => e?.errorCode === 'SOAP_REFUSES_JWT_TOKEN');
+    if (restOnly)
+      findings.push(
+        finding('jwt-session-rest-only', {
+          subject: 'admin',
+          message:
+            'Your session\'s access token is JWT-based: Salesforce accepts those for REST APIs only ("JWT-Based ' +
+            "Access Tokens\"), so the Metadata API's SOAP reads were not made. The app's certificate and PKCE " +
+            "setting and the profile's Login IP Ranges are unchecked; everything else is read and written through " +
+            'REST.',
+          fix:
+            'To check them too, connect through an app without "Issue JSON Web Token (JWT)-based access tokens for ' +
+            'named users" (the Salesforce CLI\'s own login, for example).',
+        }),
+      );
     if (f.license && !f.user) {
       // The integration user step carries the blocking error; preflight only notes it.
       if (f.license.TotalLicenses - f.license.UsedLicenses <= 0)

@@ -7,6 +7,7 @@ import { Manifest } from '../manifest';
 import { label, withDependencies } from '../permissions';
 import { Effect, finding, Finding, FINDINGS } from '../findings';
 import { SetupError, StepId, StepResult, StepState, Write } from '../types';
+import type { OwnLogin } from '../ownLogins';
 
 export interface StepContext {
   facts: Facts;
@@ -16,14 +17,20 @@ export interface StepContext {
   now: number;
   /** The admin agreed to reactivate an inactive integration user (a teardown deactivates it). */
   reactivateUser?: boolean;
-  /** What Salesforce's answers taught this run (apply only): the Permissions fields a profile may set (describe),
-   *  and permissions to add (a dependency) or drop (the licence forbids it), per record. */
+  /** What Salesforce's answers taught this run (apply only): permissions to add (a dependency) or drop (the licence
+   *  forbids it), per record, or that the profile falls back to the guide's own permissions. */
   permissions?: PermissionHints;
+  /** The logins this tool made itself as the integration user (the self-test, reading as it): never BalkanID's. */
+  ownLogins?: OwnLogin[];
+  /** A consumer key the admin typed (copied from Setup) because the org gives it to this tool by neither route. */
+  typedConsumerKey?: string;
 }
 
 export interface PermissionHints {
-  createableOnProfile?: Set<string>;
   adjust: Partial<Record<'profile' | 'permissionSet', { add: string[]; drop: string[] }>>;
+  /** Salesforce refused the profile with an answer this run could not understand: it copies only the guide's own
+   *  permissions and what they need. */
+  fallback?: boolean;
 }
 
 /** `base` and what it depends on, with the run's adjustments for `record`. */
@@ -100,6 +107,10 @@ export function adminFindings(step: Pick<Step, 'adminPermissions'>, f: Facts): F
       }),
     );
 }
+
+/** A permission as Setup shows it to the admin (describe's label, in their language), else its English label. */
+export const permissionLabel = (f: Pick<Facts, 'profileFields'>, p: string) =>
+  f.profileFields?.labels.get(p) ?? label(p);
 
 /** The permissions of `names` that a profile or permission set row does not have. */
 export function missingPermissions(row: PermissionFields | undefined, names: string[]): string[] {

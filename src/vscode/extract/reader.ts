@@ -18,17 +18,24 @@ export async function readerSession(
   const consumerKey = handoff?.consumerKey ?? c.manualConsumerKey;
   if (pem && username && handoff && consumerKey) {
     c.log.info(`Logging in as ${username} (JWT, the stored private key) to read as BalkanID does…`);
-    const login = await engine().jwtSelfTest({
-      instanceUrl: admin.instanceUrl,
-      consumerKey,
-      username,
-      key: readPrivateKey(pem),
-      audience: handoff.loginUrl,
-      attempts: 1,
-      signal,
-      session: true,
-      onProgress: m => c.log.info(m),
-    });
+    // The extension's own login, not BalkanID's: remembered like the self-test's.
+    const login = await engine().rememberedJwtLogin(
+      admin,
+      {
+        instanceUrl: admin.instanceUrl,
+        consumerKey,
+        username,
+        key: readPrivateKey(pem),
+        audience: handoff.loginUrl,
+        attempts: 1,
+        signal,
+        session: true,
+        onProgress: m => c.log.info(m),
+        clock: c.clock,
+      },
+      fresh => c.rememberOwnLogins(fresh),
+      'reader',
+    );
     if (!login.ok || !login.client)
       throw new SetupError(
         `${engine().sessionFailure(login, username)} To read as yourself instead, remove the private key in the ` +

@@ -12,6 +12,9 @@ export function credentialsHtml(o: { cspSource: string; nonce: string; scriptUri
     `script-src 'nonce-${o.nonce}'`,
     `img-src ${o.cspSource} data:`,
     `font-src ${o.cspSource}`,
+    // default-src does not cover these two: no <base> that moves relative URLs, no form that submits anywhere.
+    `base-uri 'none'`,
+    `form-action 'none'`,
   ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -45,6 +48,8 @@ export function credentialsHtml(o: { cspSource: string; nonce: string; scriptUri
     </div>
     <p id="keyNote" class="note"></p>
     <div id="manualKey">
+      <p id="keyWhy" class="note"></p>
+      <button id="openKeyPage" type="button" class="secondary" hidden>Open the App in Setup</button>
       <label for="consumerKey">Consumer key from Setup (when your org does not let you read it here)</label>
       <div class="row">
         <input id="consumerKey" type="text" spellcheck="false" autocomplete="off"
@@ -71,6 +76,7 @@ export function credentialsHtml(o: { cspSource: string; nonce: string; scriptUri
   <section aria-labelledby="h-login">
     <h2 id="h-login">BalkanID's login</h2>
     <p id="login" class="note"></p>
+    <p id="selfTest" class="note"></p>
     <p id="verifyResult"></p>
   </section>
   <section aria-labelledby="h-cert">

@@ -23,6 +23,7 @@ export function checkPermissionRules(
   values: Record<string, any>,
   licenseId: string | null,
   asUser: string,
+  before?: Record<string, any>,
 ): void {
   // Public real-org examples name permissions by API name with empty fields; the deploy wording uses labels.
   const byName = org.options.permissionErrorsByName;
@@ -44,8 +45,10 @@ export function checkPermissionRules(
     }
   }
   // The object-permission-label form: the required permission is an object permission, named by its label, which no
-  // Permissions field can grant (an insert cannot carry object permissions) [I].
-  if (org.options.objectPermissionDependency && values[`Permissions${OBJECT_DEPENDENT_PERMISSION}`])
+  // Permissions field can grant (an insert cannot carry object permissions) [I]. A record that already has the
+  // permission has the object permission too (the standard profiles do): only turning it on is refused.
+  const dependent = `Permissions${OBJECT_DEPENDENT_PERMISSION}`;
+  if (org.options.objectPermissionDependency && values[dependent] && !before?.[dependent])
     throw new SfError(
       'FIELD_INTEGRITY_EXCEPTION',
       org.say(asUser, 'dependsOn', named(OBJECT_DEPENDENT_PERMISSION), OBJECT_PERMISSION_LABEL[lang]),

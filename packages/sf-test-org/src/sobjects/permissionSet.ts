@@ -92,7 +92,7 @@ export const PermissionSet: SObject = {
     if (current.IsOwnedByProfile || current.PermissionSetGroupId)
       // a group's own set: edit the group [I]
       throw new SfError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
-    checkPermissionRules(org, next, next.LicenseId, asUser);
+    checkPermissionRules(org, next, next.LicenseId, asUser, current);
     for (const a of org.refs('PermissionSetAssignment', 'PermissionSetId', next.Id))
       checkLicenseAllows(org, next, a.AssigneeId, asUser);
   },

@@ -59,9 +59,9 @@ export const Profile: SObject = {
     checkPermissionRules(org, v, v.UserLicenseId, asUser);
     return org.raw('Profile', { ...v, UserType: 'Standard', __custom: true });
   },
-  update(org, next, _current, asUser) {
+  update(org, next, current, asUser) {
     org.requirePerm(asUser, ['ManageProfilesPermissionsets']);
-    checkPermissionRules(org, next, next.UserLicenseId, asUser);
+    checkPermissionRules(org, next, next.UserLicenseId, asUser, current);
   },
   delete(org, rec, asUser) {
     org.requirePerm(asUser, ['ManageProfilesPermissionsets']);
