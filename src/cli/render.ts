@@ -1,6 +1,6 @@
 // What the CLI prints: the checklist, the plan, the values for BalkanID, the JWT self-test, the preview and the export.
-import { remaining } from '../core/engine';
-import { describeWrites, Handoff, Report, Write } from '../core/types';
+import { adminRequestText, remaining, runnable } from '../core/engine';
+import { changesMade, describeWrites, Handoff, Report, Write } from '../core/types';
 import type { RememberedLogin } from '../node/verify';
 import type { Preview } from '../core/extract/preview';
 import { exportNotes, SourceProgress } from '../core/extract/export';
@@ -60,8 +60,53 @@ export function renderPlan(writes: Write[], heading = 'Planned writes:'): string
   return [heading, ...describeWrites(writes).map(l => `  ${l}`)].join('\n');
 }
 
+/**
+ * What apply would do now, by the rule Run All shows (runnable): the writes that can run, the steps that are blocked
+ * and why, and — when the admin lacks permissions — the request to send to a System Administrator.
+ */
+export function renderRunnable(r: Report): string {
+  const { writes, blockers } = runnable(r);
+  if (!writes.length && !blockers.length) return 'Nothing to write: the org matches the setup.';
+  const lines = writes.length
+    ? [`Writes that can run now (${writes.length}):`, ...describeWrites(writes).map(l => `  ${l}`)]
+    : ['Nothing can run now: apply would write nothing.'];
+  if (blockers.length)
+    lines.push(
+      '',
+      `Blocked, not run now (${blockers.length} step${blockers.length === 1 ? '' : 's'}):`,
+      ...blockers.map(b => `  ⊘ ${b.title}: ${b.reason}`),
+    );
+  const request = adminRequestText(r);
+  if (request)
+    lines.push(
+      '',
+      'The request for a System Administrator (copy it and send it):',
+      ...request.split('\n').map(l => `  ${l}`),
+    );
+  return lines.join('\n');
+}
+
+/** After apply: the changes made, counted as the plan counts them, and what stays blocked. */
+export function renderApplied(r: Report, writes: Write[]): string {
+  const { blockers } = runnable(r);
+  const lines = [changesMade(writes)];
+  if (blockers.length)
+    lines.push(
+      `Still blocked (${blockers.length} step${blockers.length === 1 ? '' : 's'}): ` +
+        `${blockers.map(b => b.title).join(', ')} — balkanid-sf plan says why.`,
+    );
+  return lines.join('\n');
+}
+
 export function renderHandoff(r: Report): string {
   const h = r.handoff!;
+  if (h.notReady)
+    return [
+      `Not ready for BalkanID: ${h.notReady}`,
+      '',
+      'Nothing to paste yet: BalkanID would log in as a user that cannot log in. Run `balkanid-sf plan` to see what ' +
+        'is left, and `balkanid-sf apply` to do what can run.',
+    ].join('\n');
   return [
     'Paste into BalkanID (Integrations → Add Integration → Salesforce → Direct integration):',
     `  Salesforce User Name : ${h.username}`,
@@ -110,7 +155,7 @@ export function renderSelfTest(t: RememberedLogin): string {
       `${t.maxAttempts}). What BalkanID can read:`,
     ...t.reads.map(
       r =>
-        `  ${r.error ? '✖' : '✔'} ${r.object.padEnd(24)} ` +
+        `  ${r.error ? '✖' : '✔'} ${r.label.padEnd(28)} ` +
         `${r.error ? `${r.error} — ${r.cause}` : `${r.count} record(s)`}`,
     ),
   ];

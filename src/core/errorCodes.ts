@@ -58,6 +58,7 @@ export const ERRORS = {
   UNKNOWN: { means: 'an error this product does not classify (a library failure or a bug); its message as it came' },
   // Writing the setup (apply, teardown).
   BLOCKED: { means: 'a step cannot run now and no finding says why' },
+  NOTHING_CAN_RUN: { means: 'every step with work to do is blocked or waits for one that is; nothing was written' },
   NEEDS_PROFILE: { means: 'the user step ran before the profile exists' },
   NEEDS_USER: { means: 'the permission set step ran before the integration user exists' },
   NEEDS_PERMSET: { means: 'the app or link step ran before the permission set exists' },

@@ -40,7 +40,8 @@ export interface SelfTestResult {
   attempts: number;
   maxAttempts: number;
   failure?: JwtDiagnosis & { error: string; description: string };
-  reads: Array<{ object: string; count?: number; error?: string; cause?: string }>;
+  /** What BalkanID can read: each list by its API name and Setup's label (as the preview shows it). */
+  reads: Array<{ object: string; label: string; count?: number; error?: string; cause?: string }>;
   client?: JsforceClient;
 }
 
@@ -51,14 +52,15 @@ async function readCounts(client: JsforceClient): Promise<SelfTestResult['reads'
   const { counts } = await countSources(client, DEFAULT_USERS);
   return SOURCES.filter(s => !s.hidden).map(s => {
     const c = counts[s.id];
-    if ('count' in c) return { object: s.object, count: c.count };
+    if ('count' in c) return { object: s.object, label: s.label, count: c.count };
     if ('timedOut' in c)
       return {
         object: s.object,
+        label: s.label,
         error: 'QUERY_TIMEOUT',
         cause: `Salesforce could not count ${s.label} in time (readable).`,
       };
-    return { object: s.object, error: c.code, cause: readFix(s, c.code, READER) };
+    return { object: s.object, label: s.label, error: c.code, cause: readFix(s, c.code, READER) };
   });
 }
 
@@ -121,8 +123,9 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
           ok: false,
           attempts: i,
           maxAttempts: attempts,
-          reads: SOURCES.map(s => ({
+          reads: SOURCES.filter(s => !s.hidden).map(s => ({
             object: s.object,
+            label: s.label,
             error: 'API_DISABLED_FOR_ORG',
             cause: readFix(s, 'API_DISABLED_FOR_ORG', READER),
           })),

@@ -200,14 +200,20 @@ describe('preview: what BalkanID will read', function () {
   this.timeout(60000);
   const t = useOrg({ scenario: 'done' });
 
-  it('counts every list as the org holds it, with sample rows of every list in Setup words, in one round trip', async () => {
+  it('counts every list as the org holds it, with sample rows of every list in Setup words (group members by name, not Id), in three requests', async () => {
     const client = await adminClient(t.org);
     const before = t.org.stats().total;
     const p = await previewOrg(client, { kind: 'admin', username: 'admin@acme.example' });
     assert.equal(
       t.org.stats().total - before,
-      2,
-      'two composite/batch requests of at most 25 subrequests, sent together',
+      3,
+      "two composite/batch requests of at most 25 subrequests, sent together, and one for the members' names",
+    );
+    const members = p.sources.find(s => s.id === 'groupMember')!.sample;
+    assert.ok(members.includes('Sales Team (public group) ← Jane Doe (user)'), members.join('\n'));
+    assert.ok(
+      members.every(l => !/← [a-zA-Z0-9]{15,18}$/.test(l)),
+      `a raw Id: ${members.join(' | ')}`,
     );
     const o = t.org.org;
     const count = (id: string) => p.sources.find(s => s.id === id)!.count;

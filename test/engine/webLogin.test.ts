@@ -7,8 +7,15 @@ import { useOrg } from '../support/helpers';
 import { Hostile, startHostile } from '../support/hostile';
 import { TestOrg } from '../../packages/sf-test-org/src/server';
 
-/** A browser: opens the authorize URL, fills in the username, chooses Allow or Deny, follows the redirect. */
-function browser(org: TestOrg, username: string, approve = 'allow', tamper?: (form: URLSearchParams) => void) {
+/** A browser: opens the authorize URL, fills in the username, chooses Allow or Deny, posts the form where its action
+ *  says (resolved against the page's address, as a browser does), follows the redirect; `shown` gets the last page. */
+function browser(
+  org: TestOrg,
+  username: string,
+  approve = 'allow',
+  tamper?: (form: URLSearchParams) => void,
+  shown?: (html: string) => void,
+) {
   return async (url: string) => {
     const page = await fetch(url);
     assert.equal(page.status, 200, await page.clone().text());
@@ -22,13 +29,15 @@ function browser(org: TestOrg, username: string, approve = 'allow', tamper?: (fo
     form.set('username', username);
     form.set('approve', approve);
     tamper?.(form);
-    const posted = await fetch(`${org.url}/services/oauth2/authorize`, {
-      method: 'POST',
-      body: form,
-      redirect: 'manual',
-    });
+    const action = /<form method="POST" action="([^"]+)">/.exec(html)?.[1];
+    assert.ok(action, html);
+    const posted = await fetch(new URL(action, url), { method: 'POST', body: form, redirect: 'manual' });
+    // The form posts back to the page's own address, whatever host served it (the org, or a proxy in front of it).
+    assert.equal(new URL(action, url).href, new URL('/services/oauth2/authorize', url).href);
     const location = posted.headers.get('location');
-    if (location) await fetch(location);
+    if (!location) return;
+    const redirected = await fetch(location);
+    if (shown) shown(await redirected.text());
   };
 }
 
@@ -37,9 +46,14 @@ describe('browser login (OAuth 2.0 web server flow with PKCE)', function () {
   const t = useOrg({ scenario: 'fresh' });
   const admin = () => t.org.org.find('User', u => /^admin@acme\.example/.test(u.Username))!.Username as string;
 
-  it('logs in through the authorize page: the token works for the org and a login is recorded', async () => {
-    const { instanceUrl, accessToken } = await webLogin({ loginUrl: t.org.url, open: browser(t.org, admin()) });
+  it('logs in through the authorize page: the token works for the org and a login is recorded; the page after says Connected and closes its tab', async () => {
+    let after = '';
+    const { instanceUrl, accessToken } = await webLogin({
+      loginUrl: t.org.url,
+      open: browser(t.org, admin(), 'allow', undefined, html => (after = html)),
+    });
     assert.equal(instanceUrl, t.org.url);
+    assert.match(after, /<h1>Connected<\/h1>.*<script>window\.close\(\)<\/script>/s);
     const res = await fetch(`${instanceUrl}/services/data/v64.0/query?q=SELECT+Id+FROM+Organization`, {
       headers: { Authorization: `Bearer ${accessToken}` },
     });
@@ -47,11 +61,14 @@ describe('browser login (OAuth 2.0 web server flow with PKCE)', function () {
     assert.ok(t.org.org.all('LoginHistory').some(l => l.Application === 'PlatformCLI' && l.Status === 'Success'));
   });
 
-  it('Deny in the browser: a plain error, nothing connected', async () => {
+  it('Deny in the browser: a plain error, nothing connected; the page after stays open and says Not connected', async () => {
+    let after = '';
     await assert.rejects(
-      webLogin({ loginUrl: t.org.url, open: browser(t.org, admin(), 'deny') }),
+      webLogin({ loginUrl: t.org.url, open: browser(t.org, admin(), 'deny', undefined, html => (after = html)) }),
       /The browser login did not complete: end-user denied authorization\. Nothing was stored\./,
     );
+    assert.match(after, /<h1>Not connected<\/h1>/);
+    assert.ok(!after.includes('window.close'), after);
   });
 
   it('a wrong code verifier is refused by the org (PKCE), so a stolen code is useless', async () => {

@@ -25,7 +25,11 @@ export class WebFlow {
   private readonly codes = new Map<string, Grant>();
   constructor(private readonly org: Org) {}
 
-  /** GET: the login page, or an error page for a bad client or redirect (never a redirect to an unknown URI). */
+  /**
+   * GET: the login page, or an error page for a bad client or redirect (never a redirect to an unknown URI). Its form
+   * posts back to the page's own path ("authorize", relative): the page works wherever a browser reaches the org,
+   * also through a browser-based VS Code's port proxy (code-server opens loopback URLs under /proxy/<port>/).
+   */
   page(q: URLSearchParams): { status: number; html: string } {
     const bad = this.badRequest(q);
     if (bad) return { status: 400, html: `<h1>error=${bad}</h1>` };
@@ -37,7 +41,7 @@ export class WebFlow {
       status: 200,
       html:
         `<!DOCTYPE html><html><head><title>Login | Salesforce</title></head><body>` +
-        `<form method="POST" action="/services/oauth2/authorize">${hidden}` +
+        `<form method="POST" action="authorize">${hidden}` +
         `<label for="username">Username</label><input id="username" name="username">` +
         `<button type="submit" name="approve" value="allow">Log In and Allow</button>` +
         `<button type="submit" name="approve" value="deny">Deny</button></form></body></html>`,

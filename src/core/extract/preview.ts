@@ -2,7 +2,9 @@
 // words, which users the export leaves out and why, and what the reading user cannot read with the permission that
 // fixes it. One round trip (composite/batch requests sent together: counts, samples and the reader's View All
 // Users), whatever the org's size: nothing is held. A count Salesforce cannot finish in time (QUERY_TIMEOUT on a
-// large table) fails only its own line.
+// large table) fails only its own line. One more request names the sampled group members (a member is a user or a
+// group, by Id only).
+import { soql } from '../facts';
 import { OrgClient } from '../client';
 import { errorOf } from '../errors';
 import { cancelled } from './read';
@@ -116,9 +118,42 @@ const SAMPLES: Partial<Record<SourceId, { fields: string; line: (r: Rec) => stri
   },
   groupMember: {
     fields: 'Group.Name, Group.Type, UserOrGroupId',
-    line: r => `${rel(r.Group)?.Name} (${GROUP_KIND[String(rel(r.Group)?.Type)] ?? '?'}) ← ${r.UserOrGroupId}`,
+    line: r =>
+      `${rel(r.Group)?.Name} (${GROUP_KIND[String(rel(r.Group)?.Type)] ?? '?'}) ← ${String(r.MemberName ?? r.UserOrGroupId)}`,
   },
 };
+
+/**
+ * The sampled group members with their names: "Jane Doe (user)", "Sales Team (public group)". GroupMember names its member
+ * by Id only (no relationship to follow), so the users and groups among them are read in one batch; a member whose
+ * name cannot be read keeps its Id.
+ */
+async function namedMembers(client: OrgClient, rows: Rec[]): Promise<Rec[]> {
+  const ids = [...new Set(rows.map(r => String(r.UserOrGroupId ?? '')).filter(id => /^[a-zA-Z0-9]{15,18}$/.test(id)))];
+  if (!ids.length) return rows;
+  const url = (q: string) => `v${client.apiVersion}/query?q=${encodeURIComponent(q)}`;
+  const list = ids.map(soql).join(', ');
+  const res = await client
+    .batch([
+      { ref: 'users', url: url(`SELECT Id, Name FROM User WHERE Id IN (${list})`) },
+      { ref: 'groups', url: url(`SELECT Id, Name, Type, DeveloperName FROM Group WHERE Id IN (${list})`) },
+    ])
+    .catch(() => ({}) as Record<string, undefined>);
+  type Named = { Id: string; Name: string | null; Type?: string; DeveloperName?: string };
+  const rowsOf = (ref: string) => {
+    const r = res[ref];
+    return r && r.status < 300 ? ((r.body as { records?: Named[] }).records ?? []) : [];
+  };
+  const names = new Map<string, string>();
+  for (const u of rowsOf('users')) names.set(u.Id.slice(0, 15), `${u.Name} (user)`);
+  // A role group has no Name: it reads as the role's developer name and the group's kind.
+  for (const g of rowsOf('groups'))
+    names.set(g.Id.slice(0, 15), `${g.Name ?? g.DeveloperName} (${GROUP_KIND[String(g.Type)] ?? 'group'})`);
+  return rows.map(r => {
+    const name = names.get(String(r.UserOrGroupId ?? '').slice(0, 15));
+    return name ? { ...r, MemberName: name } : r;
+  });
+}
 
 export async function previewOrg(
   client: OrgClient,
@@ -144,6 +179,15 @@ export async function previewOrg(
     { ref: 'visibility', soql: VISIBILITY_SOQL },
   ]);
   cancelled(signal, 'Preview');
+  const members = extra['sample:groupMember'];
+  if (members && members.status < 300) {
+    const body = members.body as { records?: Rec[] };
+    extra['sample:groupMember'] = {
+      ...members,
+      body: { ...body, records: await namedMembers(client, body.records ?? []) },
+    };
+    cancelled(signal, 'Preview');
+  }
   const sources = shownSources.map((s): PreviewSource => {
     const c = counts[s.id];
     if ('code' in c)

@@ -7,6 +7,7 @@ import { bareCode, Facts, wordsOf } from '../facts';
 import { isSetupError, Write } from '../types';
 import { IP_LABELS, scopeList } from '../setupLabels';
 import { adminFindings, Step, StepContext } from './step';
+import { STEP_NAMES } from './names';
 
 /** What differs between the app in the org and the manifest; facts that could not be read are not compared. */
 const sameValue = (a: unknown, b: string) => String(a ?? '').toLowerCase() === b.toLowerCase();
@@ -118,8 +119,7 @@ export const appNames = (f: Facts, appName: string) =>
 
 export const app: Step = {
   id: 'app',
-  title: 'External Client App with JWT bearer',
-  label: 'External Client App',
+  ...STEP_NAMES.app,
   setupPage: '/lightning/setup/ManageExternalClientApplication/home',
   help: {
     guide: 'step-2-enable-oauth-and-jwt-bearer-flow',

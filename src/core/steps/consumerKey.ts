@@ -5,6 +5,7 @@ import { finding } from '../findings';
 import { Facts, KeyRefusal } from '../facts';
 import { Finding } from '../types';
 import { adminFindings, Step } from './step';
+import { STEP_NAMES } from './names';
 
 /** The app's page in Setup (External Client App Manager), where Settings → OAuth Settings shows the key. */
 export const appPage = (appId: string) => `/lightning/setup/ManageExternalClientApplication/${appId}/detail`;
@@ -27,8 +28,7 @@ function why(r: KeyRefusal): string {
 
 export const consumerKey: Step = {
   id: 'consumerKey',
-  title: 'Consumer key',
-  label: 'Consumer key',
+  ...STEP_NAMES.consumerKey,
   setupPage: '/lightning/setup/ManageExternalClientApplication/home',
   help: {
     guide: 'step-4-retrieve-consumer-key',

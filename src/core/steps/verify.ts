@@ -6,6 +6,7 @@ import { Facts, LOGIN_ROWS } from '../facts';
 import { isOwnLogin, OwnLogin } from '../ownLogins';
 import { Finding, LoginStatus } from '../types';
 import { Step } from './step';
+import { STEP_NAMES } from './names';
 
 /** Salesforce's "2026-11-30T03:46:23.000+0000" as "2026-11-30 03:46 UTC". */
 export const utcMinute = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
@@ -57,8 +58,7 @@ function loginFix(status: string): string {
 
 export const verify: Step = {
   id: 'verify',
-  title: 'Verified by a login through the app',
-  label: 'Verify',
+  ...STEP_NAMES.verify,
   setupPage: '/lightning/setup/OrgLoginHistory/home',
   help: {
     guide: 'configure-salesforce-in-your-balkanid-tenant',
