@@ -7,8 +7,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Org } from './state';
 
-/** Salesforce's global connected app of the CLI, and its only callback. */
-export const PLATFORM_CLI = { clientId: 'PlatformCLI', callback: 'http://localhost:1717/OauthRedirect' };
+/** Salesforce's global connected app of the CLI; its only callback is on port 1717 (the option cliCallbackPort). */
+export const PLATFORM_CLI = { clientId: 'PlatformCLI' };
+const callbackOf = (org: Org) => `http://localhost:${org.options.cliCallbackPort}/OauthRedirect`;
 const CODE_TTL_MS = 15 * 60 * 1000;
 
 interface Grant {
@@ -104,7 +105,7 @@ export class WebFlow {
   private badRequest(q: URLSearchParams): string | undefined {
     if (q.get('response_type') !== 'code') return 'unsupported_response_type';
     if (q.get('client_id') !== PLATFORM_CLI.clientId) return 'invalid_client_id';
-    if (q.get('redirect_uri') !== PLATFORM_CLI.callback) return 'redirect_uri_mismatch';
+    if (q.get('redirect_uri') !== callbackOf(this.org)) return 'redirect_uri_mismatch';
     const method = q.get('code_challenge_method');
     if (q.get('code_challenge') !== null && method !== null && method !== 'S256') return 'invalid_request';
     return undefined;
