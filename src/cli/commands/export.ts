@@ -9,7 +9,8 @@ import { codeOf, SetupError } from '../../core/types';
 import { exportToDir } from '../../node/exportFiles';
 import { defineCommand } from '../command';
 import { toJson, KEY_ANSWER } from '../common';
-import { onInterrupt, readerSession } from '../extract';
+import { readerSession } from '../extract';
+import { interruptedBy } from '../interrupt';
 import { usageError } from '../flags';
 import { orgFolder } from '../orgs';
 import { progressLine, renderExport } from '../render';
@@ -60,31 +61,28 @@ export const exportFiles = defineCommand({
       ),
     );
     const replaced = present.filter(Boolean);
-    const interrupt = onInterrupt();
     const r = await exportToDir(client, dir, {
       app: ctx.flags.app,
       users: (ctx.flags.users as UsersChoice | undefined) ?? DEFAULT_USERS,
       neutralizeFormulas: !!ctx.flags['neutralize-formulas'],
       reader: reader.kind === 'integration' ? 'The integration user' : 'You',
-      signal: interrupt.signal,
+      signal: ctx.signal,
       clock: ctx.clock,
       onProgress: p => {
         const line = progressLine(p);
         if (line) ctx.progress(line);
       },
-    })
-      .catch((e: unknown) => {
-        // Ctrl+C, SIGTERM, SIGHUP: the export's own handler stops it between pages; the run's (interrupt.ts) stops the
-        // page in flight.
-        if (codeOf(e) === 'CANCELLED' || codeOf(e) === 'INTERRUPTED')
-          throw new SetupError(
-            `Export cancelled${interrupt.signalName() ? ` (${interrupt.signalName()})` : ''}: nothing was written to ` +
-              `${resolve(dir)}.`,
-            'CANCELLED',
-          );
-        throw e;
-      })
-      .finally(interrupt.release);
+    }).catch((e: unknown) => {
+      // Ctrl+C, SIGTERM, SIGHUP (interrupt.ts): the page in flight stops, and the export removes its temporary files.
+      if (codeOf(e) === 'CANCELLED' || codeOf(e) === 'INTERRUPTED') {
+        const why = interruptedBy(ctx.signal);
+        throw new SetupError(
+          `Export cancelled${why ? ` (${why})` : ''}: nothing was written to ${resolve(dir)}.`,
+          'CANCELLED',
+        );
+      }
+      throw e;
+    });
     const seconds = (Date.now() - started) / 1000;
     const note = replaced.length ? `\n(Replaced the ${replaced.join(' and ')} that were there.)` : '';
     ctx.out(
