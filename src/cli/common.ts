@@ -149,7 +149,8 @@ export function proposalText(p: Proposal): string {
   return [
     'No setup manifest yet: checked with proposed values (nothing was written).',
     `  Integration user: ${p.username} (from your username's domain), email ${p.email} (yours)`,
-    `  BalkanID's certificate: ${p.certificate.found ? p.certificate.path : `not found (looked for ${p.certificate.path})`}`,
+    "  BalkanID's certificate: " +
+      (p.certificate.found ? p.certificate.path : `not found (looked for ${p.certificate.path})`),
     `  To keep them: balkanid-sf check --username ${p.username} --email ${p.email} --certificate <salesforce.crt>`,
     '',
   ].join('\n');
@@ -250,8 +251,8 @@ export async function jwtOptions(
     throw new SetupError(
       h.consumerKeyPage
         ? "Salesforce gives the app's consumer key to this tool by no route: open " +
-            `${h.consumerKeyPage} (Settings → OAuth Settings → Consumer Key and Secret), copy the Consumer Key and ` +
-            'pass it with --consumer-key.'
+            `${h.consumerKeyPage} (Settings → OAuth Settings → Consumer Key and Secret), ` +
+            'copy the Consumer Key and pass it with --consumer-key.'
         : 'The consumer key is not available yet: run apply first.',
       'NO_CONSUMER_KEY',
       'verify',

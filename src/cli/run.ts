@@ -126,7 +126,9 @@ export async function runMany(c: Command, a: Args, io: Io, deps: CliDeps, target
     }));
     io.out(toJson(entries));
   } else {
-    if (c.perOrg === 'output') for (const o of outcomes) if (o.output) io.out(`\n── ${inert(o.org)} ──\n${o.output}`);
+    if (c.perOrg === 'output') {
+      for (const o of outcomes) if (o.output) io.out(`\n── ${inert(o.org)} ──\n${o.output}`);
+    }
     io.out(`\n${renderTable(outcomes)}`);
   }
   return Math.max(...outcomes.map(o => o.code));

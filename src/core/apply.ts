@@ -1,6 +1,6 @@
 // Sending the planned writes: the steps' record writes in one composite with references (records.ts), the app in
-// one deploy, one re-check — which also shows whether the app's deploy made the link — and the link inserted only if
-// it is still missing. A fresh org takes 3 reads in parallel (the batch, the permission dependencies and the app's
+// one deploy, one re-check — which also shows whether the app's deploy made the link — and the link inserted only
+// if it is still missing. A fresh org takes 3 reads in parallel (the batch, the permission dependencies and the app's
 // global OAuth settings, whose refusal blocks the app step before any write; the profile's metadata is not read
 // before the profile exists), 1 composite, the deploy (1 + status polls) and 2 reads in parallel (the batch and the
 // new app's global OAuth settings): 7 requests besides the polls, 10 with the connection's 2 and one poll (budget:

@@ -36,8 +36,10 @@ export function notReady(facts: Facts, m: Manifest, steps: StepResult[]): string
   const wrong = user?.findings.find(f => f.severity === 'error' && f.subject === 'integration-user');
   if (wrong) return `${wrong.message}${wrong.fix ? ` ${wrong.fix}` : ''}`;
   const open = steps.filter(s => !['preflight', 'consumerKey', 'verify'].includes(s.id) && s.state !== 'done');
-  if (open.length)
-    return `The setup is not finished: ${open.map(s => `${s.title} (${s.state === 'todo' ? 'to do' : s.state})`).join(', ')}.`;
+  if (open.length) {
+    const listed = open.map(s => `${s.title} (${s.state === 'todo' ? 'to do' : s.state})`).join(', ');
+    return `The setup is not finished: ${listed}.`;
+  }
   return undefined;
 }
 

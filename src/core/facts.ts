@@ -104,8 +104,8 @@ export function factQueries(m: Manifest, adminId: string, adminPerms = ADMIN_PER
         `(SELECT Id, SetupEntityId FROM SetupEntityAccessItems) FROM PermissionSet WHERE Name = ` +
         `${soql(m.permissionSet.name)} AND IsOwnedByProfile = false`,
     },
-    // What a permission needs (Tooling PermissionDependency): other user permissions, and — for user permissions — the
-    // object permissions a profile insert cannot grant, known before writing. One query, split by
+    // What a permission needs (Tooling PermissionDependency): other user permissions, and — for user permissions —
+    // the object permissions a profile insert cannot grant, known before writing. One query, split by
     // RequiredPermissionType.
     {
       ref: 'deps',
@@ -198,7 +198,8 @@ async function adoptGlobalSettings(
     const names = await client.listMetadata('ExtlClntAppGlobalOauthSettings');
     const apps = await client.request(
       'GET',
-      `/services/data/v${client.apiVersion}/query?q=${encodeURIComponent('SELECT DeveloperName FROM ExternalClientApplication')}`,
+      `/services/data/v${client.apiVersion}/query?q=` +
+        encodeURIComponent('SELECT DeveloperName FROM ExternalClientApplication'),
     );
     const others = ((apps as Partial<QueryResult<{ DeveloperName?: unknown }>>)?.records ?? [])
       .map(r => String(r.DeveloperName ?? ''))
@@ -242,15 +243,17 @@ export const consumerIdOf = (link: string | null | undefined): string | undefine
 };
 /** Salesforce's code without the SOAP prefix ("sf:INSUFFICIENT_ACCESS" → "INSUFFICIENT_ACCESS"). */
 export const bareCode = (code: string) => code.replace(/^sf:/, '');
-/** Salesforce's words without the code in front ("FUNCTIONALITY_NOT_ENABLED: This feature…" → "This feature…"). */
+/**
+ * Salesforce's words without the code in front ("FUNCTIONALITY_NOT_ENABLED: This feature…" → "This feature…").
+ */
 export const wordsOf = (code: string, message: string) =>
   message.replace(new RegExp(`^((sf:)?${bareCode(code)}:\\s*)+`), '').trim();
 
 /**
  * The consumer key through the Connect REST API when the Metadata API did not give it: `GET apps/oauth/credentials/
  * {app Id}/{consumer Id}?part=key` (Connect REST API, "OAuth Credentials by App and Consumer ID", 60.0+), the consumer
- * Id from OauthLink — or, without one, the app's consumers (`…/credentials/{app Id}`). The key only: `part=secret` and
- * `keyandsecret` are never asked for, and nothing but the key is kept.
+ * Id from OauthLink — or, without one, the app's consumers (`…/credentials/{app Id}`). The key only: `part=secret`
+ * and `keyandsecret` are never asked for, and nothing but the key is kept.
  */
 async function keyByConnect(
   client: OrgClient,

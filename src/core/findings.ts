@@ -62,13 +62,16 @@ export const FINDINGS = {
   'license-headroom': info('No Platform licence free'),
   'license-missing': problem('No Salesforce Platform licence', 'error', 'error'),
   // Integration user: the manifest's username and email.
-  'placeholder-value': problem(f => `${value(f)}: placeholder domain`, 'error', 'error'), // editing the manifest fixes it
+  // A placeholder value: editing the manifest fixes it.
+  'placeholder-value': problem(f => `${value(f)}: placeholder domain`, 'error', 'error'),
   'reserved-domain': problem(f => `${value(f)}: reserved domain`, 'warning', 'none'),
-  'jwt-session-rest-only': note('Some reads not made', 'warning'), // the admin's session takes REST only: SOAP reads were not made
+  // The admin's session takes REST only: SOAP reads were not made.
+  'jwt-session-rest-only': note('Some reads not made', 'warning'),
   // Profile.
   'source-profile-missing': problem('No standard Platform profile', 'error', 'error'),
   'source-profile-ambiguous': problem('Several Platform profiles fit', 'error', 'error'),
-  'profile-permissions-not-copied': info('Some permissions not copied'), // the source profile's permissions an insert could not carry
+  // The source profile's permissions an insert could not carry.
+  'profile-permissions-not-copied': info('Some permissions not copied'),
   'profile-permission-drift': problem('Profile lacks permissions', 'warning', 'drift', 'runStep'),
   'profile-ip-ranges': problem('Profile has Login IP Ranges', 'warning', 'none'),
   'profile-ip-ranges-unchecked': note('Login IP Ranges not checked', 'warning'),
@@ -99,14 +102,17 @@ export const FINDINGS = {
   'cert-expiring': certificate('Certificate expires soon', 'warning'),
   'cert-unverified': problem('Certificate not compared', 'warning', 'none'), // only a JWT login (Verify) settles it
   'app-partly-unchecked': problem('Some settings unreadable', 'warning', 'none'),
-  'oauth-metadata-closed': problem('OAuth settings not deployable', 'error', 'blocks'), // the deploy of the OAuth settings would be refused
+  // The deploy of the OAuth settings would be refused.
+  'oauth-metadata-closed': problem('OAuth settings not deployable', 'error', 'blocks'),
   'policy-self-authorized': problem('Users may self-authorize', 'warning', 'drift', 'runStep'),
   'app-drift': problem('App differs from the setup', 'warning', 'drift', 'runStep'),
   // Link.
   'link-missing-drift': problem('Permission set not linked', 'warning', 'drift', 'runStep'),
   // Consumer key.
-  'consumer-key-unreadable': problem('Consumer key unreadable', 'error', 'error'), // by every route: the admin copies it from Setup
-  'consumer-key-typed': info('Consumer key typed by you'), // the admin's copy from Setup, since the org gives it by no route
+  // Unreadable by every route: the admin copies it from Setup.
+  'consumer-key-unreadable': problem('Consumer key unreadable', 'error', 'error'),
+  // The admin's copy from Setup, since the org gives it by no route.
+  'consumer-key-typed': info('Consumer key typed by you'),
   // Verify (its state comes from the login history).
   'login-failing': problem('Latest login failed', 'warning', 'none'),
   'login-ok': info('First login seen'),

@@ -81,7 +81,9 @@ export interface Handoff {
   consumerKey?: string;
   /** Where the key came from: the org, or the admin's copy from Setup (the org gives it to this tool by no route). */
   consumerKeySource?: 'org' | 'typed';
-  /** The app's page in Setup, where the consumer key is shown (Settings → OAuth Settings → Consumer Key and Secret). */
+  /**
+   * The app's page in Setup, where the consumer key is shown (Settings → OAuth Settings → Consumer Key and Secret).
+   */
   consumerKeyPage?: string;
   loginUrl: string;
   isSandbox: boolean;

@@ -188,7 +188,9 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
         throw fail({ kind: 'network', phase, reason: code && /^[A-Z_]+$/.test(code) ? code : 'connection failed' });
       }
     };
-    /** One request, tried again on 429 and 5xx; the final answer (read, within its cap) and how many times it was sent. */
+    /**
+     * One request, tried again on 429 and 5xx; the final answer (read, within its cap) and how many times it was sent.
+     */
     const withRetries = async (phase: Phase, send: () => Promise<FetchAnswer>) => {
       for (let attempt = 1; ; attempt++) {
         if (signal?.aborted) throw fail({ kind: 'aborted' });
@@ -384,14 +386,15 @@ async function tenantApps(r: AppsRequest): Promise<{ apps: Array<{ id: string; n
   const text = res.text;
   if (res.status === 401)
     throw new SetupError(
-      "BalkanID refused the API key (HTTP 401) while asking for the tenant's apps: the API key ID or secret is wrong, " +
-        'or the key was revoked. Check both values, or create a new API key in BalkanID and use its ID and secret. ' +
-        'Nothing was uploaded.',
+      "BalkanID refused the API key (HTTP 401) while asking for the tenant's apps: " +
+        'the API key ID or secret is wrong, or the key was revoked. ' +
+        'Check both values, or create a new API key in BalkanID and use its ID and secret. Nothing was uploaded.',
       'UPLOAD_AUTH',
     );
   if (res.status === 403)
     throw new SetupError(
-      "BalkanID refused the request (HTTP 403) while asking for the tenant's apps: the API key may not download apps. " +
+      "BalkanID refused the request (HTTP 403) while asking for the tenant's apps: " +
+        'the API key may not download apps. ' +
         'Ask a BalkanID administrator for a key that may download apps and upload entities and entity relations, or ' +
         'upload with --skip-app-check. Nothing was uploaded.',
       'UPLOAD_FORBIDDEN',

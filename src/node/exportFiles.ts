@@ -238,8 +238,8 @@ export async function exportToDir(client: OrgClient, dir: string, o: ExportOptio
     const code = codeOf(e);
     if (committed)
       throw new SetupError(
-        `The export is complete but its files could not all be put in place in ${out} (${code ?? String(e)}): the next ` +
-          'export or upload into that folder finishes it.',
+        `The export is complete but its files could not all be put in place in ${out} (${code ?? String(e)}): ` +
+          'the next export or upload into that folder finishes it.',
         'EXPORT_FOLDER',
       );
     if (code === 'EACCES' || code === 'ENOSPC' || code === 'EROFS' || code === 'EPERM')

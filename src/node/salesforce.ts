@@ -83,7 +83,9 @@ export class JsforceClient implements OrgClient {
       throw classify(e, this.instanceUrl, what);
     }
   }
-  /** `once`: no retry in the transport (the caller retries, visibly); `budgetMs`: a shorter deadline for this exchange. */
+  /**
+   * `once`: no retry in the transport (the caller retries, visibly); `budgetMs`: a shorter deadline for this exchange.
+   */
   request(
     method: string,
     url: string,

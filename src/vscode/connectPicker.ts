@@ -12,6 +12,9 @@ import { orgKey } from './orgProgress';
 import { notify, withCancel } from './notify';
 
 const shown = (text: string) => inert(text).replace(/\$\(/g, '\\$(');
+/** The icon of a next action: mail for the request to an administrator, copy for the values, a key otherwise. */
+const actionIcon = (command: string) =>
+  command === 'balkanid.copyAdminRequest' ? 'mail' : command === 'balkanid.copyValues' ? 'copy' : 'key';
 
 type PickAction = 'browser' | 'browserAt' | 'token' | 'disconnect' | 'command';
 type Pick = vscode.QuickPickItem & { target?: Target; action?: PickAction; url?: string; command?: string };
@@ -28,7 +31,7 @@ export async function pickOrg(controller: Controller): Promise<Target | 'disconn
   const next: Pick[] =
     controller.connection.kind === 'connected'
       ? nextActions(controller.report, controller.offers()).map(a => ({
-          label: `$(${a.command === 'balkanid.copyAdminRequest' ? 'mail' : a.command === 'balkanid.copyValues' ? 'copy' : 'key'}) ${a.title}`,
+          label: `$(${actionIcon(a.command)}) ${a.title}`,
           description: controller.connection.kind === 'connected' ? controller.connection.label : undefined,
           action: 'command' as const,
           command: a.command,
@@ -37,7 +40,9 @@ export async function pickOrg(controller: Controller): Promise<Target | 'disconn
   // Orgs connected here before by browser login or token (their sessions in secret storage).
   const remembered: Pick[] = controller.rememberedOrgs.map(o => ({
     label: `$(history) ${o.name ?? o.instanceUrl.replace(/^https?:\/\//, '')}`,
-    description: `${o.via === 'browser' ? 'logged in with the browser' : 'access token'}${isCurrent(controller, o.instanceUrl) ? ' (connected)' : ''}`,
+    description:
+      (o.via === 'browser' ? 'logged in with the browser' : 'access token') +
+      (isCurrent(controller, o.instanceUrl) ? ' (connected)' : ''),
     detail: `${o.instanceUrl} — ${controller.progressOf(o.instanceUrl)}`,
     target: { kind: 'token' as const, instanceUrl: o.instanceUrl, via: o.via },
   }));

@@ -137,8 +137,10 @@ export class Controller implements vscode.Disposable {
     return this;
   }
 
-  /** What the checklist and the status bar offer now: the values for BalkanID once they work (the setup in place, the
-   *  consumer key known), the request for a System Administrator while the admin lacks permissions for the work left. */
+  /**
+   * What the checklist and the status bar offer now: the values for BalkanID once they work (the setup in place, the
+   * consumer key known), the request for a System Administrator while the admin lacks permissions for the work left.
+   */
   offers(): Required<StepOffers> {
     const report = this.loaded ? this.report : undefined;
     return {

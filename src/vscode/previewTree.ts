@@ -68,9 +68,10 @@ export class PreviewTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
       const counted = s.timedOut
         ? 'Salesforce could not count them in its query time (a large list); the export reads them all.'
         : '';
+      const leftOut = this.preview && leftOutText(this.preview.usersLeftOut, n);
       const left =
         s.id === 'user' && this.preview
-          ? `${USERS_LABELS[this.preview.users]}${leftOutText(this.preview.usersLeftOut, n) ? `; left out: ${leftOutText(this.preview.usersLeftOut, n)}` : ''}.`
+          ? `${USERS_LABELS[this.preview.users]}${leftOut ? `; left out: ${leftOut}` : ''}.`
           : '';
       item.tooltip = `${s.label}: ${item.description}. ${counted} ${left} ${s.partial ?? ''} ${more}`;
       item.iconPath = s.partial

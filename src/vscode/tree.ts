@@ -50,7 +50,8 @@ export class ChecklistTree implements vscode.TreeDataProvider<Node>, vscode.Disp
       const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
       item.id = `value:${node.name}`;
       item.description = node.value;
-      item.tooltip = `${node.label}: ${node.value}\n\nPaste it into BalkanID (Integrations → Add Integration → Salesforce).`;
+      const pasteHint = 'Paste it into BalkanID (Integrations → Add Integration → Salesforce).';
+      item.tooltip = `${node.label}: ${node.value}\n\n${pasteHint}`;
       item.iconPath = new vscode.ThemeIcon('symbol-key');
       item.contextValue = 'value';
       return item;

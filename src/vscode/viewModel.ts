@@ -247,7 +247,13 @@ export function statusView(connection: Connection, offers: StepOffers = {}): Sta
         .join('\n');
       if (connected)
         return { text: `$(pass-filled) BalkanID: ${c.label} · connected`, tooltip, tone: 'normal', actions };
-      if (failing) return { text: `$(warning) BalkanID: ${c.label} · login failed`, tooltip, tone: 'warning', actions };
+      if (failing)
+        return {
+          text: `$(warning) BalkanID: ${c.label} · login failed`,
+          tooltip,
+          tone: 'warning',
+          actions,
+        };
       // A finished setup waiting for BalkanID is no "7/8": nothing is left to do here but hand the values over.
       if (setUp)
         return {

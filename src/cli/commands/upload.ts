@@ -93,12 +93,13 @@ export const upload = defineCommand({
       signal: ctx.signal,
     });
     const files = r.uploaded.map(u => `${u.file} (${formatCount(u.bytes)} bytes)`).join(' and ');
+    const appChecked = r.app?.checked ? ", one of the tenant's apps" : ', not checked';
     // A 200 from the storage means the file arrived, not that BalkanID has processed it (relations need their
     // entities synced first).
     ctx.out(
       ctx.json
         ? toJson({ command: 'upload', dir, ...r })
-        : `Uploaded ${files} from ${dir} to BalkanID${r.app ? ` (App "${r.app.value}"${r.app.checked ? ", one of the tenant's apps" : ', not checked'})` : ''}. ` +
+        : `Uploaded ${files} from ${dir} to BalkanID${r.app ? ` (App "${r.app.value}"${appChecked})` : ''}. ` +
             'BalkanID processes entities.csv first; relations refer to those entities once they are synced.',
     );
     return { code: 0, result: `${r.uploaded.length} file(s) uploaded` };

@@ -1,6 +1,6 @@
-// Reading CSV that came from outside — Bulk API 2.0 query results, BalkanID's apps list — strictly and within bounds:
-// RFC 4180 (quoted fields with doubled quotes, CR LF or LF line ends), every record with the header's number of
-// columns, no cell longer than `maxCell` characters. Anything else is an error naming the record, never a guess.
+// Reading CSV that came from outside — Bulk API 2.0 query results, BalkanID's apps list — strictly and within
+// bounds: RFC 4180 (quoted fields with doubled quotes, CR LF or LF line ends), every record with the header's number
+// of columns, no cell longer than `maxCell` characters. Anything else is an error naming the record, never a guess.
 
 export interface CsvBounds {
   /** The longest cell accepted, in characters. */

@@ -257,7 +257,10 @@ async function reconcile(
   }
   for (const l of summary.lists) {
     if (l.count === undefined) {
-      l.reconciled = `not reconciled: its COUNT() timed out (${'timedOut' in counts[l.source] ? 'Salesforce could not count it in time' : 'no count'}); its rows add up to what its ${l.via === 'REST' ? 'queries' : 'job and queries'} announced`;
+      const why = 'timedOut' in counts[l.source] ? 'Salesforce could not count it in time' : 'no count';
+      l.reconciled =
+        `not reconciled: its COUNT() timed out (${why}); ` +
+        `its rows add up to what its ${l.via === 'REST' ? 'queries' : 'job and queries'} announced`;
       continue;
     }
     if (l.count === l.rows) {
@@ -277,7 +280,8 @@ async function reconcile(
     }
     throw new SetupError(
       `Salesforce sent ${n(l.rows)} rows of ${l.label} where COUNT() says ${n(l.count)}, before and after the read: ` +
-        `${l.rows < l.count ? 'a short' : 'a long'} answer. Run the export again; if it repeats, send a trace (--trace).`,
+        `${l.rows < l.count ? 'a short' : 'a long'} answer. ` +
+        'Run the export again; if it repeats, send a trace (--trace).',
       'EXPORT_SHORT',
     );
   }
@@ -300,10 +304,13 @@ export function skippedText(s: ExportSummary): string[] {
       `${n(sk.inactiveAssignment)} permission set assignment(s) past their expiration date left out: they grant ` +
         'nothing (Salesforce keeps them, inactive, until it removes them).',
     );
-  if (sk.user)
-    out.push(
-      `${n(sk.user)} relation(s) to users not in the file left out (${s.users === 'all' ? 'users the reader cannot see' : `users left out by --users ${s.users}, or users the reader cannot see`}).`,
-    );
+  if (sk.user) {
+    const whose =
+      s.users === 'all'
+        ? 'users the reader cannot see'
+        : `users left out by --users ${s.users}, or users the reader cannot see`;
+    out.push(`${n(sk.user)} relation(s) to users not in the file left out (${whose}).`);
+  }
   if (sk.unreadable) out.push(`${n(sk.unreadable)} relation(s) to records of a list that could not be read left out.`);
   return out;
 }

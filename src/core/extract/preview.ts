@@ -96,8 +96,10 @@ const SAMPLES: Partial<Record<SourceId, { fields: string; line: (r: Rec) => stri
   },
   userLogin: {
     fields: 'User.Name, IsFrozen, IsPasswordLocked',
-    line: r =>
-      `${rel(r.User)?.Name} · ${[r.IsFrozen && 'frozen', r.IsPasswordLocked && 'password locked'].filter(Boolean).join(', ')}`,
+    line: r => {
+      const states = [r.IsFrozen && 'frozen', r.IsPasswordLocked && 'password locked'].filter(Boolean);
+      return `${rel(r.User)?.Name} · ${states.join(', ')}`;
+    },
   },
   user: {
     fields:
@@ -119,14 +121,15 @@ const SAMPLES: Partial<Record<SourceId, { fields: string; line: (r: Rec) => stri
   groupMember: {
     fields: 'Group.Name, Group.Type, UserOrGroupId',
     line: r =>
-      `${rel(r.Group)?.Name} (${GROUP_KIND[String(rel(r.Group)?.Type)] ?? '?'}) ← ${String(r.MemberName ?? r.UserOrGroupId)}`,
+      `${rel(r.Group)?.Name} (${GROUP_KIND[String(rel(r.Group)?.Type)] ?? '?'}) ← ` +
+      String(r.MemberName ?? r.UserOrGroupId),
   },
 };
 
 /**
- * The sampled group members with their names: "Jane Doe (user)", "Sales Team (public group)". GroupMember names its member
- * by Id only (no relationship to follow), so the users and groups among them are read in one batch; a member whose
- * name cannot be read keeps its Id.
+ * The sampled group members with their names: "Jane Doe (user)", "Sales Team (public group)". GroupMember names its
+ * member by Id only (no relationship to follow), so the users and groups among them are read in one batch; a member
+ * whose name cannot be read keeps its Id.
  */
 async function namedMembers(client: OrgClient, rows: Rec[]): Promise<Rec[]> {
   const ids = [...new Set(rows.map(r => String(r.UserOrGroupId ?? '')).filter(id => /^[a-zA-Z0-9]{15,18}$/.test(id)))];

@@ -144,7 +144,8 @@ export async function readList(
     const optional = source.fields.filter(f => f.optional);
     if (codeOf(e) !== 'INVALID_FIELD' || state.rows > 0 || !optional.length) throw e;
     ctx.note(
-      `${source.label}: read without ${optional.map(f => f.name).join(', ')} (${codeOf(e)}: not visible to the reader).`,
+      `${source.label}: read without ${optional.map(f => f.name).join(', ')} ` +
+        `(${codeOf(e)}: not visible to the reader).`,
     );
     const fewer: Source = { ...source, fields: source.fields.filter(f => !f.optional) };
     return readAll(ctx, fewer, users, count, onRows, state);
@@ -195,16 +196,19 @@ async function retryOrGiveUp(
 ): Promise<void> {
   const code = codeOf(e) ?? 'UNKNOWN';
   st.retries++;
-  if (inARow >= ctx.tuning.maxAttempts || st.retries > ctx.tuning.maxRetriesPerList)
+  const tooManyInARow = inARow >= ctx.tuning.maxAttempts;
+  if (tooManyInARow || st.retries > ctx.tuning.maxRetriesPerList)
     throw new SetupError(
-      `Salesforce answered ${code} ${inARow >= ctx.tuning.maxAttempts ? `${inARow} times in a row` : `${st.retries} times`} ` +
+      `Salesforce answered ${code} ${tooManyInARow ? `${inARow} times in a row` : `${st.retries} times`} ` +
         `while ${doing} (the last: ${messageOf(e).slice(0, 200)}). ${advice(code)}`,
       'EXPORT_FAILED',
     );
   const wait = ctx.tuning.backoffMs * 2 ** (inARow - 1);
+  const next = doing.startsWith('reading') ? 'resuming after the last Id received' : 'trying again';
+  const waitText = wait >= 1000 ? `${Math.round(wait / 1000)} s` : `${wait} ms`;
   ctx.note(
-    `${s.label}: Salesforce answered ${code} after ${n(st.rows)} rows; ${doing.startsWith('reading') ? 'resuming after the last Id received' : 'trying again'} in ` +
-      `${wait >= 1000 ? `${Math.round(wait / 1000)} s` : `${wait} ms`} (attempt ${inARow + 1} of ${ctx.tuning.maxAttempts}).`,
+    `${s.label}: Salesforce answered ${code} after ${n(st.rows)} rows; ${next} in ` +
+      `${waitText} (attempt ${inARow + 1} of ${ctx.tuning.maxAttempts}).`,
   );
   await ctx.clock.sleep(wait, ctx.signal).catch(() => cancelled(ctx.signal, 'Export'));
   cancelled(ctx.signal, 'Export');
@@ -352,7 +356,8 @@ async function viaBulk(
       if (job.state === 'JobComplete') break;
       if (job.state === 'Failed' || job.state === 'Aborted')
         return fallBack(
-          `the Bulk API 2.0 job ended ${job.state}${typeof job.errorMessage === 'string' ? ` (${job.errorMessage.slice(0, 200)})` : ''}`,
+          `the Bulk API 2.0 job ended ${job.state}` +
+            (typeof job.errorMessage === 'string' ? ` (${job.errorMessage.slice(0, 200)})` : ''),
         );
       if (job.state !== 'UploadComplete' && job.state !== 'InProgress')
         return fallBack(`the Bulk API 2.0 job is in an unknown state ${shown(job.state)}`);

@@ -71,7 +71,8 @@ function check(f: Field, raw: unknown, fromCsv: boolean): Value {
       const v = recordId(raw, f.prefix);
       if (!v)
         throw new MalformedRow(
-          `${f.name} ${shown(raw)} is not the ID of ${f.prefix ? `a record whose ID starts ${f.prefix.join(' or ')}` : 'a record'}`,
+          `${f.name} ${shown(raw)} is not the ID of ` +
+            (f.prefix ? `a record whose ID starts ${f.prefix.join(' or ')}` : 'a record'),
         );
       return v;
     }

@@ -59,11 +59,14 @@ export const consumerKey: Step = {
     findings.push(
       finding('consumer-key-unreadable', {
         subject: 'app',
-        message: `The consumer key of External Client App "${m.app.label}" could not be read: ${routes || 'no route answered'}.`,
+        message:
+          `The consumer key of External Client App "${m.app.label}" could not be read: ` +
+          `${routes || 'no route answered'}.`,
         fix:
-          "Open the app's page in Setup (the Credentials view's button, or the address `balkanid-sf handoff` prints), " +
-          'then Settings → OAuth Settings → Consumer Key and Secret; copy the Consumer Key into the Credentials view ' +
-          '(or pass --consumer-key). Never the secret: BalkanID does not need it. The two settings can stay Off.',
+          "Open the app's page in Setup (the Credentials view's button, or the address `balkanid-sf handoff` " +
+          'prints), then Settings → OAuth Settings → Consumer Key and Secret; copy the Consumer Key into the ' +
+          'Credentials view (or pass --consumer-key). Never the secret: BalkanID does not need it. ' +
+          'The two settings can stay Off.',
       }),
     );
     return { findings, plan: [], done: false };

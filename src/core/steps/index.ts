@@ -26,8 +26,8 @@ export const stepById = (id: StepId): Step => STEPS.find(s => s.id === id)!;
 
 /** BalkanID's public guide, which this product automates. */
 export const GUIDE_URL =
-  'https://docs.balkan.id/getting-started/setting-up-your-tenant/application-integrations/direct-application-integration/' +
-  'salesforce-application-integration-setup';
+  'https://docs.balkan.id/getting-started/setting-up-your-tenant/application-integrations/' +
+  'direct-application-integration/salesforce-application-integration-setup';
 /** A step's help: its section of BalkanID's guide, or Salesforce's documentation page. */
 export const helpUrl = (id: StepId, docs = false) =>
   docs ? stepById(id).help.docs : `${GUIDE_URL}#${stepById(id).help.guide}`;

@@ -176,8 +176,8 @@ export const profile: Step = {
             `The Login IP Ranges of profile "${f.profile.Name}" could not be read (${f.failed.profileMeta.message}), ` +
             'so they were not checked.',
           fix:
-            'Check Setup → Profiles → the profile → Login IP Ranges: JWT logins from outside them fail with "ip ' +
-            'restricted".',
+            'Check Setup → Profiles → the profile → Login IP Ranges: ' +
+            'JWT logins from outside them fail with "ip restricted".',
         }),
       );
     if (f.sourceProfile && !sameId(f.profile.UserLicenseId, f.sourceProfile.UserLicenseId))

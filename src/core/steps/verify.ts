@@ -1,6 +1,6 @@
-// Verify: done only after BalkanID logged in through the app — a login this tool did not make, seen in the integration
-// user's login history. The JWT self-test (and reading as the integration user) logs in through the app too: those
-// logins are remembered (ownLogins.ts) and never counted; the self-test shows on its own line.
+// Verify: done only after BalkanID logged in through the app — a login this tool did not make, seen in the
+// integration user's login history. The JWT self-test (and reading as the integration user) logs in through the app
+// too: those logins are remembered (ownLogins.ts) and never counted; the self-test shows on its own line.
 import { finding } from '../findings';
 import { Facts, LOGIN_ROWS } from '../facts';
 import { isOwnLogin, OwnLogin } from '../ownLogins';
