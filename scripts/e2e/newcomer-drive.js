@@ -288,11 +288,13 @@ const closeBrowser = async () => {
       await shot('12-walkthrough-certificate');
       await page.keyboard.press('Enter');
       const manifest = path.join(WALKTHROUGH_WS, 'balkanid-setup.json');
-      for (let i = 0; i < 600 && !fs.existsSync(manifest); i++) await page.waitForTimeout(100);
+      const crt = path.join(WALKTHROUGH_WS, 'salesforce.crt');
+      // The extension writes the manifest, then the certificate it points at: wait for both.
+      for (let i = 0; i < 600 && !(fs.existsSync(manifest) && fs.existsSync(crt)); i++) await page.waitForTimeout(100);
       const m = JSON.parse(fs.readFileSync(manifest, 'utf8'));
       if (m.user.username !== 'balkanid@acme.example' || m.user.email !== 'it@acme.example')
         throw new Error(`the manifest holds ${JSON.stringify(m.user)}`);
-      if (!fs.existsSync(path.join(WALKTHROUGH_WS, 'salesforce.crt'))) throw new Error('the certificate was not saved');
+      if (!fs.existsSync(crt)) throw new Error('the certificate was not saved');
     },
   );
 
