@@ -103,13 +103,13 @@ export class Org {
   /** While set, the org's clock stands still at this time (deterministic seeding). */
   frozenAt?: number;
 
-  constructor(options: OrgOptions = {}) {
+  constructor(options: OrgOptions = {}, orgId?: string) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
     const slots = new Slots();
     for (const o of OBJECTS) this.tables.set(o.name, new Table(slots));
     for (const [object, field] of INDEXES) this.table(object).index(field);
     this.ids.next('00D'); // the counter (1) the org Id carries: no record of this org is issued it
-    this.orgId = new IdFactory(nextOrgPod()).next('00D');
+    this.orgId = orgId ?? new IdFactory(nextOrgPod()).next('00D');
   }
 
   now(): number {

@@ -128,7 +128,7 @@ describe('test org: OAuth and sessions', () => {
 });
 
 describe('test org: every org has an Id of its own', () => {
-  it('two orgs of the same scenario answer different org Ids: the Organization record, userinfo and the token prefix', async () => {
+  it('two orgs of the same scenario answer different org Ids (the Organization record, userinfo, the token prefix); a reset keeps the org Id', async () => {
     const [a, b] = await Promise.all([startTestOrg({ scenario: 'fresh' }), startTestOrg({ scenario: 'fresh' })]);
     try {
       const ids = [];
@@ -143,6 +143,11 @@ describe('test org: every org has an Id of its own', () => {
         ids.push(o.org.orgId);
       }
       assert.notEqual(ids[0].slice(0, 15), ids[1].slice(0, 15));
+      // The same org seeded again (a reset) keeps its Id.
+      a.reset('done');
+      assert.equal(a.org.orgId, ids[0]);
+      const [again] = (await jsforce(a).query<{ Id: string }>('SELECT Id FROM Organization')).records;
+      assert.equal(again.Id, ids[0]);
     } finally {
       await Promise.all([a.stop(), b.stop()]);
     }
