@@ -14,7 +14,12 @@ mkdir -p "$OUT" "$ROOT/bench-results"
 RUN=$(mktemp -d "$OUT/run-XXXXXX")
 export HARNESS_TMP=$RUN
 ORG_PID=; LIMITED_PID=
-cleanup() { for s in tests ui; do "$HERE/cs-stop.sh" "$RUN/$s" || true; done; for p in $ORG_PID $LIMITED_PID; do kill "$p" 2>/dev/null || true; done; }
+# Stops the servers and the test orgs, and waits until the orgs have exited (SIGKILL after 5 s): a caller that looks
+# for leftovers right after this script ends finds none, whichever check failed.
+stop_pids() { local p; for p in "$@"; do kill "$p" 2>/dev/null || true; done
+  for _ in $(seq 1 50); do local alive=; for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done; [ -n "$alive" ] || return 0; sleep 0.1; done
+  for p in "$@"; do kill -KILL "$p" 2>/dev/null || true; done; }
+cleanup() { for s in tests ui; do "$HERE/cs-stop.sh" "$RUN/$s" || true; done; stop_pids $ORG_PID $LIMITED_PID; }
 trap cleanup EXIT
 
 # The extension lists and opens Salesforce CLI orgs through `sf`: give the servers the cached CLI.

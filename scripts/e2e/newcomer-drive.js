@@ -23,9 +23,17 @@ const log = (...a) => console.log(`[newcomer ${((Date.now() - t0) / 1000).toFixe
 // The machine is shared and loaded: every wait is on a condition, with room to spare.
 const LONG = Number(process.env.WAIT_MS) || 120000;
 
+// Chromium and its profile, closed and removed however the drive ends (a check failing outside a step included).
+let context;
+let profile;
+const closeBrowser = async () => {
+  await context?.close().catch(() => {});
+  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+};
+
 (async () => {
-  const profile = fs.mkdtempSync(path.join(process.env.HARNESS_TMP || os.tmpdir(), 'chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
+  profile = fs.mkdtempSync(path.join(process.env.HARNESS_TMP || os.tmpdir(), 'chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1400, height: 900 },
@@ -280,11 +288,13 @@ const LONG = Number(process.env.WAIT_MS) || 120000;
       await shot('12-walkthrough-certificate');
       await page.keyboard.press('Enter');
       const manifest = path.join(WALKTHROUGH_WS, 'balkanid-setup.json');
-      for (let i = 0; i < 600 && !fs.existsSync(manifest); i++) await page.waitForTimeout(100);
+      const crt = path.join(WALKTHROUGH_WS, 'salesforce.crt');
+      // The extension writes the manifest, then the certificate it points at: wait for both.
+      for (let i = 0; i < 600 && !(fs.existsSync(manifest) && fs.existsSync(crt)); i++) await page.waitForTimeout(100);
       const m = JSON.parse(fs.readFileSync(manifest, 'utf8'));
       if (m.user.username !== 'balkanid@acme.example' || m.user.email !== 'it@acme.example')
         throw new Error(`the manifest holds ${JSON.stringify(m.user)}`);
-      if (!fs.existsSync(path.join(WALKTHROUGH_WS, 'salesforce.crt'))) throw new Error('the certificate was not saved');
+      if (!fs.existsSync(crt)) throw new Error('the certificate was not saved');
     },
   );
 
@@ -293,12 +303,12 @@ const LONG = Number(process.env.WAIT_MS) || 120000;
     failed++;
     log(blocked.slice(0, 5));
   }
-  await context.close();
-  fs.rmSync(profile, { recursive: true, force: true });
+  await closeBrowser();
   console.log(`newcomer: ${passed} passed, ${failed} failed`);
   if (RESULTS) fs.writeFileSync(RESULTS, JSON.stringify({ passes: passed, failures: failed }));
   process.exit(failed ? 1 : 0);
-})().catch(e => {
+})().catch(async e => {
   console.error(e);
+  await closeBrowser();
   process.exit(3);
 });

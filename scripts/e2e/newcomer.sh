@@ -19,7 +19,9 @@ if [ "$OWN_RUN" = 1 ] || [ ! -s "$VSIX" ]; then  # alone: package what was built
   (cd "$ROOT" && npx vsce package --no-dependencies --no-rewrite-relative-links --readme-path docs/marketplace/README.md -o "$VSIX" > "$RUN/vsce-newcomer.log" 2>&1) || { cat "$RUN/vsce-newcomer.log"; exit 1; }
 fi
 N=$RUN/newcomer; NEW_ORG_PID=
-cleanup() { "$HERE/cs-stop.sh" "$N" || true; [ -z "$NEW_ORG_PID" ] || kill "$NEW_ORG_PID" 2>/dev/null || true; }
+# Stops the server and the org, and waits until the org has exited (SIGKILL after 5 s), whatever failed.
+cleanup() { "$HERE/cs-stop.sh" "$N" || true; [ -n "$NEW_ORG_PID" ] || return 0; kill "$NEW_ORG_PID" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$NEW_ORG_PID" 2>/dev/null || return 0; sleep 0.1; done; kill -KILL "$NEW_ORG_PID" 2>/dev/null || true; }
 trap cleanup EXIT
 WS3=$RUN/ws-newcomer; WS4=$RUN/ws-walkthrough; mkdir -p "$WS3" "$WS4"
 node "$ROOT/out/packages/sf-test-org/src/main.js" --scenario fresh > "$RUN/newcomer-org.json" 2> "$RUN/newcomer-org.log" &

@@ -17,9 +17,17 @@ const LOOPBACK = /^(https?|wss?):\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//;
 const t0 = Date.now();
 const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 
+// Chromium and its profile, closed and removed however the drive ends (a check failing outside a step included).
+let context;
+let profile;
+const closeBrowser = async () => {
+  await context?.close().catch(() => {});
+  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+};
+
 (async () => {
-  const profile = fs.mkdtempSync(path.join(process.env.HARNESS_TMP || os.tmpdir(), 'chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
+  profile = fs.mkdtempSync(path.join(process.env.HARNESS_TMP || os.tmpdir(), 'chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1400, height: 900 },
@@ -63,7 +71,14 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
     }
   };
   const shot = name => page.screenshot({ path: path.join(shots, name) });
-  const row = text => page.locator('.monaco-list-row[role=treeitem]', { hasText: text }).first();
+  // A checklist row by its label, whole: "Profile" is not a row whose description names "Manage Profiles…".
+  const row = label =>
+    page
+      .locator('.monaco-list-row[role=treeitem]')
+      .filter({
+        has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }),
+      })
+      .first();
   const status = text => page.locator('.statusbar-item', { hasText: text }).first();
   const quickInput = page.locator('.quick-input-widget input');
   /** Runs a command from the Command Palette by its full title, as an admin would type it. */
@@ -151,7 +166,9 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
       if (/BalkanID_Extractor|_oauthPlcy|\bApi, RefreshToken\b/.test(await dialog.innerText()))
         throw new Error('the confirmation shows API names');
       await shot('04-run-all-confirmation.png');
-      await act(() => dialog.locator('.monaco-button', { hasText: 'Apply' }).click());
+      // "Apply" alone (the confirmation also offers "Apply and Copy Values", which the newcomer drive takes): the
+      // values are then copied from the notification that says the setup is in place.
+      await act(() => dialog.locator('.monaco-button', { hasText: /^Apply$/ }).click());
       const next = notification('The setup is in place');
       await next.waitFor({ timeout: 90000 });
       // A finished setup waiting for BalkanID reads as set up (no "7/8").
@@ -248,9 +265,14 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
       await checklist.click();
       try {
         await pane.locator('.monaco-list-row', { hasText: 'Permission Set Assignments' }).waitFor({ timeout: 30000 });
-        const users = await pane.locator('.monaco-list-row', { hasText: 'Users' }).first().innerText();
-        if (!/Users\s*\d+ \(\d+ active\)/.test(users)) throw new Error(`the Users row reads: ${users}`);
-        await pane.locator('.monaco-list-row', { hasText: 'Users' }).first().click();
+        // The row labelled "Users" itself (not "Frozen and Locked Users").
+        const usersRow = pane
+          .locator('.monaco-list-row')
+          .filter({ has: page.locator('.label-name', { hasText: /^Users$/ }) })
+          .first();
+        const users = await usersRow.innerText();
+        if (!/^Users\s*\d+ \(\d+ active\)$/.test(users.trim())) throw new Error(`the Users row reads: ${users}`);
+        await usersRow.click();
         await pane
           .locator('.monaco-list-row', { hasText: /admin@acme\.example · active · Salesforce · System Administrator/ })
           .waitFor({ timeout: 30000 });
@@ -350,12 +372,12 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
     failed++;
     log(blocked.slice(0, 5));
   }
-  await context.close();
-  fs.rmSync(profile, { recursive: true, force: true });
+  await closeBrowser();
   console.log(`ui: ${passed} passed, ${failed} failed`);
   if (RESULTS) fs.writeFileSync(RESULTS, JSON.stringify({ passes: passed, failures: failed }));
   process.exit(failed ? 1 : 0);
-})().catch(e => {
+})().catch(async e => {
   console.error(e);
+  await closeBrowser();
   process.exit(3);
 });

@@ -100,6 +100,10 @@ export async function pickOrg(controller: Controller): Promise<Target | 'disconn
           detail: `${o.instanceUrl ?? ''} — ${controller.progressOf(o.instanceUrl)}`,
           target: { kind: 'sf' as const, alias: o.alias ?? o.username },
         }));
+        // Shown as soon as they are read; the item the admin moved to (or the typed address) stays active.
+        const active = pick.activeItems;
+        render();
+        pick.activeItems = active.length ? [pick.items.find(i => i.label === active[0]!.label) ?? pick.items[0]!] : [];
       },
       err => {
         controller.log.warn(`Listing Salesforce CLI orgs failed: ${err.message}`);

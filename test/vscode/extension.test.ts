@@ -33,6 +33,10 @@ async function writeWorkspace(): Promise<void> {
   );
   await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder(), 'salesforce.crt'), Buffer.from(cert.certPem));
 }
+/** The paragraphs of a MarkdownString's text as they read rendered: appendText's escapes undone. */
+function renderedParagraphs(md: vscode.MarkdownString): string[] {
+  return md.value.split(/\n\n+/).map(p => p.replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1'));
+}
 async function until<T>(
   what: string,
   fn: () => T | undefined | false | Promise<T | undefined | false>,
@@ -187,33 +191,38 @@ describe('BalkanID extension in a real VS Code', () => {
 
   it('Verify with the private key: the self-test passes and is remembered as the extension\'s own login — the checklist, the status bar, the Credentials view and the walkthrough still wait for BalkanID, "self-test passed" on its own line', async () => {
     await api.controller.storePrivateKey(cert.keyPem);
-    const result = await vscode.commands.executeCommand<any>('balkanid.verify');
-    assert.equal(result?.ok, true, JSON.stringify(result?.failure));
-    assert.equal(result.remembered.length, 1, 'its login remembered');
-    const report = api.controller.report;
-    assert.equal(report.login.status, 'waiting');
-    assert.equal(report.login.selfTest.ok, true);
-    assert.equal(api.tree.getTreeItem({ kind: 'step', id: 'verify' }).description, 'waiting for BalkanID');
-    // Its own row under Verify: a short label, the detail in the description.
-    const rows = api.tree
-      .getChildren({ kind: 'step', id: 'verify' })
-      .map((n: any) => api.tree.getTreeItem(n))
-      .map((i: any) => `${i.label} | ${i.description}`);
-    assert.ok(
-      rows.some((l: string) =>
-        /^JWT self-test: passed \| Self-test passed: this tool logged in as balkanid@example\.test/.test(l),
-      ),
-      rows.join('\n'),
-    );
-    assert.match(api.status.item.text, / · set up, waiting for BalkanID$/);
-    // The tooltip is Markdown (it carries the next actions): its text, unescaped, has the self-test on its own line.
-    const tip = api.status.item.tooltip as vscode.MarkdownString;
-    assert.match(tip.value.replace(/\\(.)/g, '$1'), /\nSelf-test passed · /);
-    const state = await api.credentials.state();
-    assert.match(state.selfTest, /^self-test passed · /);
-    assert.doesNotMatch(state.login ?? '', /BalkanID connected/);
-    assert.equal(contextOf(api.controller.contextSource())['balkanid.balkanidConnected'], false);
-    await api.controller.storePrivateKey(undefined);
+    try {
+      const result = await vscode.commands.executeCommand<any>('balkanid.verify');
+      assert.equal(result?.ok, true, JSON.stringify(result?.failure));
+      assert.equal(result.remembered.length, 1, 'its login remembered');
+      const report = api.controller.report;
+      assert.equal(report.login.status, 'waiting');
+      assert.equal(report.login.selfTest.ok, true);
+      assert.equal(api.tree.getTreeItem({ kind: 'step', id: 'verify' }).description, 'waiting for BalkanID');
+      // Its own row under Verify: a short label, the detail in the description.
+      const rows = api.tree
+        .getChildren({ kind: 'step', id: 'verify' })
+        .map((n: any) => api.tree.getTreeItem(n))
+        .map((i: any) => `${i.label} | ${i.description}`);
+      assert.ok(
+        rows.some((l: string) =>
+          /^JWT self-test: passed \| Self-test passed: this tool logged in as balkanid@example\.test/.test(l),
+        ),
+        rows.join('\n'),
+      );
+      assert.match(api.status.item.text, / · set up, waiting for BalkanID$/);
+      // The tooltip is Markdown (it carries the next actions): the org's text is appended as plain text, which
+      // MarkdownString.appendText escapes (spaces as &nbsp;, punctuation with \, a line break as a new paragraph).
+      // Rendered, the self-test is a paragraph of its own.
+      const tip = api.status.item.tooltip as vscode.MarkdownString;
+      assert.match(renderedParagraphs(tip).join('\n'), /^Self-test passed · \S.*$/m);
+      const state = await api.credentials.state();
+      assert.match(state.selfTest, /^self-test passed · /);
+      assert.doesNotMatch(state.login ?? '', /BalkanID connected/);
+      assert.equal(contextOf(api.controller.contextSource())['balkanid.balkanidConnected'], false);
+    } finally {
+      await api.controller.storePrivateKey(undefined); // the tests after this one start without a stored key
+    }
   });
 
   it("the watch sees BalkanID's first login through the app: the checklist and the status bar say BalkanID connected", async () => {
@@ -247,6 +256,7 @@ describe('BalkanID extension in a real VS Code', () => {
   });
 
   it('Preview Extraction reads as the admin and says so, then as the integration user (JWT) once its private key is stored; Export for BalkanID writes both files', async () => {
+    await api.controller.storePrivateKey(undefined); // its own start: no private key stored for this org
     const asAdmin = await vscode.commands.executeCommand<any>('balkanid.previewExtraction');
     assert.equal(asAdmin.reader.kind, 'admin');
     assert.match(
@@ -262,10 +272,12 @@ describe('BalkanID extension in a real VS Code', () => {
         'Roles',
         'Permission Sets',
         'Permission Set Groups',
-        'Public Groups',
+        'Permission Sets in Groups',
+        'Groups and Queues',
+        'Frozen and Locked Users',
         'Users',
         'Permission Set Assignments',
-        'Public Group Members',
+        'Group and Queue Members',
       ],
     );
     assert.match(items.find((i: any) => i.label === 'Users').description, /^\d+ \(\d+ active\)$/);

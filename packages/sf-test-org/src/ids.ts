@@ -1,7 +1,7 @@
 // Salesforce record IDs: a 3-character key prefix, a pod/instance part and a counter, 15 characters
 // case-sensitive, plus a 3-character checksum suffix that makes the 18-character form case-insensitive.
 const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+export const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 export function checksum(id15: string): string {
   let out = '';

@@ -35,6 +35,8 @@ export interface SeedOptions extends OrgOptions {
   externalUsers?: number;
   /** The share of the `users` seeded deactivated (default 0.15). */
   inactiveShare?: number;
+  /** The org's Id; by default one of its own. A reset keeps it: the same org, seeded again. */
+  orgId?: string;
 }
 
 export interface Seeded {
@@ -56,17 +58,20 @@ const BASIC = ['ApiEnabled', 'RunReports', 'ActivitiesAccess', 'ChatterInternalU
 export function seed(scenario: Scenario, seedOptions: SeedOptions = {}): Seeded {
   if (!SCENARIOS.includes(scenario))
     throw new Error(`Unknown scenario '${scenario}'. Use one of: ${SCENARIOS.join(', ')}`);
-  const { users = 0, coverage: withCoverage = true, externalUsers = 0, inactiveShare, ...options } = seedOptions;
+  const { users = 0, coverage: withCoverage = true, externalUsers = 0, inactiveShare, orgId, ...options } = seedOptions;
   if (!Number.isInteger(users) || users < 0) throw new Error(`users must be a whole number ≥ 0, not ${users}`);
   if (!Number.isInteger(externalUsers) || externalUsers < 0)
     throw new Error(`externalUsers must be a whole number ≥ 0, not ${externalUsers}`);
   if (inactiveShare !== undefined && !(inactiveShare >= 0 && inactiveShare <= 1))
     throw new Error(`inactiveShare must be between 0 and 1, not ${inactiveShare}`);
-  const org = new Org({
-    ...options,
-    isSandbox: scenario === 'sandbox' || options.isSandbox,
-    digitalExperiences: options.digitalExperiences ?? externalUsers > 0,
-  });
+  const org = new Org(
+    {
+      ...options,
+      isSandbox: scenario === 'sandbox' || options.isSandbox,
+      digitalExperiences: options.digitalExperiences ?? externalUsers > 0,
+    },
+    orgId,
+  );
   const meta = new MetadataApi(org);
   const sandbox = org.options.isSandbox;
   const lang = org.options.language;

@@ -99,7 +99,8 @@ export class TestOrg {
 
   reset(scenario: Scenario = this.scenario, options: SeedOptions = {}): void {
     this.scenario = scenario;
-    this.seeded = seed(scenario, { ...this.options, ...options });
+    // The same org seeded again keeps its Id (only a new test org gets a new one).
+    this.seeded = seed(scenario, { orgId: this.seeded?.org.orgId, ...this.options, ...options });
     this.oauth = new OAuth(this.org, this.meta);
     this.rest = new Rest(this.org, this.meta);
     this.soap = new Soap(this.meta);

@@ -1,7 +1,7 @@
 // The org's state: records of every sObject, the rules Salesforce applies on writes, who may see what,
 // sessions and the metadata that deploys have stored. Pure in-memory; one instance per test org.
-import { generateKeyPairSync, KeyObject, randomBytes, sign } from 'node:crypto';
-import { IdFactory, idKey, isId, sameId, to18 } from './ids';
+import { generateKeyPairSync, KeyObject, randomBytes, randomInt, sign } from 'node:crypto';
+import { BASE62, IdFactory, idKey, isId, sameId, to18 } from './ids';
 import { SfError } from './errors';
 import { ObjectDef, PERMISSIONS, SETUP_OBJECTS, fieldOf } from './schema';
 import { OBJECTS, OBJECT_BY_LOWER, OBJECT_BY_PREFIX, SOBJECTS } from './sobjects';
@@ -67,6 +67,18 @@ function tokenKey(): KeyObject {
 }
 const b64json = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
+/**
+ * Every org has an Id of its own (Salesforce's org Ids are unique), so a product that keeps something per org (a
+ * private key, a plan document) is tested with orgs it can tell apart. The org Id's instance part differs between the
+ * orgs of one process (one after another from a random start) and, most likely, between processes (a test org per
+ * process, as the UI drives start them). Records keep the pod "5g0": only the org Id changes.
+ */
+let orgSeq = randomInt(62 ** 3);
+function nextOrgPod(): string {
+  const n = orgSeq++ % 62 ** 3;
+  return BASE62[Math.floor(n / 62 / 62)] + BASE62[Math.floor(n / 62) % 62] + BASE62[n % 62];
+}
+
 export class Org {
   readonly ids = new IdFactory();
   readonly options: Required<OrgOptions>;
@@ -91,12 +103,13 @@ export class Org {
   /** While set, the org's clock stands still at this time (deterministic seeding). */
   frozenAt?: number;
 
-  constructor(options: OrgOptions = {}) {
+  constructor(options: OrgOptions = {}, orgId?: string) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
     const slots = new Slots();
     for (const o of OBJECTS) this.tables.set(o.name, new Table(slots));
     for (const [object, field] of INDEXES) this.table(object).index(field);
-    this.orgId = this.ids.next('00D');
+    this.ids.next('00D'); // the counter (1) the org Id carries: no record of this org is issued it
+    this.orgId = orgId ?? new IdFactory(nextOrgPod()).next('00D');
   }
 
   now(): number {

@@ -5,6 +5,7 @@ import { Connection, OAuth2 } from 'jsforce';
 import { jwtAssertion } from '../../../src/core/jwt';
 import { jsforce, raw, useOrg } from './helpers';
 import { selfSignedCert } from '../src/x509';
+import { startTestOrg } from '../src/server';
 
 describe('test org: OAuth and sessions', () => {
   const t = useOrg({ scenario: 'done' });
@@ -123,6 +124,33 @@ describe('test org: OAuth and sessions', () => {
     assert.equal(info.preferred_username, 'admin@acme.example');
     assert.match(info.user_id, /^005/);
     assert.equal((await fetch(`${t.org.url}/id/${t.org.org.orgId}/${info.user_id}?oauth_token=nope`)).status, 403);
+  });
+});
+
+describe('test org: every org has an Id of its own', () => {
+  it('two orgs of the same scenario answer different org Ids (the Organization record, userinfo, the token prefix); a reset keeps the org Id', async () => {
+    const [a, b] = await Promise.all([startTestOrg({ scenario: 'fresh' }), startTestOrg({ scenario: 'fresh' })]);
+    try {
+      const ids = [];
+      for (const o of [a, b]) {
+        const [org] = (await jsforce(o).query<{ Id: string }>('SELECT Id FROM Organization')).records;
+        const info: any = await (
+          await fetch(`${o.url}/services/oauth2/userinfo`, { headers: { Authorization: `Bearer ${o.adminToken}` } })
+        ).json();
+        assert.equal(org.Id, o.org.orgId);
+        assert.equal(info.organization_id, o.org.orgId);
+        assert.equal(o.adminToken.slice(0, 15), o.org.orgId.slice(0, 15));
+        ids.push(o.org.orgId);
+      }
+      assert.notEqual(ids[0].slice(0, 15), ids[1].slice(0, 15));
+      // The same org seeded again (a reset) keeps its Id.
+      a.reset('done');
+      assert.equal(a.org.orgId, ids[0]);
+      const [again] = (await jsforce(a).query<{ Id: string }>('SELECT Id FROM Organization')).records;
+      assert.equal(again.Id, ids[0]);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
   });
 });
 
