@@ -627,6 +627,9 @@ describe('BalkanID extension in a real VS Code', () => {
   it('changing balkanid.manifestPath moves the file watcher: a manifest created at the new path is read at once', async () => {
     const config = vscode.workspace.getConfiguration('balkanid');
     const moved = vscode.Uri.joinPath(folder(), 'setup', 'org.json');
+    // The folder exists first, as a folder the admin points the setting at does: a file written in the same instant as
+    // its new folder can reach the recursive file watcher before the folder is watched (inotify), and is then missed.
+    await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folder(), 'setup'));
     try {
       await config.update('manifestPath', 'setup/org.json', vscode.ConfigurationTarget.Workspace);
       await until('no manifest at the new path', () => api.controller.manifest === undefined);
