@@ -2,15 +2,13 @@
 // with a `payload` naming extensionDevelopmentPath/extensionTestsPath (honoured with the smoke-test driver
 // option), and exits through window.codeAutomationExit, which we expose before the page loads.
 // Usage: node run-tests.js <baseUrl> <workspace> <extensionPath> <testsPath> [screenshotDir]
-const { chromium } = require('playwright-core');
+const { launchBrowser } = require('./browser');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 const util = require('util');
 
 const [baseUrl, folder, extDev, extTests, shots] = process.argv.slice(2);
 const TIMEOUT_MS = Number(process.env.TEST_TIMEOUT_MS || 600000);
-const LOOPBACK = /^(https?|wss?):\/\/(127\.0\.0\.1|localhost)(:\d+)?\//;
 const NOISE =
   /color: #33f|Ignoring fetching additional builtin extensions|Creating a socket|connection token|\[Service Worker\]|\[AgentHost|AccountPolicyGate|grace time|vsda/;
 
@@ -21,29 +19,7 @@ const NOISE =
     ['extensionTestsPath', remote(extTests)],
     ['skipWelcome', 'true'],
   ]);
-  const profile = fs.mkdtempSync(path.join(process.env.HARNESS_TMP || os.tmpdir(), 'chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1400, height: 900 },
-    env: {
-      ...process.env,
-      HOME: profile,
-      XDG_CONFIG_HOME: path.join(profile, '.config'),
-      XDG_CACHE_HOME: path.join(profile, '.cache'),
-    },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  });
-  await context.route('**/*', r => (LOOPBACK.test(r.request().url()) ? r.continue() : r.abort()));
+  const { context, close } = await launchBrowser();
   let finish;
   const done = new Promise(resolve => {
     finish = resolve;
@@ -70,8 +46,7 @@ const NOISE =
     fs.mkdirSync(shots, { recursive: true });
     await page.screenshot({ path: path.join(shots, 'tests-end.png') }).catch(() => {});
   }
-  await context.close().catch(() => {});
-  fs.rmSync(profile, { recursive: true, force: true });
+  await close();
   process.exit(typeof res.code === 'number' ? res.code : 1);
 })().catch(e => {
   console.error(e);

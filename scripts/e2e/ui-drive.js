@@ -4,58 +4,23 @@
 // then a limited admin's org, where Run All must name the blockers and write nothing. Screenshots go to <shots>.
 // Usage: node ui-drive.js <baseUrl> <workspace> <shots>
 //   env: ORG_URL, CERT_FILE (outside the workspace), KEY_FILE, LIMITED_URL, LIMITED_TOKEN, RESULTS
-const { chromium } = require('playwright-core');
+const { launchBrowser } = require('./browser');
 const crypto = require('crypto');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 
 const [baseUrl, folder, shots] = process.argv.slice(2);
 const { ORG_URL, CERT_FILE, KEY_FILE, RESULTS, LIMITED_URL, LIMITED_TOKEN } = process.env;
 fs.mkdirSync(shots, { recursive: true });
-const LOOPBACK = /^(https?|wss?):\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//;
 const t0 = Date.now();
 const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 
 // Chromium and its profile, closed and removed however the drive ends (a check failing outside a step included).
-let context;
-let profile;
-const closeBrowser = async () => {
-  await context?.close().catch(() => {});
-  if (profile) fs.rmSync(profile, { recursive: true, force: true });
-};
+let closeBrowser = async () => {};
 
 (async () => {
-  profile = fs.mkdtempSync(path.join(process.env.HARNESS_TMP || os.tmpdir(), 'chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1400, height: 900 },
-    reducedMotion: 'reduce',
-    env: {
-      ...process.env,
-      HOME: profile,
-      XDG_CONFIG_HOME: path.join(profile, '.config'),
-      XDG_CACHE_HOME: path.join(profile, '.cache'),
-    },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  });
-  const blocked = [];
-  await context.route('**/*', r => {
-    const u = r.request().url();
-    if (LOOPBACK.test(u) || u.startsWith('data:') || u.startsWith('blob:')) return r.continue();
-    blocked.push(u);
-    return r.abort();
-  });
+  const { context, blocked, close } = await launchBrowser({ reducedMotion: true });
+  closeBrowser = close;
   const page = context.pages()[0] || (await context.newPage());
   let passed = 0,
     failed = 0;
