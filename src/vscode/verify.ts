@@ -22,21 +22,23 @@ async function selfTest(c: Controller, keyPem: string, progress: (m: string) => 
         'verify',
       );
     // The self-test's logins are this extension's own: remembered, so they never count as BalkanID's.
-    const result = await engine().rememberedJwtLogin(
-      client,
-      {
-        instanceUrl: client.instanceUrl,
-        consumerKey,
-        username: report.handoff!.username,
-        key,
-        audience: report.handoff!.loginUrl,
-        attempts: settings().verifyAttempts,
-        signal,
-        onProgress: progress,
-        clock: c.clock,
-      },
-      fresh => c.rememberOwnLogins(fresh),
-      'self-test',
+    const result = await c.ownLogin(() =>
+      engine().rememberedJwtLogin(
+        client,
+        {
+          instanceUrl: client.instanceUrl,
+          consumerKey,
+          username: report.handoff!.username,
+          key,
+          audience: report.handoff!.loginUrl,
+          attempts: settings().verifyAttempts,
+          signal,
+          onProgress: progress,
+          clock: c.clock,
+        },
+        fresh => c.rememberOwnLogins(fresh),
+        'self-test',
+      ),
     );
     await c.check();
     return result;

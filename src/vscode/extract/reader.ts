@@ -19,22 +19,24 @@ export async function readerSession(
   if (pem && username && handoff && consumerKey) {
     c.log.info(`Logging in as ${username} (JWT, the stored private key) to read as BalkanID does…`);
     // The extension's own login, not BalkanID's: remembered like the self-test's.
-    const login = await engine().rememberedJwtLogin(
-      admin,
-      {
-        instanceUrl: admin.instanceUrl,
-        consumerKey,
-        username,
-        key: readPrivateKey(pem),
-        audience: handoff.loginUrl,
-        attempts: 1,
-        signal,
-        session: true,
-        onProgress: m => c.log.info(m),
-        clock: c.clock,
-      },
-      fresh => c.rememberOwnLogins(fresh),
-      'reader',
+    const login = await c.ownLogin(() =>
+      engine().rememberedJwtLogin(
+        admin,
+        {
+          instanceUrl: admin.instanceUrl,
+          consumerKey,
+          username,
+          key: readPrivateKey(pem),
+          audience: handoff.loginUrl,
+          attempts: 1,
+          signal,
+          session: true,
+          onProgress: m => c.log.info(m),
+          clock: c.clock,
+        },
+        fresh => c.rememberOwnLogins(fresh),
+        'reader',
+      ),
     );
     if (!login.ok || !login.client)
       throw new SetupError(
