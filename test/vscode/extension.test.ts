@@ -196,7 +196,11 @@ describe('BalkanID extension in a real VS Code', () => {
       assert.equal(result?.ok, true, JSON.stringify(result?.failure));
       assert.equal(result.remembered.length, 1, 'its login remembered');
       const report = api.controller.report;
-      assert.equal(report.login.status, 'waiting');
+      assert.equal(
+        report.login.status,
+        'waiting',
+        JSON.stringify({ login: report.login, own: api.controller.ownLogins }),
+      );
       assert.equal(report.login.selfTest.ok, true);
       assert.equal(api.tree.getTreeItem({ kind: 'step', id: 'verify' }).description, 'waiting for BalkanID');
       // Its own row under Verify: a short label, the detail in the description.
