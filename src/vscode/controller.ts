@@ -113,11 +113,10 @@ export class Controller implements vscode.Disposable {
     return ownLoginsOf(this.context.globalState.get(ownLoginsStateKey(orgId, username)));
   }
 
-  /** Remembers logins this extension made as the integration user of the connected org. */
-  async rememberOwnLogins(fresh: OwnLogin[]): Promise<void> {
+  /** Remembers logins this extension made as `username`, the integration user of the connected org. */
+  async rememberOwnLogins(fresh: OwnLogin[], username: string): Promise<void> {
     const { client } = this.connected();
-    const username = this.loaded?.manifest?.user.username;
-    if (!username || !fresh.length) return;
+    if (!fresh.length) return;
     const key = ownLoginsStateKey(client.orgId, username);
     await this.context.globalState.update(key, rememberLogins(ownLoginsOf(this.context.globalState.get(key)), fresh));
   }

@@ -36,7 +36,7 @@ async function selfTest(c: Controller, keyPem: string, progress: (m: string) => 
           onProgress: progress,
           clock: c.clock,
         },
-        fresh => c.rememberOwnLogins(fresh),
+        fresh => c.rememberOwnLogins(fresh, report.handoff!.username),
         'self-test',
       ),
     );

@@ -195,6 +195,7 @@ describe('BalkanID extension in a real VS Code', () => {
       const result = await vscode.commands.executeCommand<any>('balkanid.verify');
       assert.equal(result?.ok, true, JSON.stringify(result?.failure));
       assert.equal(result.remembered.length, 1, 'its login remembered');
+      assert.equal(result.forgotten, undefined, 'and kept');
       const report = api.controller.report;
       assert.equal(
         report.login.status,

@@ -34,7 +34,7 @@ export async function readerSession(
           onProgress: m => c.log.info(m),
           clock: c.clock,
         },
-        fresh => c.rememberOwnLogins(fresh),
+        fresh => c.rememberOwnLogins(fresh, username),
         'reader',
       ),
     );
