@@ -133,10 +133,7 @@ describe('redaction: named values (JSON, query strings, headers, SOAP)', () => {
     assert.equal(redact('access_token=00D%21AQ%2FZz09&instance=x'), 'access_token=<redacted>&instance=x');
   });
   it('a SOAP session Id and consumer secret lose their whole element text, with or without a namespace prefix', () => {
-    assert.equal(
-      redact('<sf:sessionId>00D!AQ.part one</sf:sessionId>'),
-      '<sf:sessionId><redacted></sf:sessionId>',
-    );
+    assert.equal(redact('<sf:sessionId>00D!AQ.part one</sf:sessionId>'), '<sf:sessionId><redacted></sf:sessionId>');
     assert.equal(redact('<sessionId>AQ Zz09</sessionId>'), '<sessionId><redacted></sessionId>');
     assert.equal(redact('<urn_1:SESSIONID>x</urn_1:SESSIONID>'), '<urn_1:SESSIONID><redacted></urn_1:SESSIONID>');
     assert.equal(redact('<consumerSecret>AB CD</consumerSecret>'), '<consumerSecret><redacted></consumerSecret>');
@@ -186,7 +183,10 @@ describe('redaction: pre-signed URLs and S3 error bodies', () => {
       '<Error><SignatureProvided><redacted></SignatureProvided><StringToSign><redacted></StringToSign>' +
         '<CanonicalRequest><redacted></CanonicalRequest></Error>',
     );
-    assert.equal(redact('<signatureprovided>x</signatureprovided>'), '<signatureprovided><redacted></signatureprovided>');
+    assert.equal(
+      redact('<signatureprovided>x</signatureprovided>'),
+      '<signatureprovided><redacted></signatureprovided>',
+    );
   });
 });
 
@@ -214,6 +214,16 @@ describe('redaction: registered secrets', () => {
     assert.equal(redact(`echo ${line44}.`), 'echo <redacted>.');
     assert.equal(redact(`echo ${line39}.`), `echo ${line39}.`);
     assert.equal(redact(armour), armour);
+  });
+  it('an armour line with trailing spaces is not registered either', () => {
+    const armour = '-----END ANOTHER LONG REDACTION TEST PRIVATE KEY-----  ';
+    registerSecret(`-----BEGIN ANOTHER LONG REDACTION TEST PRIVATE KEY-----\nQUJD\n${armour}\n`);
+    assert.equal(redact(`${armour}.`), `${armour}.`);
+  });
+  it("the registry is the set on globalThis under Symbol.for('balkanid.redact.known'), shared by every bundle", () => {
+    registerSecret('r3dact-global-registry');
+    const known = (globalThis as Record<symbol, unknown>)[Symbol.for('balkanid.redact.known')] as Set<string>;
+    assert.ok(known.has('r3dact-global-registry'));
   });
   it('the lines of a value without a PEM header are not registered one by one', () => {
     const first = 'Tm90LWEtcGVtLWZpcnN0LWxpbmUtZm9ydHktb25lIQ';

@@ -1,0 +1,20 @@
+// `npm run mutate`'s second run (see stryker.config.mjs): the modules that talk to an org, against the unit suite
+// and the engine suites that run in seconds (the test org over HTTP, in this process). Left out for their time, not
+// their worth: the fault matrix, the CLI's and several orgs' suites (over a minute each, two of them most of it
+// waiting on timeouts), whose mutants' survivors would each cost that long again.
+import base, { ORG_MODULES } from './stryker.config.mjs';
+
+const ENGINE_SUITES = ['engine', 'extract', 'retries', 'switches', 'trace', 'upload', 'ways', 'webLogin'];
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  ...base,
+  mutate: ORG_MODULES,
+  mochaOptions: {
+    ...base.mochaOptions,
+    spec: [...base.mochaOptions.spec, `out/test/engine/{${ENGINE_SUITES.join(',')}}.test.js`],
+  },
+  htmlReporter: { fileName: 'reports/mutation/engine/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/engine/mutation.json' },
+  tempDirName: '.stryker-tmp-engine',
+};
