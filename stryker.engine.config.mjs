@@ -10,9 +10,11 @@ const ENGINE_SUITES = ['engine', 'extract', 'retries', 'switches', 'trace', 'upl
 export default {
   ...base,
   mutate: ORG_MODULES,
+  // Some engine suites run the bundled CLI (dist/cli.js): the sandbox is built as `npm run build` builds it.
+  buildCommand: 'npm run -s build',
   mochaOptions: {
     ...base.mochaOptions,
-    spec: [...base.mochaOptions.spec, `out/test/engine/{${ENGINE_SUITES.join(',')}}.test.js`],
+    spec: [...base.mochaOptions.spec, ...ENGINE_SUITES.map(s => `out/test/engine/${s}.test.js`)],
   },
   htmlReporter: { fileName: 'reports/mutation/engine/index.html' },
   jsonReporter: { fileName: 'reports/mutation/engine/mutation.json' },
