@@ -1,5 +1,5 @@
-// Lint: typescript-eslint's recommended rules, and the architecture rule: the domain core and the Node
-// adapters never import the editor API.
+// Lint: typescript-eslint's recommended rules, no `any` in the product's code (src), and the architecture rule: the
+// domain core, the Node adapters and the CLI never import the editor API.
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -13,13 +13,20 @@ export default tseslint.config(
     },
   },
   {
+    // The product's code says what it expects: `unknown` and a check, never `any` (tests and the test org may).
+    files: ['src/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'error' },
+  },
+  {
     files: [
       'src/core/**/*.ts',
       'src/node/**/*.ts',
       'src/cli.ts',
+      'src/cli/**/*.ts',
       'src/vscode/viewModel.ts',
       'src/vscode/diagnosticsModel.ts',
       'src/vscode/commandTable.ts',
+      'src/vscode/contextKeys.ts',
       'src/vscode/webview/**/*.ts',
       'src/webview/**/*.ts',
     ],

@@ -88,7 +88,7 @@ async function main(): Promise<void> {
       `| ${r.name} | ${r.requests} | ${r.besidesPolls} | ${r.ms} | ${r.bytesIn} | ${r.bytesOut} | ${r.overlap} |`,
     );
   console.log(
-    `\nA check sends ${queries - 1} SOQL queries in one composite/batch, the Tooling query of permission dependencies and 2 metadata reads, all 4 requests in parallel: one round trip of latency for ${queries + 2} facts.`,
+    `\nA check sends ${queries - 1} SOQL queries and Profile's describe in one composite/batch, the Tooling query of permission dependencies and 2 metadata reads, all 4 requests in parallel: one round trip of latency for ${queries + 3} facts.`,
   );
   const poll = rows.find(x => x.name === 'watch for BalkanID: one poll')!;
   const full = rows.find(x => x.name === 'check on done')!;

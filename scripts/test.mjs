@@ -80,25 +80,25 @@ check('lint', [join(root, 'node_modules/eslint/bin/eslint.js'), 'src', 'test', '
 check('strict types', [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.strict.json')]);
 check('formatting', [join(root, 'node_modules/prettier/bin/prettier.cjs'), '--check', '.', '--log-level', 'warn']);
 
-await suite('unit + test org + engine', process.execPath, [
-  'out/test/run-suite.js',
-  'out/test/unit',
-  'out/packages/sf-test-org/test',
-  'out/test/engine',
-]);
-// Another day: the unit and engine suites with the system clock a year ahead and a year back (libfaketime moves
-// the clock of the whole process, test org included), side by side. A test that depends on today's date fails
-// here, not in a year.
+// The unit, test-org and engine suites; beside them (their tests mostly wait on loopback servers, so two cores
+// suffice), the unit and engine suites again with the system clock a year ahead and a year back (libfaketime moves
+// the clock of the whole process, test org included): a test that depends on today's date fails here, not in a year.
 const faketime = spawnSync('sh', ['-c', 'command -v faketime'], { encoding: 'utf8' }).stdout.trim();
-await Promise.all(
-  ['+365d', '-365d'].map(shift => {
+await Promise.all([
+  suite('unit + test org + engine', process.execPath, [
+    'out/test/run-suite.js',
+    'out/test/unit',
+    'out/packages/sf-test-org/test',
+    'out/test/engine',
+  ]),
+  ...['+365d', '-365d'].map(shift => {
     const name = `unit + engine, clock ${shift.replace('d', ' days')}`;
     if (!faketime)
       return verdict(name, 'faketime is not installed (Debian package faketime; npm test installs it as root)');
     const args = ['-f', shift, process.execPath, 'out/test/run-suite.js', 'out/test/unit', 'out/test/engine'];
     return suite(name, faketime, args, {}, { parallel: true });
   }),
-);
+]);
 // The sf CLI falls back to real Salesforce hosts on a failed login: give it a namespace with loopback only.
 await suite(
   'real Salesforce CLI',

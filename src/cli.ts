@@ -2,20 +2,38 @@
 // balkanid-sf: the setup engine from a terminal or CI. Progress goes to stderr, results to stdout.
 // Exit codes: 0 everything done; 1 steps remain (or every write was made but the check afterwards failed);
 // 2 error, nothing written; 3 error after some writes were made (the message lists them; run again).
+// The commands are in cli/commands/ (one module each, listed in cli/commands/index.ts); the options in cli/flags.ts.
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { version } from '../package.json';
 import { redact } from './core/redact';
-import { Args, intFlag, parseArgs, USAGE } from './cli/args';
-import { CliDeps, toJson } from './cli/common';
-import { run } from './cli/commands';
-import { liveOrgs, mapLimit, OrgOutcome, renderTable } from './cli/orgs';
+import { messageOf } from './core/types';
+import { commandNamed, COMMANDS } from './cli/commands/index';
+import type { CliDeps } from './cli/common';
+import { Args, parseFlags, usageError } from './cli/flags';
+import { liveOrgs } from './cli/orgs';
+import { checkArgs, runMany, runOne } from './cli/run';
+import { commandHelp, usage } from './cli/usage';
 import { listOrgs } from './node/sfcli';
 import { startTrace, stopTrace } from './node/trace';
 
-export { parseArgs, intFlag } from './cli/args';
+export { intFlag } from './cli/flags';
 export { renderHandoff, renderPlan, renderReport } from './cli/render';
-export type { CliDeps } from './cli/common';
+export type { CliDeps } from './cli/command';
+
+const unknownCommand = (name: string) =>
+  usageError(`Unknown command "${name}". Commands: ${COMMANDS.map(c => c.name).join(', ')}.`);
+
+/** The command line checked: the command (undefined: help or --version, answered already) and its options. */
+export function parseArgs(argv: string[]): Args & { command: string } {
+  const a = parseFlags(argv);
+  const c = commandNamed(a.command);
+  if (a.command === undefined || a.command === 'help' || (c && a.flags.help)) return { ...a, command: 'help' };
+  if (!c) throw unknownCommand(a.command);
+  checkArgs(c, a);
+  return { ...a, command: c.name };
+}
 
 export async function main(
   argv: string[],
@@ -27,19 +45,27 @@ export async function main(
   const out = (s: string) => write(redact(s));
   const err = (s: string) => writeErr(redact(s));
   let args: Args;
+  const command = commandNamed(argv[0]);
   try {
-    args = parseArgs(argv);
-  } catch (e: any) {
-    err(`${e.message}\nRun \`balkanid-sf help\` for every command and option.`);
+    args = parseFlags(argv);
+    if (args.flags.version) return (out(`balkanid-sf ${version}`), 0);
+    if (args.command === undefined || args.command === 'help') {
+      const topic = args.topic === undefined ? undefined : commandNamed(args.topic);
+      if (args.topic !== undefined && !topic) throw unknownCommand(args.topic);
+      return (out(topic ? commandHelp(topic) : usage()), 0);
+    }
+    if (!command) throw unknownCommand(args.command);
+    if (args.flags.help) return (out(commandHelp(command)), 0);
+    checkArgs(command, args);
+  } catch (e) {
+    const help = command
+      ? `\`balkanid-sf help ${command.name}\` for its options`
+      : '`balkanid-sf help` for every command and option';
+    err(`${messageOf(e)}\nRun ${help}.`);
     return 2;
   }
-  if (args.command === 'help' || args.flags.help) {
-    out(USAGE);
-    return 0;
-  }
-  const { command, flags } = args;
-  const json = !!flags.json;
-  const traceFile = flags.trace ? resolve(String(flags.trace)) : undefined;
+  const { flags } = args;
+  const traceFile = typeof flags.trace === 'string' ? resolve(flags.trace) : undefined;
   if (traceFile) {
     // Checked before anything runs: a trace that cannot be written must not surface after the writes.
     const problem = await writableFile(traceFile);
@@ -54,8 +80,8 @@ export async function main(
     if (flags['all-orgs']) {
       try {
         targets = liveOrgs(await (deps.listOrgs ?? listOrgs)());
-      } catch (e: any) {
-        err(`--all-orgs: ${e?.message ?? e}`);
+      } catch (e) {
+        err(`--all-orgs: ${messageOf(e)}`);
         return 2;
       }
       if (!targets.length) {
@@ -63,8 +89,9 @@ export async function main(
         return 2;
       }
     }
-    if (targets.length > 1 || flags['all-orgs']) return await runMany(command, flags, json, out, err, targets, deps);
-    return (await run(command, flags, json, out, err, deps, targets[0])).code;
+    const io = { out, err };
+    if (targets.length > 1 || flags['all-orgs']) return await runMany(command, args, io, deps, targets);
+    return (await runOne(command, args, io, deps, targets[0])).code;
   } finally {
     if (trace && traceFile) {
       stopTrace();
@@ -92,52 +119,6 @@ async function writableFile(file: string): Promise<string | undefined> {
     () => undefined,
     () => `the folder ${dirname(file)} is not writable`,
   );
-}
-
-/** Several orgs: each on its own, at most --concurrency at once; one table (or one JSON entry per org). */
-async function runMany(
-  command: string,
-  flags: Args['flags'],
-  json: boolean,
-  out: (s: string) => void,
-  err: (s: string) => void,
-  targets: string[],
-  deps: CliDeps,
-): Promise<number> {
-  if ((command === 'apply' || command === 'teardown') && !flags.yes) {
-    err(
-      `${command} on ${targets.length} orgs writes without asking each time: review what it would do with ` +
-        `\`balkanid-sf ${command === 'apply' ? 'plan' : 'check'}\` on the same orgs, then run ${command} with --yes. ` +
-        'Nothing was written.',
-    );
-    return 2;
-  }
-  const limit = intFlag(flags, 'concurrency', 1, 32) ?? 20;
-  if (!json) err(`${command} on ${targets.length} orgs, ${Math.min(limit, targets.length)} at a time…`);
-  const outcomes = await mapLimit(targets, limit, async (org): Promise<OrgOutcome> => {
-    const printed: string[] = [];
-    const r = await run(
-      command,
-      flags,
-      json,
-      s => printed.push(s),
-      s => json || err(`[${org}] ${s}`),
-      deps,
-      org,
-      true,
-    );
-    return { org, ...r, output: printed.join('\n') };
-  });
-  if (json)
-    out(
-      toJson(outcomes.map(o => ({ targetOrg: o.org, exitCode: o.code, ...(JSON.parse(o.output || '{}') as object) }))),
-    );
-  else {
-    if (['plan', 'handoff', 'preview'].includes(command))
-      for (const o of outcomes) if (o.output) out(`\n── ${o.org} ──\n${o.output}`);
-    out(`\n${renderTable(outcomes)}`);
-  }
-  return Math.max(...outcomes.map(o => o.code));
 }
 
 if (require.main === module)

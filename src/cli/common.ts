@@ -1,54 +1,58 @@
-// What every command shares: where the org's session comes from, asking before writing, the manifest and
-// certificate, the JWT login options, and JSON output (redacted).
+// What the commands share: where the org's session comes from, asking before writing, the manifest and certificate,
+// the engine's input, the JWT login options, a report's outcome, and JSON output (redacted).
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { readPrivateKey } from '../core/certificate';
 import { OrgClient } from '../core/client';
 import { Clock } from '../core/clock';
-import { Manifest, MANIFEST_FILE } from '../core/manifest';
+import type { EngineInput } from '../core/engine';
+import { MANIFEST_FILE } from '../core/manifest';
 import { redactDeep } from '../core/redact';
-import { Report, SetupError } from '../core/types';
-import { Credentials } from '../node/salesforce';
-import { defaultTargetOrg, sfCredentials, SfOrg } from '../node/sfcli';
+import { remaining, Report, SetupError } from '../core/types';
+import { Credentials, JsforceClient } from '../node/salesforce';
+import { defaultTargetOrg, sfCredentials } from '../node/sfcli';
 import { createManifest, loadCertificate, loadManifest, readKeyFile } from '../node/workspace';
-import { Args, intFlag } from './args';
+import { loadOwnLogins, ownLoginsPath, saveOwnLogins } from '../node/ownLoginsFile';
+import type { RememberLogins } from '../node/verify';
+import type { CliDeps, Outcome, Setup } from './command';
 
-/** Where orgs come from: the Salesforce CLI (tests give a stand-in). */
-export interface CliDeps {
-  credentials?: (target: string) => Promise<Credentials>;
-  listOrgs?: () => Promise<SfOrg[]>;
-  /** The one clock of the run (tests inject theirs). */
-  clock?: Clock;
-}
+export type { CliDeps } from './command';
+import { Args, intFlag, usageError } from './flags';
+
+/** check, plan and apply write the manifest first when there is none: --username, --email, --certificate. */
+export const MANIFEST_ANSWERS = { username: 'optional', email: 'optional', certificate: 'optional' } as const;
+/** The consumer key the admin copied from Setup, for an org that gives it to this tool by no route. */
+export const KEY_ANSWER = { 'consumer-key': 'optional' } as const;
+
+type Flags = Args['flags'];
 
 export async function credentials(
-  flags: Args['flags'],
+  flags: Flags,
   deps: CliDeps,
   target?: string,
   manifestTarget?: string,
 ): Promise<Credentials> {
-  const seconds = intFlag(flags, 'request-timeout', 1, 600);
+  const seconds = intFlag(flags, 'request-timeout');
   const timeoutMs = seconds && seconds * 1000;
-  const url = flags['instance-url'] as string | undefined;
-  const token = (flags['access-token'] as string | undefined) ?? (url ? process.env.SF_ACCESS_TOKEN : undefined);
-  if (url || flags['access-token']) {
-    if (!url || !token)
-      throw new SetupError('--instance-url and --access-token (or $SF_ACCESS_TOKEN) go together.', 'USAGE');
+  const url = typeof flags['instance-url'] === 'string' ? flags['instance-url'] : undefined;
+  const given = typeof flags['access-token'] === 'string' ? flags['access-token'] : undefined;
+  const token = given ?? (url ? process.env.SF_ACCESS_TOKEN : undefined);
+  if (url || given) {
+    if (!url || !token) throw usageError('--instance-url and --access-token (or $SF_ACCESS_TOKEN) go together.');
     return { instanceUrl: url, accessToken: token, timeoutMs };
   }
   target ??= manifestTarget ?? (await defaultTargetOrg(process.cwd()));
   if (!target)
-    throw new SetupError(
+    throw usageError(
       'No org: pass --target-org <alias>, or --instance-url with --access-token, or set a default with `sf config ' +
         'set target-org <alias>`.',
-      'USAGE',
     );
   return { ...(await (deps.credentials ?? sfCredentials)(target)), timeoutMs };
 }
 
 export async function confirm(question: string): Promise<boolean> {
   if (!process.stdin.isTTY)
-    throw new SetupError('Refusing to write without confirmation: run with --yes (no terminal to ask on).', 'USAGE');
+    throw usageError('Refusing to write without confirmation: run with --yes (no terminal to ask on).');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
@@ -60,16 +64,17 @@ export async function confirm(question: string): Promise<boolean> {
 /** `--json` output: every string redacted before it is quoted (after quoting, a pattern could miss an escaped one). */
 export const toJson = (value: unknown) => JSON.stringify(redactDeep(value), null, 2);
 
-export async function loadSetup(flags: Args['flags'], json: boolean, err: (s: string) => void, clock: Clock) {
-  const manifestPath = resolve(String(flags.manifest ?? MANIFEST_FILE));
-  if (flags.username) {
+/** The manifest's path, as loadSetup resolves it. */
+const manifestPathOf = (flags: Flags) => resolve(String(flags.manifest ?? MANIFEST_FILE));
+
+/** The manifest (written first from --username and --email when asked) and the certificate it names. */
+export async function loadSetup(flags: Flags, json: boolean, err: (s: string) => void, clock: Clock): Promise<Setup> {
+  const manifestPath = manifestPathOf(flags);
+  if (typeof flags.username === 'string' && typeof flags.email === 'string') {
+    const certificate = typeof flags.certificate === 'string' ? flags.certificate : undefined;
     const made = await createManifest(
       manifestPath,
-      {
-        username: String(flags.username),
-        email: String(flags.email),
-        certificate: flags.certificate ? String(flags.certificate) : undefined,
-      },
+      { username: flags.username, email: flags.email, certificate },
       clock.now(),
     );
     if (made.created && !json) err(`Wrote ${manifestPath} (certificate: ${made.manifest!.certificate}).`);
@@ -82,29 +87,112 @@ export async function loadSetup(flags: Args['flags'], json: boolean, err: (s: st
     throw new SetupError(`The setup manifest ${manifestPath} has problems:\n${problems}`, 'MANIFEST');
   }
   const certificate = await loadCertificate(manifestPath, loaded.manifest, clock.now());
-  return { manifest: loaded.manifest, certificate, clock };
+  return { manifest: loaded.manifest, certificate };
+}
+
+/** --consumer-key, checked: letters, digits, dots and underscores, as Salesforce shows a consumer key. */
+export function typedConsumerKey(flags: Flags): string | undefined {
+  const key = flags['consumer-key'];
+  if (typeof key !== 'string') return undefined;
+  if (!/^[A-Za-z0-9._]{20,256}$/.test(key))
+    throw usageError(
+      '--consumer-key does not look like a consumer key (letters and digits, usually starting with 3MVG): copy the ' +
+        "Consumer Key from the app's page in Setup (Settings → OAuth Settings → Consumer Key and Secret).",
+    );
+  return key;
+}
+
+/** What the engine needs, from what a setup command was given: with the logins this tool made as the integration
+ *  user (never BalkanID's), remembered beside the manifest. */
+export async function engineInput(ctx: {
+  client: JsforceClient;
+  setup: Setup;
+  clock: Clock;
+  flags: Flags;
+}): Promise<EngineInput> {
+  const { client, setup, clock } = ctx;
+  const ownLogins = await loadOwnLogins(
+    ownLoginsPath(manifestPathOf(ctx.flags)),
+    client.orgId,
+    setup.manifest.user.username,
+  );
+  return {
+    client,
+    ...setup,
+    clock,
+    reactivateUser: !!ctx.flags['reactivate-user'],
+    ownLogins,
+    typedConsumerKey: typedConsumerKey(ctx.flags),
+  };
+}
+
+/** Remembers the logins this tool made as the integration user (the self-test, reading as it) beside the manifest. */
+export const rememberLoginsFor =
+  (ctx: { client: JsforceClient; setup: Setup; flags: Flags }): RememberLogins =>
+  fresh =>
+    saveOwnLogins(ownLoginsPath(manifestPathOf(ctx.flags)), ctx.client.orgId, ctx.setup.manifest.user.username, fresh);
+
+/** How long apply and teardown wait for the app's deploy (--deploy-timeout), in milliseconds. */
+export const deployTimeoutMs = (flags: Flags) => {
+  const seconds = intFlag(flags, 'deploy-timeout');
+  return seconds && seconds * 1000;
+};
+
+/** An org's state in a few words for the several-orgs table: what is left, what failed, or that it is set up. */
+function orgState(r: Report): string {
+  const count = (state: string) => r.steps.filter(s => s.state === state).length;
+  const parts = [
+    count('error') && `${count('error')} in error`,
+    count('blocked') && `${count('blocked')} blocked`,
+    count('drifted') && `${count('drifted')} drifted`,
+    count('todo') && `${count('todo')} to do`,
+  ].filter(Boolean);
+  if (parts.length) return parts.join(', ');
+  return count('waiting') ? "set up, waiting for BalkanID's first login" : 'set up';
+}
+
+/** A report's outcome: exit 0 when every step is done (Verify may wait for BalkanID), 1 when steps remain. */
+export function reportOutcome(r: Report): Outcome {
+  const left = remaining(r);
+  return { code: left ? 1 : 0, steps: `${r.steps.length - left}/${r.steps.length}`, result: orgState(r) };
+}
+
+/** The options of a JWT login as the integration user. */
+export interface JwtFlags {
+  readonly manifest?: string;
+  readonly 'consumer-key'?: string;
+  readonly key?: string;
+  readonly audience?: string;
+  readonly retries?: string;
+  readonly 'retry-delay-ms'?: string;
 }
 
 /** The JWT login as the integration user with the private key given in --key (verify, preview, export). */
 export async function jwtOptions(
-  flags: Args['flags'],
-  client: OrgClient,
-  manifest: Manifest,
+  ctx: { flags: JwtFlags; client: OrgClient; setup: Setup; progress: (s: string) => void },
   report: Report,
-  progress: (s: string) => void,
 ) {
+  const { flags, client } = ctx;
   const key = readPrivateKey(await readKeyFile(resolve(String(flags.key))));
   const h = report.handoff!;
   if (!h.consumerKey)
-    throw new SetupError('The consumer key is not available yet: run apply first.', 'NO_CONSUMER_KEY', 'verify');
+    throw new SetupError(
+      h.consumerKeyPage
+        ? "Salesforce gives the app's consumer key to this tool by no route: open " +
+            `${h.consumerKeyPage} (Settings → OAuth Settings → Consumer Key and Secret), copy the Consumer Key and ` +
+            'pass it with --consumer-key.'
+        : 'The consumer key is not available yet: run apply first.',
+      'NO_CONSUMER_KEY',
+      'verify',
+    );
   return {
     instanceUrl: client.instanceUrl,
     consumerKey: h.consumerKey,
-    username: manifest.user.username,
+    username: ctx.setup.manifest.user.username,
     key,
-    audience: String(flags.audience ?? h.loginUrl),
-    attempts: intFlag(flags, 'retries', 1, 30),
-    baseDelayMs: intFlag(flags, 'retry-delay-ms', 0, 600_000),
-    onProgress: progress,
+    audience: flags.audience ?? h.loginUrl,
+    attempts: intFlag(flags, 'retries'),
+    baseDelayMs: intFlag(flags, 'retry-delay-ms'),
+    onProgress: ctx.progress,
   };
 }

@@ -1,21 +1,11 @@
 // Several orgs in one run: each runs on its own (one org's failure never stops the others), at most `limit` at
 // once, and the run ends with one table. The exit code is the worst of them.
 import { SfOrg } from '../node/sfcli';
+import type { Outcome } from './command';
 
-export interface OrgRow {
-  /** "5/7" steps done. */
-  steps?: string;
-  /** Writes made (apply, teardown) or planned (plan). */
-  writes?: string;
-  /** What it produced (export, preview, upload, handoff). */
-  result?: string;
-  error?: string;
-}
-
-export interface OrgOutcome {
+/** One org's result in a several-orgs run. */
+export interface OrgOutcome extends Outcome {
   org: string;
-  code: number;
-  row: OrgRow;
   /** What the command printed for this org (text, or its JSON document). */
   output: string;
 }
@@ -51,12 +41,9 @@ export const orgFolder = (org: string) =>
 export function renderTable(outcomes: OrgOutcome[]): string {
   const all = [
     ['Org', ...outcomes.map(o => o.org)],
-    ['Steps done', ...outcomes.map(o => o.row.steps ?? '—')],
-    ['Writes', ...outcomes.map(o => o.row.writes ?? '—')],
-    [
-      'Result',
-      ...outcomes.map(o => (o.row.error ? `✖ ${o.row.error.split('\n')[0]!.slice(0, 140)}` : (o.row.result ?? 'ok'))),
-    ],
+    ['Steps done', ...outcomes.map(o => o.steps ?? '—')],
+    ['Writes', ...outcomes.map(o => o.writes ?? '—')],
+    ['Result', ...outcomes.map(o => (o.error ? `✖ ${o.error.split('\n')[0]!.slice(0, 140)}` : (o.result ?? 'ok')))],
     ['Exit', ...outcomes.map(o => String(o.code))],
   ];
   // A column no org has anything in (steps for export, writes for check) is left out.
@@ -69,7 +56,7 @@ export function renderTable(outcomes: OrgOutcome[]): string {
       .map((c, i) => c.padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
-  const failed = outcomes.filter(o => o.row.error);
+  const failed = outcomes.filter(o => o.error);
   return [
     line(head),
     line(widths.map(w => '─'.repeat(w))),
@@ -77,6 +64,6 @@ export function renderTable(outcomes: OrgOutcome[]): string {
     '',
     `${outcomes.length} org(s): the command ran on ${outcomes.length - failed.length}` +
       (failed.length ? `, and failed on ${failed.length} (below).` : '.'),
-    ...failed.map(o => `\n${o.org}: ${o.row.error}`),
+    ...failed.map(o => `\n${o.org}: ${o.error}`),
   ].join('\n');
 }

@@ -1,13 +1,21 @@
 // What the CLI prints: the checklist, the plan, the values for BalkanID, the JWT self-test, the preview and the export.
 import { remaining } from '../core/engine';
-import { describeWrites, Report, Write } from '../core/types';
-import type { SelfTestResult } from '../node/verify';
+import { describeWrites, Handoff, Report, Write } from '../core/types';
+import type { RememberedLogin } from '../node/verify';
 import type { Preview } from '../core/extract/preview';
 import { skippedText, SourceProgress } from '../core/extract/export';
 import type { ExportResult } from '../node/exportFiles';
 import { SCIM_ENDPOINTS, SCIM_REFERENCE, scimAccess } from '../core/extract/scim';
+import { formatCount as n } from '../core/numbers';
 
-const MARK: Record<string, string> = { done: '✔', todo: '○', drifted: '≠', blocked: '⊘', error: '✖', waiting: '◌' };
+const MARK: Record<string, string> = {
+  done: '✔',
+  todo: '○',
+  drifted: '≠',
+  blocked: '⊘',
+  error: '✖',
+  waiting: '◌',
+};
 const STATE: Record<string, string> = {
   done: 'done',
   todo: 'to do',
@@ -38,7 +46,8 @@ export function renderReport(r: Report): string {
     left
       ? `${r.steps.length - left}/${r.steps.length} steps done.`
       : waiting
-        ? `Setup done; waiting for BalkanID's first login (check again later, or verify --key <file> to log in now).`
+        ? "Setup done; waiting for BalkanID's first login (check again later; verify --key <file> tests the login " +
+          "yourself, and that test never counts as BalkanID's)."
         : `All ${r.steps.length} steps done.`,
   );
   return lines.join('\n');
@@ -54,7 +63,7 @@ export function renderHandoff(r: Report): string {
   return [
     'Paste into BalkanID (Integrations → Add Integration → Salesforce → Direct integration):',
     `  Salesforce User Name : ${h.username}`,
-    `  Consumer Key         : ${h.consumerKey ?? '(not available yet — run apply)'}`,
+    `  Consumer Key         : ${keyLine(h)}`,
     `  Login URL            : ${h.loginUrl}`,
     `  Sandbox              : ${h.isSandbox ? 'yes' : 'no'}`,
     '',
@@ -62,29 +71,49 @@ export function renderHandoff(r: Report): string {
     `  SCIM base URL        : ${h.scimUrl}`,
     `    ${scimAccess(h.username)}`,
     `    Endpoints: ${SCIM_ENDPOINTS.join('; ')}. Reference: ${SCIM_REFERENCE}`,
-    '  Files                : balkanid-sf export --out <folder> (entities.csv, entity-relations.csv for a manual upload)',
-    '  Bulk API             : balkanid-sf upload --dir <folder> (API key: $BALKANID_API_KEY_ID, $BALKANID_API_KEY_SECRET)',
+    '  Files                : balkanid-sf export --out <folder> ' +
+      '(entities.csv, entity-relations.csv for a manual upload)',
+    '  Bulk API             : balkanid-sf upload --dir <folder> ' +
+      '(API key: $BALKANID_API_KEY_ID, $BALKANID_API_KEY_SECRET)',
   ].join('\n');
 }
 
-export function renderSelfTest(t: SelfTestResult): string {
+/** The consumer key for BalkanID, or where the admin finds it when the org gives it to this tool by no route. */
+function keyLine(h: Handoff): string {
+  if (h.consumerKey) return h.consumerKeySource === 'typed' ? `${h.consumerKey} (as you typed it)` : h.consumerKey;
+  if (h.consumerKeyPage)
+    return (
+      `not readable here — open ${h.consumerKeyPage}, Settings → OAuth Settings → Consumer Key and Secret, and ` +
+      'copy the Consumer Key (then pass it with --consumer-key to verify)'
+    );
+  return '(not available yet — run apply)';
+}
+
+/** The self-test's outcome, and whether its login is remembered as this tool's own (never BalkanID's). */
+export function renderSelfTest(t: RememberedLogin): string {
+  const memory = t.forgotten
+    ? `\n  (Its login could not be remembered as this tool's own: ${t.forgotten}. It may be taken for BalkanID's.)`
+    : t.remembered === undefined
+      ? "\n  (Your login history is not visible to you, so this login could not be told apart from BalkanID's.)"
+      : t.remembered.length
+        ? `\n  (Remembered as this tool's own login${t.remembered.length > 1 ? 's' : ''}: never counted as BalkanID's.)`
+        : '';
   if (t.failure)
     return (
       `JWT login failed after ${t.attempts} attempt(s): ${t.failure.error}: ${t.failure.description}\n  Cause: ` +
-      `${t.failure.cause}\n  Fix: ${t.failure.fix}`
+      `${t.failure.cause}\n  Fix: ${t.failure.fix}${memory}`
     );
-  return [
-    `JWT login as the integration user succeeded (attempt ${t.attempts} of at most ${t.maxAttempts}). What BalkanID ` +
-      `can read:`,
+  const lines = [
+    `Self-test passed: JWT login as the integration user succeeded (attempt ${t.attempts} of at most ` +
+      `${t.maxAttempts}). What BalkanID can read:`,
     ...t.reads.map(
       r =>
         `  ${r.error ? '✖' : '✔'} ${r.object.padEnd(24)} ` +
         `${r.error ? `${r.error} — ${r.cause}` : `${r.count} record(s)`}`,
     ),
-  ].join('\n');
+  ];
+  return lines.join('\n') + memory;
 }
-
-const n = (x: number) => x.toLocaleString('en-US');
 
 export function renderPreview(p: Preview, org: string): string {
   const who =
@@ -98,7 +127,8 @@ export function renderPreview(p: Preview, org: string): string {
       lines.push(`✖ ${s.label.padEnd(28)} cannot be read (${s.unreadable.code}) — ${s.unreadable.fix}`);
       continue;
     }
-    lines.push(`✔ ${s.label.padEnd(28)} ${n(s.count ?? 0)}${s.active !== undefined ? ` (${n(s.active)} active)` : ''}`);
+    const active = s.active !== undefined ? ` (${n(s.active)} active)` : '';
+    lines.push(`✔ ${s.label.padEnd(28)} ${n(s.count ?? 0)}${active}`);
     if (s.partial) lines.push(`    ~ ${s.partial}`);
     for (const row of s.sample) lines.push(`    ${row}`);
   }
@@ -129,7 +159,8 @@ export function renderExport(r: ExportResult, seconds: number): string {
     .reduce((a, [, v]) => a + (v ?? 0), 0);
   const lines = [
     `Wrote ${r.files.entities} (App "${r.app}": ${n(identities)} identities, ${n(connections)} connections) and ` +
-      `${r.files.relations} (${n(r.relations)} relations), from ${n(r.records)} records read in ${seconds.toFixed(1)} s ` +
+      `${r.files.relations} (${n(r.relations)} relations), from ${n(r.records)} records read in ` +
+      `${seconds.toFixed(1)} s ` +
       `(${n(Math.round(r.records / Math.max(seconds, 0.001)))} records/s, ${r.requests} requests).`,
   ];
   for (const t of skippedText(r.skippedRelations)) lines.push(`~ ${t}`);

@@ -1,20 +1,21 @@
-// Sending the planned writes: the record writes of the profile, user and permission set steps in one composite
-// with references (records.ts), the app in one deploy, the link looked up and, if missing, inserted, then one
-// re-check. A fresh org takes 4 reads in parallel, 1 composite, the deploy (1 + status polls), 1 composite and
-// 4 reads in parallel: 11 requests besides the polls (budget 12, `npm run bench`).
+// Sending the planned writes: the steps' record writes in one composite with references (records.ts), the app in
+// one deploy, the link looked up and, if missing, inserted, then one re-check. A fresh org takes 4 reads in
+// parallel, 1 composite, the deploy (1 + status polls), 1 composite and 4 reads in parallel: 11 requests besides the
+// polls (budget 12, `npm run bench`).
 import { OrgClient, SubResult } from './client';
 import { Clock } from './clock';
 import { CertificateInfo } from './certificate';
-import { EcaPart } from './eca';
+import { deployVersion, EcaPart } from './eca';
 import { concurrentRun } from './concurrency';
 import { writeRecords } from './records';
 import { phase, stepError, writeFailure, writesSentence } from './errors';
 import { Facts, gatherFacts, linkOf, sameId } from './facts';
 import { Manifest } from './manifest';
-import { STEP_TITLES, evaluate, stoppedSteps } from './steps';
+import { STEP_TITLES, STEPS, evaluate, stoppedSteps } from './steps';
 import { appDeployFiles } from './steps/app';
 import { linkRequests } from './steps/link';
 import { StepContext } from './steps/step';
+import type { OwnLogin } from './ownLogins';
 import { isSetupError, SetupError, StepId, StepResult, Write } from './types';
 
 export interface ApplyOptions {
@@ -35,6 +36,10 @@ export interface WriteInput {
   clock: Clock;
   /** Reactivate the integration user when it is inactive (only after the admin agreed). */
   reactivateUser?: boolean;
+  /** The logins this tool made as the integration user (remembered by the front end): never BalkanID's. */
+  ownLogins?: OwnLogin[];
+  /** The consumer key the admin copied from Setup, for an org that gives it to this tool by no route. */
+  typedConsumerKey?: string;
 }
 
 /**
@@ -79,24 +84,26 @@ export async function applyWrites(
   };
   say('Checking the org…');
   const writes: Write[] = [];
-  const facts = await phase('preflight', writes, undefined, () => gatherFacts(client, m, { describeProfile: true }));
+  const facts = await phase('preflight', writes, undefined, () => gatherFacts(client, m));
   const ctx: StepContext = {
     facts,
     manifest: m,
     certificate: input.certificate,
     now: input.clock.now(),
     reactivateUser: input.reactivateUser,
+    ownLogins: input.ownLogins,
+    typedConsumerKey: input.typedConsumerKey,
   };
-  const results = evaluate(facts, m, input.certificate, ctx.now, ctx.reactivateUser);
+  const results = evaluate(facts, m, input.certificate, ctx.now, ctx.reactivateUser, ctx);
   const planned = (id: StepId) => wants(id) && results.find(s => s.id === id)!.plan.length > 0;
   gate(results, wants);
   const api = `/services/data/v${client.apiVersion}`;
 
   const step = opts.onStep ?? (() => undefined);
-  // 1. Records: profile, user, permission set, assignment, in one composite with references.
-  step((['profile', 'user', 'permissionSet'] as const).filter(planned));
+  // 1. The steps' record writes (profile, user, permission set, assignment), in one composite with references.
+  step(STEPS.filter(s => s.records && planned(s.id)).map(s => s.id));
   const written = await writeRecords({ client, ctx, wants, writes, say, abortIfCancelled });
-  const permissionSetId = written.permissionSetId;
+  const permissionSetId = written.created.permset ?? facts.permissionSet?.Id;
 
   // 2. The External Client App, in one deploy (certificate always sent).
   if (planned('app')) {
@@ -108,12 +115,13 @@ export async function applyWrites(
         'which does not exist yet. Run the permission set step first (or run all steps).';
       throw stepError('app', new SetupError(why, 'NEEDS_PERMSET', 'app'), writes);
     }
+    const version = deployVersion(client.apiVersion);
     const deploy = async (parts?: EcaPart[]) => {
       const which = parts ? parts.join(', ') : 'all components';
       const out = await phase('app', writes, `the External Client App deploy (${which})`, () =>
         client.deploy(
-          appDeployFiles(ctx, client.apiVersion, parts),
-          { timeoutMs: opts.deployTimeoutMs },
+          appDeployFiles(ctx, version, parts),
+          { timeoutMs: opts.deployTimeoutMs, apiVersion: version },
           st => say(`Deploying the External Client App: ${st}…`),
           opts.signal,
         ),

@@ -1,7 +1,8 @@
 // Certificates and keys: BalkanID's salesforce.crt (PEM or DER), the optional private key for the JWT
 // self-test. Everything through node:crypto; specific errors for the mistakes admins make.
 import { X509Certificate, createPrivateKey, KeyObject } from 'node:crypto';
-import { SetupError } from './types';
+import { finding, Finding } from './findings';
+import { SetupError, SetupErrorCode } from './types';
 import { registerSecret } from './redact';
 
 export interface CertificateInfo {
@@ -27,7 +28,7 @@ export const MAX_PRIVATE_KEY_BYTES = 64 * 1024;
 const kb = (n: number) => `${(n / 1024).toFixed(n < 10240 ? 1 : 0)} KB`;
 
 /** Refuses input over `max` bytes with its size in the message (`what` names it: "The certificate"). */
-export function checkSize(size: number, max: number, what: string, code: string): void {
+export function checkSize(size: number, max: number, what: string, code: SetupErrorCode): void {
   if (size > max)
     throw new SetupError(
       `${what} is ${kb(size)}; at most ${kb(max)} is accepted. Check that you picked the right file.`,
@@ -130,48 +131,45 @@ export function readCertificate(data: string | Uint8Array, now: number): Certifi
 }
 
 /** Problems with a certificate for JWT bearer use: not RSA, too short, expired, not yet valid, expiring soon. */
-export function certificateProblems(
-  c: CertificateInfo,
-  now: number,
-): Array<{ code: string; severity: 'error' | 'warning'; message: string; fix: string }> {
-  const out: Array<{ code: string; severity: 'error' | 'warning'; message: string; fix: string }> = [];
+export function certificateProblems(c: CertificateInfo, now: number): Finding[] {
+  const out: Finding[] = [];
   if (c.keyType !== 'rsa')
-    out.push({
-      code: 'cert-not-rsa',
-      severity: 'error',
-      message:
-        `The certificate has a ${c.keyType.toUpperCase()} key; Salesforce's JWT bearer flow signs with RS256 ` +
-        `and needs RSA.`,
-      fix: 'Ask BalkanID for an RSA certificate (2048 bits or more).',
-    });
+    out.push(
+      finding('cert-not-rsa', {
+        message:
+          `The certificate has a ${c.keyType.toUpperCase()} key; Salesforce's JWT bearer flow signs with RS256 ` +
+          `and needs RSA.`,
+        fix: 'Ask BalkanID for an RSA certificate (2048 bits or more).',
+      }),
+    );
   else if ((c.keyBits ?? 0) < 2048)
-    out.push({
-      code: 'cert-key-too-short',
-      severity: 'error',
-      message: `The certificate's RSA key has ${c.keyBits} bits; at least 2048 are needed.`,
-      fix: 'Ask BalkanID for a certificate with a 2048-bit (or longer) key.',
-    });
+    out.push(
+      finding('cert-key-too-short', {
+        message: `The certificate's RSA key has ${c.keyBits} bits; at least 2048 are needed.`,
+        fix: 'Ask BalkanID for a certificate with a 2048-bit (or longer) key.',
+      }),
+    );
   if (Date.parse(c.validTo) <= now)
-    out.push({
-      code: 'cert-expired',
-      severity: 'error',
-      message: `The certificate expired on ${c.validTo.slice(0, 10)}.`,
-      fix: 'Ask BalkanID for a new salesforce.crt, then run the External Client App step again.',
-    });
+    out.push(
+      finding('cert-expired', {
+        message: `The certificate expired on ${c.validTo.slice(0, 10)}.`,
+        fix: 'Ask BalkanID for a new salesforce.crt, then run the External Client App step again.',
+      }),
+    );
   else if (Date.parse(c.validFrom) > now)
-    out.push({
-      code: 'cert-not-yet-valid',
-      severity: 'error',
-      message: `The certificate is not valid before ${c.validFrom.slice(0, 10)}.`,
-      fix: 'Check the computer clock, or ask BalkanID for a certificate valid today.',
-    });
+    out.push(
+      finding('cert-not-yet-valid', {
+        message: `The certificate is not valid before ${c.validFrom.slice(0, 10)}.`,
+        fix: 'Check the computer clock, or ask BalkanID for a certificate valid today.',
+      }),
+    );
   else if (c.daysLeft <= 30)
-    out.push({
-      code: 'cert-expiring',
-      severity: 'warning',
-      message: `The certificate expires in ${c.daysLeft} day(s), on ${c.validTo.slice(0, 10)}.`,
-      fix: 'Ask BalkanID for a new certificate and redeploy the app before then.',
-    });
+    out.push(
+      finding('cert-expiring', {
+        message: `The certificate expires in ${c.daysLeft} day(s), on ${c.validTo.slice(0, 10)}.`,
+        fix: 'Ask BalkanID for a new certificate and redeploy the app before then.',
+      }),
+    );
   return out;
 }
 

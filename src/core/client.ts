@@ -16,6 +16,8 @@ export interface DeployOutcome {
 
 export interface DeployOptions {
   checkOnly?: boolean;
+  /** The API version of the deployRequest (the files' package.xml names the same); default the connection's. */
+  apiVersion?: string;
   /** Stop waiting after this long (the deploy goes on in Salesforce): a DEPLOY_STILL_RUNNING error. */
   timeoutMs?: number;
 }

@@ -9,6 +9,18 @@ const xml = (root: string, fields: Array<[string, string | undefined]>) =>
     .map(([k, v]) => `    <${k}>${esc(v!)}</${k}>`)
     .join('\n')}\n</${root}>\n`;
 
+/**
+ * The API version the app is deployed (and removed) at: the highest the engine's tests run against (the test org
+ * serves up to 64.0), never the org's newest. At a newer version Salesforce may know metadata this product does not
+ * send — `ExtlClntAppOauthSecuritySettings` appeared in tooling for API 66.0 without a documented page
+ * (docs/research/real-org-2026.md, (d)) — and a deploy resets what it omits to defaults (salesforce-api.md, 0). Raise
+ * it only after a real-org run at the new version.
+ */
+export const ECA_DEPLOY_API_VERSION = '64.0';
+/** The version a deploy uses on an org whose newest is `orgVersion`: the pinned one, or the org's when older. */
+export const deployVersion = (orgVersion: string) =>
+  Number(orgVersion) < Number(ECA_DEPLOY_API_VERSION) ? orgVersion : ECA_DEPLOY_API_VERSION;
+
 export interface EcaNames {
   app: string;
   global: string;

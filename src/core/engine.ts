@@ -6,6 +6,7 @@ import { Facts, gatherFacts } from './facts';
 import { Manifest } from './manifest';
 import { evaluate, stoppedSteps } from './steps';
 import { loginStatus } from './steps/verify';
+import { consumerKeyPage } from './steps/consumerKey';
 import { label } from './permissions';
 import { Handoff, Report, StepId, StepResult, Write } from './types';
 
@@ -18,12 +19,20 @@ export { MIN_API_VERSION } from './steps/preflight';
 export { stepError } from './errors';
 export { teardown, teardownPlan, teardownKept } from './teardown';
 
-/** The values BalkanID asks for (Direct integration). */
-export function handoff(facts: Facts, m: Manifest, instanceUrl: string): Handoff {
+/** The values BalkanID asks for (Direct integration); the key the org gives, else the one the admin typed. */
+export function handoff(facts: Facts, m: Manifest, instanceUrl: string, typedConsumerKey?: string): Handoff {
   const sandbox = !!facts.org?.IsSandbox;
+  const fromOrg = facts.consumerKey?.key;
+  const page = consumerKeyPage(facts);
   return {
     username: m.user.username,
-    consumerKey: facts.global?.consumerKey,
+    consumerKey: fromOrg ?? typedConsumerKey,
+    ...(fromOrg
+      ? { consumerKeySource: 'org' as const }
+      : typedConsumerKey
+        ? { consumerKeySource: 'typed' as const }
+        : {}),
+    ...(page ? { consumerKeyPage: `${instanceUrl.replace(/\/+$/, '')}${page}` } : {}),
     isSandbox: sandbox,
     instanceUrl,
     scimUrl: scimBaseUrl(instanceUrl),
@@ -43,9 +52,9 @@ export function buildReport(input: EngineInput, facts: Facts): Report {
       apiVersion: c.apiVersion,
       name: facts.org?.Name,
     },
-    steps: evaluate(facts, input.manifest, input.certificate, input.clock.now(), input.reactivateUser),
-    handoff: handoff(facts, input.manifest, c.instanceUrl),
-    login: loginStatus(facts),
+    steps: evaluate(facts, input.manifest, input.certificate, input.clock.now(), input.reactivateUser, input),
+    handoff: handoff(facts, input.manifest, c.instanceUrl, input.typedConsumerKey),
+    login: loginStatus(facts, input.ownLogins),
   };
 }
 

@@ -3,10 +3,8 @@
 import { SubResult } from './client';
 import { Manifest } from './manifest';
 import { STEP_TITLES } from './steps';
-import { describeWrites, isSetupError, SetupError, StepId, Write } from './types';
-
-/** Failures after which a write may have been made although no answer said so. */
-const UNCERTAIN = new Set(['TIMEOUT', 'UNREACHABLE', 'SERVER_ERROR', 'UNEXPECTED_RESPONSE']);
+import { mayHaveWritten, salesforceCode } from './errorCodes';
+import { describeWrites, isSetupError, messageOf, SetupError, StepId, Write } from './types';
 
 /** The writes as one sentence: "create profile — "BalkanID Integration"; create integration user — …". */
 export const writesSentence = (writes: Write[]) =>
@@ -16,8 +14,8 @@ export const writesSentence = (writes: Write[]) =>
 
 export function stepError(step: StepId, e: unknown, writes: Write[], inFlight?: string): SetupError {
   if (isSetupError(e) && e.writes) return e;
-  const base = isSetupError(e) ? e : new SetupError(`Unexpected error: ${(e as Error)?.message ?? String(e)}`, 'ERROR');
-  const uncertain = base.uncertain ?? (inFlight && UNCERTAIN.has(base.code) ? inFlight : undefined);
+  const base = isSetupError(e) ? e : new SetupError(`Unexpected error: ${messageOf(e)}`, 'UNKNOWN');
+  const uncertain = base.uncertain ?? (inFlight && mayHaveWritten(base.code) ? inFlight : undefined);
   const said = /[.!?)]$/.test(base.message.trim()) ? base.message.trim() : `${base.message.trim()}.`;
   const head = said.startsWith('Step "') ? said : `Step "${STEP_TITLES[step]}" failed: ${said}`;
   const done = writes.length
@@ -80,8 +78,12 @@ export function writeFailure(step: StepId, r: SubResult | undefined, m: Manifest
     return new SetupError(
       `Step "${title}": no Salesforce Platform licence is free (LICENSE_LIMIT_EXCEEDED). Free or buy one, then run ` +
         `again.`,
-      e.errorCode,
+      salesforceCode(e.errorCode),
       step,
     );
-  return new SetupError(`Step "${title}" failed: ${e.errorCode}: ${e.message.trim()}`, e.errorCode, step);
+  return new SetupError(
+    `Step "${title}" failed: ${e.errorCode}: ${e.message.trim()}`,
+    salesforceCode(e.errorCode),
+    step,
+  );
 }

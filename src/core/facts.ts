@@ -4,9 +4,13 @@ import { OrgClient, SubResult } from './client';
 import { ecaNames } from './eca';
 import { Manifest } from './manifest';
 import { ADMIN_PERMISSIONS } from './permissions';
-import { isSetupError } from './types';
+import { connectionLost } from './errorCodes';
+import { codeOf, isSetupError, messageOf } from './types';
 import {
   AdminRow,
+  ConsumerKeyRead,
+  KeyRefusal,
+  ProfileFields,
   AppOauthRow,
   AppPolicyRow,
   AppRow,
@@ -17,7 +21,7 @@ import {
   LicenseRow,
   LoginRow,
   OauthPolicyRow,
-  OrgRow,
+  OrganizationRow,
   OwnedPermissionSetRow,
   PermissionFields,
   PermissionSetRow,
@@ -36,7 +40,8 @@ export const soql = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\
 export const LOGIN_ROWS = 10;
 /** OAuth logins only ("Remote Access 2.0": JWT bearer among them); a login in the browser is no proof. */
 export const loginsSoql = (username: string) =>
-  'SELECT LoginTime, Status, Application, LoginType FROM LoginHistory WHERE UserId IN (SELECT Id FROM User WHERE ' +
+  'SELECT Id, LoginTime, Status, Application, LoginType, SourceIp FROM LoginHistory WHERE UserId IN (SELECT Id ' +
+  'FROM User WHERE ' +
   `Username = ${soql(username)}) AND LoginType = 'Remote Access 2.0' ORDER BY LoginTime DESC LIMIT ${LOGIN_ROWS}`;
 export const sameId = (a: unknown, b: unknown) =>
   typeof a === 'string' && typeof b === 'string' && a.slice(0, 15) === b.slice(0, 15);
@@ -57,7 +62,8 @@ export function factQueries(m: Manifest, adminId: string, adminPerms = ADMIN_PER
     {
       ref: 'admin',
       soql:
-        `SELECT Id, Username, Name, Email, TimeZoneSidKey, LocaleSidKey, LanguageLocaleKey, EmailEncodingKey FROM User ` +
+        'SELECT Id, Username, Name, Email, TimeZoneSidKey, LocaleSidKey, LanguageLocaleKey, EmailEncodingKey ' +
+        'FROM User ' +
         `WHERE Id = ${soql(adminId)}`,
     },
     {
@@ -73,11 +79,14 @@ export function factQueries(m: Manifest, adminId: string, adminPerms = ADMIN_PER
         'SELECT Id, Name, MasterLabel, TotalLicenses, UsedLicenses FROM UserLicense WHERE LicenseDefinitionKey ' +
         "= 'AUL'",
     },
+    // The source profile by what does not change with the language (docs/research/real-org-2026.md, (a)): the
+    // licence (LicenseDefinitionKey AUL: Salesforce Platform), standard (its own permission set is not custom), an
+    // internal user type — never its name, which Salesforce translates.
     {
       ref: 'owned',
       soql:
-        'SELECT ProfileId, IsCustom, Profile.Name FROM PermissionSet WHERE IsOwnedByProfile = true AND ' +
-        "Profile.UserLicense.LicenseDefinitionKey = 'AUL'",
+        'SELECT ProfileId, IsCustom, Profile.Name, Profile.UserType FROM PermissionSet WHERE IsOwnedByProfile = ' +
+        "true AND IsCustom = false AND Profile.UserLicense.LicenseDefinitionKey = 'AUL'",
     },
     {
       ref: 'profiles',
@@ -93,23 +102,28 @@ export function factQueries(m: Manifest, adminId: string, adminPerms = ADMIN_PER
         `(SELECT Id, SetupEntityId FROM SetupEntityAccessItems) FROM PermissionSet WHERE Name = ` +
         `${soql(m.permissionSet.name)} AND IsOwnedByProfile = false`,
     },
+    // What a permission needs (Tooling PermissionDependency): other user permissions, and — for user permissions — the
+    // object permissions a profile insert cannot grant, known before writing. One query, split by
+    // RequiredPermissionType.
     {
       ref: 'deps',
       soql:
-        "SELECT Permission, RequiredPermission FROM PermissionDependency WHERE RequiredPermissionType = 'User " +
-        "Permission'",
+        'SELECT Permission, RequiredPermission, RequiredPermissionType FROM PermissionDependency WHERE ' +
+        "RequiredPermissionType = 'User Permission' OR PermissionType = 'User Permission'",
       tooling: true,
     },
     {
       ref: 'app',
       soql:
-        `SELECT Id, DeveloperName, MasterLabel, ContactEmail, DistributionState, CreatedDate FROM ExternalClientApplication ` +
+        'SELECT Id, DeveloperName, MasterLabel, ContactEmail, DistributionState, CreatedDate ' +
+        'FROM ExternalClientApplication ' +
         `WHERE DeveloperName = ${app}`,
     },
     {
       ref: 'appOauth',
       soql:
-        `SELECT Id, DeveloperName, OauthScopesAPI, OauthScopesREFRESH_TOKEN FROM ExtlClntAppOauthSettings WHERE ` +
+        'SELECT Id, DeveloperName, OauthScopesAPI, OauthScopesREFRESH_TOKEN, OauthLink FROM ' +
+        `ExtlClntAppOauthSettings WHERE ` +
         `ExternalClientApplication.DeveloperName = ${app}`,
     },
     {
@@ -147,9 +161,8 @@ async function queryAll(client: OrgClient, first: string): Promise<SubResult> {
     try {
       body = (await client.request('GET', next)) as typeof body;
     } catch (e) {
-      if (isSetupError(e) && /SESSION_EXPIRED|UNREACHABLE|TIMEOUT/.test(e.code)) throw e;
-      const err = e as { code?: string; message?: string };
-      return { status: 400, body: [{ errorCode: String(err?.code ?? 'ERROR'), message: String(err?.message ?? e) }] };
+      if (isSetupError(e) && connectionLost(e.code)) throw e;
+      return { status: 400, body: [{ errorCode: codeOf(e) ?? 'UNKNOWN', message: messageOf(e) }] };
     }
     for (const r of body.records ?? []) {
       const key = JSON.stringify(r);
@@ -167,49 +180,145 @@ async function queryAll(client: OrgClient, first: string): Promise<SubResult> {
   return { status: 200, body: { totalSize: records.length, done: true, records } };
 }
 
-/** The global OAuth settings of `app` under whatever name they carry: listed, then read ten at a time, names that
- *  start with the app's first. */
+/**
+ * The global OAuth settings of an app another tool made, under the name that tool gave them. Only names that start
+ * with the app's own (and not with a longer app name of the org) are read, ten at a time: other apps' global settings
+ * carry their consumer secrets, so they are never read (issue 19; audit part 2 row 4). Settings under any other name
+ * stay unidentified: reported as unchecked, never redeployed over.
+ */
 async function adoptGlobalSettings(
   client: OrgClient,
   app: string,
   failed: Facts['failed'],
 ): Promise<GlobalOauthMeta | undefined> {
+  const lower = (x: string) => x.toLowerCase();
   try {
-    const first = (n: string) => (n.toLowerCase().startsWith(app.toLowerCase()) ? 0 : 1);
-    const names = (await client.listMetadata('ExtlClntAppGlobalOauthSettings')).sort((a, b) => first(a) - first(b));
-    for (let i = 0; i < names.length && i < 100; i += 10) {
-      const found = (await client.readMetadata('ExtlClntAppGlobalOauthSettings', names.slice(i, i + 10))).find(
-        g => String(g?.externalClientApplication ?? '').toLowerCase() === app.toLowerCase(),
+    const names = await client.listMetadata('ExtlClntAppGlobalOauthSettings');
+    const apps = await client.request(
+      'GET',
+      `/services/data/v${client.apiVersion}/query?q=${encodeURIComponent('SELECT DeveloperName FROM ExternalClientApplication')}`,
+    );
+    const others = ((apps as Partial<QueryResult<{ DeveloperName?: unknown }>>)?.records ?? [])
+      .map(r => String(r.DeveloperName ?? ''))
+      .filter(o => lower(o) !== lower(app) && lower(o).startsWith(`${lower(app)}_`));
+    const candidates = names
+      .filter(n => lower(n).startsWith(`${lower(app)}_`) && !others.some(o => lower(n).startsWith(`${lower(o)}_`)))
+      .sort((a, b) => a.length - b.length);
+    for (let i = 0; i < candidates.length && i < 100; i += 10) {
+      const found = (await client.readMetadata('ExtlClntAppGlobalOauthSettings', candidates.slice(i, i + 10))).find(
+        g => lower(String(g?.externalClientApplication ?? '')) === lower(app),
       );
       if (found) return found as unknown as GlobalOauthMeta;
     }
+    failed.global = {
+      errorCode: 'NOT_IDENTIFIED',
+      message:
+        `no global OAuth settings named after ${app} were found; settings under other names are not read, since ` +
+        "other apps' settings hold their consumer secrets",
+    };
     return undefined;
   } catch (e) {
-    if (isSetupError(e) && /SESSION_EXPIRED|UNREACHABLE|TIMEOUT/.test(e.code)) throw e;
-    failed.global = { errorCode: 'ERROR', message: String((e as Error)?.message ?? e) };
+    if (isSetupError(e) && connectionLost(e.code)) throw e;
+    failed.global = { errorCode: codeOf(e) ?? 'UNKNOWN', message: messageOf(e) };
     return undefined;
   }
 }
 
-/** The Permissions fields of Profile that the API may set, and the field for each label (describe). */
-function profileFields(r: SubResult | undefined): Facts['profileFields'] {
+const plainDependency = (d: DependencyRow): DependencyRow => ({
+  Permission: d.Permission,
+  RequiredPermission: d.RequiredPermission,
+});
+
+/** A consumer key as Salesforce shows it (letters, digits, dots and underscores). */
+const KEY = /^[A-Za-z0-9._]{20,256}$/;
+/** The OAuth consumer's Id: the end of OauthLink ("<org Id>:<consumer Id>", Metadata API ExtlClntAppOauthSettings). */
+export const consumerIdOf = (link: string | null | undefined): string | undefined => {
+  const id = String(link ?? '')
+    .split(':')[1]
+    ?.trim();
+  return id && /^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$/.test(id) ? id : undefined;
+};
+/** Salesforce's code without the SOAP prefix ("sf:INSUFFICIENT_ACCESS" → "INSUFFICIENT_ACCESS"). */
+export const bareCode = (code: string) => code.replace(/^sf:/, '');
+/** Salesforce's words without the code in front ("FUNCTIONALITY_NOT_ENABLED: This feature…" → "This feature…"). */
+export const wordsOf = (code: string, message: string) =>
+  message.replace(new RegExp(`^((sf:)?${bareCode(code)}:\\s*)+`), '').trim();
+
+/**
+ * The consumer key through the Connect REST API when the Metadata API did not give it: `GET apps/oauth/credentials/
+ * {app Id}/{consumer Id}?part=key` (Connect REST API, "OAuth Credentials by App and Consumer ID", 60.0+), the consumer
+ * Id from OauthLink — or, without one, the app's consumers (`…/credentials/{app Id}`). The key only: `part=secret` and
+ * `keyandsecret` are never asked for, and nothing but the key is kept.
+ */
+async function keyByConnect(
+  client: OrgClient,
+  app: AppRow,
+  oauth: AppOauthRow | undefined,
+): Promise<{ key: string } | { refused: KeyRefusal }> {
+  const consumer = consumerIdOf(oauth?.OauthLink);
+  const base = `/services/data/v${client.apiVersion}/apps/oauth/credentials/${encodeURIComponent(app.Id)}`;
+  try {
+    const body = (await client.request('GET', consumer ? `${base}/${encodeURIComponent(consumer)}?part=key` : base)) as
+      { key?: unknown; consumers?: Array<{ key?: unknown }> } | undefined;
+    const keys = consumer ? [body?.key] : (body?.consumers ?? []).map(c => c?.key);
+    const key = keys.length === 1 && typeof keys[0] === 'string' && KEY.test(keys[0]) ? keys[0] : undefined;
+    if (key) return { key };
+    return {
+      refused: {
+        route: 'connect',
+        code: 'UNEXPECTED_RESPONSE',
+        message: keys.length > 1 ? `the app has ${keys.length} OAuth consumers` : 'the answer held no consumer key',
+      },
+    };
+  } catch (e) {
+    if (isSetupError(e) && connectionLost(e.code)) throw e;
+    const code = bareCode(codeOf(e) ?? 'UNKNOWN');
+    return { refused: { route: 'connect', code, message: wordsOf(code, messageOf(e)) } };
+  }
+}
+
+/** The consumer key: the Metadata API's, else the Connect REST API's; why each route gave none. */
+async function readConsumerKey(client: OrgClient, f: Facts): Promise<ConsumerKeyRead | undefined> {
+  if (!f.app) return undefined;
+  const key = f.global?.consumerKey;
+  if (key) return { key, via: 'metadata', refused: [] };
+  const metadata: KeyRefusal = f.failed.global
+    ? {
+        route: 'metadata',
+        code: bareCode(f.failed.global.errorCode),
+        message: wordsOf(f.failed.global.errorCode, f.failed.global.message),
+      }
+    : f.global
+      ? { route: 'metadata', code: 'NO_KEY', message: 'readMetadata returned the settings without their consumer key' }
+      : { route: 'metadata', code: 'NOT_FOUND', message: "the app's global OAuth settings were not found" };
+  const connect = await keyByConnect(client, f.app, f.appOauth);
+  if ('key' in connect) return { key: connect.key, via: 'connect', refused: [metadata] };
+  return { refused: [metadata, connect.refused] };
+}
+
+/** The Permissions fields of Profile that the API may set, and Setup's label of each (describe). */
+function profileFields(r: SubResult | undefined): ProfileFields | undefined {
   if (!r || r.status >= 400) return undefined;
   const fields = (
-    (r.body as { fields?: Array<{ name: string; label: string; createable: boolean }> })?.fields ?? []
-  ).filter(f => f.name.startsWith('Permissions'));
+    (r.body as { fields?: Array<{ name?: unknown; label?: unknown; createable?: unknown }> })?.fields ?? []
+  ).filter(
+    (f): f is { name: string; label: string; createable: boolean } =>
+      typeof f?.name === 'string' && f.name.startsWith('Permissions') && typeof f.label === 'string',
+  );
+  const name = (f: { name: string }) => f.name.slice('Permissions'.length);
   return {
-    createable: new Set(fields.filter(f => f.createable).map(f => f.name)),
-    byLabel: new Map(fields.map(f => [f.label.toLowerCase(), f.name.slice('Permissions'.length)])),
+    createable: new Set(fields.filter(f => f.createable === true).map(name)),
+    byLabel: new Map(fields.map(f => [f.label.toLowerCase(), name(f)])),
+    labels: new Map(fields.map(f => [name(f), f.label])),
   };
 }
 
-/** Reads everything in one composite/batch plus two readMetadata calls, run in parallel. */
-/** `describeProfile`: also read Profile's describe in the same batch (apply needs it to clone a profile). */
-export async function gatherFacts(
-  client: OrgClient,
-  m: Manifest,
-  opts: { describeProfile?: boolean } = {},
-): Promise<Facts> {
+/**
+ * Reads everything in one round trip: a composite/batch of SOQL queries and Profile's describe, the Tooling queries
+ * and two readMetadata calls, in parallel. A second one only when needed: the consumer key through the Connect REST
+ * API when the Metadata API did not give it, or an app another tool made whose settings carry other names.
+ */
+export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts> {
   const v = `v${client.apiVersion}`;
   let perms = ADMIN_PERMISSIONS;
   const url = (x: FactQuery) => `${v}/${x.tooling ? 'tooling/' : ''}query?q=${encodeURIComponent(x.soql)}`;
@@ -218,9 +327,8 @@ export async function gatherFacts(
   // Without Metadata API access these stay unknown; the other facts still count.
   const metadata = (ref: string, type: string, name: string) =>
     client.readMetadata(type, [name]).catch((e: unknown) => {
-      if (isSetupError(e) && /SESSION_EXPIRED|UNREACHABLE|TIMEOUT/.test(e.code)) throw e;
-      const err = e as Partial<Failure> & { code?: string };
-      failed[ref] = { errorCode: String(err?.code ?? 'ERROR'), message: String(err?.message ?? e) };
+      if (isSetupError(e) && connectionLost(e.code)) throw e;
+      failed[ref] = { errorCode: codeOf(e) ?? 'UNKNOWN', message: messageOf(e) };
       return [] as Array<Record<string, unknown> | undefined>;
     });
   // composite/batch documents data resources only (REST API Developer Guide, "Composite Batch"): the Tooling query
@@ -230,7 +338,7 @@ export async function gatherFacts(
   const [results, toolingResults, globals, profileMeta] = await Promise.all([
     client.batch([
       ...queries.filter(x => !x.tooling).map(x => ({ ref: x.ref, url: url(x) })),
-      ...(opts.describeProfile ? [{ ref: 'profileDescribe', url: `${v}/sobjects/Profile/describe` }] : []),
+      { ref: 'profileDescribe', url: `${v}/sobjects/Profile/describe` },
     ]),
     Promise.all(tooling.map(x => queryAll(client, `/services/data/${url(x)}`))),
     metadata('global', 'ExtlClntAppGlobalOauthSettings', names.global),
@@ -258,17 +366,20 @@ export async function gatherFacts(
     return (r.body as Partial<QueryResult<T>> | undefined)?.records ?? [];
   };
   const upa = rows<PermissionFields>('upa')[0];
+  const deps = rows<DependencyRow & { RequiredPermissionType?: string }>('deps');
   const owned = rows<OwnedPermissionSetRow>('owned');
   const profiles = rows<ProfileRow>('profiles');
-  const source =
-    owned.find(o => !o.IsCustom && o.Profile?.Name === 'Standard Platform User') ?? owned.find(o => !o.IsCustom);
-  const orgRow = rows<OrgRow>('org')[0];
+  // Standard (its own permission set not custom: the query's filter) and for internal users; never by its name.
+  const standard = owned.filter(o => !o.IsCustom && (o.Profile?.UserType ?? 'Standard') === 'Standard');
+  const sources = [...new Map(standard.map(o => [o.ProfileId.slice(0, 15), o])).values()];
+  const source = sources.length === 1 ? sources[0] : undefined;
+  const orgRow = rows<OrganizationRow>('org')[0];
   const app = rows<AppRow>('app')[0];
   let global = globals[0] as GlobalOauthMeta | undefined;
   // An app another tool made may name its global OAuth settings differently: find them by their app.
   if (app && !global && !failed.global) global = await adoptGlobalSettings(client, app.DeveloperName, failed);
   const ranges = ([] as unknown[]).concat(profileMeta[0]?.loginIpRanges ?? []) as Array<Partial<IpRange> | undefined>;
-  return {
+  const facts: Facts = {
     apiVersion: client.apiVersion,
     org: orgRow && { Name: orgRow.Name, IsSandbox: !!orgRow.IsSandbox, InstanceName: orgRow.InstanceName },
     adminPerms: upa ? new Set(perms.filter(p => upa[`Permissions${p}`])) : undefined,
@@ -277,19 +388,23 @@ export async function gatherFacts(
     userFrozen: !!rows<UserLoginRow>('userLogin')[0]?.IsFrozen,
     license: rows<LicenseRow>('license')[0],
     sourceProfile: source && profiles.find(p => sameId(p.Id, source.ProfileId)),
+    sourceCandidates: sources.length > 1 ? sources.map(o => o.Profile?.Name ?? o.ProfileId) : undefined,
     profile: profiles.find(p => String(p.Name).toLowerCase() === m.profile.name.toLowerCase()),
     permissionSet: rows<PermissionSetRow>('permset')[0],
-    dependencies: rows<DependencyRow>('deps'),
+    dependencies: deps.filter(d => d.RequiredPermissionType === 'User Permission').map(plainDependency),
+    objectDependencies: deps.filter(d => d.RequiredPermissionType === 'Object Permission').map(plainDependency),
     app,
     appOauth: rows<AppOauthRow>('appOauth')[0],
     policy: rows<OauthPolicyRow>('policy')[0],
     appPolicy: rows<AppPolicyRow>('appPolicy')[0],
     global,
     profileIpRanges: ranges.filter((r): r is IpRange => !!r?.startAddress),
-    profileFields: opts.describeProfile ? profileFields(results.profileDescribe) : undefined,
+    profileFields: profileFields(results.profileDescribe),
     logins: rows<LoginRow>('logins'),
     failed,
   };
+  facts.consumerKey = await readConsumerKey(client, facts);
+  return facts;
 }
 
 /** The SetupEntityAccess row linking the permission set to the app, if there is one. */

@@ -89,3 +89,19 @@ export function explainJwtError(error: string, description: string): JwtDiagnosi
     retryable: false,
   };
 }
+
+/**
+ * Whether an access token is JWT-based (Salesforce Help, "JWT-Based Access Tokens": issued to apps with "Issue JSON Web
+ * Token (JWT)-based access tokens for named users"; "can be used only to access REST APIs"): three base64url parts,
+ * the first a JSON header naming its algorithm. An opaque session Id ("00D…!AQ…") has no dots.
+ */
+export function isJwtAccessToken(token: string): boolean {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts.some(p => !/^[A-Za-z0-9_-]+$/.test(p))) return false;
+  try {
+    const header: unknown = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8'));
+    return typeof header === 'object' && header !== null && typeof (header as { alg?: unknown }).alg === 'string';
+  } catch {
+    return false;
+  }
+}

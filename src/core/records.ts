@@ -1,16 +1,16 @@
-// The record writes of the profile, user and permission set steps, in one composite with references. A profile is
-// cloned with only the permissions describe says the API may set (read with the facts); when Salesforce answers
-// that a permission depends on another, that one is added, and when the licence forbids one, it is dropped, and
-// the records are sent once more.
+// The record writes of every step that has them (Step.records: the profile, the user, the permission set), in one
+// composite with references. What a profile clone carries is decided before writing (describe's createable fields,
+// PermissionDependency); when Salesforce still refuses a permission, the refusal is read by the org's own vocabulary
+// — never by English text — and the records are sent once more with what it needs added, or what it refused left
+// out; a refusal nobody can read makes the profile fall back to the guide's own permissions.
 import { concurrentRun } from './concurrency';
 import { errorOf, phase, stepError, writeFailure } from './errors';
-import { Facts, gatherFacts } from './facts';
-import { PERMISSION_LABELS } from './permissions';
-import { evaluate, STEP_TITLES } from './steps';
-import { isAssigned, permissionSetRecords } from './steps/permissionSet';
-import { profileRecords } from './steps/profile';
+import { Facts, gatherFacts, ProfileFields } from './facts';
+import { INTEGRATION_PERMSET_PERMISSIONS, PERMISSION_LABELS, withDependencies } from './permissions';
+import { GUIDE_PROFILE_PERMISSIONS } from './steps/profile';
+import { permissionLabel } from './steps/step';
+import { evaluate, STEPS } from './steps';
 import { PermissionHints, RecordWrite, StepContext } from './steps/step';
-import { userRecords } from './steps/user';
 import { SetupError, StepId, Write } from './types';
 import type { OrgClient, SubResult } from './client';
 
@@ -23,100 +23,114 @@ export interface RecordRun {
   abortIfCancelled: (next: StepId) => void;
 }
 
-/** The writes the record steps plan on these facts (empty when nothing is to do). */
-function build(ctx: StepContext, wants: (s: StepId) => boolean, api: string, writes: Write[]): RecordWrite[] {
-  const { facts, manifest: m } = ctx;
-  const results = evaluate(facts, m, ctx.certificate, ctx.now, ctx.reactivateUser);
-  const planned = (id: StepId) => wants(id) && results.find(s => s.id === id)!.plan.length > 0;
+/** The record writes the steps plan on these facts, in the guide's order (empty when nothing is to do). */
+function build(ctx: StepContext, wants: (s: StepId) => boolean, writes: Write[]): RecordWrite[] {
+  const results = evaluate(ctx.facts, ctx.manifest, ctx.certificate, ctx.now, ctx.reactivateUser, ctx);
   const records: RecordWrite[] = [];
-  if (planned('profile')) records.push(...profileRecords(ctx, api));
-  const created = (ref: string) => records.some(r => r.referenceId === ref && r.method === 'POST');
-  const profileRef = facts.profile?.Id ?? (created('profile') ? '@{profile.id}' : undefined);
-  if (planned('user')) {
-    if (!profileRef && !facts.user) {
-      const why = `Step "${STEP_TITLES.user}" needs the profile "${m.profile.name}" first: run the profile step.`;
-      throw stepError('user', new SetupError(why, 'NEEDS_PROFILE', 'user'), writes);
+  const created = (id: string) => records.some(r => r.referenceId === id && r.method === 'POST');
+  const ref = (id: string, existing: string | undefined) => existing ?? (created(id) ? `@{${id}.id}` : undefined);
+  for (const step of STEPS) {
+    if (!step.records || !wants(step.id) || !results.find(s => s.id === step.id)!.plan.length) continue;
+    try {
+      records.push(...step.records({ ...ctx, ref }));
+    } catch (e) {
+      throw stepError(step.id, e, writes);
     }
-    records.push(...userRecords(ctx, api, profileRef));
-  }
-  const userRef = facts.user?.Id ?? (created('user') ? '@{user.id}' : undefined);
-  if (planned('permissionSet')) {
-    if (!isAssigned(ctx) && !userRef) {
-      const why = `Step "${STEP_TITLES.permissionSet}" needs the integration user first: run the user step.`;
-      throw stepError('permissionSet', new SetupError(why, 'NEEDS_USER', 'permissionSet'), writes);
-    }
-    records.push(...permissionSetRecords(ctx, api, userRef));
   }
   return records;
 }
 
-/** A permission named in an error, by API name ("ViewSetup") or by Setup label ("View Setup and Configuration"). */
-function permissionNamed(text: string, labels: Map<string, string>): string | undefined {
-  const t = text
-    .replace(/^Permissions/, '')
-    .replace(/:\s*\[[^\]]*\]\s*$/, '')
-    .trim();
-  if (!t) return undefined;
-  if ([...labels.values()].includes(t) || t in PERMISSION_LABELS) return t;
-  if (/^[A-Za-z][A-Za-z0-9]*$/.test(t) && !labels.size) return t;
-  return (
-    labels.get(t.toLowerCase()) ??
-    Object.entries(PERMISSION_LABELS).find(([, l]) => l.toLowerCase() === t.toLowerCase())?.[0]
-  );
+/** Straight and typographic apostrophes, and runs of white space, alike. */
+const plain = (t: string) =>
+  t
+    .replace(/[\u2018\u2019\u02bc]/g, "'")
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
+
+/**
+ * The permissions a refusal names, found by the org's own vocabulary — never by the grammar of a message: `fields`
+ * (`PermissionsViewAllData`), API names (`ViewAllData`, the form real orgs use with an empty `fields`) and Setup's
+ * labels as describe gives them in the admin's language ("Alle Daten anzeigen"), longest first, each place in the
+ * message matched once. English labels stand in only when describe could not be read.
+ */
+export function permissionsNamed(
+  e: { message: string; fields?: string[] },
+  labels: ReadonlyMap<string, string> | undefined,
+): string[] {
+  const named = new Set<string>();
+  for (const f of e.fields ?? []) if (/^Permissions\w+$/.test(f)) named.add(f.slice('Permissions'.length));
+  const vocabulary = labels?.size ? labels : new Map(Object.entries(PERMISSION_LABELS));
+  for (const m of e.message.matchAll(/\b(?:Permissions)?([A-Z][A-Za-z0-9]+)\b/g))
+    if (vocabulary.has(m[1]!)) named.add(m[1]!);
+  let text = plain(e.message);
+  const byLength = [...vocabulary].filter(([, l]) => l.trim()).sort((a, b) => b[1].length - a[1].length);
+  for (const [name, label] of byLength) {
+    const l = plain(label);
+    if (!text.includes(l)) continue;
+    named.add(name);
+    text = text.split(l).join('\u0000');
+  }
+  return [...named];
 }
 
 /**
- * What to change after FIELD_INTEGRITY_EXCEPTION on a profile or permission set: "… depends on permission(s): A, B"
- * names what to add (API names or labels, one or several), "… doesn't allow the permission: X" what to drop. The
- * message is read, not `fields` (real orgs may send it empty). Anything else: undefined (the error stands).
+ * What to change after FIELD_INTEGRITY_EXCEPTION on a profile or permission set, from the permissions the refusal
+ * names (permissionsNamed): those the record did not carry are what a permission needs — added when the API may set
+ * them; those it carried are refused — dropped, unless the guide needs them (`essential`). Anything else is not
+ * understood: undefined (the profile then falls back to the guide's own permissions; the permission set's error
+ * stands).
  */
 export function permissionFix(
   r: SubResult | undefined,
-  labels: Map<string, string>,
+  fields: ProfileFields | undefined,
+  sent: readonly string[],
+  essential: readonly string[],
 ): { add: string[]; drop: string[] } | undefined {
   const e = errorOf(r);
   if (e.errorCode !== 'FIELD_INTEGRITY_EXCEPTION') return undefined;
-  const needed = /depends on permission\(s\):\s*(.+?)\s*$/is.exec(e.message)?.[1];
-  if (needed) {
-    const add = needed.split(/[,;]/).map(x => permissionNamed(x, labels));
-    return add.length && add.every(Boolean) ? { add: add as string[], drop: [] } : undefined;
-  }
-  const forbidden = /(?:doesn't|does not) allow the permission:?\s*(.+?)\s*$/is.exec(e.message)?.[1];
-  const drop = forbidden ? permissionNamed(forbidden, labels) : undefined;
-  return drop ? { add: [], drop: [drop] } : undefined;
+  const named = permissionsNamed(e, fields?.labels);
+  const needed = named.filter(p => !sent.includes(p));
+  const settable = (p: string) => !fields?.createable.size || fields.createable.has(p);
+  if (needed.length && needed.every(settable)) return { add: needed, drop: [] };
+  const droppable = named.filter(p => sent.includes(p) && !essential.includes(p));
+  return droppable.length ? { add: [], drop: droppable } : undefined;
 }
 
-const describeFix = (fix: { add: string[]; drop: string[] }) =>
-  [...fix.add.map(p => `add ${p}`), ...fix.drop.map(p => `drop ${p}`)].join(', ');
+const describeFix = (fix: { add: string[]; drop: string[] }, f: Facts) =>
+  [
+    ...fix.add.map(p => `add "${permissionLabel(f, p)}"`),
+    ...fix.drop.map(p => `leave out "${permissionLabel(f, p)}"`),
+  ].join(', ');
 
-/** Sends the record writes (with one informed retry); returns the facts afterwards and the new permission set's Id. */
-export async function writeRecords(run: RecordRun): Promise<{ facts: Facts; permissionSetId?: string }> {
+/**
+ * Sends the record writes (retried while Salesforce's answers teach something new); returns the facts they were built
+ * on and the Id of every record created, by its reference (`created.permset`).
+ */
+export async function writeRecords(run: RecordRun): Promise<{ facts: Facts; created: Record<string, string> }> {
   const { client, writes, say } = run;
   let ctx = run.ctx;
   const api = `/services/data/v${client.apiVersion}`;
-  // Profile's describe came with the facts (apply reads it in the same batch).
-  const hints: PermissionHints = { adjust: {}, createableOnProfile: ctx.facts.profileFields?.createable };
-  const labels = ctx.facts.profileFields?.byLabel ?? new Map<string, string>();
-  let permissionSetId = ctx.facts.permissionSet?.Id;
+  const hints: PermissionHints = { adjust: {} };
+  const created: Record<string, string> = {};
   for (let attempt = 0; ; attempt++) {
     ctx = { ...ctx, permissions: hints };
-    const records = build(ctx, run.wants, api, writes);
-    if (!records.length) return { facts: ctx.facts, permissionSetId };
+    const records = build(ctx, run.wants, writes);
+    if (!records.length) return { facts: ctx.facts, created };
     run.abortIfCancelled(records[0]!.step);
     const what = records.map(r => `${r.method === 'POST' ? 'create' : 'update'} ${r.target}`).join(', ');
     say(`Writing: ${what}…`);
     // allOrNone=false: what succeeded stays, so a re-run continues from there.
     const res = await phase(records[0]!.step, writes, what, () =>
       client.composite(
-        records.map(({ referenceId, method, url, body }) => ({ referenceId, method, url, body })),
+        records.map(({ referenceId, method, path, body }) => ({ referenceId, method, url: `${api}${path}`, body })),
         false,
       ),
     );
     for (const r of records) {
       const answer = res[r.referenceId];
       if (!answer || answer.status >= 300) continue;
-      if (r.referenceId === 'permset' && r.method === 'POST')
-        permissionSetId = (answer.body as { id?: string } | undefined)?.id;
+      const id = (answer.body as { id?: unknown } | undefined)?.id;
+      if (r.method === 'POST' && typeof id === 'string') created[r.referenceId] = id;
       writes.push({
         step: r.step,
         action: r.method === 'POST' ? 'create' : 'update',
@@ -135,23 +149,41 @@ export async function writeRecords(run: RecordRun): Promise<{ facts: Facts; perm
       );
     }
     const bad = records.find(r => res[r.referenceId]!.status >= 300);
-    if (!bad) return { facts: ctx.facts, permissionSetId };
-    const record =
-      bad.referenceId === 'profile' ? 'profile' : bad.referenceId === 'permset' ? 'permissionSet' : undefined;
+    if (!bad) return { facts: ctx.facts, created };
+    const record = bad.permissions;
     // Salesforce names one refusal at a time: learn and retry while each answer teaches something new.
-    const fix = record && attempt < 5 ? permissionFix(res[bad.referenceId], labels) : undefined;
+    const sent = Object.keys(bad.body)
+      .filter(k => k.startsWith('Permissions') && bad.body[k] === true)
+      .map(k => k.slice('Permissions'.length));
+    const essential = withDependencies(
+      record === 'profile' ? GUIDE_PROFILE_PERMISSIONS : INTEGRATION_PERMSET_PERMISSIONS,
+      ctx.facts.dependencies,
+    );
+    const fix =
+      record && attempt < 5 ? permissionFix(res[bad.referenceId], ctx.facts.profileFields, sent, essential) : undefined;
     const a = record ? (hints.adjust[record] ??= { add: [], drop: [] }) : undefined;
     const news =
       fix && a ? [...fix.add.filter(p => !a.add.includes(p)), ...fix.drop.filter(p => !a.drop.includes(p))] : [];
-    if (record && fix && a && news.length) {
-      a.add.push(...fix.add.filter(p => !a.add.includes(p)));
-      a.drop.push(...fix.drop.filter(p => !a.drop.includes(p)));
-      say(`Salesforce asked for a change of permissions (${describeFix(fix)}); writing again…`);
+    // An answer not understood (another form, another language without describe's labels): the profile keeps only
+    // what the guide asks, once; the source profile's other permissions are then reported as not copied.
+    const refusedPermission = errorOf(res[bad.referenceId]).errorCode === 'FIELD_INTEGRITY_EXCEPTION';
+    const fallback =
+      refusedPermission && record === 'profile' && bad.method === 'POST' && !news.length && !hints.fallback;
+    if (record && ((fix && a && news.length) || fallback)) {
+      if (fix && a && news.length) {
+        a.add.push(...fix.add.filter(p => !a.add.includes(p)));
+        a.drop.push(...fix.drop.filter(p => !a.drop.includes(p)));
+        say(`Salesforce refused a permission (${describeFix(fix, ctx.facts)}); writing again…`);
+      } else {
+        hints.fallback = true;
+        say(
+          `Salesforce refused the profile ("${errorOf(res[bad.referenceId]).message}"); writing it with the guide's ` +
+            'own permissions only…',
+        );
+      }
       ctx = {
         ...ctx,
-        facts: await phase(bad.step, writes, undefined, () =>
-          gatherFacts(client, ctx.manifest, { describeProfile: true }),
-        ),
+        facts: await phase(bad.step, writes, undefined, () => gatherFacts(client, ctx.manifest)),
       };
       continue;
     }

@@ -8,7 +8,8 @@ export interface QueryResult<T> {
   records: T[];
 }
 
-export interface OrgRow {
+/** The Organization record. */
+export interface OrganizationRow {
   Name: string;
   IsSandbox: boolean;
   InstanceName: string;
@@ -46,10 +47,11 @@ export interface LicenseRow {
   TotalLicenses: number;
   UsedLicenses: number;
 }
+/** A profile's own permission set: IsCustom false for a standard profile (Object Reference, PermissionSet). */
 export interface OwnedPermissionSetRow {
   ProfileId: string;
   IsCustom: boolean;
-  Profile?: { Name: string };
+  Profile?: { Name: string; UserType?: string };
 }
 /** FIELDS(ALL) of a profile: the named columns plus every permission. */
 export interface ProfileRow extends PermissionFields {
@@ -65,6 +67,8 @@ export interface PermissionSetRow extends PermissionFields {
   Assignments?: QueryResult<{ Id: string; AssigneeId: string }> | null;
   SetupEntityAccessItems?: QueryResult<{ Id: string; SetupEntityId: string }> | null;
 }
+/** Tooling PermissionDependency: `Permission` needs `RequiredPermission` (a user permission's API name, or an object
+ *  permission such as "Quote<read>" in the object rows). */
 export interface DependencyRow {
   Permission: string;
   RequiredPermission: string;
@@ -82,6 +86,8 @@ export interface AppOauthRow {
   DeveloperName: string;
   OauthScopesAPI: boolean;
   OauthScopesREFRESH_TOKEN: boolean;
+  /** "<org Id>:<OAuth consumer Id>" (Metadata API, ExtlClntAppOauthSettings.oauthLink); null without a consumer. */
+  OauthLink?: string | null;
 }
 /** ExtlClntAppOauthPlcyCnfg: the OAuth policy (ecaNames().policy). */
 export interface OauthPolicyRow {
@@ -96,10 +102,14 @@ export interface AppPolicyRow {
   OauthPluginStatus: string;
 }
 export interface LoginRow {
+  /** The LoginHistory row's Id: how the product recognises the logins it made itself (ownLogins.ts). */
+  Id?: string;
   LoginTime: string;
   Status: string;
   Application: string | null;
   LoginType: string;
+  /** The client's address as Salesforce saw it. */
+  SourceIp?: string | null;
 }
 /** ExtlClntAppGlobalOauthSettings as the Metadata API reads it (values are strings in SOAP). */
 export interface GlobalOauthMeta {
@@ -114,27 +124,58 @@ export interface IpRange {
   endAddress: string;
 }
 
+/** Why one route to the consumer key gave none: the route, and Salesforce's code and words. */
+export interface KeyRefusal {
+  route: 'metadata' | 'connect';
+  code: string;
+  message: string;
+}
+
+/** The consumer key as the org gave it (never the secret), and why each route that did not give it failed. */
+export interface ConsumerKeyRead {
+  key?: string;
+  via?: 'metadata' | 'connect';
+  refused: KeyRefusal[];
+}
+
+/** From Profile's describe: the Permissions fields the API may set, and Setup's label of each (the admin's
+ *  language), both ways. Names without the `Permissions` prefix. */
+export interface ProfileFields {
+  createable: Set<string>;
+  /** Lower-case label → name. */
+  byLabel: Map<string, string>;
+  /** Name → label. */
+  labels: Map<string, string>;
+}
+
 export interface Facts {
   apiVersion: string;
-  org?: OrgRow;
+  org?: OrganizationRow;
   adminPerms?: Set<string>;
   admin?: AdminRow;
   user?: UserRow;
   userFrozen?: boolean;
   license?: LicenseRow;
+  /** The standard profile of the Salesforce Platform licence, found by what does not change with the language. */
   sourceProfile?: ProfileRow;
+  /** When more than one profile fits (none is chosen): their names. */
+  sourceCandidates?: string[];
   profile?: ProfileRow;
   permissionSet?: PermissionSetRow;
   dependencies: DependencyRow[];
+  /** PermissionDependency rows where a user permission needs an object permission (which no insert can grant). */
+  objectDependencies: DependencyRow[];
   app?: AppRow;
   appOauth?: AppOauthRow;
   policy?: OauthPolicyRow;
   appPolicy?: AppPolicyRow;
   global?: GlobalOauthMeta;
+  /** The consumer key: from the Metadata API, else the Connect REST credentials route (key only). */
+  consumerKey?: ConsumerKeyRead;
   /** Login IP ranges on the integration profile (Profile metadata): JWT logins always enforce them. */
   profileIpRanges?: IpRange[];
-  /** From Profile's describe (apply only): the Permissions fields the API may set, and the name for each label. */
-  profileFields?: { createable: Set<string>; byLabel: Map<string, string> };
+  /** From Profile's describe (read with every check). */
+  profileFields?: ProfileFields;
   logins?: LoginRow[];
   /** Reads that failed, by ref (e.g. INVALID_TYPE when the admin cannot see setup objects): unknown, not missing. */
   failed: Partial<Record<string, { errorCode: string; message: string }>>;

@@ -1,5 +1,9 @@
 // The vocabulary of the setup engine, shared by the CLI and the VS Code extension.
-import type { LoginStatus } from './steps/verify';
+import type { ErrorCode, SalesforceCode } from './errorCodes';
+import type { Finding, FindingCode } from './findings';
+import type { LoginRow } from './rows';
+
+export type { Finding } from './findings';
 
 export const STEP_IDS = [
   'preflight',
@@ -15,21 +19,6 @@ export type StepId = (typeof STEP_IDS)[number];
 
 /** `waiting`: nothing to write, waiting for something outside (Verify: the first login through the app). */
 export type StepState = 'done' | 'todo' | 'drifted' | 'blocked' | 'error' | 'waiting';
-
-export interface Finding {
-  /** Stable code, e.g. `admin-permission-missing`; diagnostics use it. */
-  code: string;
-  severity: 'error' | 'warning' | 'info';
-  message: string;
-  /** What to do about it, in one sentence. */
-  fix?: string;
-  /** JSON path in the setup manifest the finding is about (for diagnostics). */
-  manifestPath?: Array<string | number>;
-  /** The Salesforce permission concerned, if any (API name without the `Permissions` prefix). */
-  permission?: string;
-  /** Which principal the finding is about. */
-  subject?: 'admin' | 'integration-user' | 'org' | 'app' | 'certificate' | 'manifest';
-}
 
 /** One write the engine would make (plan) or made (apply). */
 export interface Write {
@@ -49,6 +38,21 @@ export interface StepResult {
   plan: Write[];
   /** Whether what the step creates exists (it may still drift); steps that need it may go on. */
   exists?: boolean;
+}
+
+/** What the integration user's login history says of BalkanID (newest first, at most 10 rows read): the logins this
+ *  tool made itself (ownLogins.ts) are left out. */
+export interface LoginStatus {
+  status: 'waiting' | 'connected' | 'failing' | 'unreadable';
+  /** The earliest successful login among the rows read (the first login when fewer than 10 rows exist). */
+  firstSuccess?: string;
+  /** Whether every login since the start was read (so `firstSuccess` is the very first). */
+  complete: boolean;
+  /** When the app was created: older logins do not count. */
+  since?: string;
+  latest?: LoginRow;
+  /** This tool's latest JWT self-test through the app (never counted as BalkanID's login). */
+  selfTest?: { at: string; ok: boolean };
 }
 
 export interface Report {
@@ -71,6 +75,10 @@ export interface Report {
 export interface Handoff {
   username: string;
   consumerKey?: string;
+  /** Where the key came from: the org, or the admin's copy from Setup (the org gives it to this tool by no route). */
+  consumerKeySource?: 'org' | 'typed';
+  /** The app's page in Setup, where the consumer key is shown (Settings → OAuth Settings → Consumer Key and Secret). */
+  consumerKeyPage?: string;
   loginUrl: string;
   isSandbox: boolean;
   instanceUrl: string;
@@ -101,6 +109,10 @@ export function describeWrites(writes: Write[]): string[] {
 
 const BRAND = Symbol.for('balkanid.SetupError');
 
+/** A SetupError's code: one of ERRORS (errorCodes.ts), the finding that stops a step (findings.ts), or a code
+ *  Salesforce answered, passed on as it came. */
+export type SetupErrorCode = ErrorCode | FindingCode | SalesforceCode;
+
 /**
  * An error the product explains: a stable code, the step it happened in, and what had been written by then.
  * The extension loads the engine and the UI as separate bundles, each with its own copy of this class, so
@@ -114,7 +126,7 @@ export class SetupError extends Error {
   uncertain?: string;
   constructor(
     message: string,
-    public readonly code: string,
+    public readonly code: SetupErrorCode,
     public readonly step?: StepId,
   ) {
     super(message);
@@ -124,4 +136,16 @@ export class SetupError extends Error {
 
 export function isSetupError(e: unknown): e is SetupError {
   return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** The message of anything thrown: an error's message, or the value as text. */
+export function messageOf(e: unknown): string {
+  const message = typeof e === 'object' && e !== null ? (e as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message : String(e);
+}
+
+/** The code of anything thrown (a SetupError's, Node's ENOENT, a Salesforce error's), if it has one. */
+export function codeOf(e: unknown): string | undefined {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
 }

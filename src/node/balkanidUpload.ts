@@ -7,7 +7,8 @@ import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { registerSecret, redact } from '../core/redact';
-import { SetupError } from '../core/types';
+import { codeOf, SetupError } from '../core/types';
+import { formatCount } from '../core/numbers';
 import { UPLOADS } from '../core/extract/format';
 import {
   checkPresignedUrl,
@@ -116,10 +117,10 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
         let res: Response;
         try {
           res = await send();
-        } catch (e: any) {
-          if (signal?.aborted || e?.name === 'AbortError') throw fail({ kind: 'aborted' });
-          const code = e?.cause?.code ?? e?.code;
-          throw fail({ kind: 'network', phase, reason: /^[A-Z_]+$/.test(String(code)) ? code : 'connection failed' });
+        } catch (e) {
+          if (signal?.aborted || (e as Error)?.name === 'AbortError') throw fail({ kind: 'aborted' });
+          const code = codeOf((e as { cause?: unknown })?.cause) ?? codeOf(e);
+          throw fail({ kind: 'network', phase, reason: code && /^[A-Z_]+$/.test(code) ? code : 'connection failed' });
         }
         if (res.status >= 300 && res.status < 400)
           throw fail({ kind: 'redirect', phase, location: res.headers.get('location') ?? '(no location)' });
@@ -184,7 +185,7 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
     let renewed = false;
     let url = await askForUrl();
     for (;;) {
-      progress(`Uploading ${f.file} (${f.bytes.toLocaleString('en-US')} bytes)…`);
+      progress(`Uploading ${f.file} (${formatCount(f.bytes)} bytes)…`);
       const { res, tries } = await withRetries('send', () => put(url));
       if (res.ok) {
         await res.body?.cancel().catch(() => undefined);
@@ -202,7 +203,7 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
     }
     done.push(f.file);
     uploaded.push({ file: f.file, bytes: f.bytes, requests });
-    progress(`${f.file} uploaded (${f.bytes.toLocaleString('en-US')} bytes).`);
+    progress(`${f.file} uploaded (${formatCount(f.bytes)} bytes).`);
   }
   return { uploaded };
 }

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { OrgClient } from '../core/client';
 import { exportOrg, ExportOptions, ExportSummary } from '../core/extract/export';
 import { csvRow, ENTITIES_FILE, ENTITY_HEADER, RELATION_HEADER, RELATIONS_FILE } from '../core/extract/format';
-import { SetupError } from '../core/types';
+import { codeOf, SetupError } from '../core/types';
 
 export interface ExportResult extends ExportSummary {
   dir: string;
@@ -61,10 +61,11 @@ export async function exportToDir(client: OrgClient, dir: string, o: ExportOptio
     await rename(entities.path, files.entities);
     await rename(relations.path, files.relations);
     return { ...summary, dir: out, files, bytes: entities.bytes + relations.bytes };
-  } catch (e: any) {
+  } catch (e) {
     await Promise.all([entities?.discard(), relations?.discard()]);
-    if (e?.code === 'EACCES' || e?.code === 'ENOSPC' || e?.code === 'EROFS')
-      throw new SetupError(`Cannot write to ${out} (${e.code}). Nothing was exported.`, 'EXPORT_FOLDER');
+    const code = codeOf(e);
+    if (code === 'EACCES' || code === 'ENOSPC' || code === 'EROFS')
+      throw new SetupError(`Cannot write to ${out} (${code}). Nothing was exported.`, 'EXPORT_FOLDER');
     if (e instanceof SetupError && e.code !== 'CANCELLED')
       throw new SetupError(`${e.message}\nNothing was written to ${out}; run export again.`, e.code);
     throw e;

@@ -4,7 +4,7 @@ export { connect, ConnectionError } from './salesforce';
 export type { JsforceClient, Credentials } from './salesforce';
 export type { EngineInput } from '../core/engine';
 export { listOrgs, sfCredentials, defaultTargetOrg } from './sfcli';
-export { jwtSelfTest, sessionFailure } from './verify';
+export { jwtSelfTest, rememberedJwtLogin, sessionFailure } from './verify';
 export { webLogin } from './webLogin';
 export { exportToDir } from './exportFiles';
 export { uploadToBalkanId } from './balkanidUpload';

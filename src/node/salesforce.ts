@@ -1,13 +1,16 @@
 // The Node adapter: an OrgClient over jsforce 3.10.16 (the last release on node-fetch, which runs on Node 20
 // and on VS Code's extension host alike; 3.10.19+ needs Node >= 22.19). jsforce is loaded on first use.
-import type { Connection } from 'jsforce';
+import type { Connection, ConnectionConfig } from 'jsforce';
+import type { MetadataType } from 'jsforce/lib/api/metadata';
+import type { HttpMethods } from 'jsforce/lib/types/common';
 import { Clock, systemClock } from '../core/clock';
 import { DeployOptions, DeployOutcome, OrgClient, SubResult } from '../core/client';
 import { MIN_API_VERSION } from '../core/steps/preflight';
-import { SetupError, isSetupError } from '../core/types';
+import { SetupError, isSetupError, messageOf } from '../core/types';
 import { checkInstanceUrl } from '../core/url';
 import { registerSecret } from '../core/redact';
-import { classify, ConnectionError, expect } from './httpErrors';
+import { isJwtAccessToken } from '../core/jwt';
+import { classify, ConnectionError, expect, soapRefusesJwtToken } from './httpErrors';
 import { configureTransport } from './transport';
 import { activeTrace, HttpTrace } from './trace';
 
@@ -29,8 +32,26 @@ export interface Credentials {
   clock?: Clock;
 }
 
+/** The most names one readMetadata call takes (Metadata API Developer Guide, readMetadata(): "Limit: 10"). */
+export const READ_METADATA_LIMIT = 10;
+
 /** How long a deploy may run before the engine stops waiting (it goes on in Salesforce). */
 export const DEPLOY_TIMEOUT_MS = 10 * 60_000;
+
+/** A component the deploy could not make, as the Metadata REST API reports it. */
+interface ComponentFailureJson {
+  componentType?: string;
+  fullName?: string;
+  problem?: string;
+}
+/** The deploy's status (GET deployRequest/<id>?includeDetails=true). */
+interface DeployResultJson {
+  status: string;
+  done?: boolean;
+  numberComponentsTotal?: number;
+  numberComponentsDeployed?: number;
+  details?: { componentFailures?: ComponentFailureJson | ComponentFailureJson[] };
+}
 
 export class JsforceClient implements OrgClient {
   constructor(
@@ -55,12 +76,12 @@ export class JsforceClient implements OrgClient {
       throw classify(e, this.instanceUrl, what);
     }
   }
-  request(method: string, url: string, body?: unknown): Promise<any> {
+  request(method: string, url: string, body?: unknown): Promise<unknown> {
     const what = `${method} ${url.replace(/\?.*$/, '')}`;
     return this.call(
       () =>
-        this.conn.request({
-          method: method as any,
+        this.conn.request<unknown>({
+          method: method as HttpMethods,
           url,
           body: body === undefined ? undefined : JSON.stringify(body),
           headers: { 'Content-Type': 'application/json' },
@@ -82,7 +103,7 @@ export class JsforceClient implements OrgClient {
         b =>
           Array.isArray(b?.results) &&
           b.results.length === chunk.length &&
-          b.results.every((x: any) => typeof x?.statusCode === 'number'),
+          b.results.every(x => typeof x?.statusCode === 'number'),
         this.instanceUrl,
         `POST ${url}`,
       );
@@ -103,9 +124,7 @@ export class JsforceClient implements OrgClient {
       await this.request('POST', url, { allOrNone, compositeRequest: requests }),
       b =>
         Array.isArray(b?.compositeResponse) &&
-        b.compositeResponse.every(
-          (x: any) => typeof x?.httpStatusCode === 'number' && typeof x?.referenceId === 'string',
-        ),
+        b.compositeResponse.every(x => typeof x?.httpStatusCode === 'number' && typeof x?.referenceId === 'string'),
       this.instanceUrl,
       `POST ${url}`,
     );
@@ -114,13 +133,39 @@ export class JsforceClient implements OrgClient {
     );
   }
 
-  async readMetadata(type: string, fullNames: string[]): Promise<Array<Record<string, any> | undefined>> {
-    const res: any = await this.call(() => this.conn.metadata.read(type as any, fullNames), `readMetadata ${type}`);
-    return (Array.isArray(res) ? res : [res]).map((r: any) => (r && r.fullName ? r : undefined));
+  /** Whether this session's token is JWT-based: Salesforce takes those for REST APIs only, never for SOAP. */
+  get jwtSession(): boolean {
+    return isJwtAccessToken(String(this.conn.accessToken ?? ''));
+  }
+
+  /** SOAP calls are not even tried with a JWT-based token (jsforce refuses them too, less plainly). */
+  private soap<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    if (this.jwtSession) return Promise.reject(soapRefusesJwtToken(what));
+    return this.call(fn, what);
+  }
+
+  async readMetadata(type: string, fullNames: string[]): Promise<Array<Record<string, unknown> | undefined>> {
+    const out: Array<Record<string, unknown> | undefined> = [];
+    // readMetadata takes at most 10 names (Metadata API Developer Guide, readMetadata(): "Limit: 10").
+    for (let i = 0; i < fullNames.length; i += READ_METADATA_LIMIT) {
+      const names = fullNames.slice(i, i + READ_METADATA_LIMIT);
+      const res: unknown = await this.soap(`readMetadata ${type}`, () =>
+        this.conn.metadata.read(type as MetadataType, names),
+      );
+      // One name may come back as one object, not an array; a missing component as an object without fullName.
+      out.push(
+        ...([] as unknown[])
+          .concat(res)
+          .map(r =>
+            r && typeof r === 'object' && 'fullName' in r && r.fullName ? (r as Record<string, unknown>) : undefined,
+          ),
+      );
+    }
+    return out;
   }
 
   async listMetadata(type: string): Promise<string[]> {
-    const res = await this.call(() => this.conn.metadata.list([{ type }]), `listMetadata ${type}`);
+    const res = await this.soap(`listMetadata ${type}`, () => this.conn.metadata.list([{ type }]));
     return ([] as Array<{ fullName?: string }>)
       .concat((res as never) ?? [])
       .map(r => String(r?.fullName ?? ''))
@@ -159,14 +204,15 @@ export class JsforceClient implements OrgClient {
       zipData,
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
-    const base = `/services/data/v${this.apiVersion}/metadata/deployRequest`;
+    // At the version its package.xml names (a pinned one: eca.ts deployVersion), not the org's newest.
+    const base = `/services/data/v${options.apiVersion ?? this.apiVersion}/metadata/deployRequest`;
     const started = expect<{ id: string }>(
       await this.call(
         () =>
           this.conn.request({
             method: 'POST',
             url: base,
-            body: body as any,
+            body,
             headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
           }),
         `POST ${base}`,
@@ -180,7 +226,7 @@ export class JsforceClient implements OrgClient {
     try {
       return await this.pollDeploy(base, started.id, options.timeoutMs ?? DEPLOY_TIMEOUT_MS, onProgress, signal);
     } catch (e) {
-      const err = isSetupError(e) ? e : new SetupError(String((e as Error)?.message ?? e), 'ERROR');
+      const err = isSetupError(e) ? e : new SetupError(messageOf(e), 'UNKNOWN');
       const out =
         err.code === 'DEPLOY_STILL_RUNNING' || err.code === 'CANCELLED'
           ? err
@@ -221,7 +267,7 @@ export class JsforceClient implements OrgClient {
         );
       await this.clock.sleep(delay, signal).catch(() => undefined); // a Cancel is reported at the loop's top
       delay = Math.min(delay * 2, 2000);
-      const st = expect<{ deployResult: any }>(
+      const st = expect<{ deployResult: DeployResultJson }>(
         await this.request('GET', `${base}/${id}?includeDetails=true`),
         b => typeof b?.deployResult?.status === 'string',
         this.instanceUrl,
@@ -232,7 +278,7 @@ export class JsforceClient implements OrgClient {
         `${r.status}${r.numberComponentsTotal ? ` (${r.numberComponentsDeployed}/${r.numberComponentsTotal})` : ''}`,
       );
       if (r.done) {
-        const failures = ([] as any[]).concat(r.details?.componentFailures ?? []).map(f => ({
+        const failures = ([] as ComponentFailureJson[]).concat(r.details?.componentFailures ?? []).map(f => ({
           componentType: String(f?.componentType ?? ''),
           fullName: String(f?.fullName ?? ''),
           problem: String(f?.problem ?? ''),
@@ -270,12 +316,12 @@ export async function connect(creds: Credentials): Promise<JsforceClient> {
     accessToken: creds.accessToken,
     version: `${MIN_API_VERSION}.0`,
     ...(refreshFn ? { refreshFn } : {}),
-  } as any);
+  } as ConnectionConfig);
   activeTrace()?.attach((conn as unknown as { _transport?: never })._transport);
   try {
     const versions = expect<Array<{ version: string }>>(
       await conn.request('/services/data'),
-      b => Array.isArray(b) && b.every((x: any) => typeof x?.version === 'string'),
+      b => Array.isArray(b) && b.every(x => typeof x?.version === 'string'),
       instanceUrl,
       'GET /services/data',
     );
@@ -288,8 +334,8 @@ export async function connect(creds: Credentials): Promise<JsforceClient> {
     conn.version = best;
     // The version root answers 401 INVALID_SESSION_ID like every REST call (so jsforce refreshes through it)
     // and names the user: identity = <host>/id/<orgId>/<userId>.
-    const root: any = await conn.request(`/services/data/v${best}`);
-    const [orgId = '', userId = ''] = String(root.identity ?? '')
+    const root = await conn.request<{ identity?: string } | undefined>(`/services/data/v${best}`);
+    const [orgId = '', userId = ''] = String(root?.identity ?? '')
       .split('/')
       .slice(-2);
     if (!/^00D/.test(orgId) || !/^005/.test(userId))

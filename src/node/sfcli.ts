@@ -10,6 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Credentials, ConnectionError } from './salesforce';
 import { redact } from '../core/redact';
+import { codeOf } from '../core/types';
 
 export interface SfOrg {
   alias?: string;
@@ -33,21 +34,40 @@ export const SF_QUIET_ENV = {
   SF_SKIP_NEW_VERSION_CHECK: 'true',
 };
 
-function run(sf: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<any> {
+/** What `sf <command> --json` prints (the result's shape is the command's). */
+interface SfJson {
+  status?: number;
+  result?: unknown;
+  message?: string;
+}
+/** An org as `sf org list --json` lists it. */
+interface SfOrgJson {
+  alias?: string;
+  username: string;
+  instanceUrl?: string;
+  isDefaultUsername?: boolean;
+  connectedStatus?: string;
+  isExpired?: boolean;
+  expirationDate?: string;
+}
+type SfOrgList = Partial<Record<'nonScratchOrgs' | 'scratchOrgs' | 'sandboxes' | 'devHubs' | 'other', SfOrgJson[]>>;
+
+/** Runs an sf command with --json; its result, in the shape that command documents. */
+function run<T>(sf: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Partial<T> | undefined> {
   return new Promise((resolve, reject) => {
     execFile(
       sf,
       [...args, '--json'],
       { env: { ...env, ...SF_QUIET_ENV }, maxBuffer: 8 << 20, timeout: 60000 },
       (err, stdout) => {
-        let parsed: any;
+        let parsed: SfJson | undefined;
         try {
-          parsed = JSON.parse(stdout);
+          parsed = JSON.parse(stdout) as SfJson;
         } catch {
           /* below */
         }
-        if (parsed?.status === 0) return resolve(parsed.result);
-        if ((err as any)?.code === 'ENOENT')
+        if (parsed?.status === 0) return resolve(parsed.result as Partial<T> | undefined);
+        if (codeOf(err) === 'ENOENT')
           return reject(
             new ConnectionError(
               'The Salesforce CLI (sf) was not found. Install it, or connect with an instance URL and access token.',
@@ -79,13 +99,13 @@ export async function defaultTargetOrg(workspace?: string): Promise<string | und
 }
 
 export async function listOrgs(sf = 'sf', clock: Clock = systemClock): Promise<SfOrg[]> {
-  const r = await run(sf, ['org', 'list', '--skip-connection-status']);
+  const r = await run<SfOrgList>(sf, ['org', 'list', '--skip-connection-status']);
   const all = [
-    ...(r.nonScratchOrgs ?? []),
-    ...(r.scratchOrgs ?? []),
-    ...(r.sandboxes ?? []),
-    ...(r.devHubs ?? []),
-    ...(r.other ?? []),
+    ...(r?.nonScratchOrgs ?? []),
+    ...(r?.scratchOrgs ?? []),
+    ...(r?.sandboxes ?? []),
+    ...(r?.devHubs ?? []),
+    ...(r?.other ?? []),
   ];
   const seen = new Set<string>();
   return all
@@ -108,15 +128,18 @@ export async function listOrgs(sf = 'sf', clock: Clock = systemClock): Promise<S
  */
 export async function sfCredentials(target: string, sf = 'sf'): Promise<Credentials> {
   const token = async () => {
-    const r = await run(sf, ['org', 'auth', 'show-access-token', '--target-org', target]);
+    const r = await run<{ accessToken: string }>(sf, ['org', 'auth', 'show-access-token', '--target-org', target]);
     if (!r?.accessToken || /REDACTED/.test(r.accessToken))
       throw new ConnectionError(
         `The Salesforce CLI has no session for ${target}. Log in again: sf org login web --alias ${target}`,
         'SESSION_EXPIRED',
       );
-    return r.accessToken as string;
+    return r.accessToken;
   };
-  const [display, accessToken] = await Promise.all([run(sf, ['org', 'display', '--target-org', target]), token()]);
+  const [display, accessToken] = await Promise.all([
+    run<{ instanceUrl: string; alias: string; username: string }>(sf, ['org', 'display', '--target-org', target]),
+    token(),
+  ]);
   if (!display?.instanceUrl)
     throw new ConnectionError(
       `sf org display returned no instance URL for ${target}. Log in again: sf org login web --alias ${target}`,

@@ -3,11 +3,14 @@
 import { Clock, systemClock } from '../core/clock';
 import type { KeyObject } from 'node:crypto';
 import { explainJwtError, jwtAssertion, JwtDiagnosis } from '../core/jwt';
-import { SetupError, isSetupError } from '../core/types';
+import { SetupError, isSetupError, messageOf } from '../core/types';
 import { checkInstanceUrl, classify, configureTransport, connect, JsforceClient } from './salesforce';
 import { countSources, readFix, SOURCES } from '../core/extract/sources';
 import { registerSecret } from '../core/redact';
 import { activeTrace } from './trace';
+import type { OrgClient } from '../core/client';
+import { loginsMadeBetween, OwnLogin } from '../core/ownLogins';
+import { latestLogins } from '../core/probe';
 
 export interface SelfTestOptions {
   instanceUrl: string;
@@ -72,7 +75,7 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
     o.onProgress?.(`JWT login as ${o.username} (attempt ${i} of at most ${attempts})…`);
     tried = i;
     try {
-      const token: any = await oauth2.requestToken({
+      const token = await oauth2.requestToken({
         grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
         assertion: jwtAssertion(o.key, { iss: o.consumerKey, sub: o.username, aud: o.audience }, clock.now()),
       });
@@ -81,8 +84,8 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
       if (o.session) return { ok: true, attempts: i, maxAttempts: attempts, reads: [], client };
       const reads = await readCounts(client);
       return { ok: reads.every(r => r.error === undefined), attempts: i, maxAttempts: attempts, reads };
-    } catch (e: any) {
-      if (isSetupError(e) && e.code === 'API_DISABLED')
+    } catch (e) {
+      if (isSetupError(e) && e.code === 'API_DISABLED_FOR_ORG')
         return {
           ok: false,
           attempts: i,
@@ -94,10 +97,11 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
           })),
         };
       if (isSetupError(e)) throw e;
-      if (['FetchError', 'AbortError', 'RedirectRefused'].includes(e?.name))
+      const { name, message } = (e ?? {}) as { name?: unknown; message?: unknown };
+      if (typeof name === 'string' && ['FetchError', 'AbortError', 'RedirectRefused'].includes(name))
         throw classify(e, instanceUrl, 'the JWT login');
-      const error = String(e?.name ?? 'error'),
-        description = String(e?.message ?? '');
+      const error = String(name ?? 'error'),
+        description = String(message ?? '');
       last = { error, description, ...explainJwtError(error, description) };
       if (!last.retryable || i === attempts) break;
       o.onProgress?.(
@@ -119,4 +123,50 @@ export function sessionFailure(r: SelfTestResult, username: string): string {
     ? `${r.failure.description} — ${r.failure.fix}`
     : (r.reads.find(x => x.cause)?.cause ?? 'Salesforce gave no session');
   return `The JWT login as ${username} failed: ${why} Nothing was read.`;
+}
+
+/** Where a front end keeps the logins this tool made (the CLI: beside the manifest; VS Code: its global state). */
+export type RememberLogins = (fresh: OwnLogin[]) => Promise<void>;
+
+/**
+ * A JWT login as the integration user that this tool remembers as its own, so it is never taken for BalkanID's: the
+ * integration user's latest logins are read (as the admin) before and after, and the rows that appeared in between —
+ * one per attempt at most — are handed to `remember`. Without access to the login history nothing can be remembered
+ * (and nothing there can be taken for BalkanID's either): `remembered` is then undefined.
+ */
+export async function rememberedJwtLogin(
+  admin: OrgClient,
+  o: SelfTestOptions,
+  remember: RememberLogins,
+  by: OwnLogin['by'],
+): Promise<RememberedLogin> {
+  const before = await latestLogins(admin, o.username).catch(() => undefined);
+  let result: RememberedLogin | undefined;
+  try {
+    result = await jwtSelfTest(o);
+  } finally {
+    // Even after a failure or a cancel: the attempts made are in the login history.
+    if (before) {
+      const attempts = result?.attempts ?? o.attempts ?? 10;
+      const read = () => latestLogins(admin, o.username).catch(() => undefined);
+      let after = await read();
+      // A successful login is in the history; if it does not show yet, look once more a little later.
+      if (result?.ok && after && !loginsMadeBetween(before, after, attempts, by).length) {
+        await (o.clock ?? systemClock).sleep(2000, o.signal).catch(() => undefined);
+        after = (await read()) ?? after;
+      }
+      const fresh = after ? loginsMadeBetween(before, after, attempts, by) : [];
+      let forgotten: string | undefined;
+      if (fresh.length) await remember(fresh).catch((e: unknown) => (forgotten = messageOf(e)));
+      if (result) result = { ...result, remembered: fresh, ...(forgotten ? { forgotten } : {}) };
+    }
+  }
+  return result!;
+}
+
+export interface RememberedLogin extends SelfTestResult {
+  /** The login history rows of this login, remembered as the tool's (undefined: the history is not readable). */
+  remembered?: OwnLogin[];
+  /** Why they could not be kept (the memory's file could not be written). */
+  forgotten?: string;
 }

@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { checkInstanceUrl, myDomainUrl } from '../core/url';
-import { SetupError } from '../core/types';
+import { codeOf, messageOf, SetupError } from '../core/types';
 
 export const CLI_APP = { clientId: 'PlatformCLI', port: 1717, path: '/OauthRedirect' };
 
@@ -21,7 +21,8 @@ export interface WebLoginOptions {
 }
 
 const page = (title: string, text: string) =>
-  `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:sans-serif">` +
+  `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${title}</title></head>` +
+  '<body style="font-family:sans-serif">' +
   `<h1>${title}</h1><p>${text}</p></body></html>`;
 
 /** Listens on both loopback addresses ("localhost" may resolve to either). */
@@ -35,14 +36,15 @@ async function listen(port: number, handler: Parameters<typeof createServer>[1])
         server.listen(port, host, () => resolve());
       });
       servers.push(server);
-    } catch (e: any) {
-      if (e?.code === 'EADDRNOTAVAIL' || e?.code === 'EAFNOSUPPORT') continue; // no IPv6 loopback
+    } catch (e) {
+      const code = codeOf(e);
+      if (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT') continue; // no IPv6 loopback
       for (const s of servers) s.close();
       throw new SetupError(
-        e?.code === 'EADDRINUSE'
+        code === 'EADDRINUSE'
           ? `Port ${port} is in use (another "sf org login web" may be waiting): close it, or connect with an ` +
               'access token.'
-          : `Cannot wait for the browser on port ${port} (${e?.code ?? e?.message}).`,
+          : `Cannot wait for the browser on port ${port} (${code ?? messageOf(e)}).`,
         'WEB_LOGIN',
       );
     }

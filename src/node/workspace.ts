@@ -13,7 +13,7 @@ import {
   MAX_PRIVATE_KEY_BYTES,
   readCertificate,
 } from '../core/certificate';
-import { isSetupError, SetupError } from '../core/types';
+import { codeOf, isSetupError, messageOf, SetupError, SetupErrorCode } from '../core/types';
 import { placeholderFindings } from '../core/steps/preflight';
 
 export interface LoadedManifest {
@@ -28,7 +28,7 @@ export interface LoadedManifest {
  * checked before it is opened (opening a named pipe would block) and read no further than `max` + 1 bytes (a
  * file may grow after the check).
  */
-export async function readBounded(path: string, max: number, what: string, code: string): Promise<Buffer> {
+export async function readBounded(path: string, max: number, what: string, code: SetupErrorCode): Promise<Buffer> {
   const info = await stat(path);
   if (!info.isFile()) throw new SetupError(`${what} is not a regular file (${path}).`, code);
   checkSize(info.size, max, what, code);
@@ -49,12 +49,12 @@ export async function loadManifest(path: string): Promise<LoadedManifest> {
   let text: string;
   try {
     text = (await readBounded(path, MAX_MANIFEST_BYTES, 'The setup manifest', 'MANIFEST')).toString('utf8');
-  } catch (e: any) {
+  } catch (e) {
     const why = isSetupError(e)
       ? e.message
-      : e?.code === 'ENOENT'
+      : codeOf(e) === 'ENOENT'
         ? `The setup manifest ${path} does not exist.`
-        : `The setup manifest ${path} cannot be read (${e?.code ?? e?.message}).`;
+        : `The setup manifest ${path} cannot be read (${codeOf(e) ?? messageOf(e)}).`;
     return {
       path,
       text: '',
@@ -114,10 +114,10 @@ export async function loadCertificate(
       `The certificate ${m.certificate}`,
       'cert-too-large',
     );
-  } catch (e: any) {
+  } catch (e) {
     if (isSetupError(e)) return e;
-    if (e?.code === 'ENOENT') return undefined;
-    return new SetupError(`The certificate ${m.certificate} cannot be read (${e?.code}).`, 'cert-unreadable');
+    if (codeOf(e) === 'ENOENT') return undefined;
+    return new SetupError(`The certificate ${m.certificate} cannot be read (${codeOf(e)}).`, 'cert-unreadable');
   }
   try {
     return readCertificate(data, now);
@@ -130,11 +130,11 @@ export async function loadCertificate(
 export async function readKeyFile(path: string): Promise<string> {
   try {
     return (await readBounded(path, MAX_PRIVATE_KEY_BYTES, 'The private key', 'key-too-large')).toString('utf8');
-  } catch (e: any) {
+  } catch (e) {
     if (isSetupError(e)) throw e;
     throw new SetupError(
       `The private key ${path} ` +
-        `${e?.code === 'ENOENT' ? 'does not exist' : `cannot be read (${e?.code ?? e?.message})`}.`,
+        `${codeOf(e) === 'ENOENT' ? 'does not exist' : `cannot be read (${codeOf(e) ?? messageOf(e)})`}.`,
       'key-unreadable',
       'verify',
     );
@@ -174,8 +174,8 @@ export async function createManifest(
   }
   try {
     await writeFile(path, text, { flag: 'wx' });
-  } catch (e: any) {
-    if (e?.code === 'EEXIST') {
+  } catch (e) {
+    if (codeOf(e) === 'EEXIST') {
       // The same answers again (a re-run of the same command): the manifest there is the one they describe.
       const there = await loadManifest(path);
       const same = (a?: Manifest, b?: Manifest) =>
@@ -187,10 +187,10 @@ export async function createManifest(
       if (same(there.manifest, parsed.manifest)) return { ...there, created: false };
     }
     throw new SetupError(
-      e?.code === 'EEXIST'
+      codeOf(e) === 'EEXIST'
         ? `The setup manifest ${path} already exists with other values; nothing was changed. Edit it, or leave out ` +
             '--username/--email.'
-        : `The setup manifest ${path} cannot be written (${e?.code ?? e?.message}).`,
+        : `The setup manifest ${path} cannot be written (${codeOf(e) ?? messageOf(e)}).`,
       'MANIFEST',
       'preflight',
     );

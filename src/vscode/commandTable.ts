@@ -1,39 +1,17 @@
-// The one command table: every command's id, title and handler name. package.json mirrors it (checked by a
-// unit test); extension.ts registers each entry against the handlers. Pure, so plain Node can test it.
-
-export interface Handlers {
-  connect(arg?: unknown): unknown;
-  disconnect(): unknown;
-  checkAll(): unknown;
-  runAll(arg?: unknown): unknown;
-  runStep(arg?: unknown): unknown;
-  checkStep(arg?: unknown): unknown;
-  openInSetup(arg?: unknown): unknown;
-  showPlan(arg?: unknown): unknown;
-  verify(): unknown;
-  openCredentials(): unknown;
-  copyValues(): unknown;
-  createManifest(): unknown;
-  teardown(arg?: unknown): unknown;
-  showLog(): unknown;
-  recordTrace(): unknown;
-  chooseCertificate(): unknown;
-  openHelp(arg?: unknown): unknown;
-  previewExtraction(): unknown;
-  exportForBalkanId(arg?: unknown): unknown;
-  uploadToBalkanId(arg?: unknown): unknown;
-}
+// The one command table: every command's id, title, icon and handler name. package.json mirrors it (checked by a
+// unit test); every entry is registered against its handler (lazyUi.ts), and `Handlers` — what handlers.ts must
+// provide — derives from it, so the compiler notices a missing handler. Pure, so plain Node can test it.
 
 export interface CommandSpec {
   title: string;
-  handler: keyof Handlers;
+  handler: string;
   icon?: string;
   /** shown in the Command Palette */ palette: boolean;
 }
 
 export const CATEGORY = 'BalkanID';
 
-export const COMMANDS: Record<string, CommandSpec> = {
+const TABLE = {
   'balkanid.connect': { title: 'Connect or Switch Salesforce Org', handler: 'connect', icon: '$(plug)', palette: true },
   'balkanid.disconnect': { title: 'Disconnect Org', handler: 'disconnect', palette: true },
   'balkanid.checkAll': { title: 'Check All Steps', handler: 'checkAll', icon: '$(refresh)', palette: true },
@@ -89,4 +67,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
     icon: '$(cloud-upload)',
     palette: true,
   },
-};
+} as const satisfies Record<string, CommandSpec>;
+
+/** Each command's handler, by the name the table gives it. */
+export type Handlers = Record<(typeof TABLE)[keyof typeof TABLE]['handler'], (arg?: unknown) => unknown>;
+export type HandlerName = keyof Handlers;
+export const COMMANDS: Readonly<Record<string, CommandSpec & { handler: HandlerName }>> = TABLE;

@@ -1,6 +1,7 @@
 // The org picker: orgs the Salesforce CLI knows (listed while the picker is open), an instance URL with an access
 // token, or disconnect.
 import * as vscode from 'vscode';
+import { messageOf } from '../core/types';
 import { myDomainUrl } from '../core/url';
 import { Controller, engine, Target } from './controller';
 import { settings } from './settings';
@@ -76,8 +77,8 @@ export async function pickOrg(controller: Controller): Promise<Target | 'disconn
         return url === v.trim().replace(/\/$/, '')
           ? undefined
           : { message: `Connects to ${url}`, severity: vscode.InputBoxValidationSeverity.Info };
-      } catch (e: any) {
-        return e.message;
+      } catch (e) {
+        return messageOf(e);
       }
     },
   });
@@ -119,8 +120,8 @@ async function browserLogin(): Promise<Target | undefined> {
       validateInput: v => {
         try {
           return v.trim() ? (myDomainUrl(v), undefined) : undefined;
-        } catch (e: any) {
-          return e.message;
+        } catch (e) {
+          return messageOf(e);
         }
       },
     }));

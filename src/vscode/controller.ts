@@ -1,5 +1,6 @@
-// The extension's state: which org, which manifest, the last report, what is running. Commands, the tree,
-// the status bar, diagnostics and the webview all read it and listen to onDidChange.
+// The extension's state: which org, which manifest, the last report, what is running. Commands, the tree, the
+// status bar, diagnostics, the context keys and the webview read it and listen to onDidChange; only the controller
+// changes it. What belongs to the connected org lives in one OrgSession, dropped as a whole on disconnect or switch.
 import * as vscode from 'vscode';
 import type * as Engine from '../node/index';
 import { LoadedManifest } from '../node/workspace';
@@ -7,17 +8,21 @@ import { MANIFEST_FILE } from '../core/manifest';
 import { parseManifest } from '../core/manifestText';
 import { CertificateInfo } from '../core/certificate';
 import { Clock, systemClock } from '../core/clock';
-import { isSetupError, remaining, Report, SetupError, StepId, Write } from '../core/types';
+import { codeOf, isSetupError, messageOf, Report, SetupError, StepId, Write } from '../core/types';
+import { ContextSource } from './contextKeys';
 import { Connection } from './viewModel';
 import { Log } from './log';
 import { settings } from './settings';
 import { progressText, rememberProgress } from './orgProgress';
+import { OwnLogin, ownLoginsKey, ownLoginsOf, rememberLogins } from '../core/ownLogins';
 
 export type Target = { kind: 'sf'; alias: string } | { kind: 'token'; instanceUrl: string; accessToken?: string };
 const TARGET_KEY = 'balkanid.target';
 /** A typed consumer key belongs to one org (its Id). */
 const manualKey = (orgId: string) => `balkanid.manualConsumerKey:${orgId}`;
 const tokenKey = (instanceUrl: string) => `balkanid.accessToken:${instanceUrl}`;
+/** The logins this extension made as an org's integration user (never BalkanID's), in global state: no secret. */
+const ownLoginsStateKey = (orgId: string, username: string) => `balkanid.ownLogins:${ownLoginsKey(orgId, username)}`;
 export const PRIVATE_KEY_SECRET = 'balkanid.jwtPrivateKey';
 
 let engineModule: typeof Engine | undefined;
@@ -29,20 +34,35 @@ export function engine(): typeof Engine {
 const inputsOf = (manifestText: string, certificate: CertificateInfo | SetupError | undefined) =>
   `${manifestText}\0${isSetupError(certificate) ? certificate.message : (certificate?.fingerprint256 ?? '')}`;
 
+/** What the extension knows about the connected org; a new one for every connection. */
+interface OrgSession {
+  /** The org's client; gone once the session expired (what was learned stays until another org is connected). */
+  client?: Engine.JsforceClient;
+  report?: Report;
+  /** A consumer key typed by hand (when the admin cannot read it from the org). */
+  manualConsumerKey?: string;
+  /** The last JWT self-test's outcome, shown in the Credentials view. */
+  lastVerify?: { ok: boolean; text: string; at: number };
+  /** The values for BalkanID were copied (the walkthrough's step). */
+  valuesCopied: boolean;
+}
+
+/** A controller with an org connected: `client` is there (see Controller.connected()). */
+export type ConnectedController = Controller & { readonly client: Engine.JsforceClient };
+
 export class Controller implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  connection: Connection = { kind: 'disconnected' };
-  client?: Engine.JsforceClient;
-  report?: Report;
-  running = new Set<StepId>();
-  manifest?: LoadedManifest & { uri: vscode.Uri };
-  /** A consumer key typed by hand (when the admin cannot read it from the org). */
-  manualConsumerKey?: string;
+  private state: Connection = { kind: 'disconnected' };
+  private session?: OrgSession;
+  private runningSteps = new Set<StepId>();
+  private loaded?: LoadedManifest & { uri: vscode.Uri };
+  /** Whether the certificate the manifest names was read and is one (as the last engine call found it). */
+  private certificateReadable = false;
+  /** The manifest and certificate as the last engine call read them. */
+  private inputsRead?: string;
   /** Run All's answers so far (no manifest yet), kept when a question is dismissed. */
-  newcomerDraft: { username?: string; email?: string } = {};
-  /** The last JWT self-test's outcome, shown in the Credentials view. */
-  lastVerify?: { ok: boolean; text: string; at: number };
+  readonly manifestDraft: { username?: string; email?: string } = {};
 
   constructor(
     readonly context: vscode.ExtensionContext,
@@ -51,15 +71,89 @@ export class Controller implements vscode.Disposable {
     readonly clock: Clock = systemClock,
   ) {}
 
-  async setManualConsumerKey(key: string | undefined): Promise<void> {
-    if (!this.client) throw new SetupError('Connect the org the consumer key belongs to first.', 'NOT_CONNECTED');
-    this.manualConsumerKey = key || undefined;
-    await this.context.workspaceState.update(manualKey(this.client.orgId), this.manualConsumerKey);
-    this.fire();
+  get connection(): Connection {
+    return this.state;
+  }
+  get client(): Engine.JsforceClient | undefined {
+    return this.session?.client;
+  }
+  get report(): Report | undefined {
+    return this.session?.report;
+  }
+  get manualConsumerKey(): string | undefined {
+    return this.session?.manualConsumerKey;
+  }
+  get lastVerify(): OrgSession['lastVerify'] {
+    return this.session?.lastVerify;
+  }
+  /** The logins this extension made as the integration user of the connected org (self-tests, reading as it). */
+  get ownLogins(): OwnLogin[] {
+    const orgId = this.session?.client?.orgId;
+    const username = this.loaded?.manifest?.user.username;
+    if (!orgId || !username) return [];
+    return ownLoginsOf(this.context.globalState.get(ownLoginsStateKey(orgId, username)));
+  }
+
+  /** Remembers logins this extension made as the integration user of the connected org. */
+  async rememberOwnLogins(fresh: OwnLogin[]): Promise<void> {
+    const { client } = this.connected();
+    const username = this.loaded?.manifest?.user.username;
+    if (!username || !fresh.length) return;
+    const key = ownLoginsStateKey(client.orgId, username);
+    await this.context.globalState.update(key, rememberLogins(ownLoginsOf(this.context.globalState.get(key)), fresh));
+  }
+
+  /** The steps whose writes are being sent now ("running…" in the checklist). */
+  get running(): ReadonlySet<StepId> {
+    return this.runningSteps;
+  }
+  get manifest(): (LoadedManifest & { uri: vscode.Uri }) | undefined {
+    return this.loaded;
+  }
+
+  isConnected(): this is ConnectedController {
+    return !!this.session?.client;
+  }
+
+  /** This controller with its org, or the error that says to connect one first. */
+  connected(): ConnectedController {
+    if (!this.isConnected())
+      throw new SetupError('No org connected. Run "BalkanID: Connect or Switch Salesforce Org".', 'NOT_CONNECTED');
+    return this;
+  }
+
+  /** What the context keys are made of (contextKeys.ts). */
+  contextSource(): ContextSource {
+    return {
+      connected: this.isConnected(),
+      hasManifest: !!this.loaded,
+      certificateReadable: this.certificateReadable,
+      report: this.report,
+      valuesCopied: !!this.session?.valuesCopied,
+    };
   }
 
   fire(): void {
     this.changed.fire();
+  }
+
+  async setManualConsumerKey(key: string | undefined): Promise<void> {
+    const { client } = this.connected();
+    this.session!.manualConsumerKey = key || undefined;
+    await this.context.workspaceState.update(manualKey(client.orgId), key || undefined);
+    this.fire();
+    // The consumer key step counts a key typed for an org that gives it by no route: the checklist follows.
+    if (this.loaded?.manifest) await this.check().catch(() => undefined);
+  }
+
+  recordVerify(ok: boolean, text: string): void {
+    if (this.session) this.session.lastVerify = { ok, text, at: this.clock.now() };
+    this.fire();
+  }
+
+  valuesCopied(): void {
+    if (this.session) this.session.valuesCopied = true;
+    this.fire();
   }
 
   /** An org's setup progress as last checked here (the org picker shows it). */
@@ -79,7 +173,7 @@ export class Controller implements vscode.Disposable {
   async loadManifest(): Promise<void> {
     const uri = this.manifestUri();
     if (!uri) {
-      this.manifest = undefined;
+      this.loaded = undefined;
       return;
     }
     let text: string | undefined;
@@ -92,16 +186,15 @@ export class Controller implements vscode.Disposable {
         text = undefined;
       }
     }
-    this.manifest = text === undefined ? undefined : { uri, path: uri.fsPath, text, ...parseManifest(text) };
-    await vscode.commands.executeCommand('setContext', 'balkanid.hasManifest', !!this.manifest);
+    this.loaded = text === undefined ? undefined : { uri, path: uri.fsPath, text, ...parseManifest(text) };
     this.fire();
   }
 
   async connect(target: Target): Promise<void> {
     const label =
       target.kind === 'sf' ? target.alias : target.instanceUrl.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
-    this.connection = { kind: 'connecting', label };
-    this.forget();
+    this.state = { kind: 'connecting', label };
+    this.session = undefined;
     this.fire();
     try {
       const e = engine();
@@ -112,8 +205,9 @@ export class Controller implements vscode.Disposable {
         if (!token) throw new SetupError('No access token stored for this org: connect again with a token.', 'AUTH');
         creds = { instanceUrl: target.instanceUrl, accessToken: token };
       }
-      this.client = await e.connect(creds);
-      this.manualConsumerKey = this.context.workspaceState.get<string>(manualKey(this.client.orgId));
+      const client = await e.connect(creds);
+      const manualConsumerKey = this.context.workspaceState.get<string>(manualKey(client.orgId));
+      this.session = { client, manualConsumerKey, valuesCopied: false };
       // Only a token that worked is kept, and only in secret storage.
       if (target.kind === 'token' && target.accessToken)
         await this.context.secrets.store(tokenKey(target.instanceUrl), target.accessToken);
@@ -121,16 +215,13 @@ export class Controller implements vscode.Disposable {
         TARGET_KEY,
         target.kind === 'sf' ? target : { kind: 'token', instanceUrl: target.instanceUrl },
       );
-      this.connection = { kind: 'connected', label, instanceUrl: this.client.instanceUrl };
-      this.log.info(
-        `Connected to ${this.client.instanceUrl} (API ${this.client.apiVersion}) as user ${this.client.userId}.`,
-      );
-      await vscode.commands.executeCommand('setContext', 'balkanid.connected', true);
-    } catch (err: any) {
+      this.state = { kind: 'connected', label, instanceUrl: client.instanceUrl };
+      this.log.info(`Connected to ${client.instanceUrl} (API ${client.apiVersion}) as user ${client.userId}.`);
+    } catch (err) {
+      this.session = undefined;
       // A token just pasted that Salesforce refuses is mistyped or stale: not "session expired", and not kept.
-      if (err?.code === 'SESSION_EXPIRED' && target.kind === 'token' && target.accessToken) {
-        this.connection = { kind: 'disconnected' };
-        await vscode.commands.executeCommand('setContext', 'balkanid.connected', false);
+      if (codeOf(err) === 'SESSION_EXPIRED' && target.kind === 'token' && target.accessToken) {
+        this.state = { kind: 'disconnected' };
         this.fire();
         throw new SetupError(
           `Salesforce refused this access token for ${label}: it is mistyped, expired or from another org. Copy a ` +
@@ -138,38 +229,23 @@ export class Controller implements vscode.Disposable {
           'AUTH',
         );
       }
-      this.connection =
-        err?.code === 'SESSION_EXPIRED'
+      this.state =
+        codeOf(err) === 'SESSION_EXPIRED'
           ? { kind: 'expired', label }
-          : { kind: 'unreachable', label, detail: err?.message ?? String(err) };
-      this.log.error(`Connecting to ${label} failed: ${err?.message ?? err}`);
-      await vscode.commands.executeCommand('setContext', 'balkanid.connected', false);
+          : { kind: 'unreachable', label, detail: messageOf(err) };
+      this.log.error(`Connecting to ${label} failed: ${messageOf(err)}`);
       this.fire();
       throw err;
     }
     this.fire();
   }
 
-  /** What belongs to one org: its client, report, last Verify, and the walkthrough's progress on it. */
-  private forget(): void {
-    this.client = undefined;
-    this.report = undefined;
-    this.lastVerify = undefined;
-    this.manualConsumerKey = undefined;
-    for (const key of ['balkanid.setupDone', 'balkanid.balkanidConnected', 'balkanid.valuesCopied'])
-      void vscode.commands.executeCommand('setContext', key, false);
-  }
-
   async disconnect(): Promise<void> {
-    this.forget();
-    this.connection = { kind: 'disconnected' };
+    this.session = undefined;
+    this.state = { kind: 'disconnected' };
     await this.context.globalState.update(TARGET_KEY, undefined);
-    await vscode.commands.executeCommand('setContext', 'balkanid.connected', false);
     this.fire();
   }
-
-  /** The manifest and certificate as the last engine call read them. */
-  private inputsRead?: string;
 
   /**
    * Whether the manifest or its certificate now differ from what the last engine call read: a file event that
@@ -177,65 +253,63 @@ export class Controller implements vscode.Disposable {
    */
   async inputsChanged(): Promise<boolean> {
     await this.loadManifest();
-    const m = this.manifest;
+    const m = this.loaded;
     if (!m?.manifest || !this.inputsRead) return true;
     return inputsOf(m.text, await engine().loadCertificate(m.path, m.manifest, this.clock.now())) !== this.inputsRead;
   }
 
   /** What every engine call needs; explains what is missing instead of failing obscurely. */
   private async input(reactivateUser = false): Promise<Engine.EngineInput & { client: Engine.JsforceClient }> {
-    if (!this.client)
-      throw new SetupError('No org connected. Run "BalkanID: Connect or Switch Salesforce Org".', 'NOT_CONNECTED');
+    const { client } = this.connected();
     await this.loadManifest();
-    if (!this.manifest)
+    if (!this.loaded)
       throw new SetupError(
         `No setup manifest (${settings().manifestPath}) in the workspace. Run "BalkanID: Create Setup Manifest".`,
         'NO_MANIFEST',
       );
-    if (!this.manifest.manifest)
+    if (!this.loaded.manifest)
       throw new SetupError(
         `The setup manifest has problems: ` +
-          `${this.manifest.problems.map(p => `${p.path.join('.') || '(manifest)'}: ${p.message}`).join('; ')}`,
+          `${this.loaded.problems.map(p => `${p.path.join('.') || '(manifest)'}: ${p.message}`).join('; ')}`,
         'MANIFEST',
       );
-    const certificate = await engine().loadCertificate(this.manifest.path, this.manifest.manifest, this.clock.now());
-    this.inputsRead = inputsOf(this.manifest.text, certificate);
-    void vscode.commands.executeCommand(
-      'setContext',
-      'balkanid.hasCertificate',
-      !!certificate && !isSetupError(certificate),
-    );
-    return { client: this.client, manifest: this.manifest.manifest, certificate, clock: this.clock, reactivateUser };
+    const certificate = await engine().loadCertificate(this.loaded.path, this.loaded.manifest, this.clock.now());
+    this.inputsRead = inputsOf(this.loaded.text, certificate);
+    this.certificateReadable = !!certificate && !isSetupError(certificate);
+    return {
+      client,
+      manifest: this.loaded.manifest,
+      certificate,
+      clock: this.clock,
+      reactivateUser,
+      ownLogins: this.ownLogins,
+      typedConsumerKey: this.manualConsumerKey,
+    };
   }
 
   /** Runs engine work, turning an expired session into the status bar's warning look. */
   async guarded<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
-    } catch (err: any) {
-      if (err?.code === 'SESSION_EXPIRED' && this.connection.kind !== 'disconnected') {
-        this.connection = { kind: 'expired', label: 'label' in this.connection ? this.connection.label : 'org' };
-        this.client = undefined;
-        await vscode.commands.executeCommand('setContext', 'balkanid.connected', false);
-      } else if (err?.code === 'UNREACHABLE' && 'label' in this.connection) {
-        this.connection = { kind: 'unreachable', label: this.connection.label, detail: err.message };
+    } catch (err) {
+      const code = codeOf(err);
+      if (code === 'SESSION_EXPIRED' && this.state.kind !== 'disconnected') {
+        this.state = { kind: 'expired', label: 'label' in this.state ? this.state.label : 'org' };
+        if (this.session) this.session.client = undefined;
+      } else if (code === 'UNREACHABLE' && 'label' in this.state) {
+        this.state = { kind: 'unreachable', label: this.state.label, detail: messageOf(err) };
       }
-      this.log.error(err?.message ?? String(err));
+      this.log.error(messageOf(err));
       this.fire();
       throw err;
     }
   }
 
-  private setReport(report: Report): void {
-    this.report = report;
-    // The walkthrough's steps complete on these.
-    void vscode.commands.executeCommand('setContext', 'balkanid.setupDone', remaining(report) === 0);
-    void vscode.commands.executeCommand(
-      'setContext',
-      'balkanid.balkanidConnected',
-      report.login?.status === 'connected',
-    );
-    if (this.connection.kind === 'connected') this.connection = { ...this.connection, report };
+  /** The report of the org `client` is connected to, unless another org was connected meanwhile. */
+  private setReport(report: Report, client: Engine.JsforceClient): void {
+    if (!this.session || this.session.client !== client) return;
+    this.session.report = report;
+    if (this.state.kind === 'connected') this.state = { ...this.state, report };
     void rememberProgress(this.context.globalState, report);
     this.fire();
   }
@@ -243,9 +317,10 @@ export class Controller implements vscode.Disposable {
   /** Reads and evaluates the org; `reactivateUser` plans the integration user's reactivation (after asking). */
   async check(reactivateUser = false): Promise<Report> {
     return this.guarded(async () => {
-      const { report } = await engine().check(await this.input(reactivateUser));
+      const input = await this.input(reactivateUser);
+      const { report } = await engine().check(input);
       this.log.info(`Checked: ${report.steps.map(s => `${s.id}=${s.state}`).join(', ')}`);
-      this.setReport(report);
+      this.setReport(report, input.client);
       return report;
     });
   }
@@ -253,8 +328,9 @@ export class Controller implements vscode.Disposable {
   /** The connected admin's username and email (one query), for Run All's proposals before a manifest exists. */
   async admin(): Promise<{ username?: string; email?: string }> {
     if (this.report) return { username: this.report.org.username, email: this.report.org.adminEmail };
-    if (!this.client) return {};
-    return this.guarded(() => engine().whoAmI(this.client!));
+    if (!this.isConnected()) return {};
+    const { client } = this;
+    return this.guarded(() => engine().whoAmI(client));
   }
 
   async run(
@@ -265,13 +341,14 @@ export class Controller implements vscode.Disposable {
   ): Promise<Write[]> {
     try {
       return await this.guarded(async () => {
-        const { report, writes } = await engine().apply(await this.input(reactivateUser), {
+        const input = await this.input(reactivateUser);
+        const { report, writes } = await engine().apply(input, {
           steps,
           signal,
           deployTimeoutMs: settings().deployTimeoutMs,
           // Only the steps being written show "running…".
           onStep: now => {
-            this.running = new Set(now);
+            this.runningSteps = new Set(now);
             this.fire();
           },
           onProgress: m => {
@@ -282,15 +359,15 @@ export class Controller implements vscode.Disposable {
         this.log.info(
           `Applied ${writes.length} write(s): ${writes.map(w => `${w.action} ${w.target}`).join('; ') || 'none'}`,
         );
-        this.setReport(report);
+        this.setReport(report, input.client);
         return writes;
       });
-    } catch (err: any) {
+    } catch (err) {
       // A failed run may have written something: the checklist shows what the org holds now, not the plan before.
-      if (err?.writes?.length && this.client) await this.check().catch(() => undefined);
+      if (isSetupError(err) && err.writes?.length && this.isConnected()) await this.check().catch(() => undefined);
       throw err;
     } finally {
-      this.running.clear();
+      this.runningSteps = new Set();
       this.fire();
     }
   }
@@ -305,7 +382,7 @@ export class Controller implements vscode.Disposable {
       });
       this.log.info(`Teardown removed: ${removed.map(w => w.target).join('; ') || 'nothing'}`);
       const { report, facts } = await engine().check(input);
-      this.setReport(report);
+      this.setReport(report, input.client);
       return { removed, kept: engine().teardownKept(facts, input.manifest) };
     });
   }

@@ -8,12 +8,12 @@ import {
   checkSize,
   MAX_CERTIFICATE_BYTES,
 } from '../core/certificate';
-import { SetupError, isSetupError } from '../core/types';
+import { SetupError, SetupErrorCode, isSetupError, messageOf } from '../core/types';
 import { Controller, engine } from './controller';
 import { notify } from './notify';
 import { redactDeep } from '../core/redact';
 import { credentialsHtml, nonce } from './webview/html';
-import { loginDescription } from './viewModel';
+import { loginDescription, selfTestDescription } from './viewModel';
 import {
   CredentialsState,
   HostMessage,
@@ -45,7 +45,8 @@ function loginLine(c: Controller): Pick<CredentialsState, 'login' | 'loginTone'>
     return {
       login:
         r.login?.status === 'unreadable'
-          ? "Your login history is not visible to you, so BalkanID's first login cannot be seen here. Verify with the private key instead."
+          ? "Your login history is not visible to you, so BalkanID's first login cannot be seen here. Verify with " +
+            'the private key instead.'
           : "Waiting for BalkanID's first login through the app (checked in the background while VS Code is open).",
       loginTone: 'waiting',
     };
@@ -61,7 +62,12 @@ export function handoffText(s: CredentialsState): string {
 }
 
 /** Reads a file the user picked, after checking its size (a huge file is refused with its size, not read). */
-export async function readPicked(uri: vscode.Uri, max: number, what: string, code: string): Promise<Uint8Array> {
+export async function readPicked(
+  uri: vscode.Uri,
+  max: number,
+  what: string,
+  code: SetupErrorCode,
+): Promise<Uint8Array> {
   checkSize((await vscode.workspace.fs.stat(uri)).size, max, what, code);
   return vscode.workspace.fs.readFile(uri);
 }
@@ -72,7 +78,8 @@ export async function readPicked(uri: vscode.Uri, max: number, what: string, cod
  * checklist and Problems are re-checked at once (no stale "not found").
  */
 export async function saveCertificate(c: Controller, data: string | Uint8Array): Promise<string> {
-  const info = readCertificate(data, c.clock.now()); // throws specific errors (size, private key, CSR, several, unreadable)
+  // Specific errors: the size, a private key, a CSR, several certificates, unreadable.
+  const info = readCertificate(data, c.clock.now());
   await c.loadManifest();
   if (!c.manifest?.manifest)
     throw new SetupError('Create a valid setup manifest first; the certificate is saved next to it.', 'NO_MANIFEST');
@@ -105,7 +112,7 @@ export async function saveCertificate(c: Controller, data: string | Uint8Array):
   }
   await vscode.workspace.fs.writeFile(target, Buffer.from(info.pem));
   c.log.info(`Certificate ${info.fingerprint256} saved to ${target.fsPath}.`);
-  if (c.client) await c.check().catch(() => undefined);
+  if (c.isConnected()) await c.check().catch(() => undefined);
   else c.fire();
   return `Certificate saved to ${vscode.workspace.asRelativePath(target)}.`;
 }
@@ -168,8 +175,12 @@ export class CredentialsPanel implements vscode.Disposable {
   async state(): Promise<CredentialsState> {
     const c = this.controller;
     const m = c.manifest?.manifest;
-    const orgKey = c.report?.handoff?.consumerKey;
+    const handoff = c.report?.handoff;
+    const orgKey = handoff?.consumerKeySource === 'org' ? handoff.consumerKey : undefined;
     const manual = c.manualConsumerKey;
+    const unreadable = c.report?.steps
+      .find(s => s.id === 'consumerKey')
+      ?.findings.find(f => f.code === 'consumer-key-unreadable' || f.code === 'consumer-key-typed');
     let certificate: CertificateView | undefined;
     let certificateError = this.local.certificateError;
     if (m && c.manifest) {
@@ -198,12 +209,15 @@ export class CredentialsPanel implements vscode.Disposable {
       // A key typed by hand is compared with the org's when the org lets us read it; otherwise only a JWT login
       // proves it.
       consumerKeyCheck: !manual ? undefined : !orgKey ? 'unverified' : manual === orgKey ? 'match' : 'mismatch',
+      consumerKeyWhy: orgKey ? undefined : unreadable?.message,
+      consumerKeyPage: !orgKey && !!handoff?.consumerKeyPage,
       certificate,
       certificateError,
       hasPrivateKey: !!(await c.privateKey()),
       privateKeyError: this.local.privateKeyError,
       message: this.local.message,
       ...loginLine(c),
+      selfTest: selfTestDescription(c.report?.login),
       verify: c.lastVerify && { ok: c.lastVerify.ok, text: c.lastVerify.text },
       scimUrl: c.report?.handoff?.scimUrl ?? (c.client && scimBaseUrl(c.client.instanceUrl)),
       scimAccess: m && scimAccess(m.user.username),
@@ -249,8 +263,8 @@ export class CredentialsPanel implements vscode.Disposable {
         case 'setPrivateKey':
           try {
             readPrivateKey(msg.pem);
-          } catch (e: any) {
-            this.local.privateKeyError = e.message;
+          } catch (e) {
+            this.local.privateKeyError = messageOf(e);
             break;
           }
           await this.controller.storePrivateKey(msg.pem);
@@ -280,14 +294,26 @@ export class CredentialsPanel implements vscode.Disposable {
           this.local.message = `Copied the ${COPY_NAMES[msg.what]}.`;
           break;
         }
+        case 'openKeyPage': {
+          // The app's page in Setup, on the connected org's own address only.
+          const page = this.controller.report?.handoff?.consumerKeyPage;
+          const org = this.controller.client?.instanceUrl;
+          if (!page || !org || new URL(page).origin !== new URL(org).origin)
+            throw new SetupError('Connect the org and run the External Client App step first.', 'NOT_CONNECTED');
+          await vscode.env.openExternal(vscode.Uri.parse(page));
+          this.local.message =
+            'Opened the app in Setup: Settings → OAuth Settings → Consumer Key and Secret. Copy the Consumer Key ' +
+            '(never the secret) and paste it here.';
+          break;
+        }
         case 'verify':
         case 'run':
           void vscode.commands.executeCommand(`balkanid.${msg.type === 'run' ? msg.command : 'verify'}`);
           break;
       }
-    } catch (e: any) {
-      if (msg.type === 'pasteCertificate' || msg.type === 'pickCertificate') this.local.certificateError = e.message;
-      else this.local.message = e.message;
+    } catch (e) {
+      if (msg.type === 'pasteCertificate' || msg.type === 'pickCertificate') this.local.certificateError = messageOf(e);
+      else this.local.message = messageOf(e);
     }
     const state = await this.state();
     await this.post();

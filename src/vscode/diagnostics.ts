@@ -80,7 +80,8 @@ export class SetupDiagnostics implements vscode.Disposable, vscode.CodeActionPro
           title: action.title,
           arguments: [
             vscode.Uri.parse(
-              `${client.instanceUrl}/lightning/setup/ManageUsers/page?address=${encodeURIComponent(`/${client.userId}?noredirect=1`)}`,
+              `${client.instanceUrl}/lightning/setup/ManageUsers/page?address=` +
+                encodeURIComponent(`/${client.userId}?noredirect=1`),
             ),
           ],
         };

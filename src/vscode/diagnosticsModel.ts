@@ -1,17 +1,17 @@
-// Which findings become Problems, anchored where in the setup manifest. Pure (jsonc-parser only).
+// Which findings become Problems (the findings' table says: core/findings.ts), anchored where in the setup manifest,
+// and the quick fix each can have. Pure (jsonc-parser only).
 import { findNodeAtLocation, Node, parseTree } from 'jsonc-parser';
-import { Finding, Report, StepId } from '../core/types';
+import { Finding, FindingCode, findingSpec, isFindingCode } from '../core/findings';
+import { Report, StepId } from '../core/types';
 
 export interface DiagnosticModel {
   offset: number;
   length: number;
   severity: 'error' | 'warning';
   message: string;
-  code: string;
+  code: FindingCode;
   step: StepId;
 }
-
-const NOT_PROBLEMS = new Set(['pending', 'waits-for', 'login-ok', 'login-history-unreadable']);
 
 function fallbackPath(f: Finding): Array<string | number> {
   switch (f.subject) {
@@ -52,7 +52,8 @@ export function diagnosticsFor(report: Report, manifestText: string): Diagnostic
   const seen = new Set<string>();
   for (const step of report.steps) {
     for (const f of step.findings) {
-      if (f.severity === 'info' || NOT_PROBLEMS.has(f.code)) continue;
+      const spec = findingSpec(f.code);
+      if (!spec.problem) continue;
       // One problem once: a missing admin permission that several steps need is listed under the first.
       const key = `${f.code}\u0000${f.message}`;
       if (seen.has(key)) continue;
@@ -60,7 +61,7 @@ export function diagnosticsFor(report: Report, manifestText: string): Diagnostic
       const at = anchor(root, f.manifestPath ?? fallbackPath(f));
       out.push({
         ...at,
-        severity: f.severity,
+        severity: spec.severity,
         message: f.fix ? `${f.message} ${f.fix}` : f.message,
         code: f.code,
         step: step.id,
@@ -74,23 +75,10 @@ export function diagnosticsFor(report: Report, manifestText: string): Diagnostic
 export type QuickFix =
   { kind: 'runStep'; step: StepId } | { kind: 'openAdminUser' } | { kind: 'chooseCertificate' } | undefined;
 
-/** Findings that running their step repairs (drift and what the step creates). */
-const RUN_FIXES = new Set([
-  'app-drift',
-  'link-missing-drift',
-  'policy-self-authorized',
-  'permset-permission-drift',
-  'permset-unassigned-drift',
-  'profile-permission-drift',
-  'user-profile-drift',
-  'user-role-drift',
-]);
-
-export function quickFixFor(code: string, step: StepId): QuickFix {
-  // Only another admin can grant a permission: open the connected admin's user record in Setup.
-  if (code === 'admin-permission-missing') return { kind: 'openAdminUser' };
-  if (code === 'cert-unverified') return undefined; // only a JWT login (Verify) settles it
-  if (code.startsWith('cert-')) return { kind: 'chooseCertificate' };
-  if (RUN_FIXES.has(code) && step !== 'preflight' && step !== 'verify') return { kind: 'runStep', step };
-  return undefined;
+/** The quick fix a Problem of `code` offers, if one can repair it (a code VS Code hands back as text is checked). */
+export function quickFixFor(code: string | number | undefined, step: StepId): QuickFix {
+  if (!isFindingCode(code)) return undefined;
+  const fix = findingSpec(code).quickFix;
+  if (fix === 'runStep') return step === 'preflight' || step === 'verify' ? undefined : { kind: 'runStep', step };
+  return fix && { kind: fix };
 }

@@ -1,37 +1,46 @@
 // What each command does in the UI: pickers, confirmations, progress, messages. The work itself is the
 // controller's (and the engine's).
 import * as vscode from 'vscode';
-import { STEP_IDS, SetupError, isSetupError, StepId, Write } from '../core/types';
+import { findingSpec } from '../core/findings';
+import { codeOf, messageOf, STEP_IDS, SetupError, isSetupError, StepId, Write } from '../core/types';
 import { STEP_TITLES, SETUP_PAGES } from '../core/steps';
 import { Controller, engine, Target } from './controller';
 import { CredentialsPanel, handoffText, pickCertificate, saveCertificate } from './credentials';
 import { planText, runAll, RunAllArgs } from './runAll';
-import { createManifestByQuestions } from './newcomer';
+import { createManifestByQuestions } from './manifestQuestions';
 import { helpUrl } from '../core/steps';
 import { ChecklistTree } from './tree';
 import { Handlers } from './commandTable';
 import { notify, withCancel } from './notify';
 import { pickOrg } from './connectPicker';
 import { verify } from './verify';
-import { exportForBalkanId, previewExtraction } from './extraction';
-import { uploadToBalkanId } from './upload';
+import { exportForBalkanId } from './extract/export';
+import { previewExtraction } from './extract/preview';
+import { uploadToBalkanId } from './extract/upload';
 import { PreviewTree } from './previewTree';
 
 /** Where the values go in BalkanID, said the same way everywhere. */
 const BALKANID_PATH = 'Integrations → Add Integration → Salesforce → Direct integration';
 
-// Read-only documents (the plan): nothing to save, no "save changes?" when closed.
-const readOnly = new Map<string, string>();
-let provider: vscode.Disposable | undefined;
-async function showReadOnly(name: string, content: string): Promise<void> {
-  provider ??= vscode.workspace.registerTextDocumentContentProvider('balkanid', {
-    provideTextDocumentContent: uri => readOnly.get(uri.path) ?? '',
-  });
-  const uri = vscode.Uri.from({ scheme: 'balkanid', path: name, query: String(Date.now()) });
-  readOnly.set(uri.path, content);
-  const doc = await vscode.workspace.openTextDocument(uri);
-  await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
-  await vscode.window.showTextDocument(doc, { preview: true });
+/** Read-only documents (the plan): nothing to save, no "save changes?" when closed. */
+export class ReadOnlyDocs implements vscode.Disposable {
+  private readonly texts = new Map<string, string>();
+  private provider?: vscode.Disposable;
+
+  async show(name: string, content: string): Promise<void> {
+    this.provider ??= vscode.workspace.registerTextDocumentContentProvider('balkanid', {
+      provideTextDocumentContent: uri => this.texts.get(uri.path) ?? '',
+    });
+    const uri = vscode.Uri.from({ scheme: 'balkanid', path: name, query: String(Date.now()) });
+    this.texts.set(uri.path, content);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+    await vscode.window.showTextDocument(doc, { preview: true });
+  }
+
+  dispose(): void {
+    this.provider?.dispose();
+  }
 }
 
 const isStep = (v: unknown): v is StepId => typeof v === 'string' && (STEP_IDS as readonly string[]).includes(v);
@@ -49,9 +58,10 @@ export function handlers(
   tree: ChecklistTree,
   credentials: () => CredentialsPanel,
   preview: PreviewTree,
+  docs: ReadOnlyDocs,
 ): Handlers {
-  const fail = (err: any) => {
-    const message = isSetupError(err) || err?.code ? err.message : `Unexpected error: ${err?.message ?? err}`;
+  const fail = (err: unknown) => {
+    const message = isSetupError(err) || codeOf(err) ? messageOf(err) : `Unexpected error: ${messageOf(err)}`;
     controller.log.error(message);
     void notify.error(message, 'Show Log').then(c => {
       if (c) controller.log.show();
@@ -70,7 +80,7 @@ export function handlers(
 
   const checkAll = safely(async () => {
     await controller.loadManifest();
-    if (!controller.client || !controller.manifest?.manifest) return undefined;
+    if (!controller.isConnected() || !controller.manifest?.manifest) return undefined;
     return vscode.window.withProgress({ location: { viewId: 'balkanid.checklist' }, title: 'Checking the org' }, () =>
       controller.check(),
     );
@@ -97,7 +107,9 @@ export function handlers(
         : '');
     if (left) {
       const first = r!.steps.find(s => s.state !== 'done' && s.state !== 'waiting')!;
-      const cert = first.findings.some(f => f.code.startsWith('cert-') && f.severity === 'error');
+      const cert = first.findings.some(
+        f => f.severity === 'error' && findingSpec(f.code).quickFix === 'chooseCertificate',
+      );
       const choice = await notify.warn(
         `${made} ${left} step(s) still need attention, first "${first.title}".`,
         ...(cert ? (['Choose Certificate…'] as const) : []),
@@ -166,9 +178,9 @@ export function handlers(
     }),
 
     openInSetup: safely(async (arg?: unknown) => {
-      if (!controller.client) throw new SetupError('Connect an org first.', 'NOT_CONNECTED');
+      const { client } = controller.connected();
       const id = stepArg(arg) ?? 'preflight';
-      return vscode.env.openExternal(vscode.Uri.parse(`${controller.client.instanceUrl}${SETUP_PAGES[id]}`));
+      return vscode.env.openExternal(vscode.Uri.parse(`${client.instanceUrl}${SETUP_PAGES[id]}`));
     }),
 
     showPlan: safely(async (arg?: unknown) => {
@@ -176,7 +188,7 @@ export function handlers(
       const { writes, blockers } = engine().runnable(await controller.check());
       const mine = writes.filter(w => !id || w.step === id);
       const stuck = blockers.filter(b => !id || b.step === id);
-      await showReadOnly(
+      await docs.show(
         'BalkanID plan.md',
         `# BalkanID setup plan${id ? `: ${STEP_TITLES[id]}` : ''}\n\n` +
           `${mine.length || stuck.length ? planText(mine, stuck) : 'Nothing to write: the org matches the setup.'}\n`,
@@ -200,7 +212,7 @@ export function handlers(
         );
       const text = handoffText(state);
       await vscode.env.clipboard.writeText(text);
-      await vscode.commands.executeCommand('setContext', 'balkanid.valuesCopied', true);
+      controller.valuesCopied();
       void notify.info(
         `Copied the username, consumer key and login URL: paste them into BalkanID (${BALKANID_PATH}). ` +
           'The checklist shows when BalkanID logs in.',
@@ -213,7 +225,7 @@ export function handlers(
       if (!controller.manifest && !(await createManifestByQuestions(controller))) return undefined;
       const uri = controller.manifestUri()!;
       await vscode.window.showTextDocument(uri);
-      if (controller.client) await checkAll();
+      if (controller.isConnected()) await checkAll();
       return uri;
     }),
 

@@ -4,7 +4,7 @@
 // the checklist, the status bar and Problems show "BalkanID connected · first login 14:02" or the login's error.
 import * as vscode from 'vscode';
 import { Controller, engine } from './controller';
-import { writesDone } from '../core/types';
+import { messageOf, writesDone } from '../core/types';
 import type { AppRow } from '../core/rows';
 
 const FIRST_WAIT_MS = 10_000;
@@ -30,7 +30,7 @@ export class LoginWatch implements vscode.Disposable {
     return (
       !this.disposed &&
       c.connection.kind === 'connected' &&
-      !!c.client &&
+      c.isConnected() &&
       !!r &&
       writesDone(r) &&
       (r.login?.status === 'waiting' || r.login?.status === 'failing')
@@ -60,19 +60,20 @@ export class LoginWatch implements vscode.Disposable {
     const username = c.report?.handoff?.username;
     this.inFlight = true;
     try {
-      if (!this.wanted || !username || c.running.size) return;
+      if (!this.wanted || !username || c.running.size || !c.isConnected()) return;
       this.polls++;
-      const rows = await engine().latestLogins(c.client!, username);
+      const rows = await engine().latestLogins(c.client, username);
       const app = before?.since ? ({ CreatedDate: before.since } as AppRow) : undefined;
-      const now = engine().loginStatus({ logins: rows, failed: {}, app });
+      // The extension's own logins (self-tests, reading as the integration user) are never BalkanID's.
+      const now = engine().loginStatus({ logins: rows, failed: {}, app }, c.ownLogins);
       const changed = now.status !== before?.status || now.latest?.LoginTime !== before?.latest?.LoginTime;
       if (changed) {
         c.log.info(`Login history of ${username} changed (${now.status}); checking the org again.`);
         await c.check();
       }
       this.wait = Math.min(this.wait * 2, MAX_WAIT_MS);
-    } catch (e: any) {
-      c.log.warn(`Watching for BalkanID's login: ${e?.message ?? e}`);
+    } catch (e) {
+      c.log.warn(`Watching for BalkanID's login: ${messageOf(e)}`);
       this.wait = Math.min(this.wait * 2, MAX_WAIT_MS);
     } finally {
       this.inFlight = false;

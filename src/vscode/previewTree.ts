@@ -3,10 +3,10 @@
 // when another org is connected (so it never shows one org's data under another's name).
 import * as vscode from 'vscode';
 import type { Preview, PreviewSource } from '../core/extract/preview';
+import { formatLocalCount as n } from '../core/numbers';
 import { Controller } from './controller';
 
 type Node = { kind: 'source'; source: PreviewSource } | { kind: 'row'; text: string };
-const n = (x: number) => x.toLocaleString();
 
 export class PreviewTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -32,7 +32,6 @@ export class PreviewTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
           : `Read as you (${preview.reader.username}). BalkanID reads as the integration user, which may see less: ` +
             'store its private key in the Credentials view to preview as it.') +
         (bad ? ` ${bad} list(s) cannot be read.` : '');
-    void vscode.commands.executeCommand('setContext', 'balkanid.previewShown', !!preview);
     this.changed.fire(undefined);
   }
 
@@ -62,7 +61,8 @@ export class PreviewTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
       item.description =
         `${n(s.count ?? 0)}${s.active !== undefined ? ` (${n(s.active)} active)` : ''}` +
         (s.partial ? ' · may be partial' : '');
-      item.tooltip = `${s.label}: ${item.description}. ${s.partial ?? ''} ${s.sample.length ? 'Expand for a sample.' : ''}`;
+      const more = s.sample.length ? 'Expand for a sample.' : '';
+      item.tooltip = `${s.label}: ${item.description}. ${s.partial ?? ''} ${more}`;
       item.iconPath = s.partial
         ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
         : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));

@@ -5,10 +5,10 @@ import * as vscode from 'vscode';
 import { describeWrites, Report, StepId, Write } from '../core/types';
 import { STEP_LABELS } from '../core/steps';
 import { Controller, engine } from './controller';
-import { createManifestByQuestions, NewcomerAnswers } from './newcomer';
+import { createManifestByQuestions, ManifestAnswers } from './manifestQuestions';
 import { notify } from './notify';
 
-export interface RunAllArgs extends NewcomerAnswers {
+export interface RunAllArgs extends ManifestAnswers {
   /** Automation: skip the confirmations (the reactivation question included). */
   assumeYes?: boolean;
 }
@@ -32,9 +32,9 @@ const checking = <T>(work: () => Promise<T>) =>
   vscode.window.withProgress({ location: { viewId: 'balkanid.checklist' }, title: 'Checking the org' }, work);
 
 export async function runAll(c: Controller, args: RunAllArgs, run: Runner): Promise<Write[]> {
-  if (!c.client) {
+  if (!c.isConnected()) {
     await vscode.commands.executeCommand('balkanid.connect');
-    if (!c.client) return [];
+    if (!c.isConnected()) return [];
   }
   await c.loadManifest();
   if (!c.manifest && !(await createManifestByQuestions(c, args))) return [];

@@ -1,8 +1,9 @@
 // The connection indicator: org and progress, a warning look when the session expired, an error look when
-// the org is unreachable, a spinner while connecting. Click: switch org.
+// the org is unreachable, a spinner while connecting. Click: switch org. Shown only where it is relevant
+// (statusShown): an org in use or remembered, or a workspace with a setup manifest.
 import * as vscode from 'vscode';
 import { Controller } from './controller';
-import { statusView } from './viewModel';
+import { statusShown, statusView } from './viewModel';
 
 export class ConnectionStatus implements vscode.Disposable {
   readonly item = vscode.window.createStatusBarItem('balkanid.connection', vscode.StatusBarAlignment.Left, 50);
@@ -13,11 +14,18 @@ export class ConnectionStatus implements vscode.Disposable {
     this.item.command = 'balkanid.connect';
     this.subscription = controller.onDidChange(() => this.update());
     this.update();
-    this.item.show();
   }
 
   private update(): void {
-    const v = statusView(this.controller.connection);
+    const c = this.controller;
+    const shown = statusShown({
+      connection: c.connection,
+      hasManifest: !!c.manifest,
+      remembered: !!c.rememberedTarget,
+    });
+    if (shown) this.item.show();
+    else this.item.hide();
+    const v = statusView(c.connection);
     this.item.text = v.text;
     this.item.tooltip = v.tooltip;
     this.item.backgroundColor =

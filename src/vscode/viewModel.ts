@@ -1,7 +1,16 @@
 // Pure mapping from engine results to what the tree, badge and status bar show. No `vscode` import, so it
 // is unit-tested in plain Node; the VS Code layer turns these into TreeItems.
-import { describeWrites, Finding, remaining, Report, writesDone, StepId, StepResult, StepState } from '../core/types';
-import type { LoginStatus } from '../core/steps/verify';
+import {
+  describeWrites,
+  Finding,
+  LoginStatus,
+  remaining,
+  Report,
+  writesDone,
+  StepId,
+  StepResult,
+  StepState,
+} from '../core/types';
 import { STEP_LABELS } from '../core/steps';
 import { label } from '../core/permissions';
 
@@ -41,12 +50,18 @@ export function loginTime(iso: string, now = new Date()): string {
   return t.toDateString() === now.toDateString() ? hm : `${t.toLocaleDateString()} ${hm}`;
 }
 
-/** Verify's line: BalkanID's first login, the login error, or that it is waiting for one. */
+/** Verify's line: BalkanID's first login (one this tool did not make), the login error, or undefined (waiting). */
 export function loginDescription(login: LoginStatus | undefined): string | undefined {
   if (login?.status === 'connected' && login.firstSuccess)
     return `BalkanID connected · ${login.complete ? 'first' : 'earliest seen'} login ${loginTime(login.firstSuccess)}`;
   if (login?.status === 'failing' && login.latest) return `login failed: ${login.latest.Status}`;
   return undefined;
+}
+
+/** The self-test's own line (this tool's JWT login through the app): never BalkanID's login. */
+export function selfTestDescription(login: LoginStatus | undefined): string | undefined {
+  const t = login?.selfTest;
+  return t && `self-test ${t.ok ? 'passed' : 'failed'} · ${loginTime(t.at)}`;
 }
 
 export function stepView(
@@ -101,6 +116,14 @@ export type Connection =
   | { kind: 'expired'; label: string }
   | { kind: 'unreachable'; label: string; detail: string };
 
+/**
+ * Whether the status bar item is shown: where the extension is relevant — an org connected (or being connected, or
+ * lost), a workspace with a setup manifest, or an org remembered from before — not in every window.
+ */
+export function statusShown(s: { connection: Connection; hasManifest: boolean; remembered: boolean }): boolean {
+  return s.connection.kind !== 'disconnected' || s.hasManifest || s.remembered;
+}
+
 export function statusView(c: Connection): StatusView {
   switch (c.kind) {
     case 'disconnected':
@@ -136,6 +159,7 @@ export function statusView(c: Connection): StatusView {
         c.instanceUrl,
         steps ? `${done} of ${steps.length} steps done` : 'not checked yet',
         setUp ? (loginDescription(login) ?? "Waiting for BalkanID's first login through the app.") : '',
+        setUp ? capitalised(selfTestDescription(login)) : '',
         failing ? 'Fix: see the Verify step in the checklist.' : '',
         c.report ? `${c.report.org.isSandbox ? 'Sandbox' : 'Production'}, API ${c.report.org.apiVersion}` : '',
         'Click to switch org.',
@@ -150,6 +174,8 @@ export function statusView(c: Connection): StatusView {
     }
   }
 }
+
+const capitalised = (t: string | undefined) => (t ? `${t[0]!.toUpperCase()}${t.slice(1)}` : '');
 
 export function badge(report: Report | undefined): { value: number; tooltip: string } | undefined {
   if (!report) return undefined;

@@ -43,7 +43,10 @@ function render(s: CredentialsState): void {
     const what = b.dataset.copy as keyof typeof values | 'all';
     b.disabled = what === 'all' ? !s.username || !s.consumerKey : !values[what];
   }
+  el('keyWhy').textContent = s.consumerKeyWhy || '';
+  el('openKeyPage').hidden = !s.consumerKeyPage;
   el('login').textContent = s.login || '';
+  el('selfTest').textContent = s.selfTest ? `${s.selfTest} (this tool's own login: not counted as BalkanID's)` : '';
   el('login').className = s.loginTone === 'error' ? 'error' : s.loginTone === 'ok' ? 'ok' : 'note';
   el('verifyResult').textContent = s.verify?.text || '';
   el('verifyResult').className = s.verify?.ok ? 'ok' : 'error';
@@ -94,6 +97,7 @@ el('saveKeyPem').addEventListener('click', () => {
 });
 el('clearKeyPem').addEventListener('click', () => send({ type: 'clearPrivateKey' }));
 el('verify').addEventListener('click', () => send({ type: 'verify' }));
+el('openKeyPage').addEventListener('click', () => send({ type: 'openKeyPage' }));
 for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('[data-run]')))
   b.addEventListener('click', () => send({ type: 'run', command: b.dataset.run as OtherWay }));
 send({ type: 'ready' });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { testCert, useOrg, workspace } from '../support/helpers';
+import { loginFromElsewhere, testCert, useOrg, workspace } from '../support/helpers';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 const outputs: string[] = [];
@@ -40,7 +40,7 @@ describe('balkanid-sf (the CLI binary)', function () {
   it('check: exit 1 while steps remain, with the checklist on stdout and progress on stderr', async () => {
     const r = await cli(['check', ...conn()], ws, env());
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /○ Profile cloned from Standard Platform User +to do/);
+    assert.match(r.stdout, /○ Profile cloned from the standard Platform profile +to do/);
     assert.match(r.stdout, /1\/8 steps done/);
     assert.match(r.stderr, /Connecting/);
     const j = JSON.parse((await cli(['check', '--json', ...conn()], ws, env())).stdout);
@@ -118,25 +118,41 @@ describe('balkanid-sf (the CLI binary)', function () {
     assert.match(down.stderr, /Cannot reach http:\/\/127\.0\.0\.1:9/);
   });
 
-  it('apply --yes finishes the setup (exit 0); check, verify --key and handoff then succeed', async () => {
+  it('apply --yes finishes the setup (exit 0); verify --key passes its self-test, remembers its login beside the manifest and still waits for BalkanID; a login from another client then completes Verify', async () => {
     const a = await cli(['apply', '--yes', ...conn()], ws, env());
     assert.equal(a.code, 0, a.stderr);
     assert.match(a.stdout, /Setup done; waiting for BalkanID's first login/);
     assert.equal((await cli(['check', ...conn()], ws, env())).code, 0);
     const v = await cli(['verify', '--key', 'key.pem', '--json', ...conn()], ws, env());
     assert.equal(v.code, 0, v.stdout);
-    assert.equal(JSON.parse(v.stdout).selfTest.ok, true);
-    assert.equal(
-      JSON.parse(v.stdout).steps.find((s: any) => s.id === 'verify').state,
-      'done',
-      'the report is read after the login it made',
+    const verified = JSON.parse(v.stdout);
+    assert.equal(verified.selfTest.ok, true);
+    const step = verified.steps.find((s: any) => s.id === 'verify');
+    assert.equal(step.state, 'waiting', "the self-test is the tool's own login, not BalkanID's");
+    assert.deepEqual(
+      step.findings.map((f: any) => f.code),
+      ['self-test-passed', 'awaiting-login'],
     );
+    assert.equal(verified.login.status, 'waiting');
+    const memory = JSON.parse(readFileSync(join(ws, 'balkanid-setup.logins.json'), 'utf8'));
+    const [remembered] = Object.values(memory.orgs) as any[];
+    assert.equal(remembered.length, 1);
+    assert.equal(remembered[0].by, 'self-test');
+    assert.equal(remembered[0].sourceIp, '127.0.0.1');
+    assert.doesNotMatch(JSON.stringify(memory), /BEGIN|PRIVATE|3MVG9/, 'no key of any kind in the memory');
+    const text = await cli(['check', ...conn()], ws, env());
+    assert.match(text.stdout, /Self-test passed: this tool logged in as balkanid@example\.test/);
+    assert.match(text.stdout, /Waiting for BalkanID's first login/);
     const h = JSON.parse((await cli(['handoff', '--json', ...conn()], ws, env())).stdout);
     assert.deepEqual(
-      [h.username, h.loginUrl, h.isSandbox],
-      ['balkanid@example.test', 'https://login.salesforce.com', false],
+      [h.username, h.loginUrl, h.isSandbox, h.consumerKeySource],
+      ['balkanid@example.test', 'https://login.salesforce.com', false, 'org'],
     );
     assert.match(h.consumerKey, /^3MVG9/);
+    assert.equal(await loginFromElsewhere(t.org, h.consumerKey), 200);
+    const after = JSON.parse((await cli(['check', '--json', ...conn()], ws, env())).stdout);
+    assert.equal(after.login.status, 'connected');
+    assert.equal(after.steps.find((s: any) => s.id === 'verify').state, 'done');
   });
 
   it('verify with the wrong key exits 1 with the mapped cause', async () => {

@@ -339,7 +339,11 @@ describe('engine: settings it cannot read are unknown, not missing', () => {
     const { report } = await check(input);
     const app = report.steps.find(s => s.id === 'app')!;
     assert.ok(
-      app.findings.some(f => f.code === 'app-partly-unchecked' && /global: /.test(f.message)),
+      app.findings.some(
+        f =>
+          f.code === 'app-partly-unchecked' &&
+          /callback URL, certificate and PKCE \(global OAuth settings\): INSUFFICIENT_ACCESS: no/.test(f.message),
+      ),
       JSON.stringify(app.findings),
     );
     assert.ok(!app.plan.length, 'no redeploy planned for settings that could not be read');

@@ -1,6 +1,7 @@
-// The permission retry's cap, against the test org: when Salesforce refuses the profile six times in a row, each
-// time naming a permission it depends on that the run did not know yet, apply learns from five refusals, sends the
-// records six times in all, then stops with the sixth refusal — it never loops on an org that keeps asking.
+// The permission retry's cap, against the test org: when Salesforce refuses the profile again and again, each time
+// naming a permission it depends on that the run did not know yet, apply learns from five refusals, then writes the
+// profile once with the guide's own permissions only, and stops with the refusal of that — seven composites in all;
+// it never loops on an org that keeps asking.
 import assert from 'node:assert/strict';
 import { apply } from '../../src/core/engine';
 import { isSetupError } from '../../src/core/types';
@@ -17,10 +18,19 @@ const ASKED = [
   'ModifyMetadata',
 ];
 
+/** Setup's labels of the first five, as the run names what it adds. */
+const LABELS = [
+  'Manage Users',
+  'Customize Application',
+  'Modify All Data',
+  'Assign Permission Sets',
+  'Manage Profiles and Permission Sets',
+];
+
 describe('engine: the permission retry is capped', () => {
   const t = useOrg({ scenario: 'fresh' });
 
-  it('six refusals each naming a new dependency: six composites are sent, the sixth refusal stands, nothing is written', async () => {
+  it("refusals each naming a new dependency: five are learned from, the sixth makes the profile fall back to the guide's own permissions, the seventh stands; seven composites, nothing is written", async () => {
     for (const perm of ASKED)
       t.org.addFault({
         method: 'POST',
@@ -55,11 +65,15 @@ describe('engine: the permission retry is capped', () => {
     assert.ok(isSetupError(err), String(err));
     assert.equal(err.code, 'FIELD_INTEGRITY_EXCEPTION');
     assert.equal(err.step, 'profile');
-    assert.match(err.message, /depends on permission\(s\): ViewAllData/);
-    assert.equal(composites() - before, 6);
+    assert.match(err.message, /depends on permission\(s\): ModifyMetadata\. Nothing was written\.$/);
+    assert.equal(composites() - before, 7);
     assert.deepEqual(
-      said.filter(m => m.startsWith('Salesforce asked for a change of permissions')),
-      ASKED.slice(0, 5).map(p => `Salesforce asked for a change of permissions (add ${p}); writing again…`),
+      said.filter(m => m.startsWith('Salesforce refused')),
+      [
+        ...LABELS.map(l => `Salesforce refused a permission (add "${l}"); writing again…`),
+        'Salesforce refused the profile ("Permission View Setup and Configuration depends on permission(s): ' +
+          'ViewAllData"); writing it with the guide\'s own permissions only…',
+      ],
     );
     assert.equal(t.org.org.writes, 0);
   });

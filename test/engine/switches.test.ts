@@ -17,6 +17,10 @@ import {
 
 const SETTINGS: Array<[string, OrgOptions]> = [
   ['the defaults (the strictest reading)', {}],
+  [
+    'the former defaults: straight apostrophes, no object-permission dependency',
+    { curlyApostrophes: false, objectPermissionDependency: false },
+  ],
   ['the policy deploy does not make the link', { policyPermissionSetsCreateLinks: false }],
   ['composite/batch refuses a whole batch with an undocumented resource', { batchRefusal: 'request' }],
   ['no PermissionDependency rows for View All Data (yet enforced)', { dependencyRowsForViewAllData: false }],
@@ -31,6 +35,8 @@ const SETTINGS: Array<[string, OrgOptions]> = [
   ['inserts enable the permissions they depend on', { autoEnableDependencies: true }],
   ["users without their profile's own assignment (older test data)", { profileAssignments: false }],
   ['query cursors without the old 10-per-user limit (API 56.0 and later)', { queryCursorLimit: 0 }],
+  ['Digital Experiences on (every role has a RoleAndSubordinatesInternal group too)', { digitalExperiences: true }],
+  ['expired permission set assignments removed at once', { expiredAssignments: 'removed' }],
   [
     'all the uncertain answers at once',
     {

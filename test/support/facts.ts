@@ -75,6 +75,7 @@ export function doneFacts(): Facts {
       { Permission: 'ViewAllData', RequiredPermission: 'ViewSetup' },
       { Permission: 'ViewSetup', RequiredPermission: 'ViewRoles' },
     ],
+    objectDependencies: [],
     app: {
       Id: '0xI000000000001AAA',
       DeveloperName: 'BalkanID_Extractor',
@@ -101,6 +102,7 @@ export function doneFacts(): Facts {
       callbackUrl: 'https://app.balkan.id',
       isPkceRequired: 'false',
     },
+    consumerKey: { key: '3MVG9abcdefghijklmnopqrstuvwxyz', via: 'metadata', refused: [] },
     profileIpRanges: [],
     logins: [
       { LoginTime: '2026-11-30T10:00:00Z', Status: 'Success', Application: 'BalkanID', LoginType: 'Remote Access 2.0' },
@@ -120,6 +122,7 @@ export function freshFacts(): Facts {
     policy: undefined,
     appPolicy: undefined,
     global: undefined,
+    consumerKey: undefined,
     logins: [],
   });
 }

@@ -72,3 +72,29 @@ export function assertNoDuplicates(org: TestOrg): void {
 /** Setup finished: every step done, Verify done or waiting for the first login through the app. */
 export const setUp = (r: { steps: Array<{ id: string; state: string }> }) =>
   r.steps.every(s => s.state === 'done' || (s.id === 'verify' && s.state === 'waiting'));
+
+/**
+ * A JWT login as the integration user from another client — BalkanID's servers, as the test org records them: its
+ * LoginHistory row carries the address given (X-TestOrg-Client-Ip), not this machine's. Returns the HTTP status.
+ */
+export async function loginFromElsewhere(
+  org: TestOrg,
+  consumerKey: string,
+  keyPem = testCert().keyPem,
+  ip = '203.0.113.7',
+  username = 'balkanid@example.test',
+): Promise<number> {
+  const { createPrivateKey } = await import('node:crypto');
+  const { jwtAssertion } = await import('../../src/core/jwt');
+  const assertion = jwtAssertion(
+    createPrivateKey(keyPem),
+    { iss: consumerKey, sub: username, aud: 'https://login.salesforce.com' },
+    org.org.now(),
+  );
+  const r = await fetch(`${org.url}/services/oauth2/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-TestOrg-Client-Ip': ip },
+    body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }),
+  });
+  return r.status;
+}

@@ -9,6 +9,7 @@ import { runnable } from '../../src/core/engine';
 import { Facts } from '../../src/core/facts';
 import { Manifest, SCOPES, validateManifest } from '../../src/core/manifest';
 import { CertificateInfo } from '../../src/core/certificate';
+import { finding, FindingCode } from '../../src/core/findings';
 import { Finding, Report, remaining, SetupError, StepId, StepResult, writesDone } from '../../src/core/types';
 import { certificate, doneFacts, freshFacts, MANIFEST } from '../support/facts';
 import { NOW } from '../support/clock';
@@ -386,7 +387,7 @@ const CASES: Record<string, SeverityCase> = {
   },
   'a consumer key that cannot be read: an error about the app': {
     step: 'consumerKey',
-    change: f => void (f.global!.consumerKey = undefined),
+    change: f => void (f.consumerKey = { refused: [{ route: 'metadata', code: 'NO_KEY', message: 'no key' }] }),
     findings: [
       {
         code: 'consumer-key-unreadable',
@@ -402,6 +403,7 @@ const CASES: Record<string, SeverityCase> = {
     change: f => {
       f.app = undefined;
       f.global = undefined;
+      f.consumerKey = undefined;
     },
     findings: [
       { code: 'pending', severity: 'info', subject: undefined, manifestPath: undefined, permission: undefined },
@@ -476,50 +478,55 @@ describe('decisions: each finding’s severity, subject and manifest key (what r
 
 describe("decisions: a step's state from its findings and plan", () => {
   const s = { id: 'user' as StepId, title: 'Integration user' };
-  const f = (code: string, severity: Finding['severity']): Finding => ({ code, severity, message: code });
+  const f = (code: FindingCode): Finding => finding(code, { message: code });
   const write = { step: 'user' as StepId, action: 'update' as const, target: 't', detail: 'd' };
   const state = (e: { findings: Finding[]; plan?: (typeof write)[]; done: boolean }, id: StepId = 'user') =>
     stepResult({ ...s, id }, { plan: [], ...e }).state;
-  it('exists, nothing to write, no error: done', () => {
-    assert.equal(state({ findings: [f('x', 'warning'), f('y', 'info')], done: true }), 'done');
+  it('exists, nothing to write, only a warning and an info that inform: done', () => {
+    assert.equal(state({ findings: [f('reserved-domain'), f('license-headroom')], done: true }), 'done');
   });
   it("exists, nothing to write, only the admin's missing permissions: still done (a later change needs them)", () => {
-    assert.equal(state({ findings: [f('admin-permission-missing', 'error')], done: true }), 'done');
+    assert.equal(state({ findings: [f('admin-permission-missing')], done: true }), 'done');
   });
   it("the preflight with the admin's missing permission is not done: error", () => {
-    assert.equal(state({ findings: [f('admin-permission-missing', 'error')], done: true }, 'preflight'), 'error');
+    const facts = doneFacts();
+    facts.adminPerms!.delete('ViewSetup');
+    assert.equal(stateOf(steps(facts), 'preflight'), 'error');
   });
   it('exists with an error of its own and nothing to write: error', () => {
-    assert.equal(state({ findings: [f('user-frozen', 'error')], done: true }), 'error');
+    assert.equal(state({ findings: [f('user-frozen')], done: true }), 'error');
   });
   it('a blocking finding with writes to make: blocked, for each blocking code', () => {
-    for (const code of ['admin-permission-missing', 'license-exhausted', 'waits-for', 'cert-missing'])
-      assert.equal(state({ findings: [f(code, 'error')], plan: [write], done: true }), 'blocked', code);
+    for (const code of ['admin-permission-missing', 'license-exhausted', 'waits-for', 'cert-missing'] as const)
+      assert.equal(state({ findings: [f(code)], plan: [write], done: true }), 'blocked', code);
   });
   it('a blocking finding on a step that does not exist yet: blocked, even with nothing planned', () => {
-    assert.equal(state({ findings: [f('license-exhausted', 'error')], done: false }), 'blocked');
+    assert.equal(state({ findings: [f('license-exhausted')], done: false }), 'blocked');
+  });
+  it('a certificate error that blocks-or-errors, with nothing to write on an existing step: error', () => {
+    assert.equal(state({ findings: [f('cert-expired')], done: true }), 'error');
   });
   it('a certificate warning is not blocking: the step with writes is drifted, not blocked', () => {
-    assert.equal(state({ findings: [f('cert-expiring', 'warning')], plan: [write], done: true }), 'drifted');
+    assert.equal(state({ findings: [f('cert-expiring')], plan: [write], done: true }), 'drifted');
   });
   it('an error that is not blocking, with writes: error', () => {
-    assert.equal(state({ findings: [f('user-is-admin', 'error')], plan: [write], done: true }), 'error');
+    assert.equal(state({ findings: [f('user-is-admin')], plan: [write], done: true }), 'error');
   });
-  it('exists with writes and only warnings: drifted; not existing with a "-drift" finding: drifted', () => {
-    assert.equal(state({ findings: [f('user-role-drift', 'warning')], plan: [write], done: true }), 'drifted');
-    assert.equal(state({ findings: [f('link-missing-drift', 'warning')], plan: [write], done: false }), 'drifted');
+  it('exists with writes and only warnings: drifted; not existing with a drift finding: drifted', () => {
+    assert.equal(state({ findings: [f('user-role-drift')], plan: [write], done: true }), 'drifted');
+    assert.equal(state({ findings: [f('link-missing-drift')], plan: [write], done: false }), 'drifted');
   });
   it('not existing, writes to make, no drift: todo', () => {
-    assert.equal(state({ findings: [f('pending', 'info')], plan: [write], done: false }), 'todo');
+    assert.equal(state({ findings: [f('pending')], plan: [write], done: false }), 'todo');
   });
   it('a state the step decides itself wins', () => {
     assert.equal(
-      stepResult(s, { findings: [f('user-frozen', 'error')], plan: [], done: false, state: 'waiting' }).state,
+      stepResult(s, { findings: [f('user-frozen')], plan: [], done: false, state: 'waiting' }).state,
       'waiting',
     );
   });
   it('the result carries the id, title, findings, plan and whether what the step creates exists', () => {
-    const findings = [f('x', 'warning')];
+    const findings = [f('reserved-domain')];
     assert.deepEqual(stepResult(s, { findings, plan: [write], done: true }), {
       id: 'user',
       title: 'Integration user',
@@ -594,7 +601,7 @@ describe('decisions: what a stopped step holds back', () => {
   });
   it('Verify and the consumer key in error stop nothing; another step in error stops itself', () => {
     const f = doneFacts();
-    f.global!.consumerKey = undefined;
+    f.consumerKey = { refused: [{ route: 'metadata', code: 'NO_KEY', message: 'no key' }] };
     f.logins = [
       { LoginTime: '2026-11-30T11:00:00Z', Status: 'Failed', Application: 'X', LoginType: 'Remote Access 2.0' },
     ];

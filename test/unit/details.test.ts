@@ -105,7 +105,7 @@ describe("details: each step's place in Setup and its help", () => {
         ],
         [
           'profile',
-          'Profile cloned from Standard Platform User',
+          'Profile cloned from the standard Platform profile',
           'Profile',
           '/lightning/setup/EnhancedProfiles/home',
           'create-a-new-user-profile',
@@ -395,8 +395,8 @@ describe("details: the engine's report", () => {
     );
   });
   it('a SetupError is named so, and recognised by its brand only', () => {
-    const e = new SetupError('m', 'C', 'app');
-    assert.deepEqual([e.name, e.code, e.step, e.message], ['SetupError', 'C', 'app', 'm']);
+    const e = new SetupError('m', 'DEPLOY_FAILED', 'app');
+    assert.deepEqual([e.name, e.code, e.step, e.message], ['SetupError', 'DEPLOY_FAILED', 'app', 'm']);
     assert.equal((e as unknown as Record<symbol, unknown>)[Symbol.for('balkanid.SetupError')], true);
     for (const x of [null, undefined, 'SetupError', 42, { code: 'C' }, Object.assign(() => undefined, { code: 'C' })])
       assert.equal(isSetupError(x), false, String(x));
@@ -417,8 +417,13 @@ describe('details: what Run All says when the reason is long or missing', () => 
     const b = r([
       step({
         findings: [
-          { code: 'w', severity: 'warning', message: 'A warning. Not this.', permission: 'ViewSetup' },
-          { code: 'e', severity: 'error', message: 'First sentence.\nSecond sentence. Third.', fix: 'Do it.' },
+          { code: 'reserved-domain', severity: 'warning', message: 'A warning. Not this.', permission: 'ViewSetup' },
+          {
+            code: 'user-frozen',
+            severity: 'error',
+            message: 'First sentence.\nSecond sentence. Third.',
+            fix: 'Do it.',
+          },
         ],
       }),
     ]).blockers[0]!;
@@ -434,7 +439,7 @@ describe('details: what Run All says when the reason is long or missing', () => 
   });
   it('an error without a fix is the reason on its own', () => {
     assert.equal(
-      r([step({ findings: [{ code: 'e', severity: 'error', message: 'Only this.' }] })]).blockers[0]!.reason,
+      r([step({ findings: [{ code: 'user-frozen', severity: 'error', message: 'Only this.' }] })]).blockers[0]!.reason,
       'Only this.',
     );
   });

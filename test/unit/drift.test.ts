@@ -134,7 +134,10 @@ describe('drift: the External Client App', () => {
     f.failed.global = { errorCode: 'A', message: 'first' };
     f.failed.appPolicy = { errorCode: 'B', message: 'second' };
     const finding = step(f, 'app').findings.find(x => x.code === 'app-partly-unchecked')!;
-    assert.match(finding.message, /\(global: first; appPolicy: second\), so they were not checked\.$/);
+    assert.match(
+      finding.message,
+      /\(never taken for drift\): callback URL, certificate and PKCE \(global OAuth settings\): A: first; app policies: B: second\.$/,
+    );
     const fresh = freshFacts();
     fresh.failed.global = { errorCode: 'A', message: 'first' };
     assert.ok(!step(fresh, 'app').findings.some(x => x.code === 'app-partly-unchecked'));
@@ -175,7 +178,7 @@ describe('drift: profile, user, permission set and link', () => {
     const s = step(freshFacts(), 'profile');
     assert.deepEqual(
       s.plan.map(w => [w.action, w.detail]),
-      [['create', 'clone of Standard Platform User + View Setup and Configuration, View Roles and Role Hierarchy']],
+      [['create', 'clone of "Standard Platform User" + View Setup and Configuration, View Roles and Role Hierarchy']],
     );
     assert.equal(s.state, 'todo');
   });
@@ -305,14 +308,22 @@ describe('drift: profile, user, permission set and link', () => {
   });
   it('the consumer key: done when read; pending (todo) without an app; unreadable is an error', () => {
     assert.equal(step(doneFacts(), 'consumerKey').state, 'done');
-    const f = doneFacts();
-    f.global = undefined;
-    const s = step(f, 'consumerKey');
-    assert.deepEqual([s.state, s.findings], ['todo', []]);
+    const none = doneFacts();
+    none.app = undefined;
+    none.consumerKey = undefined;
+    const s = step(none, 'consumerKey');
+    assert.deepEqual([s.state, s.findings.map(x => [x.code, x.severity])], ['todo', [['pending', 'info']]]);
+    const unread = doneFacts();
+    unread.consumerKey = { refused: [{ route: 'metadata', code: 'NO_KEY', message: 'no key' }] };
+    const u = step(unread, 'consumerKey');
+    assert.deepEqual(
+      [u.state, u.findings.map(x => [x.code, x.severity])],
+      ['error', [['consumer-key-unreadable', 'error']]],
+    );
   });
   it('Verify waits for the steps before it (but not for the consumer key) and says which', () => {
     const f = doneFacts();
-    f.global!.consumerKey = undefined;
+    f.consumerKey = { refused: [{ route: 'metadata', code: 'NO_KEY', message: 'no key' }] };
     assert.equal(step(f, 'verify').state, 'done');
     f.permissionSet!.Assignments = { records: [] };
     const v = step(f, 'verify');
@@ -361,9 +372,15 @@ describe('drift: profile, user, permission set and link', () => {
       LoginType: 'Remote Access 2.0',
     });
     f.logins = [ok(1)];
-    assert.match(step(f, 'verify').findings[0]!.message, /\(first login 2026-11-30 11:00 UTC\)\.$/);
+    assert.match(
+      step(f, 'verify').findings[0]!.message,
+      /\(first login 2026-11-30 11:00 UTC; a login this tool did not make\)\.$/,
+    );
     f.logins = Array.from({ length: 10 }, (_, i) => ok(9 - i));
-    assert.match(step(f, 'verify').findings[0]!.message, /\(earliest seen login 2026-11-30 10:00 UTC\)\.$/);
+    assert.match(
+      step(f, 'verify').findings[0]!.message,
+      /\(earliest seen login 2026-11-30 10:00 UTC; a login this tool did not make\)\.$/,
+    );
   });
   it('login history unreadable without an integration user: nothing to say about it', () => {
     const f = doneFacts();

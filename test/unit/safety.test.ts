@@ -5,6 +5,7 @@ import { NOW } from '../support/clock';
 import assert from 'node:assert/strict';
 import { isSetupError, SetupError } from '../../src/core/types';
 import { redact, redactDeep, registerSecret } from '../../src/core/redact';
+import { salesforceCode } from '../../src/core/errorCodes';
 import { stepError } from '../../src/core/engine';
 import { quickFixFor } from '../../src/vscode/diagnosticsModel';
 
@@ -68,7 +69,7 @@ describe('step-scoped errors', () => {
       e.message,
       /^Step "External Client App with JWT bearer" failed: boom\. Written before the failure: Create profile — "BalkanID Integration"\.$/,
     );
-    assert.match(stepError('preflight', new SetupError('no', 'X'), []).message, /Nothing was written\.$/);
+    assert.match(stepError('preflight', new SetupError('no', 'UNKNOWN'), []).message, /Nothing was written\.$/);
   });
   it('after a timeout during a write, says that write may have been made and that the next run checks', () => {
     const e = stepError(
@@ -86,7 +87,7 @@ describe('step-scoped errors', () => {
   });
   it('a rejection Salesforce answered (a limit, an expired session) is not uncertain', () => {
     assert.equal(
-      stepError('link', new SetupError('limit', 'REQUEST_LIMIT_EXCEEDED'), [], 'the link').uncertain,
+      stepError('link', new SetupError('limit', salesforceCode('REQUEST_LIMIT_EXCEEDED')), [], 'the link').uncertain,
       undefined,
     );
     assert.equal(stepError('link', new SetupError('expired', 'SESSION_EXPIRED'), [], 'the link').uncertain, undefined);
@@ -149,60 +150,133 @@ describe('files the manifest points at', () => {
   });
 });
 
-describe('reading Salesforce refusals of a permission (records.ts)', () => {
-  const { permissionFix } = require('../../src/core/records') as typeof import('../../src/core/records');
+describe("reading Salesforce refusals of a permission by the org's own vocabulary (records.ts)", () => {
+  const { permissionFix, permissionsNamed } =
+    require('../../src/core/records') as typeof import('../../src/core/records');
   const answer = (message: string, fields: string[] = []) => ({
     status: 400,
     body: [{ errorCode: 'FIELD_INTEGRITY_EXCEPTION', message, fields }],
   });
-  const labels = new Map([
-    ['view setup and configuration', 'ViewSetup'],
-    ['manage users', 'ManageUsers'],
-    ['manage roles', 'ManageRoles'],
-  ]);
-  it('a dependency named by label (the test org) or by API name, one or several, with or without fields', () => {
-    assert.deepEqual(
-      permissionFix(
-        answer('Permission View All Data depends on permission(s): View Setup and Configuration', [
-          'PermissionsViewAllData',
-        ]),
-        labels,
-      ),
-      { add: ['ViewSetup'], drop: [] },
+  /** Profile's describe as a German, a Japanese and an English org give it (labels in the admin's language). */
+  const describe = (labels: Record<string, string>, notCreateable: string[] = []) => ({
+    createable: new Set(Object.keys(labels).filter(p => !notCreateable.includes(p))),
+    byLabel: new Map(Object.entries(labels).map(([p, l]) => [l.toLowerCase(), p])),
+    labels: new Map(Object.entries(labels)),
+  });
+  const de = describe({
+    ViewAllData: 'Alle Daten anzeigen',
+    ViewSetup: 'Setup und Konfiguration anzeigen',
+    ViewRoles: 'Rollen und Rollenhierarchie anzeigen',
+    ModifyAllData: 'Alle Daten ändern',
+    ApiEnabled: 'API aktiviert',
+    ActivitiesAccess: 'Auf Aktivitäten zugreifen',
+  });
+  const ja = describe({
+    ViewAllData: 'すべてのデータの参照',
+    ViewSetup: '設定・定義の参照',
+    ApiEnabled: 'API の有効化',
+  });
+  const en = describe(
+    {
+      ViewAllData: 'View All Data',
+      ViewSetup: 'View Setup and Configuration',
+      ViewRoles: 'View Roles and Role Hierarchy',
+      ApiEnabled: 'API Enabled',
+      ManageUsers: 'Manage Users',
+      ManageSandboxes: 'Manage Sandboxes',
+      CustomizeApplication: 'Customize Application',
+      ManageTranslation: 'Manage Translation',
+      ActivitiesAccess: 'Access Activities',
+      ChatterInternalUser: 'Chatter Internal User',
+      RunReports: 'Run Reports',
+    },
+    ['ChatterInternalUser'],
+  );
+  const permset = ['ApiEnabled', 'ViewAllData'];
+
+  it("a dependency named by Setup label in the admin's language (German, Japanese), or by API name with an empty fields list: what the record lacks is added", () => {
+    const german = answer(
+      'Die Berechtigung Alle Daten anzeigen hängt von folgenden Berechtigungen ab: Setup und Konfiguration anzeigen',
+      ['PermissionsViewAllData'],
     );
+    assert.deepEqual(permissionFix(german, de, permset, permset), { add: ['ViewSetup'], drop: [] });
+    const japanese = answer('権限 すべてのデータの参照 は次の権限に依存しています: 設定・定義の参照');
+    assert.deepEqual(permissionFix(japanese, ja, permset, permset), { add: ['ViewSetup'], drop: [] });
+    const byName = answer('Permission CustomizeApplication depends on permission(s): ManageTranslation: []');
+    assert.deepEqual(permissionFix(byName, en, ['CustomizeApplication'], []), { add: ['ManageTranslation'], drop: [] });
+  });
+
+  it('typographic apostrophes and runs of spaces do not matter; a label inside a longer one is not taken for it', () => {
     assert.deepEqual(
-      permissionFix(
-        answer('Permission CustomizeApplication depends on permission(s): ManageTranslation: []'),
-        new Map(),
+      permissionsNamed(
+        { message: 'The user license doesn\u2019t  allow the permission:  Manage   Sandboxes' },
+        en.labels,
       ),
-      { add: ['ManageTranslation'], drop: [] },
+      ['ManageSandboxes'],
     );
+    // "Alle Daten anzeigen" must not also be found inside nothing else; "Alle Daten ändern" is its own label.
     assert.deepEqual(
-      permissionFix(
-        answer('Permission ManageUsers depends on permission(s): AssignPermissionSets, ManageRoles'),
-        labels,
-      ),
-      { add: ['AssignPermissionSets', 'ManageRoles'], drop: [] },
+      permissionsNamed({ message: 'Die Benutzerlizenz lässt die Berechtigung nicht zu: Alle Daten ändern' }, de.labels),
+      ['ModifyAllData'],
     );
   });
-  it('a permission the licence forbids, named in the message even when fields is empty', () => {
-    assert.deepEqual(permissionFix(answer("The user license doesn't allow the permission: Manage Users"), labels), {
+
+  it('a permission the licence forbids is left out when the guide does not need it; an essential one is not understood (undefined)', () => {
+    const sent = ['RunReports', 'ManageSandboxes', 'ViewSetup', 'ViewRoles', 'ApiEnabled'];
+    const licence = answer("The user license doesn't allow the permission: Manage Sandboxes", [
+      'PermissionsManageSandboxes',
+    ]);
+    assert.deepEqual(permissionFix(licence, en, sent, ['ViewSetup', 'ViewRoles', 'ApiEnabled']), {
       add: [],
-      drop: ['ManageUsers'],
+      drop: ['ManageSandboxes'],
+    });
+    const essential = answer("The user license doesn't allow the permission: View All Data");
+    assert.equal(permissionFix(essential, en, permset, permset), undefined);
+  });
+
+  it('the object-permission-label form ("… depends on permission(s): Read Quotes", fields empty): the dependent permission is left out, Read Quotes being no permission field', () => {
+    const r = answer('Permission Access Activities depends on permission(s): Read Quotes');
+    assert.deepEqual(
+      permissionFix(r, en, ['ActivitiesAccess', 'ApiEnabled', 'ViewSetup'], ['ApiEnabled', 'ViewSetup']),
+      {
+        add: [],
+        drop: ['ActivitiesAccess'],
+      },
+    );
+    const german = answer(
+      'Die Berechtigung Auf Aktivitäten zugreifen hängt von folgenden Berechtigungen ab: Angebote lesen',
+    );
+    assert.deepEqual(permissionFix(german, de, ['ActivitiesAccess', 'ApiEnabled'], ['ApiEnabled']), {
+      add: [],
+      drop: ['ActivitiesAccess'],
     });
   });
-  it('anything else is not a permission refusal', () => {
+
+  it('a requirement the API cannot set (not createable): the permission that needs it is left out, not the requirement added', () => {
+    const r = answer('Permission Run Reports depends on permission(s): Chatter Internal User', [
+      'PermissionsRunReports',
+    ]);
+    assert.deepEqual(permissionFix(r, en, ['RunReports', 'ApiEnabled'], ['ApiEnabled']), {
+      add: [],
+      drop: ['RunReports'],
+    });
+  });
+
+  it('anything else is not understood: another code, or no permission of the vocabulary named', () => {
     assert.equal(
       permissionFix(
         { status: 400, body: [{ errorCode: 'DUPLICATE_VALUE', message: 'duplicate value found' }] },
-        labels,
+        en,
+        permset,
+        permset,
       ),
       undefined,
     );
     assert.equal(
-      permissionFix(answer('Permission X depends on permission(s): Something Nobody Knows'), labels),
+      permissionFix(answer('Permission X depends on permission(s): Something Nobody Knows'), en, permset, permset),
       undefined,
     );
+    assert.equal(permissionFix(answer('Die Berechtigung hängt ab'), de, permset, permset), undefined);
   });
 });
 

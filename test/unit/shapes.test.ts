@@ -6,17 +6,18 @@ import { loginsSoql, factQueries, linkOf, sameId, soql } from '../../src/core/fa
 import { ecaDestructiveFiles, ecaFiles, ecaNames } from '../../src/core/eca';
 import { explainJwtError, jwtAssertion } from '../../src/core/jwt';
 import { errorOf, stepError, writeFailure, writesSentence } from '../../src/core/errors';
+import { salesforceCode } from '../../src/core/errorCodes';
 import { describeWrites, isSetupError, SetupError, Write } from '../../src/core/types';
 import { checkInstanceUrl, myDomainUrl, secureTransport } from '../../src/core/url';
 import { ADMIN_PERMISSIONS, label, withDependencies } from '../../src/core/permissions';
 import { IP_LABELS, scopeList } from '../../src/core/setupLabels';
 import { helpUrl, SETUP_PAGES, STEP_LABELS, STEP_TITLES, STEPS } from '../../src/core/steps';
-import { profileRecords } from '../../src/core/steps/profile';
-import { userRecords } from '../../src/core/steps/user';
-import { permissionSetRecords } from '../../src/core/steps/permissionSet';
+import { profile } from '../../src/core/steps/profile';
+import { user } from '../../src/core/steps/user';
+import { permissionSet } from '../../src/core/steps/permissionSet';
 import { linkRequests } from '../../src/core/steps/link';
 import { appDeployFiles, appNames } from '../../src/core/steps/app';
-import { StepContext } from '../../src/core/steps/step';
+import { RecordWrite, Step, StepContext } from '../../src/core/steps/step';
 import { handoff } from '../../src/core/engine';
 import { teardownKept, teardownPlan } from '../../src/core/teardown';
 import { manifestTemplate, proposedUsername } from '../../src/core/manifest';
@@ -34,6 +35,10 @@ const ctx = (facts = doneFacts(), more: Partial<StepContext> = {}): StepContext 
   now: NOW,
   ...more,
 });
+/** A step's record writes, as apply builds them: a record's Id is the one in the org, else `created[id]` (a reference
+ *  to its creation earlier in the same composite), else none. */
+const recordsOf = (step: Step, c: StepContext, created: Record<string, string> = {}): RecordWrite[] =>
+  step.records!({ ...c, ref: (id, existing) => existing ?? created[id] });
 
 describe('shapes: the fact queries', () => {
   it("a SOQL literal escapes backslashes and quotes: O'Brien\\x → 'O\\'Brien\\\\x'", () => {
@@ -43,7 +48,8 @@ describe('shapes: the fact queries', () => {
   it("the login history query: the user's OAuth logins, newest first, 10 rows", () => {
     assert.equal(
       loginsSoql("b'x@acme.com"),
-      'SELECT LoginTime, Status, Application, LoginType FROM LoginHistory WHERE UserId IN (SELECT Id FROM User ' +
+      'SELECT Id, LoginTime, Status, Application, LoginType, SourceIp FROM LoginHistory WHERE UserId IN (SELECT Id ' +
+        'FROM User ' +
         "WHERE Username = 'b\\'x@acme.com') AND LoginType = 'Remote Access 2.0' ORDER BY LoginTime DESC LIMIT 10",
     );
   });
@@ -119,20 +125,20 @@ describe('shapes: the record writes', () => {
       PermissionsOff: false,
     };
     f.dependencies = [{ Permission: 'ViewRoles', RequiredPermission: 'ViewPlatformData' }];
-    const [w] = profileRecords(
-      ctx(f, { permissions: { adjust: {}, createableOnProfile: new Set(['PermissionsApiEnabled']) } }),
-      API,
-    );
+    f.profileFields = { createable: new Set(['ApiEnabled']), byLabel: new Map(), labels: new Map() };
+    const [w] = recordsOf(profile, ctx(f, { permissions: { adjust: {} } }));
     assert.deepEqual(w, {
       step: 'profile',
       target: 'profile',
       detail: '"BalkanID Integration"',
+      permissions: 'profile',
       referenceId: 'profile',
       method: 'POST',
-      url: `${API}/sobjects/Profile`,
+      path: '/sobjects/Profile',
       body: {
         Name: 'BalkanID Integration',
-        Description: 'BalkanID integration: Standard Platform User + View Setup + View Roles',
+        Description:
+          'BalkanID integration: Standard Platform User + View Setup and Configuration + View Roles and Role Hierarchy',
         UserLicenseId: '100000000000001AAA',
         PermissionsApiEnabled: true,
         PermissionsViewSetup: true,
@@ -145,9 +151,9 @@ describe('shapes: the record writes', () => {
     const f = freshFacts();
     f.sourceProfile = { ...f.sourceProfile!, PermissionsChatter: true };
     f.dependencies = [];
-    const [w] = profileRecords(
+    const [w] = recordsOf(
+      profile,
       ctx(f, { permissions: { adjust: { profile: { add: ['Extra'], drop: ['Chatter'] } } } }),
-      API,
     );
     assert.deepEqual(
       Object.keys(w!.body).filter(k => k.startsWith('Permissions')),
@@ -155,14 +161,10 @@ describe('shapes: the record writes', () => {
     );
   });
   it('an existing profile is patched with the wanted permissions', () => {
-    const [w] = profileRecords(ctx(), API);
+    const [w] = recordsOf(profile, ctx());
     assert.deepEqual(
-      [w!.method, w!.url, w!.body],
-      [
-        'PATCH',
-        `${API}/sobjects/Profile/00e000000000002AAA`,
-        { PermissionsViewSetup: true, PermissionsViewRoles: true },
-      ],
+      [w!.method, w!.path, w!.body],
+      ['PATCH', '/sobjects/Profile/00e000000000002AAA', { PermissionsViewSetup: true, PermissionsViewRoles: true }],
     );
   });
   it("a new user: the manifest's names, the profile reference, the admin's locale (or Setup's defaults)", () => {
@@ -174,14 +176,15 @@ describe('shapes: the record writes', () => {
       LanguageLocaleKey: 'fr',
       EmailEncodingKey: 'ISO-8859-1',
     };
-    const [w] = userRecords(ctx(f), API, '@{profile.id}');
+    f.profile = undefined;
+    const [w] = recordsOf(user, ctx(f), { profile: '@{profile.id}' });
     assert.deepEqual(w, {
       step: 'user',
       target: 'integration user',
       detail: 'balkanid@acme.com',
       referenceId: 'user',
       method: 'POST',
-      url: `${API}/sobjects/User`,
+      path: '/sobjects/User',
       body: {
         Username: 'balkanid@acme.com',
         Email: 'it@acme.com',
@@ -196,7 +199,7 @@ describe('shapes: the record writes', () => {
       },
     });
     f.admin = undefined;
-    const [d] = userRecords(ctx(f), API, 'x');
+    const [d] = recordsOf(user, ctx(f), { profile: 'x' });
     assert.deepEqual(
       [d!.body.TimeZoneSidKey, d!.body.LocaleSidKey, d!.body.LanguageLocaleKey, d!.body.EmailEncodingKey],
       ['America/Los_Angeles', 'en_US', 'en_US', 'UTF-8'],
@@ -204,31 +207,32 @@ describe('shapes: the record writes', () => {
   });
   it('an existing user: the role cleared; the profile only when it differs; reactivated only when agreed', () => {
     const f = doneFacts();
-    const body = (c: StepContext, ref: string | undefined) => userRecords(c, API, ref)[0]!.body;
-    assert.deepEqual(body(ctx(f), '00e000000000002AAA'), { UserRoleId: null });
+    const body = (c: StepContext) => recordsOf(user, c)[0]!.body;
+    assert.deepEqual(body(ctx(f)), { UserRoleId: null });
     f.user!.ProfileId = '00e000000000009AAA';
-    assert.deepEqual(body(ctx(f), '00e000000000002AAA'), { ProfileId: '00e000000000002AAA', UserRoleId: null });
-    assert.deepEqual(body(ctx(f), undefined), { UserRoleId: null });
+    assert.deepEqual(body(ctx(f)), { ProfileId: '00e000000000002AAA', UserRoleId: null });
+    assert.deepEqual(body(ctx({ ...f, profile: undefined })), { UserRoleId: null });
     f.user!.IsActive = false;
-    assert.deepEqual(body(ctx(f), '00e000000000002AAA'), { ProfileId: '00e000000000002AAA', UserRoleId: null });
-    assert.deepEqual(body(ctx(f, { reactivateUser: true }), '00e000000000002AAA'), {
+    assert.deepEqual(body(ctx(f)), { ProfileId: '00e000000000002AAA', UserRoleId: null });
+    assert.deepEqual(body(ctx(f, { reactivateUser: true })), {
       ProfileId: '00e000000000002AAA',
       UserRoleId: null,
       IsActive: true,
     });
-    assert.equal(userRecords(ctx(f), API, 'x')[0]!.url, `${API}/sobjects/User/005000000000002AAA`);
+    assert.equal(recordsOf(user, ctx(f))[0]!.path, '/sobjects/User/005000000000002AAA');
   });
   it('a new permission set and its assignment to the new user, by references', () => {
     const f = freshFacts();
     f.dependencies = [];
-    assert.deepEqual(permissionSetRecords(ctx(f), API, '@{user.id}'), [
+    assert.deepEqual(recordsOf(permissionSet, ctx(f), { user: '@{user.id}' }), [
       {
         step: 'permissionSet',
         target: 'permission set',
         detail: 'BalkanID Extractor',
+        permissions: 'permissionSet',
         referenceId: 'permset',
         method: 'POST',
-        url: `${API}/sobjects/PermissionSet`,
+        path: '/sobjects/PermissionSet',
         body: {
           Name: 'BalkanID_Extractor',
           Label: 'BalkanID Extractor',
@@ -243,22 +247,22 @@ describe('shapes: the record writes', () => {
         detail: 'BalkanID Extractor → balkanid@acme.com',
         referenceId: 'assignment',
         method: 'POST',
-        url: `${API}/sobjects/PermissionSetAssignment`,
+        path: '/sobjects/PermissionSetAssignment',
         body: { AssigneeId: '@{user.id}', PermissionSetId: '@{permset.id}' },
       },
     ]);
   });
   it('an existing permission set: patched only when a permission is missing; assigned only when unassigned and a user exists', () => {
     const f = doneFacts();
-    assert.deepEqual(permissionSetRecords(ctx(f), API, '005000000000002AAA'), []);
+    assert.deepEqual(recordsOf(permissionSet, ctx(f)), []);
     f.permissionSet!.PermissionsViewAllData = false;
     f.permissionSet!.Assignments = { records: [] };
     assert.deepEqual(
-      permissionSetRecords(ctx(f), API, '005000000000002AAA').map(w => [w.method, w.url, w.body]),
+      recordsOf(permissionSet, ctx(f)).map(w => [w.method, w.path, w.body]),
       [
         [
           'PATCH',
-          `${API}/sobjects/PermissionSet/0PS000000000001AAA`,
+          '/sobjects/PermissionSet/0PS000000000001AAA',
           {
             PermissionsApiEnabled: true,
             PermissionsViewAllData: true,
@@ -268,14 +272,14 @@ describe('shapes: the record writes', () => {
         ],
         [
           'POST',
-          `${API}/sobjects/PermissionSetAssignment`,
+          '/sobjects/PermissionSetAssignment',
           { AssigneeId: '005000000000002AAA', PermissionSetId: '0PS000000000001AAA' },
         ],
       ],
     );
-    assert.equal(permissionSetRecords(ctx(f), API, undefined).length, 1);
+    assert.throws(() => recordsOf(permissionSet, ctx({ ...f, user: undefined })), { code: 'NEEDS_USER' });
     f.permissionSet!.Assignments = null;
-    assert.equal(permissionSetRecords(ctx(f), API, 'u').filter(w => w.referenceId === 'assignment').length, 1);
+    assert.equal(recordsOf(permissionSet, ctx(f)).filter(w => w.referenceId === 'assignment').length, 1);
   });
   it("the link's lookups: the app by name and the permission set's links to apps", () => {
     const [app, links] = linkRequests(ctx(), API, "0PS'1");
@@ -415,7 +419,7 @@ describe('shapes: the External Client App files', () => {
 });
 
 describe('shapes: the teardown plan and what it keeps', () => {
-  it("a finished org: the link, each assignment, the permission set, the app, then the user's deactivation", () => {
+  it("a finished org: the link, each assignment, the permission set, the user's deactivation (one composite), then the app", () => {
     const f = doneFacts();
     f.permissionSet!.Assignments = {
       records: [
@@ -436,6 +440,7 @@ describe('shapes: the teardown plan and what it keeps', () => {
         ['permissionSet', 'delete', 'Permission set assignment', '"BalkanID Extractor" → balkanid@acme.com (A1)', 'A1'],
         ['permissionSet', 'delete', 'Permission set assignment', '"BalkanID Extractor" → balkanid@acme.com (A2)', 'A2'],
         ['permissionSet', 'delete', 'Permission set "BalkanID Extractor"', 'with its settings', undefined],
+        ['user', 'update', 'User balkanid@acme.com', 'deactivate (Salesforce users cannot be deleted)', undefined],
         [
           'app',
           'delete',
@@ -443,7 +448,6 @@ describe('shapes: the teardown plan and what it keeps', () => {
           'with its OAuth settings and policies',
           undefined,
         ],
-        ['user', 'update', 'User balkanid@acme.com', 'deactivate (Salesforce users cannot be deleted)', undefined],
       ],
     );
   });
@@ -524,23 +528,23 @@ describe('shapes: step-scoped errors', () => {
   });
   it('a message without an end mark gets a full stop; one with ?, ! or ) keeps its own', () => {
     assert.equal(
-      stepError('user', new SetupError('boom', 'X'), []).message,
+      stepError('user', new SetupError('boom', 'DEPLOY_FAILED'), []).message,
       'Step "Integration user" failed: boom. Nothing was written.',
     );
     for (const end of ['?', '!', ')', '.'])
       assert.equal(
-        stepError('user', new SetupError(`boom${end}  `, 'X'), []).message,
+        stepError('user', new SetupError(`boom${end}  `, 'DEPLOY_FAILED'), []).message,
         `Step "Integration user" failed: boom${end} Nothing was written.`,
       );
   });
   it('a message already naming its step is not prefixed again; the step of the error wins', () => {
-    const e = stepError('user', new SetupError('Step "Profile" says no.', 'X', 'profile'), []);
+    const e = stepError('user', new SetupError('Step "Profile" says no.', 'DEPLOY_FAILED', 'profile'), []);
     assert.equal(e.message, 'Step "Profile" says no. Nothing was written.');
     assert.equal(e.step, 'profile');
-    assert.equal(e.code, 'X');
+    assert.equal(e.code, 'DEPLOY_FAILED');
   });
   it('after a timeout, an unreachable org, a server error or an unexpected answer, the write in flight may have been made', () => {
-    for (const code of ['TIMEOUT', 'UNREACHABLE', 'SERVER_ERROR', 'UNEXPECTED_RESPONSE']) {
+    for (const code of ['TIMEOUT', 'UNREACHABLE', 'SERVER_ERROR', 'UNEXPECTED_RESPONSE'] as const) {
       const e = stepError('user', new SetupError('gone', code), [], 'create integration user');
       assert.equal(e.uncertain, 'create integration user', code);
       assert.equal(
@@ -549,13 +553,18 @@ describe('shapes: step-scoped errors', () => {
           'arrive. The next run checks and completes it.',
       );
     }
-    const refused = stepError('user', new SetupError('no', 'REQUEST_LIMIT_EXCEEDED'), [], 'create integration user');
+    const refused = stepError(
+      'user',
+      new SetupError('no', salesforceCode('REQUEST_LIMIT_EXCEEDED')),
+      [],
+      'create integration user',
+    );
     assert.equal(refused.uncertain, undefined);
     assert.match(refused.message, /Nothing was written\.$/);
   });
   it('writes made before the failure are listed, and copied', () => {
     const writes = [w('profile', 'profile')];
-    const e = stepError('user', new SetupError('no', 'X'), writes);
+    const e = stepError('user', new SetupError('no', 'DEPLOY_FAILED'), writes);
     assert.equal(
       e.message,
       'Step "Integration user" failed: no. Written before the failure: Create profile — "profile".',
@@ -564,13 +573,13 @@ describe('shapes: step-scoped errors', () => {
     assert.equal(e.writes!.length, 1);
   });
   it('an uncertainty the error already carries is kept', () => {
-    const base = new SetupError('x', 'OTHER');
+    const base = new SetupError('x', 'DEPLOY_FAILED');
     base.uncertain = 'the deploy';
     assert.equal(stepError('app', base, []).uncertain, 'the deploy');
   });
-  it('an unexpected exception becomes "Unexpected error", code ERROR; a thrown string too', () => {
+  it('an unexpected exception becomes "Unexpected error", code UNKNOWN; a thrown string too', () => {
     const e = stepError('app', new TypeError('x is undefined'), []);
-    assert.deepEqual([e.code, e.step, isSetupError(e)], ['ERROR', 'app', true]);
+    assert.deepEqual([e.code, e.step, isSetupError(e)], ['UNKNOWN', 'app', true]);
     assert.match(e.message, /failed: Unexpected error: x is undefined\./);
     assert.match(stepError('app', 'plain', []).message, /Unexpected error: plain\./);
   });
@@ -608,7 +617,7 @@ describe('shapes: step-scoped errors', () => {
       { status: 400, body: [{ errorCode: 'FIELD_X', message: ' bad \n' }] },
       MANIFEST,
     );
-    assert.equal(other.message, 'Step "Profile cloned from Standard Platform User" failed: FIELD_X: bad');
+    assert.equal(other.message, 'Step "Profile cloned from the standard Platform profile" failed: FIELD_X: bad');
   });
 });
 
@@ -653,6 +662,9 @@ describe('shapes: addresses', () => {
     assert.deepEqual(handoff(f, MANIFEST, 'https://acme.my.salesforce.com'), {
       username: 'balkanid@acme.com',
       consumerKey: '3MVG9abcdefghijklmnopqrstuvwxyz',
+      consumerKeySource: 'org',
+      consumerKeyPage:
+        'https://acme.my.salesforce.com/lightning/setup/ManageExternalClientApplication/0xI000000000001AAA/detail',
       isSandbox: false,
       instanceUrl: 'https://acme.my.salesforce.com',
       scimUrl: 'https://acme.my.salesforce.com/services/scim/v2/',

@@ -1,10 +1,10 @@
 // Each step's evaluate on fact fixtures: one case per finding code, with the step's state. A finished org's facts
-// are the baseline; each case changes what its finding is about. A last test checks every code in src/core has a case.
+// are the baseline; each case changes what its finding is about. A last test checks every code in core/findings.ts has one.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { evaluate, stoppedSteps } from '../../src/core/steps';
-import { Facts } from '../../src/core/facts';
+import { Facts, LoginRow } from '../../src/core/facts';
+import { OwnLogin } from '../../src/core/ownLogins';
+import { FINDINGS } from '../../src/core/findings';
 import { CertificateInfo, readCertificate } from '../../src/core/certificate';
 import { defaultManifest, Manifest, proposedUsername } from '../../src/core/manifest';
 import { runnable } from '../../src/core/engine';
@@ -79,6 +79,7 @@ function doneFacts(): Facts {
       { Permission: 'ViewAllData', RequiredPermission: 'ViewSetup' },
       { Permission: 'ViewSetup', RequiredPermission: 'ViewRoles' },
     ],
+    objectDependencies: [],
     app: {
       Id: '0xI000000000001AAA',
       DeveloperName: 'BalkanID_Extractor',
@@ -105,6 +106,7 @@ function doneFacts(): Facts {
       callbackUrl: 'https://app.balkan.id',
       isPkceRequired: 'false',
     },
+    consumerKey: { key: '3MVG9abcdefghijklmnopqrstuvwxyz', via: 'metadata', refused: [] },
     profileIpRanges: [],
     logins: [
       { LoginTime: '2026-11-30T10:00:00Z', Status: 'Success', Application: 'BalkanID', LoginType: 'Remote Access 2.0' },
@@ -121,7 +123,28 @@ interface Case {
   certificate?: () => CertificateInfo | SetupError | undefined;
   /** A manifest other than the fixture's. */
   manifest?: Manifest;
+  /** What the front end adds: this tool's own logins, a consumer key typed by hand. */
+  known?: { ownLogins?: OwnLogin[]; typedConsumerKey?: string };
 }
+/** The row of a login through the app (LoginHistory), by default a success from BalkanID's address. */
+const loginRow = (at: string, o: Partial<LoginRow> = {}): LoginRow => ({
+  Id: `0Ya${at.replace(/\D/g, '').slice(0, 12)}`,
+  LoginTime: at,
+  Status: 'Success',
+  Application: 'BalkanID_Extractor',
+  LoginType: 'Remote Access 2.0',
+  SourceIp: '203.0.113.7',
+  ...o,
+});
+/** This tool's own login, as remembered after a self-test from 198.51.100.20. */
+const own = (row: LoginRow, by: OwnLogin['by'] = 'self-test'): OwnLogin => ({
+  id: row.Id!,
+  at: row.LoginTime,
+  ok: row.Status === 'Success',
+  sourceIp: row.SourceIp ?? undefined,
+  by,
+});
+const selfTestRow = loginRow('2026-11-30T11:30:00Z', { SourceIp: '198.51.100.20' });
 const without = (f: Facts, p: 'adminPerms', perm: string) => f[p]!.delete(perm);
 
 const CASES: Case[] = [
@@ -297,6 +320,17 @@ const CASES: Case[] = [
     },
     certificate: () => new SetupError('This is a certificate signing request (CSR), not a certificate.', 'cert-is-csr'),
   },
+  ...(['cert-too-large', 'cert-is-private-key', 'cert-is-public-key', 'cert-several', 'cert-unreadable'] as const).map(
+    (code): Case => ({
+      step: 'app',
+      code,
+      state: 'blocked',
+      change: f => {
+        f.app = undefined;
+      },
+      certificate: () => new SetupError(`The certificate cannot be used (${code}).`, code),
+    }),
+  ),
   {
     step: 'app',
     code: 'cert-expired',
@@ -385,7 +419,99 @@ const CASES: Case[] = [
     state: 'error',
     change: f => {
       f.global!.consumerKey = undefined;
+      f.consumerKey = {
+        refused: [
+          {
+            route: 'metadata',
+            code: 'NO_KEY',
+            message: 'readMetadata returned the settings without their consumer key',
+          },
+          {
+            route: 'connect',
+            code: 'FUNCTIONALITY_NOT_ENABLED',
+            message: 'This feature is not currently enabled for this user.',
+          },
+        ],
+      };
     },
+  },
+  {
+    step: 'consumerKey',
+    code: 'consumer-key-typed',
+    state: 'done',
+    change: f => {
+      f.global!.consumerKey = undefined;
+      f.consumerKey = { refused: [{ route: 'connect', code: 'FUNCTIONALITY_NOT_ENABLED', message: 'no' }] };
+    },
+    known: { typedConsumerKey: '3MVG9typedbyhandfromsetup0123' },
+  },
+  {
+    step: 'profile',
+    code: 'source-profile-ambiguous',
+    state: 'error',
+    change: f => {
+      f.profile = undefined;
+      f.sourceProfile = undefined;
+      f.sourceCandidates = ['Standard-Plattformbenutzer', 'Plattform (Kopie)'];
+    },
+  },
+  {
+    step: 'profile',
+    code: 'profile-permissions-not-copied',
+    state: 'done',
+    change: f => {
+      f.sourceProfile!.PermissionsActivitiesAccess = true;
+      f.objectDependencies = [{ Permission: 'ActivitiesAccess', RequiredPermission: 'Quote<read>' }];
+    },
+  },
+  {
+    step: 'profile',
+    code: 'profile-ip-ranges-unchecked',
+    state: 'done',
+    change: f => {
+      f.profileIpRanges = [];
+      f.failed.profileMeta = { errorCode: 'SOAP_REFUSES_JWT_TOKEN', message: 'readMetadata Profile was not sent' };
+    },
+  },
+  {
+    step: 'preflight',
+    code: 'jwt-session-rest-only',
+    state: 'done',
+    change: f => {
+      f.global = undefined;
+      f.failed.global = { errorCode: 'SOAP_REFUSES_JWT_TOKEN', message: 'readMetadata was not sent' };
+    },
+  },
+  {
+    step: 'app',
+    code: 'oauth-metadata-closed',
+    state: 'blocked',
+    change: f => {
+      f.app = undefined;
+      f.global = undefined;
+      f.failed.global = {
+        errorCode: 'sf:INSUFFICIENT_ACCESS',
+        message: 'Access to ExtlClntAppGlobalOauthSettings requires the org setting …',
+      };
+    },
+  },
+  {
+    step: 'verify',
+    code: 'self-test-passed',
+    state: 'waiting',
+    change: f => {
+      f.logins = [selfTestRow];
+    },
+    known: { ownLogins: [own(selfTestRow)] },
+  },
+  {
+    step: 'verify',
+    code: 'self-test-failed',
+    state: 'waiting',
+    change: f => {
+      f.logins = [{ ...selfTestRow, Status: 'Failed: Invalid Assertion' }];
+    },
+    known: { ownLogins: [own({ ...selfTestRow, Status: 'Failed: Invalid Assertion' })] },
   },
   {
     step: 'verify',
@@ -461,7 +587,14 @@ describe('steps: evaluate on fact fixtures', () => {
     it(`${c.step}: ${c.code} → ${c.state}`, () => {
       const facts = doneFacts();
       c.change(facts);
-      const steps = evaluate(facts, c.manifest ?? manifest, c.certificate ? c.certificate() : cert(), NOW);
+      const steps = evaluate(
+        facts,
+        c.manifest ?? manifest,
+        c.certificate ? c.certificate() : cert(),
+        NOW,
+        false,
+        c.known,
+      );
       const step = steps.find(s => s.id === c.step)!;
       const finding = step.findings.find(f => f.code === c.code);
       assert.ok(finding, `${c.step} findings: ${JSON.stringify(step.findings.map(f => f.code))}`);
@@ -492,15 +625,8 @@ describe('steps: evaluate on fact fixtures', () => {
       'link: create External Client App "BalkanID Extractor" policies',
     ]);
   });
-  it('every finding code in src/core has a case above', () => {
-    const dir = join(__dirname, '..', '..', '..', 'src', 'core');
-    const files = [
-      ...readdirSync(dir).map(f => join(dir, f)),
-      ...readdirSync(join(dir, 'steps')).map(f => join(dir, 'steps', f)),
-    ].filter(f => f.endsWith('.ts'));
-    const codes = new Set(
-      files.flatMap(f => [...readFileSync(f, 'utf8').matchAll(/code: '([a-z][a-z-]+)'/g)].map(m => m[1]!)),
-    );
+  it('every finding code (core/findings.ts) has a case above', () => {
+    const codes = new Set<string>(Object.keys(FINDINGS));
     for (const c of ['cert-not-rsa', 'cert-key-too-short', 'cert-not-yet-valid']) codes.delete(c); // certificate problems: test/unit/inputs.test.ts
     const tested = new Set(CASES.map(c => c.code));
     assert.deepEqual([...codes].filter(c => !tested.has(c)).sort(), []);
@@ -611,10 +737,54 @@ describe('Run All: what can run now, and what cannot', () => {
     f.logins = [
       { LoginTime: '2026-11-30T11:30:00Z', Status: 'Success', Application: 'BalkanID', LoginType: 'Remote Access 2.0' },
     ];
-    f.global!.consumerKey = undefined; // unreadable: typed by hand in the Credentials view
+    f.global!.consumerKey = undefined; // unreadable by every route: copied from Setup by hand
+    f.consumerKey = { refused: [{ route: 'connect', code: 'FUNCTIONALITY_NOT_ENABLED', message: 'not enabled' }] };
     const steps = evaluate(f, manifest, cert(), NOW);
     assert.equal(steps.find(s => s.id === 'consumerKey')!.state, 'error');
     assert.equal(steps.find(s => s.id === 'verify')!.state, 'done');
+  });
+
+  it('Verify after a self-test and no other login stays waiting, with "self-test passed" on its own line; a login from another client then makes it done', () => {
+    const f = doneFacts();
+    f.app = { ...f.app!, CreatedDate: '2026-11-30T11:00:00Z' };
+    f.logins = [selfTestRow];
+    const ownLogins = [own(selfTestRow)];
+    const waiting = evaluate(f, manifest, cert(), NOW, false, { ownLogins }).find(s => s.id === 'verify')!;
+    assert.equal(waiting.state, 'waiting');
+    assert.deepEqual(
+      waiting.findings.map(x => x.code),
+      ['self-test-passed', 'awaiting-login'],
+    );
+    assert.doesNotMatch(waiting.findings.map(x => x.message).join(' '), /BalkanID logged in/);
+    // Another login from the self-test's own address (a second self-test, or a reader) is the tool's too.
+    f.logins = [loginRow('2026-11-30T11:40:00Z', { Id: '0Ya000000000099', SourceIp: '198.51.100.20' }), selfTestRow];
+    assert.equal(
+      evaluate(f, manifest, cert(), NOW, false, { ownLogins }).find(s => s.id === 'verify')!.state,
+      'waiting',
+    );
+    f.logins = [loginRow('2026-11-30T11:50:00Z'), ...f.logins];
+    const done = evaluate(f, manifest, cert(), NOW, false, { ownLogins }).find(s => s.id === 'verify')!;
+    assert.equal(done.state, 'done');
+    assert.deepEqual(
+      done.findings.map(x => x.code),
+      ['self-test-passed', 'login-ok'],
+    );
+    assert.match(
+      done.findings[1]!.message,
+      /BalkanID logged in as balkanid@acme\.com through the app \(first login 2026-11-30 11:50 UTC/,
+    );
+  });
+
+  it("a failed self-test is not BalkanID's failing login: Verify waits and says the self-test failed", () => {
+    const f = doneFacts();
+    const failed = { ...selfTestRow, Status: 'Failed: Invalid Assertion' };
+    f.logins = [failed];
+    const v = evaluate(f, manifest, cert(), NOW, false, { ownLogins: [own(failed)] }).find(s => s.id === 'verify')!;
+    assert.equal(v.state, 'waiting');
+    assert.deepEqual(
+      v.findings.map(x => x.code),
+      ['self-test-failed', 'awaiting-login'],
+    );
   });
 
   it('an inactive integration user blocks until the admin agrees; then the plan reactivates it', () => {

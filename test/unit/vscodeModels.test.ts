@@ -5,7 +5,9 @@ import { defaultApp } from '../../src/core/extract/entities';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { badge, findingView, loginTime, statusView, stepView } from '../../src/vscode/viewModel';
+import { badge, findingView, loginTime, selfTestDescription, statusView, stepView } from '../../src/vscode/viewModel';
+import { contextOf } from '../../src/vscode/contextKeys';
+import { loginStatus } from '../../src/core/steps/verify';
 import { credentialsHtml, nonce } from '../../src/vscode/webview/html';
 import { parseWebviewMessage } from '../../src/vscode/webview/protocol';
 import { anchor, diagnosticsFor, quickFixFor } from '../../src/vscode/diagnosticsModel';
@@ -41,7 +43,7 @@ describe('view models', () => {
       plan: [],
       findings: [
         {
-          code: 'admin-permission-missing',
+          code: 'admin-permission-missing' as const,
           severity: 'error' as const,
           message: 'You lack X',
           permission: 'ManageProfilesPermissionsets',
@@ -56,9 +58,12 @@ describe('view models', () => {
     assert.equal(stepView(s, 'running').icon, 'sync~spin');
     assert.equal(stepView(s, 'todo').contextValue, 'step.open');
     assert.equal(stepView(s, 'todo').label, 'Profile');
-    assert.match(stepView(s, 'todo').tooltip, /^Profile cloned from Standard Platform User — to do\n• You lack X/);
+    assert.match(
+      stepView(s, 'todo').tooltip,
+      /^Profile cloned from the standard Platform profile — to do\n• You lack X/,
+    );
     assert.deepEqual(
-      [findingView(s.findings[0]).icon, findingView({ code: 'x', severity: 'info', message: 'm' }).icon],
+      [findingView(s.findings[0]).icon, findingView({ code: 'pending', severity: 'info', message: 'm' }).icon],
       ['error', 'info'],
     );
   });
@@ -142,6 +147,9 @@ describe('credentials webview', () => {
   });
   it('the host accepts only well-formed messages', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
+    assert.deepEqual(parseWebviewMessage({ type: 'openKeyPage', url: 'https://evil.example' }), {
+      type: 'openKeyPage',
+    });
     assert.deepEqual(parseWebviewMessage({ type: 'setConsumerKey', key: ' 3MVG9abc ' }), {
       type: 'setConsumerKey',
       key: '3MVG9abc',
@@ -306,13 +314,74 @@ describe('the checklist and the walkthrough', () => {
     );
     assert.equal(stepView(verify, 'waiting').icon, 'watch');
   });
+  it('after a self-test and no other login the checklist, the status bar, the context keys and the walkthrough still wait for BalkanID and show "self-test passed" on its own line; a login by another client then says BalkanID connected', () => {
+    const app = {
+      Id: '0xI000000000001AAA',
+      DeveloperName: 'BalkanID_Extractor',
+      MasterLabel: 'BalkanID Extractor',
+      ContactEmail: 'it@acme.com',
+      DistributionState: 'Local',
+      CreatedDate: '2026-11-30T10:00:00Z',
+    };
+    const mine = {
+      Id: '0Ya000000000001AAA',
+      LoginTime: '2026-11-30T14:02:00Z',
+      Status: 'Success',
+      Application: 'BalkanID_Extractor',
+      LoginType: 'Remote Access 2.0',
+      SourceIp: '198.51.100.20',
+    };
+    const own = [{ id: mine.Id, at: mine.LoginTime, ok: true, sourceIp: mine.SourceIp, by: 'self-test' as const }];
+    const view = (logins: Array<typeof mine>) => {
+      const login = loginStatus({ logins, failed: {}, app }, own);
+      const r = { ...report(['done', 'done', 'done', 'done', 'done', 'done', 'done', 'waiting']), login };
+      if (login.status === 'connected') r.steps[7]!.state = 'done';
+      const verify = r.steps[7]!;
+      return {
+        row: stepView(verify, verify.state, login).description,
+        status: statusView({
+          kind: 'connected',
+          label: 'acme',
+          instanceUrl: 'https://acme.my.salesforce.com',
+          report: r,
+        }),
+        keys: contextOf({
+          connected: true,
+          hasManifest: true,
+          certificateReadable: true,
+          report: r,
+          valuesCopied: true,
+        }),
+        selfTest: selfTestDescription(login),
+      };
+    };
+    const waiting = view([mine]);
+    assert.equal(waiting.row, 'waiting for BalkanID');
+    assert.equal(waiting.status.text, '$(watch) BalkanID: acme 7/8 · waiting for BalkanID');
+    assert.doesNotMatch(waiting.status.tooltip, /BalkanID connected/);
+    assert.ok(waiting.status.tooltip.split('\n').includes(`Self-test passed · ${loginTime(mine.LoginTime)}`));
+    assert.equal(waiting.selfTest, `self-test passed · ${loginTime(mine.LoginTime)}`);
+    assert.equal(waiting.keys['balkanid.balkanidConnected'], false);
+    const watch = pkg.contributes.walkthroughs[0].steps.find((x: any) => x.id === 'watch');
+    assert.deepEqual(
+      watch.completionEvents,
+      ['onContext:balkanid.balkanidConnected'],
+      'the walkthrough follows that key',
+    );
+    const theirs = { ...mine, Id: '0Ya000000000002AAA', LoginTime: '2026-11-30T14:30:00Z', SourceIp: '203.0.113.7' };
+    const connected = view([theirs, mine]);
+    assert.equal(connected.row, `BalkanID connected · first login ${loginTime(theirs.LoginTime)}`);
+    assert.equal(connected.status.text, '$(pass-filled) BalkanID: acme · connected');
+    assert.ok(connected.status.tooltip.split('\n').includes(`Self-test passed · ${loginTime(mine.LoginTime)}`));
+    assert.equal(connected.keys['balkanid.balkanidConnected'], true);
+  });
   it('the walkthrough has six steps, each completed by a context the extension sets or a command, with its markdown', () => {
     const [w] = pkg.contributes.walkthroughs;
     assert.deepEqual(
       w.steps.map((s: any) => s.id),
       ['connect', 'user', 'certificate', 'run', 'copy', 'watch'],
     );
-    const src = ['controller.ts', 'handlers.ts']
+    const src = ['contextKeys.ts']
       .map(f => readFileSync(join(__dirname, '..', '..', '..', 'src', 'vscode', f), 'utf8'))
       .join('\n');
     for (const s of w.steps) {

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { startTestOrg, TestOrg } from '../../packages/sf-test-org/src/server';
 import { selfSignedCert } from '../../packages/sf-test-org/src/x509';
 import { startBalkanIdStandIn } from '../support/balkanidStandIn';
+import { contextOf } from '../../src/vscode/contextKeys';
 
 const ID = 'balkanid.balkanid-salesforce-setup';
 type Api = {
@@ -107,7 +108,7 @@ describe('BalkanID extension in a real VS Code', () => {
         'Verify',
       ],
     );
-    assert.match(items[1].tooltip, /^Profile cloned from Standard Platform User — to do/);
+    assert.match(items[1].tooltip, /^Profile cloned from the standard Platform profile — to do/);
     assert.deepEqual(
       items.slice(0, 3).map((i: any) => i.description),
       ['done', 'to do', 'to do'],
@@ -154,6 +155,31 @@ describe('BalkanID extension in a real VS Code', () => {
     assert.equal(await vscode.env.clipboard.readText(), copied);
   });
 
+  it('Verify with the private key: the self-test passes and is remembered as the extension\'s own login — the checklist, the status bar, the Credentials view and the walkthrough still wait for BalkanID, "self-test passed" on its own line', async () => {
+    await api.controller.storePrivateKey(cert.keyPem);
+    const result = await vscode.commands.executeCommand<any>('balkanid.verify');
+    assert.equal(result?.ok, true, JSON.stringify(result?.failure));
+    assert.equal(result.remembered.length, 1, 'its login remembered');
+    const report = api.controller.report;
+    assert.equal(report.login.status, 'waiting');
+    assert.equal(report.login.selfTest.ok, true);
+    assert.equal(api.tree.getTreeItem({ kind: 'step', id: 'verify' }).description, 'waiting for BalkanID');
+    const lines = api.tree
+      .getChildren({ kind: 'step', id: 'verify' })
+      .map((n: any) => String(api.tree.getTreeItem(n).label));
+    assert.ok(
+      lines.some((l: string) => /^Self-test passed: this tool logged in as balkanid@example\.test/.test(l)),
+      lines.join('\n'),
+    );
+    assert.match(api.status.item.text, / · waiting for BalkanID$/);
+    assert.match(String(api.status.item.tooltip), /\nSelf-test passed · /);
+    const state = await api.credentials.state();
+    assert.match(state.selfTest, /^self-test passed · /);
+    assert.doesNotMatch(state.login ?? '', /BalkanID connected/);
+    assert.equal(contextOf(api.controller.contextSource())['balkanid.balkanidConnected'], false);
+    await api.controller.storePrivateKey(undefined);
+  });
+
   it("the watch sees BalkanID's first login through the app: the checklist and the status bar say BalkanID connected", async () => {
     const polls = api.watch.polls;
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -165,9 +191,10 @@ describe('BalkanID extension in a real VS Code', () => {
     };
     const unsigned = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64(claims)}`;
     const signature = sign('RSA-SHA256', Buffer.from(unsigned), cert.keyPem).toString('base64url');
+    // From BalkanID's servers: another address than the self-test's (the test org's X-TestOrg-Client-Ip).
     const login = await fetch(`${org.url}/services/oauth2/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'X-TestOrg-Client-Ip': '203.0.113.7' },
       body: new URLSearchParams({
         grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
         assertion: `${unsigned}.${signature}`,
@@ -432,7 +459,7 @@ describe('BalkanID extension in a real VS Code', () => {
       const plan = vscode.window.activeTextEditor!.document.getText();
       assert.match(
         plan,
-        /Not run now \(blocked\):\n• Profile cloned from Standard Platform User: You \(the connected admin\) lack "Manage Profiles and Permission Sets"/,
+        /Not run now \(blocked\):\n• Profile cloned from the standard Platform profile: You \(the connected admin\) lack "Manage Profiles and Permission Sets"/,
       );
       assert.ok(!/ManageProfilesPermissionsets|BalkanID_Extractor/.test(plan), 'Setup labels, not API names');
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
@@ -459,6 +486,64 @@ describe('BalkanID extension in a real VS Code', () => {
       assert.equal(vscode.languages.getDiagnostics(manifestUri()).length, 0);
     } finally {
       await limited.stop();
+    }
+  });
+
+  it('changing balkanid.manifestPath moves the file watcher: a manifest created at the new path is read at once', async () => {
+    const config = vscode.workspace.getConfiguration('balkanid');
+    const moved = vscode.Uri.joinPath(folder(), 'setup', 'org.json');
+    try {
+      await config.update('manifestPath', 'setup/org.json', vscode.ConfigurationTarget.Workspace);
+      await until('no manifest at the new path', () => api.controller.manifest === undefined);
+      await vscode.workspace.fs.writeFile(
+        moved,
+        Buffer.from(JSON.stringify({ user: { username: 'moved@example.test', email: 'it@example.test' } })),
+      );
+      // Only the watcher on the new path sees this file: nothing else reads the manifest meanwhile.
+      const read = await until('the manifest at the new path', () => api.controller.manifest);
+      assert.equal(read.uri.toString(), moved.toString());
+      assert.equal(read.manifest.user.username, 'moved@example.test');
+    } finally {
+      await config.update('manifestPath', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder(), 'setup'), { recursive: true });
+    }
+    await until(
+      'the manifest back at balkanid-setup.json',
+      () => api.controller.manifest?.uri.toString() === manifestUri().toString(),
+    );
+  });
+
+  it("on an org that gives the consumer key by no route, the key box says why and offers the app's page in Setup; the key pasted there completes the consumer key step", async () => {
+    const hardened = await startTestOrg({ scenario: 'done', consumerSecretsViaMetadata: false });
+    try {
+      await vscode.commands.executeCommand('balkanid.connect', {
+        instanceUrl: hardened.url,
+        accessToken: hardened.adminToken,
+      });
+      await until('its report', () => api.controller.report?.org.instanceUrl === hardened.url);
+      const step = () => api.controller.report.steps.find((s: any) => s.id === 'consumerKey');
+      assert.equal(step().state, 'error');
+      const before = await api.credentials.state();
+      assert.equal(before.consumerKey, undefined);
+      assert.equal(before.consumerKeyPage, true, 'the Open the App in Setup button');
+      assert.match(before.consumerKeyWhy, /the Metadata API did not give it/);
+      assert.match(before.consumerKeyWhy, /the Connect REST API refused it \(FUNCTIONALITY_NOT_ENABLED/);
+      const key = String(
+        hardened.meta.getComponent('ExtlClntAppGlobalOauthSettings', 'BalkanID_Extractor_glbloauth')!.consumerKey,
+      );
+      const after = await api.credentials.handle({ type: 'setConsumerKey', key });
+      assert.equal(after.consumerKey, key);
+      assert.equal(after.consumerKeySource, 'manual');
+      assert.equal(step().state, 'done', 'the checklist follows the typed key');
+      assert.deepEqual(
+        step().findings.map((f: any) => f.code),
+        ['consumer-key-typed'],
+      );
+      assert.deepEqual(hardened.secretRequests(), [], 'the consumer secret was never asked for');
+      await api.credentials.handle({ type: 'setConsumerKey', key: '' });
+    } finally {
+      await vscode.commands.executeCommand('balkanid.disconnect');
+      await hardened.stop();
     }
   });
 

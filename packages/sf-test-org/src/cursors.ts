@@ -10,6 +10,7 @@
 // org keeps the stricter rules by default (queryCursorLimit, queryCursorIdleMs) and always the 2-day lifetime.
 import { SfError } from './errors';
 import { sameId } from './ids';
+import { QueryFaults, dropsCursor, faultError } from './queryFaults';
 import type { Org, Rec } from './state';
 
 const TWO_DAYS_MS = 2 * 24 * 3600 * 1000;
@@ -18,6 +19,8 @@ const UNLIMITED_CAP = 1000;
 
 export interface Cursor {
   userId: string;
+  /** The query (for faults at a chosen page of a chosen query). */
+  soql: string;
   rows: Rec[];
   shape: (r: Rec) => any;
   totalSize: number;
@@ -29,6 +32,8 @@ export interface Cursor {
   repeat: boolean;
   openedAt: number;
   usedAt: number;
+  /** The page number of each offset handed out in a nextRecordsUrl (page 1 is the query's own answer). */
+  pages?: Map<number, number>;
 }
 
 const invalid = () => new SfError('INVALID_QUERY_LOCATOR', 'invalid query locator');
@@ -37,7 +42,10 @@ export class Cursors {
   /** Open cursors by locator, oldest first. */
   private readonly open = new Map<string, Cursor>();
 
-  constructor(private readonly org: Org) {}
+  constructor(
+    private readonly org: Org,
+    private readonly faults?: QueryFaults,
+  ) {}
 
   /** The first page of a result; opens a cursor when more rows follow. */
   first(c: Omit<Cursor, 'openedAt' | 'usedAt'>): any {
@@ -55,7 +63,14 @@ export class Cursors {
       throw invalid();
     }
     c.usedAt = this.org.now();
-    return this.page(m[1], c, Number(m[2]));
+    const offset = Number(m[2]);
+    const pageNo = c.pages?.get(offset) ?? Math.floor(offset / c.size) + 1;
+    const fault = this.faults?.take(c.soql, pageNo);
+    if (fault) {
+      if (dropsCursor(fault)) this.open.delete(m[1]);
+      throw faultError(fault);
+    }
+    return this.page(m[1], c, offset, pageNo);
   }
 
   /** How many cursors a user has open (for tests). */
@@ -63,13 +78,14 @@ export class Cursors {
     return [...this.open.values()].filter(c => sameId(c.userId, userId)).length;
   }
 
-  private page(key: string | undefined, c: Cursor, offset: number): any {
+  private page(key: string | undefined, c: Cursor, offset: number, pageNo = 1): any {
     const records = c.rows.slice(offset, offset + c.size).map(c.shape);
     const done = offset + c.size >= c.rows.length;
     const body: any = { totalSize: c.totalSize, done, records };
     if (!done) {
       const locator = key ?? this.openCursor(c);
       const next = offset + c.size - (c.repeat && c.size > 1 ? 1 : 0);
+      (c.pages ??= new Map()).set(next, pageNo + 1);
       body.nextRecordsUrl = `/services/data/${c.version}/${c.tooling ? 'tooling/' : ''}query/${locator}-${next}`;
     }
     return body;

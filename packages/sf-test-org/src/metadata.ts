@@ -10,6 +10,11 @@ import { asArray, parseXml, text, toXml } from './xml';
 
 export const MD_NS = 'http://soap.sforce.com/2006/04/metadata';
 
+/** The OAuth plugin types of the "Special Access Rules" (Metadata API Developer Guide, v59.0–v66.0). */
+export const OAUTH_PLUGIN_TYPES = ['ExtlClntAppGlobalOauthSettings', 'ExtlClntAppOauthSettings'];
+const sameIdKey = (a: unknown, b: unknown) =>
+  typeof a === 'string' && typeof b === 'string' && a.slice(0, 15) === b.slice(0, 15);
+
 /** The registry entries by type name (folder, suffix, minimum version, ...). */
 export const TYPES: Record<string, MetadataType> = Object.fromEntries(METADATA_TYPES);
 export { SCOPE_TOKENS } from './mdtypes/eca';
@@ -310,9 +315,37 @@ export class MetadataApi {
       }
       for (const d of deletions)
         if (job.successes.some(s => s.deleted && s.fullName === d.fullName)) this.remove(d.type, d.fullName);
-      this.generateMissingPolicies();
+      this.afterCommit();
     }
     this.finish(job);
+  }
+
+  // ---- the org's External Client App settings ----------------------------------------------------
+
+  /** "Allow access to External Client App consumer secrets via Metadata API" (ExternalClientAppSettings), now. */
+  secretsViaMetadata(): boolean {
+    return (
+      this.getComponent('ExternalClientAppSettings', 'ExternalClientApp')?.enableConsumerSecretApiAccess !== 'false'
+    );
+  }
+  /** "Allow access to External Client App consumer secrets via REST API" (API 62.0+), now. */
+  secretsViaRest(): boolean {
+    return (
+      this.getComponent('ExternalClientAppSettings', 'ExternalClientApp')?.enableClientSecretInRestApiAccess === 'true'
+    );
+  }
+  /**
+   * On a hardened org read as the literal "Special Access Rules" (switch `hardenedMetadataWithholds: 'plugin'`), the
+   * OAuth plugin types cannot be read, retrieved or deployed: this error, else undefined. Code and text [I].
+   */
+  pluginClosed(type: string): SfError | undefined {
+    if (!OAUTH_PLUGIN_TYPES.includes(type) || this.secretsViaMetadata()) return undefined;
+    if (this.org.options.hardenedMetadataWithholds !== 'plugin') return undefined;
+    return new SfError(
+      'INSUFFICIENT_ACCESS',
+      `Access to ${type} requires the org setting Allow access to External Client App consumer secrets via Metadata API.`,
+      500,
+    );
   }
 
   // ---- validation --------------------------------------------------------------------------------
@@ -323,6 +356,8 @@ export class MetadataApi {
 
   validate(c: Component, batch: Component[], userId: string, version: number): void {
     this.checkTypeAccess(c.type, userId);
+    const closed = this.pluginClosed(c.type);
+    if (closed) throw closed;
     const info = METADATA_TYPES.get(c.type)!;
     if (info.elements) {
       for (const [k, v] of Object.entries(c.body)) {
@@ -373,6 +408,43 @@ export class MetadataApi {
     return type.sync?.(this, next);
   }
 
+  /** What Salesforce completes after components are committed: OAuth policies and OAuth links. */
+  afterCommit(): void {
+    this.generateMissingPolicies();
+    this.linkOauthConsumers();
+  }
+
+  /**
+   * ExtlClntAppOauthSettings.oauthLink: "An auto-generated value that combines the org ID and OAuth consumer ID"
+   * (Metadata API Developer Guide); a live retrieve shows `00Dbm000004ELiD:888bm000002gH3J` (15-character org Id,
+   * colon, 15-character consumer Id with prefix 888; onyx-dot-app/onyx#14953). The sObject's OauthLink carries the
+   * same value [I]. The consumer is the app's global OAuth settings (its key and secret).
+   */
+  private linkOauthConsumers(): void {
+    for (const s of this.store('ExtlClntAppOauthSettings').values()) {
+      const app = String(s.externalClientApplication).toLowerCase();
+      const global = this.all('ExtlClntAppGlobalOauthSettings').find(
+        g => String(g.externalClientApplication).toLowerCase() === app,
+      );
+      const link = global?.__consumerId
+        ? `${this.org.orgId.slice(0, 15)}:${String(global.__consumerId).slice(0, 15)}`
+        : undefined;
+      if (link) s.oauthLink = link;
+      else delete s.oauthLink;
+      const a = this.org.find('ExternalClientApplication', r => String(r.DeveloperName).toLowerCase() === app);
+      const rec = a && this.org.find('ExtlClntAppOauthSettings', r => sameIdKey(r.ExternalClientApplicationId, a.Id));
+      if (rec) this.org.table('ExtlClntAppOauthSettings').get(rec.Id.slice(0, 15))!.OauthLink = link ?? null;
+    }
+  }
+
+  /** The OAuth consumer of an app (its global OAuth settings): consumer Id and key, for the Connect REST routes. */
+  consumerOf(appName: string): { id: string; key: string; secret: string } | undefined {
+    const g = this.all('ExtlClntAppGlobalOauthSettings').find(
+      x => String(x.externalClientApplication).toLowerCase() === appName.toLowerCase(),
+    );
+    return g?.__consumerId ? { id: g.__consumerId, key: g.consumerKey, secret: g.__consumerSecret } : undefined;
+  }
+
   /** "The OAuth policies file is generated when the external client app is deployed" (Help, S8). */
   private generateMissingPolicies(): void {
     for (const s of this.all('ExtlClntAppOauthSettings')) {
@@ -405,18 +477,38 @@ export class MetadataApi {
 
   // ---- read / list / retrieve / describe ---------------------------------------------------------
 
-  /** What readMetadata and retrieve return: never the consumer secret. */
+  /**
+   * What readMetadata and retrieve return: never the consumer secret (live: "ECA generated consumerSecret is NOT
+   * returned by Metadata API readMetadata", fromsteinsfdc/PromptToFlow DESIGN_NOTES); on a hardened org (switch
+   * `consumerSecretsViaMetadata` off, `hardenedMetadataWithholds: 'key'`) not the consumer key either.
+   */
   publicView(type: string, c: Record<string, any>): Record<string, any> {
     const out: Record<string, any> = {};
     for (const [k, v] of Object.entries(c)) if (!k.startsWith('__') && k !== 'consumerSecret') out[k] = v;
     // Whether a read returns the certificate is unconfirmed (audit row 22): switchable.
     if (type === 'ExtlClntAppGlobalOauthSettings' && !this.org.options.readReturnsCertificate) delete out.certificate;
+    if (
+      type === 'ExtlClntAppGlobalOauthSettings' &&
+      !this.secretsViaMetadata() &&
+      this.org.options.hardenedMetadataWithholds !== 'secret'
+    )
+      delete out.consumerKey;
     return out;
   }
 
   read(type: string, fullNames: string[], apiVersion: number, userId: string): Array<Record<string, any> | null> {
     this.requireMetadataAccess(userId);
     this.typeAt(type, apiVersion);
+    // readMetadata(): "fullNames … Limit: 10" (Metadata API Developer Guide; 200 for CustomMetadata and
+    // CustomApplication, not modelled); the fault as reported live (certinia/apex-mdapi#105).
+    if (fullNames.length > 10)
+      throw new SfError(
+        'EXCEEDED_ID_LIMIT',
+        'record limit reached. cannot submit more than 10 records in this operation',
+        500,
+      );
+    const closed = this.pluginClosed(type);
+    if (closed) throw closed;
     return fullNames.map(n => {
       const c = this.getComponent(type, n);
       return c ? this.publicView(type, c) : null;
@@ -476,6 +568,11 @@ export class MetadataApi {
         continue;
       }
       const members: string[] = [];
+      const closed = this.pluginClosed(type);
+      if (closed) {
+        job.messages.push({ fileName: `${info.dir}`, problem: closed.message });
+        continue;
+      }
       for (const m of asArray<any>(t.members)) {
         const name = text(m)!;
         const found =
@@ -575,7 +672,7 @@ export class MetadataApi {
         } else {
           this.validate(c, [c], userId, apiVersion);
           this.commit(c, userId);
-          this.generateMissingPolicies();
+          this.afterCommit();
         }
         return mode === 'upsert'
           ? { created: String(!exists), fullName, success: 'true' }
@@ -627,15 +724,11 @@ export function parseCertificate(value: string): X509Certificate | undefined {
   }
 }
 
-/** Profile API names: standard profiles have fixed names ("Admin", "StandardAul"), custom ones their Name. */
-export function profileApiName(p: Rec, display = false): string {
-  const standard: Record<string, string> = {
-    'System Administrator': 'Admin',
-    'Standard User': 'Standard',
-    'Standard Platform User': 'StandardAul',
-    'Read Only': 'ReadOnly',
-    'Minimum Access - Salesforce': 'MinimumAccess',
-  };
-  const name = standard[p.Name] ?? p.Name;
+/**
+ * Profile API names: standard profiles have fixed Metadata API names ("Admin", "StandardAul") whatever their name in
+ * the org's language; custom ones their Name.
+ */
+export function profileApiName(org: Org, p: Rec, display = false): string {
+  const name = org.standardProfiles.get(p.Id.slice(0, 15)) ?? p.Name;
   return display ? name : name.toLowerCase();
 }

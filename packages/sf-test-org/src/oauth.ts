@@ -2,7 +2,7 @@
 // External Client App's certificate, iss/sub/aud/exp, pre-authorization), the refresh_token grant, and
 // userinfo / identity. Every login attempt is written to LoginHistory.
 import { verify as verifyJwt } from 'jsonwebtoken';
-import { Org, Rec } from './state';
+import { LoginClient, Org, Rec } from './state';
 import { MetadataApi, parseCertificate, splitList } from './metadata';
 import { sameId } from './ids';
 import { WebFlow } from './webFlow';
@@ -50,6 +50,8 @@ function b64json(part: string): any {
 
 export class OAuth {
   readonly web: WebFlow;
+  /** The client of the token request being answered (LoginHistory's SourceIp, Browser, Platform). */
+  private client: LoginClient = {};
   constructor(
     private readonly org: Org,
     private readonly meta: MetadataApi,
@@ -57,7 +59,8 @@ export class OAuth {
     this.web = new WebFlow(org);
   }
 
-  token(form: URLSearchParams, baseUrl: string): OAuthResult {
+  token(form: URLSearchParams, baseUrl: string, client: LoginClient = {}): OAuthResult {
+    this.client = client;
     const grant = form.get('grant_type');
     if (grant === 'urn:ietf:params:oauth:grant-type:jwt-bearer') return this.jwt(form.get('assertion') ?? '', baseUrl);
     if (grant === 'refresh_token') return this.refresh(form.get('refresh_token') ?? '', form.get('client_id'), baseUrl);
@@ -65,7 +68,7 @@ export class OAuth {
       const r = this.web.redeem(form);
       if ('error' in r) return fail(r.error, r.description);
       const user = this.org.get('User', r.userId)!;
-      this.org.recordLogin(user.Id, 'Success', r.clientId, baseUrl);
+      this.org.recordLogin(user.Id, 'Success', r.clientId, baseUrl, this.client);
       const refreshToken = `5Aep${randomBytes(30).toString('base64url')}`;
       this.org.refreshTokens.set(refreshToken, { userId: user.Id, clientId: r.clientId });
       return this.success(user, baseUrl, 'api refresh_token web', r.clientId, { refresh_token: refreshToken });
@@ -79,13 +82,16 @@ export class OAuth {
     scope: string,
     clientId: string,
     extra: Record<string, unknown> = {},
+    jwt = this.org.options.jwtAccessTokens,
   ): OAuthResult {
-    const accessToken = this.org.issueToken(user.Id, clientId);
+    const accessToken = this.org.issueToken(user.Id, clientId, { jwt, issuer: baseUrl, scopes: scope.split(' ') });
     const issuedAt = String(this.org.now());
     return {
       status: 200,
       body: {
         access_token: accessToken,
+        // A JWT-based token comes with token_format "jwt" (@salesforce/agents NamedUserJwtResponse) [I for others].
+        ...(jwt ? { token_format: 'jwt' } : {}),
         scope,
         instance_url: baseUrl,
         id: `${baseUrl}/id/${this.org.orgId}/${user.Id}`,
@@ -114,7 +120,13 @@ export class OAuth {
       u => String(u.Username).toLowerCase() === String(claims.sub ?? '').toLowerCase(),
     );
     const denied = (error: string, description: string): OAuthResult => {
-      this.org.recordLogin(user?.Id, LOGIN_STATUS[description] ?? `Failed: ${description}`, appName ?? '', baseUrl);
+      this.org.recordLogin(
+        user?.Id,
+        LOGIN_STATUS[description] ?? `Failed: ${description}`,
+        appName ?? '',
+        baseUrl,
+        this.client,
+      );
       return fail(error, description);
     };
     const cert = app.certificate ? parseCertificate(app.certificate) : undefined;
@@ -148,7 +160,7 @@ export class OAuth {
       return denied('invalid_grant', "user hasn't approved this consumer");
     if (!this.preAuthorized(user, appName, policy))
       return denied('invalid_app_access', 'user is not admin approved to access this app');
-    this.org.recordLogin(user.Id, 'Success', appName, baseUrl);
+    this.org.recordLogin(user.Id, 'Success', appName, baseUrl, this.client);
     const settings = this.meta.all('ExtlClntAppOauthSettings').find(s => s.externalClientApplication === appName);
     const scopes = splitList(settings?.commaSeparatedOauthScopes).map(
       s =>
@@ -162,7 +174,9 @@ export class OAuth {
           }) as any
         )[s] ?? s.toLowerCase(),
     );
-    return this.success(user, baseUrl, scopes.join(' '), claims.iss);
+    // "Issue JSON Web Token (JWT)-based access tokens for named users" (isNamedUserJwtEnabled, API 61.0+).
+    const jwt = this.org.options.jwtAccessTokens || app.isNamedUserJwtEnabled === 'true';
+    return this.success(user, baseUrl, scopes.join(' '), claims.iss, {}, jwt);
   }
 
   /** Admin-approved pre-authorization: a profile named in the policy, or a permission set linked through SetupEntityAccess. */
@@ -194,7 +208,7 @@ export class OAuth {
     if (clientId && clientId !== grant.clientId) return fail('invalid_client_id', 'client identifier invalid');
     const user = this.org.get('User', grant.userId);
     if (!user?.IsActive) return fail('invalid_grant', 'inactive user');
-    this.org.recordLogin(user.Id, 'Success', grant.clientId, baseUrl);
+    this.org.recordLogin(user.Id, 'Success', grant.clientId, baseUrl, this.client);
     return this.success(user, baseUrl, 'api refresh_token full', grant.clientId);
   }
 

@@ -1,14 +1,18 @@
 // REST API routes: versions, resources, sObjects CRUD and describe, query with locators and columns,
 // Tooling query, composite, collections, limits, and the Metadata REST deployRequest.
 import { Org, Snapshot } from './state';
-import { SfError } from './errors';
+import { RawHttpError, SfError } from './errors';
 import { ObjectDef } from './schema';
 import { OBJECTS } from './sobjects';
 import { runQuery } from './soql';
 import { columnMetadata } from './soqlColumns';
 import { Cursors } from './cursors';
+import { Bulk2, DAILY_QUERY_JOBS } from './bulk2';
+import { QueryFaults, faultError } from './queryFaults';
+import { removeExpiredAssignments } from './sobjects/permissionSetAssignment';
 import { MetadataApi, DeployJob } from './metadata';
-import { isId } from './ids';
+import { isId, sameId, to18 } from './ids';
+import { fieldLabel, objectLabel } from './i18n';
 
 export interface RestRequest {
   method: string;
@@ -23,6 +27,9 @@ export interface RestResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A body that is not JSON (Bulk API 2.0 results: CSV), sent as is with its content type. */
+  text?: string;
+  contentType?: string;
 }
 
 const MIN_VERSION = 20;
@@ -32,6 +39,10 @@ const BATCH_RESOURCES = ['limits', 'sobjects', 'query', 'queryAll', 'search', 'c
 export class Rest {
   /** Open query cursors (cursors.ts). */
   readonly cursors: Cursors;
+  /** Failures armed at a chosen page of a chosen query (queryFaults.ts). */
+  readonly queryFaults = new QueryFaults();
+  /** Bulk API 2.0 query jobs (bulk2.ts). */
+  readonly bulk: Bulk2;
   /** Test control: page size for query results (Salesforce: 2000 unless Sforce-Query-Options asks for less). */
   batchSize = 2000;
 
@@ -39,7 +50,8 @@ export class Rest {
     private readonly org: Org,
     private readonly meta: MetadataApi,
   ) {
-    this.cursors = new Cursors(org);
+    this.cursors = new Cursors(org, this.queryFaults);
+    this.bulk = new Bulk2(org);
   }
 
   versions(): any[] {
@@ -99,6 +111,8 @@ export class Rest {
           DailyApiRequests: { Max: 15000, Remaining: 15000 - this.org.apiUsage },
           DataStorageMB: { Max: 1024, Remaining: 1020 },
           DailyBulkApiBatches: { Max: 15000, Remaining: 15000 },
+          DailyBulkV2QueryJobs: { Max: DAILY_QUERY_JOBS, Remaining: DAILY_QUERY_JOBS - this.bulk.jobsToday() },
+          DailyBulkV2QueryFileStorageMB: { Max: 976562, Remaining: 976562 },
         },
       };
     }
@@ -110,21 +124,88 @@ export class Rest {
     if (seg[0] === 'query' && seg.length === 2) return { status: 200, body: this.cursors.more(req.userId, seg[1]) };
     if (seg[0] === 'tooling' && seg[1] === 'query' && seg.length === 3)
       return { status: 200, body: this.cursors.more(req.userId, seg[2]) };
+    if (seg[0] === 'jobs' && seg[1] === 'query') return this.bulk.handle(req, seg.slice(2), version);
     if (seg[0] === 'composite' && seg.length === 1 && req.method === 'POST') return this.composite(req, json());
     if (seg[0] === 'composite' && seg[1] === 'sobjects') return this.collections(req, version);
     if (seg[0] === 'composite' && seg[1] === 'batch' && req.method === 'POST') return this.batch(req, json());
     if (seg[0] === 'metadata' && seg[1] === 'deployRequest') return this.deployRequest(req, seg[2], version);
+    if (seg[0] === 'apps' && seg[1] === 'oauth' && seg[2] === 'credentials' && version >= 60)
+      return this.credentials(req, seg.slice(3), version);
     throw new SfError('NOT_FOUND', 'The requested resource does not exist', 404);
+  }
+
+  // ---- Connect REST: OAuth credentials --------------------------------------------------------------
+
+  /**
+   * `GET apps/oauth/credentials/{appId}` and `…/{appId}/{consumerId}[?part=key|secret|keyandsecret]` (Connect REST
+   * API, "OAuth Credentials by App ID" / "by Consumer ID", API 60.0+): the key by default, the secret only when
+   * `part` asks. Every request for the secret is recorded first, whatever the answer. The secret needs the org
+   * setting "Allow access to External Client App consumer secrets via REST API" (ExternalClientAppSettings
+   * .enableClientSecretInRestApiAccess); whether a key-only read needs it too is the switch
+   * `credentialsKeyNeedsRestSetting`. Permissions (View all External Client Apps or the developer permission; View
+   * External Client App Consumer Secrets for the secret, as sfdx-hardis documents), codes and texts are [I].
+   */
+  private credentials(req: RestRequest, seg: string[], version: number): RestResponse {
+    const part = (req.query.get('part') ?? 'key').toLowerCase();
+    const wantsSecret = seg.length >= 2 && (part === 'secret' || part === 'keyandsecret' || seg[2] === 'staged');
+    if (wantsSecret) {
+      const search = req.query.toString();
+      this.org.recordSecretRequest(
+        req.userId,
+        `${req.method} /apps/oauth/credentials/${seg.join('/')}${search ? `?${search}` : ''}`,
+      );
+    }
+    if (req.method !== 'GET')
+      throw new SfError('METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are GET`, 405);
+    if (seg.length === 0 || seg.length > 2)
+      throw new SfError('NOT_FOUND', 'The requested resource does not exist', 404); // staged credentials: not modelled
+    const notEnabled = () =>
+      new SfError('FUNCTIONALITY_NOT_ENABLED', 'This feature is not currently enabled for this user.', 403);
+    if (!this.meta.secretsViaRest() && (this.org.options.credentialsKeyNeedsRestSetting || wantsSecret))
+      throw notEnabled();
+    if (!this.org.can(req.userId, 'ExternalClientAppViewer', 'ExternalClientAppAdmin', 'ExternalClientAppDeveloper'))
+      throw new SfError(
+        'INSUFFICIENT_ACCESS',
+        "You don't have permission to view External Client App credentials.",
+        403,
+      );
+    if (wantsSecret && !this.org.can(req.userId, 'ViewClientSecret'))
+      throw new SfError('INSUFFICIENT_ACCESS', "You don't have permission to view OAuth consumer secrets.", 403);
+    if (seg.length === 2 && !['key', 'secret', 'keyandsecret'].includes(part))
+      throw new SfError(
+        'ILLEGAL_QUERY_PARAMETER_VALUE',
+        `Invalid value for parameter part: ${req.query.get('part')}. Valid values are key, secret, keyandsecret.`,
+      );
+    const app = isId(seg[0]) ? this.org.get('ExternalClientApplication', seg[0]) : undefined;
+    const consumer = app && this.meta.consumerOf(app.DeveloperName);
+    if (!app || !consumer) throw new SfError('NOT_FOUND', 'The requested resource does not exist', 404);
+    const v = `v${version.toFixed(1)}`;
+    const url = `/services/data/${v}/apps/oauth/credentials/${to18(app.Id)}/${to18(consumer.id)}`;
+    const view = (withKey: boolean, withSecret: boolean) => ({
+      id: to18(consumer.id),
+      ...(withKey ? { key: consumer.key } : {}),
+      name: app.MasterLabel,
+      ...(withSecret ? { secret: consumer.secret } : {}),
+      ...(version >= 65 ? { stagedCredentialsUrl: `${url}/staged` } : {}),
+      url,
+    });
+    if (seg.length === 1) return { status: 200, body: { consumers: [view(true, false)] } };
+    if (!isId(seg[1]) || !sameId(seg[1], consumer.id))
+      throw new SfError('NOT_FOUND', 'The requested resource does not exist', 404);
+    return { status: 200, body: view(part !== 'secret', part !== 'key') };
   }
 
   // ---- sObjects ------------------------------------------------------------------------------------
 
-  describe(def: ObjectDef, version: number, api: 'data' | 'tooling'): any {
+  /** Describe in the user's language: object label, and Setup's labels for permission fields (i18n.ts). */
+  describe(def: ObjectDef, version: number, api: 'data' | 'tooling', userId?: string): any {
     const base = `/services/data/v${version.toFixed(1)}/${api === 'tooling' ? 'tooling/' : ''}sobjects/${def.name}`;
+    const lang = this.org.languageOf(userId);
+    const label = objectLabel(lang, def.name, def.label);
     return {
       name: def.name,
-      label: def.label,
-      labelPlural: `${def.label}s`,
+      label,
+      labelPlural: `${label}s`,
       keyPrefix: def.prefix,
       custom: false,
       createable: def.createable,
@@ -140,31 +221,33 @@ export class Rest {
         relationshipName: c.relationshipName,
         cascadeDelete: false,
       })),
-      fields: def.fields.map(f => ({
-        name: f.name,
-        label: f.name,
-        type: f.type,
-        length: f.length ?? (f.type === 'string' ? 255 : 0),
-        createable: !!f.createable,
-        updateable: !!f.updateable,
-        nillable: f.nillable ?? !f.required,
-        filterable: f.filterable ?? !(f.name === 'UsedLicenses' && version >= 64),
-        referenceTo: f.refTo ?? [],
-        relationshipName: f.relationshipName ?? null,
-        custom: false,
-        defaultedOnCreate: f.type === 'boolean',
-        unique: f.name === 'Username',
-        idLookup: f.name === 'Id' || f.name === 'Username',
-        picklistValues: [],
-        soapType:
-          f.type === 'boolean'
-            ? 'xsd:boolean'
-            : f.type === 'int'
-              ? 'xsd:int'
-              : f.type === 'id' || f.type === 'reference'
-                ? 'tns:ID'
-                : 'xsd:string',
-      })),
+      fields: def.fields
+        .filter(f => !f.since || f.since <= version)
+        .map(f => ({
+          name: f.name,
+          label: fieldLabel(lang, f.name),
+          type: f.type,
+          length: f.length ?? (f.type === 'string' ? 255 : 0),
+          createable: !!f.createable,
+          updateable: !!f.updateable,
+          nillable: f.nillable ?? !f.required,
+          filterable: f.filterable ?? !(f.name === 'UsedLicenses' && version >= 64),
+          referenceTo: f.refTo ?? [],
+          relationshipName: f.relationshipName ?? null,
+          custom: false,
+          defaultedOnCreate: f.type === 'boolean',
+          unique: f.name === 'Username',
+          idLookup: f.name === 'Id' || f.name === 'Username',
+          picklistValues: [],
+          soapType:
+            f.type === 'boolean'
+              ? 'xsd:boolean'
+              : f.type === 'int'
+                ? 'xsd:int'
+                : f.type === 'id' || f.type === 'reference'
+                  ? 'tns:ID'
+                  : 'xsd:string',
+        })),
     };
   }
 
@@ -192,7 +275,8 @@ export class Rest {
       return { status: 200, body: { encoding: 'UTF-8', maxBatchSize: 200, sobjects } };
     }
     const def = this.org.objectFor(seg[0], req.userId, api);
-    if (seg[1] === 'describe' && seg.length === 2) return { status: 200, body: this.describe(def, version, api) };
+    if (seg[1] === 'describe' && seg.length === 2)
+      return { status: 200, body: this.describe(def, version, api, req.userId) };
     if (seg.length === 1) {
       if (req.method === 'POST') {
         const rec = this.org.create(def.name, json(), req.userId, version);
@@ -240,7 +324,14 @@ export class Rest {
     if (dependencies) q = q.replace(/\s+LIMIT\s+\d+\s*$/i, '');
     const ctx = { org: this.org, userId: req.userId, api, apiVersion: version };
     if (req.query.get('columns') === 'true') return { status: 200, body: columnMetadata(ctx, q) };
+    removeExpiredAssignments(this.org);
     const res = runQuery(ctx, q);
+    const fault = this.queryFaults.take(q, 1);
+    if (fault) throw faultError(fault);
+    // A COUNT() over a table larger than countTimeoutRows does not finish in Salesforce's query time (options.ts).
+    const limit = this.org.options.countTimeoutRows;
+    if (res.countOnly && limit > 0 && this.org.table(res.entity).size > limit)
+      throw faultError({ error: 'QUERY_TIMEOUT' });
     const opt = /batchSize=(\d+)/i.exec(String(req.headers['sforce-query-options'] ?? ''));
     let size = opt ? Math.max(200, Math.min(2000, Number(opt[1]))) : this.batchSize;
     if (dependencies) size = Math.min(size, this.org.options.dependencyPageSize);
@@ -251,6 +342,7 @@ export class Rest {
       status: 200,
       body: this.cursors.first({
         userId: req.userId,
+        soql: q,
         rows,
         shape,
         totalSize,
@@ -339,6 +431,7 @@ export class Rest {
         });
         res = inner;
       } catch (e: any) {
+        if (e instanceof RawHttpError) throw e; // a proxy's answer fails the whole request
         const err = e instanceof SfError ? e : new SfError('UNKNOWN_EXCEPTION', String(e?.message ?? e), 500);
         res = { status: err.status, body: [err.toJSON()] };
       }
@@ -393,9 +486,33 @@ export class Rest {
     const bad = subs.map(refused).find(Boolean);
     if (bad && this.org.options.batchRefusal === 'request')
       throw new SfError('INVALID_BATCH_REQUEST', `The resource ${bad} is not supported in a batch request.`); // [I] code and text
+    // "Each subrequest counts against rate limits": the batch counts as many API calls as it has subrequests (the
+    // server counted one already; whether the batch itself counts one more is [I]: here it does not).
+    this.org.apiUsage += subs.length - 1;
+    // "The API version of the resource accessed in each subrequest must be no earlier than 34.0 and no later than the
+    // Batch version specified in the top-level request." Subrequests "execute serially in their order".
+    const top = Number(/\/v(\d+\.\d)\//.exec(req.path)?.[1] ?? 0);
+    const tooNew = (s: any) => {
+      const v = Number(/^\/?(?:services\/data\/)?v(\d+\.\d)\//.exec(String(s.url))?.[1] ?? top);
+      return v < 34 || v > top ? v : undefined;
+    };
     const results: any[] = [];
     let halted = false;
     for (const s of subs) {
+      const v = tooNew(s);
+      if (v !== undefined) {
+        results.push({
+          statusCode: 400,
+          result: [
+            {
+              errorCode: 'INVALID_BATCH_REQUEST',
+              message: `The subrequest version v${v.toFixed(1)} must be between v34.0 and the batch version v${top.toFixed(1)}.`,
+            },
+          ],
+        }); // [I] code and text
+        if (body.haltOnError) halted = true;
+        continue;
+      }
       if (refused(s)) {
         results.push({
           statusCode: 400,
@@ -427,6 +544,7 @@ export class Rest {
         });
         results.push({ statusCode: r.status, result: r.body ?? null });
       } catch (e: any) {
+        if (e instanceof RawHttpError) throw e; // a proxy's answer fails the whole request
         const err = e instanceof SfError ? e : new SfError('UNKNOWN_EXCEPTION', String(e?.message ?? e), 500);
         results.push({ statusCode: err.status, result: [err.toJSON()] });
         if (body.haltOnError) halted = true;

@@ -6,7 +6,10 @@ import { MetadataApi } from './metadata';
 import { PERMISSIONS, PERMISSION_DEPENDENCIES } from './schema';
 import { selfSignedCert, KeyPairCert } from './x509';
 import { PROFILE_READ_ONLY_PERMISSIONS } from './sobjects/profile';
-import { SeededUsers, seedUsers } from './seedLarge';
+import { OBJECT_DEPENDENT_PERMISSION } from './sobjects/permissionRules';
+import { SeededExternalUsers, SeededUsers, seedExternalUsers, seedUsers } from './seedLarge';
+import { Coverage, seedCoverage } from './coverage';
+import { LOCALE_KEYS, STANDARD_PROFILES } from './i18n';
 
 export const SCENARIOS = ['fresh', 'done', 'half', 'limited-admin', 'no-licenses', 'sandbox', 'adopted'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -23,6 +26,15 @@ export const GUIDE = {
 export interface SeedOptions extends OrgOptions {
   /** Extra active users with roles, permission sets, groups and about three assignments each (seedLarge.ts). */
   users?: number;
+  /**
+   * The coverage records of coverage.ts (a queue, a role group in a public group, expiring and expired assignments,
+   * frozen, locked and inactive users). Default on; off for tests that enumerate the scenario's records.
+   */
+  coverage?: boolean;
+  /** Extra portal, community and guest users (seedExternalUsers); turns Digital Experiences on. */
+  externalUsers?: number;
+  /** The share of the `users` seeded deactivated (default 0.15). */
+  inactiveShare?: number;
 }
 
 export interface Seeded {
@@ -32,6 +44,10 @@ export interface Seeded {
   demo?: KeyPairCert;
   /** What `users` added. */
   extra?: SeededUsers;
+  /** What `externalUsers` added. */
+  external?: SeededExternalUsers;
+  /** The coverage records every scenario has unless switched off (coverage.ts). */
+  coverage?: Coverage;
 }
 
 const perms = (...names: string[]) => Object.fromEntries(PERMISSIONS.map(p => [`Permissions${p}`, names.includes(p)]));
@@ -40,19 +56,31 @@ const BASIC = ['ApiEnabled', 'RunReports', 'ActivitiesAccess', 'ChatterInternalU
 export function seed(scenario: Scenario, seedOptions: SeedOptions = {}): Seeded {
   if (!SCENARIOS.includes(scenario))
     throw new Error(`Unknown scenario '${scenario}'. Use one of: ${SCENARIOS.join(', ')}`);
-  const { users = 0, ...options } = seedOptions;
+  const { users = 0, coverage: withCoverage = true, externalUsers = 0, inactiveShare, ...options } = seedOptions;
   if (!Number.isInteger(users) || users < 0) throw new Error(`users must be a whole number ≥ 0, not ${users}`);
-  const org = new Org({ ...options, isSandbox: scenario === 'sandbox' || options.isSandbox });
+  if (!Number.isInteger(externalUsers) || externalUsers < 0)
+    throw new Error(`externalUsers must be a whole number ≥ 0, not ${externalUsers}`);
+  if (inactiveShare !== undefined && !(inactiveShare >= 0 && inactiveShare <= 1))
+    throw new Error(`inactiveShare must be between 0 and 1, not ${inactiveShare}`);
+  const org = new Org({
+    ...options,
+    isSandbox: scenario === 'sandbox' || options.isSandbox,
+    digitalExperiences: options.digitalExperiences ?? externalUsers > 0,
+  });
   const meta = new MetadataApi(org);
   const sandbox = org.options.isSandbox;
+  const lang = org.options.language;
+  if (!LOCALE_KEYS[lang])
+    throw new Error(`Unknown language '${lang}'. Use one of: ${Object.keys(LOCALE_KEYS).join(', ')}`);
+  const { language: languageKey, locale: localeKey } = LOCALE_KEYS[lang];
   org.raw('Organization', {
     Id: org.orgId,
     Name: 'Acme Test Org',
     InstanceName: sandbox ? 'CS42' : 'NA224',
     IsSandbox: sandbox,
     OrganizationType: 'Enterprise Edition',
-    LanguageLocaleKey: 'en_US',
-    DefaultLocaleSidKey: 'en_US',
+    LanguageLocaleKey: languageKey,
+    DefaultLocaleSidKey: localeKey,
     TimeZoneSidKey: 'America/Los_Angeles',
   });
   const sfdc = org.raw('UserLicense', {
@@ -85,31 +113,11 @@ export function seed(scenario: Scenario, seedOptions: SeedOptions = {}): Seeded 
   });
 
   const allPerms = PERMISSIONS.filter(p => p !== 'ManageSandboxes' || !sandbox);
-  const sysadmin = org.raw('Profile', {
-    Name: 'System Administrator',
-    UserLicenseId: sfdc.Id,
-    UserType: 'Standard',
-    ...perms(...allPerms),
-  });
-  const standard = org.raw('Profile', {
-    Name: 'Standard User',
-    UserLicenseId: sfdc.Id,
-    UserType: 'Standard',
-    ...perms(...BASIC),
-  });
-  const platform = org.raw('Profile', {
-    Name: 'Standard Platform User',
-    UserLicenseId: aul.Id,
-    UserType: 'Standard',
-    ...perms(...BASIC),
-  });
-  org.raw('Profile', {
-    Name: 'Read Only',
-    UserLicenseId: sfdc.Id,
-    UserType: 'Standard',
-    ...perms('ApiEnabled', 'RunReports'),
-  });
-  org.raw('Profile', { Name: 'Minimum Access - Salesforce', UserLicenseId: sfdc.Id, UserType: 'Standard', ...perms() });
+  const sysadmin = standardProfile(org, 'Admin', sfdc, perms(...allPerms));
+  const standard = standardProfile(org, 'Standard', sfdc, perms(...BASIC));
+  const platform = standardProfile(org, 'StandardAul', aul, perms(...BASIC));
+  standardProfile(org, 'ReadOnly', sfdc, perms('ApiEnabled', 'RunReports'));
+  standardProfile(org, 'MinimumAccess', sfdc, perms());
   // A delegated admin: can manage users and see setup, but cannot manage profiles, metadata or apps.
   const limited = org.raw('Profile', {
     Name: 'Delegated Admin',
@@ -123,9 +131,9 @@ export function seed(scenario: Scenario, seedOptions: SeedOptions = {}): Seeded 
   const sales = org.raw('UserRole', { Name: 'VP Sales', DeveloperName: 'VPSales', ParentRoleId: ceo.Id });
   const locale = {
     TimeZoneSidKey: 'America/Los_Angeles',
-    LocaleSidKey: 'en_US',
+    LocaleSidKey: localeKey,
     EmailEncodingKey: 'UTF-8',
-    LanguageLocaleKey: 'en_US',
+    LanguageLocaleKey: languageKey,
     IsActive: true,
     UserType: 'Standard',
   };
@@ -165,7 +173,7 @@ export function seed(scenario: Scenario, seedOptions: SeedOptions = {}): Seeded 
     UserRoleId: sales.Id,
     ...locale,
   });
-  org.raw('User', {
+  const ops = org.raw('User', {
     Username: `ops@acme.example${suffix}`,
     Email: 'ops@acme.example',
     FirstName: 'Otto',
@@ -206,6 +214,21 @@ export function seed(scenario: Scenario, seedOptions: SeedOptions = {}): Seeded 
   });
   org.raw('PermissionSetGroupComponent', { PermissionSetGroupId: psg.Id, PermissionSetId: reports.Id });
   org.raw('PermissionSetAssignment', { AssigneeId: jane.Id, PermissionSetGroupId: psg.Id });
+  const coverage = withCoverage
+    ? seedCoverage(
+        org,
+        {
+          publicGroup: group,
+          salesRole: sales,
+          queueMember: ops,
+          profile: standard,
+          permissionSet: reports,
+          assignee: jane,
+        },
+        locale,
+        suffix,
+      )
+    : undefined;
   for (const [p, r] of PERMISSION_DEPENDENCIES.filter(
     ([p]) => p !== 'ViewAllData' || org.options.dependencyRowsForViewAllData,
   ))
@@ -215,6 +238,15 @@ export function seed(scenario: Scenario, seedOptions: SeedOptions = {}): Seeded 
       RequiredPermissionType: 'User Permission',
       PermissionType: 'User Permission',
     });
+  // Tooling PermissionDependency documents RequiredPermissionType "Object Permission"; the value form is [I].
+  if (org.options.objectPermissionDependency)
+    org.raw('PermissionDependency', {
+      Permission: OBJECT_DEPENDENT_PERMISSION,
+      RequiredPermission: 'Quote<read>',
+      RequiredPermissionType: 'Object Permission',
+      PermissionType: 'User Permission',
+    });
+  // The org settings of External Client Apps (Setup → External Client App Settings), from the switches.
   org.meta.set(
     'ExternalClientAppSettings',
     new Map([
@@ -222,26 +254,48 @@ export function seed(scenario: Scenario, seedOptions: SeedOptions = {}): Seeded 
         'externalclientapp',
         {
           fullName: 'ExternalClientApp',
-          enableClientSecretInRestApiAccess: 'false',
-          enableConsumerSecretApiAccess: 'false',
+          enableClientSecretInRestApiAccess: String(org.options.consumerSecretsViaRest),
+          enableConsumerSecretApiAccess: String(org.options.consumerSecretsViaMetadata),
         },
       ],
     ]),
   );
 
-  const seeded: Seeded = { org, meta, admin };
+  const seeded: Seeded = { org, meta, admin, coverage };
   if (scenario === 'done' || scenario === 'half' || scenario === 'adopted') applyGuide(seeded, scenario);
-  if (users) seeded.extra = seedUsers(org, users, suffix);
+  if (users) seeded.extra = seedUsers(org, users, suffix, { inactiveShare });
+  if (externalUsers) seeded.external = seedExternalUsers(org, externalUsers, suffix);
   org.writes = 0;
   return seeded;
+}
+
+/**
+ * A standard profile in the org's language, with the attributes that identify it whatever the language: its Metadata
+ * API name (org.standardProfiles), UserType Standard, its licence, and its own permission set (IsOwnedByProfile,
+ * IsCustom false, ProfileId, Name X00e…, Type Profile — profile.ts).
+ */
+export function standardProfile(org: Org, key: string, license: Rec, permissions: Record<string, boolean>): Rec {
+  const p = org.raw('Profile', {
+    Name: STANDARD_PROFILES[key][org.options.language],
+    UserLicenseId: license.Id,
+    UserType: license.LicenseDefinitionKey === 'CSN_User' ? 'CsnOnly' : 'Standard',
+    ...permissions,
+  });
+  org.standardProfiles.set(p.Id.slice(0, 15), key);
+  return p;
 }
 
 /** Applies the guide by hand, as an admin clicking through Setup would have. */
 function applyGuide(s: Seeded, scenario: 'done' | 'half' | 'adopted'): void {
   const { org, meta, admin } = s;
-  const platform = org.find('Profile', p => p.Name === 'Standard Platform User')!;
-  // Setup's Clone copies what the API may set; the licence manages the rest.
-  const settable = PERMISSIONS.filter(p => !PROFILE_READ_ONLY_PERMISSIONS.includes(p));
+  const platform = org.find('Profile', p => org.standardProfiles.get(p.Id.slice(0, 15)) === 'StandardAul')!;
+  // Setup's Clone copies what the API may set; the licence manages the rest (and, with the object-permission
+  // switch, the permission that needs an object permission is left out: the clone here is made through the API).
+  const settable = PERMISSIONS.filter(
+    p =>
+      !PROFILE_READ_ONLY_PERMISSIONS.includes(p) &&
+      !(org.options.objectPermissionDependency && p === OBJECT_DEPENDENT_PERMISSION),
+  );
   const source = Object.fromEntries(settable.map(p => [`Permissions${p}`, !!platform[`Permissions${p}`]]));
   const profile = org.create(
     'Profile',
@@ -265,9 +319,9 @@ function applyGuide(s: Seeded, scenario: 'done' | 'half' | 'adopted'): void {
       Alias: 'BalkanID',
       ProfileId: profile.Id,
       TimeZoneSidKey: 'America/Los_Angeles',
-      LocaleSidKey: 'en_US',
+      LocaleSidKey: admin.LocaleSidKey,
       EmailEncodingKey: 'UTF-8',
-      LanguageLocaleKey: 'en_US',
+      LanguageLocaleKey: admin.LanguageLocaleKey,
     },
     admin.Id,
     64,
@@ -358,6 +412,7 @@ function applyGuide(s: Seeded, scenario: 'done' | 'half' | 'adopted'): void {
     },
   ])
     meta.commit({ ...c, fileName: '' }, admin.Id);
+  meta.afterCommit();
   const eca = org.find('ExternalClientApplication', a => a.DeveloperName === app)!;
   if (!org.find('SetupEntityAccess', x => x.SetupEntityId === eca.Id))
     org.create('SetupEntityAccess', { ParentId: ps.Id, SetupEntityId: eca.Id }, admin.Id, 64);

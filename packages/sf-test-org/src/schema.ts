@@ -16,6 +16,8 @@ export interface FieldDef {
   required?: boolean;
   filterable?: boolean;
   length?: number;
+  /** The API version the field appeared in: at a lower version it does not exist (INVALID_FIELD, not in describe). */
+  since?: number;
 }
 
 export interface ChildRelationship {

@@ -201,3 +201,30 @@ export function apiName(label: string): string {
     .replace(/^_+|_+$/g, '');
   return /^[A-Za-z]/.test(s) ? s : `G_${s}`;
 }
+
+/** Queues of the large seed (Group Type 'Queue') and the object each takes. */
+export const QUEUES: Array<[name: string, sobject: string]> = [
+  ['Support Tier 1 Queue', 'Case'],
+  ['Support Tier 2 Queue', 'Case'],
+  ['Escalations – EMEA', 'Case'],
+  ['Inbound Leads', 'Lead'],
+  ['Partner Leads', 'Lead'],
+  ['Contract Reviews', 'Contract'],
+];
+
+/** Companies of portal (Experience Cloud) accounts: their users' portal roles are named after them. */
+export const PORTAL_ACCOUNTS = [
+  'Globex',
+  'Initech',
+  'Umbrella Bank',
+  'Stark Logistics',
+  'Wayne & Söhne',
+  "O'Hara Freight",
+  'Nakatomi Trading',
+  'Cyberdyne, Ltd.',
+  'Soylent Foods',
+  'Vandelay "Imports"',
+];
+
+/** Experience Cloud sites: each has its guest user (UserType Guest) on its own profile. */
+export const SITES = ['Customer Help Center', 'Partner Portal', 'Careers'];

@@ -1,10 +1,11 @@
 // The test org's HTTP server: Salesforce's paths (OAuth, REST, Metadata SOAP) plus test controls under
-// /__testorg (scenarios, latency, faults, request log, stats). Loopback only.
+// /__testorg (scenarios, latency, faults, request log, stats, secret requests). Loopback only.
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Org } from './state';
 import { MetadataApi } from './metadata';
-import { SfError } from './errors';
+import { RawHttpError, SfError } from './errors';
+import { QueryFault } from './queryFaults';
 import { OAuth } from './oauth';
 import { Rest } from './rest';
 import { Soap, parseSoap, soapFault } from './soap';
@@ -121,11 +122,32 @@ export class TestOrg {
     return token;
   }
 
+  /** Every request for an OAuth consumer secret so far (tests assert the product never made one). */
+  secretRequests(): ReadonlyArray<{ at: string; userId: string; request: string }> {
+    return this.org.secretRequests;
+  }
+
   addFault(f: Fault): void {
     this.faults.push({ ...f, left: f.times ?? 1, skip: f.after ?? 0 });
   }
   clearFaults(): void {
     this.faults = [];
+    this.rest.queryFaults.clear();
+  }
+  /**
+   * Fails page `page` of the next query whose SOQL matches `soql` (QUERY_TIMEOUT, INVALID_QUERY_LOCATOR, 500, 502,
+   * 503; queryFaults.ts): page 1 is the query request, page 2 its first nextRecordsUrl, …
+   */
+  addQueryFault(f: QueryFault): void {
+    this.rest.queryFaults.add(f);
+  }
+  /** The next Bulk API 2.0 query job whose SOQL matches ends Failed (bulk2.ts failJob). */
+  failBulkJob(soql: string, errorMessage?: string): void {
+    this.rest.bulk.failJob(soql, errorMessage);
+  }
+  /** Query faults not used up yet. */
+  get pendingQueryFaults(): number {
+    return this.rest.queryFaults.pending;
   }
   stats(): Stats {
     return {
@@ -173,6 +195,7 @@ export class TestOrg {
   async idle(): Promise<void> {
     if (this.inFlight) await new Promise<void>(resolve => this.idleWaiters.push(resolve));
     await this.meta.settled();
+    await this.rest.bulk.settled();
   }
 
   private async dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -282,7 +305,13 @@ export class TestOrg {
       return r.location ? send(302, undefined, { Location: r.location }) : send(r.status, r.html, html);
     }
     if (path === '/services/oauth2/token' && method === 'POST') {
-      const r = this.oauth.token(new URLSearchParams(body.toString('utf8')), this.url);
+      const header = (h: string) => (typeof req.headers[h] === 'string' ? (req.headers[h] as string) : undefined);
+      const r = this.oauth.token(new URLSearchParams(body.toString('utf8')), this.url, {
+        // Test control (not Salesforce): X-TestOrg-Client-Ip stands for the address another client logs in from.
+        ip: header('x-testorg-client-ip') ?? req.socket.remoteAddress,
+        userAgent: header('user-agent'),
+        forwardedFor: header('x-forwarded-for'),
+      });
       return json(r.status, r.body);
     }
     if (path === '/services/oauth2/userinfo' || path.startsWith('/id/')) {
@@ -307,6 +336,12 @@ export class TestOrg {
       const s = this.org.session(soapCall.sessionId);
       if (!s)
         return xml(500, soapFault('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session'));
+      // "JWT-based access tokens can be used only to access REST APIs" (Salesforce Help, "JWT-Based Access Tokens"):
+      // SOAP answers 500 INVALID_SESSION_ID (jsforce src/soap.ts, which refuses such tokens before sending); SOAP
+      // from API 67.0 on when the switch says so (jsforce PR #1791). The faultstring is [I].
+      const jwtFrom = this.org.options.soapAcceptsJwtTokensFrom;
+      if (s.jwt && !(jwtFrom !== null && version >= jwtFrom))
+        return xml(500, soapFault('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session'));
       if (!this.org.can(s.userId, 'ApiEnabled'))
         return xml(500, soapFault('API_DISABLED_FOR_ORG', 'API is not enabled for this Organization or Partner'));
       this.org.apiUsage++;
@@ -324,7 +359,8 @@ export class TestOrg {
           { message: 'The REST API is not enabled for this Organization.', errorCode: 'API_DISABLED_FOR_ORG' },
         ]);
       this.org.apiUsage++;
-      const limit = { 'Sforce-Limit-Info': `api-usage=${this.org.apiUsage}/15000` };
+      // The usage after the request (a composite/batch counts each of its subrequests: rest.ts).
+      const limit = () => ({ 'Sforce-Limit-Info': `api-usage=${this.org.apiUsage}/15000` });
       try {
         const r = await this.rest.handle({
           method,
@@ -335,10 +371,17 @@ export class TestOrg {
           userId: s.userId,
           baseUrl: this.url,
         });
-        return json(r.status, r.body, { ...limit, ...(r.headers ?? {}) });
+        if (r.text !== undefined)
+          return send(r.status, r.text, {
+            'Content-Type': r.contentType ?? 'text/plain',
+            ...limit(),
+            ...(r.headers ?? {}),
+          });
+        return json(r.status, r.body, { ...limit(), ...(r.headers ?? {}) });
       } catch (e: any) {
-        if (e instanceof SfError) return json(e.status, [e.toJSON()], limit);
-        return json(500, [{ message: String(e?.message ?? e), errorCode: 'UNKNOWN_EXCEPTION' }], limit);
+        if (e instanceof RawHttpError) return send(e.status, e.text, { 'Content-Type': e.contentType });
+        if (e instanceof SfError) return json(e.status, [e.toJSON()], limit());
+        return json(500, [{ message: String(e?.message ?? e), errorCode: 'UNKNOWN_EXCEPTION' }], limit());
       }
     }
     return send(
@@ -367,6 +410,7 @@ export class TestOrg {
         return ok({ reset: true });
       }
       if (action === 'log') return ok(this.log);
+      if (action === 'secret-requests') return ok(this.org.secretRequests);
       if (action === 'reset') {
         this.reset(input.scenario ?? this.scenario, input.options ?? {});
         return ok(this.info());
@@ -374,6 +418,14 @@ export class TestOrg {
       if (action === 'faults' && method === 'POST') {
         this.addFault(input);
         return ok({ faults: this.faults.length });
+      }
+      if (action === 'query-faults' && method === 'POST') {
+        this.addQueryFault(input);
+        return ok({ pending: this.pendingQueryFaults });
+      }
+      if (action === 'query-faults' && method === 'DELETE') {
+        this.rest.queryFaults.clear();
+        return ok({ pending: 0 });
       }
       if (action === 'faults' && method === 'DELETE') {
         this.clearFaults();

@@ -6,7 +6,7 @@ import { Org, Rec } from './state';
 import { SfError } from './errors';
 import { ObjectDef, FieldDef, PERMISSIONS, fieldOf } from './schema';
 import { OBJECT_BY_LOWER } from './sobjects';
-import { idKey, isId } from './ids';
+import { compareIds, idKey, isId } from './ids';
 import { OrderKey, Path, compare, equalsTo, fieldValue, likeTo, literal, getter, pathOf, sortRows } from './soqlValues';
 
 export interface QueryContext {
@@ -89,7 +89,9 @@ export function resolvePath(
     cur = OBJECT_BY_LOWER.get(target.toLowerCase())!;
     defs.push(cur);
   }
-  const leaf = fieldOf(cur, parts[parts.length - 1]);
+  const found = fieldOf(cur, parts[parts.length - 1]);
+  // A field newer than the request's API version does not exist for it.
+  const leaf = found && !(found.since && found.since > ctx.apiVersion) ? found : undefined;
   if (!leaf)
     throw soqlError(
       'INVALID_FIELD',
@@ -197,7 +199,8 @@ function evaluate(
       if (!f.parameters?.length) countOnly = true;
       else selects.push({ kind: 'agg', alias: f.alias ?? `expr${exprN++}`, fn: 'COUNT' });
     } else if (f.type === 'FieldFunctionExpression' && f.functionName.toUpperCase() === 'FIELDS') {
-      for (const fd of def.fields) selects.push({ kind: 'field', path: pathOf(def, [fd.name]) });
+      for (const fd of def.fields)
+        if (!fd.since || fd.since <= ctx.apiVersion) selects.push({ kind: 'field', path: pathOf(def, [fd.name]) });
     } else if (f.type === 'FieldSubquery') {
       const relName = f.subquery.relationshipName;
       const rel = def.children.find(c => c.relationshipName.toLowerCase() === String(relName).toLowerCase());
@@ -224,7 +227,7 @@ function evaluate(
   if (ast.groupBy) throw soqlError('MALFORMED_QUERY', query, findWord(query, 'GROUP'), "unexpected token: 'GROUP'"); // not needed by the product
 
   let predicate: ((r: Rec) => boolean) | undefined;
-  let candidates: Rec[] | undefined;
+  let candidates: Narrowed | undefined;
   if (ast.where) {
     const tree = buildTree(tokens(ast.where), query);
     if (!parent && def.name !== 'UserPermissionAccess') candidates = narrow(org, def, tree);
@@ -241,11 +244,28 @@ function evaluate(
     };
     predicate = compile(tree);
   }
-  // Stored records, not copies: computed fields are read only where the query names them (soqlValues.ts).
-  const source = parent ? org.table(def.name).refs(parent.field, parent.rec.Id) : (candidates ?? rows(ctx, def));
-  let matched = predicate ? source.filter(predicate) : source;
+  const byIdOnly =
+    !countOnly &&
+    (!ast.orderBy?.length ||
+      (ast.orderBy.length === 1 &&
+        fieldOf(def, String(ast.orderBy[0].field))?.name === 'Id' &&
+        String(ast.orderBy[0].order ?? 'ASC').toUpperCase() === 'ASC'));
+  // Stored records, not copies: computed fields are read only where the query names them (soqlValues.ts). A query
+  // ordered by Id (or not at all) reads the table in Id order; with a LIMIT it stops at the LIMIT-th match (a client
+  // paging by "WHERE Id > :last ORDER BY Id LIMIT n" reads n rows, not the rest of the table).
+  const source = parent
+    ? org.table(def.name).refs(parent.field, parent.rec.Id)
+    : (candidates?.rows ??
+      (byIdOnly && def.name !== 'UserPermissionAccess' ? org.table(def.name).ordered() : rows(ctx, def)));
+  const inIdOrder = !parent && byIdOnly && (!candidates || candidates.ordered);
+  let matched: Rec[];
+  if (inIdOrder && ast.limit !== undefined && !ast.offset && !selects.some(x => x.kind === 'agg')) {
+    matched = [];
+    for (let i = 0; i < source.length && matched.length < ast.limit; i++)
+      if (!predicate || predicate(source[i])) matched.push(source[i]);
+  } else matched = predicate ? source.filter(predicate) : source;
 
-  if (!countOnly) {
+  if (!countOnly && !inIdOrder) {
     const orders: OrderKey[] = (ast.orderBy ?? []).map((o: any) => {
       const r = resolvePath(ctx, def, o.field, query, findWord(query, 'ORDER'));
       const get = getter(org, pathOf(def, r.canonical));
@@ -258,6 +278,8 @@ function evaluate(
       };
     });
     matched = sortRows(matched, orders);
+  } else if (!countOnly) {
+    for (const o of ast.orderBy ?? []) resolvePath(ctx, def, o.field, query, findWord(query, 'ORDER'));
   }
   const totalMatched = matched.length;
   if (ast.offset) matched = matched.slice(ast.offset);
@@ -316,25 +338,62 @@ function evaluate(
   return { ...base, totalSize: matched.length, rows: matched, shape };
 }
 
+/** Records a WHERE may match, found without a scan; `ordered` when they come in Id order. */
+interface Narrowed {
+  rows: Rec[];
+  ordered: boolean;
+}
+
 /**
- * The only records a WHERE can match when it requires `Id = '<id>'` or `<indexed reference> = '<id>'` (alone or
- * ANDed with more): one lookup instead of a scan. The whole WHERE is still applied to them.
+ * The only records a WHERE can match when it requires `Id = '<id>'`, `<indexed reference> = '<id>'` or a range of
+ * Ids (`Id > '<id>'`, `>=`, `<`, `<=`), alone or ANDed with more: a lookup or a binary search instead of a scan. The
+ * whole WHERE is still applied to them.
  */
-function narrow(org: Org, def: ObjectDef, tree: any): Rec[] | undefined {
+function narrow(org: Org, def: ObjectDef, tree: any): Narrowed | undefined {
   const table = org.table(def.name);
+  let range: { from: number; to: number } | undefined;
   for (const node of tree.op === 'AND' ? tree.items : [tree]) {
     const c = node.cond;
-    if (!c || c.operator !== '=' || c.literalType !== 'STRING' || String(c.field).includes('.')) continue;
+    if (!c || c.literalType !== 'STRING' || String(c.field).includes('.')) continue;
+    if (Array.isArray(c.value)) {
+      // `Id IN (…)` or `<indexed reference> IN (…)` (baton-salesforce reads UserLogin 250 users at a time).
+      const inField = fieldOf(def, c.field);
+      const values = (c.value as string[]).map(x => literal(c, x));
+      if (String(c.operator).toUpperCase() !== 'IN' || !inField || !values.every(isId)) continue;
+      if (inField.name === 'Id')
+        return { rows: [...new Set(values.map(x => table.get(x)).filter((r): r is Rec => !!r))], ordered: false };
+      if (inField.type === 'reference' && table.hasIndex(inField.name))
+        return { rows: [...new Set(values.flatMap(x => table.refs(inField.name, x)))], ordered: false };
+      continue;
+    }
     const value = literal(c, c.value);
     const field = fieldOf(def, c.field);
     if (!field || !isId(value)) continue;
-    if (field.name === 'Id') {
-      const rec = table.get(idKey(value));
-      return rec ? [rec] : [];
+    if (c.operator === '=' && field.name === 'Id') {
+      const rec = table.get(value);
+      return { rows: rec ? [rec] : [], ordered: true };
     }
-    if (field.type === 'reference' && table.hasIndex(field.name)) return table.refs(field.name, value);
+    if (c.operator === '=' && field.type === 'reference' && table.hasIndex(field.name))
+      return { rows: table.refs(field.name, value), ordered: false };
+    if (field.name === 'Id' && ['>', '>=', '<', '<='].includes(c.operator)) {
+      const rows = table.ordered();
+      // The first row whose Id is above the literal (or at or above it, for `>=` and `<`).
+      const strict = c.operator === '>' || c.operator === '<=';
+      let lo = 0,
+        hi = rows.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const d = compareIds(rows[mid].Id, value);
+        if (d < 0 || (strict && d === 0)) lo = mid + 1;
+        else hi = mid;
+      }
+      range ??= { from: 0, to: rows.length };
+      if (c.operator === '>' || c.operator === '>=') range.from = Math.max(range.from, lo);
+      else range.to = Math.min(range.to, lo);
+    }
   }
-  return undefined;
+  if (!range) return undefined;
+  return { rows: table.ordered().slice(range.from, Math.max(range.from, range.to)), ordered: true };
 }
 
 function compileCondition(ctx: QueryContext, def: ObjectDef, cond: any, query: string): (r: Rec) => boolean {

@@ -4,7 +4,7 @@
 import type { Org, Rec } from './state';
 import { FieldDef, ObjectDef } from './schema';
 import { OBJECT_BY_LOWER, SOBJECTS } from './sobjects';
-import { idKey, isId } from './ids';
+import { canon, compareIds, idKey, isId } from './ids';
 
 /** Text order: case-insensitive, locale-aware (the same as String#localeCompare on lower-cased values). */
 const collator = new Intl.Collator();
@@ -106,6 +106,8 @@ const isIdField = (f: FieldDef) => f.type === 'id' || f.type === 'reference';
 export function compare(a: any, b: any, field: FieldDef): number {
   if (a === null || a === undefined) return b === null || b === undefined ? 0 : -1;
   if (b === null || b === undefined) return 1;
+  // Ids compare by their 15-character form, code unit by code unit: the order of ORDER BY Id (sortRows) [I].
+  if (isIdField(field) && typeof a === 'string' && typeof b === 'string' && isId(a) && isId(b)) return compareIds(a, b);
   if (field.type === 'datetime' || field.type === 'date')
     return (typeof a === 'number' ? a : Date.parse(a)) - (typeof b === 'number' ? b : Date.parse(b));
   if (typeof a === 'number' && typeof b === 'number') return a - b;
@@ -118,7 +120,7 @@ export function equalsTo(lit: any, field: FieldDef): (v: any) => boolean {
   if (lit === null || lit === undefined) return v => v === null || v === undefined;
   if (isIdField(field) && isId(lit)) {
     const key = idKey(lit);
-    return v => typeof v === 'string' && (v.length === 15 || v.length === 18) && idKey(v) === key;
+    return v => typeof v === 'string' && (v.length === 18 ? v.startsWith(key) : v.length === 15 && v === key);
   }
   if (typeof lit === 'string' && field.type !== 'datetime' && field.type !== 'date') {
     const lower = lit.toLowerCase();
@@ -166,7 +168,7 @@ export function sortRows(rows: Rec[], orders: OrderKey[]): Rec[] {
     rows.map(r => {
       const v = o.get(r);
       if (v === null || v === undefined) return null;
-      if (isIdField(o.field) && typeof v === 'string') return idKey(v);
+      if (isIdField(o.field) && typeof v === 'string') return v.length === 15 ? canon(v) : v;
       if (o.field.type === 'datetime' || o.field.type === 'date') return typeof v === 'number' ? v : Date.parse(v);
       if (typeof v === 'number') return v;
       if (typeof v === 'boolean') return Number(v);

@@ -1,14 +1,16 @@
 // The org's state: records of every sObject, the rules Salesforce applies on writes, who may see what,
 // sessions and the metadata that deploys have stored. Pure in-memory; one instance per test org.
-import { randomBytes } from 'node:crypto';
-import { IdFactory, idKey, isId, sameId } from './ids';
+import { generateKeyPairSync, KeyObject, randomBytes, sign } from 'node:crypto';
+import { IdFactory, idKey, isId, sameId, to18 } from './ids';
 import { SfError } from './errors';
 import { ObjectDef, PERMISSIONS, SETUP_OBJECTS, fieldOf } from './schema';
 import { OBJECTS, OBJECT_BY_LOWER, OBJECT_BY_PREFIX, SOBJECTS } from './sobjects';
 import { syncPermissionSetMeta } from './sobjects/permissionSet';
-import { Table } from './table';
+import { Slots, Table } from './table';
 import { DEFAULT_OPTIONS, INDEXES, OrgOptions } from './options';
 import { canonicalValues } from './fields';
+import { Lang, langOfKey, MESSAGES, typographic } from './i18n';
+import { isoOf } from './dates';
 
 export type { OrgOptions } from './options';
 export type Rec = Record<string, any> & { Id: string };
@@ -39,7 +41,31 @@ export interface Session {
   userId: string;
   expiresAt: number;
   clientId?: string;
+  /** A JWT-based access token (Salesforce Help, "JWT-Based Access Tokens": REST APIs only). */
+  jwt?: boolean;
 }
+
+/** A request for an OAuth consumer secret, whatever the answer (the product must never make one). */
+export interface SecretRequest {
+  at: string;
+  userId: string;
+  /** The route and what it asked for, e.g. `GET /apps/oauth/credentials/0xI…/888…?part=secret`. */
+  request: string;
+}
+
+/** Who made a login, as LoginHistory records it (SourceIp, Browser, Platform, LoginUrl…). */
+export interface LoginClient {
+  ip?: string;
+  userAgent?: string;
+  forwardedFor?: string;
+}
+
+let signingKey: KeyObject | undefined;
+/** The key JWT-based access tokens are signed with (one per process; nobody verifies it here). */
+function tokenKey(): KeyObject {
+  return (signingKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+}
+const b64json = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
 export class Org {
   readonly ids = new IdFactory();
@@ -55,6 +81,10 @@ export class Org {
   /** Profiles with Login IP Ranges that exclude every client (JWT logins fail "ip restricted"). */
   readonly ipRestrictedProfiles = new Set<string>();
   apiUsage = 0;
+  /** Every request for an OAuth consumer secret (Connect REST part=secret/keyandsecret, staged credentials). */
+  readonly secretRequests: SecretRequest[] = [];
+  /** Standard profiles by their 15-character Id: their Metadata API name (Admin, StandardAul, …), whatever the language. */
+  readonly standardProfiles = new Map<string, string>();
   /** Writes made through the APIs (records and metadata), for "a re-run writes nothing" checks. */
   writes = 0;
   clockOffsetMs = 0;
@@ -63,7 +93,8 @@ export class Org {
 
   constructor(options: OrgOptions = {}) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
-    for (const o of OBJECTS) this.tables.set(o.name, new Table());
+    const slots = new Slots();
+    for (const o of OBJECTS) this.tables.set(o.name, new Table(slots));
     for (const [object, field] of INDEXES) this.table(object).index(field);
     this.orgId = this.ids.next('00D');
   }
@@ -72,7 +103,7 @@ export class Org {
     return this.frozenAt ?? this.options.clock.now() + this.clockOffsetMs;
   }
   iso(t = this.now()): string {
-    if (this.lastIso?.[0] !== t) this.lastIso = [t, new Date(t).toISOString().replace('Z', '+0000')];
+    if (this.lastIso?.[0] !== t) this.lastIso = [t, isoOf(t)];
     return this.lastIso[1];
   }
   private lastIso?: [number, string];
@@ -89,7 +120,7 @@ export class Org {
   }
   get(name: string, id: unknown): Rec | undefined {
     if (typeof id !== 'string' || !isId(id)) return undefined;
-    const r = this.table(name).get(idKey(id));
+    const r = this.table(name).get(id);
     return r && this.view(name, r);
   }
   byId(id: unknown): { object: ObjectDef; rec: Rec } | undefined {
@@ -133,15 +164,36 @@ export class Org {
     Object.assign(rec, fields);
     const rules = SOBJECTS.get(def.name);
     rules?.beforeInsert?.(this, rec);
-    this.table(def.name).set(idKey(rec.Id), rec);
+    this.table(def.name).set(rec.Id, rec);
     rules?.afterInsert?.(this, rec, fields);
     return rec;
+  }
+
+  // ---- language ---------------------------------------------------------------------------------
+
+  /** The language Salesforce answers a user in: their LanguageLocaleKey (the org's language if unknown). */
+  languageOf(userId: string | undefined): Lang {
+    const user = userId ? this.table('User').get(idKey(userId)) : undefined;
+    return langOfKey(user?.LanguageLocaleKey ?? this.options.language);
+  }
+  /** A message of i18n.ts in the user's language (English ones typographic when the switch says so). */
+  say<K extends keyof typeof MESSAGES>(
+    userId: string | undefined,
+    key: K,
+    ...args: Parameters<(typeof MESSAGES)[K]['en']>
+  ): string {
+    const lang = this.languageOf(userId);
+    const text = (MESSAGES[key][lang] as (...a: unknown[]) => string)(...args);
+    return lang === 'en' && this.options.curlyApostrophes ? typographic(text) : text;
+  }
+  recordSecretRequest(userId: string, request: string): void {
+    this.secretRequests.push({ at: this.iso(), userId, request });
   }
 
   // ---- permissions -----------------------------------------------------------------------------
 
   userPerms(userId: string): Set<string> {
-    const user = this.table('User').get(idKey(userId));
+    const user = this.table('User').get(userId);
     const perms = new Set<string>();
     if (!user) return perms;
     const sets = this.refs('PermissionSet', 'ProfileId', user.ProfileId).filter(ps => ps.IsOwnedByProfile);
@@ -216,7 +268,7 @@ export class Org {
       .filter(f => f.required && (values[f.name] === undefined || values[f.name] === null || values[f.name] === ''))
       .map(f => f.name);
     if (missing.length)
-      throw new SfError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, 400, missing);
+      throw new SfError('REQUIRED_FIELD_MISSING', this.say(asUser, 'requiredFields', missing.join(', ')), 400, missing);
     const rec = rules.create(this, values, asUser, apiVersion);
     this.writes++;
     return rec;
@@ -288,9 +340,46 @@ export class Org {
 
   // ---- sessions --------------------------------------------------------------------------------
 
-  issueToken(userId: string, clientId?: string): string {
-    const token = `${this.orgId.slice(0, 15)}!AQ${randomBytes(40).toString('base64url').replace(/[-_]/g, 'x')}`;
-    this.sessions.set(token, { userId, clientId, expiresAt: this.now() + this.options.sessionSeconds * 1000 });
+  /**
+   * A session: an opaque `00D…!AQ…` token, or a JWT-based one (RS256, header `tty: sfdc-core-token`; Salesforce Help,
+   * "JWT-Based Access Tokens") when asked or when the org issues only those (`jwtAccessTokens`).
+   */
+  issueToken(
+    userId: string,
+    clientId?: string,
+    opts: { jwt?: boolean; issuer?: string; scopes?: string[] } = {},
+  ): string {
+    const jwt = opts.jwt ?? this.options.jwtAccessTokens;
+    const expiresAt = this.now() + this.options.sessionSeconds * 1000;
+    let token: string;
+    if (jwt) {
+      const iat = Math.floor(this.now() / 1000);
+      const issuer = opts.issuer ?? 'https://login.salesforce.com';
+      const head = b64json({
+        alg: 'RS256',
+        typ: 'JWT',
+        kid: 'CORE_ATJWT.00D.1',
+        tty: 'sfdc-core-token',
+        tnk: `core/prod/${to18(this.orgId)}`,
+        ver: '1.0',
+      });
+      const body = b64json({
+        scp: opts.scopes ?? ['api'],
+        aud: [issuer],
+        sub: `uid:${to18(userId)}`,
+        nbf: iat,
+        mty: 'oauth',
+        sfi: randomBytes(16).toString('hex'),
+        roles: [],
+        iss: issuer,
+        hsc: false,
+        exp: Math.floor(expiresAt / 1000),
+        iat,
+        client_id: clientId ?? 'PlatformCLI',
+      });
+      token = `${head}.${body}.${sign('sha256', Buffer.from(`${head}.${body}`), tokenKey()).toString('base64url')}`;
+    } else token = `${this.orgId.slice(0, 15)}!AQ${randomBytes(40).toString('base64url').replace(/[-_]/g, 'x')}`;
+    this.sessions.set(token, { userId, clientId, expiresAt, ...(jwt ? { jwt: true } : {}) });
     return token;
   }
   session(token: string | undefined): Session | undefined {
@@ -309,16 +398,43 @@ export class Org {
     return n;
   }
 
-  recordLogin(userId: string | undefined, status: string, app: string, loginUrl: string): void {
+  recordLogin(
+    userId: string | undefined,
+    status: string,
+    app: string,
+    loginUrl: string,
+    client: LoginClient = {},
+  ): void {
     if (!userId) return;
+    const ua = client.userAgent ?? '';
+    // Browser and Platform come from the User-Agent; a non-browser client is "Unknown" [I].
+    const browser =
+      /Chrome\/(\d+)/.exec(ua)?.[0].replace('/', ' ') ?? /Firefox\/(\d+)/.exec(ua)?.[0].replace('/', ' ') ?? 'Unknown';
+    const platform = /Windows/.test(ua)
+      ? 'Windows'
+      : /Mac OS X/.test(ua)
+        ? 'Mac OSX'
+        : /Linux/.test(ua)
+          ? 'Linux'
+          : 'Unknown';
     this.raw('LoginHistory', {
       UserId: userId,
       LoginTime: this.iso(),
       Status: status,
       LoginType: 'Remote Access 2.0',
       Application: app,
-      SourceIp: '127.0.0.1',
-      LoginUrl: loginUrl,
+      SourceIp: (client.ip ?? '127.0.0.1').replace(/^::ffff:/, ''),
+      ForwardedForIp: client.forwardedFor ?? null,
+      LoginUrl: loginUrl.replace(/^https?:\/\//, ''),
+      Browser: browser,
+      Platform: platform,
+      ApiType: null,
+      ApiVersion: null,
+      AuthMethodReference: null,
+      ClientVersion: 'N/A',
+      // The test org speaks plain HTTP on loopback; a real login records the client's TLS [I].
+      TlsProtocol: 'Unknown',
+      CipherSuite: null,
     });
     const users = this.table('User');
     const user = users.get(idKey(userId));

@@ -108,7 +108,7 @@ describe('test org: controls', () => {
           },
         )
       ).json();
-      assert.equal(count.totalSize, 253, 'the scenario’s 3 users and 250 more');
+      assert.equal(count.totalSize, 256, 'the scenario’s 6 users (3 of them coverage.ts adds) and 250 more');
     } finally {
       child.kill();
     }
@@ -119,5 +119,24 @@ describe('test org: controls', () => {
     bad.stderr.on('data', d => (err += String(d)));
     assert.equal(await new Promise(resolve => bad.once('exit', resolve)), 2);
     assert.match(err, /--users takes a whole number/);
+  });
+
+  it('refuses at once, with the heap to ask for, a seeding larger than Node’s heap, and a bad --external-users or --inactive-share', async function () {
+    const main = join(__dirname, '..', 'src', 'main.js');
+    const run = async (...args: string[]) => {
+      const child = spawn(process.execPath, [main, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', d => (err += String(d)));
+      const code = await new Promise(resolve => child.once('exit', resolve));
+      return { code, err };
+    };
+    const huge = await run('--users', '40000000');
+    assert.equal(huge.code, 2);
+    assert.match(
+      huge.err,
+      /needs about \d+ MB of heap, more than Node's \d+ MB\. Run it with a larger heap: NODE_OPTIONS=--max-old-space-size=\d+ npm run org/,
+    );
+    assert.match((await run('--external-users', '-3')).err, /--external-users takes a whole number/);
+    assert.match((await run('--inactive-share', '1.5')).err, /--inactive-share takes a number from 0 to 1/);
   });
 });

@@ -8,7 +8,7 @@ const q = (soql: string) => `${v}/query?q=${encodeURIComponent(soql)}`;
 const MINUTE = 60000;
 
 describe('test org: query cursors (SOAP API Developer Guide "QueryLocator"; API Query Cursor Limits)', () => {
-  const t = useOrg({ scenario: 'fresh' });
+  const t = useOrg({ scenario: 'fresh', coverage: false });
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
   const open = async (token = t.org.adminToken) => {
     const r = await raw(t.org, 'GET', q('SELECT Id FROM User ORDER BY Id'), undefined, as(token));

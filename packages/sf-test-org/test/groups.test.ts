@@ -10,7 +10,7 @@ const unsupported = (soql: string, object: string) =>
   `sObject type '${object}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`;
 
 describe('test org: permission set groups have their own permission set', () => {
-  const t = useOrg({ scenario: 'fresh' });
+  const t = useOrg({ scenario: 'fresh', coverage: false });
   const admin = () => t.org.org.find('User', u => u.Alias === 'aadmin')!.Id;
 
   it("each group's set is Type 'Group', not profile-owned, and points at the group; profile-owned sets are 'Profile', created ones 'Regular'", async () => {
@@ -96,7 +96,7 @@ describe('test org: permission set groups have their own permission set', () => 
 });
 
 describe('test org: who may read what an extractor reads (Object Reference, special access rules)', () => {
-  const t = useOrg({ scenario: 'fresh' });
+  const t = useOrg({ scenario: 'fresh', coverage: false });
 
   it("without View Setup and Configuration the setup objects are INVALID_TYPE with Salesforce's text; UserRole needs View Roles; User, Group and GroupMember stay readable", async () => {
     const jane = jsforce(t.org, '64.0', t.org.tokenFor('jane@acme.example'));

@@ -1,6 +1,8 @@
-// `users`: extra active users with a realistic spread (seedLarge.ts), deterministic, every reference resolvable.
+// `users`: extra internal users with a realistic spread (seedLarge.ts), deterministic, every reference resolvable;
+// `externalUsers`: portal, community and guest users with their licences, profiles and portal roles.
 import assert from 'node:assert/strict';
 import { seed } from '../src/scenarios';
+import { SEED_EPOCH } from '../src/seedLarge';
 import type { Org, Rec } from '../src/state';
 
 const values = (org: Org, object: string): Rec[] => [...org.table(object).values()];
@@ -15,10 +17,12 @@ describe('test org: seeding extra users (--users)', () => {
   });
   const byKey = (object: string) => new Map(values(org, object).map(r => [key(r.Id), r]));
 
-  it('adds n active users, each with a profile on a licence whose TotalLicenses hold its active users', () => {
+  it('adds n users, about 15% of them deactivated, each with a profile on a licence whose TotalLicenses hold its active users', () => {
     assert.equal(users.length, n);
-    assert.equal(org.table('User').size, n + 3, 'the scenario’s three users stay');
-    assert.ok(users.every(u => u.IsActive === true));
+    assert.equal(org.table('User').size, n + 6, 'the scenario’s six users stay (three from coverage.ts)');
+    const inactive = users.filter(u => u.IsActive === false).length / n;
+    assert.ok(inactive > 0.12 && inactive < 0.18, `${inactive} deactivated`);
+    assert.ok(users.every(u => typeof u.IsActive === 'boolean'));
     const profiles = byKey('Profile');
     const used = new Map<string, number>();
     for (const u of users) {
@@ -70,10 +74,31 @@ describe('test org: seeding extra users (--users)', () => {
     }
     assert.equal(extra.publicGroups.length, 20);
     assert.ok(extra.publicGroups.every(g => g.Type === 'Regular'));
-    const nested = values(org, 'GroupMember').filter(m => m.UserOrGroupId.startsWith('00G'));
-    assert.ok(nested.length >= 5, `${nested.length} groups in groups`);
     const index = new Map(extra.publicGroups.map((g, i) => [key(g.Id), i]));
-    for (const m of nested) assert.ok(index.get(key(m.UserOrGroupId))! > index.get(key(m.GroupId))!, 'no cycles');
+    const nested = values(org, 'GroupMember').filter(m => index.has(key(m.UserOrGroupId)));
+    assert.ok(nested.length >= 5, `${nested.length} groups in groups`);
+    for (const m of nested)
+      if (index.has(key(m.GroupId)))
+        assert.ok(index.get(key(m.UserOrGroupId))! > index.get(key(m.GroupId))!, 'no cycles');
+    // Role groups (Role, RoleAndSubordinates) inside public groups, and queues holding users, groups and role groups.
+    const groups = byKey('Group');
+    const roleMembers = values(org, 'GroupMember').filter(
+      m => index.has(key(m.GroupId)) && /^Role/.test(groups.get(key(m.UserOrGroupId))?.Type ?? ''),
+    );
+    assert.equal(roleMembers.length, 10, 'every other public group holds a role group');
+    assert.equal(extra.queues.length, 6);
+    for (const q of extra.queues) {
+      assert.equal(q.Type, 'Queue');
+      const members = values(org, 'GroupMember').filter(m => key(m.GroupId) === key(q.Id));
+      const types = members.map(m =>
+        m.UserOrGroupId.startsWith('005') ? 'User' : groups.get(key(m.UserOrGroupId))!.Type,
+      );
+      assert.ok(
+        types.includes('Regular') && types.some(t => t.startsWith('Role')) && types.includes('User'),
+        types.join(),
+      );
+      assert.equal(values(org, 'QueueSobject').filter(x => key(x.QueueId) === key(q.Id)).length, 1);
+    }
   });
 
   it('makes about three assignments per user (permission sets, groups of them, public groups), all resolvable and none twice', () => {
@@ -117,7 +142,7 @@ describe('test org: seeding extra users (--users)', () => {
     assert.ok(names.some(x => x.includes(',')) && names.some(x => x.includes('"')) && names.some(x => x.includes("'")));
     assert.ok(names.filter(x => /[^\x20-\x7e]/.test(x)).length > n / 4, 'non-ASCII names are common');
     const usernames = new Set(values(org, 'User').map(u => u.Username.toLowerCase()));
-    assert.equal(usernames.size, n + 3, 'usernames are unique');
+    assert.equal(usernames.size, n + 6, 'usernames are unique');
     for (const u of users) {
       assert.match(u.Username, /^[^\s@"]+@[^\s@]+\.[^\s@]+$/);
       assert.match(u.Email, /^[^\s@"]+@[^\s@]+\.[^\s@]+$/);
@@ -130,11 +155,15 @@ describe('test org: seeding extra users (--users)', () => {
 
   it('is deterministic: the same n gives the same records and Ids, and a smaller n the same first users', () => {
     const snapshot = (o: Org, count: number) => {
-      const us = values(o, 'User').slice(3, 3 + count);
+      const us = values(o, 'User')
+        .filter(u => u.Username.includes('@acme-corp.example'))
+        .slice(0, count);
       const ids = new Set(us.map(u => key(u.Id)));
       return JSON.stringify({
         us,
         roles: values(o, 'UserRole'),
+        groups: values(o, 'Group').map(g => [g.Id, g.Type, g.RelatedId]),
+        logins: values(o, 'UserLogin').filter(l => ids.has(key(l.UserId))),
         sets: values(o, 'PermissionSet').filter(p => p.Type === 'Regular' && p.Name !== 'Report_Builder'),
         psas: values(o, 'PermissionSetAssignment').filter(a => ids.has(key(a.AssigneeId))),
         members: values(o, 'GroupMember').filter(m => ids.has(key(m.UserOrGroupId))),
@@ -151,5 +180,97 @@ describe('test org: seeding extra users (--users)', () => {
     assert.ok(full.UsedLicenses > 20);
     assert.equal(full.UsedLicenses, full.TotalLicenses);
     assert.throws(() => seed('fresh', { users: -1 }), /whole number/);
+    assert.throws(() => seed('fresh', { externalUsers: 1.5 }), /whole number/);
+    assert.throws(() => seed('fresh', { users: 10, inactiveShare: 2 }), /between 0 and 1/);
+  });
+
+  it('freezes about 1% and password-locks about 0.5% of the users (UserLogin), and gives 5% of the assignments an ExpirationDate, a fifth of them past', () => {
+    const ids = new Set(users.map(u => key(u.Id)));
+    const logins = values(org, 'UserLogin').filter(l => ids.has(key(l.UserId)));
+    assert.equal(logins.length, n, 'one UserLogin per user');
+    const frozen = logins.filter(l => l.IsFrozen).length / n;
+    const locked = logins.filter(l => l.IsPasswordLocked).length / n;
+    assert.ok(frozen > 0.004 && frozen < 0.02, `${frozen} frozen`);
+    assert.ok(locked > 0.001 && locked < 0.012, `${locked} locked`);
+    const psas = values(org, 'PermissionSetAssignment').filter(
+      a => ids.has(key(a.AssigneeId)) && !byKey('PermissionSet').get(key(a.PermissionSetId))?.IsOwnedByProfile,
+    );
+    const expiring = psas.filter(a => a.ExpirationDate);
+    const share = expiring.length / psas.length;
+    assert.ok(share > 0.035 && share < 0.065, `${share} expire`);
+    const past = expiring.filter(a => Date.parse(a.ExpirationDate) < SEED_EPOCH).length / expiring.length;
+    assert.ok(past > 0.1 && past < 0.3, `${past} already expired`);
+  });
+});
+
+describe('test org: seeding external users (--external-users)', () => {
+  const m = 4000;
+  let s: ReturnType<typeof seed>;
+  before(() => {
+    s = seed('fresh', { users: 500, externalUsers: m });
+  });
+
+  it('adds m portal and community users on their licences (CspLitePortal, PowerCustomerSuccess, PowerPartner) and one guest per site, most of the org', () => {
+    const ext = s.external!;
+    assert.equal(ext.users.length, m);
+    assert.equal(ext.guests.length, 3);
+    assert.ok(ext.guests.every(g => g.UserType === 'Guest' && g.IsActive));
+    const byType = new Map<string, number>();
+    for (const u of ext.users) byType.set(u.UserType, (byType.get(u.UserType) ?? 0) + 1);
+    assert.ok(byType.get('CspLitePortal')! > m * 0.65, 'customer community users are the most');
+    assert.ok(byType.get('PowerPartner')! > m * 0.1 && byType.get('PowerCustomerSuccess')! > m * 0.05);
+    assert.ok(values(s.org, 'User').filter(u => u.UserType !== 'Standard').length > values(s.org, 'User').length / 2);
+    const profiles = new Map(values(s.org, 'Profile').map(p => [key(p.Id), p]));
+    const licences = new Map(values(s.org, 'UserLicense').map(l => [key(l.Id), l]));
+    for (const u of [...ext.users, ...ext.guests]) {
+      const p = profiles.get(key(u.ProfileId))!;
+      assert.equal(p.UserType, u.UserType, 'the profile says the user type');
+      assert.ok(licences.get(key(p.UserLicenseId)), 'on a licence');
+    }
+    for (const l of s.org.all('UserLicense'))
+      assert.ok(l.UsedLicenses <= l.TotalLicenses, `${l.Name}: ${l.UsedLicenses} of ${l.TotalLicenses}`);
+    const keys = s.org.all('UserLicense').map(l => l.LicenseDefinitionKey);
+    for (const k of [
+      'PID_Customer_Community',
+      'PID_Customer_Community_Login',
+      'PID_Partner_Community',
+      'PID_Guest_User',
+    ])
+      assert.ok(keys.includes(k), k);
+    const inactive = ext.users.filter(u => !u.IsActive).length / m;
+    assert.ok(inactive > 0.15 && inactive < 0.25, `${inactive} deactivated`);
+  });
+
+  it('puts Customer Community Plus and partner users in portal roles (PortalType) with all three role groups, Digital Experiences being on', () => {
+    const ext = s.external!;
+    assert.equal(s.org.options.digitalExperiences, true);
+    assert.ok(ext.portalRoles.length >= 20);
+    const roles = new Map(values(s.org, 'UserRole').map(r => [key(r.Id), r]));
+    for (const u of ext.users) {
+      if (u.UserType === 'PowerPartner' || u.UserType === 'PowerCustomerSuccess') {
+        const r = roles.get(key(u.UserRoleId))!;
+        assert.equal(r.PortalType, u.UserType === 'PowerPartner' ? 'Partner' : 'CustomerPortal');
+      } else assert.equal(u.UserRoleId, null, `${u.UserType} users have no role`);
+    }
+    for (const r of roles.values()) {
+      const types = values(s.org, 'Group')
+        .filter(g => key(g.RelatedId ?? '') === key(r.Id))
+        .map(g => g.Type)
+        .sort();
+      assert.deepEqual(types, ['Role', 'RoleAndSubordinates', 'RoleAndSubordinatesInternal'], r.Name);
+    }
+  });
+
+  it('leaves the internal users as they are without external users (their own generator)', () => {
+    const plain = seed('fresh', { users: 500 }).org;
+    // (Ids differ: with Digital Experiences every role has one group more.)
+    const names = (o: Org) => {
+      const profiles = new Map(values(o, 'Profile').map(p => [key(p.Id), p.Name]));
+      const roles = new Map(values(o, 'UserRole').map(r => [key(r.Id), r.Name]));
+      return values(o, 'User')
+        .filter(u => u.Username.includes('@acme-corp.example'))
+        .map(u => [u.Username, u.IsActive, profiles.get(key(u.ProfileId)), roles.get(key(u.UserRoleId ?? ''))]);
+    };
+    assert.deepEqual(names(s.org), names(plain));
   });
 });

@@ -3,7 +3,8 @@
 // IDs of entities already written are kept (so that every relation refers to an entity in the file), never the
 // org's records. Progress after each page; an abort between pages.
 import { OrgClient } from '../client';
-import { SetupError } from '../types';
+import { salesforceCode } from '../errorCodes';
+import { codeOf, isSetupError, messageOf, SetupError } from '../types';
 import { defaultApp, ExportIndex, rowsOf, SkipReason } from './entities';
 import {
   countSources,
@@ -104,7 +105,10 @@ export async function streamQuery(
     const page = (await client.request('GET', url)) as Page;
     requests++;
     if (!page || !Array.isArray(page.records))
-      throw new SetupError(`Salesforce answered a query page without records (${soql.slice(0, 60)}…).`, 'UNEXPECTED');
+      throw new SetupError(
+        `Salesforce answered a query page without records (${soql.slice(0, 60)}…).`,
+        'UNEXPECTED_RESPONSE',
+      );
     await onPage(page.records);
     url = page.done === false ? nextPage(page.nextRecordsUrl) : undefined;
   }
@@ -151,24 +155,20 @@ export async function exportOrg(client: OrgClient, sink: ExportSink, o: ExportOp
         },
         o.signal,
       );
-    } catch (e: any) {
+    } catch (e) {
       // Only a refusal before the first page means "cannot read this object"; anything later is a failure.
-      if (read > 0 || !UNREADABLE.has(String(e?.code))) {
-        if (e?.code === 'CANCELLED') throw e;
+      const code = codeOf(e);
+      if (read > 0 || !code || !UNREADABLE.has(code)) {
+        if (code === 'CANCELLED') throw e;
         const total = totals[source.id];
         throw new SetupError(
           `Export stopped while reading ${source.label} (${read}${total !== undefined ? ` of ${total}` : ''} read): ` +
-            String(e?.message ?? e),
-          String(e?.code ?? 'EXPORT_FAILED'),
+            messageOf(e),
+          isSetupError(e) ? e.code : code ? salesforceCode(code) : 'EXPORT_FAILED',
         );
       }
       summary.requests++;
-      summary.unreadable.push({
-        source: source.id,
-        label: source.label,
-        code: e.code,
-        fix: readFix(source, e.code, o.reader),
-      });
+      summary.unreadable.push({ source: source.id, label: source.label, code, fix: readFix(source, code, o.reader) });
     }
   }
   return summary;

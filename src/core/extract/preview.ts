@@ -33,7 +33,11 @@ export interface Preview {
   sources: PreviewSource[];
 }
 
-type Rec = Record<string, any>;
+/** A query row: its fields, and each related record (Profile.Name) as a row of its own. */
+type Rec = { readonly [field: string]: Value };
+type Value = string | number | boolean | null | undefined | Rec;
+/** A related record of a row, if the row has one. */
+const rel = (v: Value): Rec | undefined => (v && typeof v === 'object' ? v : undefined);
 const SAMPLE = 5;
 const utc = (v: unknown) =>
   typeof v === 'string' && !Number.isNaN(Date.parse(v))
@@ -46,7 +50,10 @@ const SAMPLES: Record<SourceId, { fields: string; line: (r: Rec) => string }> = 
     fields: 'MasterLabel, Status, TotalLicenses, UsedLicenses',
     line: r => `${r.MasterLabel} — ${r.UsedLicenses} of ${r.TotalLicenses} used (${r.Status})`,
   },
-  profile: { fields: 'Name, UserLicense.MasterLabel', line: r => `${r.Name} — ${r.UserLicense?.MasterLabel ?? '?'}` },
+  profile: {
+    fields: 'Name, UserLicense.MasterLabel',
+    line: r => `${r.Name} — ${rel(r.UserLicense)?.MasterLabel ?? '?'}`,
+  },
   role: { fields: 'Name, DeveloperName', line: r => `${r.Name} (${r.DeveloperName})` },
   permissionSet: { fields: 'Label, Name', line: r => `${r.Label} (${r.Name})` },
   permissionSetGroup: {
@@ -58,17 +65,18 @@ const SAMPLES: Record<SourceId, { fields: string; line: (r: Rec) => string }> = 
     fields: 'Name, Username, IsActive, LastLoginDate, Profile.Name, Profile.UserLicense.MasterLabel, UserRole.Name',
     line: r =>
       `${r.Name} · ${r.Username} · ${r.IsActive ? 'active' : 'inactive'} · ` +
-      `${r.Profile?.UserLicense?.MasterLabel ?? '?'} · ${r.Profile?.Name ?? '?'} · ${r.UserRole?.Name ?? 'no role'} · ` +
+      `${rel(rel(r.Profile)?.UserLicense)?.MasterLabel ?? '?'} · ${rel(r.Profile)?.Name ?? '?'} · ` +
+      `${rel(r.UserRole)?.Name ?? 'no role'} · ` +
       `last login ${utc(r.LastLoginDate)}`,
   },
   permissionSetAssignment: {
     fields: 'Assignee.Name, PermissionSet.Label, PermissionSetGroup.MasterLabel',
     line: r =>
-      r.PermissionSetGroup
-        ? `${r.Assignee?.Name} → ${r.PermissionSetGroup.MasterLabel} (Permission Set Group)`
-        : `${r.Assignee?.Name} → ${r.PermissionSet?.Label} (Permission Set)`,
+      rel(r.PermissionSetGroup)
+        ? `${rel(r.Assignee)?.Name} → ${rel(r.PermissionSetGroup)?.MasterLabel} (Permission Set Group)`
+        : `${rel(r.Assignee)?.Name} → ${rel(r.PermissionSet)?.Label} (Permission Set)`,
   },
-  groupMember: { fields: 'Group.Name, UserOrGroupId', line: r => `${r.Group?.Name} ← ${r.UserOrGroupId}` },
+  groupMember: { fields: 'Group.Name, UserOrGroupId', line: r => `${rel(r.Group)?.Name} ← ${r.UserOrGroupId}` },
 };
 
 export async function previewOrg(client: OrgClient, reader: Preview['reader'], signal?: AbortSignal): Promise<Preview> {

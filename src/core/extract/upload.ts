@@ -12,6 +12,7 @@
 // and `pollingUrl`. So this module sends `{}` and reads `url`: UNCONFIRMED for uploads, and anything else is
 // refused with "BalkanID answered without an upload URL" rather than guessed.
 import { secureTransport } from '../url';
+import type { ErrorCode } from '../errorCodes';
 import { SetupError } from '../types';
 import { UPLOADS } from './format';
 
@@ -45,7 +46,8 @@ export function checkTenantUrl(raw: string | undefined): string {
     );
   if (u.username || u.password || u.search || u.hash || (u.pathname !== '/' && u.pathname !== ''))
     throw new SetupError(
-      `Use the BalkanID address without a path, query or user name: ${u.protocol}//${u.host} (not "${u.protocol}//${u.host}${u.pathname}…").`,
+      `Use the BalkanID address without a path, query or user name: ${u.protocol}//${u.host} ` +
+        `(not "${u.protocol}//${u.host}${u.pathname}…").`,
       'INSECURE_URL',
     );
   return `${u.protocol}//${u.host}`;
@@ -80,7 +82,7 @@ export function pickUploadUrl(body: unknown): string | undefined {
   return typeof url === 'string' && /^https?:\/\//i.test(url) ? url : undefined;
 }
 
-/** Retry-After in milliseconds: delay-seconds or an HTTP-date (RFC 9110 section 10.2.3), capped; undefined if absent. */
+/** Retry-After in ms: delay-seconds or an HTTP-date (RFC 9110 section 10.2.3), capped; undefined if absent. */
 export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
   const v = value?.trim();
   if (!v) return undefined;
@@ -129,7 +131,8 @@ export function uploadState(done: readonly string[]): string {
   const left = files.filter(f => !done.includes(f));
   if (!done.length) return 'Nothing was uploaded.';
   if (!left.length) return `${files.join(' and ')} were uploaded.`;
-  return `${done.join(' and ')} ${done.length > 1 ? 'were' : 'was'} uploaded; ${left.join(' and ')} ${left.length > 1 ? 'were' : 'was'} not — run the upload again.`;
+  const were = (files: readonly string[]) => `${files.join(' and ')} ${files.length > 1 ? 'were' : 'was'}`;
+  return `${were(done)} uploaded; ${were(left)} not — run the upload again.`;
 }
 
 export type Phase = 'ask' | 'send';
@@ -147,29 +150,39 @@ export function uploadError(f: UploadFailure, file: string, tenant: string, done
   const doing = (p: Phase) => (p === 'ask' ? `asking for an upload URL for ${file}` : `sending ${file}`);
   const said = (d?: string) => (d ? ` (${d})` : '');
   let text: string;
-  let code: string;
+  let code: ErrorCode;
   switch (f.kind) {
     case 'status':
       [text, code] = statusMessage(f, file, doing(f.phase), said(f.detail));
       break;
     case 'network':
-      text = `Cannot reach ${f.phase === 'ask' ? tenant : 'the upload URL BalkanID gave'} (${f.reason}) while ${doing(f.phase)}. Check the network connection and proxy, then run the upload again.`;
+      text =
+        `Cannot reach ${f.phase === 'ask' ? tenant : 'the upload URL BalkanID gave'} (${f.reason}) while ` +
+        `${doing(f.phase)}. Check the network connection and proxy, then run the upload again.`;
       code = 'UPLOAD_NETWORK';
       break;
     case 'redirect':
-      text = `The answer to ${doing(f.phase)} was a redirect to ${describeUrl(f.location)}; it was not followed, so neither the API key nor the file went there. Check the BalkanID address (${tenant}).`;
+      text =
+        `The answer to ${doing(f.phase)} was a redirect to ${describeUrl(f.location)}; it was not followed, so ` +
+        `neither the API key nor the file went there. Check the BalkanID address (${tenant}).`;
       code = 'UPLOAD_REDIRECT';
       break;
     case 'no-url':
-      text = `BalkanID answered without an upload URL for ${file}${said(f.detail)}. This Bulk API is in Early Access; check ${tenant} and contact BalkanID support if it persists.`;
+      text =
+        `BalkanID answered without an upload URL for ${file}${said(f.detail)}. This Bulk API is in Early Access; ` +
+        `check ${tenant} and contact BalkanID support if it persists.`;
       code = 'UPLOAD_NO_URL';
       break;
     case 'insecure-url':
-      text = `BalkanID gave an upload URL for ${file} that is not https (${describeUrl(f.url)}); the file was not sent.`;
+      text =
+        `BalkanID gave an upload URL for ${file} that is not https (${describeUrl(f.url)}); the file was not ` +
+        'sent.';
       code = 'INSECURE_URL';
       break;
     case 'expired':
-      text = `The upload URL for ${file} expired twice before the file arrived. Check the computer's clock and the connection's speed, then run the upload again.`;
+      text =
+        `The upload URL for ${file} expired twice before the file arrived. Check the computer's clock and the ` +
+        "connection's speed, then run the upload again.";
       code = 'UPLOAD_EXPIRED';
       break;
     case 'aborted':
@@ -185,27 +198,31 @@ function statusMessage(
   file: string,
   doing: string,
   said: string,
-): [string, string] {
+): [string, ErrorCode] {
   const who = f.phase === 'ask' ? 'BalkanID' : 'The upload URL BalkanID gave';
   const tries = `${f.attempts} attempt${f.attempts > 1 ? 's' : ''}`;
   if (f.status === 429)
     return [
-      `${who} kept answering "too many requests" (HTTP 429) while ${doing}, ${tries}${said}. Wait a few minutes, then run the upload again.`,
+      `${who} kept answering "too many requests" (HTTP 429) while ${doing}, ${tries}${said}. Wait a few ` +
+        'minutes, then run the upload again.',
       'UPLOAD_RATE_LIMITED',
     ];
   if (f.status >= 500)
     return [
-      `${who} answered with a server error (HTTP ${f.status}) while ${doing}, ${tries}${said}. BalkanID may be down or busy; try again later.`,
+      `${who} answered with a server error (HTTP ${f.status}) while ${doing}, ${tries}${said}. BalkanID may be ` +
+        'down or busy; try again later.',
       'UPLOAD_SERVER',
     ];
   if (f.phase === 'ask' && f.status === 401)
     return [
-      `BalkanID refused the API key (HTTP 401) while ${doing}${said}: the API key ID or secret is wrong, or the key was revoked. Check both values, or create a new API key in BalkanID and use its ID and secret.`,
+      `BalkanID refused the API key (HTTP 401) while ${doing}${said}: the API key ID or secret is wrong, or the ` +
+        'key was revoked. Check both values, or create a new API key in BalkanID and use its ID and secret.',
       'UPLOAD_AUTH',
     ];
   if (f.phase === 'ask' && f.status === 403)
     return [
-      `BalkanID refused the request (HTTP 403) while ${doing}${said}: the API key lacks permission for bulk uploads. Ask a BalkanID administrator for a key that may upload entities and entity relations.`,
+      `BalkanID refused the request (HTTP 403) while ${doing}${said}: the API key lacks permission for bulk ` +
+        'uploads. Ask a BalkanID administrator for a key that may upload entities and entity relations.',
       'UPLOAD_FORBIDDEN',
     ];
   return [`${who} refused ${file} (HTTP ${f.status}) while ${doing}${said}.`, 'UPLOAD_REJECTED'];

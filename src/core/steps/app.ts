@@ -1,9 +1,10 @@
 // External Client App: OAuth with api + refresh_token, JWT bearer with BalkanID's certificate, PKCE off,
 // admin-approved users pre-authorized, IP relaxation. Deployed as one Metadata API package.
+import { finding, Finding, isFindingCode } from '../findings';
 import { certificateProblems, sameCertificate } from '../certificate';
-import { ecaFiles, ecaNames, EcaPart } from '../eca';
-import { Facts } from '../facts';
-import { Finding, isSetupError, Write } from '../types';
+import { ecaDestructiveFiles, ecaFiles, ecaNames, EcaPart } from '../eca';
+import { bareCode, Facts, wordsOf } from '../facts';
+import { isSetupError, Write } from '../types';
 import { IP_LABELS, scopeList } from '../setupLabels';
 import { adminFindings, Step, StepContext } from './step';
 
@@ -52,40 +53,59 @@ function certificateFindings(ctx: StepContext): Finding[] {
   const at = { subject: 'certificate' as const, manifestPath: ['certificate'] };
   if (!cert)
     return [
-      {
+      finding('cert-missing', {
         ...at,
-        code: 'cert-missing',
-        severity: 'error',
         message: `The certificate file "${m.certificate}" was not found.`,
         fix: 'Put BalkanID\'s salesforce.crt next to the manifest, or set "certificate" to its path.',
-      },
+      }),
     ];
-  const unverified: Finding[] = certificateHidden(ctx.facts)
+  const unverified = certificateHidden(ctx.facts)
     ? [
-        {
+        finding('cert-unverified', {
           ...at,
-          code: 'cert-unverified',
-          severity: 'warning',
           message:
             "Salesforce does not show the certificate of the app's global OAuth settings, so it was not compared " +
             'with salesforce.crt.',
           fix: 'Run Verify with the private key: a JWT login proves whether the app holds the right certificate.',
-        },
+        }),
       ]
     : [];
+  // The certificate could not be read: its error's code is the finding's (cert-is-csr, cert-several, …).
   if (isSetupError(cert))
     return [
       ...unverified,
-      {
+      finding(isFindingCode(cert.code) ? cert.code : 'cert-unreadable', {
         ...at,
-        code: cert.code,
-        severity: 'error',
         message: cert.message,
         fix: 'Point "certificate" at BalkanID\'s salesforce.crt.',
-      },
+      }),
     ];
   return [...unverified, ...certificateProblems(cert, ctx.now).map(p => ({ ...p, ...at }))];
 }
+
+/** The settings a failed read leaves unchecked, in Setup's words. */
+const UNREAD = {
+  global: 'callback URL, certificate and PKCE (global OAuth settings)',
+  appOauth: 'OAuth scopes',
+  policy: 'OAuth policies',
+  appPolicy: 'app policies',
+} as const;
+
+/** Why a read failed, plainly: a JWT-based session, the org setting, or Salesforce's own words. */
+function unreadWhy(e: { errorCode: string; message: string }): string {
+  if (e.errorCode === 'SOAP_REFUSES_JWT_TOKEN')
+    return 'your session is JWT-based, and Salesforce takes JWT-based access tokens for REST APIs only, so the Metadata API was not asked';
+  return `${bareCode(e.errorCode)}: ${wordsOf(e.errorCode, e.message)}`;
+}
+
+/** The Metadata API refused this admin the app's global OAuth settings (the "Special Access Rules"). */
+const closed = (f: Facts) => /INSUFFICIENT_ACCESS/.test(f.failed.global?.errorCode ?? '');
+const CLOSED_FIX =
+  "Salesforce documents that access to an External Client App's OAuth settings through the Metadata API needs the " +
+  'org setting "Allow access to External Client App consumer secrets via Metadata API" (Setup → External Client ' +
+  'App Settings) and, for developer roles, "View External Client App Consumer Secrets in Metadata". Turn the ' +
+  'setting On while the setup runs (Salesforce advises Off: turn it Off again afterwards), or create the app in ' +
+  "Setup as BalkanID's guide describes.";
 
 /** The app's component names: Setup's convention, with the OAuth policy's existing name kept. */
 export const appNames = (f: Facts, appName: string) =>
@@ -114,7 +134,6 @@ export const app: Step = {
   ],
   // The policy admits the permission set by name: the deploy needs it to exist (apply refuses it otherwise).
   dependsOn: ['permissionSet'],
-  reads: ['app', 'appOauth', 'policy', 'appPolicy', 'global', 'failed'],
   evaluate(ctx) {
     const { facts: f, manifest: m } = ctx;
     const findings: Finding[] = [...adminFindings(this, f), ...certificateFindings(ctx)];
@@ -122,37 +141,50 @@ export const app: Step = {
     // A fact that could not be read is unknown, not missing: it is reported, and never triggers a redeploy by itself.
     const unread = (['global', 'appOauth', 'policy', 'appPolicy'] as const).filter(ref => f.failed[ref]);
     if (f.app && unread.length)
-      findings.push({
-        code: 'app-partly-unchecked',
-        severity: 'warning',
-        subject: 'app',
-        message:
-          `Some of External Client App "${m.app.label}"'s settings could not be read ` +
-          `(${unread.map(r => `${r}: ${f.failed[r]!.message}`).join('; ')}), so they were not checked.`,
-        fix:
-          'Check them in Setup → External Client App Manager, or connect as an admin with Modify Metadata and ' +
-          'View Setup.',
-      });
+      findings.push(
+        finding('app-partly-unchecked', {
+          subject: 'app',
+          message:
+            `Some of External Client App "${m.app.label}"'s settings could not be read, so they are unchecked ` +
+            `(never taken for drift): ${unread.map(r => `${UNREAD[r]}: ${unreadWhy(f.failed[r]!)}`).join('; ')}.`,
+          fix: closed(f)
+            ? `Check them in Setup → External Client App Manager → "${m.app.label}". ${CLOSED_FIX}`
+            : 'Check them in Setup → External Client App Manager, or connect as an admin with Modify Metadata and ' +
+              'View Setup.',
+        }),
+      );
     const differs = f.app ? drift(ctx) : [];
+    // Salesforce refuses the app's OAuth settings to this admin through the Metadata API: a deploy of them would be
+    // refused too (Metadata API Developer Guide, ExtlClntAppGlobalOauthSettings, "Special Access Rules").
+    if (closed(f) && (!f.app || differs.length))
+      findings.push(
+        finding('oauth-metadata-closed', {
+          subject: 'org',
+          message:
+            `Salesforce refuses the app's OAuth settings through the Metadata API (${unreadWhy(f.failed.global!)}), ` +
+            'so the deploy would be refused too.',
+          fix: CLOSED_FIX,
+        }),
+      );
     if (f.app && !f.failed.policy && f.policy?.PermittedUsersPolicyType !== 'AdminApprovedPreAuthorized')
-      findings.push({
-        code: 'policy-self-authorized',
-        severity: 'warning',
-        subject: 'app',
-        message:
-          `Permitted Users is "${f.policy?.PermittedUsersPolicyType ?? 'not set'}"; JWT logins need "Admin ` +
-          `approved users are pre-authorized".`,
-        fix: 'Run the External Client App step.',
-      });
+      findings.push(
+        finding('policy-self-authorized', {
+          subject: 'app',
+          message:
+            `Permitted Users is "${f.policy?.PermittedUsersPolicyType ?? 'not set'}"; JWT logins need "Admin ` +
+            `approved users are pre-authorized".`,
+          fix: 'Run the External Client App step.',
+        }),
+      );
     if (differs.length)
-      findings.push({
-        code: 'app-drift',
-        severity: 'warning',
-        subject: 'app',
-        manifestPath: ['app'],
-        message: `External Client App "${m.app.label}" differs from the setup: ${differs.join('; ')}.`,
-        fix: 'Run the External Client App step to redeploy it.',
-      });
+      findings.push(
+        finding('app-drift', {
+          subject: 'app',
+          manifestPath: ['app'],
+          message: `External Client App "${m.app.label}" differs from the setup: ${differs.join('; ')}.`,
+          fix: 'Run the External Client App step to redeploy it.',
+        }),
+      );
     if (!f.app || differs.length)
       plan.push({
         step: 'app',
@@ -164,6 +196,21 @@ export const app: Step = {
           `IP Relaxation: ${IP_LABELS[m.app.ipRelaxation]}; app enabled`,
       });
     return { findings, plan, done: !!f.app && !differs.length };
+  },
+
+  /** The app, with its OAuth settings and policies: a deploy of destructive changes. */
+  teardown(f, m) {
+    if (!f.app) return [];
+    const deploy = (apiVersion: string) => ecaDestructiveFiles(appNames(f, m.app.name), apiVersion);
+    return [
+      {
+        step: 'app',
+        action: 'delete',
+        target: `External Client App "${m.app.label}"`,
+        detail: 'with its OAuth settings and policies',
+        removal: { deploy },
+      },
+    ];
   },
 };
 

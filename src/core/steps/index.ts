@@ -1,5 +1,6 @@
 // The steps of the BalkanID guide, in its order. Titles, labels, Setup pages, admin permissions and what blocks
 // what all derive from this list.
+import { finding } from '../findings';
 import { Facts } from '../facts';
 import { Manifest } from '../manifest';
 import { CertificateInfo } from '../certificate';
@@ -10,7 +11,7 @@ import { link } from './link';
 import { permissionSet } from './permissionSet';
 import { preflight } from './preflight';
 import { profile } from './profile';
-import { Step, stepResult } from './step';
+import { Step, StepContext, stepResult } from './step';
 import { user } from './user';
 import { verify } from './verify';
 
@@ -76,18 +77,17 @@ export function evaluate(
   certificate: CertificateInfo | SetupError | undefined,
   now: number,
   reactivateUser = false,
+  known: Pick<StepContext, 'ownLogins' | 'typedConsumerKey'> = {},
 ): StepResult[] {
   const results: StepResult[] = [];
   for (const step of STEPS) {
-    const r = stepResult(step, step.evaluate({ facts, manifest, certificate, now, reactivateUser }, [...results]));
+    const e = step.evaluate({ facts, manifest, certificate, now, reactivateUser, ...known }, [...results]);
+    let r = stepResult(step, e);
+    // A step with work to do waits for a prerequisite that is blocked: it says so, and that blocks it too.
     const blocked = step.dependsOn.map(id => results.find(x => x.id === id)!).find(p => p.state === 'blocked');
     if (blocked && r.state === 'todo') {
-      r.findings.push({
-        code: 'waits-for',
-        severity: 'info',
-        message: `Waits for "${blocked.title}", which is blocked.`,
-      });
-      r.state = 'blocked';
+      const waits = finding('waits-for', { message: `Waits for "${blocked.title}", which is blocked.` });
+      r = stepResult(step, { ...e, findings: [...e.findings, waits] });
     }
     results.push(r);
   }

@@ -1,4 +1,5 @@
 // The link between the permission set and the app (SetupEntityAccess): JWT logins need it.
+import { finding } from '../findings';
 import { linkOf, soql } from '../facts';
 import { Finding, Write } from '../types';
 import { adminFindings, Step, StepContext } from './step';
@@ -14,23 +15,22 @@ export const link: Step = {
   },
   adminPermissions: [['ManageProfilesPermissionsets']],
   dependsOn: ['app', 'permissionSet'],
-  reads: ['app', 'permissionSet'],
   evaluate({ facts: f, manifest: m }) {
     const findings: Finding[] = adminFindings(this, f);
     const plan: Write[] = [];
     const linked = !!linkOf(f);
     if (!linked) {
       if (f.app && f.permissionSet)
-        findings.push({
-          code: 'link-missing-drift',
-          severity: 'warning',
-          subject: 'app',
-          manifestPath: ['permissionSet', 'name'],
-          message:
-            `Permission set ${m.permissionSet.label} is not linked to the External Client App ` +
-            `${m.app.label}; JWT logins fail with "user is not admin approved to access this app".`,
-          fix: 'Run the link step.',
-        });
+        findings.push(
+          finding('link-missing-drift', {
+            subject: 'app',
+            manifestPath: ['permissionSet', 'name'],
+            message:
+              `Permission set ${m.permissionSet.label} is not linked to the External Client App ` +
+              `${m.app.label}; JWT logins fail with "user is not admin approved to access this app".`,
+            fix: 'Run the link step.',
+          }),
+        );
       plan.push({
         step: 'link',
         action: 'create',
@@ -39,6 +39,20 @@ export const link: Step = {
       });
     }
     return { findings, plan, done: linked };
+  },
+
+  teardown(f, m) {
+    const link = linkOf(f);
+    if (!link) return [];
+    return [
+      {
+        step: 'link',
+        action: 'delete',
+        target: `External Client App "${m.app.label}" policies`,
+        detail: `Select Permission Sets: remove "${m.permissionSet.label}"`,
+        removal: { request: { method: 'DELETE', path: `/sobjects/SetupEntityAccess/${link.Id}` } },
+      },
+    ];
   },
 };
 

@@ -1,4 +1,5 @@
 // Preflight: the connection, the admin's permissions, the API version, the Salesforce Platform licence.
+import { finding } from '../findings';
 import { Manifest } from '../manifest';
 import { Finding } from '../types';
 import { adminFindings, Step } from './step';
@@ -20,23 +21,23 @@ export function placeholderFindings(m: Manifest): Finding[] {
   for (const [path, what, value] of values) {
     const domain = value.slice(value.lastIndexOf('@') + 1);
     if (PLACEHOLDER_DOMAIN.test(domain))
-      out.push({
-        code: 'placeholder-value',
-        severity: 'error',
-        subject: 'manifest',
-        manifestPath: path,
-        message: `The integration user's ${what} "${value}" uses the placeholder domain ${domain}.`,
-        fix: `Use your company's domain, for example "${value.replace(/@.*/, '')}@<your domain>".`,
-      });
+      out.push(
+        finding('placeholder-value', {
+          subject: 'manifest',
+          manifestPath: path,
+          message: `The integration user's ${what} "${value}" uses the placeholder domain ${domain}.`,
+          fix: `Use your company's domain, for example "${value.replace(/@.*/, '')}@<your domain>".`,
+        }),
+      );
     else if (RESERVED_TLD.test(domain))
-      out.push({
-        code: 'reserved-domain',
-        severity: 'warning',
-        subject: 'manifest',
-        manifestPath: path,
-        message: `The integration user's ${what} "${value}" is in the reserved domain ${domain}: no mail reaches it.`,
-        fix: 'Use an address your team reads (Salesforce sends the new user a verification email).',
-      });
+      out.push(
+        finding('reserved-domain', {
+          subject: 'manifest',
+          manifestPath: path,
+          message: `The integration user's ${what} "${value}" is in the reserved domain ${domain}: no mail reaches it.`,
+          fix: 'Use an address your team reads (Salesforce sends the new user a verification email).',
+        }),
+      );
   }
   return out;
 }
@@ -54,56 +55,72 @@ export const preflight: Step = {
   },
   adminPermissions: [['ApiEnabled'], ['ViewSetup']],
   dependsOn: [],
-  reads: ['apiVersion', 'adminPerms', 'license', 'user', 'failed'],
   evaluate({ facts: f, manifest: m }) {
     const findings: Finding[] = [...adminFindings(this, f), ...placeholderFindings(m)];
     if (Number(f.apiVersion) < MIN_API_VERSION)
-      findings.push({
-        code: 'api-version-too-old',
-        severity: 'error',
-        subject: 'org',
-        message: `The org offers API ${f.apiVersion}; External Client App setup needs ${MIN_API_VERSION}.0 or later.`,
-        fix: 'Use an org on a current Salesforce release.',
-      });
+      findings.push(
+        finding('api-version-too-old', {
+          subject: 'org',
+          message: `The org offers API ${f.apiVersion}; External Client App setup needs ${MIN_API_VERSION}.0 or later.`,
+          fix: 'Use an org on a current Salesforce release.',
+        }),
+      );
     if (!f.adminPerms)
-      findings.push({
-        code: 'admin-permissions-unreadable',
-        severity: 'warning',
-        subject: 'admin',
-        message: `Your permissions could not be read (${f.failed.upa?.message ?? 'unknown error'}).`,
-        fix: 'Steps will report missing permissions as they run.',
-      });
+      findings.push(
+        finding('admin-permissions-unreadable', {
+          subject: 'admin',
+          message: `Your permissions could not be read (${f.failed.upa?.message ?? 'unknown error'}).`,
+          fix: 'Steps will report missing permissions as they run.',
+        }),
+      );
     if (f.failed.app?.errorCode === 'INVALID_TYPE')
-      findings.push({
-        code: 'eca-unavailable',
-        severity: 'warning',
-        subject: 'org',
-        message: 'External Client Apps are not visible to you in this org.',
-        fix: 'Check that your user has "View Setup and Configuration" and that the org has External Client Apps.',
-      });
+      findings.push(
+        finding('eca-unavailable', {
+          subject: 'org',
+          message: 'External Client Apps are not visible to you in this org.',
+          fix: 'Check that your user has "View Setup and Configuration" and that the org has External Client Apps.',
+        }),
+      );
+    const restOnly = Object.values(f.failed).some(e => e?.errorCode === 'SOAP_REFUSES_JWT_TOKEN');
+    if (restOnly)
+      findings.push(
+        finding('jwt-session-rest-only', {
+          subject: 'admin',
+          message:
+            'Your session\'s access token is JWT-based: Salesforce accepts those for REST APIs only ("JWT-Based ' +
+            "Access Tokens\"), so the Metadata API's SOAP reads were not made. The app's certificate and PKCE " +
+            "setting and the profile's Login IP Ranges are unchecked; everything else is read and written through " +
+            'REST.',
+          fix:
+            'To check them too, connect through an app without "Issue JSON Web Token (JWT)-based access tokens for ' +
+            'named users" (the Salesforce CLI\'s own login, for example).',
+        }),
+      );
     if (f.license && !f.user) {
       // The integration user step carries the blocking error; preflight only notes it.
       if (f.license.TotalLicenses - f.license.UsedLicenses <= 0)
-        findings.push({
-          code: 'license-headroom',
-          severity: 'info',
-          subject: 'org',
-          message:
-            `No Salesforce Platform licence is free: ${f.license.UsedLicenses} of ${f.license.TotalLicenses} ` +
-            `are used.`,
-          fix:
-            'Deactivate an unused Salesforce Platform user or buy another licence, then run the integration user ' +
-            'step.',
-        });
+        findings.push(
+          finding('license-headroom', {
+            subject: 'org',
+            message:
+              `No Salesforce Platform licence is free: ${f.license.UsedLicenses} of ${f.license.TotalLicenses} ` +
+              `are used.`,
+            fix:
+              'Deactivate an unused Salesforce Platform user or buy another licence, then run the integration user ' +
+              'step.',
+          }),
+        );
     } else if (!f.license && !f.failed.license) {
-      findings.push({
-        code: 'license-missing',
-        severity: 'error',
-        subject: 'org',
-        message: 'This org has no Salesforce Platform licence (AUL).',
-        fix: 'Ask Salesforce for Salesforce Platform licences, or adapt the manifest to another licence.',
-      });
+      findings.push(
+        finding('license-missing', {
+          subject: 'org',
+          message: 'This org has no Salesforce Platform licence (AUL).',
+          fix: 'Ask Salesforce for Salesforce Platform licences, or adapt the manifest to another licence.',
+        }),
+      );
     }
-    return { findings, plan: [], done: true };
+    // Every step needs the preflight, which writes nothing: every error here — its own admin permissions too, without
+    // which the org cannot be read — is an error of the preflight, never a permission missing for a later change.
+    return { findings, plan: [], done: true, state: findings.some(f => f.severity === 'error') ? 'error' : 'done' };
   },
 };

@@ -1,10 +1,13 @@
-// What a setup step is: its place in Setup, what the admin needs for it, what it reads, and how it judges the
-// facts. Each step lives in its own module; steps/index.ts lists them in the guide's order.
+// What a setup step is: its place in Setup, what the admin needs for it, how it judges the facts, and — when it
+// writes records — its record writes and what teardown removes of it. Each step lives in its own module;
+// steps/index.ts lists them in the guide's order, and apply (records.ts) and teardown (teardown.ts) loop over them.
 import { CertificateInfo } from '../certificate';
 import { Facts, PermissionFields } from '../facts';
 import { Manifest } from '../manifest';
 import { label, withDependencies } from '../permissions';
-import { Finding, SetupError, StepId, StepResult, Write } from '../types';
+import { Effect, finding, Finding, FINDINGS } from '../findings';
+import { SetupError, StepId, StepResult, StepState, Write } from '../types';
+import type { OwnLogin } from '../ownLogins';
 
 export interface StepContext {
   facts: Facts;
@@ -14,14 +17,20 @@ export interface StepContext {
   now: number;
   /** The admin agreed to reactivate an inactive integration user (a teardown deactivates it). */
   reactivateUser?: boolean;
-  /** What Salesforce's answers taught this run (apply only): the Permissions fields a profile may set (describe),
-   *  and permissions to add (a dependency) or drop (the licence forbids it), per record. */
+  /** What Salesforce's answers taught this run (apply only): permissions to add (a dependency) or drop (the licence
+   *  forbids it), per record, or that the profile falls back to the guide's own permissions. */
   permissions?: PermissionHints;
+  /** The logins this tool made itself as the integration user (the self-test, reading as it): never BalkanID's. */
+  ownLogins?: OwnLogin[];
+  /** A consumer key the admin typed (copied from Setup) because the org gives it to this tool by neither route. */
+  typedConsumerKey?: string;
 }
 
 export interface PermissionHints {
-  createableOnProfile?: Set<string>;
   adjust: Partial<Record<'profile' | 'permissionSet', { add: string[]; drop: string[] }>>;
+  /** Salesforce refused the profile with an answer this run could not understand: it copies only the guide's own
+   *  permissions and what they need. */
+  fallback?: boolean;
 }
 
 /** `base` and what it depends on, with the run's adjustments for `record`. */
@@ -52,10 +61,15 @@ export interface Step {
   adminPermissions: string[][];
   /** Steps whose result this one needs: when one of them is blocked, so is this one. */
   dependsOn: StepId[];
-  /** The facts (Facts keys) it reads. */
-  reads: Array<keyof Facts>;
   /** `earlier` holds the results of the steps before this one, in order. */
   evaluate(ctx: StepContext, earlier: StepResult[]): StepEvaluation;
+  /** The record writes that carry out its plan, sent with the other steps' in apply's one composite (records.ts);
+   *  a step that writes otherwise (the app's deploy, the link) has a phase of its own in apply.ts. */
+  records?(ctx: RecordContext): RecordWrite[];
+  /** What teardown removes of what it created, each with how (teardown.ts); nothing when absent. */
+  teardown?(f: Facts, m: Manifest): TeardownWrite[];
+  /** What teardown leaves of it in the org, and why (said after every teardown). */
+  kept?(f: Facts, m: Manifest): string[];
 }
 
 /** One finding per admin permission group the connected admin does not satisfy. */
@@ -63,60 +77,85 @@ export function adminFindings(step: Pick<Step, 'adminPermissions'>, f: Facts): F
   if (!f.adminPerms) return [];
   return step.adminPermissions
     .filter(group => !group.some(p => f.adminPerms!.has(p)))
-    .map(group => ({
-      code: 'admin-permission-missing',
-      severity: 'error' as const,
-      subject: 'admin' as const,
-      permission: group[0],
-      message:
-        `You (the connected admin) lack ` +
-        `"${label(group[0]!)}"${group.length > 1 ? ` (or ${group.slice(1).map(label).join(' / ')})` : ''}, which ` +
-        `this step needs.`,
-      fix:
-        `Ask a System Administrator to grant "${label(group[0]!)}" to your user (profile or permission set), or ` +
-        `connect as an admin who has it.`,
-    }));
+    .map(group =>
+      finding('admin-permission-missing', {
+        subject: 'admin',
+        permission: group[0],
+        message:
+          `You (the connected admin) lack ` +
+          `"${label(group[0]!)}"${group.length > 1 ? ` (or ${group.slice(1).map(label).join(' / ')})` : ''}, which ` +
+          `this step needs.`,
+        fix:
+          `Ask a System Administrator to grant "${label(group[0]!)}" to your user (profile or permission set), or ` +
+          `connect as an admin who has it.`,
+      }),
+    );
 }
+
+/** A permission as Setup shows it to the admin (describe's label, in their language), else its English label. */
+export const permissionLabel = (f: Pick<Facts, 'profileFields'>, p: string) =>
+  f.profileFields?.labels.get(p) ?? label(p);
 
 /** The permissions of `names` that a profile or permission set row does not have. */
 export function missingPermissions(row: PermissionFields | undefined, names: string[]): string[] {
   return names.filter(p => !row?.[`Permissions${p}`]);
 }
 
-const BLOCKING = (f: Finding) =>
-  f.code === 'admin-permission-missing' ||
-  f.code === 'license-exhausted' ||
-  f.code === 'waits-for' ||
-  (f.code.startsWith('cert-') && f.severity === 'error');
-
-/** A step's state from its findings and plan. */
+/**
+ * A step's state from its findings (what each does: findings.ts) and its plan. A step with writes to make is blocked
+ * by a finding that blocks; one that needs someone to act first is in error; with nothing to write it is done;
+ * otherwise it is drifted (what exists differs) or to do.
+ */
 export function stepResult(step: Pick<Step, 'id' | 'title'>, e: StepEvaluation): StepResult {
   const { findings, plan, done } = e;
-  if (e.state) return { id: step.id, title: step.title, state: e.state, findings, plan, exists: done };
-  const errors = findings.filter(f => f.severity === 'error');
-  let state: StepResult['state'];
-  // Nothing to write on something that exists: done, even when the admin could not have changed it (a missing
-  // admin permission is a problem for a later change, not for the setup in place). Not for the preflight.
-  const onlyAdmin = errors.every(f => f.code === 'admin-permission-missing') && step.id !== 'preflight';
-  if (done && !plan.length && (!errors.length || onlyAdmin)) state = 'done';
-  else if (findings.some(BLOCKING) && (plan.length || !done)) state = 'blocked';
-  else if (errors.length) state = 'error';
-  else if (done || findings.some(f => f.code.endsWith('-drift'))) state = 'drifted';
-  else state = 'todo';
-  return { id: step.id, title: step.title, state, findings, plan, exists: done };
+  const result = (state: StepState): StepResult => ({
+    id: step.id,
+    title: step.title,
+    state,
+    findings,
+    plan,
+    exists: done,
+  });
+  if (e.state) return result(e.state);
+  const writes = plan.length > 0 || !done;
+  const has = (...effects: Effect[]) => findings.some(f => effects.includes(FINDINGS[f.code].effect));
+  if (writes && has('blocks', 'blocks-or-error')) return result('blocked');
+  if (has('error', 'blocks-or-error')) return result('error');
+  if (!writes) return result('done');
+  return result(done || has('drift') ? 'drifted' : 'todo');
+}
+
+export interface RecordContext extends StepContext {
+  /**
+   * A record's Id for a body: the one in the org (`existing`), else a reference to its creation earlier in the same
+   * composite (`@{profile.id}`), else undefined (it exists nowhere yet: the step says what it needs first).
+   */
+  ref(referenceId: string, existing: string | undefined): string | undefined;
 }
 
 /** A record write a step adds to the one composite of record writes (references like `@{profile.id}` allowed). */
 export interface RecordWrite {
   referenceId: string;
   method: 'POST' | 'PATCH';
-  url: string;
+  /** Relative to the REST API's version root (`/sobjects/Profile`). */
+  path: string;
   body: Record<string, unknown>;
   step: StepId;
   /** How the write is reported: "create profile — "BalkanID Integration"". */
   target: string;
   detail: string;
+  /** The permissions record it sets: when Salesforce answers that a permission needs another (or that the licence
+   *  forbids one), apply learns that and sends the records again. */
+  permissions?: 'profile' | 'permissionSet';
 }
+
+/** A write of teardown, with how it is made: a subrequest of teardown's one composite of record writes, or a deploy
+ *  of destructive changes (the External Client App). */
+export type TeardownWrite = Write & {
+  removal:
+    | { request: { method: 'DELETE' | 'PATCH'; path: string; body?: unknown } }
+    | { deploy: (apiVersion: string) => Record<string, string> };
+};
 
 /** `{ PermissionsX: true, ... }` for a record body. */
 export const permissionFields = (names: string[]) => Object.fromEntries(names.map(p => [`Permissions${p}`, true]));

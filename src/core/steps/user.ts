@@ -1,7 +1,8 @@
 // Integration user: Salesforce Platform licence, the integration profile, no role.
+import { finding } from '../findings';
 import { sameId } from '../facts';
-import { Finding, Write } from '../types';
-import { adminFindings, RecordWrite, Step, StepContext } from './step';
+import { Finding, SetupError, Write } from '../types';
+import { adminFindings, Step } from './step';
 
 export const user: Step = {
   id: 'user',
@@ -14,7 +15,6 @@ export const user: Step = {
   },
   adminPermissions: [['ManageUsers']],
   dependsOn: ['profile'],
-  reads: ['user', 'userFrozen', 'license', 'profile'],
   evaluate({ facts: f, manifest: m, reactivateUser }) {
     const findings: Finding[] = adminFindings(this, f);
     const plan: Write[] = [];
@@ -23,14 +23,16 @@ export const user: Step = {
     const noLicence = (so: string) => {
       const lic = f.license;
       if (lic && lic.TotalLicenses - lic.UsedLicenses <= 0)
-        findings.push({
-          code: 'license-exhausted',
-          severity: 'error',
-          subject: 'org',
-          manifestPath: ['user', 'username'],
-          message: `No Salesforce Platform licence is free (${lic.UsedLicenses} of ${lic.TotalLicenses} used), so ${so}.`,
-          fix: 'Free or buy a Salesforce Platform licence, then run this step.',
-        });
+        findings.push(
+          finding('license-exhausted', {
+            subject: 'org',
+            manifestPath: ['user', 'username'],
+            message:
+              `No Salesforce Platform licence is free (${lic.UsedLicenses} of ${lic.TotalLicenses} used), so ` +
+              `${so}.`,
+            fix: 'Free or buy a Salesforce Platform licence, then run this step.',
+          }),
+        );
     };
     if (!u) {
       noLicence('the integration user cannot be created');
@@ -47,44 +49,46 @@ export const user: Step = {
     const at = { subject: 'integration-user' as const, manifestPath: ['user', 'username'] };
     // The integration user is a user of its own: never the admin running the setup (moving it would lock them out).
     if (sameId(u.Id, f.admin?.Id))
-      findings.push({
-        ...at,
-        code: 'user-is-admin',
-        severity: 'error',
-        message: `${u.Username} is you, the connected admin: the integration user must be a separate user.`,
-        fix: 'Set "user.username" in the manifest to a new username: balkanid@ and your company\'s domain, for example.',
-      });
+      findings.push(
+        finding('user-is-admin', {
+          ...at,
+          message: `${u.Username} is you, the connected admin: the integration user must be a separate user.`,
+          fix:
+            'Set "user.username" in the manifest to a new username: balkanid@ and your company\'s domain, for ' +
+            'example.',
+        }),
+      );
     if (!u.IsActive && !reactivateUser)
-      findings.push({
-        ...at,
-        code: 'user-inactive',
-        severity: 'error',
-        message: `User ${u.Username} exists but is inactive (a teardown deactivates it); it is not reused silently.`,
-        fix:
-          'Run All asks to reactivate it (the CLI: apply --reactivate-user); it takes a Salesforce Platform licence. ' +
-          'Or choose another username in the manifest.',
-      });
+      findings.push(
+        finding('user-inactive', {
+          ...at,
+          message: `User ${u.Username} exists but is inactive (a teardown deactivates it); it is not reused silently.`,
+          fix:
+            'Run All asks to reactivate it (the CLI: apply --reactivate-user); it takes a Salesforce Platform ' +
+            'licence. Or choose another username in the manifest.',
+        }),
+      );
     else if (!u.IsActive) {
       noLicence(`${u.Username} cannot be reactivated`);
       plan.push({ step: 'user', action: 'update', target: `User ${u.Username}`, detail: 'reactivate (Active: on)' });
     }
     if (f.userFrozen)
-      findings.push({
-        ...at,
-        code: 'user-frozen',
-        severity: 'error',
-        message: `User ${u.Username} is frozen; JWT logins will fail.`,
-        fix: 'Unfreeze the user in Setup → Users.',
-      });
+      findings.push(
+        finding('user-frozen', {
+          ...at,
+          message: `User ${u.Username} is frozen; JWT logins will fail.`,
+          fix: 'Unfreeze the user in Setup → Users.',
+        }),
+      );
     if (!sameId(u.ProfileId, f.profile?.Id)) {
-      findings.push({
-        ...at,
-        code: 'user-profile-drift',
-        severity: 'warning',
-        manifestPath: ['profile', 'name'],
-        message: `User ${u.Username} has the profile "${u.Profile?.Name}", not "${m.profile.name}".`,
-        fix: 'Run the user step to move it to the integration profile.',
-      });
+      findings.push(
+        finding('user-profile-drift', {
+          ...at,
+          manifestPath: ['profile', 'name'],
+          message: `User ${u.Username} has the profile "${u.Profile?.Name}", not "${m.profile.name}".`,
+          fix: 'Run the user step to move it to the integration profile.',
+        }),
+      );
       plan.push({
         step: 'user',
         action: 'update',
@@ -93,52 +97,75 @@ export const user: Step = {
       });
     }
     if (u.UserRoleId) {
-      findings.push({
-        ...at,
-        code: 'user-role-drift',
-        severity: 'warning',
-        message: `User ${u.Username} has a role; the guide says Role: None.`,
-        fix: 'Run the user step to clear the role.',
-      });
+      findings.push(
+        finding('user-role-drift', {
+          ...at,
+          message: `User ${u.Username} has a role; the guide says Role: None.`,
+          fix: 'Run the user step to clear the role.',
+        }),
+      );
       plan.push({ step: 'user', action: 'update', target: `User ${u.Username}`, detail: 'role → none' });
     }
     return { findings, plan, done: true };
   },
-};
 
-/** The user's record write; `profileRef` is the profile's Id or a composite reference to its creation. */
-/** An update without a profile (it is missing) clears the role only. */
-export function userRecords(ctx: StepContext, api: string, profileRef: string | undefined): RecordWrite[] {
-  const { facts: f, manifest: m } = ctx;
-  const report = { step: 'user' as const, target: 'integration user', detail: m.user.username };
-  if (f.user)
-    return [
-      {
-        ...report,
-        referenceId: 'user',
-        method: 'PATCH',
-        url: `${api}/sobjects/User/${f.user.Id}`,
-        // Only what the plan says: the profile when the user is not on it, the role cleared.
-        body: {
-          ...(profileRef && !sameId(f.user.ProfileId, f.profile?.Id) ? { ProfileId: profileRef } : {}),
-          UserRoleId: null,
-          ...(!f.user.IsActive && ctx.reactivateUser ? { IsActive: true } : {}),
+  /** The user created on the integration profile, or moved to it, its role cleared (and reactivated, if agreed). */
+  records(ctx) {
+    const { facts: f, manifest: m } = ctx;
+    // The profile's Id, or a reference to its creation in the same composite. An update without one clears the role.
+    const profileId = ctx.ref('profile', f.profile?.Id);
+    const report = { step: 'user' as const, target: 'integration user', detail: m.user.username };
+    if (f.user)
+      return [
+        {
+          ...report,
+          referenceId: 'user',
+          method: 'PATCH',
+          path: `/sobjects/User/${f.user.Id}`,
+          // Only what the plan says: the profile when the user is not on it, the role cleared.
+          body: {
+            ...(profileId && !sameId(f.user.ProfileId, f.profile?.Id) ? { ProfileId: profileId } : {}),
+            UserRoleId: null,
+            ...(!f.user.IsActive && ctx.reactivateUser ? { IsActive: true } : {}),
+          },
         },
-      },
+      ];
+    if (!profileId)
+      throw new SetupError(
+        `Step "${this.title}" needs the profile "${m.profile.name}" first: run the profile step.`,
+        'NEEDS_PROFILE',
+        'user',
+      );
+    const a = f.admin;
+    const body = {
+      Username: m.user.username,
+      Email: m.user.email,
+      FirstName: m.user.firstName,
+      LastName: m.user.lastName,
+      Alias: m.user.alias,
+      ProfileId: profileId,
+      // The admin's locale settings, as Setup's New User page proposes them.
+      TimeZoneSidKey: a?.TimeZoneSidKey ?? 'America/Los_Angeles',
+      LocaleSidKey: a?.LocaleSidKey ?? 'en_US',
+      LanguageLocaleKey: a?.LanguageLocaleKey ?? 'en_US',
+      EmailEncodingKey: a?.EmailEncodingKey ?? 'UTF-8',
+    };
+    return [{ ...report, referenceId: 'user', method: 'POST', path: '/sobjects/User', body }];
+  },
+
+  // Salesforce never deletes users: teardown deactivates it.
+  teardown(f, m) {
+    if (!f.user?.IsActive) return [];
+    const request = { method: 'PATCH' as const, path: `/sobjects/User/${f.user.Id}`, body: { IsActive: false } };
+    const detail = 'deactivate (Salesforce users cannot be deleted)';
+    return [{ step: 'user', action: 'update', target: `User ${m.user.username}`, detail, removal: { request } }];
+  },
+
+  kept(f, m) {
+    if (!f.user) return [];
+    return [
+      `User ${m.user.username}: deactivated, not deleted (Salesforce never deletes users); Run All (or apply ` +
+        '--reactivate-user) reactivates it.',
     ];
-  const a = f.admin;
-  const body = {
-    Username: m.user.username,
-    Email: m.user.email,
-    FirstName: m.user.firstName,
-    LastName: m.user.lastName,
-    Alias: m.user.alias,
-    ProfileId: profileRef,
-    // The admin's locale settings, as Setup's New User page proposes them.
-    TimeZoneSidKey: a?.TimeZoneSidKey ?? 'America/Los_Angeles',
-    LocaleSidKey: a?.LocaleSidKey ?? 'en_US',
-    LanguageLocaleKey: a?.LanguageLocaleKey ?? 'en_US',
-    EmailEncodingKey: a?.EmailEncodingKey ?? 'UTF-8',
-  };
-  return [{ ...report, referenceId: 'user', method: 'POST', url: `${api}/sobjects/User`, body }];
-}
+  },
+};

@@ -1,38 +1,41 @@
-// Verify: done only after a real login through the app succeeded — BalkanID's own (seen in the integration user's
-// login history) or the JWT self-test's (which Salesforce records there too). Until then it waits for one.
-import { LoginRow } from '../rows';
+// Verify: done only after BalkanID logged in through the app — a login this tool did not make, seen in the integration
+// user's login history. The JWT self-test (and reading as the integration user) logs in through the app too: those
+// logins are remembered (ownLogins.ts) and never counted; the self-test shows on its own line.
+import { finding } from '../findings';
 import { Facts, LOGIN_ROWS } from '../facts';
-import { Finding } from '../types';
+import { isOwnLogin, OwnLogin } from '../ownLogins';
+import { Finding, LoginStatus } from '../types';
 import { Step } from './step';
 
-/** What the integration user's login history says (newest first, at most 10 rows read). */
-export interface LoginStatus {
-  status: 'waiting' | 'connected' | 'failing' | 'unreadable';
-  /** The earliest successful login among the rows read (the first login when fewer than 10 rows exist). */
-  firstSuccess?: string;
-  /** Whether every login since the start was read (so `firstSuccess` is the very first). */
-  complete: boolean;
-  /** When the app was created: older logins do not count. */
-  since?: string;
-  latest?: LoginRow;
-}
+/** Salesforce's "2026-11-30T03:46:23.000+0000" as "2026-11-30 03:46 UTC". */
+export const utcMinute = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 /**
  * Only OAuth logins (the query's filter) made since the app exists count: a login of an app a teardown removed, or
- * of a former app of the same name, says nothing about this one.
+ * of a former app of the same name, says nothing about this one. The logins this tool made (`own`) never count.
  */
-export function loginStatus(f: Pick<Facts, 'logins' | 'failed' | 'app'>): LoginStatus {
-  if (f.failed.logins) return { status: 'unreadable', complete: false };
+export function loginStatus(f: Pick<Facts, 'logins' | 'failed' | 'app'>, own: readonly OwnLogin[] = []): LoginStatus {
+  if (f.failed.logins) return { status: 'unreadable', complete: false, ...selfTestOf(own, f) };
   // No app (a teardown removed it): no login went through it, whatever the history holds.
   if (!f.app && !f.failed.app) return { status: 'waiting', complete: true };
   const since = f.app?.CreatedDate;
-  const rows = (f.logins ?? []).filter(r => !since || Date.parse(r.LoginTime) >= Date.parse(since));
+  const after = (iso: string) => !since || Date.parse(iso) >= Date.parse(since);
+  const rows = (f.logins ?? []).filter(r => after(r.LoginTime) && !isOwnLogin(r, own));
   const ok = rows.filter(r => r.Status === 'Success');
   const latest = rows[0];
   const complete = (f.logins ?? []).length < LOGIN_ROWS;
-  if (latest && latest.Status !== 'Success') return { status: 'failing', latest, complete, since };
-  if (ok.length) return { status: 'connected', firstSuccess: ok[ok.length - 1]!.LoginTime, latest, complete, since };
-  return { status: 'waiting', complete, since };
+  const mine = selfTestOf(own, f);
+  if (latest && latest.Status !== 'Success') return { status: 'failing', latest, complete, since, ...mine };
+  if (ok.length)
+    return { status: 'connected', firstSuccess: ok[ok.length - 1]!.LoginTime, latest, complete, since, ...mine };
+  return { status: 'waiting', complete, since, ...mine };
+}
+
+/** This tool's latest self-test through the app as it is now (since the app was created). */
+function selfTestOf(own: readonly OwnLogin[], f: Pick<Facts, 'app'>): Pick<LoginStatus, 'selfTest'> {
+  const since = f.app?.CreatedDate;
+  const last = own.find(o => o.by === 'self-test' && (!since || Date.parse(o.at) >= Date.parse(since)));
+  return last ? { selfTest: { at: last.at, ok: last.ok } } : {};
 }
 
 /** Salesforce's LoginHistory.Status texts for JWT logins, and what fixes each. */
@@ -63,53 +66,71 @@ export const verify: Step = {
   },
   adminPermissions: [],
   dependsOn: [],
-  reads: ['logins', 'app', 'user', 'failed'],
-  evaluate({ facts: f, manifest: m }, earlier) {
+  evaluate({ facts: f, manifest: m, ownLogins }, earlier) {
     const findings: Finding[] = [];
     // The consumer key may be unreadable to this admin (typed by hand instead): it does not hold Verify back.
     const notDone = earlier.filter(s => s.state !== 'done' && s.id !== 'consumerKey').map(s => s.title);
-    const login = loginStatus(f);
+    const login = loginStatus(f, ownLogins);
     const who = m.user.username;
-    // Salesforce's "2026-11-30T03:46:23.000+0000" as "2026-11-30 03:46 UTC".
-    const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+    const when = utcMinute;
+    if (login.selfTest)
+      findings.push(
+        finding(login.selfTest.ok ? 'self-test-passed' : 'self-test-failed', {
+          subject: 'integration-user',
+          message: login.selfTest.ok
+            ? `Self-test passed: this tool logged in as ${who} through the app (JWT, ${when(login.selfTest.at)}). ` +
+              "It is not counted as BalkanID's login."
+            : `Self-test failed: this tool's JWT login as ${who} (${when(login.selfTest.at)}) did not succeed; it is ` +
+              "not counted as BalkanID's login.",
+          ...(login.selfTest.ok
+            ? {}
+            : { fix: 'Run Verify again for the cause and its fix (the private key must match salesforce.crt).' }),
+        }),
+      );
     if (login.status === 'failing' && login.latest) {
       const l = login.latest;
-      findings.push({
-        code: 'login-failing',
-        severity: 'warning',
-        subject: 'integration-user',
-        message: `The latest login of ${who} (${when(l.LoginTime)}, ${l.Application || 'unknown app'}) failed: ${l.Status}.`,
-        fix: loginFix(l.Status),
-      });
+      findings.push(
+        finding('login-failing', {
+          subject: 'integration-user',
+          message:
+            `The latest login of ${who} (${when(l.LoginTime)}, ${l.Application || 'unknown app'}) failed: ` +
+            `${l.Status}.`,
+          fix: loginFix(l.Status),
+        }),
+      );
     } else if (login.status === 'connected')
-      findings.push({
-        code: 'login-ok',
-        severity: 'info',
-        subject: 'integration-user',
-        message: `${who} logged in through the app (${login.complete ? 'first' : 'earliest seen'} login ${when(login.firstSuccess!)}).`,
-      });
+      findings.push(
+        finding('login-ok', {
+          subject: 'integration-user',
+          message:
+            `BalkanID logged in as ${who} through the app (${login.complete ? 'first' : 'earliest seen'} login ` +
+            `${when(login.firstSuccess!)}; a login this tool did not make).`,
+        }),
+      );
     else if (login.status === 'unreadable' && f.user)
-      findings.push({
-        code: 'login-history-unreadable',
-        severity: 'info',
-        subject: 'admin',
-        message:
-          'Login history is not visible to you ("Manage Users" or "Monitor Login History" needed), so BalkanID\'s ' +
-          'first login cannot be seen here.',
-        fix: 'Run Verify with the private key, or ask BalkanID whether its test connection worked.',
-      });
+      findings.push(
+        finding('login-history-unreadable', {
+          subject: 'admin',
+          message:
+            'Login history is not visible to you ("Manage Users" or "Monitor Login History" needed), so BalkanID\'s ' +
+            'first login cannot be seen here.',
+          fix: 'Run Verify with the private key, or ask BalkanID whether its test connection worked.',
+        }),
+      );
     if (notDone.length) {
-      findings.push({ code: 'pending', severity: 'info', message: `Waiting for: ${notDone.join(', ')}.` });
+      findings.push(finding('pending', { message: `Waiting for: ${notDone.join(', ')}.` }));
       return { findings, plan: [], done: false, state: 'todo' };
     }
     if (login.status === 'waiting')
-      findings.push({
-        code: 'awaiting-login',
-        severity: 'info',
-        subject: 'integration-user',
-        message: `Waiting for the first login of ${who} through the app.`,
-        fix: 'Copy the values into BalkanID (it logs in when you save the integration), or run Verify with the private key.',
-      });
+      findings.push(
+        finding('awaiting-login', {
+          subject: 'integration-user',
+          message: `Waiting for BalkanID's first login as ${who} through the app.`,
+          fix:
+            'Copy the values into BalkanID: it logs in when you save the integration. (Verify with the private key ' +
+            "tests the login itself; only BalkanID's own login completes this step.)",
+        }),
+      );
     const state = login.status === 'connected' ? 'done' : login.status === 'failing' ? 'error' : 'waiting';
     return { findings, plan: [], done: state === 'done', state };
   },

@@ -28,10 +28,14 @@ export function credentialsHtml(o: { cspSource: string; nonce: string; scriptUri
   <p id="message" role="status" aria-live="polite"></p>
   <section aria-labelledby="h-values">
     <h2 id="h-values">Values for BalkanID</h2>
-    <p class="note">Paste them into BalkanID (Integrations → Add Integration → Salesforce → Direct integration).</p>
+    <p class="note">
+      Paste them into BalkanID (Integrations → Add Integration → Salesforce → Direct integration).
+    </p>
     <div class="values">
       <span class="name">Salesforce User Name</span><code id="username">—</code>
-      <button type="button" class="secondary" data-copy="username" aria-label="Copy the Salesforce User Name">Copy</button>
+      <button type="button" class="secondary" data-copy="username" aria-label="Copy the Salesforce User Name">
+        Copy
+      </button>
       <span class="name">Consumer Key</span><code id="consumerKeyText">—</code>
       <button type="button" class="secondary" data-copy="consumerKey" aria-label="Copy the Consumer Key">Copy</button>
       <span class="name">Login URL</span><code id="loginUrl">—</code>
@@ -39,6 +43,8 @@ export function credentialsHtml(o: { cspSource: string; nonce: string; scriptUri
     </div>
     <p id="keyNote" class="note"></p>
     <div id="manualKey">
+      <p id="keyWhy" class="note"></p>
+      <button id="openKeyPage" type="button" class="secondary" hidden>Open the App in Setup</button>
       <label for="consumerKey">Consumer key from Setup (when your org does not let you read it here)</label>
       <div class="row">
         <input id="consumerKey" type="text" spellcheck="false" autocomplete="off"
@@ -65,6 +71,7 @@ export function credentialsHtml(o: { cspSource: string; nonce: string; scriptUri
   <section aria-labelledby="h-login">
     <h2 id="h-login">BalkanID's login</h2>
     <p id="login" class="note"></p>
+    <p id="selfTest" class="note"></p>
     <p id="verifyResult"></p>
   </section>
   <section aria-labelledby="h-cert">
@@ -85,7 +92,9 @@ export function credentialsHtml(o: { cspSource: string; nonce: string; scriptUri
   </section>
   <section aria-labelledby="h-key">
     <h2 id="h-key">Private key for the JWT self-test (optional)</h2>
-    <p class="note">Only for testing a login as the integration user. Stored in VS Code's secret storage, never in settings.</p>
+    <p class="note">
+      Only for testing a login as the integration user. Stored in VS Code's secret storage, never in settings.
+    </p>
     <label for="keyPem">Private key (PEM)</label>
     <textarea id="keyPem" rows="4" spellcheck="false" autocomplete="off"
       placeholder="-----BEGIN PRIVATE KEY-----"></textarea>

@@ -20,6 +20,10 @@ export interface CredentialsState {
   consumerKeySource?: 'org' | 'manual';
   /** For a key typed by hand: whether it matches the org's app. */
   consumerKeyCheck?: 'match' | 'mismatch' | 'unverified';
+  /** Salesforce gives the key to this tool by no route: why (the routes that failed), and that the app's page in
+   *  Setup, where the key is shown, is one click away. */
+  consumerKeyWhy?: string;
+  consumerKeyPage?: boolean;
   certificate?: CertificateView;
   certificateError?: string;
   hasPrivateKey: boolean;
@@ -28,6 +32,8 @@ export interface CredentialsState {
   /** What the login history says: "BalkanID connected · first login 14:02", the error, or that it waits. */
   login?: string;
   loginTone?: 'ok' | 'error' | 'waiting';
+  /** The self-test's own line ("self-test passed · 14:02"): this tool's login, never BalkanID's. */
+  selfTest?: string;
   /** The last JWT self-test's outcome (Verify). */
   verify?: { ok: boolean; text: string };
   /** The SCIM way: the org's SCIM base URL and what the integration user needs for it. */
@@ -51,6 +57,7 @@ export type WebviewMessage =
   | { type: 'clearPrivateKey' }
   | { type: 'copy'; what: CopyWhat }
   | { type: 'verify' }
+  | { type: 'openKeyPage' }
   | { type: 'run'; command: OtherWay };
 
 export type HostMessage = { type: 'state'; state: CredentialsState };
@@ -67,6 +74,7 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'pickCertificate':
     case 'clearPrivateKey':
     case 'verify':
+    case 'openKeyPage':
       return { type: m.type };
     case 'pasteCertificate':
       return str(m.pem) && m.pem.trim() ? { type: 'pasteCertificate', pem: m.pem } : undefined;

@@ -157,7 +157,8 @@ export const ExtlClntAppGlobalOauthSettings: MetadataType = {
     externalClientApplication: 59,
     idTokenConfig: 59,
     isClientCredentialsFlowEnabled: 60,
-    isCodeCredFlowEnabled: 59,
+    isCodeCredFlowEnabled: 61,
+    isCodeCredPostOnly: 61,
     isConsumerSecretOptional: 59,
     isDeviceFlowEnabled: 59,
     isIntrospectAllTokens: 59,
@@ -165,7 +166,8 @@ export const ExtlClntAppGlobalOauthSettings: MetadataType = {
     isPkceRequired: 59,
     isRefreshTokenRotationEnabled: 59,
     isSecretRequiredForRefreshToken: 59,
-    isTokenExchangeEnabled: 59,
+    isSecretRequiredForTokenExchange: 60,
+    isTokenExchangeEnabled: 60,
     label: 59,
     shouldRotateConsumerKey: 59,
     shouldRotateConsumerSecret: 59,
@@ -202,10 +204,13 @@ export const ExtlClntAppGlobalOauthSettings: MetadataType = {
     }
   },
   /** The consumer key: generated on the first deploy (or taken from the file), stable afterwards, rotated on request. */
-  prepare(_api, next, existing) {
+  prepare(api, next, existing) {
     next.consumerKey = existing?.consumerKey ?? next.consumerKey ?? newKey();
     if (next.shouldRotateConsumerKey === 'true') next.consumerKey = newKey();
     next.__consumerSecret = existing?.__consumerSecret ?? randomBytes(32).toString('hex').toUpperCase();
+    // The OAuth consumer behind the key and secret: its Id (key prefix 888, as in live oauthLink values) names it
+    // in ExtlClntAppOauthSettings.oauthLink and the Connect REST credentials routes.
+    next.__consumerId = existing?.__consumerId ?? api.org.ids.next('888');
   },
 };
 
@@ -246,7 +251,8 @@ export const ExtlClntAppOauthSettings: MetadataType = {
       OauthScopesAPI: scopes.includes('Api') || scopes.includes('Full'),
       OauthScopesREFRESH_TOKEN: refresh,
       OauthScopesOFFLINE_ACCESS: refresh,
-      OauthLink: `/identity/app/oauth/${a.Id}`,
+      // Filled in after the commit from the app's OAuth consumer (MetadataApi.afterCommit).
+      OauthLink: null,
     });
   },
 };

@@ -94,7 +94,10 @@ export const Profile: MetadataType = {
   checkAccess: manager,
   validate(api, c) {
     permissionsOf(c);
-    if (!api.org.find('Profile', p => profileApiName(p) === c.fullName.toLowerCase()) && !text(c.body.userLicense))
+    if (
+      !api.org.find('Profile', p => profileApiName(api.org, p) === c.fullName.toLowerCase()) &&
+      !text(c.body.userLicense)
+    )
       throw new SfError('FIELD_INTEGRITY_EXCEPTION', 'A new profile needs a userLicense.');
   },
   list: api =>
@@ -104,7 +107,7 @@ export const Profile: MetadataType = {
         ? [{ startAddress: '10.0.0.1', endAddress: '10.0.0.1' }]
         : undefined;
       return {
-        fullName: profileApiName(p, true),
+        fullName: profileApiName(api.org, p, true),
         custom: String(!!org.find('PermissionSet', s => sameId(s.ProfileId, p.Id))?.IsCustom),
         loginIpRanges: ranges,
         userLicense: org.get('UserLicense', p.UserLicenseId)?.Name,
@@ -113,7 +116,7 @@ export const Profile: MetadataType = {
     }),
   commit(api, c, userId) {
     const org = api.org;
-    const existing = org.find('Profile', p => profileApiName(p) === c.fullName.toLowerCase());
+    const existing = org.find('Profile', p => profileApiName(api.org, p) === c.fullName.toLowerCase());
     if (existing) {
       org.update('Profile', existing.Id, permissionsOf(c), userId);
       return existing;

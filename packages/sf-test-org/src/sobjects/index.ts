@@ -1,4 +1,5 @@
 // Every sObject the test org knows, registered once: adding one is a module here and a line below.
+import { Group } from './group';
 import { PermissionSet } from './permissionSet';
 import { PermissionSetAssignment } from './permissionSetAssignment';
 import { PermissionSetGroup } from './permissionSetGroup';
@@ -9,6 +10,7 @@ import { SObject } from './types';
 import { User } from './user';
 import { UserLicense } from './userLicense';
 import { UserLogin } from './userLogin';
+import { UserRole } from './userRole';
 
 export type { SObject } from './types';
 
@@ -22,6 +24,8 @@ export const SOBJECTS = new Map<string, SObject>(
     SetupEntityAccess,
     User,
     UserLogin,
+    UserRole,
+    Group,
     ...READ_ONLY,
   ].map(s => [s.def.name, s]),
 );

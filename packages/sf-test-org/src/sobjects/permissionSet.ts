@@ -82,7 +82,7 @@ export const PermissionSet: SObject = {
       ]); // exact text [I]
     if (v.LicenseId && !org.get('UserLicense', v.LicenseId))
       throw new SfError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', 400, ['LicenseId']);
-    checkPermissionRules(org, v, v.LicenseId ?? null);
+    checkPermissionRules(org, v, v.LicenseId ?? null, asUser);
     const rec = org.raw('PermissionSet', { ...v, IsOwnedByProfile: false, IsCustom: true, Type: 'Regular' });
     syncPermissionSetMeta(org, rec);
     return rec;
@@ -92,9 +92,9 @@ export const PermissionSet: SObject = {
     if (current.IsOwnedByProfile || current.PermissionSetGroupId)
       // a group's own set: edit the group [I]
       throw new SfError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
-    checkPermissionRules(org, next, next.LicenseId);
+    checkPermissionRules(org, next, next.LicenseId, asUser, current);
     for (const a of org.refs('PermissionSetAssignment', 'PermissionSetId', next.Id))
-      checkLicenseAllows(org, next, a.AssigneeId);
+      checkLicenseAllows(org, next, a.AssigneeId, asUser);
   },
   afterUpdate: syncPermissionSetMeta,
   delete(org, rec, asUser) {

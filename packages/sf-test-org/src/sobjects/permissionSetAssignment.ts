@@ -4,9 +4,38 @@
 // PermissionSetAssignment and PermissionSet).
 import { SfError } from '../errors';
 import { sameId, to18 } from '../ids';
-import { audit, bool, obj, ref, ro } from '../schema';
+import { PERMISSION_LABELS, audit, bool, obj, ref, ro } from '../schema';
+import type { Org } from '../state';
 import { checkLicenseAllows } from './permissionRules';
 import { SObject } from './types';
+
+/**
+ * Salesforce Help, "Set Assignment Expiration Details for Users in Permission Sets and Permission Set Groups": "If a
+ * permission set or permission set group contains any of the following permissions, it can't have an expiration date
+ * associated with it: Assign Permission Set, Manage Profiles, Manage Users". Code and text [I].
+ */
+const NO_EXPIRY = ['AssignPermissionSets', 'ManageProfilesPermissionsets', 'ManageUsers'];
+function checkMayExpire(org: Org, v: Record<string, any>): void {
+  const set = v.PermissionSetId
+    ? org.get('PermissionSet', v.PermissionSetId)
+    : org.table('PermissionSet').refs('PermissionSetGroupId', v.PermissionSetGroupId)[0];
+  const perm = NO_EXPIRY.find(p => set?.[`Permissions${p}`]);
+  if (perm)
+    throw new SfError(
+      'FIELD_INTEGRITY_EXCEPTION',
+      `You can't set an expiration date for this assignment because the permission set or permission set group includes the ${PERMISSION_LABELS[perm]} permission.`,
+      400,
+      ['ExpirationDate'],
+    );
+}
+
+/** With expiredAssignments 'removed', assignments past their ExpirationDate are gone (called before each read). */
+export function removeExpiredAssignments(org: Org): void {
+  if (org.options.expiredAssignments !== 'removed') return;
+  const now = org.now();
+  const table = org.table('PermissionSetAssignment');
+  for (const a of [...table.values()]) if (a.ExpirationDate && Date.parse(a.ExpirationDate) <= now) table.delete(a.Id);
+}
 
 export const PermissionSetAssignment: SObject = {
   def: obj(
@@ -16,11 +45,12 @@ export const PermissionSetAssignment: SObject = {
       ref('AssigneeId', ['User'], 'Assignee', { required: true, updateable: false }),
       ref('PermissionSetId', ['PermissionSet'], 'PermissionSet', { updateable: false }),
       ref('PermissionSetGroupId', ['PermissionSetGroup'], 'PermissionSetGroup', { updateable: false }),
-      ro(bool('IsActive')),
-      { name: 'ExpirationDate', type: 'datetime', createable: true, updateable: true, nillable: true },
+      // Both "available in API version 52.0 and later" (Object Reference, PermissionSetAssignment).
+      ro(bool('IsActive', { since: 52 })),
+      { name: 'ExpirationDate', type: 'datetime', createable: true, updateable: true, nillable: true, since: 52 },
       ...audit(),
     ],
-    { label: 'Permission Set Assignment', createable: true, deletable: true },
+    { label: 'Permission Set Assignment', createable: true, updateable: true, deletable: true },
   ),
   materialize: (org, r) => ({ ...r, IsActive: !r.ExpirationDate || Date.parse(r.ExpirationDate) > org.now() }),
   computed: new Set(['IsActive']),
@@ -31,6 +61,7 @@ export const PermissionSetAssignment: SObject = {
   },
   create(org, v, asUser) {
     org.requirePerm(asUser, ['AssignPermissionSets', 'ManageUsers']);
+    if (v.ExpirationDate) checkMayExpire(org, v);
     const user = org.get('User', v.AssigneeId);
     if (!user) throw new SfError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', 400, ['AssigneeId']);
     if (!!v.PermissionSetId === !!v.PermissionSetGroupId)
@@ -56,7 +87,7 @@ export const PermissionSetAssignment: SObject = {
           400,
           ['PermissionSetId'],
         ); // [I] text
-      checkLicenseAllows(org, ps, user.Id);
+      checkLicenseAllows(org, ps, user.Id, asUser);
     } else if (!org.get('PermissionSetGroup', v.PermissionSetGroupId)) {
       throw new SfError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', 400, ['PermissionSetGroupId']);
     }
@@ -66,6 +97,10 @@ export const PermissionSetAssignment: SObject = {
         `Duplicate PermissionSetAssignment. Assignee: ${to18(v.AssigneeId)}; Permission Set: ${to18(v[dupKey])}`,
       ); // exact text [I]
     return org.raw('PermissionSetAssignment', v);
+  },
+  update(org, next, _current, asUser) {
+    org.requirePerm(asUser, ['AssignPermissionSets', 'ManageUsers']);
+    if (next.ExpirationDate) checkMayExpire(org, next);
   },
   delete(org, rec, asUser) {
     org.requirePerm(asUser, ['AssignPermissionSets', 'ManageUsers']);

@@ -56,15 +56,18 @@ export const Profile: SObject = {
         400,
         ['Name'],
       ); // exact text [I]
-    checkPermissionRules(org, v, v.UserLicenseId);
+    checkPermissionRules(org, v, v.UserLicenseId, asUser);
     return org.raw('Profile', { ...v, UserType: 'Standard', __custom: true });
   },
-  update(org, next, _current, asUser) {
+  update(org, next, current, asUser) {
     org.requirePerm(asUser, ['ManageProfilesPermissionsets']);
-    checkPermissionRules(org, next, next.UserLicenseId);
+    checkPermissionRules(org, next, next.UserLicenseId, asUser, current);
   },
   delete(org, rec, asUser) {
     org.requirePerm(asUser, ['ManageProfilesPermissionsets']);
+    // A standard profile cannot be deleted (Help, "Standard Profiles"); the code and text are [I].
+    if (org.standardProfiles.has(idKey(rec.Id)))
+      throw new SfError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
     if ([...org.table('User').values()].some(u => sameId(u.ProfileId, rec.Id)))
       throw new SfError(
         'DELETE_FAILED',

@@ -16,20 +16,12 @@ export const READ_ONLY: SObject[] = [
     ro(str('DefaultLocaleSidKey')),
     ro(str('TimeZoneSidKey')),
   ]),
-  obj(
-    'UserRole',
-    '00E',
-    [str('Name', { required: true }), str('DeveloperName'), ref('ParentRoleId', ['UserRole'], undefined)],
-    { label: 'Role' },
-  ),
-  obj('Group', '00G', [
-    str('Name'),
-    str('DeveloperName'),
-    str('Type'),
-    ref('RelatedId', ['User', 'UserRole'], 'Related'),
-  ]),
   obj('GroupMember', '011', [ref('GroupId', ['Group'], 'Group'), ref('UserOrGroupId', ['User', 'Group'], undefined)], {
     label: 'Group Member',
+  }),
+  // The objects a queue takes records of (Object Reference, QueueSobject; prefix [I]).
+  obj('QueueSobject', '03g', [ref('QueueId', ['Group'], 'Queue'), str('SobjectType', { type: 'picklist' })], {
+    label: 'Queue Sobject',
   }),
   obj(
     'PermissionSetGroupComponent',
@@ -37,6 +29,7 @@ export const READ_ONLY: SObject[] = [
     [
       ref('PermissionSetGroupId', ['PermissionSetGroup'], 'PermissionSetGroup'),
       ref('PermissionSetId', ['PermissionSet'], 'PermissionSet'),
+      ro(bool('IsDeleted')),
     ],
     { label: 'Permission Set Group Component' },
   ), // prefix [I]
@@ -51,6 +44,16 @@ export const READ_ONLY: SObject[] = [
       ro(str('Application')),
       ro(str('SourceIp')),
       ro(str('LoginUrl')),
+      // Documented fields that could tell one client's logins from another's (Object Reference, LoginHistory).
+      ro(str('ForwardedForIp')),
+      ro(str('Browser')),
+      ro(str('Platform')),
+      ro(str('ApiType')),
+      ro(str('ApiVersion')),
+      ro(str('AuthMethodReference')),
+      ro(str('ClientVersion')),
+      ro(str('TlsProtocol')),
+      ro(str('CipherSuite')),
     ],
     { label: 'Login History' },
   ),

@@ -15,8 +15,8 @@ export const STANDARD_TIMEZONES = [
   'Asia/Tokyo',
   'GMT',
 ];
-export const STANDARD_LOCALES = ['en_US', 'en_GB', 'de_DE', 'fr_FR', 'ja_JP'];
-export const STANDARD_LANGUAGES = ['en_US', 'de', 'fr', 'ja'];
+export const STANDARD_LOCALES = ['en_US', 'en_GB', 'de_DE', 'fr_FR', 'ja_JP', 'es_ES'];
+export const STANDARD_LANGUAGES = ['en_US', 'de', 'fr', 'ja', 'es'];
 export const STANDARD_ENCODINGS = ['UTF-8', 'ISO-8859-1'];
 
 const DUPLICATE_USERNAME_MESSAGE =

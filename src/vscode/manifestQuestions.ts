@@ -6,11 +6,11 @@ import * as vscode from 'vscode';
 import { proposedUsername, validateManifest } from '../core/manifest';
 import { placeholderFindings } from '../core/steps/preflight';
 import { readCertificate } from '../core/certificate';
-import { SetupError } from '../core/types';
+import { messageOf, SetupError } from '../core/types';
 import { Controller, engine } from './controller';
 import { pickCertificate } from './credentials';
 
-export interface NewcomerAnswers {
+export interface ManifestAnswers {
   username?: string;
   email?: string;
   /** Certificate PEM (automation); otherwise salesforce.crt in the folder, or the file picker. */
@@ -52,13 +52,13 @@ async function ask(field: 'username' | 'email', value: string | undefined, title
 }
 
 /** Asks and writes the manifest; false when the admin dismissed a question (nothing written). */
-export async function createManifestByQuestions(c: Controller, given: NewcomerAnswers = {}): Promise<boolean> {
+export async function createManifestByQuestions(c: Controller, given: ManifestAnswers = {}): Promise<boolean> {
   const uri = c.manifestUri();
   if (!uri) throw new SetupError('Open a folder first: the setup manifest lives in the workspace.', 'NO_WORKSPACE');
   const folder = vscode.Uri.joinPath(uri, '..');
   const admin = given.username && given.email ? {} : await c.admin();
   // Answers given before a question was dismissed or a wrong file picked are proposed again, not lost.
-  const draft = c.newcomerDraft;
+  const draft = c.manifestDraft;
   const username =
     given.username ??
     (await ask(
@@ -94,8 +94,8 @@ export async function createManifestByQuestions(c: Controller, given: NewcomerAn
       if (!data) return false;
       try {
         pem = readCertificate(data, c.clock.now()).pem;
-      } catch (e: any) {
-        title = `Not a certificate: ${e.message} Choose BalkanID's salesforce.crt (3 of 3)`;
+      } catch (e) {
+        title = `Not a certificate: ${messageOf(e)} Choose BalkanID's salesforce.crt (3 of 3)`;
       }
     }
   }
@@ -104,7 +104,8 @@ export async function createManifestByQuestions(c: Controller, given: NewcomerAn
   await engine().createManifest(uri.fsPath, { username, email }, c.clock.now());
   if (pem && !present) await vscode.workspace.fs.writeFile(certFile, Buffer.from(pem));
   c.log.info(`Wrote ${uri.fsPath} for ${username}${pem && !present ? ' and saved salesforce.crt' : ''}.`);
-  c.newcomerDraft = {};
+  delete draft.username;
+  delete draft.email;
   await c.loadManifest();
   return true;
 }

@@ -4,12 +4,13 @@
 import * as vscode from 'vscode';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ENTITIES_FILE, RELATIONS_FILE } from '../core/extract/format';
-import { SetupError } from '../core/types';
-import { Controller, engine } from './controller';
-import { existing, folderArg, LAST_EXPORT, n } from './extraction';
-import { notify, withCancel } from './notify';
-import { settings } from './settings';
+import { ENTITIES_FILE, RELATIONS_FILE } from '../../core/extract/format';
+import { isSetupError, messageOf, SetupError } from '../../core/types';
+import { Controller, engine } from '../controller';
+import { formatLocalCount as n } from '../../core/numbers';
+import { existing, folderArg, LAST_EXPORT } from './export';
+import { notify, withCancel } from '../notify';
+import { settings } from '../settings';
 
 /** The API key is kept per BalkanID tenant: a changed tenant URL never receives a key stored for another one. */
 const API_KEY_SECRET = (tenant: string) => `balkanid.bulkApiKeySecret:${tenant}`;
@@ -48,9 +49,9 @@ async function askApiKey(
 async function tenantFromSettings(): Promise<string | undefined> {
   try {
     return engine().checkTenantUrl(settings().tenantUrl);
-  } catch (e: any) {
+  } catch (e) {
     const choice = await notify.error(
-      `The setting "BalkanID: Tenant Url" (balkanid.tenantUrl, a machine setting) is wrong: ${e.message}`,
+      `The setting "BalkanID: Tenant Url" (balkanid.tenantUrl, a machine setting) is wrong: ${messageOf(e)}`,
       'Open Settings',
     );
     if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'balkanid.tenantUrl');
@@ -125,14 +126,12 @@ export async function uploadToBalkanId(c: Controller, arg?: unknown): Promise<bo
     c.log.info(text);
     void notify.info(text);
     return true;
-  } catch (e: any) {
-    if ((e?.code === 'UPLOAD_AUTH' || e?.code === 'UPLOAD_FORBIDDEN') && key.stored) {
-      await c.context.globalState.update(API_KEY_ID(tenantUrl), undefined);
-      await c.context.secrets.delete(API_KEY_SECRET(tenantUrl));
-      throw new SetupError(`${e.message} The stored API key was forgotten; the next upload asks for it again.`, e.code);
-    }
-    if (e?.code === 'UPLOAD_AUTH' || e?.code === 'UPLOAD_FORBIDDEN')
-      throw new SetupError(`${e.message} The key you entered was not stored.`, e.code);
-    throw e;
+  } catch (e) {
+    // A key BalkanID refuses is never kept: a stored one is forgotten, a typed one not stored.
+    if (!isSetupError(e) || (e.code !== 'UPLOAD_AUTH' && e.code !== 'UPLOAD_FORBIDDEN')) throw e;
+    if (!key.stored) throw new SetupError(`${e.message} The key you entered was not stored.`, e.code);
+    await c.context.globalState.update(API_KEY_ID(tenantUrl), undefined);
+    await c.context.secrets.delete(API_KEY_SECRET(tenantUrl));
+    throw new SetupError(`${e.message} The stored API key was forgotten; the next upload asks for it again.`, e.code);
   }
 }

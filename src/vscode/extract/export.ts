@@ -1,20 +1,16 @@
-// Preview Extraction (what BalkanID will read) and Export for BalkanID… (the CSV files for a manual upload or the
-// Bulk API, upload.ts). Reads use the integration user's session when its private key is stored (JWT login, exactly
-// as BalkanID reads), otherwise the admin's, and every result says which.
+// Export for BalkanID…: the CSV files for a manual upload or the Bulk API (upload.ts), streamed into a folder the
+// admin picks; the files there are replaced only when the whole export succeeds.
 import * as vscode from 'vscode';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readPrivateKey } from '../core/certificate';
-import { ENTITIES_FILE, RELATIONS_FILE } from '../core/extract/format';
-import type { Preview } from '../core/extract/preview';
-import type { OrgClient } from '../core/client';
-import { SetupError } from '../core/types';
-import { Controller, engine } from './controller';
-import { notify, withCancel } from './notify';
-import { PreviewTree } from './previewTree';
+import { ENTITIES_FILE, RELATIONS_FILE } from '../../core/extract/format';
+import { formatLocalCount as n } from '../../core/numbers';
+import { codeOf } from '../../core/types';
+import { Controller, engine } from '../controller';
+import { notify, withCancel } from '../notify';
+import { readerSession } from './reader';
 
 export const LAST_EXPORT = 'balkanid.lastExportFolder';
-export const n = (x: number) => x.toLocaleString();
 /** VS Code's own words for showing a file in the system's file manager. */
 const REVEAL =
   process.platform === 'darwin'
@@ -22,78 +18,6 @@ const REVEAL =
     : process.platform === 'win32'
       ? 'Reveal in File Explorer'
       : 'Open Containing Folder';
-
-function connected(c: Controller): NonNullable<Controller['client']> {
-  if (!c.client)
-    throw new SetupError(
-      'Connect a Salesforce org first (BalkanID: Connect or Switch Salesforce Org).',
-      'NOT_CONNECTED',
-    );
-  return c.client;
-}
-
-/** The integration user's session when its private key is stored and the setup is in place; else the admin's. */
-async function readerSession(
-  c: Controller,
-  signal: AbortSignal,
-): Promise<{ client: OrgClient; reader: Preview['reader'] }> {
-  const admin = connected(c);
-  const pem = await c.privateKey();
-  const username = c.manifest?.manifest?.user.username;
-  const handoff = c.report?.handoff;
-  const consumerKey = handoff?.consumerKey ?? c.manualConsumerKey;
-  if (pem && username && handoff && consumerKey) {
-    c.log.info(`Logging in as ${username} (JWT, the stored private key) to read as BalkanID does…`);
-    const login = await engine().jwtSelfTest({
-      instanceUrl: admin.instanceUrl,
-      consumerKey,
-      username,
-      key: readPrivateKey(pem),
-      audience: handoff.loginUrl,
-      attempts: 1,
-      signal,
-      session: true,
-      onProgress: m => c.log.info(m),
-    });
-    if (!login.ok || !login.client)
-      throw new SetupError(
-        `${engine().sessionFailure(login, username)} To read as yourself instead, remove the private key in the ` +
-          'Credentials view.',
-        'JWT_LOGIN_FAILED',
-      );
-    return { client: login.client, reader: { kind: 'integration', username } };
-  }
-  const me = await c.admin();
-  return { client: admin, reader: { kind: 'admin', username: me.username ?? admin.userId } };
-}
-
-export async function previewExtraction(c: Controller, tree: PreviewTree): Promise<Preview | undefined> {
-  const client = connected(c);
-  const preview = await withCancel('Preview what BalkanID will read', (report, signal) =>
-    c.guarded(async () => {
-      report('Counting each list…');
-      const session = await readerSession(c, signal);
-      c.log.info(
-        `Preview: reading as ${session.reader.kind === 'admin' ? 'you' : 'the integration user'} (${session.reader.username}).`,
-      );
-      const p = await engine().previewOrg(session.client, session.reader, signal);
-      c.log.info(`Preview: ${p.sources.map(s => `${s.label} ${s.count ?? s.unreadable?.code}`).join(', ')}.`);
-      return p;
-    }),
-  );
-  tree.show({ ...preview, instanceUrl: client.instanceUrl });
-  // Shown, not awaited: revealing a view waits for the window, and the preview is done either way.
-  void vscode.commands.executeCommand('balkanid.preview.focus');
-  const bad = preview.sources.filter(s => s.unreadable);
-  if (bad.length)
-    void notify
-      .warn(
-        `BalkanID could not read ${bad.map(s => s.label).join(', ')}: ${bad[0]!.unreadable!.fix}`,
-        'Open Credentials',
-      )
-      .then(choice => choice && vscode.commands.executeCommand('balkanid.openCredentials'));
-  return preview;
-}
 
 /** Automation (tests, other extensions) may name the folder: `{ folder: '/path' }`; nothing else is skipped. */
 export const folderArg = (arg: unknown) => {
@@ -117,7 +41,7 @@ export const existing = async (dir: string) =>
 let exporting = false;
 
 export async function exportForBalkanId(c: Controller, arg?: unknown): Promise<string | undefined> {
-  connected(c);
+  c.connected();
   if (exporting) {
     void notify.info('An export is already running: wait for it, or cancel it in its notification.');
     return undefined;
@@ -174,8 +98,8 @@ export async function exportForBalkanId(c: Controller, arg?: unknown): Promise<s
         void vscode.commands.executeCommand('balkanid.uploadToBalkanId', { folder: dir });
     });
     return dir;
-  } catch (e: any) {
-    if (e?.code === 'CANCELLED') {
+  } catch (e) {
+    if (codeOf(e) === 'CANCELLED') {
       c.log.info(`Export cancelled: nothing was written to ${dir}.`);
       void notify.info(`Export cancelled: nothing was written to ${dir}.`);
       return undefined;

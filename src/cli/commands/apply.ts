@@ -1,0 +1,65 @@
+// balkanid-sf apply: makes the planned writes (of one step with --step), after showing them and asking unless --yes.
+import { apply as applyWrites, check, planOf } from '../../core/engine';
+import { Report, StepId } from '../../core/types';
+import { defineCommand } from '../command';
+import { confirm, deployTimeoutMs, engineInput, MANIFEST_ANSWERS, reportOutcome, toJson, KEY_ANSWER } from '../common';
+import { renderPlan, renderReport } from '../render';
+
+/** `apply --step`, with or without --yes: 0 when that step is done (Verify: or waiting for BalkanID). */
+const stepOutcome = (r: Report, id: StepId | undefined) => {
+  const outcome = reportOutcome(r);
+  if (!id) return outcome;
+  const state = r.steps.find(s => s.id === id)!.state;
+  return { ...outcome, code: state === 'done' || (id === 'verify' && state === 'waiting') ? 0 : 1 } as const;
+};
+
+export const apply = defineCommand({
+  name: 'apply',
+  summary: 'make the planned writes (asks first unless --yes)',
+  details:
+    'apply --reactivate-user reactivates an integration user a teardown deactivated (without it, apply refuses the ' +
+    "inactive user). check and apply exit 0 once every step is in place and Verify is only waiting for BalkanID's " +
+    'first login.',
+  flags: {
+    step: 'optional',
+    yes: 'optional',
+    'deploy-timeout': 'optional',
+    'reactivate-user': 'optional',
+    ...MANIFEST_ANSWERS,
+    ...KEY_ANSWER,
+  },
+  needsManifest: true,
+  connects: true,
+  writes: { review: 'plan' },
+  perOrg: 'line',
+  errorStep: 'preflight',
+  async run(ctx) {
+    const input = await engineInput(ctx);
+    const step = ctx.flags.step as StepId | undefined;
+    const steps = step ? [step] : undefined;
+    if (!ctx.flags.yes) {
+      const { report } = await check(input);
+      const writes = planOf(report).filter(w => !steps || steps.includes(w.step));
+      ctx.err(renderPlan(writes));
+      if (!writes.length) {
+        ctx.out(ctx.json ? toJson({ command: 'apply', ...report, writes: [] }) : renderReport(report));
+        return stepOutcome(report, step);
+      }
+      if (!(await confirm('Apply these writes?'))) {
+        ctx.err('Nothing written.');
+        return { code: 1 };
+      }
+    }
+    const { report, writes } = await applyWrites(input, {
+      steps,
+      onProgress: ctx.progress,
+      deployTimeoutMs: deployTimeoutMs(ctx.flags),
+    });
+    ctx.out(
+      ctx.json
+        ? toJson({ command: 'apply', ...report, writes })
+        : `${renderReport(report)}\n\n${writes.length} write(s) made.`,
+    );
+    return { ...stepOutcome(report, step), writes: String(writes.length) };
+  },
+});

@@ -1,0 +1,26 @@
+// The command handlers and the credentials view live in dist/ui.js, loaded on the first command (or the first use of
+// the credentials view), not at activation. Every command of the table is registered at once against its handler.
+import * as vscode from 'vscode';
+import { COMMANDS } from './commandTable';
+import type { createUi, Ui } from './ui';
+
+export class LazyUi implements vscode.Disposable {
+  private ui?: Ui;
+
+  constructor(private readonly create: (make: typeof createUi) => Ui) {}
+
+  get(): Ui {
+    return (this.ui ??= this.create((require('./ui.js') as typeof import('./ui')).createUi));
+  }
+
+  /** Each command of the table, calling its handler (built on the first call). */
+  registerCommands(): vscode.Disposable[] {
+    return Object.entries(COMMANDS).map(([id, spec]) =>
+      vscode.commands.registerCommand(id, (arg?: unknown) => this.get().handlers[spec.handler](arg)),
+    );
+  }
+
+  dispose(): void {
+    this.ui?.dispose();
+  }
+}
