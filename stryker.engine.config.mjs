@@ -4,7 +4,23 @@
 // waiting on timeouts), whose mutants' survivors would each cost that long again.
 import base, { ORG_MODULES } from './stryker.config.mjs';
 
-const ENGINE_SUITES = ['engine', 'extract', 'retries', 'switches', 'trace', 'upload', 'ways', 'webLogin'];
+const ENGINE_SUITES = [
+  'audit',
+  'concurrency',
+  'engine',
+  'exportSwitches',
+  'extract',
+  'hardened',
+  'languages',
+  'ownLogins',
+  'probe',
+  'retries',
+  'switches',
+  'trace',
+  'upload',
+  'ways',
+  'webLogin',
+];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

@@ -11,7 +11,9 @@ const RUNS = {
   unit: { config: 'stryker.config.mjs', report: 'reports/mutation/unit/mutation.json' },
   engine: { config: 'stryker.engine.config.mjs', report: 'reports/mutation/engine/mutation.json' },
 };
-const only = process.argv[2];
+// `npm run mutate -- <run> [Stryker options]`: one run, with options passed on to Stryker, e.g.
+// `npm run mutate -- engine --mutate src/core/probe.ts` (one file: its survivors in minutes, not the whole run).
+const [only, ...passOn] = process.argv.slice(2);
 if (only && !RUNS[only]) {
   console.error(`Unknown run "${only}": use unit, engine, or nothing for both.`);
   process.exit(2);
@@ -21,7 +23,7 @@ const took = {};
 for (const [name, run] of Object.entries(RUNS)) {
   if (only && only !== name) continue;
   const started = Date.now();
-  const r = spawnSync(process.execPath, [stryker, 'run', run.config], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [stryker, 'run', run.config, ...passOn], { cwd: root, stdio: 'inherit' });
   took[name] = Math.round((Date.now() - started) / 1000);
   if (r.status !== 0) {
     console.error(`The ${name} run failed (exit ${r.status ?? r.signal}).`);
@@ -34,7 +36,8 @@ for (const [name, run] of Object.entries(RUNS)) {
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 const rows = [];
-for (const run of Object.values(RUNS)) {
+for (const [name, run] of Object.entries(RUNS)) {
+  if (only && only !== name) continue;
   const file = join(root, run.report);
   if (!existsSync(file)) continue;
   const report = JSON.parse(readFileSync(file, 'utf8'));
