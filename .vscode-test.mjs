@@ -11,4 +11,6 @@ export default defineConfig({
   files: 'out/test/vscode/**/*.test.js',
   workspaceFolder: mkdtempSync(join(tmpdir(), 'balkanid-vscode-test-')),
   mocha: { ui: 'bdd', timeout: 60000 },
+  // With ExtensionMode.Test, this lets the suite pass automation arguments (src/vscode/automation.ts).
+  env: { BALKANID_TEST_AUTOMATION: '1' },
 });

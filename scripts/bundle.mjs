@@ -1,6 +1,7 @@
 // Bundles with esbuild (Node 20 target): the CLI; the extension's thin layer (dist/extension.js, evaluated at
 // activation); command handlers and the credentials view (dist/ui.js) and the engine with jsforce
 // (dist/engine.js), both loaded on first use. `vscode` stays external.
+import { copyFile, mkdir } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const common = {
@@ -16,14 +17,18 @@ const common = {
 };
 await Promise.all([
   build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' }),
-  // The credentials webview's script, from TypeScript, for the browser.
+  // The credentials webview's script, from TypeScript, for the browser — in a folder of its own with its style sheet:
+  // the webview may load that folder only (localResourceRoots), not the engine beside it.
+  mkdir('dist/webview', { recursive: true }).then(() =>
+    copyFile('media/credentials.css', 'dist/webview/credentials.css'),
+  ),
   build({
     ...common,
     platform: 'browser',
     target: 'es2022',
     format: 'iife',
     entryPoints: ['src/webview/credentials.ts'],
-    outfile: 'dist/credentials.js',
+    outfile: 'dist/webview/credentials.js',
   }),
   build({ ...common, entryPoints: ['src/node/index.ts'], outfile: 'dist/engine.js' }),
   build({ ...common, entryPoints: ['src/vscode/ui.ts'], outfile: 'dist/ui.js', external: ['vscode', './engine.js'] }),

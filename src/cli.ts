@@ -7,16 +7,18 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { version } from '../package.json';
+import { inert } from './core/inertText';
 import { redact } from './core/redact';
 import { messageOf } from './core/types';
 import { commandNamed, COMMANDS } from './cli/commands/index';
 import type { CliDeps } from './cli/common';
 import { Args, parseFlags, usageError } from './cli/flags';
 import { liveOrgs } from './cli/orgs';
+import { withInterrupts } from './cli/interrupt';
 import { checkArgs, runMany, runOne } from './cli/run';
 import { commandHelp, usage } from './cli/usage';
 import { listOrgs } from './node/sfcli';
-import { startTrace, stopTrace } from './node/trace';
+import { linkProblem, startTrace, stopTrace } from './node/trace';
 
 export { intFlag } from './cli/flags';
 export { renderHandoff, renderPlan, renderReport } from './cli/render';
@@ -41,9 +43,11 @@ export async function main(
   writeErr: (s: string) => void = s => process.stderr.write(s + '\n'),
   deps: CliDeps = {},
 ): Promise<number> {
-  // The one output boundary: whatever a server echoed (a token, a key, a secret) is redacted here.
-  const out = (s: string) => write(redact(s));
-  const err = (s: string) => writeErr(redact(s));
+  // The one output boundary: whatever a server echoed (a token, a key, a secret) is redacted here, and whatever came
+  // from outside (org data, messages, aliases) is shown, never interpreted by the terminal (--json's own escaping
+  // already leaves nothing to change).
+  const out = (s: string) => write(inert(redact(s), { lines: true }));
+  const err = (s: string) => writeErr(inert(redact(s), { lines: true }));
   let args: Args;
   const command = commandNamed(argv[0]);
   try {
@@ -89,9 +93,12 @@ export async function main(
         return 2;
       }
     }
-    const io = { out, err };
-    if (targets.length > 1 || flags['all-orgs']) return await runMany(command, args, io, deps, targets);
-    return (await runOne(command, args, io, deps, targets[0])).code;
+    const many = targets.length > 1 || !!flags['all-orgs'];
+    return await withInterrupts(err, async signal => {
+      const io = { out, err, signal };
+      if (many) return runMany(command, args, io, deps, targets);
+      return (await runOne(command, args, io, deps, targets[0])).code;
+    });
   } finally {
     if (trace && traceFile) {
       stopTrace();
@@ -111,6 +118,8 @@ export async function main(
 
 /** Why a file cannot be written there (undefined when it can): a missing folder, a directory, no permission. */
 async function writableFile(file: string): Promise<string | undefined> {
+  const link = await linkProblem(file);
+  if (link) return link;
   const dir = await stat(dirname(file)).catch(() => undefined);
   if (!dir?.isDirectory()) return `the folder ${dirname(file)} does not exist`;
   if ((await stat(file).catch(() => undefined))?.isDirectory())

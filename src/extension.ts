@@ -2,6 +2,7 @@
 // credentials view load on first use (lazyUi.ts), the engine and jsforce on the first engine call (controller.ts).
 import * as vscode from 'vscode';
 import { activationTimer } from './vscode/activation';
+import { automationAllowed } from './vscode/automation';
 import { ContextKeys, contextOf } from './vscode/contextKeys';
 import { Controller } from './vscode/controller';
 import { SetupDiagnostics } from './vscode/diagnostics';
@@ -15,6 +16,10 @@ import { WorkspaceWatch } from './vscode/workspaceWatch';
 
 export function activate(context: vscode.ExtensionContext) {
   const timer = activationTimer();
+  // Test mode (this extension's own tests, and the environment says so): commands take automation arguments and
+  // activate() hands the tests its parts. Otherwise neither: no other extension gets the controller (the token, the
+  // secret storage, the private key) or drives a command with arguments.
+  const automation = automationAllowed(context.extensionMode === vscode.ExtensionMode.Test);
   const log = new Log();
   const controller = new Controller(context, log);
   const tree = new ChecklistTree(controller);
@@ -39,11 +44,13 @@ export function activate(context: vscode.ExtensionContext) {
     watch,
     controller.onDidChange(() => keys.update()),
     ui,
-    ...ui.registerCommands(),
+    ...ui.registerCommands(automation),
     files,
   );
   timer.mark('commands');
   files.reconnectAtStartup();
+  const activation = timer.finish(log);
+  if (!automation) return undefined;
   return {
     controller,
     tree,
@@ -54,7 +61,7 @@ export function activate(context: vscode.ExtensionContext) {
     get credentials() {
       return ui.get().credentials();
     },
-    activation: timer.finish(log),
+    activation,
   };
 }
 

@@ -25,7 +25,9 @@ sf_login() { # <home> <alias> <org.json>: log the sf CLI in to a test org, as an
 
 # 1) Integration tests in the extension host (extension from the repo folder; smoke-test driver honours the payload).
 WS1=$RUN/ws-tests; mkdir -p "$WS1"
-SUITE_RESULTS=$RUN/tests.json BENCH_OUT=$ROOT/bench-results/vscode.json CS_EXTRA_ARGS="--vscode-option enable-smoke-test-driver" \
+# BALKANID_TEST_AUTOMATION=1 with ExtensionMode.Test: the suite may pass automation arguments to commands and gets
+# the extension's parts from activate() (src/vscode/automation.ts); the UI drive below runs without it.
+BALKANID_TEST_AUTOMATION=1 SUITE_RESULTS=$RUN/tests.json BENCH_OUT=$ROOT/bench-results/vscode.json CS_EXTRA_ARGS="--vscode-option enable-smoke-test-driver" \
   "$HERE/cs-start.sh" "$RUN/tests" "$WS1"
 rc_tests=0
 node "$HERE/run-tests.js" "http://127.0.0.1:$(cat "$RUN/tests/port")" "$WS1" "$ROOT" "$ROOT/out/test/vscode/index" "$OUT/shots" || rc_tests=$?

@@ -12,7 +12,7 @@ import type { CommonFlag, FlagName, FlagValue } from './flags';
 
 /** Where orgs come from: the Salesforce CLI (tests give a stand-in). */
 export interface CliDeps {
-  credentials?: (target: string) => Promise<Credentials>;
+  credentials?: (target: string, options?: { timeoutMs?: number; signal?: AbortSignal }) => Promise<Credentials>;
   listOrgs?: () => Promise<SfOrg[]>;
   /** The one clock of the run (tests inject theirs). */
   clock?: Clock;
@@ -69,6 +69,8 @@ export interface CommandContext<T extends Takes, M extends NeedsManifest, C exte
   target?: string;
   /** Several orgs in one run: each writes its files to a folder of its own. */
   many: boolean;
+  /** Aborts on Ctrl+C, SIGTERM or SIGHUP (its reason says which): the connection's exchanges stop with it. */
+  signal: AbortSignal;
   /** The org's connection (connects: true). */
   client: C extends true ? JsforceClient : undefined;
   /** The manifest and certificate (needsManifest). */

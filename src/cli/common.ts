@@ -7,6 +7,7 @@ import { OrgClient } from '../core/client';
 import { Clock } from '../core/clock';
 import type { EngineInput } from '../core/engine';
 import { MANIFEST_FILE } from '../core/manifest';
+import { jsonInert } from '../core/inertText';
 import { redactDeep } from '../core/redact';
 import { remaining, Report, SetupError } from '../core/types';
 import { Credentials, JsforceClient } from '../node/salesforce';
@@ -26,20 +27,26 @@ export const KEY_ANSWER = { 'consumer-key': 'optional' } as const;
 
 type Flags = Args['flags'];
 
+/** --request-timeout in milliseconds (undefined: the default, REQUEST_TIMEOUT_MS). */
+export const requestTimeoutMs = (flags: Flags) => {
+  const seconds = intFlag(flags, 'request-timeout');
+  return seconds && seconds * 1000;
+};
+
 export async function credentials(
   flags: Flags,
   deps: CliDeps,
   target?: string,
   manifestTarget?: string,
+  signal?: AbortSignal,
 ): Promise<Credentials> {
-  const seconds = intFlag(flags, 'request-timeout');
-  const timeoutMs = seconds && seconds * 1000;
+  const timeoutMs = requestTimeoutMs(flags);
   const url = typeof flags['instance-url'] === 'string' ? flags['instance-url'] : undefined;
   const given = typeof flags['access-token'] === 'string' ? flags['access-token'] : undefined;
   const token = given ?? (url ? process.env.SF_ACCESS_TOKEN : undefined);
   if (url || given) {
     if (!url || !token) throw usageError('--instance-url and --access-token (or $SF_ACCESS_TOKEN) go together.');
-    return { instanceUrl: url, accessToken: token, timeoutMs };
+    return { instanceUrl: url, accessToken: token, timeoutMs, signal };
   }
   target ??= manifestTarget ?? (await defaultTargetOrg(process.cwd()));
   if (!target)
@@ -47,22 +54,27 @@ export async function credentials(
       'No org: pass --target-org <alias>, or --instance-url with --access-token, or set a default with `sf config ' +
         'set target-org <alias>`.',
     );
-  return { ...(await (deps.credentials ?? sfCredentials)(target)), timeoutMs };
+  return { ...(await (deps.credentials ?? sfCredentials)(target, { timeoutMs, signal })), timeoutMs, signal };
 }
 
-export async function confirm(question: string): Promise<boolean> {
+/** Asks on the terminal; Ctrl+C (or SIGTERM) while asking is a "no". */
+export async function confirm(question: string, signal?: AbortSignal): Promise<boolean> {
   if (!process.stdin.isTTY)
     throw usageError('Refusing to write without confirmation: run with --yes (no terminal to ask on).');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+    const answer = await rl.question(`${question} [y/N] `, { signal }).catch(() => '');
+    return /^y(es)?$/i.test(answer.trim());
   } finally {
     rl.close();
   }
 }
 
-/** `--json` output: every string redacted before it is quoted (after quoting, a pattern could miss an escaped one). */
-export const toJson = (value: unknown) => JSON.stringify(redactDeep(value), null, 2);
+/**
+ * `--json` output: every string redacted before it is quoted (after quoting, a pattern could miss an escaped one), and
+ * the characters a terminal would interpret escaped as \uXXXX (the document says exactly the same).
+ */
+export const toJson = (value: unknown) => jsonInert(JSON.stringify(redactDeep(value), null, 2));
 
 /** The manifest's path, as loadSetup resolves it. */
 const manifestPathOf = (flags: Flags) => resolve(String(flags.manifest ?? MANIFEST_FILE));
@@ -169,7 +181,13 @@ export interface JwtFlags {
 
 /** The JWT login as the integration user with the private key given in --key (verify, preview, export). */
 export async function jwtOptions(
-  ctx: { flags: JwtFlags; client: OrgClient; setup: Setup; progress: (s: string) => void },
+  ctx: {
+    flags: JwtFlags & Flags;
+    client: OrgClient;
+    setup: Setup;
+    progress: (s: string) => void;
+    signal?: AbortSignal;
+  },
   report: Report,
 ) {
   const { flags, client } = ctx;
@@ -194,5 +212,7 @@ export async function jwtOptions(
     attempts: intFlag(flags, 'retries'),
     baseDelayMs: intFlag(flags, 'retry-delay-ms'),
     onProgress: ctx.progress,
+    timeoutMs: requestTimeoutMs(flags),
+    signal: ctx.signal,
   };
 }

@@ -1,5 +1,6 @@
 // Several orgs in one run: each runs on its own (one org's failure never stops the others), at most `limit` at
 // once, and the run ends with one table. The exit code is the worst of them.
+import { inert } from '../core/inertText';
 import { SfOrg } from '../node/sfcli';
 import type { Outcome } from './command';
 
@@ -39,11 +40,16 @@ export const orgFolder = (org: string) =>
     .replace(/^\.+$/, d => '%2E'.repeat(d.length));
 
 export function renderTable(outcomes: OrgOutcome[]): string {
+  // Each cell on one line, whatever an alias or a message holds (a newline, an escape sequence): shown, not obeyed.
+  const cell = (s: string) => inert(s);
   const all = [
-    ['Org', ...outcomes.map(o => o.org)],
+    ['Org', ...outcomes.map(o => cell(o.org))],
     ['Steps done', ...outcomes.map(o => o.steps ?? '—')],
     ['Writes', ...outcomes.map(o => o.writes ?? '—')],
-    ['Result', ...outcomes.map(o => (o.error ? `✖ ${o.error.split('\n')[0]!.slice(0, 140)}` : (o.result ?? 'ok')))],
+    [
+      'Result',
+      ...outcomes.map(o => (o.error ? `✖ ${cell(o.error.split('\n')[0]!).slice(0, 140)}` : cell(o.result ?? 'ok'))),
+    ],
     ['Exit', ...outcomes.map(o => String(o.code))],
   ];
   // A column no org has anything in (steps for export, writes for check) is left out.
@@ -64,6 +70,6 @@ export function renderTable(outcomes: OrgOutcome[]): string {
     '',
     `${outcomes.length} org(s): the command ran on ${outcomes.length - failed.length}` +
       (failed.length ? `, and failed on ${failed.length} (below).` : '.'),
-    ...failed.map(o => `\n${o.org}: ${o.error}`),
+    ...failed.map(o => `\n${cell(o.org)}: ${o.error}`),
   ].join('\n');
 }

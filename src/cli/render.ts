@@ -6,6 +6,7 @@ import type { Preview } from '../core/extract/preview';
 import { skippedText, SourceProgress } from '../core/extract/export';
 import type { ExportResult } from '../node/exportFiles';
 import { SCIM_ENDPOINTS, SCIM_REFERENCE, scimAccess } from '../core/extract/scim';
+import { inert } from '../core/inertText';
 import { formatCount as n } from '../core/numbers';
 
 const MARK: Record<string, string> = {
@@ -130,7 +131,8 @@ export function renderPreview(p: Preview, org: string): string {
     const active = s.active !== undefined ? ` (${n(s.active)} active)` : '';
     lines.push(`✔ ${s.label.padEnd(28)} ${n(s.count ?? 0)}${active}`);
     if (s.partial) lines.push(`    ~ ${s.partial}`);
-    for (const row of s.sample) lines.push(`    ${row}`);
+    // One row per line whatever a name holds (a newline would print a row of its own).
+    for (const row of s.sample) lines.push(`    ${inert(row)}`);
   }
   const bad = p.sources.filter(s => s.unreadable);
   lines.push(

@@ -2,6 +2,7 @@
 // connection), and every error turned into the same outcome — an exit code, the message, and with --json the error
 // document. Several orgs run the command on each, at most --concurrency at once, and end with one table.
 import { systemClock } from '../core/clock';
+import { inert } from '../core/inertText';
 import { stepError } from '../core/errors';
 import { codeOf, isSetupError, messageOf, Write } from '../core/types';
 import { connect } from '../node/salesforce';
@@ -14,6 +15,8 @@ import { commandsTaking } from './usage';
 export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
+  /** Ctrl+C, SIGTERM, SIGHUP (interrupt.ts). */
+  signal: AbortSignal;
 }
 
 const common = new Set<FlagName>(COMMON_FLAGS);
@@ -52,10 +55,24 @@ export async function runOne(
     let client;
     if (c.connects) {
       progress('Connecting…');
-      client = await connect(await credentials(a.flags, deps, target, setup?.manifest.targetOrg));
+      client = await connect(await credentials(a.flags, deps, target, setup?.manifest.targetOrg, io.signal));
     }
     const flags = a.flags as FlagsOf<Takes>;
-    return await c.run({ flags, json, out: io.out, err: io.err, progress, clock, deps, target, many, client, setup });
+    const { signal } = io;
+    return await c.run({
+      flags,
+      json,
+      out: io.out,
+      err: io.err,
+      progress,
+      clock,
+      deps,
+      target,
+      many,
+      client,
+      setup,
+      signal,
+    });
   } catch (raw) {
     // Errors before any step ran (manifest, connection) belong to the command's step (preflight, or verify).
     const e = codeOf(raw) === 'USAGE' || !c.errorStep ? raw : stepError(c.errorStep, raw, []);
@@ -68,8 +85,10 @@ export async function runOne(
       io.out(toJson({ command: c.name, error }));
     }
     if (!many) io.err(message);
-    if (codeOf(e) === 'RECHECK_FAILED') return { code: 1, error: message };
-    return { code: writes?.length || uncertain ? 3 : 2, error: message };
+    // The writes made before the failure count in the several-orgs table too (an interrupted apply).
+    const made = writes?.length ? { writes: String(writes.length) } : {};
+    if (codeOf(e) === 'RECHECK_FAILED') return { code: 1, error: message, ...made };
+    return { code: writes?.length || uncertain ? 3 : 2, error: message, ...made };
   }
 }
 
@@ -87,7 +106,7 @@ export async function runMany(c: Command, a: Args, io: Io, deps: CliDeps, target
   if (!json) io.err(`${c.name} on ${targets.length} orgs, ${Math.min(limit, targets.length)} at a time…`);
   const outcomes = await mapLimit(targets, limit, async (org): Promise<OrgOutcome> => {
     const printed: string[] = [];
-    const mine: Io = { out: s => printed.push(s), err: s => json || io.err(`[${org}] ${s}`) };
+    const mine: Io = { out: s => printed.push(s), err: s => json || io.err(`[${inert(org)}] ${s}`), signal: io.signal };
     const outcome = await runOne(c, a, mine, deps, org, true);
     return { org, ...outcome, output: printed.join('\n') };
   });
@@ -99,7 +118,7 @@ export async function runMany(c: Command, a: Args, io: Io, deps: CliDeps, target
     }));
     io.out(toJson(entries));
   } else {
-    if (c.perOrg === 'output') for (const o of outcomes) if (o.output) io.out(`\n── ${o.org} ──\n${o.output}`);
+    if (c.perOrg === 'output') for (const o of outcomes) if (o.output) io.out(`\n── ${inert(o.org)} ──\n${o.output}`);
     io.out(`\n${renderTable(outcomes)}`);
   }
   return Math.max(...outcomes.map(o => o.code));

@@ -27,6 +27,16 @@ export const ERRORS = {
   SESSION_EXPIRED: { means: 'the session expired or the access token is not valid', lost: true },
   UNREACHABLE: { means: 'the org did not answer, or redirected elsewhere', uncertain: true, lost: true },
   TIMEOUT: { means: 'the org did not answer in time', uncertain: true, lost: true },
+  TOO_LARGE: {
+    means:
+      'an answer was larger than the limit for its kind (a query page, a batch, an error answer); not read further',
+    uncertain: true,
+  },
+  INTERRUPTED: {
+    means: 'stopped by Ctrl+C or a signal (SIGINT, SIGTERM, SIGHUP) while an answer was awaited',
+    uncertain: true,
+    lost: true,
+  },
   API_DISABLED_FOR_ORG: {
     means:
       'Salesforce\'s own code: the API is not enabled for the user (no "API Enabled") or for the org (its edition)',
@@ -82,6 +92,7 @@ export const ERRORS = {
   UPLOAD_SERVER: { means: 'BalkanID or the storage answered with a server error' },
   UPLOAD_REJECTED: { means: 'BalkanID or the storage refused a file' },
   UPLOAD_NETWORK: { means: 'BalkanID or the upload URL could not be reached' },
+  UPLOAD_TIMEOUT: { means: 'BalkanID or the upload URL did not finish answering within the request timeout' },
   UPLOAD_REDIRECT: { means: 'an answer redirected elsewhere; neither the key nor the file went there' },
   UPLOAD_NO_URL: { means: 'BalkanID answered without an upload URL' },
   UPLOAD_EXPIRED: { means: 'the upload URL expired twice before the file arrived' },

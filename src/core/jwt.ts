@@ -1,10 +1,42 @@
 // JWT bearer assertions (RS256, signed with jsonwebtoken) and what each token-endpoint error means for this setup.
-import type { KeyObject } from 'node:crypto';
+import { randomUUID, type KeyObject } from 'node:crypto';
 import { sign } from 'jsonwebtoken';
+import { SetupError } from './types';
+import { isSalesforceHost, trustedOrgHost } from './url';
+
+/** How long an assertion is valid: Salesforce allows up to 3 minutes; a short life limits a replay. */
+export const JWT_LIFETIME_S = 60;
 
 export function jwtAssertion(key: KeyObject, claims: { iss: string; sub: string; aud: string }, now: number): string {
-  // exp in seconds, at most 3 minutes ahead, as Salesforce requires; no iat (Salesforce does not ask for it).
-  return sign({ ...claims, exp: Math.floor(now / 1000) + 170 }, key, { algorithm: 'RS256', noTimestamp: true });
+  // exp in seconds; a jti of its own (RFC 7519 4.1.7) so that each assertion is one of a kind; no iat (Salesforce
+  // does not ask for it).
+  return sign({ ...claims, exp: Math.floor(now / 1000) + JWT_LIFETIME_S, jti: randomUUID() }, key, {
+    algorithm: 'RS256',
+    noTimestamp: true,
+  });
+}
+
+/**
+ * Where an assertion for `audience` may be posted: the org's own token endpoint when the org is at a Salesforce host
+ * (its My Domain: Salesforce documents posting there with the login/test audience) or is the loopback test org;
+ * otherwise the audience's own (login.salesforce.com, test.salesforce.com, a Salesforce site). An assertion never goes
+ * to a host outside Salesforce, where it could be replayed at Salesforce within its lifetime.
+ */
+export function jwtTokenUrl(audience: string, instanceUrl: string): string {
+  if (trustedOrgHost(instanceUrl)) return `${new URL(instanceUrl).origin}/services/oauth2/token`;
+  let aud: URL | undefined;
+  try {
+    aud = new URL(audience);
+  } catch {
+    aud = undefined;
+  }
+  if (aud?.protocol === 'https:' && isSalesforceHost(aud.hostname)) return `${aud.origin}/services/oauth2/token`;
+  throw new SetupError(
+    `The JWT login was not tried: its assertion is posted only to Salesforce, and neither the org's address ` +
+      `(${instanceUrl}) nor the audience (${audience}) is a Salesforce host.`,
+    'JWT_LOGIN_FAILED',
+    'verify',
+  );
 }
 
 export interface JwtDiagnosis {

@@ -23,25 +23,68 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/(<(?:SignatureProvided|StringToSign|CanonicalRequest)>)[^<]*/gi, '$1<redacted>'],
 ];
 
-// One set per process, shared by the extension's separately bundled copies of this module (engine and UI).
-const KNOWN = Symbol.for('balkanid.redact.known');
-const known: Set<string> =
-  ((globalThis as Record<symbol, unknown>)[KNOWN] as Set<string> | undefined) ?? new Set<string>();
+// One registry per process, shared by the extension's separately bundled copies of this module (engine and UI): each
+// secret with the patterns that find it in every encoding a server or a library may echo it in.
+const KNOWN = Symbol.for('balkanid.redact.known.v2');
+const known: Map<string, RegExp[]> =
+  ((globalThis as Record<symbol, unknown>)[KNOWN] as Map<string, RegExp[]> | undefined) ?? new Map<string, RegExp[]>();
 (globalThis as Record<symbol, unknown>)[KNOWN] = known;
 
-/** Remembers a secret value this process holds, so that any echo of it is redacted. */
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+/** A hex digit in either case ("a" matches a and A). */
+const hexDigit = (d: string) => (/[0-9]/.test(d) ? d : `[${d.toLowerCase()}${d.toUpperCase()}]`);
+const hexRe = (n: number, width: number) => [...n.toString(16).padStart(width, '0')].map(hexDigit).join('');
+
+/**
+ * One character of a secret in each form it takes in an echo: as itself, percent-encoded (each UTF-8 byte, either
+ * case of hex), JSON-escaped (\uXXXX, or \" \\ \/), and a space form-encoded as "+".
+ */
+function charForms(c: string): string {
+  const forms = [escapeRe(c)];
+  forms.push([...Buffer.from(c, 'utf8')].map(b => `%${hexRe(b, 2)}`).join(''));
+  forms.push(Array.from({ length: c.length }, (_, i) => `\\\\[uU]${hexRe(c.charCodeAt(i), 4)}`).join(''));
+  if (c === '"' || c === '\\' || c === '/') forms.push(`\\\\${escapeRe(c)}`);
+  if (c === ' ') forms.push('\\+');
+  return `(?:${forms.join('|')})`;
+}
+
+/**
+ * The base64 and base64url text that any encoding of a value holding the secret contains, whatever its alignment:
+ * for each of the three byte offsets, the secret's bytes from the first group boundary, whole groups only.
+ */
+function base64Cores(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const cores: string[] = [];
+  for (let skip = 0; skip < 3; skip++) {
+    const whole = Math.floor((bytes.length - skip) / 3) * 3;
+    if (whole < 9) continue; // too short to be told apart from ordinary base64
+    const core = bytes.subarray(skip, skip + whole);
+    cores.push(core.toString('base64'), core.toString('base64url'));
+  }
+  return [...new Set(cores)];
+}
+
+function patternsOf(secret: string): RegExp[] {
+  return [
+    new RegExp([...secret].map(charForms).join(''), 'g'),
+    ...base64Cores(secret).map(core => new RegExp(escapeRe(core), 'g')),
+  ];
+}
+
+/** Remembers a secret value this process holds, so that any echo of it, in any encoding, is redacted. */
 export function registerSecret(value: string | undefined): void {
-  if (!value || value.length < 12) return;
-  known.add(value);
+  if (!value || value.length < 12 || known.has(value)) return;
+  known.set(value, patternsOf(value));
   // A PEM's base64 lines travel separately too (a server may echo one line of a key).
   if (value.includes('-----BEGIN'))
-    for (const line of value.split(/\r?\n/)) if (line.length >= 40 && !line.startsWith('-----')) known.add(line);
+    for (const line of value.split(/\r?\n/))
+      if (line.length >= 40 && !line.startsWith('-----') && !known.has(line))
+        known.set(line, [new RegExp(escapeRe(line), 'g')]);
 }
 
 export function redact(text: string): string {
   let out = text;
-  // Stryker disable next-line ConditionalExpression: equivalent — split/join of a text without the secret is the text.
-  for (const secret of known) if (out.includes(secret)) out = out.split(secret).join('<redacted>');
+  for (const patterns of known.values()) for (const re of patterns) out = out.replace(re, '<redacted>');
   for (const [re, by] of PATTERNS) out = out.replace(re, by);
   return out;
 }

@@ -10,6 +10,8 @@ import { registerSecret, redact } from '../core/redact';
 import { codeOf, SetupError } from '../core/types';
 import { formatCount } from '../core/numbers';
 import { UPLOADS } from '../core/extract/format';
+import { boundedFetch, FetchAnswer, FetchFailed, FetchProblem } from './boundedFetch';
+import { REQUEST_TIMEOUT_MS } from './transport';
 import {
   checkPresignedUrl,
   checkTenantUrl,
@@ -38,7 +40,17 @@ export interface UploadOptions {
   signal?: AbortSignal;
   /** Retry-After dates and the waits before a retry (tests pass one that records the waits). */
   clock?: Clock;
+  /** The deadline of each exchange (the PUT of a file: plus the time it takes at MIN_UPLOAD_RATE). */
+  timeoutMs?: number;
 }
+
+/** The slowest upload speed a file's PUT is given time for, on top of the request timeout. */
+export const MIN_UPLOAD_RATE = 256 * 1024;
+/** The most an answer of BalkanID or the storage may hold (error answers included). */
+export const UPLOAD_ANSWER_LIMIT = 1024 * 1024;
+/** The deadline of a file's PUT: the request timeout plus one second per 256 KB of the file. */
+export const putDeadlineMs = (timeoutMs: number, bytes: number) =>
+  timeoutMs + Math.ceil(bytes / MIN_UPLOAD_RATE) * 1000;
 
 export interface UploadResult {
   /** Per file: bytes sent, and the requests made for it (asking for upload URLs and sending it; 2 without retries). */
@@ -95,6 +107,7 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
   };
   const progress = (m: string) => opts.onProgress?.(clean(m));
   const clock = opts.clock ?? systemClock;
+  const timeoutMs = opts.timeoutMs ?? REQUEST_TIMEOUT_MS;
   if (!keyId?.trim() || !secret?.trim())
     throw new SetupError('Both the BalkanID API key ID and its secret are needed. Nothing was sent.', 'UPLOAD_INPUT');
   const tenant = checkTenantUrl(opts.tenantUrl);
@@ -109,26 +122,38 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
       e.message = clean(e.message);
       return e;
     };
-    /** One request, tried again on 429 and 5xx; the final response (body unread) and how many times it was sent. */
-    const withRetries = async (phase: Phase, send: () => Promise<Response>) => {
+    /** One exchange within its deadline and size cap; a failure before the answer becomes the upload's error. */
+    const exchange = async (
+      phase: Phase,
+      url: URL | string,
+      init: RequestInit,
+      timeoutMs: number,
+      traceBody?: string,
+    ) => {
+      try {
+        return await boundedFetch(url, init, { timeoutMs, limit: UPLOAD_ANSWER_LIMIT, signal, traceBody });
+      } catch (e) {
+        const p = e instanceof FetchFailed ? e.problem : ({ kind: 'network', error: e } as FetchProblem);
+        if (p.kind === 'aborted' || signal?.aborted) throw fail({ kind: 'aborted' });
+        if (p.kind === 'timeout') throw fail({ kind: 'timeout', phase, seconds: p.seconds });
+        if (p.kind === 'too-large') throw fail({ kind: 'too-large', phase, status: p.status, limit: '1 MB' });
+        const cause = p.error as { cause?: unknown } | undefined;
+        const code = codeOf(cause?.cause) ?? codeOf(p.error);
+        throw fail({ kind: 'network', phase, reason: code && /^[A-Z_]+$/.test(code) ? code : 'connection failed' });
+      }
+    };
+    /** One request, tried again on 429 and 5xx; the final answer (read, within its cap) and how many times it was sent. */
+    const withRetries = async (phase: Phase, send: () => Promise<FetchAnswer>) => {
       for (let attempt = 1; ; attempt++) {
         if (signal?.aborted) throw fail({ kind: 'aborted' });
         requests++;
-        let res: Response;
-        try {
-          res = await send();
-        } catch (e) {
-          if (signal?.aborted || (e as Error)?.name === 'AbortError') throw fail({ kind: 'aborted' });
-          const code = codeOf((e as { cause?: unknown })?.cause) ?? codeOf(e);
-          throw fail({ kind: 'network', phase, reason: code && /^[A-Z_]+$/.test(code) ? code : 'connection failed' });
-        }
+        const res = await send();
         if (res.status >= 300 && res.status < 400)
           throw fail({ kind: 'redirect', phase, location: res.headers.get('location') ?? '(no location)' });
         const decision: RetryDecision = res.ok
           ? { retry: false }
           : retryDecision(res.status, attempt, res.headers.get('retry-after'), clock.now());
         if (!decision.retry) return { res, tries: attempt };
-        await res.body?.cancel().catch(() => undefined);
         progress(
           `${phase === 'ask' ? 'BalkanID' : 'The upload URL'} answered HTTP ${res.status} for ${f.file}; ` +
             `trying again in ${Math.ceil(decision.waitMs / 1000)} s (attempt ${attempt + 1} of ${MAX_ATTEMPTS}).`,
@@ -143,20 +168,24 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
     const askForUrl = async (): Promise<URL> => {
       progress(`Asking BalkanID for an upload URL for ${f.file}…`);
       const { res, tries } = await withRetries('ask', () =>
-        fetch(uploadUrlEndpoint(tenant, f.resource), {
-          method: 'POST',
-          headers: {
-            'X-Api-Key-ID': keyId,
-            'X-Api-Key-Secret': secret,
-            'Content-Type': 'application/json',
-            Accept: 'application/json',
+        exchange(
+          'ask',
+          uploadUrlEndpoint(tenant, f.resource),
+          {
+            method: 'POST',
+            headers: {
+              'X-Api-Key-ID': keyId,
+              'X-Api-Key-Secret': secret,
+              'Content-Type': 'application/json',
+              Accept: 'application/json',
+            },
+            body: '{}',
           },
-          body: '{}',
-          redirect: 'manual',
-          signal,
-        }),
+          timeoutMs,
+          '{}',
+        ),
       );
-      const text = await res.text().catch(() => '');
+      const text = res.text;
       if (!res.ok) throw refused('ask', res.status, tries, text);
       let json: unknown;
       try {
@@ -172,26 +201,28 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
     };
 
     // The file goes to the pre-signed URL with no API key: only Content-Type and Content-Length (S3 needs the length).
+    // Its deadline: the request timeout plus the time the file takes at MIN_UPLOAD_RATE.
     const put = (url: URL) =>
-      fetch(url, {
-        method: 'PUT',
-        headers: { 'Content-Type': 'text/csv', 'Content-Length': String(f.bytes) },
-        body: Readable.toWeb(createReadStream(f.path)) as ReadableStream<Uint8Array>,
-        duplex: 'half',
-        redirect: 'manual',
-        signal,
-      } as RequestInit & { duplex: 'half' });
+      exchange(
+        'send',
+        url,
+        {
+          method: 'PUT',
+          headers: { 'Content-Type': 'text/csv', 'Content-Length': String(f.bytes) },
+          body: Readable.toWeb(createReadStream(f.path)) as ReadableStream<Uint8Array>,
+          duplex: 'half',
+        } as RequestInit & { duplex: 'half' },
+        putDeadlineMs(timeoutMs, f.bytes),
+        `<${f.file}, ${f.bytes} bytes: not kept in the trace>`,
+      );
 
     let renewed = false;
     let url = await askForUrl();
     for (;;) {
       progress(`Uploading ${f.file} (${formatCount(f.bytes)} bytes)…`);
       const { res, tries } = await withRetries('send', () => put(url));
-      if (res.ok) {
-        await res.body?.cancel().catch(() => undefined);
-        break;
-      }
-      const body = await res.text().catch(() => '');
+      if (res.ok) break;
+      const body = res.text;
       if (isExpiredPresignedUrl(res.status, body)) {
         if (renewed) throw fail({ kind: 'expired' });
         renewed = true;

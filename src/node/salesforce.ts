@@ -6,12 +6,12 @@ import type { HttpMethods } from 'jsforce/lib/types/common';
 import { Clock, systemClock } from '../core/clock';
 import { DeployOptions, DeployOutcome, OrgClient, SubResult } from '../core/client';
 import { MIN_API_VERSION } from '../core/steps/preflight';
-import { SetupError, isSetupError, messageOf } from '../core/types';
+import { codeOf, SetupError, isSetupError, messageOf } from '../core/types';
 import { checkInstanceUrl } from '../core/url';
 import { registerSecret } from '../core/redact';
 import { isJwtAccessToken } from '../core/jwt';
 import { classify, ConnectionError, expect, soapRefusesJwtToken } from './httpErrors';
-import { configureTransport } from './transport';
+import { bindTransport, configureTransport, REQUEST_TIMEOUT_MS } from './transport';
 import { activeTrace, HttpTrace } from './trace';
 
 export { classify, ConnectionError, RedirectRefused } from './httpErrors';
@@ -26,10 +26,12 @@ export interface Credentials {
   refresh?: () => Promise<string>;
   /** Alias or username this came from, for display. */
   label?: string;
-  /** Per-request timeout (default REQUEST_TIMEOUT_MS). */
+  /** The deadline of each exchange, body included (default REQUEST_TIMEOUT_MS). */
   timeoutMs?: number;
-  /** The deploy poll's deadline and waits. */
+  /** The deploy poll's deadline and waits, and the waits between retries. */
   clock?: Clock;
+  /** Stops every exchange of this connection (Ctrl+C, SIGTERM); its reason says why. */
+  signal?: AbortSignal;
 }
 
 /** The most names one readMetadata call takes (Metadata API Developer Guide, readMetadata(): "Limit: 10"). */
@@ -60,6 +62,8 @@ export class JsforceClient implements OrgClient {
     readonly userId: string,
     readonly orgId: string,
     private readonly clock: Clock = systemClock,
+    /** The deadline of one exchange (the deploy poll shortens it to what is left of the deploy's). */
+    private readonly timeoutMs: number = REQUEST_TIMEOUT_MS,
   ) {}
   get instanceUrl(): string {
     return this.conn.instanceUrl;
@@ -76,16 +80,20 @@ export class JsforceClient implements OrgClient {
       throw classify(e, this.instanceUrl, what);
     }
   }
-  request(method: string, url: string, body?: unknown): Promise<unknown> {
+  request(method: string, url: string, body?: unknown, budgetMs?: number): Promise<unknown> {
     const what = `${method} ${url.replace(/\?.*$/, '')}`;
     return this.call(
       () =>
-        this.conn.request<unknown>({
-          method: method as HttpMethods,
-          url,
-          body: body === undefined ? undefined : JSON.stringify(body),
-          headers: { 'Content-Type': 'application/json' },
-        }),
+        this.conn.request<unknown>(
+          {
+            method: method as HttpMethods,
+            url,
+            body: body === undefined ? undefined : JSON.stringify(body),
+            headers: { 'Content-Type': 'application/json' },
+          },
+          // Passed through jsforce to the transport (ExchangeOptions): a shorter deadline for this exchange.
+          (budgetMs === undefined ? {} : { budgetMs }) as object,
+        ),
       what,
     );
   }
@@ -250,6 +258,7 @@ export class JsforceClient implements OrgClient {
   ): Promise<DeployOutcome> {
     const deadline = this.clock.now() + timeoutMs;
     let delay = 250;
+    let deadlinePassed = false;
     for (;;) {
       if (signal?.aborted)
         throw new SetupError(
@@ -257,7 +266,7 @@ export class JsforceClient implements OrgClient {
           'CANCELLED',
           'app',
         );
-      if (this.clock.now() > deadline)
+      if (deadlinePassed || this.clock.now() > deadline)
         throw new SetupError(
           `The deploy ${id} is still running in Salesforce after ${Math.round(timeoutMs / 1000)} s; it goes on ` +
             `there by itself (Setup → Deployment Status). ` +
@@ -267,8 +276,22 @@ export class JsforceClient implements OrgClient {
         );
       await this.clock.sleep(delay, signal).catch(() => undefined); // a Cancel is reported at the loop's top
       delay = Math.min(delay * 2, 2000);
+      if (signal?.aborted) continue;
+      // The status request may take only what is left of the deploy's deadline, whatever the server does.
+      const left = deadline - this.clock.now();
+      if (left <= 0) continue;
+      const answer = await this.request('GET', `${base}/${id}?includeDetails=true`, undefined, left).catch(
+        (e: unknown) => {
+          if (codeOf(e) === 'TIMEOUT' && left < this.timeoutMs) return undefined; // the deploy's deadline passed
+          throw e;
+        },
+      );
+      if (answer === undefined) {
+        deadlinePassed = true; // (also when the engine's clock stands still, as in tests)
+        continue;
+      }
       const st = expect<{ deployResult: DeployResultJson }>(
-        await this.request('GET', `${base}/${id}?includeDetails=true`),
+        answer,
         b => typeof b?.deployResult?.status === 'string',
         this.instanceUrl,
         `GET ${base}/${id}`,
@@ -298,7 +321,7 @@ export async function connect(creds: Credentials): Promise<JsforceClient> {
     );
   const instanceUrl = checkInstanceUrl(creds.instanceUrl);
   const { Connection } = await import('jsforce');
-  await configureTransport(creds.timeoutMs);
+  await configureTransport();
   registerSecret(creds.accessToken);
   const refreshFn =
     creds.refresh &&
@@ -317,6 +340,8 @@ export async function connect(creds: Credentials): Promise<JsforceClient> {
     version: `${MIN_API_VERSION}.0`,
     ...(refreshFn ? { refreshFn } : {}),
   } as ConnectionConfig);
+  const timeoutMs = creds.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  bindTransport(conn, { timeoutMs, clock: creds.clock, signal: creds.signal });
   activeTrace()?.attach((conn as unknown as { _transport?: never })._transport);
   try {
     const versions = expect<Array<{ version: string }>>(
@@ -340,7 +365,7 @@ export async function connect(creds: Credentials): Promise<JsforceClient> {
       .slice(-2);
     if (!/^00D/.test(orgId) || !/^005/.test(userId))
       throw new ConnectionError('The org did not say who is connected (no identity URL).', 'AUTH');
-    return new JsforceClient(conn, best, userId, orgId, creds.clock);
+    return new JsforceClient(conn, best, userId, orgId, creds.clock, timeoutMs);
   } catch (e) {
     throw classify(e, instanceUrl);
   }

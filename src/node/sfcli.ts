@@ -52,14 +52,54 @@ interface SfOrgJson {
 }
 type SfOrgList = Partial<Record<'nonScratchOrgs' | 'scratchOrgs' | 'sandboxes' | 'devHubs' | 'other', SfOrgJson[]>>;
 
+/** How long an sf command may run, and how much it may print, before it is stopped (its output is read whole). */
+export const SF_TIMEOUT_MS = 60_000;
+export const SF_MAX_OUTPUT = 8 << 20;
+
+/** Where the Salesforce CLI is and how long a command of it may take; a signal (Ctrl+C) stops it. */
+export interface SfOptions {
+  sf?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+const sfOptions = (o: string | SfOptions | undefined): SfOptions => (typeof o === 'string' ? { sf: o } : (o ?? {}));
+
 /** Runs an sf command with --json; its result, in the shape that command documents. */
-function run<T>(sf: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Partial<T> | undefined> {
+function run<T>(o: SfOptions, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Partial<T> | undefined> {
+  const sf = o.sf ?? 'sf';
+  const timeout = o.timeoutMs ?? SF_TIMEOUT_MS;
+  const command = `sf ${args.slice(0, 2).join(' ')}`;
   return new Promise((resolve, reject) => {
     execFile(
       sf,
       [...args, '--json'],
-      { env: { ...env, ...SF_QUIET_ENV }, maxBuffer: 8 << 20, timeout: 60000 },
+      {
+        env: { ...env, ...SF_QUIET_ENV },
+        maxBuffer: SF_MAX_OUTPUT,
+        timeout,
+        killSignal: 'SIGKILL',
+        signal: o.signal,
+        windowsHide: true,
+      },
       (err, stdout) => {
+        if (o.signal?.aborted) return reject(o.signal.reason);
+        // The deadline and the output cap: the CLI was stopped, whatever it printed is not used.
+        if (codeOf(err) === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER')
+          return reject(
+            new ConnectionError(
+              `The Salesforce CLI printed more than ${SF_MAX_OUTPUT >> 20} MB for \`${command}\`; it was stopped and ` +
+                'its output not read.',
+              'AUTH',
+            ),
+          );
+        if (err && (err as { killed?: boolean }).killed)
+          return reject(
+            new ConnectionError(
+              `The Salesforce CLI did not finish \`${command}\` within ${Math.round(timeout / 1000)} s; it was ` +
+                'stopped. Check that `sf` works in a terminal (it may be waiting for a login or an update).',
+              'TIMEOUT',
+            ),
+          );
         let parsed: SfJson | undefined;
         try {
           parsed = JSON.parse(stdout) as SfJson;
@@ -76,10 +116,7 @@ function run<T>(sf: string, args: string[], env: NodeJS.ProcessEnv = process.env
           );
         const message = redact(String(parsed?.message ?? err?.message ?? 'unknown error'));
         reject(
-          new ConnectionError(
-            `sf ${args[0]} ${args[1]}: ${message}`,
-            /expired|refresh/i.test(message) ? 'SESSION_EXPIRED' : 'AUTH',
-          ),
+          new ConnectionError(`${command}: ${message}`, /expired|refresh/i.test(message) ? 'SESSION_EXPIRED' : 'AUTH'),
         );
       },
     );
@@ -98,8 +135,8 @@ export async function defaultTargetOrg(workspace?: string): Promise<string | und
   return undefined;
 }
 
-export async function listOrgs(sf = 'sf', clock: Clock = systemClock): Promise<SfOrg[]> {
-  const r = await run<SfOrgList>(sf, ['org', 'list', '--skip-connection-status']);
+export async function listOrgs(sf: string | SfOptions = 'sf', clock: Clock = systemClock): Promise<SfOrg[]> {
+  const r = await run<SfOrgList>(sfOptions(sf), ['org', 'list', '--skip-connection-status']);
   const all = [
     ...(r?.nonScratchOrgs ?? []),
     ...(r?.scratchOrgs ?? []),
@@ -126,9 +163,10 @@ export async function listOrgs(sf = 'sf', clock: Clock = systemClock): Promise<S
  * the token ("[REDACTED] Use 'sf org auth show-access-token'"), so the token comes from that command.
  * `refresh` asks the CLI again, which refreshes an expired token where it can (web or JWT logins).
  */
-export async function sfCredentials(target: string, sf = 'sf'): Promise<Credentials> {
+export async function sfCredentials(target: string, options: string | SfOptions = 'sf'): Promise<Credentials> {
+  const o = sfOptions(options);
   const token = async () => {
-    const r = await run<{ accessToken: string }>(sf, ['org', 'auth', 'show-access-token', '--target-org', target]);
+    const r = await run<{ accessToken: string }>(o, ['org', 'auth', 'show-access-token', '--target-org', target]);
     if (!r?.accessToken || /REDACTED/.test(r.accessToken))
       throw new ConnectionError(
         `The Salesforce CLI has no session for ${target}. Log in again: sf org login web --alias ${target}`,
@@ -137,7 +175,7 @@ export async function sfCredentials(target: string, sf = 'sf'): Promise<Credenti
     return r.accessToken;
   };
   const [display, accessToken] = await Promise.all([
-    run<{ instanceUrl: string; alias: string; username: string }>(sf, ['org', 'display', '--target-org', target]),
+    run<{ instanceUrl: string; alias: string; username: string }>(o, ['org', 'display', '--target-org', target]),
     token(),
   ]);
   if (!display?.instanceUrl)

@@ -1,7 +1,10 @@
 // A trace of every HTTP exchange of a run, as HAR 1.2 (browser devtools and HAR viewers open it): method, URL,
 // status, timing, headers and bodies. Access and refresh tokens, private keys, JWT assertions, consumer secrets,
 // the consumer key and certificate bodies are redacted before anything is kept.
-import { writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { lstat, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { redact } from '../core/redact';
 
 interface Exchange {
@@ -58,7 +61,7 @@ const headers = (h: Record<string, string> | undefined) =>
     value: redactTrace(
       /^authorization$/i.test(name)
         ? String(value).replace(/\s.*$/, ' <redacted>')
-        : /^(set-)?cookie$/i.test(name)
+        : /^(set-)?cookie$|secret|api-key$/i.test(name)
           ? '<redacted>'
           : String(value),
     ),
@@ -77,14 +80,15 @@ export class HttpTrace {
       const started = new Date();
       const answer = send(req, options);
       answer.then(
-        res => this.add(req, started, res),
-        (e: Error) => this.add(req, started, undefined, e),
+        res => this.record(req, started, res),
+        (e: Error) => this.record(req, started, undefined, e),
       );
       return answer;
     };
   }
 
-  private add(req: Exchange, started: Date, res?: Answer, error?: Error): void {
+  /** Records one exchange (jsforce's through attach; the BalkanID upload's fetch exchanges directly). */
+  record(req: Exchange, started: Date, res?: Answer, error?: Error): void {
     const url = new URL(String(req.url ?? ''), 'http://unknown');
     const sent = text(req.body);
     const got = text(res?.body);
@@ -137,9 +141,38 @@ export class HttpTrace {
     return { log: { version: '1.2', creator: { name: creator, version: '0.2.0' }, pages: [], entries: this.entries } };
   }
 
-  /** Writes the HAR file, readable by its owner only. */
+  /** Writes the HAR file: a fresh file readable by its owner only, never through a symbolic link (writeFresh). */
   async save(path: string): Promise<void> {
-    await writeFile(path, JSON.stringify(this.toHar(), null, 2), { mode: 0o600 });
+    await writeFresh(path, JSON.stringify(this.toHar(), null, 2));
+  }
+}
+
+/** Why a trace cannot be written at `path` because of what is there: a symbolic link (even a dangling one). */
+export async function linkProblem(path: string): Promise<string | undefined> {
+  const st = await lstat(path).catch(() => undefined);
+  return st?.isSymbolicLink() ? 'that is a symbolic link; the trace is never written through a link' : undefined;
+}
+
+/**
+ * Writes `text` to `path` as a new file readable by its owner only (0600): a symbolic link at `path` is refused; the
+ * file is created beside it with O_EXCL and O_NOFOLLOW, then renamed over `path` (a rename replaces the name, so an
+ * existing file's mode, owner or other links are not inherited, and a link put there meanwhile is replaced, not
+ * followed).
+ */
+export async function writeFresh(path: string, text: string): Promise<void> {
+  const problem = await linkProblem(path);
+  if (problem) throw new Error(`${path}: ${problem}`);
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+  const file = await open(temp, flags, 0o600);
+  try {
+    await file.writeFile(text);
+    await file.close();
+    await rename(temp, path);
+  } catch (e) {
+    await file.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw e;
   }
 }
 

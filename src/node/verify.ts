@@ -2,9 +2,11 @@
 // an identity-governance extractor reads (src/core/extract/sources.ts). Retries through the propagation window.
 import { Clock, systemClock } from '../core/clock';
 import type { KeyObject } from 'node:crypto';
-import { explainJwtError, jwtAssertion, JwtDiagnosis } from '../core/jwt';
+import { explainJwtError, jwtAssertion, JwtDiagnosis, jwtTokenUrl } from '../core/jwt';
+import { trustedOrgHost } from '../core/url';
 import { SetupError, isSetupError, messageOf } from '../core/types';
 import { checkInstanceUrl, classify, configureTransport, connect, JsforceClient } from './salesforce';
+import { bindTransport } from './transport';
 import { countSources, readFix, SOURCES } from '../core/extract/sources';
 import { registerSecret } from '../core/redact';
 import { activeTrace } from './trace';
@@ -28,6 +30,8 @@ export interface SelfTestOptions {
   session?: boolean;
   /** The JWT's expiry and the waits between attempts. */
   clock?: Clock;
+  /** The deadline of each exchange (the token request, then the session's requests). */
+  timeoutMs?: number;
 }
 
 export interface SelfTestResult {
@@ -55,9 +59,16 @@ async function readCounts(client: JsforceClient): Promise<SelfTestResult['reads'
 
 export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
   const instanceUrl = checkInstanceUrl(o.instanceUrl);
+  // The assertion goes only to a token endpoint its audience is served by (jwtTokenUrl): never to a host outside
+  // Salesforce that could replay it at Salesforce.
+  const tokenUrl = jwtTokenUrl(o.audience, instanceUrl);
   const { OAuth2 } = await import('jsforce');
   await configureTransport();
-  const oauth2 = new OAuth2({ loginUrl: instanceUrl });
+  const oauth2 = bindTransport(new OAuth2({ loginUrl: new URL(tokenUrl).origin, tokenServiceUrl: tokenUrl }), {
+    timeoutMs: o.timeoutMs,
+    clock: o.clock,
+    signal: o.signal,
+  });
   activeTrace()?.attach((oauth2 as unknown as { _transport?: never })._transport);
   const attempts = o.attempts ?? 10;
   if (!Number.isInteger(attempts) || attempts < 1)
@@ -80,7 +91,22 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
         assertion: jwtAssertion(o.key, { iss: o.consumerKey, sub: o.username, aud: o.audience }, clock.now()),
       });
       registerSecret(token.access_token);
-      const client = await connect({ instanceUrl: token.instance_url ?? instanceUrl, accessToken: token.access_token });
+      // The session is used at the org's address, or at another Salesforce host the token endpoint names; never
+      // elsewhere (the integration user's token would go there).
+      const sessionUrl = token.instance_url ?? instanceUrl;
+      if (sessionUrl !== instanceUrl && !trustedOrgHost(sessionUrl))
+        throw new SetupError(
+          `The JWT login answered with an instance URL outside Salesforce (${sessionUrl}); its session was not used.`,
+          'JWT_LOGIN_FAILED',
+          'verify',
+        );
+      const client = await connect({
+        instanceUrl: sessionUrl,
+        accessToken: token.access_token,
+        timeoutMs: o.timeoutMs,
+        clock: o.clock,
+        signal: o.signal,
+      });
       if (o.session) return { ok: true, attempts: i, maxAttempts: attempts, reads: [], client };
       const reads = await readCounts(client);
       return { ok: reads.every(r => r.error === undefined), attempts: i, maxAttempts: attempts, reads };

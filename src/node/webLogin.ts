@@ -6,6 +6,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { checkInstanceUrl, myDomainUrl } from '../core/url';
 import { codeOf, messageOf, SetupError } from '../core/types';
+import { boundedFetch, FetchFailed } from './boundedFetch';
+import { REQUEST_TIMEOUT_MS } from './transport';
+
+const cancelled = () => new SetupError('The browser login was cancelled. Nothing was stored.', 'CANCELLED');
 
 export const CLI_APP = { clientId: 'PlatformCLI', port: 1717, path: '/OauthRedirect' };
 
@@ -17,8 +21,13 @@ export interface WebLoginOptions {
   signal?: AbortSignal;
   /** How long to wait for the browser (default 5 minutes). */
   timeoutMs?: number;
+  /** The deadline of the token exchange once the browser answered (default REQUEST_TIMEOUT_MS). */
+  exchangeTimeoutMs?: number;
   port?: number;
 }
+
+/** The most the token endpoint's answer may hold. */
+const TOKEN_ANSWER_LIMIT = 1024 * 1024;
 
 const page = (title: string, text: string) =>
   `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${title}</title></head>` +
@@ -71,13 +80,20 @@ export async function webLogin(o: WebLoginOptions): Promise<{ instanceUrl: strin
 
   let done!: (r: { code?: string; error?: string }) => void;
   const answered = new Promise<{ code?: string; error?: string }>(r => (done = r));
+  let answeredOnce = false;
   const servers = await listen(port, (req, res) => {
+    // The browser's redirect is a GET; anything else is refused before it is read.
+    if (req.method !== 'GET') {
+      res.writeHead(405, { Allow: 'GET' }).end();
+      return;
+    }
     const u = new URL(req.url ?? '/', redirectUri);
-    // Only the redirect of this login (its state) counts; anything else gets a 404 and is ignored.
-    if (u.pathname !== CLI_APP.path || u.searchParams.get('state') !== state) {
+    // Only the first redirect of this login (its state) counts; anything else gets a 404 and is ignored.
+    if (answeredOnce || u.pathname !== CLI_APP.path || u.searchParams.get('state') !== state) {
       res.writeHead(404).end();
       return;
     }
+    answeredOnce = true;
     const error = u.searchParams.get('error');
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end(
@@ -99,24 +115,54 @@ export async function webLogin(o: WebLoginOptions): Promise<{ instanceUrl: strin
   try {
     await o.open(authorize.toString());
     const r = await answered;
+    if (r.error === 'cancelled') throw cancelled();
     if (r.error || !r.code)
       throw new SetupError(
         `The browser login did not complete: ${r.error ?? 'no code'}. Nothing was stored.`,
         'WEB_LOGIN',
       );
-    const res = await fetch(`${loginUrl}/services/oauth2/token`, {
-      method: 'POST',
-      redirect: 'error',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code: r.code,
-        client_id: CLI_APP.clientId,
-        redirect_uri: redirectUri,
-        code_verifier: verifier,
-      }),
+    if (o.signal?.aborted) throw cancelled();
+    const exchangeMs = o.exchangeTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    const res = await boundedFetch(
+      `${loginUrl}/services/oauth2/token`,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: r.code,
+          client_id: CLI_APP.clientId,
+          redirect_uri: redirectUri,
+          code_verifier: verifier,
+        }),
+      },
+      { timeoutMs: exchangeMs, limit: TOKEN_ANSWER_LIMIT, signal: o.signal, traceBody: '<authorization code>' },
+    ).catch((e: unknown) => {
+      const p = e instanceof FetchFailed ? e.problem : undefined;
+      if (p?.kind === 'aborted') throw cancelled();
+      if (p?.kind === 'timeout')
+        throw new SetupError(
+          `${loginUrl} did not finish answering the login (the token exchange) within ${p.seconds} s. Nothing was ` +
+            'stored.',
+          'WEB_LOGIN',
+        );
+      if (p?.kind === 'too-large')
+        throw new SetupError(
+          `${loginUrl} answered the login with more than 1 MB (the limit for a token answer). Nothing was stored.`,
+          'WEB_LOGIN',
+        );
+      const cause = p?.kind === 'network' ? (p.error as { cause?: unknown } | undefined)?.cause : undefined;
+      throw new SetupError(
+        `Cannot reach ${loginUrl} to finish the login (${codeOf(cause) ?? 'connection failed'}). Nothing was stored.`,
+        'WEB_LOGIN',
+      );
     });
-    const body = (await res.json().catch(() => ({}))) as Record<string, string>;
+    let body: Record<string, string> = {};
+    try {
+      body = JSON.parse(res.text) as Record<string, string>;
+    } catch {
+      body = {};
+    }
     if (!res.ok || !body.access_token || !body.instance_url)
       throw new SetupError(
         `Salesforce refused the login: ${body.error_description ?? body.error ?? `HTTP ${res.status}`}.`,
@@ -126,6 +172,10 @@ export async function webLogin(o: WebLoginOptions): Promise<{ instanceUrl: strin
   } finally {
     clearTimeout(timer);
     o.signal?.removeEventListener('abort', abort);
-    for (const s of servers) s.close();
+    // The port is released at once: no connection (a browser's keep-alive) holds it.
+    for (const s of servers) {
+      s.close();
+      s.closeAllConnections();
+    }
   }
 }

@@ -2,11 +2,14 @@
 // token, or disconnect.
 import * as vscode from 'vscode';
 import { messageOf } from '../core/types';
-import { myDomainUrl } from '../core/url';
+import { inert } from '../core/inertText';
+import { hostConcern, myDomainUrl } from '../core/url';
 import { Controller, engine, Target } from './controller';
 import { settings } from './settings';
 import { orgKey } from './orgProgress';
-import { withCancel } from './notify';
+import { notify, withCancel } from './notify';
+
+const shown = (text: string) => inert(text).replace(/\$\(/g, '\\$(');
 
 /** The org the admin picked, 'disconnect', or undefined when the picker was dismissed. */
 export async function pickOrg(controller: Controller): Promise<Target | 'disconnect' | undefined> {
@@ -35,7 +38,8 @@ export async function pickOrg(controller: Controller): Promise<Target | 'disconn
         const isCurrent = (url?: string) => !!url && orgKey(url) === current;
         pick.items = [
           ...orgs.map(o => ({
-            label: `${isCurrent(o.instanceUrl) ? '$(check)' : '$(cloud)'} ${o.alias ?? o.username}`,
+            // An alias is the CLI's text: shown as text (no icon syntax, no control character).
+            label: `${isCurrent(o.instanceUrl) ? '$(check)' : '$(cloud)'} ${shown(o.alias ?? o.username)}`,
             description: [o.alias ? o.username : undefined, isCurrent(o.instanceUrl) ? '(connected)' : undefined]
               .filter(Boolean)
               .join(' '),
@@ -83,6 +87,7 @@ export async function pickOrg(controller: Controller): Promise<Target | 'disconn
     },
   });
   if (!instanceUrl) return undefined;
+  if (!(await confirmHost(myDomainUrl(instanceUrl)))) return undefined;
   const accessToken = await vscode.window.showInputBox({
     title: 'Access token (session ID)',
     password: true,
@@ -93,6 +98,22 @@ export async function pickOrg(controller: Controller): Promise<Target | 'disconn
   });
   if (!accessToken) return undefined;
   return { kind: 'token', instanceUrl: myDomainUrl(instanceUrl), accessToken: accessToken.trim() };
+}
+
+/**
+ * A host outside Salesforce's domains, or a private network address, gets the token only after the admin says yes to
+ * that host by name (loopback, the test org, needs no question).
+ */
+async function confirmHost(url: string): Promise<boolean> {
+  const concern = hostConcern(url);
+  if (!concern) return true;
+  const host = new URL(url).host;
+  const go = await notify.ask(
+    `Connect to ${host}?`,
+    `${concern} Connect only if ${host} is your org's own address (a proxy your company runs, for instance).`,
+    'Connect',
+  );
+  return go === 'Connect';
 }
 
 /** Where to log in, then the browser (OAuth web server flow with PKCE); the org's access token on success. */
@@ -119,19 +140,26 @@ async function browserLogin(): Promise<Target | undefined> {
       ignoreFocusOut: true,
       validateInput: v => {
         try {
-          return v.trim() ? (myDomainUrl(v), undefined) : undefined;
+          return v.trim()
+            ? { message: `Logs in at ${myDomainUrl(v)}`, severity: vscode.InputBoxValidationSeverity.Info }
+            : undefined;
         } catch (e) {
           return messageOf(e);
         }
       },
     }));
   if (!loginUrl) return undefined;
-  const session = await withCancel('Log in to Salesforce in the browser…', (_report, signal) =>
-    engine().webLogin({
-      loginUrl,
-      signal,
-      open: url => Promise.resolve(vscode.env.openExternal(vscode.Uri.parse(url, true))),
-    }),
+  const target = myDomainUrl(loginUrl);
+  if (!(await confirmHost(target))) return undefined;
+  // The box names where the login happens (and where the token exchange goes).
+  const session = await withCancel(
+    `Log in to Salesforce in the browser at ${new URL(target).host}…`,
+    (_report, signal) =>
+      engine().webLogin({
+        loginUrl: target,
+        signal,
+        open: url => Promise.resolve(vscode.env.openExternal(vscode.Uri.parse(url, true))),
+      }),
   );
   return { kind: 'token', instanceUrl: session.instanceUrl, accessToken: session.accessToken };
 }

@@ -21,9 +21,12 @@ const TARGET_KEY = 'balkanid.target';
 /** A typed consumer key belongs to one org (its Id). */
 const manualKey = (orgId: string) => `balkanid.manualConsumerKey:${orgId}`;
 const tokenKey = (instanceUrl: string) => `balkanid.accessToken:${instanceUrl}`;
+/** The private key for the JWT self-test is bound to one org (its Id): another org never signs with it. */
+export const PRIVATE_KEY_SECRET = (orgId: string) => `balkanid.jwtPrivateKey:${orgId}`;
+/** Where earlier versions kept one key for every org: removed when found. */
+const UNBOUND_PRIVATE_KEY = 'balkanid.jwtPrivateKey';
 /** The logins this extension made as an org's integration user (never BalkanID's), in global state: no secret. */
 const ownLoginsStateKey = (orgId: string, username: string) => `balkanid.ownLogins:${ownLoginsKey(orgId, username)}`;
-export const PRIVATE_KEY_SECRET = 'balkanid.jwtPrivateKey';
 
 let engineModule: typeof Engine | undefined;
 /** jsforce and the engine live in dist/engine.js, loaded on first use (activation stays light). */
@@ -240,10 +243,15 @@ export class Controller implements vscode.Disposable {
     this.fire();
   }
 
+  /** Forgets the org: its session, and the access token stored for it (a CLI org's token is the CLI's). */
   async disconnect(): Promise<void> {
+    const remembered = this.rememberedTarget;
+    const url = this.session?.client?.instanceUrl;
     this.session = undefined;
     this.state = { kind: 'disconnected' };
     await this.context.globalState.update(TARGET_KEY, undefined);
+    for (const u of new Set([remembered?.kind === 'token' ? remembered.instanceUrl : undefined, url]))
+      if (u) await this.context.secrets.delete(tokenKey(u));
     this.fire();
   }
 
@@ -387,12 +395,32 @@ export class Controller implements vscode.Disposable {
     });
   }
 
+  /** The private key stored for the connected org (none when no org is connected). */
   async privateKey(): Promise<string | undefined> {
-    return this.context.secrets.get(PRIVATE_KEY_SECRET);
+    await this.dropUnboundKey();
+    const orgId = this.session?.client?.orgId;
+    return orgId ? this.context.secrets.get(PRIVATE_KEY_SECRET(orgId)) : undefined;
   }
+  /** Stores (or forgets) the private key for the connected org only. */
   async storePrivateKey(pem: string | undefined): Promise<void> {
-    if (pem) await this.context.secrets.store(PRIVATE_KEY_SECRET, pem);
-    else await this.context.secrets.delete(PRIVATE_KEY_SECRET);
+    await this.dropUnboundKey();
+    const orgId = this.session?.client?.orgId;
+    if (!orgId)
+      throw new SetupError(
+        'Connect the org first: the private key is kept for one org, so that no other org signs with it.',
+        'NOT_CONNECTED',
+      );
+    if (pem) await this.context.secrets.store(PRIVATE_KEY_SECRET(orgId), pem);
+    else await this.context.secrets.delete(PRIVATE_KEY_SECRET(orgId));
+  }
+  /** A key an earlier version stored for every org is removed (choose it again for its org). */
+  private async dropUnboundKey(): Promise<void> {
+    if (!(await this.context.secrets.get(UNBOUND_PRIVATE_KEY))) return;
+    await this.context.secrets.delete(UNBOUND_PRIVATE_KEY);
+    this.log.warn(
+      'A private key stored for every org was removed: keys are now kept per org. Store it again in the Credentials ' +
+        'view while the org it belongs to is connected.',
+    );
   }
 
   dispose(): void {

@@ -11,6 +11,7 @@ import {
 import { SetupError, SetupErrorCode, isSetupError, messageOf } from '../core/types';
 import { Controller, engine } from './controller';
 import { notify } from './notify';
+import { inertDeep } from '../core/inertText';
 import { redactDeep } from '../core/redact';
 import { credentialsHtml, nonce } from './webview/html';
 import { loginDescription, selfTestDescription } from './viewModel';
@@ -148,19 +149,23 @@ export class CredentialsPanel implements vscode.Disposable {
       return;
     }
     const media = vscode.Uri.joinPath(this.context.extensionUri, 'media');
-    const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
+    // The view may load its own folder only — its script and its style sheet (scripts/bundle.mjs) — nothing else of
+    // the extension (dist/ holds the engine).
+    const own = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
+    const script = vscode.Uri.joinPath(own, 'credentials.js');
+    const style = vscode.Uri.joinPath(own, 'credentials.css');
     const panel = vscode.window.createWebviewPanel(
       'balkanid.credentials',
       'BalkanID Credentials',
       vscode.ViewColumn.Active,
-      { enableScripts: true, localResourceRoots: [media, dist], retainContextWhenHidden: false },
+      { enableScripts: true, localResourceRoots: [own], retainContextWhenHidden: false },
     );
     panel.iconPath = vscode.Uri.joinPath(media, 'activity.svg');
     panel.webview.html = credentialsHtml({
       cspSource: panel.webview.cspSource,
       nonce: nonce(),
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'credentials.js')).toString(),
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'credentials.css')).toString(),
+      scriptUri: panel.webview.asWebviewUri(script).toString(),
+      styleUri: panel.webview.asWebviewUri(style).toString(),
     });
     panel.webview.onDidReceiveMessage(raw => {
       void this.handle(raw);
@@ -226,7 +231,8 @@ export class CredentialsPanel implements vscode.Disposable {
 
   private async post(): Promise<void> {
     if (!this.panel) return;
-    const msg: HostMessage = { type: 'state', state: redactDeep(await this.state()) };
+    // Shown with textContent, and what the org said made inert too (bidirectional overrides, controls: visible).
+    const msg: HostMessage = { type: 'state', state: inertDeep(redactDeep(await this.state()), { lines: true }) };
     await this.panel.webview.postMessage(msg);
   }
 

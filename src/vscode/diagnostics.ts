@@ -1,6 +1,7 @@
 // Findings in the Problems panel, anchored to the manifest key they concern, with a quick fix that runs the
 // step. Cleared when fixed (next check) and on disconnect.
 import * as vscode from 'vscode';
+import { inert } from '../core/inertText';
 import { Controller } from './controller';
 import { diagnosticsFor, quickFixFor } from './diagnosticsModel';
 import { STEP_TITLES } from '../core/steps';
@@ -38,7 +39,7 @@ export class SetupDiagnostics implements vscode.Disposable, vscode.CodeActionPro
       diagnosticsFor(report, text).map(d => {
         const diag = new vscode.Diagnostic(
           new vscode.Range(positionAt(d.offset), positionAt(d.offset + d.length)),
-          d.message,
+          inert(d.message, { lines: true }),
           d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
         );
         diag.source = SOURCE;
@@ -59,7 +60,9 @@ export class SetupDiagnostics implements vscode.Disposable, vscode.CodeActionPro
     const seen = new Set<string>();
     for (const diag of context.diagnostics) {
       if (diag.source !== SOURCE) continue;
-      const step = steps.find(s => s.findings.some(f => f.code === diag.code && diag.message.startsWith(f.message)));
+      const step = steps.find(s =>
+        s.findings.some(f => f.code === diag.code && diag.message.startsWith(inert(f.message, { lines: true }))),
+      );
       const fix = step && quickFixFor(String(diag.code), step.id);
       if (!fix) continue;
       let action: vscode.CodeAction;

@@ -12,6 +12,7 @@ import { helpUrl } from '../core/steps';
 import { ChecklistTree } from './tree';
 import { Handlers } from './commandTable';
 import { notify, withCancel } from './notify';
+import { plainText } from './plainText';
 import { pickOrg } from './connectPicker';
 import { verify } from './verify';
 import { exportForBalkanId } from './extract/export';
@@ -129,6 +130,10 @@ export function handlers(
     if (choice === 'Open Credentials') await vscode.commands.executeCommand('balkanid.openCredentials');
   };
 
+  // Called by the command (its argument filtered by automation.ts) and by the export's "Upload to BalkanID…" with
+  // the folder it just wrote.
+  const upload = safely((arg?: unknown) => uploadToBalkanId(controller, arg));
+
   const connectTo = async (target: Target) => {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'Connecting to Salesforce' },
@@ -188,10 +193,11 @@ export function handlers(
       const { writes, blockers } = engine().runnable(await controller.check());
       const mine = writes.filter(w => !id || w.step === id);
       const stuck = blockers.filter(b => !id || b.step === id);
+      // A markdown document: what it quotes from the org is plain text (no link, no control character).
+      const plan = mine.length || stuck.length ? planText(mine, stuck) : 'Nothing to write: the org matches the setup.';
       await docs.show(
         'BalkanID plan.md',
-        `# BalkanID setup plan${id ? `: ${STEP_TITLES[id]}` : ''}\n\n` +
-          `${mine.length || stuck.length ? planText(mine, stuck) : 'Nothing to write: the org matches the setup.'}\n`,
+        `# BalkanID setup plan${id ? `: ${STEP_TITLES[id]}` : ''}\n\n${plainText(plan)}\n`,
       );
       return mine;
     }),
@@ -238,8 +244,8 @@ export function handlers(
     }),
 
     previewExtraction: safely(() => previewExtraction(controller, preview)),
-    exportForBalkanId: safely((arg?: unknown) => exportForBalkanId(controller, arg)),
-    uploadToBalkanId: safely((arg?: unknown) => uploadToBalkanId(controller, arg)),
+    exportForBalkanId: safely((arg?: unknown) => exportForBalkanId(controller, arg, dir => upload({ folder: dir }))),
+    uploadToBalkanId: upload,
 
     openHelp: safely(async (arg?: unknown) =>
       vscode.env.openExternal(

@@ -1,6 +1,10 @@
-// One LogOutputChannel for the extension; every line passes through redaction first.
+// One LogOutputChannel for the extension; every line passes through redaction first, then inert (control and
+// invisible characters from the org shown, never interpreted).
 import * as vscode from 'vscode';
-import { redact } from '../core/redact';
+import { inert } from '../core/inertText';
+import { redact as redactOnly } from '../core/redact';
+
+const redact = (text: string) => inert(redactOnly(text), { lines: true });
 
 export class Log implements vscode.Disposable {
   readonly channel = vscode.window.createOutputChannel('BalkanID Salesforce Setup', { log: true });

@@ -1,7 +1,13 @@
-// Every notification passes through here, redacted: server text in an error (an echoed token, key or secret)
-// never reaches the screen. The detail of a modal is redacted too.
+// Every notification passes through here, redacted — server text in an error (an echoed token, key or secret) never
+// reaches the screen — and as plain text (plainText.ts): VS Code renders [label](command:…) in a notification as a
+// link that runs a command, so text from the org is shown with its links broken and its control characters visible,
+// a toast's long text cut (the log has it all). Progress messages likewise; a modal's detail (the plan it asks about)
+// is shown whole.
 import * as vscode from 'vscode';
 import { redact } from '../core/redact';
+import { notificationText, plainText } from './plainText';
+
+const plain = (text: string) => notificationText(redact(text));
 
 type Kind = 'info' | 'warn' | 'error';
 
@@ -11,8 +17,12 @@ function show<T extends string>(
   options: vscode.MessageOptions | undefined,
   items: T[],
 ): Thenable<T | undefined> {
-  const opts = options && { ...options, detail: options.detail === undefined ? undefined : redact(options.detail) };
-  const text = redact(message);
+  // A modal's detail is what the admin confirms (a plan): shown whole, as plain text; a toast is cut (the log has it).
+  const opts = options && {
+    ...options,
+    detail: options.detail === undefined ? undefined : plainText(redact(options.detail)),
+  };
+  const text = options?.modal ? plainText(redact(message)) : plain(message);
   if (kind === 'error') return vscode.window.showErrorMessage(text, opts ?? {}, ...items);
   if (kind === 'warn') return vscode.window.showWarningMessage(text, opts ?? {}, ...items);
   return vscode.window.showInformationMessage(text, opts ?? {}, ...items);
@@ -40,7 +50,7 @@ export function withCancel<T>(
     (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
-      return work(m => progress.report({ message: redact(m) }), abort.signal);
+      return work(m => progress.report({ message: plain(m) }), abort.signal);
     },
   );
 }

@@ -2,6 +2,7 @@
 // and what cannot be read with the permission that fixes it). Filled by the Preview Extraction command; emptied
 // when another org is connected (so it never shows one org's data under another's name).
 import * as vscode from 'vscode';
+import { inert } from '../core/inertText';
 import type { Preview, PreviewSource } from '../core/extract/preview';
 import { formatLocalCount as n } from '../core/numbers';
 import { Controller } from './controller';
@@ -43,8 +44,9 @@ export class PreviewTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
 
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'row') {
-      const item = new vscode.TreeItem(node.text);
-      item.tooltip = node.text;
+      // A row is org data (names, usernames): shown as text, on one line, whatever it holds.
+      const item = new vscode.TreeItem(inert(node.text));
+      item.tooltip = inert(node.text);
       return item;
     }
     const s = node.source;

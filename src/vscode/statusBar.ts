@@ -2,6 +2,7 @@
 // the org is unreachable, a spinner while connecting. Click: switch org. Shown only where it is relevant
 // (statusShown): an org in use or remembered, or a workspace with a setup manifest.
 import * as vscode from 'vscode';
+import { inert } from '../core/inertText';
 import { Controller } from './controller';
 import { statusShown, statusView } from './viewModel';
 
@@ -27,7 +28,7 @@ export class ConnectionStatus implements vscode.Disposable {
     else this.item.hide();
     const v = statusView(c.connection);
     this.item.text = v.text;
-    this.item.tooltip = v.tooltip;
+    this.item.tooltip = inert(v.tooltip, { lines: true });
     this.item.backgroundColor =
       v.tone === 'normal'
         ? undefined

@@ -1,5 +1,6 @@
 // The setup checklist: one item per step (guide order) with its state, findings as children, and a badge.
 import * as vscode from 'vscode';
+import { inert } from '../core/inertText';
 import { Finding, STEP_IDS, StepId } from '../core/types';
 import { STEP_TITLES } from '../core/steps';
 import { Controller } from './controller';
@@ -39,9 +40,10 @@ export class ChecklistTree implements vscode.TreeDataProvider<Node>, vscode.Disp
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'finding') {
       const v = findingView(node.finding);
-      const item = new vscode.TreeItem(v.label, vscode.TreeItemCollapsibleState.None);
+      // A finding's message may quote the org (a profile's name, Salesforce's text): shown, never interpreted.
+      const item = new vscode.TreeItem(inert(v.label), vscode.TreeItemCollapsibleState.None);
       item.iconPath = new vscode.ThemeIcon(v.icon, v.color ? new vscode.ThemeColor(v.color) : undefined);
-      item.tooltip = v.tooltip;
+      item.tooltip = inert(v.tooltip, { lines: true });
       item.contextValue = 'finding';
       return item;
     }
@@ -57,9 +59,9 @@ export class ChecklistTree implements vscode.TreeDataProvider<Node>, vscode.Disp
       step?.findings.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
     );
     item.id = `step:${node.id}`;
-    item.description = v.description;
+    item.description = inert(v.description);
     item.iconPath = new vscode.ThemeIcon(v.icon, v.color ? new vscode.ThemeColor(v.color) : undefined);
-    item.tooltip = v.tooltip;
+    item.tooltip = inert(v.tooltip, { lines: true });
     item.contextValue = v.contextValue;
     return item;
   }

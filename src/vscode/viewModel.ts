@@ -12,6 +12,7 @@ import {
   StepState,
 } from '../core/types';
 import { STEP_LABELS } from '../core/steps';
+import { inert } from '../core/inertText';
 import { label } from '../core/permissions';
 
 export type Shown = StepState | 'running' | 'unknown';
@@ -124,7 +125,11 @@ export function statusShown(s: { connection: Connection; hasManifest: boolean; r
   return s.connection.kind !== 'disconnected' || s.hasManifest || s.remembered;
 }
 
-export function statusView(c: Connection): StatusView {
+/** An org's alias or host in the status bar: shown as text, never as an icon ($(…)) or a control sequence. */
+const shownLabel = (label: string) => inert(label).replace(/\$\(/g, '\\$(');
+
+export function statusView(connection: Connection): StatusView {
+  const c = 'label' in connection ? { ...connection, label: shownLabel(connection.label) } : connection;
   switch (c.kind) {
     case 'disconnected':
       return {

@@ -1,4 +1,4 @@
-// The credentials webview (runs in the webview, bundled by esbuild to dist/credentials.js). It talks to the host
+// The credentials webview (runs in the webview, bundled by esbuild to dist/webview/credentials.js). It talks to the host
 // only through the typed protocol, and keeps no secret in its state: the private key box is cleared as soon as it
 // is sent, and a private key pasted into the certificate box by mistake is never kept.
 /// <reference lib="dom" />

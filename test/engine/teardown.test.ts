@@ -30,7 +30,10 @@ describe('teardown: what it removes, says and reports', function () {
     const removed = await teardown(engineInput(client));
     assert.deepEqual(removed, plan);
     const o = t.org.org;
-    assert.equal(o.find('PermissionSet', p => p.Name === 'BalkanID_Extractor'), undefined);
+    assert.equal(
+      o.find('PermissionSet', p => p.Name === 'BalkanID_Extractor'),
+      undefined,
+    );
     assert.equal(o.all('SetupEntityAccess').length, 0);
     assert.equal(t.org.meta.exists('ExternalClientApplication', APP), false);
     assert.equal(o.find('User', u => u.Username === 'balkanid@example.test')!.IsActive, false);
@@ -48,7 +51,8 @@ describe('teardown: what it removes, says and reports', function () {
     );
     assert.equal(said[1], 'Deleting External Client App "BalkanID Extractor"…');
     assert.ok(said.length > 2, said.join('\n'));
-    for (const s of said.slice(2)) assert.match(s, /^Deleting External Client App "BalkanID Extractor": [A-Za-z]+( \(\d+\/\d+\))?…$/);
+    for (const s of said.slice(2))
+      assert.match(s, /^Deleting External Client App "BalkanID Extractor": [A-Za-z]+( \(\d+\/\d+\))?…$/);
   });
 
   it('a refused record removal: its step and code, everything the composite removed reported, the app left alone', async () => {

@@ -1,9 +1,13 @@
 // `--trace`: every exchange of a full run as HAR 1.2, with no secret the run used.
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli';
-import { testCert, useOrg, workspace } from '../support/helpers';
+import { csvRow, ENTITIES_FILE, ENTITY_HEADER, RELATION_HEADER, RELATIONS_FILE } from '../../src/core/extract/format';
+import { startBalkanIdStandIn } from '../support/balkanidStandIn';
+import { runCli, testCert, useOrg, workspace } from '../support/helpers';
+import { Hostile, startHostile } from '../support/hostile';
+import { tempDir } from '../support/temp';
 
 describe('balkanid-sf --trace', function () {
   this.timeout(120000);
@@ -78,5 +82,123 @@ describe('balkanid-sf --trace', function () {
     const apply = JSON.parse(readFileSync(files[1]!, 'utf8'));
     const auth = apply.log.entries[0].request.headers.find((h: { name: string }) => /^authorization$/i.test(h.name));
     assert.equal(auth.value, 'Bearer <redacted>');
+  });
+});
+
+describe('--trace: a fresh file, never through a link; every exchange, uploads included; every encoding redacted', function () {
+  this.timeout(60000);
+  const t = useOrg({ scenario: 'fresh', deployMs: 20 });
+  let h: Hostile;
+  before(async () => {
+    h = await startHostile(t.org.url);
+  });
+  after(() => h.stop());
+  const check = (file: string, extra: string[] = [], url = t.org.url) =>
+    runCli([
+      'check',
+      '--manifest',
+      join(workspace(), 'balkanid-setup.json'),
+      '--instance-url',
+      url,
+      '--access-token',
+      t.org.adminToken,
+      '--trace',
+      file,
+      ...extra,
+    ]);
+
+  it('an existing trace file readable by others (0644) is replaced by a fresh one readable by its owner only', async () => {
+    const file = join(tempDir(), 'run.har');
+    writeFileSync(file, 'old', { mode: 0o644 });
+    chmodSync(file, 0o644);
+    assert.equal((await check(file)).code, 1);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.equal(JSON.parse(readFileSync(file, 'utf8')).log.version, '1.2');
+  });
+
+  it('a symbolic link at the trace path is refused before anything runs; the file it points at is untouched', async () => {
+    const dir = tempDir();
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'keep me');
+    for (const [name, target] of [
+      ['link.har', victim],
+      ['dangling.har', join(dir, 'nowhere.txt')],
+    ] as const) {
+      symlinkSync(target, join(dir, name));
+      t.org.resetStats();
+      const r = await check(join(dir, name));
+      assert.equal(r.code, 2);
+      assert.match(
+        r.stderr,
+        /--trace .*: that is a symbolic link; the trace is never written through a link\. Nothing was done\./,
+      );
+      assert.equal(t.org.stats().total, 0, 'nothing was sent');
+    }
+    assert.equal(readFileSync(victim, 'utf8'), 'keep me');
+    assert.ok(!existsSync(join(dir, 'nowhere.txt')), 'the dangling link created nothing');
+  });
+
+  it('a token the server echoes percent-encoded (lower-case hex) and base64-encoded reaches neither the output nor the HAR', async () => {
+    const file = join(tempDir(), 'echo.har');
+    const token = t.org.adminToken;
+    const lower = encodeURIComponent(token).replace(/%[0-9A-F]{2}/g, m => m.toLowerCase());
+    const b64 = Buffer.from(`Bearer ${token}`).toString('base64');
+    h.clear();
+    h.add({
+      path: /composite\/batch/,
+      do: {
+        kind: 'body',
+        status: 400,
+        body: JSON.stringify([{ errorCode: 'INVALID_SESSION', message: `bad ${lower} / ${b64}` }]),
+      },
+    });
+    const r = await check(file, ['--json'], h.url);
+    assert.equal(r.code, 2);
+    const har = readFileSync(file, 'utf8');
+    for (const text of [r.stdout, r.stderr, har]) {
+      assert.ok(!text.includes(lower) && !text.includes(encodeURIComponent(token)), 'percent-encoded token');
+      assert.ok(!text.includes(b64.slice(8, 40)), 'base64 token');
+    }
+    assert.match(r.stdout, /bad <redacted>/);
+  });
+
+  it('upload --trace records every exchange with BalkanID (the upload URL request and the PUT), with no secret, signature or file content', async () => {
+    const s = await startBalkanIdStandIn();
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, ENTITIES_FILE),
+      csvRow(ENTITY_HEADER) + csvRow(['salesforce', 'Zoë', 'identity', 'salesforce', '005A1', 'user', 'v1', '{}']),
+    );
+    writeFileSync(join(dir, RELATIONS_FILE), csvRow(RELATION_HEADER));
+    const file = join(tempDir(), 'upload.har');
+    const env = { ...process.env };
+    process.env.BALKANID_API_KEY_ID = s.keyId;
+    process.env.BALKANID_API_KEY_SECRET = s.secret;
+    try {
+      const r = await runCli(['upload', '--dir', dir, '--tenant-url', s.url, '--trace', file]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /Trace of 4 exchange\(s\) written/);
+      const text = readFileSync(file, 'utf8');
+      const har = JSON.parse(text);
+      assert.deepEqual(
+        har.log.entries.map(
+          (e: any) =>
+            `${e.request.method} ${new URL(e.request.url).pathname.replace(/__s3\/.*$/, '__s3/…')} ${e.response.status}`,
+        ),
+        [
+          'POST /api/rest/v0/entities/upload-url 200',
+          'PUT /__s3/… 200',
+          'POST /api/rest/v0/entity-relations/upload-url 200',
+          'PUT /__s3/… 200',
+        ],
+      );
+      assert.ok(!text.includes(s.secret), 'the API key secret');
+      for (const sig of s.signatures) assert.ok(!text.includes(sig), 'a URL signature');
+      assert.ok(!text.includes('Zoë'), "the file's content");
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+    } finally {
+      process.env = env;
+      await s.stop();
+    }
   });
 });

@@ -21,6 +21,7 @@ import { redact } from '../../src/core/redact';
 import { isSetupError, SetupError } from '../../src/core/types';
 import { uploadToBalkanId, UploadOptions } from '../../src/node/balkanidUpload';
 import { BalkanIdStandIn, startBalkanIdStandIn } from '../support/balkanidStandIn';
+import { Hostile, startHostile } from '../support/hostile';
 
 const meta = (o: object) => JSON.stringify(o); // commas and quotes, quoted by csvRow
 const ENTITIES =
@@ -328,5 +329,76 @@ describe('upload: where a pre-signed URL may point', () => {
     assert.equal(checkPresignedUrl('http://127.0.0.1:9000/k.csv', 'https://app.balkan.id'), undefined);
     assert.ok(checkPresignedUrl('http://127.0.0.1:9000/k.csv', 'http://127.0.0.1:8080'));
     assert.equal(checkPresignedUrl('http://s3.example.com/k.csv', 'http://127.0.0.1:8080'), undefined);
+  });
+});
+
+describe('upload: one deadline per exchange and a size cap on every answer (issue 18, points 3 and 4)', function () {
+  this.timeout(20000);
+  let h: Hostile;
+  before(async () => {
+    h = await startHostile();
+  });
+  after(() => h.stop());
+  beforeEach(() => h.clear());
+  const upload = (extra: Partial<UploadOptions> = {}) =>
+    uploadToBalkanId({
+      tenantUrl: h.url,
+      keyId: 'bid-key-0123456789',
+      secret: 'a-secret-of-enough-length',
+      dir: csvDir(),
+      clock: new ManualClock(NOW, true),
+      ...extra,
+    });
+  const urlAnswer = () => ({
+    kind: 'body' as const,
+    status: 200,
+    body: JSON.stringify({ url: `${h.url}/__s3/entities.csv?X-Amz-Signature=abc` }),
+  });
+
+  it('asking for an upload URL: an answer that stalls after its headers fails at --request-timeout, naming the step', async () => {
+    h.add({ method: 'POST', path: /upload-url/, do: { kind: 'stall-after-headers', first: '{"url":' } });
+    await assert.rejects(
+      upload({ timeoutMs: 1000 }),
+      (e: any) =>
+        e.code === 'UPLOAD_TIMEOUT' &&
+        /did not finish answering within 1 s while asking for an upload URL for entities\.csv/.test(e.message) &&
+        /Nothing was uploaded\.$/.test(e.message),
+    );
+  });
+
+  it('a PUT whose answer never comes fails at the deadline (the request timeout plus the time the file takes at 256 KB/s)', async () => {
+    h.add({ method: 'POST', path: /upload-url/, do: urlAnswer() });
+    h.add({ method: 'PUT', path: /__s3/, do: { kind: 'stall-before-headers' } });
+    await assert.rejects(
+      upload({ timeoutMs: 1000 }),
+      (e: any) =>
+        e.code === 'UPLOAD_TIMEOUT' &&
+        /did not finish answering within 2 s while sending entities\.csv/.test(e.message) &&
+        /the file may have arrived/.test(e.message),
+    );
+  });
+
+  it('an endless answer to the upload URL request is refused at 1 MB (the limit for an upload answer); reading stops', async () => {
+    h.add({ method: 'POST', path: /upload-url/, do: { kind: 'endless-body', prefix: '{"url":"' } });
+    const before = h.bytesSent();
+    await assert.rejects(
+      upload(),
+      (e: any) =>
+        e.code === 'TOO_LARGE' &&
+        /answered with more than 1 MB \(the limit for an upload answer\) while asking for an upload URL for entities\.csv/.test(
+          e.message,
+        ),
+    );
+    await new Promise(resolve => setTimeout(resolve, 200));
+    assert.ok(h.bytesSent() - before < 32 * 1024 * 1024);
+  });
+
+  it('an endless error body from the storage is read up to 1 MB only', async () => {
+    h.add({ method: 'POST', path: /upload-url/, do: urlAnswer() });
+    h.add({ method: 'PUT', path: /__s3/, do: { kind: 'endless-body', status: 400, prefix: '<Error><Message>' } });
+    await assert.rejects(
+      upload(),
+      (e: any) => e.code === 'TOO_LARGE' && /HTTP 400 error of more than 1 MB/.test(e.message),
+    );
   });
 });

@@ -2,7 +2,9 @@
 // browser fetches the page, submits its form as the admin and follows the redirect to the extension's loopback server.
 import assert from 'node:assert/strict';
 import { webLogin } from '../../src/node/webLogin';
+import { createServer } from 'node:net';
 import { useOrg } from '../support/helpers';
+import { Hostile, startHostile } from '../support/hostile';
 import { TestOrg } from '../../packages/sf-test-org/src/server';
 
 /** A browser: opens the authorize URL, fills in the username, chooses Allow or Deny, follows the redirect. */
@@ -124,5 +126,68 @@ describe('browser login (OAuth 2.0 web server flow with PKCE)', function () {
       /https only/,
     );
     assert.equal(opened, false);
+  });
+});
+
+describe('browser login: a deadline on the token exchange, Cancel, and a callback that takes one GET', function () {
+  this.timeout(20000);
+  const t = useOrg({ scenario: 'fresh' });
+  let h: Hostile;
+  before(async () => {
+    h = await startHostile(t.org.url);
+  });
+  after(() => h.stop());
+  beforeEach(() => h.clear());
+  const admin = () => t.org.org.find('User', u => /^admin@acme\.example/.test(u.Username))!.Username as string;
+  const portFree = (port: number) =>
+    new Promise<boolean>(resolve => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+
+  it('a token endpoint that stalls after its headers fails at the exchange deadline, and the port is released', async () => {
+    h.add({ path: /\/services\/oauth2\/token/, do: { kind: 'stall-after-headers' } });
+    await assert.rejects(
+      webLogin({ loginUrl: h.url, exchangeTimeoutMs: 1000, open: browser(t.org, admin()) }),
+      /did not finish answering the login \(the token exchange\) within 1 s\. Nothing was stored\./,
+    );
+    assert.equal(await portFree(1717), true);
+  });
+
+  it('Cancel during the token exchange stops it at once and releases the port', async () => {
+    const cancel = new AbortController();
+    h.add({
+      path: /\/services\/oauth2\/token/,
+      do: { kind: 'stall-before-headers' },
+      onHit: () => setImmediate(() => cancel.abort()),
+    });
+    await assert.rejects(
+      webLogin({ loginUrl: h.url, signal: cancel.signal, open: browser(t.org, admin()) }),
+      /The browser login was cancelled\. Nothing was stored\./,
+    );
+    assert.equal(await portFree(1717), true);
+  });
+
+  it('the callback answers GET only (405 otherwise) and only once: a second redirect with another code is refused and not used', async () => {
+    const seen: Array<[string, number]> = [];
+    const r = await webLogin({
+      loginUrl: t.org.url,
+      open: async url => {
+        const state = new URL(url).searchParams.get('state')!;
+        const callback = `http://localhost:1717/OauthRedirect?state=${state}&code=forged`;
+        const post = await fetch(callback, { method: 'POST' });
+        seen.push(['POST', post.status]);
+        assert.equal(post.headers.get('allow'), 'GET');
+        await browser(t.org, admin())(url); // the real redirect, with the org's code
+        const again = await fetch(callback);
+        seen.push(['GET again', again.status]);
+      },
+    });
+    assert.deepEqual(seen, [
+      ['POST', 405],
+      ['GET again', 404],
+    ]);
+    assert.equal(r.instanceUrl, t.org.url);
   });
 });

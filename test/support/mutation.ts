@@ -4,6 +4,9 @@
 // registered. It is the only state src/core keeps across calls.
 export const mochaHooks = {
   beforeAll(): void {
-    ((globalThis as Record<symbol, unknown>)[Symbol.for('balkanid.redact.known')] as Set<string> | undefined)?.clear();
+    (
+      (globalThis as Record<symbol, unknown>)[Symbol.for('balkanid.redact.known.v2')] as
+        Map<string, unknown> | undefined
+    )?.clear();
   },
 };

@@ -220,9 +220,12 @@ describe('redaction: registered secrets', () => {
     registerSecret(`-----BEGIN ANOTHER LONG REDACTION TEST PRIVATE KEY-----\nQUJD\n${armour}\n`);
     assert.equal(redact(`${armour}.`), `${armour}.`);
   });
-  it("the registry is the set on globalThis under Symbol.for('balkanid.redact.known'), shared by every bundle", () => {
+  it("the registry is the map on globalThis under Symbol.for('balkanid.redact.known.v2'), shared by every bundle", () => {
     registerSecret('r3dact-global-registry');
-    const known = (globalThis as Record<symbol, unknown>)[Symbol.for('balkanid.redact.known')] as Set<string>;
+    const known = (globalThis as Record<symbol, unknown>)[Symbol.for('balkanid.redact.known.v2')] as Map<
+      string,
+      RegExp[]
+    >;
     assert.ok(known.has('r3dact-global-registry'));
   });
   it('the lines of a value without a PEM header are not registered one by one', () => {

@@ -472,7 +472,7 @@ describe('shapes: the teardown plan and what it keeps', () => {
 });
 
 describe('shapes: JWT assertions and their errors', () => {
-  it('the assertion carries iss, sub, aud and an exp 170 s after now (whole seconds), signed RS256, no iat', () => {
+  it('the assertion carries iss, sub, aud, an exp 60 s after now (whole seconds) and a jti of its own, signed RS256, no iat', () => {
     const key = readPrivateKey(certAt(NOW).keyPem);
     const token = jwtAssertion(key, { iss: 'ck', sub: 'u@acme.com', aud: 'https://login.salesforce.com' }, NOW + 999);
     const { header, payload } = decode(token, { complete: true }) as {
@@ -480,12 +480,16 @@ describe('shapes: JWT assertions and their errors', () => {
       payload: Record<string, unknown>;
     };
     assert.equal(header.alg, 'RS256');
-    assert.deepEqual(payload, {
+    const { jti, ...claims } = payload;
+    assert.deepEqual(claims, {
       iss: 'ck',
       sub: 'u@acme.com',
       aud: 'https://login.salesforce.com',
-      exp: Math.floor(NOW / 1000) + 170,
+      exp: Math.floor(NOW / 1000) + 60,
     });
+    assert.match(String(jti), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const again = decode(jwtAssertion(key, { iss: 'ck', sub: 'u', aud: 'a' }, NOW + 999)) as Record<string, unknown>;
+    assert.notEqual(again.jti, jti, 'each assertion has its own jti');
   });
   const TABLE: Array<[string, string, string, boolean]> = [
     ['invalid_client_id', '', 'consumer key yet', true],

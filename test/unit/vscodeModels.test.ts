@@ -130,6 +130,8 @@ describe('credentials webview', () => {
     assert.match(csp, /^default-src 'none'; /);
     assert.ok(csp.includes(`script-src 'nonce-${n}'`));
     assert.ok(!/unsafe-inline|unsafe-eval/.test(csp));
+    // What default-src does not cover: the page's base URL and where a form could submit.
+    assert.ok(csp.includes("base-uri 'none'") && csp.includes("form-action 'none'"), csp);
     const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
     assert.equal(scripts.length, 1);
     assert.equal(scripts[0][2].trim(), '', 'no inline script body');

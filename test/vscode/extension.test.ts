@@ -513,6 +513,23 @@ describe('BalkanID extension in a real VS Code', () => {
     );
   });
 
+  it('Disconnect forgets the stored access token; the private key is kept for its org only (none without an org)', async () => {
+    org.adminToken = org.tokenFor(org.adminUsername);
+    await vscode.commands.executeCommand('balkanid.connect', { instanceUrl: org.url, accessToken: org.adminToken });
+    await until('connected', () => api.controller.isConnected());
+    const secrets = api.controller.context.secrets as vscode.SecretStorage;
+    const orgId = api.controller.client.orgId as string;
+    assert.equal(await secrets.get(`balkanid.accessToken:${org.url}`), org.adminToken);
+    await api.controller.storePrivateKey(cert.keyPem);
+    assert.equal(await secrets.get(`balkanid.jwtPrivateKey:${orgId}`), cert.keyPem, 'stored under the org Id');
+    assert.equal(await secrets.get('balkanid.jwtPrivateKey'), undefined, 'not for every org');
+    await vscode.commands.executeCommand('balkanid.disconnect');
+    assert.equal(await secrets.get(`balkanid.accessToken:${org.url}`), undefined, 'the token is forgotten');
+    assert.equal(await api.controller.privateKey(), undefined, 'no org connected: no key');
+    await assert.rejects(api.controller.storePrivateKey(cert.keyPem), /Connect the org first/);
+    await secrets.delete(`balkanid.jwtPrivateKey:${orgId}`);
+  });
+
   it("on an org that gives the consumer key by no route, the key box says why and offers the app's page in Setup; the key pasted there completes the consumer key step", async () => {
     const hardened = await startTestOrg({ scenario: 'done', consumerSecretsViaMetadata: false });
     try {

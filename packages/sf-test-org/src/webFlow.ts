@@ -2,7 +2,8 @@
 // (a login form; the test org asks for a username only — FIDELITY.md), the redirect with a code, and the
 // authorization_code grant. Salesforce's rules kept: the client id must be known and the redirect URI must be the
 // app's callback exactly (redirect_uri_mismatch), the code is single-use and short-lived, and with a code_challenge
-// the token request must carry the matching code_verifier (S256) [O: OAuth 2.0 Web Server Flow; RFC 7636].
+// the token request must carry the matching code_verifier (S256) [O: OAuth 2.0 Web Server Flow; RFC 7636], and a
+// code_verifier for a code issued without a challenge is refused (RFC 9700 §2.1.1: a PKCE downgrade).
 import { createHash, randomBytes } from 'node:crypto';
 import { Org } from './state';
 
@@ -80,10 +81,18 @@ export class WebFlow {
       return { error: 'invalid_client_id', description: 'client identifier invalid' };
     if (form.get('redirect_uri') !== grant.redirectUri)
       return { error: 'redirect_uri_mismatch', description: 'redirect_uri must match configuration' };
+    const verifier = form.get('code_verifier');
     if (grant.challenge) {
-      const verifier = form.get('code_verifier') ?? '';
-      if (createHash('sha256').update(verifier).digest('base64url') !== grant.challenge)
+      if (
+        createHash('sha256')
+          .update(verifier ?? '')
+          .digest('base64url') !== grant.challenge
+      )
         return { error: 'invalid_grant', description: 'invalid code verifier' };
+    } else if (verifier !== null) {
+      // A PKCE downgrade: a verifier for a code issued without a challenge is refused, so that a client whose
+      // challenge was stripped on the way finds out (RFC 9700 §2.1.1, a MUST for authorization servers).
+      return { error: 'invalid_grant', description: 'invalid code verifier' };
     }
     return { userId: grant.userId, clientId: grant.clientId };
   }

@@ -1,5 +1,6 @@
 // Contract tests of OAuth: the JWT bearer grant with each of Salesforce's failures, refresh, sessions.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { Connection, OAuth2 } from 'jsforce';
 import { jwtAssertion } from '../../../src/core/jwt';
 import { jsforce, raw, useOrg } from './helpers';
@@ -122,5 +123,61 @@ describe('test org: OAuth and sessions', () => {
     assert.equal(info.preferred_username, 'admin@acme.example');
     assert.match(info.user_id, /^005/);
     assert.equal((await fetch(`${t.org.url}/id/${t.org.org.orgId}/${info.user_id}?oauth_token=nope`)).status, 403);
+  });
+});
+
+describe('test org: the web server flow refuses a PKCE downgrade (RFC 9700 §2.1.1)', () => {
+  const t = useOrg({ scenario: 'fresh' });
+  const callback = 'http://localhost:1717/OauthRedirect';
+  /** A code from the login form, issued with the given PKCE parameters (or none). */
+  async function codeWith(pkce: Record<string, string>): Promise<string> {
+    const admin = t.org.org.find('User', u => /^admin@acme\.example/.test(u.Username))!.Username as string;
+    const form = new URLSearchParams({
+      response_type: 'code',
+      client_id: 'PlatformCLI',
+      redirect_uri: callback,
+      state: 's',
+      username: admin,
+      approve: 'allow',
+      ...pkce,
+    });
+    const res = await fetch(`${t.org.url}/services/oauth2/authorize`, {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+    });
+    return new URL(res.headers.get('location')!).searchParams.get('code')!;
+  }
+  const redeem = async (code: string, verifier?: string) => {
+    const res = await fetch(`${t.org.url}/services/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        client_id: 'PlatformCLI',
+        redirect_uri: callback,
+        ...(verifier === undefined ? {} : { code_verifier: verifier }),
+      }),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, string> };
+  };
+  const verifier = 'v'.repeat(50);
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+
+  it('a code issued without a challenge, redeemed with a verifier, is refused (a downgrade a client could never detect)', async () => {
+    const r = await redeem(await codeWith({}), verifier);
+    assert.deepEqual([r.status, r.body], [400, { error: 'invalid_grant', error_description: 'invalid code verifier' }]);
+  });
+
+  it('a code issued with a challenge, redeemed without a verifier, is refused', async () => {
+    const r = await redeem(await codeWith({ code_challenge: challenge, code_challenge_method: 'S256' }));
+    assert.deepEqual([r.status, r.body], [400, { error: 'invalid_grant', error_description: 'invalid code verifier' }]);
+  });
+
+  it('with the challenge and its verifier, or with neither, the code is redeemed', async () => {
+    const a = await redeem(await codeWith({ code_challenge: challenge, code_challenge_method: 'S256' }), verifier);
+    assert.equal(a.status, 200, JSON.stringify(a.body));
+    const b = await redeem(await codeWith({}));
+    assert.equal(b.status, 200, JSON.stringify(b.body));
   });
 });

@@ -45,7 +45,7 @@ export const apply = defineCommand({
         ctx.out(ctx.json ? toJson({ command: 'apply', ...report, writes: [] }) : renderReport(report));
         return stepOutcome(report, step);
       }
-      if (!(await confirm('Apply these writes?'))) {
+      if (!(await confirm('Apply these writes?', ctx.signal))) {
         ctx.err('Nothing written.');
         return { code: 1 };
       }
@@ -54,6 +54,7 @@ export const apply = defineCommand({
       steps,
       onProgress: ctx.progress,
       deployTimeoutMs: deployTimeoutMs(ctx.flags),
+      signal: ctx.signal,
     });
     ctx.out(
       ctx.json

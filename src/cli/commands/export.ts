@@ -67,7 +67,8 @@ export const exportFiles = defineCommand({
       },
     })
       .catch((e: unknown) => {
-        if (codeOf(e) === 'CANCELLED')
+        // Ctrl+C: the export's own handler stops it between pages; the run's (interrupt.ts) stops the page in flight.
+        if (codeOf(e) === 'CANCELLED' || codeOf(e) === 'INTERRUPTED')
           throw new SetupError(`Export cancelled: nothing was written to ${resolve(dir)}.`, 'CANCELLED');
         throw e;
       })

@@ -38,7 +38,7 @@ export const teardown = defineCommand({
     }
     if (!ctx.flags.yes) {
       ctx.err(renderPlan(plan, 'Teardown would make these writes:'));
-      if (!(await confirm('Remove these?'))) {
+      if (!(await confirm('Remove these?', ctx.signal))) {
         ctx.err('Nothing removed.');
         return { code: 1 };
       }
@@ -46,6 +46,7 @@ export const teardown = defineCommand({
     const removed = await removeSetup(await engineInput(ctx), {
       onProgress: ctx.progress,
       deployTimeoutMs: deployTimeoutMs(ctx.flags),
+      signal: ctx.signal,
     });
     const kept = teardownKept(facts, manifest);
     const keptText = kept.length ? `\nKept:\n${kept.map(k => `  ${k}`).join('\n')}` : '';

@@ -9,7 +9,7 @@ import { registerSecret } from '../../core/redact';
 import { LOOPBACK_HOSTS } from '../../core/url';
 import { uploadToBalkanId } from '../../node/balkanidUpload';
 import { defineCommand } from '../command';
-import { toJson } from '../common';
+import { requestTimeoutMs, toJson } from '../common';
 import { usageError } from '../flags';
 import { orgFolder } from '../orgs';
 
@@ -79,7 +79,15 @@ export const upload = defineCommand({
       ctx.progress(
         `~ ${host} is not a balkan.id address: check --tenant-url (or $BALKANID_TENANT_URL) if that is a typo.`,
       );
-    const r = await uploadToBalkanId({ tenantUrl, keyId, secret, dir, onProgress: ctx.progress });
+    const r = await uploadToBalkanId({
+      tenantUrl,
+      keyId,
+      secret,
+      dir,
+      onProgress: ctx.progress,
+      timeoutMs: requestTimeoutMs(ctx.flags),
+      signal: ctx.signal,
+    });
     const files = r.uploaded.map(u => `${u.file} (${formatCount(u.bytes)} bytes)`).join(' and ');
     // A 200 from the storage means the file arrived, not that BalkanID has processed it (relations need their
     // entities synced first).

@@ -139,6 +139,8 @@ export type Phase = 'ask' | 'send';
 export type UploadFailure =
   | { kind: 'status'; phase: Phase; status: number; attempts: number; detail?: string }
   | { kind: 'network'; phase: Phase; reason: string }
+  | { kind: 'timeout'; phase: Phase; seconds: number }
+  | { kind: 'too-large'; phase: Phase; status: number; limit: string }
   | { kind: 'redirect'; phase: Phase; location: string }
   | { kind: 'no-url'; detail?: string }
   | { kind: 'insecure-url'; url: string }
@@ -160,6 +162,21 @@ export function uploadError(f: UploadFailure, file: string, tenant: string, done
         `Cannot reach ${f.phase === 'ask' ? tenant : 'the upload URL BalkanID gave'} (${f.reason}) while ` +
         `${doing(f.phase)}. Check the network connection and proxy, then run the upload again.`;
       code = 'UPLOAD_NETWORK';
+      break;
+    case 'timeout':
+      text =
+        `${f.phase === 'ask' ? tenant : 'The upload URL BalkanID gave'} did not finish answering within ` +
+        `${f.seconds} s while ${doing(f.phase)}; the request was abandoned` +
+        (f.phase === 'send' ? ' (the file may have arrived: run the upload again to be sure).' : '.') +
+        ' Check the network connection and proxy, or raise --request-timeout.';
+      code = 'UPLOAD_TIMEOUT';
+      break;
+    case 'too-large':
+      text =
+        `${f.phase === 'ask' ? tenant : 'The upload URL BalkanID gave'} answered with ` +
+        `${f.status >= 400 ? `an HTTP ${f.status} error of ` : ''}more than ${f.limit} (the limit for an upload ` +
+        `answer) while ${doing(f.phase)}; the rest was not read.`;
+      code = 'TOO_LARGE';
       break;
     case 'redirect':
       text =

@@ -19,7 +19,8 @@ const REVEAL =
       ? 'Reveal in File Explorer'
       : 'Open Containing Folder';
 
-/** Automation (tests, other extensions) may name the folder: `{ folder: '/path' }`; nothing else is skipped. */
+/** Automation (this extension's tests: automation.ts) may name the folder: `{ folder: '/path' }`; nothing else is
+ *  skipped. Another extension's call never gets here with one (the argument is dropped outside test mode). */
 export const folderArg = (arg: unknown) => {
   const f = (arg as { folder?: unknown } | undefined)?.folder;
   return typeof f === 'string' && f ? f : typeof arg === 'string' && arg ? arg : undefined;
@@ -40,7 +41,12 @@ export const existing = async (dir: string) =>
 
 let exporting = false;
 
-export async function exportForBalkanId(c: Controller, arg?: unknown): Promise<string | undefined> {
+export async function exportForBalkanId(
+  c: Controller,
+  arg?: unknown,
+  /** The notification's "Upload to BalkanID…": the upload of this folder (a call within the extension). */
+  upload?: (dir: string) => unknown,
+): Promise<string | undefined> {
   c.connected();
   if (exporting) {
     void notify.info('An export is already running: wait for it, or cancel it in its notification.');
@@ -94,8 +100,7 @@ export async function exportForBalkanId(c: Controller, arg?: unknown): Promise<s
     // The command is done when the files are; the notification's actions run whenever the admin picks one.
     void (notes.length ? notify.warn : notify.info)(text, 'Upload to BalkanID…', REVEAL).then(choice => {
       if (choice === REVEAL) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(r.files.entities));
-      if (choice === 'Upload to BalkanID…')
-        void vscode.commands.executeCommand('balkanid.uploadToBalkanId', { folder: dir });
+      if (choice === 'Upload to BalkanID…') void upload?.(dir);
     });
     return dir;
   } catch (e) {

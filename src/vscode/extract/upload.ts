@@ -94,7 +94,8 @@ export async function uploadToBalkanId(c: Controller, arg?: unknown): Promise<bo
       ),
     ),
   );
-  // Automation (tests, other extensions) may pass { assumeYes: true }, as for teardown; people are always asked.
+  // Automation (this extension's tests, automation.ts) may pass { assumeYes: true }, as for teardown; people are
+  // always asked, and so is another extension's call (its arguments are dropped outside test mode).
   const go =
     (arg as { assumeYes?: unknown } | undefined)?.assumeYes === true
       ? 'Upload'

@@ -12,6 +12,9 @@ export function credentialsHtml(o: { cspSource: string; nonce: string; scriptUri
     `script-src 'nonce-${o.nonce}'`,
     `img-src ${o.cspSource} data:`,
     `font-src ${o.cspSource}`,
+    // default-src does not cover these two: no <base> that moves relative URLs, no form that submits anywhere.
+    `base-uri 'none'`,
+    `form-action 'none'`,
   ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
