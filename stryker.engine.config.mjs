@@ -5,6 +5,7 @@
 import base, { ORG_MODULES } from './stryker.config.mjs';
 
 const ENGINE_SUITES = [
+  'apply',
   'audit',
   'concurrency',
   'engine',
@@ -16,6 +17,7 @@ const ENGINE_SUITES = [
   'probe',
   'retries',
   'switches',
+  'teardown',
   'trace',
   'upload',
   'ways',
