@@ -15,6 +15,7 @@ const ENGINE_SUITES = [
   'languages',
   'ownLogins',
   'probe',
+  'records',
   'retries',
   'switches',
   'teardown',

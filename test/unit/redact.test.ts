@@ -31,6 +31,11 @@ describe('redaction: access tokens (session Ids)', () => {
     assert.equal(redact(eleven), eleven);
     assert.equal(redact(sixteen), sixteen);
   });
+  it('a token whose "!" is percent-encoded (%21, as in a URL) becomes <access token> whole; another escape is no token', () => {
+    assert.equal(redact(`cb?x=${ORG_ID_15}%21${SESSION}&y=1`), 'cb?x=<access token>&y=1');
+    assert.equal(redact(`${ORG_ID_18}%21${SESSION}`), '<access token>');
+    assert.equal(redact(`${ORG_ID_15}%22${SESSION}`), `${ORG_ID_15}%22${SESSION}`);
+  });
   it('two tokens in one text are both redacted', () => {
     assert.equal(
       redact(`a ${ORG_ID_15}!${SESSION} b ${ORG_ID_18}!${SESSION} c`),
@@ -128,6 +133,25 @@ describe('redaction: named values (JSON, query strings, headers, SOAP)', () => {
       redact(`{\\"access_token\\":\\"${ORG_ID_15}!${SESSION}\\"}`),
       '{\\"access_token\\":\\"<access token>\\"}',
     );
+  });
+  it('a JSON-escaped key (JSON inside a string) loses its whole value, whatever its shape; the escapes stay', () => {
+    for (const name of NAMES)
+      assert.equal(
+        redact(`{\\"${name}\\":\\"opaque-Zz09~value\\",\\"n\\":1}`),
+        `{\\"${name}\\":\\"<redacted>\\",\\"n\\":1}`,
+        name,
+      );
+    assert.equal(redact('{\\"password\\" : \\"x\\"}'), '{\\"password\\" : \\"<redacted>\\"}');
+  });
+  it('a key percent-encoded inside a URL in a query ("%3D" or "%3d") loses its value up to the next "&"', () => {
+    for (const name of NAMES)
+      assert.equal(
+        redact(`redirect=https%3A%2F%2Fx%2Fcb%23${name}%3Dopaque-Zz09%26x%3D1&next=2`),
+        `redirect=https%3A%2F%2Fx%2Fcb%23${name}%3D<redacted>&next=2`,
+        name,
+      );
+    assert.equal(redact('cb%23password%3dZz09&n=1'), 'cb%23password%3d<redacted>&n=1');
+    assert.equal(redact('cb%23password%3Ehunter2'), 'cb%23password%3Ehunter2');
   });
   it('a percent-encoded value in a query string is redacted whole', () => {
     assert.equal(redact('access_token=00D%21AQ%2FZz09&instance=x'), 'access_token=<redacted>&instance=x');
