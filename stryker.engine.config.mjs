@@ -14,6 +14,7 @@ const ENGINE_SUITES = [
   'hardened',
   'languages',
   'ownLogins',
+  'preview',
   'probe',
   'records',
   'retries',
