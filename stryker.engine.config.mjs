@@ -9,6 +9,7 @@ const ENGINE_SUITES = [
   'audit',
   'concurrency',
   'engine',
+  'exportSummary',
   'exportSwitches',
   'extract',
   'hardened',
