@@ -12,6 +12,7 @@ export const ORG_MODULES = [
   'src/core/probe.ts',
   'src/core/extract/export.ts',
   'src/core/extract/preview.ts',
+  'src/core/extract/read.ts',
   'src/core/extract/sources.ts',
 ];
 

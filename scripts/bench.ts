@@ -1,6 +1,6 @@
 // `npm run bench`: round trips, bytes and wall time of the engine against the test org with 100 ms latency
-// per request, as a table (and bench-results/bench.json). Budgets: apply <= 12 requests besides deploy
-// status polls; check <= 3 round trips of latency (wall time / latency, rounded up). The extension's activation time and .vsix size are added by
+// per request, as a table (and bench-results/bench.json). Budgets: connect + apply on a fresh org <= 10 requests,
+// deploy status polls included; check <= 3 round trips of latency (wall time / latency, rounded up). The extension's activation time and .vsix size are added by
 // scripts/e2e/bench-vscode.sh when the real-VS-Code harness is installed.
 import { systemClock } from '../src/core/clock';
 import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
@@ -59,6 +59,16 @@ async function main(): Promise<void> {
       overlap: ((m.requests * LATENCY) / m.ms).toFixed(2),
       roundTrips: Math.max(1, Math.floor(m.ms / LATENCY)),
     });
+  // What an admin's first apply costs, the connection included (versions + identity).
+  const first = await startTestOrg({ scenario: 'fresh', latencyMs: LATENCY });
+  row(
+    'connect + apply on fresh',
+    await measure(first, async () => {
+      const client = await connect({ instanceUrl: first.url, accessToken: first.adminToken });
+      await apply({ client, manifest, certificate, clock: systemClock });
+    }),
+  );
+  await first.stop();
   const fresh = await session('fresh');
   row('apply on fresh', await measure(fresh.org, () => apply(fresh.input)));
   row('apply again (finished org)', await measure(fresh.org, () => apply(fresh.input)));
@@ -72,12 +82,12 @@ async function main(): Promise<void> {
   await done.org.stop();
   const queries = factQueries(manifest, '005000000000000AAA').length;
   const budgets = [
-    ['apply on fresh', 'besidesPolls', 12],
+    ['connect + apply on fresh', 'requests', 10],
     ['check on done', 'roundTrips', 3],
     ['watch for BalkanID: one poll', 'requests', 1],
   ] as const;
   console.log(
-    `Latency injected: ${LATENCY} ms per request. "connect" (versions + identity) is paid once per session and not counted in the rows.\n`,
+    `Latency injected: ${LATENCY} ms per request. "connect" (versions + identity, 2 requests) is paid once per session: counted in the first row only.\n`,
   );
   console.log(
     '| run | requests | besides deploy polls | wall ms | bytes sent | bytes received | requests × latency / wall |',

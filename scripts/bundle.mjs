@@ -1,6 +1,7 @@
 // Bundles with esbuild (Node 20 target): the CLI; the extension's thin layer (dist/extension.js, evaluated at
-// activation); command handlers and the credentials view (dist/ui.js) and the engine with jsforce
-// (dist/engine.js), both loaded on first use. `vscode` stays external.
+// activation); what starts right after activation and the manifest's parser (dist/later.js); command handlers and the
+// credentials view (dist/ui.js) and the engine with jsforce (dist/engine.js), both loaded on first use. `vscode` stays
+// external.
 import { copyFile, mkdir } from 'node:fs/promises';
 import { build } from 'esbuild';
 
@@ -31,12 +32,23 @@ await Promise.all([
     outfile: 'dist/webview/credentials.js',
   }),
   build({ ...common, entryPoints: ['src/node/index.ts'], outfile: 'dist/engine.js' }),
-  build({ ...common, entryPoints: ['src/vscode/ui.ts'], outfile: 'dist/ui.js', external: ['vscode', './engine.js'] }),
+  build({
+    ...common,
+    entryPoints: ['src/vscode/ui.ts'],
+    outfile: 'dist/ui.js',
+    external: ['vscode', './engine.js', './later.js'],
+  }),
+  build({
+    ...common,
+    entryPoints: ['src/vscode/later.ts'],
+    outfile: 'dist/later.js',
+    external: ['vscode', './engine.js', './ui.js'],
+  }),
   build({
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
-    external: ['vscode', './engine.js', './ui.js'],
+    external: ['vscode', './engine.js', './ui.js', './later.js'],
     // The banner times VS Code's own work for `require("vscode")` (it builds this extension's API object) apart from ours.
     banner: {
       js: '"use strict"; var __loadStart = performance.now(); var __vscodeApiMs = (function () { var t = performance.now(); require("vscode"); return performance.now() - t; })();',

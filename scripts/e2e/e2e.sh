@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The extension in a real VS Code, offline: (1) the mocha suite inside code-server's Node extension host, with
 # the extension loaded from this folder; (2) a UI drive with Playwright + Chromium against the packaged .vsix
-# installed into a normally configured workbench, connected to a test org. Needs `npm run build` and
-# scripts/e2e/install.sh first. Writes {passes, failures} for both to $SUITE_RESULTS; screenshots in .e2e/shots.
+# installed into a normally configured workbench, connected to a test org; (3) the newcomer path, driven fresh from
+# what the screens say, with the browser login, in a workbench and an org of its own. Needs `npm run build` and
+# scripts/e2e/install.sh first. Writes {passes, failures} of all three to $SUITE_RESULTS; screenshots in .e2e/shots.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -13,7 +14,7 @@ mkdir -p "$OUT" "$ROOT/bench-results"
 RUN=$(mktemp -d "$OUT/run-XXXXXX")
 export HARNESS_TMP=$RUN
 ORG_PID=; LIMITED_PID=
-cleanup() { "$HERE/cs-stop.sh" "$RUN/tests" || true; "$HERE/cs-stop.sh" "$RUN/ui" || true; for p in $ORG_PID $LIMITED_PID; do kill "$p" 2>/dev/null || true; done; }
+cleanup() { for s in tests ui; do "$HERE/cs-stop.sh" "$RUN/$s" || true; done; for p in $ORG_PID $LIMITED_PID; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 # The extension lists and opens Salesforce CLI orgs through `sf`: give the servers the cached CLI.
@@ -59,10 +60,16 @@ ORG_URL=$(field "$RUN/org.json" instanceUrl) LIMITED_URL=$(field "$RUN/limited.j
 LIMITED_TOKEN=$(field "$RUN/limited.json" accessToken) NEWCOMER_OUT=$ROOT/bench-results/newcomer.json \
 CERT_FILE=$RUN/salesforce.crt KEY_FILE=$RUN/key.pem RESULTS=$RUN/ui.json \
   node "$HERE/ui-drive.js" "http://127.0.0.1:$(cat "$S/port")" "$WS2" "$OUT/shots" || rc_ui=$?
+"$HERE/cs-stop.sh" "$S"
+
+# 3) The newcomer path, by a driver of its own that follows only the screens, with the browser login
+#    (scripts/e2e/newcomer.sh: a workbench, an org and an empty folder of its own).
+rc_new=0
+"$HERE/newcomer.sh" "$RUN" || rc_new=$?
 
 node -e 'const fs=require("fs");let p=0,f=0;for(const x of process.argv.slice(1)){if(fs.existsSync(x)){const j=JSON.parse(fs.readFileSync(x,"utf8"));console.log(x.split("/").pop(),JSON.stringify(j));p+=j.passes;f+=j.failures}else{console.log(x,"missing");f++}}
-if(process.env.SUITE_RESULTS)fs.writeFileSync(process.env.SUITE_RESULTS,JSON.stringify({passes:p,failures:f}));console.log(`real VS Code: ${p} passed, ${f} failed`)' "$RUN/tests.json" "$RUN/ui.json"
+if(process.env.SUITE_RESULTS)fs.writeFileSync(process.env.SUITE_RESULTS,JSON.stringify({passes:p,failures:f}));console.log(`real VS Code: ${p} passed, ${f} failed`)' "$RUN/tests.json" "$RUN/ui.json" "$RUN/newcomer.json"
 trap - EXIT; cleanup   # stop the servers while their pid files still exist
-if [ "$rc_tests" = 0 ] && [ "$rc_ui" = 0 ]; then [ "${KEEP_RUN:-0}" = 1 ] || rm -rf "$RUN"; exit 0; fi
-echo "[e2e] failed (tests exit $rc_tests, ui exit $rc_ui); logs kept in $RUN" >&2
+if [ "$rc_tests" = 0 ] && [ "$rc_ui" = 0 ] && [ "$rc_new" = 0 ]; then [ "${KEEP_RUN:-0}" = 1 ] || rm -rf "$RUN"; exit 0; fi
+echo "[e2e] failed (tests exit $rc_tests, ui exit $rc_ui, newcomer exit $rc_new); logs kept in $RUN" >&2
 exit 1

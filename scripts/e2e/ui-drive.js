@@ -139,19 +139,10 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
         throw new Error(`proposed email: ${await quickInput.inputValue()}`);
       await act(() => page.keyboard.press('Enter'));
       await input("BalkanID's certificate (3 of 3)").waitFor({ timeout: 30000 });
+      // Its path, typed or pasted, and Enter (the first Enter is the answer).
       await act(async () => {
-        // The simple file dialog sets its starting folder a moment after it opens: type the path once it has.
-        await page.waitForFunction(() => document.querySelector('.quick-input-widget input')?.value.endsWith('/'));
-        for (let i = 0; i < 10 && (await quickInput.inputValue()) !== CERT_FILE; i++) {
-          await quickInput.fill(CERT_FILE);
-          // The dialog may still overwrite the field with its folder: type again if it did.
-          await page
-            .waitForFunction(f => document.querySelector('.quick-input-widget input')?.value === f, CERT_FILE, {
-              timeout: 2000,
-            })
-            .catch(() => undefined);
-        }
-        await page.locator('.quick-input-widget .monaco-button', { hasText: 'Use certificate' }).first().click();
+        await quickInput.fill(CERT_FILE);
+        await page.keyboard.press('Enter');
       });
       const dialog = page.locator('.monaco-dialog-box');
       await dialog.waitFor({ timeout: 30000 });
@@ -163,7 +154,8 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
       await act(() => dialog.locator('.monaco-button', { hasText: 'Apply' }).click());
       const next = notification('The setup is in place');
       await next.waitFor({ timeout: 90000 });
-      await status('acme-uat 7/8 · waiting for BalkanID').waitFor({ timeout: 30000 });
+      // A finished setup waiting for BalkanID reads as set up (no "7/8").
+      await status('acme-uat · set up, waiting for BalkanID').waitFor({ timeout: 30000 });
       await shot('05-setup-done-waiting.png');
       await act(() => next.locator('.monaco-button', { hasText: 'Copy Values' }).click());
       await notification('Copied the username, consumer key and login URL').waitFor({ timeout: 30000 });
@@ -211,7 +203,7 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
       if (res.status !== 200) throw new Error(`JWT login: ${res.status} ${await res.text()}`);
       await status('acme-uat · connected').waitFor({ timeout: 90000 });
       await row('Verify')
-        .locator('.label-description', { hasText: /^BalkanID connected · first login/ })
+        .locator('.label-description', { hasText: /^BalkanID connected$/ })
         .waitFor({ timeout: 30000 });
     },
   );
@@ -301,9 +293,33 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
     await page.keyboard.press('Enter');
     const limitedHost = new URL(LIMITED_URL).host;
     await status(`BalkanID: ${limitedHost}`).waitFor({ timeout: 30000 });
-    await row('Profile')
-      .locator('.label-description', { hasText: 'blocked: needs Manage Profiles and Permission Sets' })
+    // Preflight says it is blocked (four permissions lacking), and each blocked step names what it lacks in a row.
+    await row('Preflight')
+      .locator('.label-description', { hasText: /^blocked$/ })
       .waitFor({ timeout: 45000 });
+    await row('You lack 4 permissions').waitFor({ timeout: 45000 });
+    await row('Profile')
+      .locator('.label-description', { hasText: /^blocked$/ })
+      .waitFor({ timeout: 45000 });
+    await page
+      .locator('.monaco-list-row[role=treeitem]', { hasText: 'You lack a permission' })
+      .filter({ hasText: 'Manage Profiles and Permission Sets' })
+      .first()
+      .waitFor({ timeout: 45000 });
+    // A normal-width sidebar shows every row's label whole, and each step's state.
+    const cut = await page.evaluate(() =>
+      [...document.querySelectorAll('.monaco-list-row[role=treeitem]')].flatMap(r => {
+        const box = r.querySelector('.monaco-icon-label-container')?.getBoundingClientRect();
+        const name = r.querySelector('.label-name')?.getBoundingClientRect();
+        const d = r.querySelector('.label-description');
+        const out = [];
+        if (box && name && name.right > box.right + 1) out.push(`label: ${r.innerText}`);
+        if (r.getAttribute('aria-level') === '1' && box && d && d.getBoundingClientRect().right > box.right + 1)
+          out.push(`state: ${r.innerText}`);
+        return out;
+      }),
+    );
+    if (cut.length) throw new Error(`cut off in the checklist: ${cut.join(' | ')}`);
     // With two views in the container, a view's title actions show while its header is hovered (VS Code's rule).
     await page.locator('.pane-header', { hasText: 'Checklist' }).first().hover();
     await page.locator('.action-label[aria-label^="Run All Steps"]').first().click({ timeout: 30000 });
@@ -313,6 +329,17 @@ const log = (...a) => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1)}s
     if (!/so nothing was written/.test(text) || !/"Manage Profiles and Permission Sets"/.test(text))
       throw new Error(`the error: ${text}`);
     await shot('08-limited-admin-blocked.png');
+    // One request for a System Administrator: every permission lacking, in Setup's labels, with the steps needing it.
+    await error.locator('.monaco-button', { hasText: 'Copy Request for a System Administrator' }).click();
+    await notification('Copied the request for a System Administrator: 4 permissions').waitFor({ timeout: 30000 });
+    const request = await page.evaluate(() => navigator.clipboard.readText());
+    for (const p of [
+      'Manage Profiles and Permission Sets',
+      'Customize Application',
+      'Create, edit, and delete External Client Apps',
+      'Modify Metadata Through Metadata API Functions',
+    ])
+      if (!request.includes(`• ${p}`)) throw new Error(`the request lacks ${p}: ${request}`);
     const after = await (await fetch(`${LIMITED_URL}/__testorg/stats`)).json();
     if (after.writes !== before.writes)
       throw new Error(`${after.writes - before.writes} write(s) reached the limited org`);

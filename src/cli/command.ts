@@ -51,8 +51,9 @@ export interface Setup {
   certificate: CertificateInfo | SetupError | undefined;
 }
 
-/** Whether the command reads the setup manifest: always, never, or only when it logs in with --key. */
-export type NeedsManifest = boolean | 'with --key';
+/** Whether the command reads the setup manifest: always, never, only when it logs in with --key, or when there is one
+ *  (a read-only command proposes values without it). */
+export type NeedsManifest = boolean | 'with --key' | 'if present';
 
 export interface CommandContext<T extends Takes, M extends NeedsManifest, C extends boolean> {
   flags: FlagsOf<T>;
@@ -74,7 +75,7 @@ export interface CommandContext<T extends Takes, M extends NeedsManifest, C exte
   /** The org's connection (connects: true). */
   client: C extends true ? JsforceClient : undefined;
   /** The manifest and certificate (needsManifest). */
-  setup: M extends true ? Setup : M extends 'with --key' ? Setup | undefined : undefined;
+  setup: M extends true ? Setup : M extends 'with --key' | 'if present' ? Setup | undefined : undefined;
 }
 
 export interface Command<

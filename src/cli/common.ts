@@ -6,7 +6,8 @@ import { readPrivateKey } from '../core/certificate';
 import { OrgClient } from '../core/client';
 import { Clock } from '../core/clock';
 import type { EngineInput } from '../core/engine';
-import { MANIFEST_FILE } from '../core/manifest';
+import { defaultManifest, MANIFEST_FILE, proposedUsername } from '../core/manifest';
+import { whoAmI } from '../core/probe';
 import { jsonInert } from '../core/inertText';
 import { redactDeep } from '../core/redact';
 import { remaining, Report, SetupError } from '../core/types';
@@ -92,6 +93,12 @@ export async function loadSetup(flags: Flags, json: boolean, err: (s: string) =>
     if (made.created && !json) err(`Wrote ${manifestPath} (certificate: ${made.manifest!.certificate}).`);
   }
   const loaded = await loadManifest(manifestPath);
+  if (loaded.missing)
+    throw new SetupError(
+      `No setup manifest yet (${manifestPath}): pass --username and --email (and --certificate) to write it, or run ` +
+        '`balkanid-sf check` first: it proposes the values from your user. Nothing was written.',
+      'NO_MANIFEST',
+    );
   if (!loaded.manifest) {
     const problems = loaded.problems
       .map(p => `  ${p.path.length ? p.path.join('.') : '(manifest)'}: ${p.message} ${p.fix}`)
@@ -100,6 +107,53 @@ export async function loadSetup(flags: Flags, json: boolean, err: (s: string) =>
   }
   const certificate = await loadCertificate(manifestPath, loaded.manifest, clock.now());
   return { manifest: loaded.manifest, certificate };
+}
+
+/** Values proposed for a check without a manifest, and what to run to keep them. */
+export interface Proposal {
+  username: string;
+  email: string;
+  /** Where the certificate was looked for, and whether it is there. */
+  certificate: { path: string; found: boolean };
+}
+
+/**
+ * Without a setup manifest, a read-only command checks the org with proposed values — the integration user's
+ * username from the admin's domain, the admin's email — and writes nothing. One query more (who the admin is).
+ */
+export async function proposedSetup(
+  flags: Flags,
+  client: OrgClient,
+  clock: Clock,
+): Promise<{ setup: Setup; proposal: Proposal }> {
+  const me = await whoAmI(client);
+  const given = (name: 'username' | 'email') => (typeof flags[name] === 'string' ? String(flags[name]) : undefined);
+  const username = given('username') ?? proposedUsername(me.username) ?? 'balkanid@your-domain.com';
+  const email = given('email') ?? me.email ?? username;
+  const manifest = defaultManifest(username, email);
+  if (typeof flags.certificate === 'string') manifest.certificate = flags.certificate;
+  const manifestPath = resolve(String(flags.manifest ?? MANIFEST_FILE));
+  const certificate = await loadCertificate(manifestPath, manifest, clock.now());
+  return {
+    setup: { manifest, certificate },
+    proposal: {
+      username,
+      email,
+      certificate: { path: resolve(manifestPath, '..', manifest.certificate), found: certificate !== undefined },
+    },
+  };
+}
+
+/** The header of a check made with proposed values: they are not saved, and how to keep them. */
+export function proposalText(p: Proposal): string {
+  return [
+    'No setup manifest yet: checked with proposed values (nothing was written).',
+    `  Integration user: ${p.username} (from your username's domain), email ${p.email} (yours)`,
+    "  BalkanID's certificate: " +
+      (p.certificate.found ? p.certificate.path : `not found (looked for ${p.certificate.path})`),
+    `  To keep them: balkanid-sf check --username ${p.username} --email ${p.email} --certificate <salesforce.crt>`,
+    '',
+  ].join('\n');
 }
 
 /** --consumer-key, checked: letters, digits, dots and underscores, as Salesforce shows a consumer key. */
@@ -197,8 +251,8 @@ export async function jwtOptions(
     throw new SetupError(
       h.consumerKeyPage
         ? "Salesforce gives the app's consumer key to this tool by no route: open " +
-            `${h.consumerKeyPage} (Settings → OAuth Settings → Consumer Key and Secret), copy the Consumer Key and ` +
-            'pass it with --consumer-key.'
+            `${h.consumerKeyPage} (Settings → OAuth Settings → Consumer Key and Secret), ` +
+            'copy the Consumer Key and pass it with --consumer-key.'
         : 'The consumer key is not available yet: run apply first.',
       'NO_CONSUMER_KEY',
       'verify',

@@ -35,26 +35,3 @@ export async function readerSession(ctx: {
   if (!login.ok || !login.client) throw new SetupError(sessionFailure(login, username), 'JWT_LOGIN_FAILED');
   return { client: login.client, reader: { kind: 'integration', username } };
 }
-
-/**
- * Ctrl+C stops every export running in this process between pages, and each removes its temporary files (the folders
- * stay as they were). One SIGINT handler however many orgs export at once, removed when the last one ends.
- */
-let interrupted: { abort: AbortController; handler: () => void; running: number } | undefined;
-export function onInterrupt(): { signal: AbortSignal; release: () => void } {
-  if (!interrupted) {
-    const abort = new AbortController();
-    interrupted = { abort, handler: () => abort.abort(), running: 0 };
-    process.once('SIGINT', interrupted.handler);
-  }
-  const mine = interrupted;
-  mine.running++;
-  return {
-    signal: mine.abort.signal,
-    release: () => {
-      if (--mine.running > 0 || interrupted !== mine) return;
-      process.removeListener('SIGINT', mine.handler);
-      interrupted = undefined;
-    },
-  };
-}

@@ -2,6 +2,7 @@
 // A command lists the options it takes (commands/<name>.ts); the COMMON ones go with every command. Parsing is
 // strict: an unknown or repeated option, a value on a switch (`--yes=no`) or a missing value is an error.
 import { MANIFEST_FILE } from '../core/manifest';
+import { USERS_CHOICES } from '../core/extract/sources';
 import { SetupError, STEP_IDS } from '../core/types';
 
 export interface FlagSpec {
@@ -73,8 +74,20 @@ export const FLAGS = {
   // The files for BalkanID.
   out: { value: '<folder>', summary: 'where entities.csv and entity-relations.csv are written' },
   app: {
-    value: '<name>',
-    summary: 'the App column (default "salesforce-<My Domain name>", one per org)',
+    value: '<id>',
+    summary: 'the App column: the id of an app in your BalkanID tenant (default "salesforce")',
+  },
+  users: {
+    value: '<standard|active|all>',
+    summary:
+      'which users: internal users active and deactivated (standard, the default), active internal users, or all ' +
+      '(portal, community, Chatter Free and guest users too)',
+  },
+  'neutralize-formulas': {
+    summary: "prefix cells starting with = + - @ TAB or CR with ' (for files opened in a spreadsheet; OWASP)",
+  },
+  'skip-app-check': {
+    summary: "upload without looking the App up in the tenant's apps first (when BalkanID's apps list is unavailable)",
   },
   dir: { value: '<folder>', summary: 'the folder export wrote' },
   'tenant-url': {
@@ -197,4 +210,6 @@ export function checkCommonFlags(a: Args): void {
   if (flags.step && !(STEP_IDS as readonly string[]).includes(String(flags.step)))
     throw usageError(`Unknown step "${flags.step}". Steps: ${STEP_IDS.join(', ')}.`);
   for (const name of Object.keys(FLAGS) as FlagName[]) intFlag(flags, name);
+  if (flags.users !== undefined && !(USERS_CHOICES as readonly string[]).includes(String(flags.users)))
+    throw usageError(`--users takes standard, active or all, not "${flags.users}".`);
 }

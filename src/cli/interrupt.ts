@@ -6,6 +6,10 @@ import { constants } from 'node:os';
 import { SetupError } from '../core/types';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const interrupted = new WeakMap<AbortSignal, string>();
+
+/** Which signal stopped a run ("Ctrl+C", "SIGTERM", "SIGHUP"), if one did. */
+export const interruptedBy = (signal: AbortSignal) => interrupted.get(signal);
 
 /**
  * Runs `work` with a signal that aborts on the first SIGINT, SIGTERM or SIGHUP (its reason an INTERRUPTED SetupError
@@ -20,6 +24,7 @@ export async function withInterrupts<T>(
   const handle = (sig: NodeJS.Signals) => {
     if (stop.signal.aborted) return exit(128 + (constants.signals[sig] ?? 2));
     const name = sig === 'SIGINT' ? 'Ctrl+C' : sig;
+    interrupted.set(stop.signal, name);
     say(`${name}: stopping now; what each org had done follows (${name} again exits at once).`);
     stop.abort(new SetupError(`Interrupted (${name}).`, 'INTERRUPTED'));
   };

@@ -1,9 +1,10 @@
 // What the CLI prints: the checklist, the plan, the values for BalkanID, the JWT self-test, the preview and the export.
-import { remaining } from '../core/engine';
-import { describeWrites, Handoff, Report, Write } from '../core/types';
+import { adminRequestText, remaining, runnable } from '../core/engine';
+import { changesMade, describeWrites, Handoff, Report, Write } from '../core/types';
 import type { RememberedLogin } from '../node/verify';
 import type { Preview } from '../core/extract/preview';
-import { skippedText, SourceProgress } from '../core/extract/export';
+import { exportNotes, SourceProgress } from '../core/extract/export';
+import { leftOutText, USERS_LABELS } from '../core/extract/sources';
 import type { ExportResult } from '../node/exportFiles';
 import { SCIM_ENDPOINTS, SCIM_REFERENCE, scimAccess } from '../core/extract/scim';
 import { inert } from '../core/inertText';
@@ -59,8 +60,53 @@ export function renderPlan(writes: Write[], heading = 'Planned writes:'): string
   return [heading, ...describeWrites(writes).map(l => `  ${l}`)].join('\n');
 }
 
+/**
+ * What apply would do now, by the rule Run All shows (runnable): the writes that can run, the steps that are blocked
+ * and why, and — when the admin lacks permissions — the request to send to a System Administrator.
+ */
+export function renderRunnable(r: Report): string {
+  const { writes, blockers } = runnable(r);
+  if (!writes.length && !blockers.length) return 'Nothing to write: the org matches the setup.';
+  const lines = writes.length
+    ? [`Writes that can run now (${writes.length}):`, ...describeWrites(writes).map(l => `  ${l}`)]
+    : ['Nothing can run now: apply would write nothing.'];
+  if (blockers.length)
+    lines.push(
+      '',
+      `Blocked, not run now (${blockers.length} step${blockers.length === 1 ? '' : 's'}):`,
+      ...blockers.map(b => `  ⊘ ${b.title}: ${b.reason}`),
+    );
+  const request = adminRequestText(r);
+  if (request)
+    lines.push(
+      '',
+      'The request for a System Administrator (copy it and send it):',
+      ...request.split('\n').map(l => `  ${l}`),
+    );
+  return lines.join('\n');
+}
+
+/** After apply: the changes made, counted as the plan counts them, and what stays blocked. */
+export function renderApplied(r: Report, writes: Write[]): string {
+  const { blockers } = runnable(r);
+  const lines = [changesMade(writes)];
+  if (blockers.length)
+    lines.push(
+      `Still blocked (${blockers.length} step${blockers.length === 1 ? '' : 's'}): ` +
+        `${blockers.map(b => b.title).join(', ')} — balkanid-sf plan says why.`,
+    );
+  return lines.join('\n');
+}
+
 export function renderHandoff(r: Report): string {
   const h = r.handoff!;
+  if (h.notReady)
+    return [
+      `Not ready for BalkanID: ${h.notReady}`,
+      '',
+      'Nothing to paste yet: BalkanID would log in as a user that cannot log in. Run `balkanid-sf plan` to see what ' +
+        'is left, and `balkanid-sf apply` to do what can run.',
+    ].join('\n');
   return [
     'Paste into BalkanID (Integrations → Add Integration → Salesforce → Direct integration):',
     `  Salesforce User Name : ${h.username}`,
@@ -109,7 +155,7 @@ export function renderSelfTest(t: RememberedLogin): string {
       `${t.maxAttempts}). What BalkanID can read:`,
     ...t.reads.map(
       r =>
-        `  ${r.error ? '✖' : '✔'} ${r.object.padEnd(24)} ` +
+        `  ${r.error ? '✖' : '✔'} ${r.label.padEnd(28)} ` +
         `${r.error ? `${r.error} — ${r.cause}` : `${r.count} record(s)`}`,
     ),
   ];
@@ -129,7 +175,15 @@ export function renderPreview(p: Preview, org: string): string {
       continue;
     }
     const active = s.active !== undefined ? ` (${n(s.active)} active)` : '';
-    lines.push(`✔ ${s.label.padEnd(28)} ${n(s.count ?? 0)}${active}`);
+    if (s.timedOut)
+      lines.push(
+        `✔ ${s.label.padEnd(28)} timed out (too many to count in Salesforce's query time; the export reads them)`,
+      );
+    else lines.push(`✔ ${s.label.padEnd(28)} ${n(s.count ?? 0)}${active}`);
+    if (s.id === 'user') {
+      const left = leftOutText(p.usersLeftOut, n);
+      lines.push(`    ~ ${USERS_LABELS[p.users]} (--users ${p.users})${left ? `; left out: ${left}` : ''}`);
+    }
     if (s.partial) lines.push(`    ~ ${s.partial}`);
     // One row per line whatever a name holds (a newline would print a row of its own).
     for (const row of s.sample) lines.push(`    ${inert(row)}`);
@@ -146,8 +200,10 @@ export function renderPreview(p: Preview, org: string): string {
   return lines.join('\n');
 }
 
-/** A progress line when a list is read to the end, and every 20,000 records of a long one (else nothing). */
+/** A note (a retry, a fallback) always; a progress line when a list is read to the end, and every 20,000 records of
+ *  a long one (else nothing). */
 export function progressLine(p: SourceProgress): string | undefined {
+  if (p.note) return `  ~ ${p.note}`;
   const finished = p.total !== undefined && p.read >= p.total;
   if (!finished && (p.read === 0 || p.read % 20000 !== 0)) return undefined;
   return `  ${p.source.label}: ${n(p.read)}${p.total !== undefined ? ` of ${n(p.total)}` : ''}`;
@@ -164,9 +220,13 @@ export function renderExport(r: ExportResult, seconds: number): string {
       `${r.files.relations} (${n(r.relations)} relations), from ${n(r.records)} records read in ` +
       `${seconds.toFixed(1)} s ` +
       `(${n(Math.round(r.records / Math.max(seconds, 0.001)))} records/s, ${r.requests} requests).`,
+    ...exportNotes(r),
   ];
-  for (const t of skippedText(r.skippedRelations)) lines.push(`~ ${t}`);
-  if (r.usersPartial) lines.push(`~ ${r.usersPartial}`);
+  if (r.rolledForward) lines.push('(An export that was stopped while putting its files in place was finished first.)');
+  if (r.cleaned.length)
+    lines.push(
+      `(Removed ${r.cleaned.length} temporary file(s) of export(s) that were killed: ${r.cleaned.join(', ')}.)`,
+    );
   for (const u of r.unreadable) lines.push(`✖ ${u.label} could not be read (${u.code}) — ${u.fix}`);
   lines.push(
     r.unreadable.length

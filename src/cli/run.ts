@@ -50,8 +50,14 @@ export async function runOne(
   };
   const clock = deps.clock ?? systemClock;
   try {
-    const needsManifest = c.needsManifest === 'with --key' ? !!a.flags.key : c.needsManifest;
-    const setup = needsManifest ? await loadSetup(a.flags, json, io.err, clock) : undefined;
+    const needsManifest = c.needsManifest === 'with --key' ? !!a.flags.key : !!c.needsManifest;
+    const setup = needsManifest
+      ? await loadSetup(a.flags, json, io.err, clock).catch((e: unknown) => {
+          // A read-only command without a manifest goes on (it proposes values); the others say what to do.
+          if (c.needsManifest === 'if present' && codeOf(e) === 'NO_MANIFEST') return undefined;
+          throw e;
+        })
+      : undefined;
     let client;
     if (c.connects) {
       progress('Connecting…');
@@ -74,8 +80,10 @@ export async function runOne(
       signal,
     });
   } catch (raw) {
-    // Errors before any step ran (manifest, connection) belong to the command's step (preflight, or verify).
-    const e = codeOf(raw) === 'USAGE' || !c.errorStep ? raw : stepError(c.errorStep, raw, []);
+    // Errors before any step ran (a bad manifest, the connection) belong to the command's step (preflight, or verify);
+    // a manifest not written yet is no failed step: the message says how to write it.
+    const e =
+      ['USAGE', 'NO_MANIFEST'].includes(codeOf(raw) ?? '') || !c.errorStep ? raw : stepError(c.errorStep, raw, []);
     const message = isSetupError(e) ? e.message : `Unexpected error: ${messageOf(e)}`;
     const writes: Write[] | undefined = isSetupError(e) ? e.writes : undefined;
     const uncertain = isSetupError(e) ? e.uncertain : undefined;
@@ -118,7 +126,9 @@ export async function runMany(c: Command, a: Args, io: Io, deps: CliDeps, target
     }));
     io.out(toJson(entries));
   } else {
-    if (c.perOrg === 'output') for (const o of outcomes) if (o.output) io.out(`\n── ${inert(o.org)} ──\n${o.output}`);
+    if (c.perOrg === 'output') {
+      for (const o of outcomes) if (o.output) io.out(`\n── ${inert(o.org)} ──\n${o.output}`);
+    }
     io.out(`\n${renderTable(outcomes)}`);
   }
   return Math.max(...outcomes.map(o => o.code));

@@ -1,17 +1,21 @@
 // Sending the planned writes: the steps' record writes in one composite with references (records.ts), the app in
-// one deploy, the link looked up and, if missing, inserted, then one re-check. A fresh org takes 4 reads in
-// parallel, 1 composite, the deploy (1 + status polls), 1 composite and 4 reads in parallel: 11 requests besides the
-// polls (budget 12, `npm run bench`).
-import { OrgClient, SubResult } from './client';
+// one deploy, one re-check — which also shows whether the app's deploy made the link — and the link inserted only
+// if it is still missing. A fresh org takes 3 reads in parallel (the batch, the permission dependencies and the app's
+// global OAuth settings, whose refusal blocks the app step before any write; the profile's metadata is not read
+// before the profile exists), 1 composite, the deploy (1 + status polls) and 2 reads in parallel (the batch and the
+// new app's global OAuth settings): 7 requests besides the polls, 10 with the connection's 2 and one poll (budget:
+// `npm run bench`).
+import { OrgClient } from './client';
 import { Clock } from './clock';
 import { CertificateInfo } from './certificate';
 import { deployVersion, EcaPart } from './eca';
 import { concurrentRun } from './concurrency';
 import { writeRecords } from './records';
-import { phase, stepError, writeFailure, writesSentence } from './errors';
+import { phase, stepError, writesSentence } from './errors';
 import { Facts, gatherFacts, linkOf, sameId } from './facts';
 import { Manifest } from './manifest';
 import { STEP_TITLES, STEPS, evaluate, stoppedSteps } from './steps';
+import { runnable } from './runnable';
 import { appDeployFiles } from './steps/app';
 import { linkRequests } from './steps/link';
 import { StepContext } from './steps/step';
@@ -70,21 +74,38 @@ function gate(results: StepResult[], wants: (s: StepId) => boolean): void {
   );
 }
 
-/** Makes the planned writes; returns the writes and the facts read afterwards (or first, when nothing was written). */
+/**
+ * Nothing can run: every step with work to do is blocked, or waits for one that is. Says why, step by step; nothing
+ * was written.
+ */
+export function nothingCanRun(blockers: ReturnType<typeof runnable>['blockers']): SetupError {
+  const first = blockers[0]!;
+  const why = blockers.map(b => `${b.title}: ${b.reason}`).join(' ');
+  return stepError(
+    first.step,
+    new SetupError(`Step "${first.title}" cannot run, and nothing else can before it: ${why}`, 'NOTHING_CAN_RUN'),
+    [],
+  );
+}
+
+/**
+ * Makes the planned writes — of `opts.steps`, or of every step that can run now (runnable: the rule Run All and
+ * `plan` show) — and returns the writes and the facts read afterwards (or first, when nothing was written).
+ */
 export async function applyWrites(
   input: WriteInput,
   opts: ApplyOptions = {},
 ): Promise<{ facts: Facts; writes: Write[] }> {
   const { client, manifest: m } = input;
   const say = opts.onProgress ?? (() => undefined);
-  const wants = (s: StepId) => !opts.steps || opts.steps.includes(s);
   const abortIfCancelled = (next: StepId) => {
     if (opts.signal?.aborted)
       throw stepError(next, new SetupError('Cancelled. Run again to continue from here.', 'CANCELLED', next), writes);
   };
   say('Checking the org…');
   const writes: Write[] = [];
-  const facts = await phase('preflight', writes, undefined, () => gatherFacts(client, m));
+  // Lean: the profile's metadata is not read before the profile exists (a fresh org's read is 3 requests, not 4).
+  const facts = await phase('preflight', writes, undefined, () => gatherFacts(client, m, { lean: true }));
   const ctx: StepContext = {
     facts,
     manifest: m,
@@ -95,6 +116,16 @@ export async function applyWrites(
     typedConsumerKey: input.typedConsumerKey,
   };
   const results = evaluate(facts, m, input.certificate, ctx.now, ctx.reactivateUser, ctx);
+  let wants = (s: StepId) => !opts.steps || opts.steps.includes(s);
+  if (!opts.steps) {
+    // What can run now runs; what cannot stays as it is (and says why), as Run All and `plan` show it.
+    const can = runnable({ steps: results });
+    if (!can.writes.length) {
+      if (can.blockers.length) throw nothingCanRun(can.blockers);
+      return { facts, writes };
+    }
+    wants = (s: StepId) => can.steps.includes(s);
+  }
   const planned = (id: StepId) => wants(id) && results.find(s => s.id === id)!.plan.length > 0;
   gate(results, wants);
   const api = `/services/data/v${client.apiVersion}`;
@@ -106,7 +137,8 @@ export async function applyWrites(
   const permissionSetId = written.created.permset ?? facts.permissionSet?.Id;
 
   // 2. The External Client App, in one deploy (certificate always sent).
-  if (planned('app')) {
+  const deployed = planned('app');
+  if (deployed) {
     abortIfCancelled('app');
     step(['app']);
     if (!permissionSetId) {
@@ -115,59 +147,18 @@ export async function applyWrites(
         'which does not exist yet. Run the permission set step first (or run all steps).';
       throw stepError('app', new SetupError(why, 'NEEDS_PERMSET', 'app'), writes);
     }
-    const version = deployVersion(client.apiVersion);
-    const deploy = async (parts?: EcaPart[]) => {
-      const which = parts ? parts.join(', ') : 'all components';
-      const out = await phase('app', writes, `the External Client App deploy (${which})`, () =>
-        client.deploy(
-          appDeployFiles(ctx, version, parts),
-          { timeoutMs: opts.deployTimeoutMs, apiVersion: version },
-          st => say(`Deploying the External Client App: ${st}…`),
-          opts.signal,
-        ),
-      );
-      if (out.success)
-        writes.push({
-          step: 'app',
-          action: 'deploy',
-          target: `External Client App "${m.app.label}"`,
-          detail: `deploy ${out.id} (${which})`,
-        });
-      return out;
-    };
-    let out = await deploy();
-    // Some orgs want the app to exist before its satellites: when only satellites of a new app failed, deploy the
-    // app first, then them (keyed on what failed, not on a message text).
-    if (
-      !out.success &&
-      !facts.app &&
-      out.failures.length > 0 &&
-      out.failures.every(x => x.componentType && x.componentType !== 'ExternalClientApplication')
-    ) {
-      say('Deploying in two phases (app first)…');
-      out = await deploy(['app']);
-      if (out.success) out = await deploy(['global', 'oauth', 'policy', 'appPolicy']);
-    }
-    if (!out.success) {
-      const other = await concurrentRun(client, m, facts, 'app', writes);
-      if (other) throw other;
-      const list = out.failures.map(x => `${x.componentType || 'package'} ${x.fullName}: ${x.problem}`).join('; ');
-      throw stepError(
-        'app',
-        new SetupError(
-          `Step "${STEP_TITLES.app}" failed: the deploy ${out.id} ended ${out.status}: ${list}`,
-          'DEPLOY_FAILED',
-          'app',
-        ),
-        writes,
-      );
-    }
+    await deployApp(client, ctx, facts, writes, say, opts);
   }
 
-  // 3. The link: the app's Id is read and the SetupEntityAccess row inserted in one composite.
-  if (wants('link') && !linkOf(facts) && (planned('link') || writes.some(w => w.step === 'app'))) {
+  // 3. The link. After a deploy, the re-check shows whether the app's policy made it (it names the permission set:
+  // audit row 13); only a link still missing is inserted. Without a deploy, the first read knew the app.
+  const linkWanted = wants('link') && !linkOf(facts) && (planned('link') || deployed);
+  const link = {
+    target: `External Client App "${m.app.label}" policies`,
+    detail: `Select Permission Sets: add "${m.permissionSet.label}"`,
+  };
+  const insertLink = async (appId: string) => {
     abortIfCancelled('link');
-    const inFlight = 'the link between the permission set and the app';
     if (!permissionSetId)
       throw stepError(
         'link',
@@ -180,21 +171,44 @@ export async function applyWrites(
       );
     step(['link']);
     say('Linking the permission set to the app…');
-    if (await linkPermissionSet(client, ctx, api, permissionSetId, writes, inFlight))
-      writes.push({
-        step: 'link',
-        action: 'create',
-        target: `External Client App "${m.app.label}" policies`,
-        detail: `Select Permission Sets: add "${m.permissionSet.label}"`,
-      });
+    if (await linkPermissionSet(client, ctx, api, permissionSetId, appId, writes))
+      writes.push({ step: 'link', action: 'create', ...link });
+  };
+  if (linkWanted && !deployed) {
+    if (!facts.app) {
+      const why = `Step "${STEP_TITLES.link}" needs the External Client App first: run the app step.`;
+      throw stepError('link', new SetupError(why, 'NEEDS_APP', 'link'), writes);
+    }
+    await insertLink(facts.app.Id);
   }
   step([]);
   if (!writes.length) return { facts, writes };
   say('Checking the result…');
+  const recheck = (after: Facts | undefined) =>
+    gatherFacts(client, m, { reuse: after ? { facts: after, global: true } : { facts, appExists: deployed } });
+  if (linkWanted && deployed) {
+    // Until the link is there, a failed read is the link step's failure (what was written is listed).
+    const seen = await phase('link', writes, undefined, () => recheck(undefined));
+    if (linkOf(seen)) {
+      // The deploy made it: the plan's link is done, by the app's policy (counted, so plan and apply agree).
+      writes.push({ step: 'link', action: 'create', ...link, by: 'deploy' });
+      return { facts: seen, writes };
+    }
+    if (!seen.app) {
+      const why = `Step "${STEP_TITLES.link}" needs the External Client App first: run the app step.`;
+      throw stepError('link', new SetupError(why, 'NEEDS_APP', 'link'), writes);
+    }
+    await insertLink(seen.app.Id);
+    return { facts: await confirmed(writes, () => recheck(seen)), writes };
+  }
+  return { facts: await confirmed(writes, () => recheck(undefined)), writes };
+}
+
+/** The re-check after writes: its failure does not fail the run (every write went through), it says so. */
+async function confirmed(writes: Write[], read: () => Promise<Facts>): Promise<Facts> {
   try {
-    return { facts: await gatherFacts(client, m), writes };
+    return await read();
   } catch (e) {
-    // Every write went through; only the confirmation failed. Say so: this is not a failed run.
     const why = isSetupError(e) ? e.message : String((e as Error)?.message ?? e);
     const err = new SetupError(
       `All ${writes.length} write(s) were made (${writesSentence(writes)}), but the check afterwards failed: ${why} ` +
@@ -207,44 +221,91 @@ export async function applyWrites(
   }
 }
 
+/** The app's deploy (two phases when the org wants the app before its satellites); a failure names the app step. */
+async function deployApp(
+  client: OrgClient,
+  ctx: StepContext,
+  facts: Facts,
+  writes: Write[],
+  say: (message: string) => void,
+  opts: ApplyOptions,
+): Promise<void> {
+  const m = ctx.manifest;
+  const version = deployVersion(client.apiVersion);
+  const deploy = async (parts?: EcaPart[]) => {
+    const which = parts ? parts.join(', ') : 'all components';
+    const out = await phase('app', writes, `the External Client App deploy (${which})`, () =>
+      client.deploy(
+        appDeployFiles(ctx, version, parts),
+        { timeoutMs: opts.deployTimeoutMs, apiVersion: version },
+        st => say(`Deploying the External Client App: ${st}…`),
+        opts.signal,
+      ),
+    );
+    if (out.success)
+      writes.push({
+        step: 'app',
+        action: 'deploy',
+        target: `External Client App "${m.app.label}"`,
+        detail: `deploy ${out.id} (${which})`,
+      });
+    return out;
+  };
+  let out = await deploy();
+  // Some orgs want the app to exist before its satellites: when only satellites of a new app failed, deploy the
+  // app first, then them (keyed on what failed, not on a message text).
+  if (
+    !out.success &&
+    !facts.app &&
+    out.failures.length > 0 &&
+    out.failures.every(x => x.componentType && x.componentType !== 'ExternalClientApplication')
+  ) {
+    say('Deploying in two phases (app first)…');
+    out = await deploy(['app']);
+    if (out.success) out = await deploy(['global', 'oauth', 'policy', 'appPolicy']);
+  }
+  if (!out.success) {
+    const other = await concurrentRun(client, m, facts, 'app', writes);
+    if (other) throw other;
+    const list = out.failures.map(x => `${x.componentType || 'package'} ${x.fullName}: ${x.problem}`).join('; ');
+    throw stepError(
+      'app',
+      new SetupError(
+        `Step "${STEP_TITLES.app}" failed: the deploy ${out.id} ended ${out.status}: ${list}`,
+        'DEPLOY_FAILED',
+        'app',
+      ),
+      writes,
+    );
+  }
+}
+
 /**
- * The link, looked up before it is inserted (the policy's deploy may have made it: audit row 13). Returns whether
- * this run inserted it. After any error on the insert, a link that exists counts as done.
+ * Inserts the link between the permission set and the app (the facts just read say it is missing). Returns whether
+ * this run inserted it: after any error on the insert, a link that exists (another run, or the answer lost) counts
+ * as done.
  */
 async function linkPermissionSet(
   client: OrgClient,
   ctx: StepContext,
   api: string,
   permissionSetId: string,
+  appId: string,
   writes: Write[],
-  inFlight: string,
 ): Promise<boolean> {
-  const m = ctx.manifest;
-  const res = await phase('link', writes, undefined, () =>
-    client.composite(linkRequests(ctx, api, permissionSetId), false),
-  );
-  const records = (r: SubResult | undefined) =>
-    r && r.status < 300
-      ? ((r.body as { records?: Array<{ Id: string; SetupEntityId?: string }> })?.records ?? [])
-      : undefined;
-  const app = records(res.app)?.[0];
-  const existing = app && records(res.links)?.filter(l => sameId(l.SetupEntityId, app.Id));
-  if (!app || !existing) {
-    if (res.app?.status && res.app.status < 300) {
-      const why = `Step "${STEP_TITLES.link}" needs the External Client App first: run the app step.`;
-      throw stepError('link', new SetupError(why, 'NEEDS_APP', 'link'), writes);
-    }
-    throw stepError('link', writeFailure('link', !res.app || res.app.status >= 300 ? res.app : res.links, m), writes);
-  }
-  if (existing.length) return false;
+  const inFlight = 'the link between the permission set and the app';
   try {
     await phase('link', writes, inFlight, () =>
-      client.request('POST', `${api}/sobjects/SetupEntityAccess`, { ParentId: permissionSetId, SetupEntityId: app.Id }),
+      client.request('POST', `${api}/sobjects/SetupEntityAccess`, { ParentId: permissionSetId, SetupEntityId: appId }),
     );
     return true;
   } catch (e) {
     const again = await client.composite(linkRequests(ctx, api, permissionSetId), false).catch(() => undefined);
-    if (records(again?.links)?.some(l => sameId(l.SetupEntityId, app.Id))) return true;
+    const links =
+      again?.links && again.links.status < 300
+        ? (again.links.body as { records?: Array<{ SetupEntityId?: string }> })?.records
+        : undefined;
+    if (links?.some(l => sameId(l.SetupEntityId, appId))) return true;
     throw e;
   }
 }

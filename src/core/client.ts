@@ -43,7 +43,18 @@ export interface OrgClient {
     onProgress?: (status: string) => void,
     signal?: AbortSignal,
   ): Promise<DeployOutcome>;
-  request(method: string, url: string, body?: unknown): Promise<unknown>;
+  /**
+   * One REST request. `once`: no retry inside the transport (jsforce retries GETs on 5xx five times, silently, on
+   * the system clock): for callers that retry themselves — the export's reader, which resumes a list from the last
+   * Id, says so and waits on the injectable clock.
+   */
+  request(method: string, url: string, body?: unknown, options?: { once?: boolean }): Promise<unknown>;
+  /**
+   * A GET whose answer is text (Bulk API 2.0 query results: CSV), with the response's headers (lower-case names).
+   * How large an answer may be is the transport's to bound (issue 18: a size cap per kind of answer); the caller
+   * asks for sets small enough to hold (maxRecords).
+   */
+  requestText(url: string): Promise<{ text: string; headers: Record<string, string> }>; // (once, as above)
 }
 
 export interface Progress {

@@ -4,11 +4,10 @@ import { scimBaseUrl } from './extract/scim';
 import { applyWrites, ApplyOptions, WriteInput } from './apply';
 import { Facts, gatherFacts } from './facts';
 import { Manifest } from './manifest';
-import { evaluate, stoppedSteps } from './steps';
+import { evaluate } from './steps';
 import { loginStatus } from './steps/verify';
 import { consumerKeyPage } from './steps/consumerKey';
-import { label } from './permissions';
-import { Handoff, Report, StepId, StepResult, Write } from './types';
+import { Handoff, Report, StepResult, Write } from './types';
 
 export type EngineInput = WriteInput;
 export type { ApplyOptions } from './apply';
@@ -19,12 +18,47 @@ export { MIN_API_VERSION } from './steps/preflight';
 export { stepError } from './errors';
 export { teardown, teardownPlan, teardownKept } from './teardown';
 
-/** The values BalkanID asks for (Direct integration); the key the org gives, else the one the admin typed. */
-export function handoff(facts: Facts, m: Manifest, instanceUrl: string, typedConsumerKey?: string): Handoff {
+/**
+ * Why the values for BalkanID cannot work yet, or undefined when the setup is in place (the consumer key aside: it
+ * may be typed by hand). No username is offered for a user that was never created, or cannot log in.
+ */
+export function notReady(facts: Facts, m: Manifest, steps: StepResult[]): string | undefined {
+  const user = steps.find(s => s.id === 'user');
+  const stop = (s: StepResult | undefined) =>
+    s?.findings.find(f => f.severity === 'error' && f.code !== 'admin-permission-missing') ??
+    s?.findings.find(f => f.severity === 'error');
+  if (!facts.user) {
+    const why = stop(user);
+    return why
+      ? `The integration user ${m.user.username} does not exist: ${why.message}${why.fix ? ` ${why.fix}` : ''}`
+      : `The integration user ${m.user.username} does not exist yet: run the setup first.`;
+  }
+  const wrong = user?.findings.find(f => f.severity === 'error' && f.subject === 'integration-user');
+  if (wrong) return `${wrong.message}${wrong.fix ? ` ${wrong.fix}` : ''}`;
+  const open = steps.filter(s => !['preflight', 'consumerKey', 'verify'].includes(s.id) && s.state !== 'done');
+  if (open.length) {
+    const listed = open.map(s => `${s.title} (${s.state === 'todo' ? 'to do' : s.state})`).join(', ');
+    return `The setup is not finished: ${listed}.`;
+  }
+  return undefined;
+}
+
+/**
+ * The values BalkanID asks for (Direct integration); the key the org gives, else the one the admin typed; `notReady`
+ * says why they cannot work yet.
+ */
+export function handoff(
+  facts: Facts,
+  m: Manifest,
+  instanceUrl: string,
+  typedConsumerKey?: string,
+  steps: StepResult[] = [],
+): Handoff {
   const sandbox = !!facts.org?.IsSandbox;
   const fromOrg = facts.consumerKey?.key;
   const page = consumerKeyPage(facts);
   return {
+    notReady: notReady(facts, m, steps),
     username: m.user.username,
     consumerKey: fromOrg ?? typedConsumerKey,
     ...(fromOrg
@@ -42,6 +76,7 @@ export function handoff(facts: Facts, m: Manifest, instanceUrl: string, typedCon
 
 export function buildReport(input: EngineInput, facts: Facts): Report {
   const c = input.client;
+  const steps = evaluate(facts, input.manifest, input.certificate, input.clock.now(), input.reactivateUser, input);
   return {
     org: {
       instanceUrl: c.instanceUrl,
@@ -52,8 +87,8 @@ export function buildReport(input: EngineInput, facts: Facts): Report {
       apiVersion: c.apiVersion,
       name: facts.org?.Name,
     },
-    steps: evaluate(facts, input.manifest, input.certificate, input.clock.now(), input.reactivateUser, input),
-    handoff: handoff(facts, input.manifest, c.instanceUrl, input.typedConsumerKey),
+    steps,
+    handoff: handoff(facts, input.manifest, c.instanceUrl, input.typedConsumerKey, steps),
     login: loginStatus(facts, input.ownLogins),
   };
 }
@@ -67,49 +102,9 @@ export async function check(input: EngineInput): Promise<{ report: Report; facts
 /** All planned writes, for `plan`. */
 export const planOf = (r: Report): Write[] => r.steps.flatMap(s => s.plan);
 
-export interface Blocker {
-  step: StepId;
-  title: string;
-  /** Why, in one sentence, and what to do. */
-  reason: string;
-  /** Why in a few words ('needs "Customize Application"'), or undefined when it only waits for another step. */
-  short?: string;
-}
-
-/**
- * What Run All can do now: the writes of the steps that can run, and the steps that cannot, with why. A preflight
- * error (no licence, placeholder values, an old API) stops everything; a blocked or erroring step stops itself
- * (and, through evaluate, the steps that need it).
- */
-export function runnable(r: Report): { writes: Write[]; steps: StepId[]; blockers: Blocker[] } {
-  const stopped = stoppedSteps(r.steps);
-  const blockers = r.steps
-    .filter(s => stopped.has(s.id))
-    .map(s => {
-      const by = stopped.get(s.id)!;
-      return by.id === s.id
-        ? blockerOf(s)
-        : { step: s.id, title: s.title, reason: `Waits for "${by.title}", which cannot run now.` };
-    });
-  const open = r.steps.filter(s => s.plan.length && !stopped.has(s.id));
-  return { writes: open.flatMap(s => s.plan), steps: open.map(s => s.id), blockers };
-}
-
-/** Why a step stops itself: the full reason with its fix, and a few words for a summary. */
-function blockerOf(s: StepResult): Blocker {
-  const f = s.findings.find(x => x.severity === 'error') ?? s.findings.find(x => x.code === 'waits-for');
-  const firstSentence = f?.message.replace(/\.\s.*$/s, '.');
-  const lacking = [
-    ...new Set(s.findings.filter(x => x.permission && x.severity === 'error').map(x => label(x.permission!))),
-  ];
-  const short =
-    f?.code === 'waits-for'
-      ? undefined
-      : lacking.length
-        ? `needs ${lacking.map(l => `"${l}"`).join(', ')}`
-        : (firstSentence ?? s.state);
-  return { step: s.id, title: s.title, reason: f ? `${f.message}${f.fix ? ` ${f.fix}` : ''}` : s.state, short };
-}
+export { runnable, type Blocker } from './runnable';
+export { nothingCanRun } from './apply';
+export { adminRequestText } from './adminRequest';
 
 export { remaining } from './types';
 

@@ -58,6 +58,7 @@ export const ERRORS = {
   UNKNOWN: { means: 'an error this product does not classify (a library failure or a bug); its message as it came' },
   // Writing the setup (apply, teardown).
   BLOCKED: { means: 'a step cannot run now and no finding says why' },
+  NOTHING_CAN_RUN: { means: 'every step with work to do is blocked or waits for one that is; nothing was written' },
   NEEDS_PROFILE: { means: 'the user step ran before the profile exists' },
   NEEDS_USER: { means: 'the permission set step ran before the integration user exists' },
   NEEDS_PERMSET: { means: 'the app or link step ran before the permission set exists' },
@@ -84,7 +85,18 @@ export const ERRORS = {
   'key-too-short': { means: 'the RSA key has fewer than 2048 bits' },
   // The files for BalkanID: export and the Bulk API upload.
   EXPORT_FOLDER: { means: 'the export folder cannot be created or written' },
-  EXPORT_FAILED: { means: 'a list could not be read during the export' },
+  EXPORT_FAILED: {
+    means: 'a list could not be read during the export (retries and resuming from the last Id included)',
+  },
+  EXPORT_MALFORMED: {
+    means:
+      'Salesforce answered a list with something that is not its records (a row without its Id or a required ' +
+      'field, an ID of another kind, an over-long or NUL-holding value, a broken page or CSV); nothing was written',
+  },
+  EXPORT_SHORT: {
+    means:
+      "a list's rows do not add up: fewer (or more) than its query, its job or its COUNT() said; nothing was written",
+  },
   UPLOAD_INPUT: { means: 'the files to upload, or the API key, are missing or wrong; nothing was sent' },
   UPLOAD_AUTH: { means: 'BalkanID refused the API key (HTTP 401)' },
   UPLOAD_FORBIDDEN: { means: 'the API key may not upload (HTTP 403)' },
@@ -97,6 +109,10 @@ export const ERRORS = {
   UPLOAD_NO_URL: { means: 'BalkanID answered without an upload URL' },
   UPLOAD_EXPIRED: { means: 'the upload URL expired twice before the file arrived' },
   UPLOAD_ABORTED: { means: 'the upload was cancelled before a file arrived' },
+  UPLOAD_UNKNOWN_APP: { means: "the files' App is not an app of the BalkanID tenant; nothing was sent" },
+  UPLOAD_APPS: {
+    means: "the tenant's apps list (Bulk Apps Download API) could not be read to check the App; nothing was sent",
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -73,11 +73,13 @@ export function factQueries(m: Manifest, adminId: string, adminPerms = ADMIN_PER
         `Profile.UserLicense.LicenseDefinitionKey FROM User WHERE Username = ${u}`,
     },
     { ref: 'userLogin', soql: `SELECT UserId, IsFrozen FROM UserLogin WHERE User.Username = ${u}` },
+    // Every active licence: the Salesforce Platform one (AUL) for the integration user, and the others with free seats
+    // for the message when none of it is free.
     {
       ref: 'license',
       soql:
-        'SELECT Id, Name, MasterLabel, TotalLicenses, UsedLicenses FROM UserLicense WHERE LicenseDefinitionKey ' +
-        "= 'AUL'",
+        'SELECT Id, Name, MasterLabel, LicenseDefinitionKey, TotalLicenses, UsedLicenses FROM UserLicense WHERE ' +
+        "Status = 'Active'",
     },
     // The source profile by what does not change with the language (docs/research/real-org-2026.md, (a)): the
     // licence (LicenseDefinitionKey AUL: Salesforce Platform), standard (its own permission set is not custom), an
@@ -102,8 +104,8 @@ export function factQueries(m: Manifest, adminId: string, adminPerms = ADMIN_PER
         `(SELECT Id, SetupEntityId FROM SetupEntityAccessItems) FROM PermissionSet WHERE Name = ` +
         `${soql(m.permissionSet.name)} AND IsOwnedByProfile = false`,
     },
-    // What a permission needs (Tooling PermissionDependency): other user permissions, and — for user permissions — the
-    // object permissions a profile insert cannot grant, known before writing. One query, split by
+    // What a permission needs (Tooling PermissionDependency): other user permissions, and — for user permissions —
+    // the object permissions a profile insert cannot grant, known before writing. One query, split by
     // RequiredPermissionType.
     {
       ref: 'deps',
@@ -196,7 +198,8 @@ async function adoptGlobalSettings(
     const names = await client.listMetadata('ExtlClntAppGlobalOauthSettings');
     const apps = await client.request(
       'GET',
-      `/services/data/v${client.apiVersion}/query?q=${encodeURIComponent('SELECT DeveloperName FROM ExternalClientApplication')}`,
+      `/services/data/v${client.apiVersion}/query?q=` +
+        encodeURIComponent('SELECT DeveloperName FROM ExternalClientApplication'),
     );
     const others = ((apps as Partial<QueryResult<{ DeveloperName?: unknown }>>)?.records ?? [])
       .map(r => String(r.DeveloperName ?? ''))
@@ -240,15 +243,17 @@ export const consumerIdOf = (link: string | null | undefined): string | undefine
 };
 /** Salesforce's code without the SOAP prefix ("sf:INSUFFICIENT_ACCESS" → "INSUFFICIENT_ACCESS"). */
 export const bareCode = (code: string) => code.replace(/^sf:/, '');
-/** Salesforce's words without the code in front ("FUNCTIONALITY_NOT_ENABLED: This feature…" → "This feature…"). */
+/**
+ * Salesforce's words without the code in front ("FUNCTIONALITY_NOT_ENABLED: This feature…" → "This feature…").
+ */
 export const wordsOf = (code: string, message: string) =>
   message.replace(new RegExp(`^((sf:)?${bareCode(code)}:\\s*)+`), '').trim();
 
 /**
  * The consumer key through the Connect REST API when the Metadata API did not give it: `GET apps/oauth/credentials/
  * {app Id}/{consumer Id}?part=key` (Connect REST API, "OAuth Credentials by App and Consumer ID", 60.0+), the consumer
- * Id from OauthLink — or, without one, the app's consumers (`…/credentials/{app Id}`). The key only: `part=secret` and
- * `keyandsecret` are never asked for, and nothing but the key is kept.
+ * Id from OauthLink — or, without one, the app's consumers (`…/credentials/{app Id}`). The key only: `part=secret`
+ * and `keyandsecret` are never asked for, and nothing but the key is kept.
  */
 async function keyByConnect(
   client: OrgClient,
@@ -313,17 +318,35 @@ function profileFields(r: SubResult | undefined): ProfileFields | undefined {
   };
 }
 
+export interface GatherOptions {
+  /**
+   * Read the profile's Login IP Ranges only when the profile exists, after the batch: a fresh org's read is 3 requests
+   * instead of 4 (apply's first read). The app's global OAuth settings are read with the batch all the same: their
+   * refusal says the OAuth settings are closed to the Metadata API, which blocks the app step before any write.
+   */
+  lean?: boolean;
+  /**
+   * Facts this run read before its writes that the writes do not change — the permission dependencies (the org's),
+   * the profile's Login IP Ranges (a profile this run created has none) and, with `global`, the app's global OAuth
+   * settings — kept instead of read again. `appExists`: the app is there now (this run deployed it), so its settings
+   * are read with the batch, in one round trip.
+   */
+  reuse?: { facts: Facts; global?: boolean; appExists?: boolean };
+}
+
 /**
  * Reads everything in one round trip: a composite/batch of SOQL queries and Profile's describe, the Tooling queries
- * and two readMetadata calls, in parallel. A second one only when needed: the consumer key through the Connect REST
- * API when the Metadata API did not give it, or an app another tool made whose settings carry other names.
+ * and two readMetadata calls, in parallel; `opts` trades that for fewer requests where apply knows more
+ * (GatherOptions). A second one only when needed: the consumer key through the Connect REST API when the Metadata API
+ * did not give it, or an app another tool made whose settings carry other names.
  */
-export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts> {
+export async function gatherFacts(client: OrgClient, m: Manifest, opts: GatherOptions = {}): Promise<Facts> {
   const v = `v${client.apiVersion}`;
   let perms = ADMIN_PERMISSIONS;
   const url = (x: FactQuery) => `${v}/${x.tooling ? 'tooling/' : ''}query?q=${encodeURIComponent(x.soql)}`;
   const names = ecaNames(m.app.name);
   const failed: Facts['failed'] = {};
+  const known = opts.reuse?.facts;
   // Without Metadata API access these stay unknown; the other facts still count.
   const metadata = (ref: string, type: string, name: string) =>
     client.readMetadata(type, [name]).catch((e: unknown) => {
@@ -331,20 +354,45 @@ export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts
       failed[ref] = { errorCode: codeOf(e) ?? 'UNKNOWN', message: messageOf(e) };
       return [] as Array<Record<string, unknown> | undefined>;
     });
+  const none = Promise.resolve([] as Array<Record<string, unknown> | undefined>);
+  const readGlobal = () => metadata('global', 'ExtlClntAppGlobalOauthSettings', names.global);
+  const readProfile = () => metadata('profileMeta', 'Profile', m.profile.name);
   // composite/batch documents data resources only (REST API Developer Guide, "Composite Batch"): the Tooling query
   // goes to its own endpoint, in parallel, so a check is still one round trip of latency.
   const queries = factQueries(m, client.userId, perms);
-  const tooling = queries.filter(x => x.tooling);
-  const [results, toolingResults, globals, profileMeta] = await Promise.all([
+  const tooling = known ? [] : queries.filter(x => x.tooling);
+  const globalNow = opts.reuse ? !opts.reuse.global && (opts.reuse.appExists || !!known?.app) : true;
+  const [results, toolingResults, early, profileEarly] = await Promise.all([
     client.batch([
       ...queries.filter(x => !x.tooling).map(x => ({ ref: x.ref, url: url(x) })),
       { ref: 'profileDescribe', url: `${v}/sobjects/Profile/describe` },
     ]),
     Promise.all(tooling.map(x => queryAll(client, `/services/data/${url(x)}`))),
-    metadata('global', 'ExtlClntAppGlobalOauthSettings', names.global),
-    metadata('profileMeta', 'Profile', m.profile.name),
+    globalNow ? readGlobal() : none,
+    opts.lean || known ? none : readProfile(),
   ]);
   tooling.forEach((x, i) => (results[x.ref] = toolingResults[i]!));
+  const exists = (ref: string) => {
+    const r = results[ref];
+    const records = (r?.body as { records?: unknown[] } | undefined)?.records;
+    // A read that failed: unknown, so read what depends on it too.
+    return !r || r.status >= 400 || !!records?.length;
+  };
+  const profileNamed = (r: SubResult | undefined) =>
+    ((r?.body as { records?: Array<{ Name?: unknown }> } | undefined)?.records ?? []).some(
+      p => String(p.Name).toLowerCase() === m.profile.name.toLowerCase(),
+    );
+  // The metadata of what the batch found, in a second round trip, when it was not read with the batch: the lean read's,
+  // and an app that appeared although this run did not expect it.
+  const lateGlobal = !globalNow && !opts.reuse?.global && exists('app');
+  const lateProfile =
+    !!opts.lean && !known && ((results.profiles?.status ?? 500) >= 400 || profileNamed(results.profiles));
+  const [globalLate, profileLate] = await Promise.all([
+    lateGlobal ? readGlobal() : none,
+    lateProfile ? readProfile() : none,
+  ]);
+  const globals = globalNow ? early : globalLate;
+  const profileMeta = opts.lean && !known ? profileLate : profileEarly;
   // Permission fields vary by org and edition: drop the ones this org does not know and ask again.
   for (let tries = 0; tries < 5 && (results.upa?.status ?? 500) >= 400; tries++) {
     const missing = /No such column '(?:Permissions)?(\w+)'/.exec(
@@ -366,7 +414,9 @@ export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts
     return (r.body as Partial<QueryResult<T>> | undefined)?.records ?? [];
   };
   const upa = rows<PermissionFields>('upa')[0];
-  const deps = rows<DependencyRow & { RequiredPermissionType?: string }>('deps');
+  const licenses = rows<LicenseRow>('license');
+  // Reused when known: the org's permission dependencies do not change with this run's writes.
+  const deps = known ? [] : rows<DependencyRow & { RequiredPermissionType?: string }>('deps');
   const owned = rows<OwnedPermissionSetRow>('owned');
   const profiles = rows<ProfileRow>('profiles');
   // Standard (its own permission set not custom: the query's filter) and for internal users; never by its name.
@@ -375,10 +425,16 @@ export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts
   const source = sources.length === 1 ? sources[0] : undefined;
   const orgRow = rows<OrganizationRow>('org')[0];
   const app = rows<AppRow>('app')[0];
-  let global = globals[0] as GlobalOauthMeta | undefined;
+  let global = (opts.reuse?.global ? known?.global : globals[0]) as GlobalOauthMeta | undefined;
+  // Kept, not read again (reused, or no app yet and none deployed): a refusal of the OAuth settings still holds.
+  if (known?.failed.global && (opts.reuse?.global || (!globalNow && !lateGlobal))) failed.global = known.failed.global;
   // An app another tool made may name its global OAuth settings differently: find them by their app.
   if (app && !global && !failed.global) global = await adoptGlobalSettings(client, app.DeveloperName, failed);
   const ranges = ([] as unknown[]).concat(profileMeta[0]?.loginIpRanges ?? []) as Array<Partial<IpRange> | undefined>;
+  // Reused: the org's permission dependencies and the profile's ranges (or why they could not be read).
+  if (known) {
+    for (const ref of ['deps', 'profileMeta'] as const) if (known.failed[ref]) failed[ref] = known.failed[ref];
+  }
   const facts: Facts = {
     apiVersion: client.apiVersion,
     org: orgRow && { Name: orgRow.Name, IsSandbox: !!orgRow.IsSandbox, InstanceName: orgRow.InstanceName },
@@ -386,19 +442,24 @@ export async function gatherFacts(client: OrgClient, m: Manifest): Promise<Facts
     admin: rows<AdminRow>('admin')[0],
     user: rows<UserRow>('user')[0],
     userFrozen: !!rows<UserLoginRow>('userLogin')[0]?.IsFrozen,
-    license: rows<LicenseRow>('license')[0],
+    license: licenses.find(l => l.LicenseDefinitionKey === 'AUL'),
+    otherLicenses: licenses.filter(l => l.LicenseDefinitionKey !== 'AUL' && l.TotalLicenses > l.UsedLicenses),
     sourceProfile: source && profiles.find(p => sameId(p.Id, source.ProfileId)),
     sourceCandidates: sources.length > 1 ? sources.map(o => o.Profile?.Name ?? o.ProfileId) : undefined,
     profile: profiles.find(p => String(p.Name).toLowerCase() === m.profile.name.toLowerCase()),
     permissionSet: rows<PermissionSetRow>('permset')[0],
-    dependencies: deps.filter(d => d.RequiredPermissionType === 'User Permission').map(plainDependency),
-    objectDependencies: deps.filter(d => d.RequiredPermissionType === 'Object Permission').map(plainDependency),
+    dependencies: known
+      ? known.dependencies
+      : deps.filter(d => d.RequiredPermissionType === 'User Permission').map(plainDependency),
+    objectDependencies: known
+      ? known.objectDependencies
+      : deps.filter(d => d.RequiredPermissionType === 'Object Permission').map(plainDependency),
     app,
     appOauth: rows<AppOauthRow>('appOauth')[0],
     policy: rows<OauthPolicyRow>('policy')[0],
     appPolicy: rows<AppPolicyRow>('appPolicy')[0],
     global,
-    profileIpRanges: ranges.filter((r): r is IpRange => !!r?.startAddress),
+    profileIpRanges: known ? known.profileIpRanges : ranges.filter((r): r is IpRange => !!r?.startAddress),
     profileFields: profileFields(results.profileDescribe),
     logins: rows<LoginRow>('logins'),
     failed,

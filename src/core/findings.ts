@@ -22,83 +22,104 @@ export type Effect = 'blocks' | 'blocks-or-error' | 'error' | 'drift' | 'none';
  *  Setup (only another admin can grant a permission). */
 export type QuickFix = 'runStep' | 'chooseCertificate' | 'openAdminUser';
 
-/** An info is never a Problem; an error or a warning may be one, with a quick fix or without. */
-export type FindingSpec =
+/** An info is never a Problem; an error or a warning may be one, with a quick fix or without. Every finding has a
+ *  title: a few words for its row in the checklist (a normal-width sidebar shows it whole); its message and fix are
+ *  the detail (the row's description and tooltip). */
+export type FindingSpec = { title: string | ((f: Finding) => string) } & (
   | { severity: 'info'; effect: Effect; problem: false; quickFix?: never }
-  | { severity: 'error' | 'warning'; effect: Effect; problem: boolean; quickFix?: QuickFix };
+  | { severity: 'error' | 'warning'; effect: Effect; problem: boolean; quickFix?: QuickFix }
+);
 
-const problem = (severity: 'error' | 'warning', effect: Effect, quickFix?: QuickFix) =>
-  ({ severity, effect, problem: true, quickFix }) as const;
-const info = (effect: Effect = 'none') => ({ severity: 'info', effect, problem: false }) as const;
+type Title = FindingSpec['title'];
+const problem = (title: Title, severity: 'error' | 'warning', effect: Effect, quickFix?: QuickFix) =>
+  ({ title, severity, effect, problem: true, quickFix }) as const;
+const info = (title: Title, effect: Effect = 'none') => ({ title, severity: 'info', effect, problem: false }) as const;
 /** Worth a look, but not a Problem: nothing in the org is wrong, something could not be checked or was a test. */
-const note = (severity: 'warning') => ({ severity, effect: 'none', problem: false }) as const;
+const note = (title: Title, severity: 'warning') => ({ title, severity, effect: 'none', problem: false }) as const;
 /** A certificate problem: choosing another certificate repairs it. */
-const certificate = (severity: 'error' | 'warning') =>
-  problem(severity, severity === 'error' ? 'blocks-or-error' : 'none', 'chooseCertificate');
+const certificate = (title: Title, severity: 'error' | 'warning') =>
+  problem(title, severity, severity === 'error' ? 'blocks-or-error' : 'none', 'chooseCertificate');
+/** The manifest's username or email (its path says which). */
+const value = (f: Finding) => (f.manifestPath?.[1] === 'email' ? 'Email' : 'Username');
 
 export const FINDINGS = {
   // Any step.
-  'admin-permission-missing': problem('error', 'blocks', 'openAdminUser'),
-  'waits-for': info('blocks'), // a step it depends on is blocked
-  pending: info(), // it waits for an earlier step (Verify, the consumer key)
+  'admin-permission-missing': problem('You lack a permission', 'error', 'blocks', 'openAdminUser'),
+  'waits-for': info('Waits for an earlier step', 'blocks'), // a step it depends on is blocked
+  pending: info('Waits for earlier steps'), // it waits for an earlier step (Verify, the consumer key)
   // Preflight.
-  'api-version-too-old': problem('error', 'error'),
-  'admin-permissions-unreadable': problem('warning', 'none'),
-  'eca-unavailable': problem('warning', 'none'),
-  'license-headroom': info(),
-  'license-missing': problem('error', 'error'),
-  'placeholder-value': problem('error', 'error'), // editing the manifest fixes it
-  'reserved-domain': problem('warning', 'none'),
-  'jwt-session-rest-only': note('warning'), // the admin's session takes REST only: SOAP reads were not made
+  'api-version-too-old': problem('API version too old', 'error', 'error'),
+  'admin-permissions-unreadable': problem('Your permissions unreadable', 'warning', 'none'),
+  // Every permission the admin lacks for the steps that have work to do, in one list (the request for a System
+  // Administrator); each is also a finding of its step.
+  'admin-request': {
+    title: f => `You lack ${f.permissions?.length ?? 0} permission${f.permissions?.length === 1 ? '' : 's'}`,
+    severity: 'warning',
+    effect: 'none',
+    problem: false,
+  },
+  'eca-unavailable': problem('Apps not visible to you', 'warning', 'none'),
+  'license-headroom': info('No Platform licence free'),
+  'license-missing': problem('No Salesforce Platform licence', 'error', 'error'),
+  // Integration user: the manifest's username and email.
+  // A placeholder value: editing the manifest fixes it.
+  'placeholder-value': problem(f => `${value(f)}: placeholder domain`, 'error', 'error'),
+  'reserved-domain': problem(f => `${value(f)}: reserved domain`, 'warning', 'none'),
+  // The admin's session takes REST only: SOAP reads were not made.
+  'jwt-session-rest-only': note('Some reads not made', 'warning'),
   // Profile.
-  'source-profile-missing': problem('error', 'error'),
-  'source-profile-ambiguous': problem('error', 'error'),
-  'profile-permissions-not-copied': info(), // the source profile's permissions an insert could not carry
-  'profile-permission-drift': problem('warning', 'drift', 'runStep'),
-  'profile-ip-ranges': problem('warning', 'none'),
-  'profile-ip-ranges-unchecked': note('warning'),
-  'profile-wrong-license': problem('error', 'error'),
+  'source-profile-missing': problem('No standard Platform profile', 'error', 'error'),
+  'source-profile-ambiguous': problem('Several Platform profiles fit', 'error', 'error'),
+  // The source profile's permissions an insert could not carry.
+  'profile-permissions-not-copied': info('Some permissions not copied'),
+  'profile-permission-drift': problem('Profile lacks permissions', 'warning', 'drift', 'runStep'),
+  'profile-ip-ranges': problem('Profile has Login IP Ranges', 'warning', 'none'),
+  'profile-ip-ranges-unchecked': note('Login IP Ranges not checked', 'warning'),
+  'profile-wrong-license': problem('Profile on another licence', 'error', 'error'),
   // Integration user.
-  'license-exhausted': problem('error', 'blocks'),
-  'user-is-admin': problem('error', 'error'),
-  'user-inactive': problem('error', 'error'), // Run All asks to reactivate it
-  'user-frozen': problem('error', 'error'),
-  'user-profile-drift': problem('warning', 'drift', 'runStep'),
-  'user-role-drift': problem('warning', 'drift', 'runStep'),
+  'license-exhausted': problem('No Platform licence free', 'error', 'blocks'),
+  'user-is-admin': problem('The user is you, the admin', 'error', 'error'),
+  'user-inactive': problem('User is inactive', 'error', 'error'), // Run All asks to reactivate it
+  'user-frozen': problem('User is frozen', 'error', 'error'),
+  'user-profile-drift': problem('User on another profile', 'warning', 'drift', 'runStep'),
+  'user-role-drift': problem('User has a role', 'warning', 'drift', 'runStep'),
   // Permission set.
-  'permset-permission-drift': problem('warning', 'drift', 'runStep'),
-  'permset-has-license': problem('warning', 'none'),
-  'permset-unassigned-drift': problem('warning', 'drift', 'runStep'),
+  'permset-permission-drift': problem('Permissions switched off', 'warning', 'drift', 'runStep'),
+  'permset-has-license': problem('Tied to a licence', 'warning', 'none'),
+  'permset-unassigned-drift': problem('Not assigned to the user', 'warning', 'drift', 'runStep'),
   // External Client App, and BalkanID's certificate (the codes of readCertificate's errors are findings of it).
-  'cert-missing': certificate('error'),
-  'cert-too-large': certificate('error'),
-  'cert-is-private-key': certificate('error'),
-  'cert-is-csr': certificate('error'),
-  'cert-is-public-key': certificate('error'),
-  'cert-several': certificate('error'),
-  'cert-unreadable': certificate('error'),
-  'cert-not-rsa': certificate('error'),
-  'cert-key-too-short': certificate('error'),
-  'cert-expired': certificate('error'),
-  'cert-not-yet-valid': certificate('error'),
-  'cert-expiring': certificate('warning'),
-  'cert-unverified': problem('warning', 'none'), // only a JWT login (Verify) settles it
-  'app-partly-unchecked': problem('warning', 'none'),
-  'oauth-metadata-closed': problem('error', 'blocks'), // the deploy of the OAuth settings would be refused
-  'policy-self-authorized': problem('warning', 'drift', 'runStep'),
-  'app-drift': problem('warning', 'drift', 'runStep'),
+  'cert-missing': certificate('Certificate not found', 'error'),
+  'cert-too-large': certificate('Certificate file too large', 'error'),
+  'cert-is-private-key': certificate('A private key, no certificate', 'error'),
+  'cert-is-csr': certificate('A CSR, no certificate', 'error'),
+  'cert-is-public-key': certificate('A public key, no certificate', 'error'),
+  'cert-several': certificate('Several certificates', 'error'),
+  'cert-unreadable': certificate('Certificate unreadable', 'error'),
+  'cert-not-rsa': certificate('Certificate key not RSA', 'error'),
+  'cert-key-too-short': certificate('Certificate key too short', 'error'),
+  'cert-expired': certificate('Certificate expired', 'error'),
+  'cert-not-yet-valid': certificate('Certificate not yet valid', 'error'),
+  'cert-expiring': certificate('Certificate expires soon', 'warning'),
+  'cert-unverified': problem('Certificate not compared', 'warning', 'none'), // only a JWT login (Verify) settles it
+  'app-partly-unchecked': problem('Some settings unreadable', 'warning', 'none'),
+  // The deploy of the OAuth settings would be refused.
+  'oauth-metadata-closed': problem('OAuth settings not deployable', 'error', 'blocks'),
+  'policy-self-authorized': problem('Users may self-authorize', 'warning', 'drift', 'runStep'),
+  'app-drift': problem('App differs from the setup', 'warning', 'drift', 'runStep'),
   // Link.
-  'link-missing-drift': problem('warning', 'drift', 'runStep'),
+  'link-missing-drift': problem('Permission set not linked', 'warning', 'drift', 'runStep'),
   // Consumer key.
-  'consumer-key-unreadable': problem('error', 'error'), // by every route: the admin copies it from Setup
-  'consumer-key-typed': info(), // the admin's copy from Setup, since the org gives it by no route
+  // Unreadable by every route: the admin copies it from Setup.
+  'consumer-key-unreadable': problem('Consumer key unreadable', 'error', 'error'),
+  // The admin's copy from Setup, since the org gives it by no route.
+  'consumer-key-typed': info('Consumer key typed by you'),
   // Verify (its state comes from the login history).
-  'login-failing': problem('warning', 'none'),
-  'login-ok': info(),
-  'login-history-unreadable': info(),
-  'awaiting-login': info(),
-  'self-test-passed': info(), // this tool's own login: never BalkanID's
-  'self-test-failed': note('warning'),
+  'login-failing': problem('Latest login failed', 'warning', 'none'),
+  'login-ok': info('First login seen'),
+  'login-history-unreadable': info('Login history not visible'),
+  'awaiting-login': info('No login through the app yet'),
+  'self-test-passed': info('JWT self-test: passed'), // this tool's own login: never BalkanID's
+  'self-test-failed': note('JWT self-test: failed', 'warning'),
 } as const satisfies Record<string, FindingSpec>;
 
 export type FindingCode = keyof typeof FINDINGS;
@@ -120,8 +141,18 @@ export interface Finding {
   manifestPath?: Array<string | number>;
   /** The Salesforce permission concerned, if any (API name without the `Permissions` prefix). */
   permission?: string;
+  /** Permissions that would do instead of `permission` ("or Modify All Data"). */
+  alternatives?: string[];
+  /** Every permission concerned (the admin's request: each permission the admin lacks). */
+  permissions?: string[];
   /** Which principal the finding is about. */
   subject?: 'admin' | 'integration-user' | 'org' | 'app' | 'certificate' | 'manifest';
+}
+
+/** A finding's row title in the checklist (a few words). */
+export function findingTitle(f: Finding): string {
+  const t = findingSpec(f.code).title;
+  return typeof t === 'function' ? t(f) : t;
 }
 
 /** A finding of `code`, with the severity its code declares. */

@@ -44,6 +44,8 @@ export interface LicenseRow {
   Id: string;
   Name: string;
   MasterLabel: string;
+  /** AUL: Salesforce Platform. */
+  LicenseDefinitionKey?: string;
   TotalLicenses: number;
   UsedLicenses: number;
 }
@@ -156,6 +158,8 @@ export interface Facts {
   user?: UserRow;
   userFrozen?: boolean;
   license?: LicenseRow;
+  /** Active licences of other kinds with free seats (said when no Salesforce Platform licence is free). */
+  otherLicenses?: LicenseRow[];
   /** The standard profile of the Salesforce Platform licence, found by what does not change with the language. */
   sourceProfile?: ProfileRow;
   /** When more than one profile fits (none is chosen): their names. */

@@ -28,6 +28,8 @@ export interface Write {
   detail: string;
   /** The record the write concerns, when the engine needs it (teardown's deletes). */
   id?: string;
+  /** Made by another write of the run: the link, by the app's deploy (its policy names the permission set). */
+  by?: 'deploy';
 }
 
 export interface StepResult {
@@ -73,11 +75,15 @@ export interface Report {
 }
 
 export interface Handoff {
+  /** Why the values cannot work yet (no integration user, inactive, the setup unfinished); the consumer key aside. */
+  notReady?: string;
   username: string;
   consumerKey?: string;
   /** Where the key came from: the org, or the admin's copy from Setup (the org gives it to this tool by no route). */
   consumerKeySource?: 'org' | 'typed';
-  /** The app's page in Setup, where the consumer key is shown (Settings → OAuth Settings → Consumer Key and Secret). */
+  /**
+   * The app's page in Setup, where the consumer key is shown (Settings → OAuth Settings → Consumer Key and Secret).
+   */
   consumerKeyPage?: string;
   loginUrl: string;
   isSandbox: boolean;
@@ -104,7 +110,20 @@ const VERBS: Record<Write['action'], string> = {
 
 /** One line per write, numbered: the plan as the CLI and the extension show it. */
 export function describeWrites(writes: Write[]): string[] {
-  return writes.map((w, i) => `${i + 1}. ${VERBS[w.action]} ${w.target} — ${w.detail}`);
+  return writes.map(
+    (w, i) => `${i + 1}. ${VERBS[w.action]} ${w.target} — ${w.detail}${w.by ? " (made by the app's deploy)" : ''}`,
+  );
+}
+
+/** "6 changes made (the link by the app's deploy)." — counted as the plan counts them, the CLI and VS Code alike. */
+export function changesMade(writes: Write[]): string {
+  const n = writes.length;
+  const byDeploy = writes.some(w => w.by === 'deploy');
+  return (
+    `${n} change${n === 1 ? '' : 's'} made` +
+    (byDeploy ? " (the link by the External Client App's deploy: its policy names the permission set)" : '') +
+    '.'
+  );
 }
 
 const BRAND = Symbol.for('balkanid.SetupError');

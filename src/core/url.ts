@@ -63,6 +63,27 @@ export function myDomainUrl(raw: string): string {
 }
 
 /**
+ * An org's address typed into the org picker (its My Domain form, for a browser login there), or undefined for text
+ * that filters the list: an address has a scheme, a port, or a Salesforce host (acme.my.salesforce.com, a Lightning
+ * or Setup page's host) — "acme.example", which may filter a username, is no address.
+ */
+export function typedOrgUrl(value: string): string | undefined {
+  const v = value.trim();
+  const host = /^[\w-]+(\.[\w-]+)+(?=$|[:/])/.exec(v)?.[0] ?? '';
+  if (
+    !/^https?:\/\/\S+$/i.test(v) &&
+    !/^[\w.-]+:\d+(\/\S*)?$/.test(v) &&
+    !/\.(salesforce|force|salesforce-setup)\.com$/i.test(host)
+  )
+    return undefined;
+  try {
+    return myDomainUrl(v);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The domains Salesforce serves orgs from (Salesforce Help, "My Domain URL Formats" and "Allow the Required Domains"):
  * My Domain of every org type (*.my.salesforce.com: production, .sandbox, .develop, .scratch, .patch, .trailblaze,
  * .demo, .free), login.salesforce.com and test.salesforce.com, instance hosts (na139.salesforce.com), Lightning and

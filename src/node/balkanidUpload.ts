@@ -7,15 +7,24 @@ import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { registerSecret, redact } from '../core/redact';
-import { codeOf, SetupError } from '../core/types';
+import { codeOf, messageOf, SetupError } from '../core/types';
+import { csvTable } from '../core/extract/csv';
+import { pairProblem, readManifest } from './exportFiles';
 import { formatCount } from '../core/numbers';
 import { UPLOADS } from '../core/extract/format';
 import { boundedFetch, FetchAnswer, FetchFailed, FetchProblem } from './boundedFetch';
 import { REQUEST_TIMEOUT_MS } from './transport';
 import {
+  APPS_DEADLINE_MS,
+  appsEndpoint,
+  appsFromCsv,
   checkPresignedUrl,
   checkTenantUrl,
+  describeUrl,
   errorDetail,
+  MAX_APPS_BYTES,
+  pickDownloadUrls,
+  unknownAppError,
   firstLineOf,
   headerProblem,
   isExpiredPresignedUrl,
@@ -40,6 +49,10 @@ export interface UploadOptions {
   signal?: AbortSignal;
   /** Retry-After dates and the waits before a retry (tests pass one that records the waits). */
   clock?: Clock;
+  /** Upload without looking the App up in the tenant's apps (when the apps list cannot be had). */
+  skipAppCheck?: boolean;
+  /** How long the tenant may take to prepare its apps list (default 60 s). */
+  appsDeadlineMs?: number;
   /** The deadline of each exchange (the PUT of a file: plus the time it takes at MIN_UPLOAD_RATE). */
   timeoutMs?: number;
 }
@@ -55,6 +68,8 @@ export const putDeadlineMs = (timeoutMs: number, bytes: number) =>
 export interface UploadResult {
   /** Per file: bytes sent, and the requests made for it (asking for upload URLs and sending it; 2 without retries). */
   uploaded: Array<{ file: string; bytes: number; requests: number }>;
+  /** The files' App, and whether it was found among the tenant's apps (false: --skip-app-check, or no rows). */
+  app?: { value: string; checked: boolean; requests: number };
 }
 
 interface Checked {
@@ -111,7 +126,38 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
   if (!keyId?.trim() || !secret?.trim())
     throw new SetupError('Both the BalkanID API key ID and its secret are needed. Nothing was sent.', 'UPLOAD_INPUT');
   const tenant = checkTenantUrl(opts.tenantUrl);
+  // The pair its manifest names, or nothing: never a new entities.csv beside an old entity-relations.csv.
+  const mixed = await pairProblem(opts.dir);
+  if (mixed)
+    throw new SetupError(`Nothing was sent to BalkanID: ${mixed}. Run export again into ${opts.dir}.`, 'UPLOAD_INPUT');
   const files = await checkFiles(opts.dir);
+  const app = await appOf(opts.dir);
+  let appCheck: UploadResult['app'];
+  if (app !== undefined) {
+    if (opts.skipAppCheck) {
+      progress(`Not checking the App "${app}" against the tenant's apps (--skip-app-check).`);
+      appCheck = { value: app, checked: false, requests: 0 };
+    } else {
+      progress(`Looking the App "${app}" up in the tenant's apps…`);
+      const { apps, requests } = await tenantApps({
+        tenant,
+        keyId,
+        secret,
+        signal,
+        clock,
+        clean,
+        progress,
+        deadlineMs: opts.appsDeadlineMs,
+        timeoutMs,
+      });
+      if (!apps.some(a => a.id === app)) {
+        const e = unknownAppError(app, apps, tenant);
+        e.message = clean(e.message);
+        throw e;
+      }
+      appCheck = { value: app, checked: true, requests };
+    }
+  }
 
   const done: string[] = [];
   const uploaded: UploadResult['uploaded'] = [];
@@ -142,7 +188,9 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
         throw fail({ kind: 'network', phase, reason: code && /^[A-Z_]+$/.test(code) ? code : 'connection failed' });
       }
     };
-    /** One request, tried again on 429 and 5xx; the final answer (read, within its cap) and how many times it was sent. */
+    /**
+     * One request, tried again on 429 and 5xx; the final answer (read, within its cap) and how many times it was sent.
+     */
     const withRetries = async (phase: Phase, send: () => Promise<FetchAnswer>) => {
       for (let attempt = 1; ; attempt++) {
         if (signal?.aborted) throw fail({ kind: 'aborted' });
@@ -236,5 +284,148 @@ export async function uploadToBalkanId(opts: UploadOptions): Promise<UploadResul
     uploaded.push({ file: f.file, bytes: f.bytes, requests });
     progress(`${f.file} uploaded (${formatCount(f.bytes)} bytes).`);
   }
-  return { uploaded };
+  return { uploaded, ...(appCheck ? { app: appCheck } : {}) };
+}
+
+/** The files' App: the export's manifest says it; else the first row of entities.csv (files made by hand). */
+async function appOf(dir: string): Promise<string | undefined> {
+  const manifest = await readManifest(dir);
+  if (manifest?.app) return manifest.app;
+  const fh = await open(join(dir, UPLOADS[0].file), 'r');
+  const head = Buffer.alloc(64 * 1024);
+  let read = 0;
+  try {
+    read = (await fh.read(head, 0, head.length, 0)).bytesRead;
+  } finally {
+    await fh.close();
+  }
+  const lines = head.subarray(0, read).toString('utf8').split(/\r?\n/);
+  if (lines.length < 3) return undefined; // no complete data row
+  try {
+    return csvTable(lines[1]!, { maxCell: 4096, maxColumns: 64 }).header[0];
+  } catch {
+    return undefined;
+  }
+}
+
+interface AppsRequest {
+  tenant: string;
+  keyId: string;
+  secret: string;
+  signal?: AbortSignal;
+  clock: Clock;
+  clean: (text: string) => string;
+  progress: (m: string) => void;
+  deadlineMs?: number;
+  /** The deadline of each exchange (--request-timeout). */
+  timeoutMs: number;
+}
+
+/** The most the answer asking for the apps list's URLs, or its polling URL's, may hold. */
+const APPS_ANSWER_LIMIT = 64 * 1024;
+
+/**
+ * The tenant's apps, by BalkanID's Bulk Apps Download API: POST for the URLs (with the API key; 429 and 5xx tried
+ * again), HEAD the polling URL until 200 (404: not ready) within a deadline, GET the CSV (at most MAX_APPS_BYTES).
+ * The pre-signed URLs get no API key. Any failure is UPLOAD_APPS, with nothing sent.
+ */
+async function tenantApps(r: AppsRequest): Promise<{ apps: Array<{ id: string; name: string }>; requests: number }> {
+  let requests = 0;
+  const fail = (why: string) =>
+    new SetupError(
+      r.clean(
+        `Could not read your BalkanID tenant's apps to check the App (${why}). Nothing was uploaded. Try again; if ` +
+          "BalkanID's apps list stays unavailable, upload with --skip-app-check (in VS Code: Upload Without Checking).",
+      ),
+      'UPLOAD_APPS',
+    );
+  /** One request within the deadline and its size cap (read as it arrives), traced; 429 and 5xx tried again. */
+  const call = async (url: string | URL, init: RequestInit, limit = APPS_ANSWER_LIMIT): Promise<FetchAnswer> => {
+    for (let attempt = 1; ; attempt++) {
+      if (r.signal?.aborted) throw fail('cancelled');
+      requests++;
+      let res: FetchAnswer;
+      try {
+        res = await boundedFetch(url, init, {
+          timeoutMs: r.timeoutMs,
+          limit,
+          signal: r.signal,
+          traceBody: typeof init.body === 'string' ? init.body : undefined,
+        });
+      } catch (e) {
+        const p = e instanceof FetchFailed ? e.problem : ({ kind: 'network', error: e } as FetchProblem);
+        if (p.kind === 'aborted') throw fail('cancelled');
+        if (p.kind === 'timeout')
+          throw fail(`${describeUrl(String(url))} did not finish answering within ${p.seconds} s`);
+        if (p.kind === 'too-large') throw fail(`the answer is more than the ${formatCount(p.limit)} bytes allowed`);
+        const cause = p.error as { cause?: unknown } | undefined;
+        const code = codeOf(cause?.cause) ?? codeOf(p.error);
+        throw fail(
+          `cannot reach ${describeUrl(String(url))}: ${code && /^[A-Z_]+$/.test(code) ? code : 'connection failed'}`,
+        );
+      }
+      if (res.status >= 300 && res.status < 400)
+        throw fail(`a redirect from ${describeUrl(String(url))}, not followed`);
+      const d = res.ok
+        ? { retry: false as const }
+        : retryDecision(res.status, attempt, res.headers.get('retry-after'), r.clock.now());
+      if (!d.retry) return res;
+      await r.clock.sleep(d.waitMs, r.signal).catch(() => undefined);
+    }
+  };
+  const res = await call(appsEndpoint(r.tenant), {
+    method: 'POST',
+    headers: {
+      'X-Api-Key-ID': r.keyId,
+      'X-Api-Key-Secret': r.secret,
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+    },
+    body: '{}',
+  });
+  const text = res.text;
+  if (res.status === 401)
+    throw new SetupError(
+      "BalkanID refused the API key (HTTP 401) while asking for the tenant's apps: " +
+        'the API key ID or secret is wrong, or the key was revoked. ' +
+        'Check both values, or create a new API key in BalkanID and use its ID and secret. Nothing was uploaded.',
+      'UPLOAD_AUTH',
+    );
+  if (res.status === 403)
+    throw new SetupError(
+      "BalkanID refused the request (HTTP 403) while asking for the tenant's apps: " +
+        'the API key may not download apps. ' +
+        'Ask a BalkanID administrator for a key that may download apps and upload entities and entity relations, or ' +
+        'upload with --skip-app-check. Nothing was uploaded.',
+      'UPLOAD_FORBIDDEN',
+    );
+  if (!res.ok) throw fail(`HTTP ${res.status}${errorDetail(text) ? `: ${errorDetail(text)}` : ''}`);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const urls = pickDownloadUrls(body);
+  const get = urls && checkPresignedUrl(urls.url, r.tenant);
+  const poll = urls && checkPresignedUrl(urls.pollingUrl, r.tenant);
+  if (!get || !poll) throw fail('BalkanID answered without https download and polling URLs');
+  const deadlineMs = r.deadlineMs ?? APPS_DEADLINE_MS;
+  const deadline = r.clock.now() + deadlineMs;
+  for (let wait = 1000; ; wait = Math.min(wait * 2, 5000)) {
+    const head = await call(poll, { method: 'HEAD' });
+    if (head.status === 200) break;
+    if (head.status !== 404) throw fail(`the polling URL answered HTTP ${head.status}`);
+    if (r.clock.now() + wait > deadline)
+      throw fail(`BalkanID did not have the apps list ready within ${Math.round(deadlineMs / 1000)} s`);
+    r.progress('The apps list is not ready yet; asking again…');
+    await r.clock.sleep(wait, r.signal).catch(() => undefined);
+  }
+  const file = await call(get, { method: 'GET' }, MAX_APPS_BYTES);
+  if (!file.ok) throw fail(`the apps list's URL answered HTTP ${file.status}`);
+  try {
+    return { apps: appsFromCsv(file.text), requests };
+  } catch (e) {
+    throw fail(`the apps list is not the CSV BalkanID documents: ${messageOf(e)}`);
+  }
 }

@@ -1,6 +1,6 @@
 // fetch (undici) with what every exchange of this product has (see transport.ts for Salesforce's): one deadline for
-// the whole exchange — connect, request body, headers and answer — a size cap on the answer (an error answer's too),
-// no redirect followed, and a record in the trace (--trace, Record Trace…). Used by the BalkanID upload.
+// the whole exchange — connect, request body, headers and answer — a size cap on the answer (an error answer's
+// too), no redirect followed, and a record in the trace (--trace, Record Trace…). Used by the BalkanID upload.
 import { activeTrace } from './trace';
 
 export interface FetchAnswer {

@@ -9,7 +9,7 @@ export { webLogin } from './webLogin';
 export { exportToDir } from './exportFiles';
 export { uploadToBalkanId } from './balkanidUpload';
 export { previewOrg } from '../core/extract/preview';
-export { skippedText } from '../core/extract/export';
+export { exportNotes } from '../core/extract/export';
 export { checkTenantUrl } from '../core/extract/upload';
 export { whoAmI, latestLogins } from '../core/probe';
 export { loginStatus } from '../core/steps/verify';

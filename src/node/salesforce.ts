@@ -11,7 +11,7 @@ import { checkInstanceUrl } from '../core/url';
 import { registerSecret } from '../core/redact';
 import { isJwtAccessToken } from '../core/jwt';
 import { classify, ConnectionError, expect, soapRefusesJwtToken } from './httpErrors';
-import { bindTransport, configureTransport, REQUEST_TIMEOUT_MS } from './transport';
+import { bindTransport, configureTransport, ExchangeOptions, REQUEST_TIMEOUT_MS } from './transport';
 import { activeTrace, HttpTrace } from './trace';
 
 export { classify, ConnectionError, RedirectRefused } from './httpErrors';
@@ -55,6 +55,9 @@ interface DeployResultJson {
   details?: { componentFailures?: ComponentFailureJson | ComponentFailureJson[] };
 }
 
+/** An exchange without the transport's retries (the caller retries, visibly, on its own clock). */
+const ONCE: ExchangeOptions = { once: true };
+
 export class JsforceClient implements OrgClient {
   constructor(
     private readonly conn: Connection,
@@ -80,7 +83,15 @@ export class JsforceClient implements OrgClient {
       throw classify(e, this.instanceUrl, what);
     }
   }
-  request(method: string, url: string, body?: unknown, budgetMs?: number): Promise<unknown> {
+  /**
+   * `once`: no retry in the transport (the caller retries, visibly); `budgetMs`: a shorter deadline for this exchange.
+   */
+  request(
+    method: string,
+    url: string,
+    body?: unknown,
+    options?: { once?: boolean; budgetMs?: number },
+  ): Promise<unknown> {
     const what = `${method} ${url.replace(/\?.*$/, '')}`;
     return this.call(
       () =>
@@ -91,11 +102,31 @@ export class JsforceClient implements OrgClient {
             body: body === undefined ? undefined : JSON.stringify(body),
             headers: { 'Content-Type': 'application/json' },
           },
-          // Passed through jsforce to the transport (ExchangeOptions): a shorter deadline for this exchange.
-          (budgetMs === undefined ? {} : { budgetMs }) as object,
+          // Passed through jsforce to the transport (ExchangeOptions).
+          {
+            ...(options?.once ? ONCE : {}),
+            ...(options?.budgetMs === undefined ? {} : { budgetMs: options.budgetMs }),
+          } satisfies ExchangeOptions as object,
         ),
       what,
     );
+  }
+
+  async requestText(url: string): Promise<{ text: string; headers: Record<string, string> }> {
+    const { default: HttpApi } = await import('jsforce/lib/http-api');
+    // jsforce parses text/csv into records (all of them at once): ask for the text as it came, and keep the headers
+    // (Sforce-Locator, Sforce-NumberOfRecords), as jsforce's own Bulk API 2.0 client does.
+    const api = new HttpApi(this.conn, { responseType: 'text/plain', ...ONCE });
+    const headers: Record<string, string> = {};
+    api.on('response', (r: { headers?: Record<string, unknown> }) => {
+      for (const [k, v] of Object.entries(r.headers ?? {})) headers[k.toLowerCase()] = String(v);
+    });
+    const text = await this.call(
+      () => api.request<unknown>({ method: 'GET', url: this.instanceUrl + url, headers: { Accept: 'text/csv' } }),
+      `GET ${url.replace(/\?.*$/, '')}`,
+    );
+    if (typeof text !== 'string') throw classify(new Error('not text'), this.instanceUrl, `GET ${url}`);
+    return { text, headers };
   }
 
   async batch(requests: Array<{ ref: string; url: string }>): Promise<Record<string, SubResult>> {
@@ -280,12 +311,12 @@ export class JsforceClient implements OrgClient {
       // The status request may take only what is left of the deploy's deadline, whatever the server does.
       const left = deadline - this.clock.now();
       if (left <= 0) continue;
-      const answer = await this.request('GET', `${base}/${id}?includeDetails=true`, undefined, left).catch(
-        (e: unknown) => {
-          if (codeOf(e) === 'TIMEOUT' && left < this.timeoutMs) return undefined; // the deploy's deadline passed
-          throw e;
-        },
-      );
+      const answer = await this.request('GET', `${base}/${id}?includeDetails=true`, undefined, {
+        budgetMs: left,
+      }).catch((e: unknown) => {
+        if (codeOf(e) === 'TIMEOUT' && left < this.timeoutMs) return undefined; // the deploy's deadline passed
+        throw e;
+      });
       if (answer === undefined) {
         deadlinePassed = true; // (also when the engine's clock stands still, as in tests)
         continue;

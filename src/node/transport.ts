@@ -90,9 +90,12 @@ export interface TransportOptions {
   signal?: AbortSignal;
 }
 
-/** jsforce's per-call options pass through to the transport: a shorter deadline for one exchange (the deploy poll). */
+/** jsforce's per-call options pass through to the transport. */
 export interface ExchangeOptions {
+  /** A shorter deadline for this exchange (the deploy poll). */
   budgetMs?: number;
+  /** No retry here: the caller retries visibly, on its own clock, from where it was (the export's reader). */
+  once?: boolean;
 }
 
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
@@ -141,15 +144,19 @@ export class BoundedTransport {
 
   /** jsforce's transport interface: a promise of the answer, with the stream jsforce pipes (unused here). */
   httpRequest(req: TransportRequest, options?: unknown): Promise<TransportResponse> & { stream(): PassThrough } {
-    const budget = (options as ExchangeOptions | undefined)?.budgetMs;
-    const promise = this.exchange(req, Math.min(this.timeoutMs, budget ?? Infinity)) as Promise<TransportResponse> & {
+    const o = options as ExchangeOptions | undefined;
+    const promise = this.exchange(
+      req,
+      Math.min(this.timeoutMs, o?.budgetMs ?? Infinity),
+      !!o?.once,
+    ) as Promise<TransportResponse> & {
       stream(): PassThrough;
     };
     promise.stream = () => new PassThrough();
     return promise;
   }
 
-  private async exchange(req: TransportRequest, timeoutMs: number): Promise<TransportResponse> {
+  private async exchange(req: TransportRequest, timeoutMs: number, once = false): Promise<TransportResponse> {
     const method = String(req.method ?? 'GET').toUpperCase();
     const url = new URL(String(req.url ?? ''));
     const deadline = new AbortController();
@@ -169,7 +176,7 @@ export class BoundedTransport {
     };
     try {
       if (this.o.signal?.aborted) throw this.interrupted(method, url);
-      const canRetry = method === 'GET' || method === 'HEAD';
+      const canRetry = (method === 'GET' || method === 'HEAD') && !once;
       for (let retry = 0; ; retry++) {
         let res: TransportResponse;
         try {

@@ -7,7 +7,7 @@ import { trustedOrgHost } from '../core/url';
 import { SetupError, isSetupError, messageOf } from '../core/types';
 import { checkInstanceUrl, classify, configureTransport, connect, JsforceClient } from './salesforce';
 import { bindTransport } from './transport';
-import { countSources, readFix, SOURCES } from '../core/extract/sources';
+import { countSources, DEFAULT_USERS, readFix, SOURCES } from '../core/extract/sources';
 import { registerSecret } from '../core/redact';
 import { activeTrace } from './trace';
 import type { OrgClient } from '../core/client';
@@ -40,7 +40,8 @@ export interface SelfTestResult {
   attempts: number;
   maxAttempts: number;
   failure?: JwtDiagnosis & { error: string; description: string };
-  reads: Array<{ object: string; count?: number; error?: string; cause?: string }>;
+  /** What BalkanID can read: each list by its API name and Setup's label (as the preview shows it). */
+  reads: Array<{ object: string; label: string; count?: number; error?: string; cause?: string }>;
   client?: JsforceClient;
 }
 
@@ -48,12 +49,18 @@ const READER = 'The integration user';
 
 /** What an extractor reads, counted in one round trip; an unreadable object names the permission that fixes it. */
 async function readCounts(client: JsforceClient): Promise<SelfTestResult['reads']> {
-  const { counts } = await countSources(client);
-  return SOURCES.map(s => {
+  const { counts } = await countSources(client, DEFAULT_USERS);
+  return SOURCES.filter(s => !s.hidden).map(s => {
     const c = counts[s.id];
-    return 'count' in c
-      ? { object: s.object, count: c.count }
-      : { object: s.object, error: c.code, cause: readFix(s, c.code, READER) };
+    if ('count' in c) return { object: s.object, label: s.label, count: c.count };
+    if ('timedOut' in c)
+      return {
+        object: s.object,
+        label: s.label,
+        error: 'QUERY_TIMEOUT',
+        cause: `Salesforce could not count ${s.label} in time (readable).`,
+      };
+    return { object: s.object, label: s.label, error: c.code, cause: readFix(s, c.code, READER) };
   });
 }
 
@@ -116,8 +123,9 @@ export async function jwtSelfTest(o: SelfTestOptions): Promise<SelfTestResult> {
           ok: false,
           attempts: i,
           maxAttempts: attempts,
-          reads: SOURCES.map(s => ({
+          reads: SOURCES.filter(s => !s.hidden).map(s => ({
             object: s.object,
+            label: s.label,
             error: 'API_DISABLED_FOR_ORG',
             cause: readFix(s, 'API_DISABLED_FOR_ORG', READER),
           })),

@@ -29,10 +29,12 @@ export interface WebLoginOptions {
 /** The most the token endpoint's answer may hold. */
 const TOKEN_ANSWER_LIMIT = 1024 * 1024;
 
-const page = (title: string, text: string) =>
+/** The page the browser shows after the redirect. Connected, it closes its tab where the browser allows it (a tab
+ *  VS Code opened, as in a browser-based VS Code), so the admin is back in VS Code without a click. */
+const page = (title: string, text: string, close = false) =>
   `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${title}</title></head>` +
   '<body style="font-family:sans-serif">' +
-  `<h1>${title}</h1><p>${text}</p></body></html>`;
+  `<h1>${title}</h1><p>${text}</p>${close ? '<script>window.close()</script>' : ''}</body></html>`;
 
 /** Listens on both loopback addresses ("localhost" may resolve to either). */
 async function listen(port: number, handler: Parameters<typeof createServer>[1]): Promise<Server[]> {
@@ -99,7 +101,7 @@ export async function webLogin(o: WebLoginOptions): Promise<{ instanceUrl: strin
     res.end(
       error
         ? page('Not connected', 'Salesforce did not grant access. Return to VS Code.')
-        : page('Connected', 'You can close this tab and return to VS Code.'),
+        : page('Connected', 'You can close this tab and return to VS Code.', true),
     );
     done(
       error ? { error: u.searchParams.get('error_description') ?? error } : { code: u.searchParams.get('code') ?? '' },

@@ -14,13 +14,15 @@ import {
   readCertificate,
 } from '../core/certificate';
 import { codeOf, isSetupError, messageOf, SetupError, SetupErrorCode } from '../core/types';
-import { placeholderFindings } from '../core/steps/preflight';
+import { placeholderFindings } from '../core/steps/user';
 
 export interface LoadedManifest {
   path: string;
   text: string;
   manifest?: Manifest;
   problems: ManifestProblem[];
+  /** No file there (not written yet), as opposed to one that cannot be read or parsed. */
+  missing?: boolean;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function loadManifest(path: string): Promise<LoadedManifest> {
   try {
     text = (await readBounded(path, MAX_MANIFEST_BYTES, 'The setup manifest', 'MANIFEST')).toString('utf8');
   } catch (e) {
+    const missing = codeOf(e) === 'ENOENT';
     const why = isSetupError(e)
       ? e.message
       : codeOf(e) === 'ENOENT'
@@ -58,6 +61,7 @@ export async function loadManifest(path: string): Promise<LoadedManifest> {
     return {
       path,
       text: '',
+      missing,
       problems: [
         {
           path: [],

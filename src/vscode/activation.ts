@@ -29,9 +29,12 @@ export function activationTimer() {
           ? __loadEnd - __loadStart - vscodeApiMs
           : undefined;
       const totalMs = moduleMs === undefined ? undefined : moduleMs + activateMs;
-      log.info(
-        `Activated in ${totalMs?.toFixed(1) ?? '?'} ms (module ${moduleMs?.toFixed(1)} ms, activate() ` +
-          `${activateMs.toFixed(1)} ms).`,
+      // Said once activation is over (the log's output channel is made on its first line).
+      setTimeout(() =>
+        log.info(
+          `Activated in ${totalMs?.toFixed(1) ?? '?'} ms (module ${moduleMs?.toFixed(1)} ms, activate() ` +
+            `${activateMs.toFixed(1)} ms).`,
+        ),
       );
       return { totalMs, moduleMs, activateMs, vscodeApiMs, marks };
     },

@@ -14,16 +14,21 @@ export const automationAllowed = (isTestMode: boolean, env: NodeJS.ProcessEnv = 
   isTestMode && env[AUTOMATION_ENV] === '1';
 
 const isStep = (v: unknown): v is StepId => typeof v === 'string' && (STEP_IDS as readonly string[]).includes(v);
+/** The checklist's value rows (under the consumer key): which of the three values for BalkanID a row copies. */
+const VALUE_NAMES = ['username', 'consumerKey', 'loginUrl'] as const;
+const isValueName = (v: unknown) => typeof v === 'string' && (VALUE_NAMES as readonly string[]).includes(v);
 
 /**
- * What a command receives from its caller: everything in test mode; otherwise a step id, or a tree item's
- * `{ kind, id }` reduced to those two fields; anything else is dropped.
+ * What a command receives from its caller: everything in test mode; otherwise a step id, a tree item's `{ kind, id }`
+ * reduced to those two fields, or a value row's `{ kind: 'value', name }`; anything else is dropped.
  */
 export function callerArg(arg: unknown, automation: boolean): unknown {
   if (automation) return arg;
   if (isStep(arg)) return arg;
   if (arg && typeof arg === 'object') {
-    const { kind, id } = arg as { kind?: unknown; id?: unknown };
+    const { kind, id, name } = arg as { kind?: unknown; id?: unknown; name?: unknown };
+    // A value row's inline Copy: only which value (the handler copies it from the report, never from the caller).
+    if (kind === 'value' && isValueName(name)) return { kind, name };
     if (isStep(id) && (kind === undefined || typeof kind === 'string'))
       return kind === undefined ? { id } : { kind, id };
   }

@@ -33,6 +33,13 @@ const TABLE = {
   'balkanid.verify': { title: 'Verify Setup (JWT Login)', handler: 'verify', icon: '$(verified)', palette: true },
   'balkanid.openCredentials': { title: 'Open Credentials', handler: 'openCredentials', icon: '$(key)', palette: true },
   'balkanid.copyValues': { title: 'Copy BalkanID Values', handler: 'copyValues', icon: '$(copy)', palette: true },
+  'balkanid.copyValue': { title: 'Copy One BalkanID Value…', handler: 'copyValue', icon: '$(copy)', palette: true },
+  'balkanid.copyAdminRequest': {
+    title: 'Copy Request for a System Administrator',
+    handler: 'copyAdminRequest',
+    icon: '$(mail)',
+    palette: true,
+  },
   'balkanid.createManifest': {
     title: 'Create Setup Manifest',
     handler: 'createManifest',

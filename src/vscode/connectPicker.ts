@@ -1,58 +1,108 @@
-// The org picker: orgs the Salesforce CLI knows (listed while the picker is open), an instance URL with an access
-// token, or disconnect.
+// The org picker: an address typed in (a browser login there), orgs the Salesforce CLI knows (listed while the picker
+// is open), orgs connected here before by browser login or token, the browser login, an instance URL with an access
+// token, or disconnect; with an org connected, its next actions on top (the status bar opens it).
 import * as vscode from 'vscode';
 import { messageOf } from '../core/types';
 import { inert } from '../core/inertText';
-import { hostConcern, myDomainUrl } from '../core/url';
+import { hostConcern, myDomainUrl, typedOrgUrl } from '../core/url';
 import { Controller, engine, Target } from './controller';
+import { nextActions } from './viewModel';
 import { settings } from './settings';
 import { orgKey } from './orgProgress';
 import { notify, withCancel } from './notify';
 
 const shown = (text: string) => inert(text).replace(/\$\(/g, '\\$(');
+/** The icon of a next action: mail for the request to an administrator, copy for the values, a key otherwise. */
+const actionIcon = (command: string) =>
+  command === 'balkanid.copyAdminRequest' ? 'mail' : command === 'balkanid.copyValues' ? 'copy' : 'key';
 
-/** The org the admin picked, 'disconnect', or undefined when the picker was dismissed. */
+type PickAction = 'browser' | 'browserAt' | 'token' | 'disconnect' | 'command';
+type Pick = vscode.QuickPickItem & { target?: Target; action?: PickAction; url?: string; command?: string };
+
+/**
+ * The org the admin picked (or typed the address of: a browser login there), 'disconnect', or undefined when the
+ * picker was dismissed or an action ran instead. Connected, it offers the next actions on top (the status bar opens
+ * it): the values for BalkanID, the credentials, the request for a System Administrator.
+ */
 export async function pickOrg(controller: Controller): Promise<Target | 'disconnect' | undefined> {
-  type Pick = vscode.QuickPickItem & { target?: Target; action?: 'browser' | 'token' | 'disconnect' };
   const pick = vscode.window.createQuickPick<Pick>();
   pick.title = 'Connect a Salesforce org';
-  pick.placeholder = 'Orgs authenticated with the Salesforce CLI';
+  pick.placeholder = "Type your org's address (My Domain) to log in with the browser, or pick an org below";
+  const next: Pick[] =
+    controller.connection.kind === 'connected'
+      ? nextActions(controller.report, controller.offers()).map(a => ({
+          label: `$(${actionIcon(a.command)}) ${a.title}`,
+          description: controller.connection.kind === 'connected' ? controller.connection.label : undefined,
+          action: 'command' as const,
+          command: a.command,
+        }))
+      : [];
+  // Orgs connected here before by browser login or token (their sessions in secret storage).
+  const remembered: Pick[] = controller.rememberedOrgs.map(o => ({
+    label: `$(history) ${o.name ?? o.instanceUrl.replace(/^https?:\/\//, '')}`,
+    description:
+      (o.via === 'browser' ? 'logged in with the browser' : 'access token') +
+      (isCurrent(controller, o.instanceUrl) ? ' (connected)' : ''),
+    detail: `${o.instanceUrl} — ${controller.progressOf(o.instanceUrl)}`,
+    target: { kind: 'token' as const, instanceUrl: o.instanceUrl, via: o.via },
+  }));
   const manual: Pick[] = [
-    { label: '$(globe) Log in with the browser…', detail: 'No Salesforce CLI needed', action: 'browser' },
+    {
+      label: '$(globe) Log in with the browser…',
+      detail: 'Production, Developer Edition or sandbox — no Salesforce CLI needed',
+      action: 'browser',
+    },
     { label: '$(key) Enter instance URL and access token…', action: 'token' },
   ];
   if (controller.connection.kind !== 'disconnected')
     manual.push({ label: '$(debug-disconnect) Disconnect', action: 'disconnect' });
-  pick.items = manual;
+  const separator = (label: string): Pick => ({ label, kind: vscode.QuickPickItemKind.Separator });
+  let cliOrgs: Pick[] = [];
+  let typed: Pick[] = [];
+  const render = () => {
+    pick.items = [
+      ...typed,
+      ...(next.length ? [separator('next'), ...next] : []),
+      ...(cliOrgs.length ? [separator('Salesforce CLI'), ...cliOrgs] : []),
+      ...(remembered.length ? [separator('connected here before'), ...remembered] : []),
+      separator(''),
+      ...manual,
+    ];
+  };
+  render();
   // Nothing is preselected while the CLI's orgs load: a quick Enter must not start a browser login by surprise.
   pick.activeItems = [];
   pick.busy = true;
+  // An address typed into the box: a browser login there, offered first (Enter starts it).
+  pick.onDidChangeValue(value => {
+    const url = typedOrgUrl(value);
+    typed = url
+      ? [{ label: `$(globe) Log in to ${url} with the browser`, alwaysShow: true, action: 'browserAt', url }]
+      : [];
+    render();
+    if (typed.length) pick.activeItems = [pick.items[0]!];
+  });
   pick.show();
   engine()
     .listOrgs(settings().sfPath)
     .then(
       orgs => {
         // The org in use is marked, as the Salesforce extensions mark the default org.
-        const current =
-          controller.connection.kind === 'connected' && controller.client ? orgKey(controller.client.instanceUrl) : '';
-        const isCurrent = (url?: string) => !!url && orgKey(url) === current;
-        pick.items = [
-          ...orgs.map(o => ({
-            // An alias is the CLI's text: shown as text (no icon syntax, no control character).
-            label: `${isCurrent(o.instanceUrl) ? '$(check)' : '$(cloud)'} ${shown(o.alias ?? o.username)}`,
-            description: [o.alias ? o.username : undefined, isCurrent(o.instanceUrl) ? '(connected)' : undefined]
-              .filter(Boolean)
-              .join(' '),
-            detail: `${o.instanceUrl ?? ''} — ${controller.progressOf(o.instanceUrl)}`,
-            target: { kind: 'sf' as const, alias: o.alias ?? o.username },
-          })),
-          { label: '', kind: vscode.QuickPickItemKind.Separator },
-          ...manual,
-        ];
+        cliOrgs = orgs.map(o => ({
+          // An alias is the CLI's text: shown as text (no icon syntax, no control character).
+          label: `${isCurrent(controller, o.instanceUrl) ? '$(check)' : '$(cloud)'} ${shown(o.alias ?? o.username)}`,
+          description: [
+            o.alias ? o.username : undefined,
+            isCurrent(controller, o.instanceUrl) ? '(connected)' : undefined,
+          ]
+            .filter(Boolean)
+            .join(' '),
+          detail: `${o.instanceUrl ?? ''} — ${controller.progressOf(o.instanceUrl)}`,
+          target: { kind: 'sf' as const, alias: o.alias ?? o.username },
+        }));
       },
       err => {
         controller.log.warn(`Listing Salesforce CLI orgs failed: ${err.message}`);
-        pick.placeholder = 'No Salesforce CLI orgs found (sf not installed or no logins)';
       },
     )
     .finally(() => {
@@ -67,7 +117,12 @@ export async function pickOrg(controller: Controller): Promise<Target | 'disconn
   pick.dispose();
   if (!chosen) return undefined;
   if (chosen.action === 'disconnect') return 'disconnect';
+  if (chosen.action === 'command') {
+    await vscode.commands.executeCommand(chosen.command!);
+    return undefined;
+  }
   if (chosen.target) return chosen.target;
+  if (chosen.action === 'browserAt') return loginAt(chosen.url!);
   if (chosen.action === 'browser') return browserLogin();
   const instanceUrl = await vscode.window.showInputBox({
     title: 'Salesforce instance URL',
@@ -100,6 +155,12 @@ export async function pickOrg(controller: Controller): Promise<Target | 'disconn
   return { kind: 'token', instanceUrl: myDomainUrl(instanceUrl), accessToken: accessToken.trim() };
 }
 
+const isCurrent = (controller: Controller, url: string | undefined) =>
+  controller.connection.kind === 'connected' &&
+  !!controller.client &&
+  !!url &&
+  orgKey(url) === orgKey(controller.client.instanceUrl);
+
 /**
  * A host outside Salesforce's domains, or a private network address, gets the token only after the admin says yes to
  * that host by name (loopback, the test org, needs no question).
@@ -116,6 +177,25 @@ async function confirmHost(url: string): Promise<boolean> {
   return go === 'Connect';
 }
 
+/**
+ * The browser login at `loginUrl` (OAuth web server flow with PKCE); the org's access token on success, undefined
+ * when the admin does not confirm a host outside Salesforce's domains.
+ */
+export async function loginAt(loginUrl: string): Promise<Target | undefined> {
+  const target = myDomainUrl(loginUrl);
+  if (!(await confirmHost(target))) return undefined;
+  // The box names where the login happens (and where the token exchange goes).
+  const session = await withCancel(
+    `Log in to Salesforce in the browser at ${new URL(target).host}…`,
+    (_report, signal) =>
+      engine().webLogin({
+        loginUrl: target,
+        signal,
+        open: url => Promise.resolve(vscode.env.openExternal(vscode.Uri.parse(url, true))),
+      }),
+  );
+  return { kind: 'token', instanceUrl: session.instanceUrl, accessToken: session.accessToken, via: 'browser' };
+}
 /** Where to log in, then the browser (OAuth web server flow with PKCE); the org's access token on success. */
 async function browserLogin(): Promise<Target | undefined> {
   type Host = vscode.QuickPickItem & { url?: string };
@@ -149,17 +229,5 @@ async function browserLogin(): Promise<Target | undefined> {
       },
     }));
   if (!loginUrl) return undefined;
-  const target = myDomainUrl(loginUrl);
-  if (!(await confirmHost(target))) return undefined;
-  // The box names where the login happens (and where the token exchange goes).
-  const session = await withCancel(
-    `Log in to Salesforce in the browser at ${new URL(target).host}…`,
-    (_report, signal) =>
-      engine().webLogin({
-        loginUrl: target,
-        signal,
-        open: url => Promise.resolve(vscode.env.openExternal(vscode.Uri.parse(url, true))),
-      }),
-  );
-  return { kind: 'token', instanceUrl: session.instanceUrl, accessToken: session.accessToken };
+  return loginAt(loginUrl);
 }

@@ -10,6 +10,8 @@ export const CONTEXT_KEYS = {
   'balkanid.setupDone': 'every step is done (Verify may still wait for BalkanID)',
   'balkanid.balkanidConnected': "BalkanID's first login through the app was seen",
   'balkanid.valuesCopied': 'the values for BalkanID were copied (for the connected org)',
+  'balkanid.valuesReady': 'the values for BalkanID work: the setup is in place and the consumer key is known',
+  'balkanid.adminRequest': 'the admin lacks permissions for the work left (the request for a System Administrator)',
 } as const;
 
 export type ContextKey = keyof typeof CONTEXT_KEYS;
@@ -22,6 +24,10 @@ export interface ContextSource {
   certificateReadable: boolean;
   report?: Report;
   valuesCopied: boolean;
+  /** The values for BalkanID work (Controller.offers). */
+  values: boolean;
+  /** The admin lacks permissions for the work left (Controller.offers). */
+  request: boolean;
 }
 
 export function contextOf(s: ContextSource): ContextValues {
@@ -32,6 +38,8 @@ export function contextOf(s: ContextSource): ContextValues {
     'balkanid.setupDone': !!s.report && remaining(s.report) === 0,
     'balkanid.balkanidConnected': s.report?.login?.status === 'connected',
     'balkanid.valuesCopied': s.valuesCopied,
+    'balkanid.valuesReady': s.values,
+    'balkanid.adminRequest': s.request,
   };
 }
 

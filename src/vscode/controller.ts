@@ -5,19 +5,31 @@ import * as vscode from 'vscode';
 import type * as Engine from '../node/index';
 import { LoadedManifest } from '../node/workspace';
 import { MANIFEST_FILE } from '../core/manifest';
-import { parseManifest } from '../core/manifestText';
 import { CertificateInfo } from '../core/certificate';
 import { Clock, systemClock } from '../core/clock';
 import { codeOf, isSetupError, messageOf, Report, SetupError, StepId, Write } from '../core/types';
 import { ContextSource } from './contextKeys';
-import { Connection } from './viewModel';
+import { Connection, StepOffers, valueRows } from './viewModel';
+import { adminNeeds } from '../core/adminRequest';
 import { Log } from './log';
 import { settings } from './settings';
 import { progressText, rememberProgress } from './orgProgress';
 import { OwnLogin, ownLoginsKey, ownLoginsOf, rememberLogins } from '../core/ownLogins';
 
-export type Target = { kind: 'sf'; alias: string } | { kind: 'token'; instanceUrl: string; accessToken?: string };
+/** An org to connect: one the Salesforce CLI knows, or an address with an access token (pasted, or from the browser
+ *  login: `via`). Without a token, the one stored for the address is used. */
+export type Target =
+  | { kind: 'sf'; alias: string }
+  | { kind: 'token'; instanceUrl: string; accessToken?: string; via?: 'browser' | 'token' };
 const TARGET_KEY = 'balkanid.target';
+/** Orgs connected here by browser login or access token (their tokens in secret storage): the picker lists them. */
+const TOKEN_ORGS_KEY = 'balkanid.tokenOrgs';
+export interface RememberedOrg {
+  instanceUrl: string;
+  via: 'browser' | 'token';
+  /** The org's name, once a check read it. */
+  name?: string;
+}
 /** A typed consumer key belongs to one org (its Id). */
 const manualKey = (orgId: string) => `balkanid.manualConsumerKey:${orgId}`;
 const tokenKey = (instanceUrl: string) => `balkanid.accessToken:${instanceUrl}`;
@@ -125,6 +137,18 @@ export class Controller implements vscode.Disposable {
     return this;
   }
 
+  /**
+   * What the checklist and the status bar offer now: the values for BalkanID once they work (the setup in place, the
+   * consumer key known), the request for a System Administrator while the admin lacks permissions for the work left.
+   */
+  offers(): Required<StepOffers> {
+    const report = this.loaded ? this.report : undefined;
+    return {
+      values: valueRows(report, this.manualConsumerKey).length > 0,
+      request: !!report && adminNeeds(report.steps).length > 0,
+    };
+  }
+
   /** What the context keys are made of (contextKeys.ts). */
   contextSource(): ContextSource {
     return {
@@ -133,6 +157,7 @@ export class Controller implements vscode.Disposable {
       certificateReadable: this.certificateReadable,
       report: this.report,
       valuesCopied: !!this.session?.valuesCopied,
+      ...this.offers(),
     };
   }
 
@@ -168,6 +193,18 @@ export class Controller implements vscode.Disposable {
     return this.context.globalState.get<Target>(TARGET_KEY);
   }
 
+  /** Orgs connected by browser login or access token, newest first (the picker lists them after switching away). */
+  get rememberedOrgs(): RememberedOrg[] {
+    return this.context.globalState.get<RememberedOrg[]>(TOKEN_ORGS_KEY) ?? [];
+  }
+
+  private async rememberOrg(org: RememberedOrg): Promise<void> {
+    const key = (u: string) => u.replace(/\/+$/, '').toLowerCase();
+    const before = this.rememberedOrgs.find(o => key(o.instanceUrl) === key(org.instanceUrl));
+    const others = this.rememberedOrgs.filter(o => key(o.instanceUrl) !== key(org.instanceUrl));
+    await this.context.globalState.update(TOKEN_ORGS_KEY, [{ ...before, ...org }, ...others].slice(0, 20));
+  }
+
   manifestUri(): vscode.Uri | undefined {
     const folder = vscode.workspace.workspaceFolders?.[0];
     return folder && vscode.Uri.joinPath(folder.uri, settings().manifestPath || MANIFEST_FILE);
@@ -189,6 +226,8 @@ export class Controller implements vscode.Disposable {
         text = undefined;
       }
     }
+    // The manifest's parser (jsonc) lives in dist/later.js, apart from what activation evaluates.
+    const { parseManifest } = require('./later.js') as typeof import('./later');
     this.loaded = text === undefined ? undefined : { uri, path: uri.fsPath, text, ...parseManifest(text) };
     this.fire();
   }
@@ -216,8 +255,14 @@ export class Controller implements vscode.Disposable {
         await this.context.secrets.store(tokenKey(target.instanceUrl), target.accessToken);
       await this.context.globalState.update(
         TARGET_KEY,
-        target.kind === 'sf' ? target : { kind: 'token', instanceUrl: target.instanceUrl },
+        target.kind === 'sf'
+          ? target
+          : { kind: 'token', instanceUrl: target.instanceUrl, ...(target.via ? { via: target.via } : {}) },
       );
+      if (target.kind === 'token') {
+        const known = this.rememberedOrgs.find(o => o.instanceUrl === target.instanceUrl);
+        await this.rememberOrg({ instanceUrl: target.instanceUrl, via: target.via ?? known?.via ?? 'token' });
+      }
       this.state = { kind: 'connected', label, instanceUrl: client.instanceUrl };
       this.log.info(`Connected to ${client.instanceUrl} (API ${client.apiVersion}) as user ${client.userId}.`);
     } catch (err) {
@@ -319,6 +364,13 @@ export class Controller implements vscode.Disposable {
     this.session.report = report;
     if (this.state.kind === 'connected') this.state = { ...this.state, report };
     void rememberProgress(this.context.globalState, report);
+    if (
+      report.org.name &&
+      this.rememberedOrgs.some(o => o.instanceUrl === client.instanceUrl && o.name !== report.org.name)
+    ) {
+      const known = this.rememberedOrgs.find(o => o.instanceUrl === client.instanceUrl)!;
+      void this.rememberOrg({ ...known, name: report.org.name });
+    }
     this.fire();
   }
 

@@ -206,7 +206,10 @@ export class CredentialsPanel implements vscode.Disposable {
           problems: certificateProblems(cert, c.clock.now()).map(p => p.message),
         };
     }
+    const r = c.report;
     return {
+      org: r ? `${r.org.name ? `${r.org.name} (${r.org.instanceUrl})` : r.org.instanceUrl}` : c.client?.instanceUrl,
+      notReady: m ? r?.handoff?.notReady : undefined,
       username: m?.user.username,
       loginUrl: c.report?.handoff?.loginUrl ?? m?.loginUrl,
       consumerKey: orgKey ?? manual,
@@ -291,6 +294,8 @@ export class CredentialsPanel implements vscode.Disposable {
             break;
           }
           const value = s[msg.what];
+          if (s.notReady && msg.what !== 'scimUrl')
+            throw new SetupError(`Nothing was copied: ${s.notReady}`, 'NOTHING_TO_COPY');
           if (!value)
             throw new SetupError(
               `Nothing was copied: the ${COPY_NAMES[msg.what]} is not known yet.`,

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { inert } from '../core/inertText';
 import { Controller } from './controller';
 import { diagnosticsFor, quickFixFor } from './diagnosticsModel';
-import { STEP_TITLES } from '../core/steps';
+import { STEP_TITLES } from '../core/steps/names';
 
 export const SOURCE = 'BalkanID';
 

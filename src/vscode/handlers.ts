@@ -2,18 +2,20 @@
 // controller's (and the engine's).
 import * as vscode from 'vscode';
 import { findingSpec } from '../core/findings';
-import { codeOf, messageOf, STEP_IDS, SetupError, isSetupError, StepId, Write } from '../core/types';
+import { changesMade, codeOf, messageOf, STEP_IDS, SetupError, isSetupError, StepId, Write } from '../core/types';
+import { adminRequestText } from '../core/adminRequest';
+import { ValueName, VALUE_LABELS, valueRows } from './viewModel';
 import { STEP_TITLES, SETUP_PAGES } from '../core/steps';
 import { Controller, engine, Target } from './controller';
-import { CredentialsPanel, handoffText, pickCertificate, saveCertificate } from './credentials';
-import { planText, runAll, RunAllArgs } from './runAll';
-import { createManifestByQuestions } from './manifestQuestions';
+import { CredentialsPanel, handoffText, saveCertificate } from './credentials';
+import { openWarnings, planText, runAll, RunAllArgs } from './runAll';
+import { askCertificate, createManifestByQuestions } from './manifestQuestions';
 import { helpUrl } from '../core/steps';
 import { ChecklistTree } from './tree';
 import { Handlers } from './commandTable';
 import { notify, withCancel } from './notify';
 import { plainText } from './plainText';
-import { pickOrg } from './connectPicker';
+import { loginAt, pickOrg } from './connectPicker';
 import { verify } from './verify';
 import { exportForBalkanId } from './extract/export';
 import { previewExtraction } from './extract/preview';
@@ -23,10 +25,20 @@ import { PreviewTree } from './previewTree';
 /** Where the values go in BalkanID, said the same way everywhere. */
 const BALKANID_PATH = 'Integrations → Add Integration → Salesforce → Direct integration';
 
-/** Read-only documents (the plan): nothing to save, no "save changes?" when closed. */
+/**
+ * Read-only documents (the plan): nothing to save, no "save changes?" when closed. Each belongs to the org it was
+ * made for: switching org (or disconnecting) closes it, so no plan of another org stays on screen.
+ */
 export class ReadOnlyDocs implements vscode.Disposable {
   private readonly texts = new Map<string, string>();
+  /** Each document's org (its Id), by its URI. */
+  private readonly orgs = new Map<string, string>();
   private provider?: vscode.Disposable;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly controller: Controller) {
+    this.subscription = controller.onDidChange(() => void this.closeOtherOrgs());
+  }
 
   async show(name: string, content: string): Promise<void> {
     this.provider ??= vscode.workspace.registerTextDocumentContentProvider('balkanid', {
@@ -34,15 +46,34 @@ export class ReadOnlyDocs implements vscode.Disposable {
     });
     const uri = vscode.Uri.from({ scheme: 'balkanid', path: name, query: String(Date.now()) });
     this.texts.set(uri.path, content);
+    const org = this.controller.client?.orgId;
+    if (org) this.orgs.set(uri.toString(), org);
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
     await vscode.window.showTextDocument(doc, { preview: true });
   }
 
+  /** Closes the documents of an org that is no longer the connected one. */
+  private async closeOtherOrgs(): Promise<void> {
+    const now = this.controller.client?.orgId;
+    const stale = vscode.window.tabGroups.all
+      .flatMap(g => g.tabs)
+      .filter(t => {
+        const uri = t.input instanceof vscode.TabInputText ? t.input.uri.toString() : undefined;
+        const org = uri && this.orgs.get(uri);
+        return org && org !== now && this.controller.connection.kind !== 'connecting';
+      });
+    for (const t of stale) if (t.input instanceof vscode.TabInputText) this.orgs.delete(t.input.uri.toString());
+    if (stale.length) await vscode.window.tabGroups.close(stale, true);
+  }
+
   dispose(): void {
+    this.subscription.dispose();
     this.provider?.dispose();
   }
 }
+
+const isValueName = (v: unknown): v is ValueName => typeof v === 'string' && Object.hasOwn(VALUE_LABELS, v);
 
 const isStep = (v: unknown): v is StepId => typeof v === 'string' && (STEP_IDS as readonly string[]).includes(v);
 /** Tree items pass their node ({kind, id}); palette calls pass nothing; automation passes the id. */
@@ -87,25 +118,40 @@ export function handlers(
     );
   });
 
-  const run = async (steps: StepId[] | undefined, title: string, reactivateUser = false, planned?: Write[]) => {
+  /** The three values on the clipboard, said in a message (after `before`: what a run just did). */
+  const copyValues = async (before = '') => {
+    const state = await credentials().state();
+    // No values for a user that does not exist or cannot log in: say why instead.
+    if (state.notReady) throw new SetupError(`Nothing was copied: ${state.notReady}`, 'NOTHING_TO_COPY');
+    if (!state.consumerKey)
+      throw new SetupError(
+        'The consumer key is not known yet: run all steps, or type it into the Credentials view.',
+        'NO_CONSUMER_KEY',
+      );
+    const text = handoffText(state);
+    await vscode.env.clipboard.writeText(text);
+    controller.valuesCopied();
+    void notify.info(
+      `${before}Copied the username, consumer key and login URL: paste them into BalkanID (${BALKANID_PATH}). ` +
+        'The checklist shows when BalkanID logs in.',
+    );
+    return text;
+  };
+
+  const run = async (steps: StepId[] | undefined, title: string, reactivateUser = false, copy = false) => {
     const writes = await withCancel(title, (report, signal) => controller.run(steps, report, signal, reactivateUser));
-    void afterRun(writes, planned);
+    // "Apply and Copy Values": the values once they work, else what is left to do.
+    if (copy && controller.offers().values) await copyValues(`${changesMade(writes)} The setup is in place. `);
+    else void afterRun(writes);
     return writes;
   };
-  // The next action, offered where the admin looks: copy the values once the setup is in place.
-  const afterRun = async (writes: Write[], planned?: Write[]) => {
+  // The next action, offered where the admin looks: copy the values once the setup is in place (the checklist's
+  // Consumer key and Verify rows and the status bar offer it too, after this message is gone).
+  const afterRun = async (writes: Write[]) => {
     const r = controller.report;
     const left = r ? engine().remaining(r) : 0;
-    // The plan's link is skipped when the app's deploy made it (its policy names the permission set): say so.
-    const linkedByDeploy =
-      planned?.some(w => w.step === 'link') &&
-      !writes.some(w => w.step === 'link') &&
-      writes.some(w => w.step === 'app');
-    const made =
-      `${writes.length} change(s) made.` +
-      (linkedByDeploy
-        ? " The app's deploy linked its permission set itself, so that planned change was not needed."
-        : '');
+    // Counted as the plan counts them (the link the app's deploy made included, and said).
+    const made = changesMade(writes);
     if (left) {
       const first = r!.steps.find(s => s.state !== 'done' && s.state !== 'waiting')!;
       const cert = first.findings.some(
@@ -134,11 +180,25 @@ export function handlers(
   // the folder it just wrote.
   const upload = safely((arg?: unknown) => uploadToBalkanId(controller, arg));
 
-  const connectTo = async (target: Target) => {
-    await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: 'Connecting to Salesforce' },
-      () => controller.connect(target),
-    );
+  const connectTo = async (target: Target | undefined): Promise<void> => {
+    if (!target) return;
+    try {
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'Connecting to Salesforce' },
+        () => controller.connect(target),
+      );
+    } catch (e) {
+      // The session kept from an earlier login expired: log in at that org's address again.
+      if (target.kind === 'token' && !target.accessToken && ['SESSION_EXPIRED', 'AUTH'].includes(codeOf(e) ?? '')) {
+        const again = await notify.warn(
+          `The session kept for ${target.instanceUrl} has expired: log in again.`,
+          'Log In with the Browser',
+        );
+        if (again) return connectTo(await loginAt(target.instanceUrl));
+        return;
+      }
+      throw e;
+    }
     await checkAll();
   };
 
@@ -190,14 +250,24 @@ export function handlers(
 
     showPlan: safely(async (arg?: unknown) => {
       const id = stepArg(arg);
-      const { writes, blockers } = engine().runnable(await controller.check());
+      const report = await controller.check();
+      const { writes, blockers } = engine().runnable(report);
       const mine = writes.filter(w => !id || w.step === id);
       const stuck = blockers.filter(b => !id || b.step === id);
-      // A markdown document: what it quotes from the org is plain text (no link, no control character).
-      const plan = mine.length || stuck.length ? planText(mine, stuck) : 'Nothing to write: the org matches the setup.';
+      // The org it is for, in its title; switching org closes it (ReadOnlyDocs). A markdown document: what it quotes
+      // from the org is plain text (no link, no control character).
+      const org = plainText(report.org.name ?? report.org.instanceUrl.replace(/^https?:\/\//, ''));
+      const request = !id ? adminRequestText(report) : undefined;
+      const plan =
+        mine.length || stuck.length
+          ? planText(mine, stuck, id ? [] : openWarnings(report))
+          : 'Nothing to write: the org matches the setup.';
+      const forOrg = report.org.name ? `${report.org.name} (${report.org.instanceUrl})` : report.org.instanceUrl;
       await docs.show(
-        'BalkanID plan.md',
-        `# BalkanID setup plan${id ? `: ${STEP_TITLES[id]}` : ''}\n\n${plainText(plan)}\n`,
+        `BalkanID plan — ${org.replace(/[\\/:*?"<>|]/g, '-')}.md`,
+        `# BalkanID setup plan${id ? `: ${STEP_TITLES[id]}` : ''}\n\n` +
+          plainText(`For ${forOrg}, as ${report.org.username}.\n\n${plan}\n`) +
+          (request ? `\n## The request for a System Administrator\n\n${plainText(request)}\n` : ''),
       );
       return mine;
     }),
@@ -209,19 +279,44 @@ export function handlers(
       credentials().open();
     },
 
-    copyValues: safely(async () => {
-      const state = await credentials().state();
-      if (!state.consumerKey)
-        throw new SetupError(
-          'The consumer key is not known yet: run all steps, or type it into the Credentials view.',
-          'NO_CONSUMER_KEY',
-        );
-      const text = handoffText(state);
+    copyValues: safely(() => copyValues()),
+
+    // One value at a time: the checklist's value rows pass theirs; the palette asks which.
+    copyValue: safely(async (arg?: unknown) => {
+      const rows = valueRows(controller.report, controller.manualConsumerKey);
+      if (!rows.length) {
+        const why = controller.report?.handoff?.notReady ?? 'the consumer key is not known yet: run all steps first.';
+        throw new SetupError(`Nothing was copied: ${why}`, 'NOTHING_TO_COPY');
+      }
+      const given = (arg as { name?: unknown } | undefined)?.name;
+      const name = isValueName(given)
+        ? given
+        : (
+            await vscode.window.showQuickPick(
+              rows.map(r => ({ label: r.label, description: r.value, name: r.name })),
+              { title: 'Copy one value for BalkanID', placeHolder: 'The value to copy' },
+            )
+          )?.name;
+      const row = rows.find(r => r.name === name);
+      if (!row) return undefined;
+      await vscode.env.clipboard.writeText(row.value);
+      vscode.window.setStatusBarMessage(`$(check) Copied the ${row.label}`, 5000);
+      return row.value;
+    }),
+
+    // Every permission the admin lacks for the work left, once each with the steps that need it, ready to send.
+    copyAdminRequest: safely(async () => {
+      const r = controller.manifest ? controller.report : undefined;
+      const text = r && adminRequestText(r);
+      if (!text) {
+        void notify.info('You have every permission the setup still needs: there is nothing to ask for.');
+        return undefined;
+      }
       await vscode.env.clipboard.writeText(text);
-      controller.valuesCopied();
+      const n = text.split('\n').filter(l => l.startsWith('• ')).length;
       void notify.info(
-        `Copied the username, consumer key and login URL: paste them into BalkanID (${BALKANID_PATH}). ` +
-          'The checklist shows when BalkanID logs in.',
+        `Copied the request for a System Administrator: ${n} permission${n === 1 ? '' : 's'}, each with the steps ` +
+          'that need it. Send it to them (email or chat); once granted, run Check All Steps.',
       );
       return text;
     }),
@@ -236,7 +331,7 @@ export function handlers(
     }),
 
     chooseCertificate: safely(async () => {
-      const data = await pickCertificate("BalkanID's certificate (salesforce.crt)");
+      const data = await askCertificate(controller, "BalkanID's certificate: salesforce.crt from BalkanID");
       if (!data) return undefined;
       const message = await saveCertificate(controller, data);
       void notify.info(message);

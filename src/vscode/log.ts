@@ -7,7 +7,11 @@ import { redact as redactOnly } from '../core/redact';
 const redact = (text: string) => inert(redactOnly(text), { lines: true });
 
 export class Log implements vscode.Disposable {
-  readonly channel = vscode.window.createOutputChannel('BalkanID Salesforce Setup', { log: true });
+  private made?: vscode.LogOutputChannel;
+  /** Made on the first line (not during activation). */
+  get channel(): vscode.LogOutputChannel {
+    return (this.made ??= vscode.window.createOutputChannel('BalkanID Salesforce Setup', { log: true }));
+  }
   info(message: string): void {
     this.channel.info(redact(message));
   }
@@ -21,6 +25,6 @@ export class Log implements vscode.Disposable {
     this.channel.show(true);
   }
   dispose(): void {
-    this.channel.dispose();
+    this.made?.dispose();
   }
 }

@@ -13,5 +13,6 @@ export const plainText = (text: string) => inert(text, { lines: true }).replace(
 
 export function notificationText(text: string): string {
   const plain = plainText(text);
-  return plain.length > NOTIFICATION_MAX ? `${plain.slice(0, NOTIFICATION_MAX - 30)}… (the rest is in the log)` : plain;
+  if (plain.length <= NOTIFICATION_MAX) return plain;
+  return `${plain.slice(0, NOTIFICATION_MAX - 30)}… (the rest is in the log)`;
 }

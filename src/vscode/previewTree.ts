@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { inert } from '../core/inertText';
 import type { Preview, PreviewSource } from '../core/extract/preview';
 import { formatLocalCount as n } from '../core/numbers';
+import { leftOutText, USERS_LABELS } from '../core/extract/sources';
 import { Controller } from './controller';
 
 type Node = { kind: 'source'; source: PreviewSource } | { kind: 'row'; text: string };
@@ -61,10 +62,18 @@ export class PreviewTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
       item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
     } else {
       item.description =
-        `${n(s.count ?? 0)}${s.active !== undefined ? ` (${n(s.active)} active)` : ''}` +
+        (s.timedOut ? 'timed out' : `${n(s.count ?? 0)}${s.active !== undefined ? ` (${n(s.active)} active)` : ''}`) +
         (s.partial ? ' · may be partial' : '');
       const more = s.sample.length ? 'Expand for a sample.' : '';
-      item.tooltip = `${s.label}: ${item.description}. ${s.partial ?? ''} ${more}`;
+      const counted = s.timedOut
+        ? 'Salesforce could not count them in its query time (a large list); the export reads them all.'
+        : '';
+      const leftOut = this.preview && leftOutText(this.preview.usersLeftOut, n);
+      const left =
+        s.id === 'user' && this.preview
+          ? `${USERS_LABELS[this.preview.users]}${leftOut ? `; left out: ${leftOut}` : ''}.`
+          : '';
+      item.tooltip = `${s.label}: ${item.description}. ${counted} ${left} ${s.partial ?? ''} ${more}`;
       item.iconPath = s.partial
         ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
         : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));

@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import { describeWrites, Report, StepId, Write } from '../core/types';
 import { STEP_LABELS } from '../core/steps';
+import { findingSpec, findingTitle } from '../core/findings';
+import { adminRequestText } from '../core/adminRequest';
 import { Controller, engine } from './controller';
 import { createManifestByQuestions, ManifestAnswers } from './manifestQuestions';
 import { notify } from './notify';
@@ -13,18 +15,37 @@ export interface RunAllArgs extends ManifestAnswers {
   assumeYes?: boolean;
 }
 
+/** Runs the writes; `copyValues`: then copies the values for BalkanID (the admin chose "Apply and Copy Values"). */
 export type Runner = (
   steps: StepId[] | undefined,
   title: string,
   reactivateUser?: boolean,
-  planned?: Write[],
+  copyValues?: boolean,
 ) => Thenable<Write[]> | Promise<Write[]>;
 
-/** The confirmation's text: the writes, then the blocked steps apart. */
-export function planText(writes: Write[], blockers: Array<{ title: string; reason: string }>): string {
+/**
+ * The warnings a run leaves as they are (a reserved-domain address, a certificate that expires soon, Login IP Ranges):
+ * said before Apply, so nothing open is a surprise afterwards. Drift is not among them: the run repairs it.
+ */
+export function openWarnings(r: Pick<Report, 'steps'>): string[] {
+  return r.steps.flatMap(s =>
+    s.findings
+      .filter(f => f.severity === 'warning' && findingSpec(f.code).effect !== 'drift')
+      .map(f => `${STEP_LABELS[s.id]} — ${findingTitle(f)}: ${f.message}`),
+  );
+}
+
+/** The confirmation's text: the writes, then the blocked steps apart, then the warnings the run does not change. */
+export function planText(
+  writes: Write[],
+  blockers: Array<{ title: string; reason: string }>,
+  warnings: string[] = [],
+): string {
   const parts = [describeWrites(writes).join('\n')];
   if (blockers.length)
     parts.push(`Not run now (blocked):\n${blockers.map(b => `• ${b.title}: ${b.reason}`).join('\n')}`);
+  if (warnings.length)
+    parts.push(`Open warnings (Apply does not change them):\n${warnings.map(w => `• ${w}`).join('\n')}`);
   return parts.filter(Boolean).join('\n\n');
 }
 
@@ -61,32 +82,48 @@ export async function runAll(c: Controller, args: RunAllArgs, run: Runner): Prom
     reactivate = true;
     report = await checking(() => c.check(true));
   }
-  const { writes, steps, blockers } = engine().runnable(report);
+  const { writes, blockers } = engine().runnable(report);
   const org = report.org.name ?? c.client.instanceUrl;
   if (!writes.length) {
     if (blockers.length) {
       const own = blockers.filter(b => b.short);
       const waiting = blockers.length - own.length;
       c.log.warn(`Nothing can run: ${blockers.map(b => `${b.title}: ${b.reason}`).join(' ')}`);
+      // A limited admin gets the one request to send, with every permission they lack.
+      const request = adminRequestText(report) ? (['Copy Request for a System Administrator'] as const) : [];
       void notify
         .error(
           `Nothing can run on ${org}, so nothing was written. Blocked: ` +
             `${own.map(b => `${STEP_LABELS[b.step]} (${b.short})`).join(', ')}` +
             `${waiting ? `; ${waiting} more step(s) wait for these` : ''}. Show Plan lists each reason and its fix.`,
+          ...request,
           'Show Plan',
         )
-        .then(choice => choice && vscode.commands.executeCommand('balkanid.showPlan'));
+        .then(choice =>
+          choice === 'Show Plan'
+            ? vscode.commands.executeCommand('balkanid.showPlan')
+            : choice && vscode.commands.executeCommand('balkanid.copyAdminRequest'),
+        );
       return [];
     }
     void notify.info('Nothing to write: the org matches the setup.');
     return [];
   }
+  let copy = false;
   if (!args.assumeYes) {
     const title = blockers.length
       ? `Apply ${writes.length} change(s) to ${org}? ${blockers.length} step(s) stay blocked.`
       : `Apply ${writes.length} change(s) to ${org}?`;
-    const go = await notify.ask(title, planText(writes, blockers), 'Apply');
-    if (go !== 'Apply') return [];
+    // When the run completes the setup, the next step can come with it: the values for BalkanID on the clipboard.
+    const go = await notify.ask(
+      title,
+      planText(writes, blockers, openWarnings(report)),
+      'Apply',
+      ...(blockers.length ? [] : (['Apply and Copy Values'] as const)),
+    );
+    if (go !== 'Apply' && go !== 'Apply and Copy Values') return [];
+    copy = go === 'Apply and Copy Values';
   }
-  return run(blockers.length ? steps : undefined, 'BalkanID setup', reactivate, writes);
+  // The engine applies what can run by the same rule (runnable), on what it reads now.
+  return run(undefined, 'BalkanID setup', reactivate, copy);
 }

@@ -26,9 +26,17 @@ export class ConnectionStatus implements vscode.Disposable {
     });
     if (shown) this.item.show();
     else this.item.hide();
-    const v = statusView(c.connection);
+    const v = statusView(c.connection, c.offers());
     this.item.text = v.text;
-    this.item.tooltip = inert(v.tooltip, { lines: true });
+    // The next action stays where the admin looks: links in the tooltip (and on top of the picker a click opens).
+    // The org's text is plain (appendText escapes it); only the links are Markdown, to this extension's commands.
+    if (v.actions.length) {
+      const md = new vscode.MarkdownString();
+      md.appendText(inert(v.tooltip, { lines: true }));
+      md.appendMarkdown(`\n\n${v.actions.map(a => `[${a.title}](command:${a.command})`).join(' · ')}`);
+      md.isTrusted = { enabledCommands: v.actions.map(a => a.command) };
+      this.item.tooltip = md;
+    } else this.item.tooltip = inert(v.tooltip, { lines: true });
     this.item.backgroundColor =
       v.tone === 'normal'
         ? undefined

@@ -21,7 +21,7 @@ export function createUi(
 ): Ui {
   let panel: CredentialsPanel | undefined;
   const credentials = () => (panel ??= new CredentialsPanel(context, controller));
-  const docs = new ReadOnlyDocs();
+  const docs = new ReadOnlyDocs(controller);
   return {
     handlers: handlers(controller, tree, credentials, preview, docs),
     credentials,

@@ -82,7 +82,7 @@ export async function verify(controller: Controller, checkAll: () => Promise<unk
       ? " (It could not be told apart from BalkanID's logins: your login history is not visible to you.)"
       : " BalkanID's own first login is still awaited: this test does not count as it.";
   if (result.ok) {
-    const reads = result.reads.map(r => `${r.object} ${r.count}`).join(', ');
+    const reads = result.reads.map(r => `${r.label} ${r.count}`).join(', ');
     text = `Self-test passed: the JWT login as the integration user works. BalkanID can read: ${reads}.${memory}`;
     controller.log.info(text);
     void notify.info(text, 'Copy Values').then(c => c && vscode.commands.executeCommand('balkanid.copyValues'));
@@ -94,7 +94,7 @@ export async function verify(controller: Controller, checkAll: () => Promise<unk
       .then(c => c && vscode.commands.executeCommand('balkanid.checklist.focus'));
   } else {
     const bad = result.reads.filter(r => r.error);
-    text = `JWT login works, but: ${bad.map(r => `${r.object}: ${r.cause}`).join(' ')}`;
+    text = `JWT login works, but: ${bad.map(r => `${r.label}: ${r.cause}`).join(' ')}`;
     void notify.warn(text);
   }
   controller.recordVerify(result.ok, text);

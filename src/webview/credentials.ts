@@ -1,6 +1,6 @@
-// The credentials webview (runs in the webview, bundled by esbuild to dist/webview/credentials.js). It talks to the host
-// only through the typed protocol, and keeps no secret in its state: the private key box is cleared as soon as it
-// is sent, and a private key pasted into the certificate box by mistake is never kept.
+// The credentials webview (runs in the webview, bundled by esbuild to dist/webview/credentials.js). It talks to the
+// host only through the typed protocol, and keeps no secret in its state: the private key box is cleared as soon as
+// it is sent, and a private key pasted into the certificate box by mistake is never kept.
 /// <reference lib="dom" />
 import type { CopyWhat, CredentialsState, HostMessage, OtherWay, WebviewMessage } from '../vscode/webview/protocol';
 
@@ -29,6 +29,9 @@ const KEY_CHECKS: Record<string, string> = {
 };
 
 function render(s: CredentialsState): void {
+  el('org').textContent = s.org ? `For the org ${s.org}.` : 'No org connected.';
+  el('notReady').textContent = s.notReady ? `Not ready: ${s.notReady}` : '';
+  el('notReady').hidden = !s.notReady;
   el('username').textContent = s.username || '—';
   el('loginUrl').textContent = s.loginUrl || '—';
   el('consumerKeyText').textContent = s.consumerKey || '—';
@@ -39,9 +42,11 @@ function render(s: CredentialsState): void {
   el('scimUrl').textContent = s.scimUrl || '—';
   el('scimAccess').textContent = s.scimAccess || '';
   const values = { username: s.username, consumerKey: s.consumerKey, loginUrl: s.loginUrl, scimUrl: s.scimUrl };
+  // Nothing to copy for a user that does not exist or cannot log in (the SCIM URL is the org's own).
   for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('[data-copy]'))) {
     const what = b.dataset.copy as keyof typeof values | 'all';
-    b.disabled = what === 'all' ? !s.username || !s.consumerKey : !values[what];
+    b.disabled =
+      (!!s.notReady && what !== 'scimUrl') || (what === 'all' ? !s.username || !s.consumerKey : !values[what]);
   }
   el('keyWhy').textContent = s.consumerKeyWhy || '';
   el('openKeyPage').hidden = !s.consumerKeyPage;

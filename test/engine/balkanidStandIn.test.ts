@@ -52,18 +52,26 @@ describe('BalkanID stand-in: Bulk Apps Download API and the stricter upload rule
   });
 
   it('serves the apps it is given (quoted as RFC 4180 needs), refuses a wrong key (401), a GET before the file is ready (404 NoSuchKey) and a URL used with the other method (403)', async () => {
+    const apps = s.apps;
     s.apps = [{ id: 'salesforce-eu', name: 'Salesforce, EU "prod"' }];
-    assert.equal((await post('apps/download-url', { ...key(), 'X-Api-Key-Secret': 'wrong' })).status, 401);
-    const { url, pollingUrl } = (await (await post('apps/download-url')).json()) as { url: string; pollingUrl: string };
-    const early = await fetch(url);
-    assert.equal(early.status, 404);
-    assert.match(await early.text(), /<Code>NoSuchKey<\/Code>/);
-    assert.equal((await fetch(pollingUrl)).status, 403, 'the polling URL is signed for HEAD');
-    assert.equal((await fetch(url, { method: 'HEAD' })).status, 403, 'the file URL is signed for GET');
-    assert.equal((await fetch(pollingUrl, { method: 'HEAD' })).status, 404);
-    assert.equal((await fetch(pollingUrl, { method: 'HEAD' })).status, 200);
-    const text = await (await fetch(url)).text();
-    assert.match(text, /,salesforce-eu,"Salesforce, EU ""prod""",,\r\n$/);
+    try {
+      assert.equal((await post('apps/download-url', { ...key(), 'X-Api-Key-Secret': 'wrong' })).status, 401);
+      const { url, pollingUrl } = (await (await post('apps/download-url')).json()) as {
+        url: string;
+        pollingUrl: string;
+      };
+      const early = await fetch(url);
+      assert.equal(early.status, 404);
+      assert.match(await early.text(), /<Code>NoSuchKey<\/Code>/);
+      assert.equal((await fetch(pollingUrl)).status, 403, 'the polling URL is signed for HEAD');
+      assert.equal((await fetch(url, { method: 'HEAD' })).status, 403, 'the file URL is signed for GET');
+      assert.equal((await fetch(pollingUrl, { method: 'HEAD' })).status, 404);
+      assert.equal((await fetch(pollingUrl, { method: 'HEAD' })).status, 200);
+      const text = await (await fetch(url)).text();
+      assert.match(text, /,salesforce-eu,"Salesforce, EU ""prod""",,\r\n$/);
+    } finally {
+      s.apps = apps;
+    }
   });
 
   it('requireSyncedEntities: the relations upload URL is refused (409) until an entities file has synced, and relations to Source IDs it did not hold are refused (400)', async () => {

@@ -60,12 +60,24 @@ describe('balkanid-sf (the CLI binary)', function () {
     assert.equal(t.org.org.writes, 0);
   });
 
-  it('without a manifest, --username/--email/--certificate write one (checked first, never overwritten); placeholders are refused', async () => {
+  it('without a manifest, check proposes the answers and writes nothing (no failed step), apply says how to write one; --username/--email/--certificate write one (checked first, never overwritten); placeholders are refused', async () => {
     const dir = tempDir('balkanid-new-');
     writeFileSync(join(dir, 'balkanid.crt'), testCert().certPem);
+    // A read-only check needs no manifest: it proposes the values (from the admin's user) and writes nothing.
     const missing = await cli(['check', ...conn()], dir, env());
-    assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /does not exist[\s\S]*--username and --email/);
+    assert.equal(missing.code, 1, missing.stderr);
+    assert.match(missing.stdout, /^No setup manifest yet: checked with proposed values \(nothing was written\)/);
+    assert.match(
+      missing.stdout,
+      /Integration user: balkanid@acme\.example \(from your username's domain\), email admin@acme\.example/,
+    );
+    assert.ok(!/Step "Preflight[^"]*" failed/.test(missing.stdout + missing.stderr), missing.stderr);
+    assert.equal(existsSync(join(dir, 'balkanid-setup.json')), false);
+    // A command that writes says how to write the manifest — no failed step.
+    const apply = await cli(['apply', '--yes', ...conn()], dir, env());
+    assert.equal(apply.code, 2);
+    assert.match(apply.stderr, /^No setup manifest yet \(.*balkanid-setup\.json\): pass --username and --email/m);
+    assert.ok(!/Step "/.test(apply.stderr), apply.stderr);
     const half = await cli(['check', '--username', 'balkanid@acme.com', ...conn()], dir, env());
     assert.match(half.stderr, /--username and --email go together/);
     const placeholder = await cli(
@@ -105,8 +117,8 @@ describe('balkanid-sf (the CLI binary)', function () {
     const r = await cli(['apply', '--yes', ...conn()], bad, env());
     assert.equal(r.code, 2);
     assert.match(r.stderr, /user\.username: Username "balkanid" is not in the form of an email address/);
-    const missing = await cli(['check', '--manifest', 'nope.json', ...conn()], bad, env());
-    assert.match(missing.stderr, /nope\.json does not exist/);
+    const missing = await cli(['apply', '--yes', '--manifest', 'nope.json', ...conn()], bad, env());
+    assert.match(missing.stderr, /No setup manifest yet \(.*nope\.json\)/);
     assert.equal(t.org.org.writes, 0);
   });
 
@@ -143,6 +155,11 @@ describe('balkanid-sf (the CLI binary)', function () {
     const text = await cli(['check', ...conn()], ws, env());
     assert.match(text.stdout, /Self-test passed: this tool logged in as balkanid@example\.test/);
     assert.match(text.stdout, /Waiting for BalkanID's first login/);
+    // What BalkanID can read, in Setup's labels (as the preview says them), not API names.
+    const labels = await cli(['verify', '--key', 'key.pem', ...conn()], ws, env());
+    assert.match(labels.stdout, /✔ User Licenses +\d+ record\(s\)\n/);
+    assert.match(labels.stdout, /✔ Permission Set Assignments +\d+ record\(s\)/);
+    assert.ok(!/UserLicense|PermissionSetAssignment/.test(labels.stdout), labels.stdout);
     const h = JSON.parse((await cli(['handoff', '--json', ...conn()], ws, env())).stdout);
     assert.deepEqual(
       [h.username, h.loginUrl, h.isSandbox, h.consumerKeySource],
@@ -263,5 +280,113 @@ describe('balkanid-sf (the CLI binary)', function () {
     for (const s of secrets) assert.ok(!all.includes(s), `a secret leaked: ${s.slice(0, 6)}…`);
     assert.ok(!/00D\w{12}!AQ/.test(all), 'no token-shaped string');
     assert.ok(!/PRIVATE KEY/.test(all));
+  });
+});
+
+describe('balkanid-sf plan and apply: the same answer as Run All (what can run, what is blocked and why)', function () {
+  this.timeout(90000);
+  const none = useOrg({ scenario: 'no-licenses' });
+  const limited = useOrg({ scenario: 'limited-admin' });
+  const fresh = useOrg({ scenario: 'fresh' });
+  const run = (org: typeof none, args: string[]) =>
+    cli([...args, '--instance-url', org.org.url], workspace(), { SF_ACCESS_TOKEN: org.org.adminToken });
+
+  it('no free licence: plan offers the one write that can run and names the blocked steps; apply makes exactly it; handoff says the user does not exist (exit 1)', async () => {
+    const plan = await run(none, ['plan']);
+    assert.equal(plan.code, 1);
+    assert.match(plan.stdout, /Writes that can run now \(1\):\n {2}1\. Create Profile "BalkanID Integration"/);
+    assert.match(
+      plan.stdout,
+      /Blocked, not run now \(5 steps\):\n {2}⊘ Integration user: No Salesforce Platform licence is free/,
+    );
+    assert.match(plan.stdout, /free licences of other kinds — .*Salesforce Integration \(5 free\)/);
+    const apply = await run(none, ['apply', '--yes']);
+    assert.equal(apply.code, 1, apply.stderr);
+    assert.match(apply.stdout, /^1 change made\.\nStill blocked \(5 steps\): Integration user, /m);
+    assert.ok(none.org.org.find('Profile', p => p.Name === 'BalkanID Integration'));
+    assert.equal(
+      none.org.org.find('User', u => u.Username === 'balkanid@example.test'),
+      undefined,
+    );
+    const handoff = await run(none, ['handoff']);
+    assert.equal(handoff.code, 1);
+    assert.match(
+      handoff.stdout,
+      /^Not ready for BalkanID: The integration user balkanid@example\.test does not exist: No Salesforce Platform licence is free/,
+    );
+    assert.ok(!/Salesforce User Name/.test(handoff.stdout), 'no username offered for a user never created');
+    const json = JSON.parse((await run(none, ['handoff', '--json'])).stdout);
+    assert.equal(json.ready, false);
+    assert.match(json.notReady, /does not exist/);
+  });
+
+  it('a limited admin: Preflight is blocked, plan gives one request for a System Administrator with every permission lacking; apply writes nothing and says why', async () => {
+    const plan = await run(limited, ['plan']);
+    assert.match(plan.stdout, /⊘ Preflight: connection, permissions, licences +blocked/);
+    assert.match(plan.stdout, /Nothing can run now: apply would write nothing\./);
+    const request = plan.stdout.slice(plan.stdout.indexOf('The request for a System Administrator'));
+    assert.deepEqual(
+      request.split('\n').filter(l => l.startsWith('  • ')),
+      [
+        '  • Manage Profiles and Permission Sets — for: Profile, Permission set, App ↔ permission set link',
+        '  • Customize Application — for: External Client App',
+        '  • Create, edit, and delete External Client Apps (or Modify All Data) — for: External Client App',
+        '  • Modify Metadata Through Metadata API Functions (or Modify All Data) — for: External Client App, Consumer key',
+      ],
+    );
+    assert.match(
+      JSON.parse((await run(limited, ['plan', '--json'])).stdout).adminRequest,
+      /Please grant my user admin@acme\.example/,
+    );
+    const apply = await run(limited, ['apply', '--yes']);
+    assert.equal(apply.code, 2);
+    assert.match(apply.stderr, /cannot run, and nothing else can before it: .*"Manage Profiles and Permission Sets"/);
+    assert.match(apply.stderr, /Nothing was written\./);
+    assert.equal(limited.org.org.writes, 0);
+  });
+
+  it("counts agree on a fresh org: plan's writes, apply's changes (the link made by the app's deploy counted, and said) and --json's writes", async () => {
+    const plan = await run(fresh, ['plan']);
+    const planned = Number(/Writes that can run now \((\d+)\)/.exec(plan.stdout)?.[1]);
+    assert.equal(planned, 6);
+    const apply = await run(fresh, ['apply', '--yes', '--json']);
+    assert.equal(apply.code, 0, apply.stderr);
+    const writes = JSON.parse(apply.stdout).writes;
+    assert.equal(writes.length, planned);
+    assert.deepEqual(
+      writes.filter((w: any) => w.by === 'deploy').map((w: any) => w.step),
+      ['link'],
+    );
+    fresh.org.reset('fresh');
+    const text = await run(fresh, ['apply', '--yes']);
+    assert.match(
+      text.stdout,
+      /^6 changes made \(the link by the External Client App's deploy: its policy names the permission set\)\.$/m,
+    );
+  });
+});
+
+describe('balkanid-sf on the PATH', function () {
+  this.timeout(120000);
+  it('npm install -g . (as the README says) puts balkanid-sf on the PATH, and it runs', async () => {
+    const prefix = tempDir('balkanid-global-');
+    const root = join(__dirname, '..', '..', '..');
+    // npm's own settings of the test run (npm test) are not the admin's.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+    await new Promise<void>((resolve, reject) =>
+      execFile(
+        'npm',
+        ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--no-update-notifier', '--offline', '.'],
+        { cwd: root, env, timeout: 100000 },
+        (err, out, errOut) => (err ? reject(new Error(`${out}\n${errOut}`)) : resolve()),
+      ),
+    );
+    const bin = join(prefix, 'bin', 'balkanid-sf');
+    const version = await new Promise<string>((resolve, reject) =>
+      execFile(bin, ['--version'], { env: { ...env, PATH: `${join(prefix, 'bin')}:${env.PATH}` } }, (err, out) =>
+        err ? reject(err) : resolve(out),
+      ),
+    );
+    assert.match(version, /^balkanid-sf \d+\.\d+\.\d+\n$/);
   });
 });

@@ -1,6 +1,6 @@
 // The setup engine against the test org, over HTTP through jsforce, scenario by scenario.
 import assert from 'node:assert/strict';
-import { apply, check, planOf, remaining } from '../../src/core/engine';
+import { apply, check, planOf, remaining, runnable } from '../../src/core/engine';
 import { readPrivateKey } from '../../src/core/certificate';
 import { SetupError, StepId } from '../../src/core/types';
 import { jwtSelfTest } from '../../src/node/verify';
@@ -57,16 +57,18 @@ describe('engine: fresh → apply → done', () => {
     assert.equal(t.org.org.writes, 0);
   });
 
-  it('applies the whole guide, then a second apply writes nothing', async () => {
-    const input = engineInput(await adminClient(t.org));
+  it('applies the whole guide in at most 9 requests with connect (deploy status polls apart), then a second apply writes nothing', async () => {
     t.org.resetStats();
+    const input = engineInput(await adminClient(t.org));
     const first = await apply(input);
     assert.deepEqual(states(first.report), ALL_DONE);
     const s = t.org.stats();
     const polls = Object.entries(s.byRoute)
       .filter(([k]) => /deployRequest\/0Af/.test(k))
       .reduce((n, [, v]) => n + v, 0);
-    assert.ok(s.total - polls <= 12, `apply made ${s.total - polls} requests besides deploy polls`);
+    // Issue 20's budget is 10 with connect and polls; how many polls a deploy needs depends on its time, so the
+    // budget counted here is without them (npm run bench counts them, at 100 ms latency).
+    assert.ok(s.total - polls <= 9, `connect + apply made ${s.total - polls} requests besides deploy polls`);
     // What the guide asks for, read back from the org.
     const o = t.org.org;
     const profile = o.find('Profile', p => p.Name === 'BalkanID Integration')!;
@@ -106,13 +108,19 @@ describe('engine: fresh → apply → done', () => {
         'UserRole',
         'PermissionSet',
         'PermissionSetGroup',
+        'PermissionSetGroupComponent',
         'Group',
+        'UserLogin',
         'User',
         'PermissionSetAssignment',
         'GroupMember',
       ],
     );
-    assert.equal(r.reads.find(x => x.object === 'User')!.count, t.org.org.all('User').length);
+    assert.equal(
+      r.reads.find(x => x.object === 'User')!.count,
+      t.org.org.all('User').filter(u => u.UserType === 'Standard').length,
+      'the internal users, as the export reads them by default',
+    );
     const { report } = await check(engineInput(await adminClient(t.org)));
     assert.equal(
       report.steps.find(s => s.id === 'verify')!.findings.find(f => f.code === 'login-ok')?.severity,
@@ -260,14 +268,38 @@ describe('engine: a limited admin', () => {
 
 describe('engine: no Salesforce Platform licence left', () => {
   const t = useOrg({ scenario: 'no-licenses' });
-  it('says so before any write', async () => {
+  it('says so, with the free licences of other kinds; the user step alone is refused before any write', async () => {
     const input = engineInput(await adminClient(t.org));
     const { report } = await check(input);
     const f = report.steps.find(s => s.id === 'user')!.findings.find(x => x.code === 'license-exhausted')!;
     assert.match(f.message, /3 of 3 used/);
+    assert.match(f.message, /free licences of other kinds — .*Salesforce Integration \(5 free\)/);
     assert.equal(states(report).user, 'blocked');
-    await assert.rejects(apply(input), (e: any) => e instanceof SetupError && e.code === 'license-exhausted');
+    await assert.rejects(
+      apply(input, { steps: ['user'] }),
+      (e: any) => e instanceof SetupError && e.code === 'license-exhausted',
+    );
     assert.equal(t.org.org.writes, 0);
+  });
+  it('apply does what can run — the profile, the one write the plan offers — and leaves the rest as it is', async () => {
+    t.org.reset('no-licenses');
+    const input = engineInput(await adminClient(t.org));
+    const offered = runnable((await check(input)).report);
+    assert.deepEqual(
+      offered.writes.map(w => `${w.step}: ${w.action}`),
+      ['profile: create'],
+    );
+    const { report, writes } = await apply(input);
+    assert.deepEqual(
+      writes.map(w => `${w.step}: ${w.action}`),
+      ['profile: create'],
+    );
+    assert.deepEqual([states(report).profile, states(report).user], ['done', 'blocked']);
+    // The values are not handed over for a user that was never created.
+    assert.match(
+      report.handoff!.notReady!,
+      /^The integration user balkanid@example\.test does not exist: No Salesforce/,
+    );
   });
 });
 
@@ -352,16 +384,34 @@ describe('engine: settings it cannot read are unknown, not missing', () => {
 
 describe('engine: the integration user is a user of its own', () => {
   const t = useOrg({ scenario: 'fresh' });
-  it('refuses the connected admin as the integration user, before any write', async () => {
+  it('refuses the connected admin as the integration user: the user step writes nothing, and nothing is granted to the admin', async () => {
     const client = await adminClient(t.org);
     const manifest = guideManifest({ user: { ...guideManifest().user, username: t.org.adminUsername } });
     const { report } = await check({ ...engineInput(client), manifest });
     assert.ok(report.steps.find(s => s.id === 'user')!.findings.some(f => f.code === 'user-is-admin'));
     await assert.rejects(
-      apply({ ...engineInput(client), manifest }),
+      apply({ ...engineInput(client), manifest }, { steps: ['user'] }),
       (e: any) => e.code === 'user-is-admin' && /Nothing was written/.test(e.message),
     );
     assert.equal(t.org.org.writes, 0);
+    // What can run runs (the profile, as Run All offers it); the admin is never moved, assigned or linked.
+    const admin = t.org.org.find('User', u => u.Username === t.org.adminUsername)!;
+    const { writes } = await apply({ ...engineInput(client), manifest });
+    assert.deepEqual(
+      writes.map(w => w.step),
+      ['profile'],
+    );
+    assert.equal(t.org.org.find('User', u => u.Username === t.org.adminUsername)!.ProfileId, admin.ProfileId);
+    assert.equal(
+      t.org.org
+        .all('PermissionSetAssignment')
+        .filter(
+          a =>
+            a.AssigneeId === admin.Id &&
+            t.org.org.get('PermissionSet', a.PermissionSetId)?.Name === 'BalkanID_Extractor',
+        ).length,
+      0,
+    );
   });
   it('an existing user on another profile: the plan says it moves from that profile to the integration profile', async () => {
     const manifest = guideManifest({ user: { ...guideManifest().user, username: 'ops@acme.example' } });

@@ -1,15 +1,15 @@
 // preview and export against the test org over HTTP (jsforce): the CSV files in BalkanID's formats, read back with
 // a standard CSV parser; unreadable lists; a failure or a cancel mid-export leaves the folder as it was.
 import { tempDir } from '../support/temp';
+import { ManualClock, NOW } from '../support/clock';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { adminClient, useOrg } from '../support/helpers';
 import { exportToDir } from '../../src/node/exportFiles';
 import { previewOrg } from '../../src/core/extract/preview';
 import { ExportIndex, id18, rowsOf } from '../../src/core/extract/entities';
-import { skippedText } from '../../src/core/extract/export';
 import { SOURCES } from '../../src/core/extract/sources';
 import { ENTITY_HEADER, RELATION_HEADER } from '../../src/core/extract/format';
 import { connect } from '../../src/node/salesforce';
@@ -36,6 +36,7 @@ describe('export: entities.csv and entity-relations.csv', function () {
       FirstName: 'Zoë',
       Email: 'zoe@acme.example',
       IsActive: true,
+      UserType: 'Standard',
       ProfileId: o.find('Profile', p => p.Name === 'Standard User')!.Id,
     });
     const dir = tmp();
@@ -45,7 +46,8 @@ describe('export: entities.csv and entity-relations.csv', function () {
     assert.deepEqual(entities[0], [...ENTITY_HEADER]);
     assert.deepEqual(relations[0], [...RELATION_HEADER]);
     const byType = (type: string) => entities.slice(1).filter(e => e[5] === type);
-    assert.equal(byType('user').length, o.all('User').length, 'every user is an identity');
+    const internal = o.all('User').filter(u => u.UserType === 'Standard');
+    assert.equal(byType('user').length, internal.length, 'every internal user is an identity (--users standard)');
     assert.equal(byType('profile').length, o.all('Profile').length);
     assert.equal(byType('role').length, o.all('UserRole').length);
     assert.equal(byType('permission_set_group').length, o.all('PermissionSetGroup').length);
@@ -54,6 +56,7 @@ describe('export: entities.csv and entity-relations.csv', function () {
       o.all('PermissionSet').filter(p => !p.IsOwnedByProfile && !p.PermissionSetGroupId).length,
     );
     assert.equal(byType('group').length, o.all('Group').filter(g => g.Type === 'Regular').length);
+    assert.equal(byType('queue').length, o.all('Group').filter(g => g.Type === 'Queue').length);
     assert.ok(byType('user').every(e => e[2] === 'identity' && e[3] === 'salesforce' && e[6] === 'v1'));
     assert.ok(
       entities.slice(1).every(e => e.length === 8 && /^[a-zA-Z0-9]{18}$/.test(e[4]!)),
@@ -67,12 +70,16 @@ describe('export: entities.csv and entity-relations.csv', function () {
         username: 'zoe@acme.example',
         email: 'zoe@acme.example',
         active: true,
-        userType: JSON.parse(zoe[7]!).userType,
+        frozen: false,
+        passwordLocked: false,
+        userType: 'Standard',
         license: 'Salesforce',
+        licenseKey: 'SFDC',
         profile: 'Standard User',
         role: null,
         lastLogin: null,
         created: undefined,
+        org: id18(t.org.org.orgId.slice(0, 15)),
       },
     );
     assert.equal(r.entities.user, byType('user').length);
@@ -97,7 +104,7 @@ describe('export: entities.csv and entity-relations.csv', function () {
       assert.equal(JSON.parse(meta!).privilegeValue, true);
     }
     const o = t.org.org;
-    const users = o.all('User');
+    const users = o.all('User').filter(u => u.UserType === 'Standard');
     const kinds = relations.map(r => JSON.parse(r[7]!).connectionType);
     assert.equal(kinds.filter(k => k === 'profile').length, users.length, 'each user → its profile');
     assert.equal(kinds.filter(k => k === 'role').length, users.filter(u => u.UserRoleId).length);
@@ -132,22 +139,41 @@ describe('export: entities.csv and entity-relations.csv', function () {
     for (const rel of read(r.files.relations).slice(1)) assert.ok(entities.has(rel[1]) && entities.has(rel[3]));
   });
 
-  it('a query locator that expires on the third page leaves the folder as it was, and the error names the list and how far it got', async () => {
+  it('a list that keeps failing gives up after 5 tries in a row, waiting 1, 2, 4 and 8 s between them: the folder as it was, and the error names the list, the rows read and what to try', async () => {
     t.org.queryBatchSize = 2; // small pages (Salesforce pages by 200 to 2,000; the rule is the same)
     const dir = tmp();
-    t.org.addFault({
-      path: '/query/01g',
-      status: 400,
-      body: [{ errorCode: 'INVALID_QUERY_LOCATOR', message: 'invalid query locator' }],
-      after: 2,
-    });
+    writeFileSync(join(dir, 'entities.csv'), 'an earlier export\r\n');
+    // The cursor expires on page 2; every query resuming after the last Id then times out.
+    t.org.addQueryFault({ soql: "FROM User WHERE .*Id > '", page: 1, error: 'QUERY_TIMEOUT', times: 100 });
+    t.org.addQueryFault({ soql: '^SELECT Id, Username, .* FROM User\\b', page: 2, error: 'INVALID_QUERY_LOCATOR' });
+    const clock = new ManualClock(NOW, true);
+    const notes: string[] = [];
     try {
-      await assert.rejects(exportToDir(await adminClient(t.org), dir, { reader: 'You' }), (e: any) => {
-        assert.match(e.message, /Export stopped while reading \w[\w ]+ \(\d+ of \d+ read\)/);
-        assert.match(e.message, /Nothing was written to .*; run export again/);
-        return true;
-      });
-      assert.deepEqual(readdirSync(dir), [], 'no file and no partial file');
+      await assert.rejects(
+        exportToDir(await adminClient(t.org), dir, {
+          reader: 'You',
+          clock,
+          onProgress: p => p.note && notes.push(p.note),
+        }),
+        (e: any) => {
+          assert.equal(e.code, 'EXPORT_FAILED');
+          assert.match(e.message, /^Export stopped while reading Users \(2 of \d+ read\)/);
+          assert.match(
+            e.message,
+            /Salesforce answered QUERY_TIMEOUT 5 times in a row while reading Users after 2 rows/,
+          );
+          assert.match(e.message, /run the export again when the org is less busy/);
+          assert.match(e.message, /Nothing was written to .*; run export again/);
+          return true;
+        },
+      );
+      assert.deepEqual(clock.sleeps, [1000, 2000, 4000, 8000]);
+      assert.match(
+        notes[0]!,
+        /^Users: Salesforce answered INVALID_QUERY_LOCATOR after 2 rows; resuming after the last Id received in 1 s \(attempt 2 of 5\)\.$/,
+      );
+      assert.deepEqual(readdirSync(dir), ['entities.csv'], 'no new file and no partial file');
+      assert.equal(readFileSync(join(dir, 'entities.csv'), 'utf8'), 'an earlier export\r\n');
     } finally {
       t.org.queryBatchSize = 2000;
       t.org.clearFaults();
@@ -174,17 +200,32 @@ describe('preview: what BalkanID will read', function () {
   this.timeout(60000);
   const t = useOrg({ scenario: 'done' });
 
-  it('counts every list as the org holds it, with sample rows of every list in Setup words, in one round trip', async () => {
+  it('counts every list as the org holds it, with sample rows of every list in Setup words (group members by name, not Id), in three requests', async () => {
     const client = await adminClient(t.org);
     const before = t.org.stats().total;
     const p = await previewOrg(client, { kind: 'admin', username: 'admin@acme.example' });
-    assert.equal(t.org.stats().total - before, 1, 'one composite/batch request');
+    assert.equal(
+      t.org.stats().total - before,
+      3,
+      "two composite/batch requests of at most 25 subrequests, sent together, and one for the members' names",
+    );
+    const members = p.sources.find(s => s.id === 'groupMember')!.sample;
+    assert.ok(members.includes('Sales Team (public group) ← Jane Doe (user)'), members.join('\n'));
+    assert.ok(
+      members.every(l => !/← [a-zA-Z0-9]{15,18}$/.test(l)),
+      `a raw Id: ${members.join(' | ')}`,
+    );
     const o = t.org.org;
     const count = (id: string) => p.sources.find(s => s.id === id)!.count;
-    assert.equal(count('user'), o.all('User').length);
-    assert.equal(p.sources.find(s => s.id === 'user')!.active, o.all('User').filter(u => u.IsActive).length);
+    const internal = o.all('User').filter(u => u.UserType === 'Standard');
+    assert.equal(count('user'), internal.length);
+    assert.equal(p.sources.find(s => s.id === 'user')!.active, internal.filter(u => u.IsActive).length);
     assert.equal(count('profile'), o.all('Profile').length);
-    assert.equal(count('group'), o.all('Group').filter(g => g.Type === 'Regular').length);
+    assert.equal(
+      count('group'),
+      o.all('Group').filter(g => ['Regular', 'Queue', 'Role', 'RoleAndSubordinates', 'Organization'].includes(g.Type))
+        .length,
+    );
     const users = p.sources.find(s => s.id === 'user')!.sample;
     assert.ok(
       users.some(l =>
@@ -249,32 +290,38 @@ describe('export: relations whose other end is not in the file', () => {
   const rows = (source: string, rec: Record<string, unknown>, index: ExportIndex) =>
     rowsOf(
       SOURCES.find(s => s.id === source)!,
-      rec,
+      rec as never,
       index,
-      'salesforce',
     );
 
-  it('are left out with their reason: a role or other kind of group, a user the reader cannot see, an unreadable list', () => {
-    const index = new ExportIndex();
+  it('are left out with their reason: a user not in the file, a record of an unreadable list, an expired assignment, a group of another kind', () => {
+    const index = new ExportIndex('salesforce', '00D000000000001AAA');
     const user = '005000000000001AAA',
       group = '00G000000000001AAA';
-    index.entities.set(user, 'identity');
-    index.entities.set(group, 'connection');
+    index.users.add(user);
+    index.connections.set(group, 'group');
     const member = (of: string, who: string) =>
       rows('groupMember', { Id: '011000000000001AAA', GroupId: of, UserOrGroupId: who }, index);
     assert.equal(member(group, user).relations.length, 1);
-    assert.deepEqual(member('00G000000000009AAA', user).skipped, ['group'], "a role's group is not a public group");
     assert.deepEqual(member(group, '005000000000009AAA').skipped, ['user']);
+    const nested = rows(
+      'groupNesting',
+      { Id: '011000000000002AAA', GroupId: group, UserOrGroupId: '00G000000000009AAA' },
+      index,
+    );
+    assert.deepEqual(nested.skipped, ['groupKind'], 'a territory or manager group inside a public group');
     const psa = rows(
       'permissionSetAssignment',
-      { Id: '0Pa000000000001AAA', AssigneeId: user, PermissionSetId: '0PS000000000009AAA' },
+      { Id: '0Pa000000000001AAA', AssigneeId: user, PermissionSetId: '0PS000000000009AAA', IsActive: true },
       index,
     );
     assert.deepEqual(psa.skipped, ['unreadable']);
-    assert.deepEqual(skippedText({ group: 2, user: 1 }), [
-      '2 public group membership(s) of a role or another kind of group (role groups, queues) left out: the export holds public groups only.',
-      '1 relation(s) to users the reader cannot see left out.',
-    ]);
+    const expired = rows(
+      'permissionSetAssignment',
+      { Id: '0Pa000000000002AAA', AssigneeId: user, PermissionSetId: '0PS000000000009AAA', IsActive: false },
+      index,
+    );
+    assert.deepEqual(expired.skipped, ['inactiveAssignment']);
   });
 
   it('a 15-character ID becomes its 18-character form (the case-safe suffix Salesforce documents)', () => {

@@ -141,7 +141,7 @@ describe('engine: the OAuth settings closed to the Metadata API (hardenedMetadat
   const t = useOrg({ scenario: 'fresh', deployMs: 20 });
   const options: OrgOptions = { consumerSecretsViaMetadata: false, hardenedMetadataWithholds: 'plugin' };
 
-  it('the app step is blocked before any write and names the org setting; Run All writes the records and says what was written; with the setting On the app is made; Off again, a second apply writes nothing', async () => {
+  it('the app step is blocked before any write and names the org setting (alone, it refuses); apply and Run All write the records and say what was written; with the setting On the app is made; Off again, a second apply writes nothing', async () => {
     t.org.reset('fresh', options);
     const input = engineInput(await adminClient(t.org));
     const { report } = await check(input);
@@ -156,9 +156,9 @@ describe('engine: the OAuth settings closed to the Metadata API (hardenedMetadat
       f.fix!,
       /"Allow access to External Client App consumer secrets via Metadata API" \(Setup → External Client App Settings\)/,
     );
-    // apply of everything refuses before writing, naming the step and the setting.
+    // The app step alone refuses before writing, naming the step and the setting.
     await assert.rejects(
-      apply(input),
+      apply(input, { steps: ['app'] }),
       (e: any) =>
         e.code === 'oauth-metadata-closed' &&
         e.step === 'app' &&
@@ -166,16 +166,19 @@ describe('engine: the OAuth settings closed to the Metadata API (hardenedMetadat
         /Nothing was written/.test(e.message),
     );
     assert.equal(t.org.org.writes, 0);
-    // Run All sends what can run: the records; the app stays blocked and says why.
+    // apply of everything does what can run, by Run All's rule (runnable, issue 20): the records; the app stays
+    // blocked and its finding names the setting.
     const can = runnable(report);
     assert.deepEqual(can.steps, ['profile', 'user', 'permissionSet']);
     assert.deepEqual(
       can.blockers.map(b => b.step),
       ['app', 'link', 'consumerKey'],
     );
-    const partial = await apply({ ...input, client: await adminClient(t.org) }, { steps: can.steps });
+    const partial = await apply({ ...input, client: await adminClient(t.org) });
     assert.deepEqual([...new Set(partial.writes.map(w => w.step))], ['profile', 'user', 'permissionSet']);
-    assert.equal(partial.report.steps.find(s => s.id === 'app')!.state, 'blocked');
+    const blocked = partial.report.steps.find(s => s.id === 'app')!;
+    assert.equal(blocked.state, 'blocked');
+    assert.ok(blocked.findings.some(x => x.code === 'oauth-metadata-closed'));
     // The admin turns the setting On (Setup → External Client App Settings), as the finding says.
     await jsforce(t.org).metadata.upsert(
       'ExternalClientAppSettings' as never,

@@ -79,12 +79,32 @@ describe('a hostile network: one deadline per exchange, body included, and a siz
     assert.match(JSON.parse(r.stdout).error.message, /did not finish answering .* within 2 s/);
   });
 
-  it('export --request-timeout 2: a query page that stalls after its headers stops the export, names the list, and writes no file', async () => {
+  // A stalled page is one failed page of a long export (issue 21 §2): read again from the last Id received, within
+  // the reader's bounded tries; each try has its own deadline (--request-timeout), so the export never hangs.
+  it('export --request-timeout 1: a query page that stalls after its headers once is read again (said in the progress) and the files are written', async () => {
     const out = tempDir();
     h.add({ path: LICENCES, times: 1, do: { kind: 'stall-after-headers' } });
-    const r = await runCli(['export', ...org('--request-timeout', '2', '--out', out)]);
+    const r = await runCli(['export', ...org('--request-timeout', '1', '--out', out)], {
+      clock: new ManualClock(NOW, true),
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /User Licenses: Salesforce answered TIMEOUT after 0 rows; resuming after the last Id received/,
+    );
+    assert.ok(existsSync(join(out, 'entities.csv')), 'the files are written');
+  });
+
+  it('export --request-timeout 1: a query page that always stalls gives up after 5 tries, naming the list, the rows read and what to try; no file written', async () => {
+    const out = tempDir();
+    h.add({ path: LICENCES, do: { kind: 'stall-after-headers' } });
+    const r = await runCli(['export', ...org('--request-timeout', '1', '--out', out)], {
+      clock: new ManualClock(NOW, true),
+    });
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /Export stopped while reading \w[\w ]*\(0 of \d+ read\): .*did not finish answering GET /);
+    assert.match(r.stderr, /Salesforce answered TIMEOUT 5 times in a row while reading User Licenses after 0 rows/);
+    assert.match(r.stderr, /did not finish answering GET /);
+    assert.match(r.stderr, /The org stopped answering: check the network connection, then run the export again\./);
     assert.ok(!existsSync(join(out, 'entities.csv')), 'no file written');
   });
 

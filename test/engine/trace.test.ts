@@ -162,7 +162,7 @@ describe('--trace: a fresh file, never through a link; every exchange, uploads i
     assert.match(r.stdout, /bad <redacted>/);
   });
 
-  it('upload --trace records every exchange with BalkanID (the upload URL request and the PUT), with no secret, signature or file content', async () => {
+  it('upload --trace records every exchange with BalkanID (the apps lookup, the upload URL requests and the PUTs), with no secret, signature or file content', async () => {
     const s = await startBalkanIdStandIn();
     const dir = tempDir();
     writeFileSync(
@@ -177,7 +177,7 @@ describe('--trace: a fresh file, never through a link; every exchange, uploads i
     try {
       const r = await runCli(['upload', '--dir', dir, '--tenant-url', s.url, '--trace', file]);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stderr, /Trace of 4 exchange\(s\) written/);
+      assert.match(r.stderr, /Trace of 8 exchange\(s\) written/);
       const text = readFileSync(file, 'utf8');
       const har = JSON.parse(text);
       assert.deepEqual(
@@ -186,6 +186,11 @@ describe('--trace: a fresh file, never through a link; every exchange, uploads i
             `${e.request.method} ${new URL(e.request.url).pathname.replace(/__s3\/.*$/, '__s3/…')} ${e.response.status}`,
         ),
         [
+          // The App looked up in the tenant's apps first (Bulk Apps Download API), then the two files.
+          'POST /api/rest/v0/apps/download-url 200',
+          'HEAD /__s3/… 404',
+          'HEAD /__s3/… 200',
+          'GET /__s3/… 200',
           'POST /api/rest/v0/entities/upload-url 200',
           'PUT /__s3/… 200',
           'POST /api/rest/v0/entity-relations/upload-url 200',

@@ -54,6 +54,7 @@ describe('upload to BalkanID (Bulk API stand-in)', function () {
     clock = new ManualClock(NOW, true);
   });
 
+  // The upload's own requests; the App's lookup in the tenant's apps has its tests below.
   const run = (dir = csvDir(), extra: Partial<UploadOptions> = {}) =>
     uploadToBalkanId({
       tenantUrl: s.url,
@@ -62,6 +63,7 @@ describe('upload to BalkanID (Bulk API stand-in)', function () {
       dir,
       onProgress: m => output.push(m),
       clock,
+      skipAppCheck: true,
       ...extra,
     });
   async function failure(p: Promise<unknown>): Promise<SetupError> {
@@ -332,6 +334,116 @@ describe('upload: where a pre-signed URL may point', () => {
   });
 });
 
+describe("upload: the App looked up in the tenant's apps before anything is sent (Bulk Apps Download API)", function () {
+  let s: BalkanIdStandIn;
+  let clock: ManualClock;
+  const defaults = () => s.apps.slice();
+  let apps: BalkanIdStandIn['apps'];
+  before(async () => {
+    s = await startBalkanIdStandIn();
+    apps = defaults();
+  });
+  after(() => s.stop());
+  beforeEach(() => {
+    s.reset();
+    s.apps = apps.slice();
+    clock = new ManualClock(NOW, true);
+  });
+  const withApp = (app: string) =>
+    csvDir({
+      entities: ENTITIES.replace(/^salesforce,/gm, `${app},`),
+      relations: RELATIONS.replace(/^salesforce,/gm, `${app},`),
+    });
+  const run = (dir: string, extra: Partial<UploadOptions> = {}) =>
+    uploadToBalkanId({ tenantUrl: s.url, keyId: s.keyId, secret: s.secret, dir, clock, ...extra });
+  const trail = () => s.requests.map(r => `${r.method} ${r.endpoint} ${r.status}`);
+
+  it('asks for the apps list with the API key, polls it with HEAD until it is ready, reads it, finds the App, then sends both files; the pre-signed URLs get no key', async () => {
+    const r = await run(withApp('salesforce'));
+    assert.deepEqual(r.app, { value: 'salesforce', checked: true, requests: 4 });
+    assert.deepEqual(trail(), [
+      'POST apps 200',
+      'HEAD apps:poll 404',
+      'HEAD apps:poll 200',
+      'GET apps:file 200',
+      'POST entities 200',
+      'PUT upload:entities 200',
+      'POST entity-relations 200',
+      'PUT upload:entity-relations 200',
+    ]);
+    for (const x of s.requests.filter(x => x.endpoint === 'apps:poll' || x.endpoint === 'apps:file'))
+      assert.ok(!x.headers.includes('x-api-key-secret') && !x.headers.includes('x-api-key-id'), x.endpoint);
+    assert.deepEqual(clock.sleeps, [1000], 'one wait while the list was not ready');
+  });
+
+  it("an App the tenant does not have: UPLOAD_UNKNOWN_APP naming it and the tenant's ids (Salesforce's first), and not one upload request", async () => {
+    s.apps = [...apps.filter(a => a.id !== 'salesforce'), { id: 'sfdc-prod', name: 'Salesforce (production)' }];
+    const e = await run(withApp('salesforce')).then(
+      () => assert.fail('uploaded'),
+      (err: SetupError) => err,
+    );
+    assert.equal(e.code, 'UPLOAD_UNKNOWN_APP');
+    assert.match(
+      e.message,
+      /^The App "salesforce" in entities\.csv is not an app of your BalkanID tenant http:\/\/127\.0\.0\.1:\d+ \(its apps: sfdc-prod \(Salesforce \(production\)\), asana \(Asana\), aws \(Amazon Web Services\), okta \(Okta\)\)\. Export again with --app sfdc-prod/,
+    );
+    assert.match(e.message, /Nothing was uploaded\.$/);
+    assert.deepEqual(
+      s.requests.filter(x => x.endpoint === 'entities' || x.endpoint === 'entity-relations'),
+      [],
+    );
+    assert.equal(s.received.length, 0);
+  });
+
+  it('the apps list never ready: gives up after the deadline (60 s on the clock) with UPLOAD_APPS, nothing sent; --skip-app-check uploads without it', async () => {
+    s.appsNotReadyPolls = 1000;
+    const e = await run(withApp('salesforce')).then(
+      () => assert.fail('uploaded'),
+      (err: SetupError) => err,
+    );
+    assert.equal(e.code, 'UPLOAD_APPS');
+    assert.match(e.message, /BalkanID did not have the apps list ready within 60 s\)\. Nothing was uploaded\./);
+    assert.match(e.message, /upload with --skip-app-check/);
+    const waited = clock.sleeps.reduce((a, b) => a + b, 0);
+    assert.ok(waited <= 60_000 && s.countOf('apps:poll') <= 20, `${waited} ms, ${s.countOf('apps:poll')} polls`);
+    assert.equal(s.received.length, 0);
+    const r = await run(withApp('salesforce'), { skipAppCheck: true });
+    assert.deepEqual(r.app, { value: 'salesforce', checked: false, requests: 0 });
+    assert.equal(s.received.length, 2);
+  });
+
+  it('an apps list over 2 MB is refused as it arrives (UPLOAD_APPS), nothing sent', async () => {
+    s.apps = Array.from({ length: 12_000 }, (_, i) => ({
+      id: `app-${i}`,
+      name: `App ${i}`,
+      description: 'x'.repeat(200),
+    }));
+    const e = await run(withApp('salesforce')).then(
+      () => assert.fail('uploaded'),
+      (err: SetupError) => err,
+    );
+    assert.equal(e.code, 'UPLOAD_APPS');
+    assert.match(e.message, /more than the 2,097,152 bytes allowed/);
+    assert.equal(s.received.length, 0);
+  });
+
+  it('a 503 on the apps request is tried again; a 403 says the key may not download apps (UPLOAD_FORBIDDEN), nothing sent', async () => {
+    s.fail('apps', 503);
+    await run(withApp('salesforce'));
+    assert.deepEqual(trail().slice(0, 2), ['POST apps 503', 'POST apps 200']);
+    s.reset();
+    s.permissionDenied = true;
+    const e = await run(withApp('salesforce')).then(
+      () => assert.fail('uploaded'),
+      (err: SetupError) => err,
+    );
+    assert.equal(e.code, 'UPLOAD_FORBIDDEN');
+    assert.match(e.message, /\(HTTP 403\) while asking for the tenant's apps: the API key may not download apps/);
+    assert.ok(!e.message.includes(s.secret), 'the echoed secret is not shown');
+    assert.equal(s.received.length, 0);
+  });
+});
+
 describe('upload: one deadline per exchange and a size cap on every answer (issue 18, points 3 and 4)', function () {
   this.timeout(20000);
   let h: Hostile;
@@ -347,12 +459,26 @@ describe('upload: one deadline per exchange and a size cap on every answer (issu
       secret: 'a-secret-of-enough-length',
       dir: csvDir(),
       clock: new ManualClock(NOW, true),
+      // The App lookup has its own test below; these are about the upload's own exchanges.
+      skipAppCheck: true,
       ...extra,
     });
   const urlAnswer = () => ({
     kind: 'body' as const,
     status: 200,
     body: JSON.stringify({ url: `${h.url}/__s3/entities.csv?X-Amz-Signature=abc` }),
+  });
+
+  it('looking the App up: an apps answer that stalls after its headers fails at --request-timeout (UPLOAD_APPS), nothing sent', async () => {
+    h.add({ method: 'POST', path: /apps\/download-url/, do: { kind: 'stall-after-headers', first: '{"url":' } });
+    await assert.rejects(
+      upload({ timeoutMs: 1000, skipAppCheck: false }),
+      (e: any) =>
+        e.code === 'UPLOAD_APPS' &&
+        /did not finish answering within 1 s\)\. Nothing was uploaded\./.test(e.message) &&
+        !e.message.includes('a-secret-of-enough-length'),
+    );
+    assert.equal(h.seen.filter(l => /upload-url|__s3/.test(l.path)).length, 0, 'nothing asked for or sent');
   });
 
   it('asking for an upload URL: an answer that stalls after its headers fails at --request-timeout, naming the step', async () => {

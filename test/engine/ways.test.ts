@@ -34,7 +34,8 @@ describe('preview, export and upload from the command line', function () {
       /— as you \(admin@acme\.example\)\. BalkanID reads as the integration user, which may see less/,
     );
     assert.match(r.stdout, /^✔ Users +\d+ \(\d+ active\)$/m);
-    assert.match(r.stdout, /All 9 lists can be read\./);
+    assert.match(r.stdout, /All 11 lists can be read\./);
+    assert.match(r.stdout, /^    ~ internal users, active and deactivated \(--users standard\)/m);
   });
 
   it('preview --key logs in as the integration user with JWT and reads with its session', async () => {
@@ -58,9 +59,10 @@ describe('preview, export and upload from the command line', function () {
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stdout,
-      /Wrote .*entities\.csv \(App "salesforce-00D\w{15}": \d+ identities, \d+ connections\) and .*entity-relations\.csv \(\d+ relations\)/,
+      /Wrote .*entities\.csv \(App "salesforce": \d+ identities, \d+ connections\) and .*entity-relations\.csv \(\d+ relations\)/,
     );
     assert.match(r.stdout, /records\/s/);
+    assert.match(r.stdout, /^Every list matches its COUNT\(\) \(12 lists\)\.$/m);
     assert.match(r.stdout, /balkanid-sf upload --dir /);
     assert.equal(readFileSync(join(out, 'entities.csv'), 'utf8').split('\r\n')[0], ENTITY_HEADER.join(','));
   });
@@ -155,8 +157,12 @@ describe('preview, export and upload from the command line', function () {
       const rows = readFileSync(join(out, org, 'entities.csv'), 'utf8')
         .split('\r\n')
         .slice(1, -1);
-      // (Both names reach the same test org here: one App, from its Org ID, whatever the alias.)
-      assert.ok(rows.length > 0 && rows.every(r => /^salesforce-00D\w{15},/.test(r)), `${org}: the org's own App`);
+      // The App is BalkanID's catalogue id; the org is in each entity's metadata.
+      assert.ok(rows.length > 0 && rows.every(r => /^salesforce,/.test(r)), `${org}: App "salesforce"`);
+      assert.ok(
+        rows.every(r => /""org"":""00D\w{15}""/.test(r)),
+        `${org}: its Org ID in the metadata`,
+      );
     }
     assert.match(r.stdout, /^Org +Result +Exit$/m, 'no empty Steps or Writes columns');
     assert.match(r.stdout, /^prod +[\d,]+ users, [\d,]+ relations +0$/m);
@@ -167,7 +173,7 @@ describe('export from a terminal: Ctrl+C', function () {
   this.timeout(60000);
   const t = useOrg({ scenario: 'done', users: 3000, latencyMs: 30 });
 
-  it('stops the export between pages, removes its temporary files and says nothing was written (exit 2)', async () => {
+  it('stops the export between pages, removes its temporary files and says nothing was written, naming Ctrl+C (exit 2)', async () => {
     const out = tempDir('bid-int-');
     const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
     const child = spawn(process.execPath, [cli, 'export', '--out', out, '--instance-url', t.org.url], {
@@ -181,7 +187,7 @@ describe('export from a terminal: Ctrl+C', function () {
     });
     const code = await new Promise<number | null>(resolve => child.on('exit', resolve));
     assert.equal(code, 2, stderr);
-    assert.match(stderr, /Export cancelled: nothing was written to /);
+    assert.match(stderr, /Export cancelled \(Ctrl\+C\): nothing was written to /);
     assert.deepEqual(readdirSync(out), [], 'no file and no temporary file left');
   });
 });

@@ -50,7 +50,10 @@ describe('balkanid-sf: the commands', () => {
   it('help <command> and <command> --help show that command with only the options it takes', async () => {
     const help = await cli(['help', 'export']);
     assert.equal(help.code, 0);
-    assert.match(help.stdout, /^Usage: balkanid-sf export --out <folder> \[--key <file>\] \[--app <name>\]/);
+    assert.match(
+      help.stdout,
+      /^Usage: balkanid-sf export --out <folder> \[--key <file>\] \[--app <id>\] \[--users <standard\|active\|all>\]/,
+    );
     assert.match(help.stdout, /--out <folder> +\(required\) where entities\.csv and entity-relations\.csv are written/);
     assert.ok(!/--step|--tenant-url|--yes/.test(help.stdout), 'no option of another command');
     assert.equal((await cli(['export', '--help'])).stdout, help.stdout);

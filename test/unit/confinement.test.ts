@@ -116,6 +116,12 @@ describe("another extension's call: automation arguments only in the extension's
     assert.deepEqual(callerArg({ kind: 'step', id: 'user', assumeYes: true }, false), { kind: 'step', id: 'user' });
   });
 
+  it("outside test mode a checklist value row's Copy keeps which value it copies, and nothing else (not its text)", () => {
+    const row = { kind: 'value', name: 'consumerKey', label: 'Consumer Key', value: 'typed-by-a-caller' };
+    assert.deepEqual(callerArg(row, false), { kind: 'value', name: 'consumerKey' });
+    assert.equal(callerArg({ kind: 'value', name: 'accessToken', value: 'x' }, false), undefined);
+  });
+
   it("test mode is VS Code's ExtensionMode.Test and BALKANID_TEST_AUTOMATION=1 together, never one alone", () => {
     assert.equal(automationAllowed(true, { BALKANID_TEST_AUTOMATION: '1' }), true);
     assert.equal(automationAllowed(false, { BALKANID_TEST_AUTOMATION: '1' }), false, 'a user who sets the variable');

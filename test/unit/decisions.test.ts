@@ -40,28 +40,36 @@ interface SeverityCase {
 }
 const U = ['user', 'username'];
 const CASES: Record<string, SeverityCase> = {
-  'a missing admin permission: an error about the admin, naming the permission, on no manifest key': {
-    step: 'preflight',
-    change: f => void f.adminPerms!.delete('ViewSetup'),
-    findings: [
-      {
-        code: 'admin-permission-missing',
-        severity: 'error',
-        subject: 'admin',
-        manifestPath: undefined,
-        permission: 'ViewSetup',
-      },
-    ],
-  },
-  'a placeholder username: an error on user.username': {
-    step: 'preflight',
+  'a missing admin permission: the request for a System Administrator first (a warning), then an error about the admin, naming the permission, on no manifest key':
+    {
+      step: 'preflight',
+      change: f => void f.adminPerms!.delete('ViewSetup'),
+      findings: [
+        {
+          code: 'admin-request',
+          severity: 'warning',
+          subject: 'admin',
+          manifestPath: undefined,
+          permission: undefined,
+        },
+        {
+          code: 'admin-permission-missing',
+          severity: 'error',
+          subject: 'admin',
+          manifestPath: undefined,
+          permission: 'ViewSetup',
+        },
+      ],
+    },
+  'a placeholder username: an error of the user step on user.username': {
+    step: 'user',
     manifest: { ...MANIFEST, user: { ...MANIFEST.user, username: 'balkanid@yourcompany.com' } },
     findings: [
       { code: 'placeholder-value', severity: 'error', subject: 'manifest', manifestPath: U, permission: undefined },
     ],
   },
-  'a reserved email domain: a warning on user.email': {
-    step: 'preflight',
+  'a reserved email domain: a warning of the user step on user.email': {
+    step: 'user',
     manifest: { ...MANIFEST, user: { ...MANIFEST.user, email: 'it@acme.test' } },
     findings: [
       {
@@ -541,10 +549,11 @@ describe("decisions: a step's state from its findings and plan", () => {
 describe('decisions: what a stopped step holds back', () => {
   const stoppedBy = (results: StepResult[]) =>
     Object.fromEntries([...stoppedSteps(results)].map(([id, by]) => [id, by.id]));
-  it('a fresh org where the admin lacks "Manage Users": the user step stops itself and holds back all that needs it', () => {
+  it('a fresh org where the admin lacks "Manage Users": the user step stops itself and holds back all that needs it; the preflight (the request for a System Administrator) stops itself', () => {
     const f = freshFacts();
     f.adminPerms!.delete('ManageUsers');
     assert.deepEqual(stoppedBy(steps(f)), {
+      preflight: 'preflight',
       user: 'user',
       permissionSet: 'user',
       app: 'user',
@@ -552,14 +561,14 @@ describe('decisions: what a stopped step holds back', () => {
       consumerKey: 'user',
     });
   });
-  it('a stopped step whose record exists holds nothing back: the permission set after a blocked but existing user runs', () => {
+  it('a stopped step whose record exists holds nothing back: the permission set after a blocked but existing user runs (the preflight holds only itself)', () => {
     const f = doneFacts();
     f.adminPerms!.delete('ManageUsers');
     f.user!.UserRoleId = '00E000000000001AAA'; // a write the admin cannot make
     f.permissionSet!.PermissionsViewAllData = false; // a write the admin can make
     const results = steps(f);
     assert.equal(stateOf(results, 'user'), 'blocked');
-    assert.deepEqual(stoppedBy(results), { user: 'user' });
+    assert.deepEqual(stoppedBy(results), { preflight: 'preflight', user: 'user' });
     assert.deepEqual(runnable(report(results)).steps, ['permissionSet']);
   });
   it('an existing integration user in error (frozen) holds back the steps that grant it something', () => {
@@ -655,7 +664,10 @@ describe('decisions: what Run All says about a step that cannot run', () => {
       'needs "Customize Application", "Create, edit, and delete External Client Apps", ' +
         '"Modify Metadata Through Metadata API Functions"',
     );
-    assert.match(app.reason, /^You \(the connected admin\) lack "Customize Application", which this step needs\. Ask/);
+    assert.match(
+      app.reason,
+      /^You \(the connected admin\) lack "Customize Application", "Create, edit, and delete External Client Apps" \(or Modify All Data\) and "Modify Metadata Through Metadata API Functions" \(or Modify All Data\), which this step needs\. Ask/,
+    );
     assert.equal(app.title, 'External Client App with JWT bearer');
   });
   it('a step blocked by an error that names no permission: the short reason is its first sentence', () => {

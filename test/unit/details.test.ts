@@ -11,8 +11,6 @@ import { parseManifest } from '../../src/core/manifestText';
 import { describeWrites, isSetupError, SetupError, StepResult, Report } from '../../src/core/types';
 import { SCIM_ENDPOINTS, SCIM_REFERENCE } from '../../src/core/extract/scim';
 import { errorDetail, isExpiredPresignedUrl, parseRetryAfter, pickUploadUrl } from '../../src/core/extract/upload';
-import { defaultApp, ExportIndex, rowsOf } from '../../src/core/extract/entities';
-import { SOURCES } from '../../src/core/extract/sources';
 import { buildReport, handoff, planOf, runnable } from '../../src/core/engine';
 import { systemClock } from '../../src/core/clock';
 import { evaluate } from '../../src/core/steps';
@@ -313,29 +311,6 @@ describe('details: the Bulk API answers', () => {
     assert.equal(errorDetail('see <html> page'), 'see <html> page');
     assert.equal(errorDetail('{"message": 5}'), '{"message": 5}');
     assert.equal(errorDetail('{"message": "  spaced out  "}'), 'spaced out');
-  });
-});
-
-describe('details: records that are not what they should be', () => {
-  const source = (id: string) => SOURCES.find(s => s.id === id)!;
-  it('a numeric name becomes text, a missing one empty; a date that is not a string is no date', () => {
-    const ix = new ExportIndex();
-    const p = rowsOf(source('profile'), { Id: '00e000000000001', Name: 42 }, ix, 'app');
-    assert.equal(p.entity![1], '42');
-    const u = rowsOf(
-      source('user'),
-      { Id: '005000000000001', Name: null, Username: 'u@acme.com', LastLoginDate: 12345 },
-      ix,
-      'app',
-    );
-    assert.equal(u.entity![1], 'u@acme.com');
-    assert.equal(JSON.parse(u.entity![7]!).lastLogin, null);
-    assert.deepEqual(u.skipped, []);
-    const g = rowsOf(source('group'), { Id: '00G000000000001', Name: '', DeveloperName: undefined }, ix, 'app');
-    assert.equal(g.entity![1], '');
-  });
-  it('a host with two labels before "my.salesforce.com" is no My Domain', () => {
-    assert.equal(defaultApp('https://a.b.acme.my.salesforce.com', '00D000000000062'), 'salesforce-00D000000000062EAA');
   });
 });
 

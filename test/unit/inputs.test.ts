@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseManifest } from '../../src/core/manifestText';
 import { readCertificate, readPrivateKey, certificateProblems } from '../../src/core/certificate';
 import { checkInstanceUrl } from '../../src/node/salesforce';
-import { myDomainUrl } from '../../src/core/url';
+import { myDomainUrl, typedOrgUrl } from '../../src/core/url';
 import { parseArgs } from '../../src/cli';
 import { orgFolder } from '../../src/cli/orgs';
 import { selfSignedCert } from '../../packages/sf-test-org/src/x509';
@@ -399,6 +399,16 @@ describe('bad input: URLs and command lines', () => {
     assert.equal(checkInstanceUrl('https://acme.my.salesforce.com/'), 'https://acme.my.salesforce.com');
     assert.equal(checkInstanceUrl('http://127.0.0.1:4567/x'), 'http://127.0.0.1:4567');
   });
+  it('the org picker offers a browser login for a typed address, never for text that filters the list', () => {
+    assert.equal(typedOrgUrl('https://acme.my.salesforce.com/'), 'https://acme.my.salesforce.com');
+    assert.equal(typedOrgUrl('acme.lightning.force.com'), 'https://acme.my.salesforce.com');
+    assert.equal(typedOrgUrl('http://127.0.0.1:4567'), 'http://127.0.0.1:4567');
+    assert.equal(typedOrgUrl('localhost:4567'), 'https://localhost:4567');
+    for (const filter of ['acme-uat', 'admin@acme.example', 'acme.example', 'acme', ''])
+      assert.equal(typedOrgUrl(filter), undefined, filter);
+    assert.equal(typedOrgUrl('http://evil.example.com'), undefined, 'http to a real host is no address to log in at');
+  });
+
   it("an address copied from the browser becomes the org's My Domain URL; http to a real host stays refused", () => {
     const CASES: Array<[string, string]> = [
       ['https://acme.lightning.force.com/lightning/setup/SetupOneHome/home', 'https://acme.my.salesforce.com'],
@@ -445,9 +455,12 @@ describe('bad input: URLs and command lines', () => {
     [['export', '--out', 'd', '--tenant-url', 'https://x'], /--tenant-url goes with upload, not export/],
     [['check', '--concurrency', '0'], /--concurrency must be a whole number from 1 to 32/],
     [['teardown', '--all-orgs', '--yes'], /teardown does not take --all-orgs: name each org with --target-org/],
-    [['export', '--out', 'd', '--app', 'x', '--target-org', 'a', '--target-org', 'b'], /--app names one org's files/],
-    [['export', '--out', 'd', '--app', 'x', '--all-orgs'], /--app names one org's files/],
-    [['export', '--out', 'd', '--app', 'a/b'], /--app "a\/b": use up to 100 letters/],
+    [['export', '--out', 'd', '--app', 'a/b'], /--app "a\/b": use the id of an app in your BalkanID tenant/],
+    [['export', '--out', 'd', '--app', '=cmd'], /not starting with - = \+ @/],
+    [['export', '--out', 'd', '--users', 'everyone'], /--users takes standard, active or all, not "everyone"/],
+    [['preview', '--users', 'portal'], /--users takes standard, active or all/],
+    [['check', '--users', 'all'], /--users goes with (preview|export) or (preview|export), not check/],
+    [['export', '--out', 'd', '--skip-app-check'], /--skip-app-check goes with upload, not export/],
     [['check', '--app', 'x'], /--app goes with export, not check/],
     [['check', '--concurrency', '33'], /from 1 to 32/],
   ];

@@ -664,6 +664,7 @@ describe('shapes: addresses', () => {
   it("the values for BalkanID: the login URL from the manifest, else production's or a sandbox's", () => {
     const f = doneFacts();
     assert.deepEqual(handoff(f, MANIFEST, 'https://acme.my.salesforce.com'), {
+      notReady: undefined,
       username: 'balkanid@acme.com',
       consumerKey: '3MVG9abcdefghijklmnopqrstuvwxyz',
       consumerKeySource: 'org',

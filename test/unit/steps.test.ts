@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { evaluate, stoppedSteps } from '../../src/core/steps';
 import { Facts, LoginRow } from '../../src/core/facts';
 import { OwnLogin } from '../../src/core/ownLogins';
-import { FINDINGS } from '../../src/core/findings';
+import { FINDINGS, findingTitle } from '../../src/core/findings';
 import { CertificateInfo, readCertificate } from '../../src/core/certificate';
 import { defaultManifest, Manifest, proposedUsername } from '../../src/core/manifest';
-import { runnable } from '../../src/core/engine';
+import { adminRequestText, runnable } from '../../src/core/engine';
 import { Report, SetupError, StepId, StepResult } from '../../src/core/types';
 import { selfSignedCert } from '../../packages/sf-test-org/src/x509';
 import { certAt, NOW } from '../support/clock';
@@ -160,6 +160,16 @@ const CASES: Case[] = [
     state: 'error',
     change: f => {
       f.apiVersion = '61.0';
+    },
+  },
+  {
+    // The app is gone and the admin cannot make it again: the preflight gathers what they lack, and is blocked.
+    step: 'preflight',
+    code: 'admin-request',
+    state: 'blocked',
+    change: f => {
+      f.app = undefined;
+      without(f, 'adminPerms', 'CustomizeApplication');
     },
   },
   {
@@ -552,14 +562,14 @@ const CASES: Case[] = [
     },
   },
   {
-    step: 'preflight',
+    step: 'user',
     code: 'placeholder-value',
     state: 'error',
     change: () => undefined,
     manifest: { ...manifest, user: { ...manifest.user, username: 'balkanid@yourcompany.com' } },
   },
   {
-    step: 'preflight',
+    step: 'user',
     code: 'reserved-domain',
     state: 'done',
     change: () => undefined,
@@ -601,6 +611,10 @@ describe('steps: evaluate on fact fixtures', () => {
       assert.ok(finding!.message.length > 20, 'says what is wrong');
       if (finding!.severity !== 'info') assert.ok(finding!.fix && finding!.fix.length > 10, 'says what to do');
       assert.equal(step.state, c.state, `${c.step}: ${JSON.stringify(step.findings)}`);
+      // Its row in the checklist: a few words a normal-width sidebar shows whole (the message is the detail).
+      const title = findingTitle(finding!);
+      assert.ok(title.length >= 8 && title.length <= 30, `${c.code}: title "${title}" (${title.length} characters)`);
+      assert.ok(!finding!.message.startsWith(title), `${c.code}: the title repeats the message's start`);
     });
   }
   it("a fresh org: everything planned in the guide's order, in Setup's words", () => {
@@ -698,12 +712,111 @@ describe('Run All: what can run now, and what cannot', () => {
     assert.equal(stopped.get('profile'), undefined);
   });
 
-  it('a placeholder username stops everything at the preflight, before any write', () => {
+  it('a placeholder username is said under the integration user and stops everything, before any write', () => {
     const m = { ...manifest, user: { ...manifest.user, username: 'balkanid@yourcompany.com' } };
-    const r = runnable(report(evaluate(fresh(), m, cert(), NOW)));
+    const steps = evaluate(fresh(), m, cert(), NOW);
+    assert.deepEqual(
+      steps.filter(s => s.findings.some(f => f.code === 'placeholder-value')).map(s => s.id),
+      ['user'],
+    );
+    assert.equal(steps.find(s => s.id === 'preflight')!.state, 'done');
+    const r = runnable(report(steps));
     assert.deepEqual(r.writes, []);
-    assert.match(r.blockers[0]!.reason, /placeholder domain yourcompany\.com/);
-    assert.ok(r.blockers.slice(1).every(b => /^Waits for "Preflight/.test(b.reason) && !b.short));
+    const user = r.blockers.find(b => b.step === 'user')!;
+    assert.match(user.reason, /placeholder domain yourcompany\.com/);
+    assert.ok(
+      r.blockers.filter(b => b.step !== 'user').every(b => /^Waits for "Integration user/.test(b.reason) && !b.short),
+      JSON.stringify(r.blockers),
+    );
+  });
+
+  it('a limited admin: the preflight is blocked (not done) and gathers every permission lacking, once, with the steps that need it', () => {
+    const f = fresh();
+    for (const p of [
+      'ManageProfilesPermissionsets',
+      'CustomizeApplication',
+      'ExternalClientAppDeveloper',
+      'ModifyMetadata',
+      'ModifyAllData',
+    ])
+      f.adminPerms!.delete(p);
+    const steps = evaluate(f, manifest, cert(), NOW);
+    const preflight = steps.find(s => s.id === 'preflight')!;
+    assert.equal(preflight.state, 'blocked');
+    const request = preflight.findings.find(x => x.code === 'admin-request')!;
+    assert.deepEqual(request.permissions, [
+      'ManageProfilesPermissionsets',
+      'CustomizeApplication',
+      'ExternalClientAppDeveloper',
+      'ModifyMetadata',
+    ]);
+    assert.equal(findingTitle(request), 'You lack 4 permissions');
+    const r = runnable(report(steps));
+    // The preflight writes nothing: it is no blocker of its own, and blocks nothing that could run.
+    assert.ok(!r.blockers.some(b => b.step === 'preflight'));
+    // Each step's reason names every permission it lacks (the app lacks three), not only the first.
+    const app = r.blockers.find(b => b.step === 'app')!;
+    for (const p of [
+      'Customize Application',
+      'Create, edit, and delete External Client Apps',
+      'Modify Metadata Through Metadata API Functions',
+    ])
+      assert.ok(app.reason.includes(`"${p}"`), `${p} in: ${app.reason}`);
+    const text = adminRequestText({
+      steps,
+      org: {
+        instanceUrl: 'https://acme.my.salesforce.com',
+        username: 'admin@acme.com',
+        orgId: '00D000000000001',
+        name: 'Acme',
+        isSandbox: false,
+        apiVersion: '64.0',
+      },
+    })!;
+    assert.deepEqual(
+      text.split('\n').filter(l => l.startsWith('• ')),
+      [
+        '• Manage Profiles and Permission Sets — for: Profile, Permission set, App ↔ permission set link',
+        '• Customize Application — for: External Client App',
+        '• Create, edit, and delete External Client Apps (or Modify All Data) — for: External Client App',
+        '• Modify Metadata Through Metadata API Functions (or Modify All Data) — for: External Client App, Consumer key',
+      ],
+    );
+    assert.match(text, /"Acme" \(https:\/\/acme\.my\.salesforce\.com\).*admin@acme\.com/s);
+  });
+
+  it('a done org whose admin lacks permissions: nothing is left to do, so the preflight is done and there is no request', () => {
+    const f = doneFacts();
+    f.adminPerms!.delete('ManageProfilesPermissionsets');
+    const steps = evaluate(f, manifest, cert(), NOW);
+    assert.equal(steps.find(s => s.id === 'preflight')!.state, 'done');
+    assert.equal(
+      adminRequestText({
+        steps,
+        org: { instanceUrl: 'x', username: 'a', orgId: '0', isSandbox: false, apiVersion: '64.0' },
+      }),
+      undefined,
+    );
+  });
+
+  it('no Salesforce Platform licence free: the message names the free licences of other kinds the org has', () => {
+    const f: Facts = fresh();
+    f.license = { ...f.license!, UsedLicenses: f.license!.TotalLicenses };
+    f.otherLicenses = [
+      {
+        Id: '1',
+        Name: 'Salesforce Integration',
+        MasterLabel: 'Salesforce Integration',
+        TotalLicenses: 5,
+        UsedLicenses: 0,
+      },
+      { Id: '2', Name: 'Salesforce', MasterLabel: 'Salesforce', TotalLicenses: 20, UsedLicenses: 17 },
+    ];
+    const user = evaluate(f, manifest, cert(), NOW).find(s => s.id === 'user')!;
+    assert.match(
+      user.findings.find(x => x.code === 'license-exhausted')!.message,
+      /free licences of other kinds — Salesforce Integration \(5 free\), Salesforce \(3 free\) — but BalkanID's guide puts the integration user on Salesforce Platform/,
+    );
   });
 
   it('an integration user in error (it is the admin) stops what needs it: no permission set assigned, no app, no link', () => {

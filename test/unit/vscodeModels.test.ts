@@ -1,11 +1,18 @@
 // The extension's pure parts, in plain Node: view models, the webview's HTML and CSP, the message
 // protocol guards, diagnostics anchoring, and the command table against package.json.
 import { progressText, rememberProgress } from '../../src/vscode/orgProgress';
-import { defaultApp } from '../../src/core/extract/entities';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { badge, findingView, loginTime, selfTestDescription, statusView, stepView } from '../../src/vscode/viewModel';
+import {
+  badge,
+  findingView,
+  loginTime,
+  selfTestDescription,
+  statusView,
+  stepView,
+  valueRows,
+} from '../../src/vscode/viewModel';
 import { contextOf } from '../../src/vscode/contextKeys';
 import { loginStatus } from '../../src/core/steps/verify';
 import { credentialsHtml, nonce } from '../../src/vscode/webview/html';
@@ -36,7 +43,7 @@ const report = (states: string[], findings: Record<number, any[]> = {}): Report 
 });
 
 describe('view models', () => {
-  it('maps step states to icons, colours and descriptions; blocked steps name the permission', () => {
+  it('maps step states to icons, colours and a state in a word or two; the reasons are in the tooltip and the finding rows', () => {
     const s = {
       id: 'profile' as const,
       title: STEP_TITLES.profile,
@@ -54,17 +61,53 @@ describe('view models', () => {
       [stepView(s, 'done').icon, stepView(s, 'done').color, stepView(s, 'done').contextValue],
       ['pass-filled', 'testing.iconPassed', 'step.done'],
     );
-    assert.equal(stepView(s, 'blocked').description, 'blocked: needs Manage Profiles and Permission Sets');
+    // Short enough for a normal-width sidebar beside the step's label; the permission is in the finding's row.
+    assert.equal(stepView(s, 'blocked').description, 'blocked');
     assert.equal(stepView(s, 'running').icon, 'sync~spin');
-    assert.equal(stepView(s, 'todo').contextValue, 'step.open');
+    const planned = { ...s, plan: [{ step: 'profile' as const, action: 'create' as const, target: 'P', detail: 'd' }] };
+    assert.equal(stepView(planned, 'todo').contextValue, 'step.open');
+    assert.equal(stepView(s, 'blocked').contextValue, 'step.done', 'nothing to run: no Run Step');
+    assert.equal(
+      stepView(planned, 'todo', undefined, { values: true, request: true }).contextValue,
+      'step.open+values+request',
+    );
     assert.equal(stepView(s, 'todo').label, 'Profile');
     assert.match(
       stepView(s, 'todo').tooltip,
       /^Profile cloned from the standard Platform profile — to do\n• You lack X/,
     );
+    const row = findingView(s.findings[0]);
     assert.deepEqual(
-      [findingView(s.findings[0]).icon, findingView({ code: 'pending', severity: 'info', message: 'm' }).icon],
-      ['error', 'info'],
+      [row.label, row.description, row.icon, findingView({ code: 'pending', severity: 'info', message: 'm' }).icon],
+      ['You lack a permission', 'You lack X', 'error', 'info'],
+    );
+  });
+
+  it('the values for BalkanID, under the consumer key, each on its own row: only once they work', () => {
+    const ready = {
+      ...report(Array(8).fill('done')),
+      handoff: {
+        username: 'balkanid@acme.com',
+        consumerKey: '3MVG9abc',
+        loginUrl: 'https://login.salesforce.com',
+        isSandbox: false,
+        instanceUrl: 'https://acme.my.salesforce.com',
+        scimUrl: 'https://acme.my.salesforce.com/services/scim/v2/',
+      },
+    };
+    assert.deepEqual(
+      valueRows(ready).map(v => `${v.label}: ${v.value}`),
+      ['Salesforce User Name: balkanid@acme.com', 'Consumer Key: 3MVG9abc', 'Login URL: https://login.salesforce.com'],
+    );
+    assert.deepEqual(valueRows({ ...ready, handoff: { ...ready.handoff, consumerKey: undefined } }), []);
+    assert.equal(
+      valueRows({ ...ready, handoff: { ...ready.handoff, consumerKey: undefined } }, '3MVG9typed')[1]!.value,
+      '3MVG9typed',
+    );
+    // No username to copy for a user that was never created.
+    assert.deepEqual(
+      valueRows({ ...ready, handoff: { ...ready.handoff, notReady: 'The integration user … does not exist' } }),
+      [],
     );
   });
   it('status bar: org with progress, warning when expired, error when unreachable', () => {
@@ -89,9 +132,16 @@ describe('view models', () => {
         login,
       },
     });
-    assert.equal(
-      statusView(setUp({ status: 'waiting', complete: true })).text,
-      '$(watch) BalkanID: acme 7/8 · waiting for BalkanID',
+    // A finished setup waiting for BalkanID reads as finished (no "7/8"), with the next actions in the tooltip.
+    const waiting = statusView(setUp({ status: 'waiting', complete: true }), { values: true });
+    assert.equal(waiting.text, '$(watch) BalkanID: acme · set up, waiting for BalkanID');
+    assert.deepEqual(
+      waiting.actions.map(a => a.command),
+      ['balkanid.copyValues', 'balkanid.openCredentials'],
+    );
+    assert.deepEqual(
+      statusView(setUp({ status: 'waiting', complete: true }), { request: true }).actions.map(a => a.command),
+      ['balkanid.openCredentials', 'balkanid.copyAdminRequest'],
     );
     const first = '2026-11-30T14:02:00Z';
     const connected = statusView(setUp({ status: 'connected', complete: true, firstSuccess: first }));
@@ -297,19 +347,18 @@ describe('the checklist and the walkthrough', () => {
   it("Verify's row says BalkanID connected with the first login's time, the login error, or that it waits", () => {
     const verify = { id: 'verify' as const, title: STEP_TITLES.verify, findings: [], plan: [] };
     const first = '2026-11-30T14:02:00Z';
-    assert.equal(
-      stepView(verify, 'done', { status: 'connected', complete: true, firstSuccess: first }).description,
-      `BalkanID connected · first login ${loginTime(first)}`,
-    );
-    assert.equal(
-      stepView(verify, 'done', { status: 'connected', complete: false, firstSuccess: first }).description,
-      `BalkanID connected · earliest seen login ${loginTime(first)}`,
+    // The row says it in a few words; the tooltip has the time (and the finding row the error).
+    const connected = stepView(verify, 'done', { status: 'connected', complete: true, firstSuccess: first });
+    assert.equal(connected.description, 'BalkanID connected');
+    assert.match(connected.tooltip, new RegExp(`— BalkanID connected · first login ${loginTime(first)}`));
+    assert.match(
+      stepView(verify, 'done', { status: 'connected', complete: false, firstSuccess: first }).tooltip,
+      new RegExp(`BalkanID connected · earliest seen login ${loginTime(first)}`),
     );
     const latest = { LoginTime: first, Status: 'Failed: invalid assertion', Application: 'BalkanID', LoginType: 'x' };
-    assert.equal(
-      stepView(verify, 'error', { status: 'failing', complete: true, latest }).description,
-      'login failed: Failed: invalid assertion',
-    );
+    const failing = stepView(verify, 'error', { status: 'failing', complete: true, latest });
+    assert.equal(failing.description, 'login failed');
+    assert.match(failing.tooltip, /login failed: Failed: invalid assertion/);
     assert.equal(
       stepView(verify, 'waiting', { status: 'waiting', complete: true }).description,
       'waiting for BalkanID',
@@ -339,8 +388,10 @@ describe('the checklist and the walkthrough', () => {
       const r = { ...report(['done', 'done', 'done', 'done', 'done', 'done', 'done', 'waiting']), login };
       if (login.status === 'connected') r.steps[7]!.state = 'done';
       const verify = r.steps[7]!;
+      const step = stepView(verify, verify.state, login);
       return {
-        row: stepView(verify, verify.state, login).description,
+        row: step.description,
+        rowTooltip: step.tooltip,
         status: statusView({
           kind: 'connected',
           label: 'acme',
@@ -353,13 +404,15 @@ describe('the checklist and the walkthrough', () => {
           certificateReadable: true,
           report: r,
           valuesCopied: true,
+          values: true,
+          request: false,
         }),
         selfTest: selfTestDescription(login),
       };
     };
     const waiting = view([mine]);
     assert.equal(waiting.row, 'waiting for BalkanID');
-    assert.equal(waiting.status.text, '$(watch) BalkanID: acme 7/8 · waiting for BalkanID');
+    assert.equal(waiting.status.text, '$(watch) BalkanID: acme · set up, waiting for BalkanID');
     assert.doesNotMatch(waiting.status.tooltip, /BalkanID connected/);
     assert.ok(waiting.status.tooltip.split('\n').includes(`Self-test passed · ${loginTime(mine.LoginTime)}`));
     assert.equal(waiting.selfTest, `self-test passed · ${loginTime(mine.LoginTime)}`);
@@ -372,7 +425,8 @@ describe('the checklist and the walkthrough', () => {
     );
     const theirs = { ...mine, Id: '0Ya000000000002AAA', LoginTime: '2026-11-30T14:30:00Z', SourceIp: '203.0.113.7' };
     const connected = view([theirs, mine]);
-    assert.equal(connected.row, `BalkanID connected · first login ${loginTime(theirs.LoginTime)}`);
+    assert.equal(connected.row, 'BalkanID connected');
+    assert.match(connected.rowTooltip, new RegExp(`BalkanID connected · first login ${loginTime(theirs.LoginTime)}`));
     assert.equal(connected.status.text, '$(pass-filled) BalkanID: acme · connected');
     assert.ok(connected.status.tooltip.split('\n').includes(`Self-test passed · ${loginTime(mine.LoginTime)}`));
     assert.equal(connected.keys['balkanid.balkanidConnected'], true);
@@ -394,6 +448,33 @@ describe('the checklist and the walkthrough', () => {
       for (const [, cmd] of s.description.matchAll(/\(command:([\w.]+)\)/g))
         assert.ok(COMMANDS[cmd] || cmd === 'balkanid.checklist.focus', `${s.id}: ${cmd}`);
     }
+    // The walkthrough's subtitle fits its three lines on the Welcome page whole (the old one ended "without clickin…").
+    assert.ok(w.description.length <= 64, `${w.description.length} characters: ${w.description}`);
+  });
+
+  it('the first screen names the browser login, and Restricted Mode says the folder must be trusted (nothing else runs there)', () => {
+    const welcome = pkg.contributes.viewsWelcome as Array<{ view: string; contents: string; when: string }>;
+    const disconnected = welcome.find(
+      w => w.view === 'balkanid.checklist' && w.when.startsWith('!balkanid.connected'),
+    )!;
+    assert.match(disconnected.contents, /log in with the browser \(no Salesforce CLI needed\)/);
+    assert.match(disconnected.contents, /\[Connect and Set Up…\]\(command:balkanid\.runAll\)/);
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+    const restricted = welcome.filter(w => w.when === '!isWorkspaceTrusted');
+    assert.deepEqual(
+      restricted.map(w => w.view),
+      ['balkanid.checklist', 'balkanid.preview'],
+    );
+    for (const w of restricted) assert.match(w.contents, /Restricted Mode[\s\S]*\(command:workbench\.trust\.manage\)/);
+    for (const w of welcome.filter(x => !restricted.includes(x)))
+      assert.match(w.when, /&& isWorkspaceTrusted$/, `shown only in a trusted folder: ${w.contents.slice(0, 40)}`);
+    for (const c of pkg.contributes.commands) assert.equal(c.enablement, 'isWorkspaceTrusted', c.command);
+    // activate() starts nothing in Restricted Mode but the wait for trust.
+    const ext = readFileSync(join(__dirname, '..', '..', '..', 'src', 'extension.ts'), 'utf8');
+    assert.match(
+      ext,
+      /if \(!vscode\.workspace\.isTrusted\) \{\s*context\.subscriptions\.push\(vscode\.workspace\.onDidGrantWorkspaceTrust\(\(\) => start\(context\)\)\);\s*return undefined;/,
+    );
   });
 });
 
@@ -450,16 +531,5 @@ describe('each org as last checked (the org picker)', () => {
       progressText(m, 'https://acme.my.salesforce.com'),
       'BalkanID: set up, waiting for BalkanID · checked 2026-11-30 11:00 UTC',
     );
-  });
-});
-
-describe('the App column', () => {
-  it("is the org's My Domain name (sandboxes keep theirs), else its Org ID — never a local alias", () => {
-    assert.equal(defaultApp('https://acme.my.salesforce.com', '00D000000000001AAA'), 'salesforce-acme');
-    assert.equal(
-      defaultApp('https://acme--uat.sandbox.my.salesforce.com', '00D000000000002AAA'),
-      'salesforce-acme--uat',
-    );
-    assert.equal(defaultApp('http://127.0.0.1:4567', '00D5g0Q0x000001'), 'salesforce-00D5g0Q0x000001ECA');
   });
 });

@@ -19,9 +19,16 @@ const report = (state: 'done' | 'todo', login: 'connected' | 'waiting'): Report 
 });
 
 describe('VS Code state: context keys and the status bar', () => {
-  it('the context keys follow the state: connected, manifest, certificate, setup done, BalkanID connected, values copied', () => {
-    const none = { connected: false, hasManifest: false, certificateReadable: false, valuesCopied: false };
-    assert.deepEqual(Object.values(contextOf(none)), [false, false, false, false, false, false]);
+  it('the context keys follow the state: connected, manifest, certificate, setup done, BalkanID connected, values copied, values ready, request', () => {
+    const none = {
+      connected: false,
+      hasManifest: false,
+      certificateReadable: false,
+      valuesCopied: false,
+      values: false,
+      request: false,
+    };
+    assert.deepEqual(Object.values(contextOf(none)), [false, false, false, false, false, false, false, false]);
     assert.deepEqual(
       contextOf({
         ...none,
@@ -37,8 +44,12 @@ describe('VS Code state: context keys and the status bar', () => {
         'balkanid.setupDone': true,
         'balkanid.balkanidConnected': false,
         'balkanid.valuesCopied': false,
+        'balkanid.valuesReady': false,
+        'balkanid.adminRequest': false,
       },
     );
+    const ready = contextOf({ ...none, connected: true, values: true, request: true });
+    assert.deepEqual([ready['balkanid.valuesReady'], ready['balkanid.adminRequest']], [true, true]);
     const after = contextOf({ ...none, connected: true, report: report('done', 'connected'), valuesCopied: true });
     assert.deepEqual([after['balkanid.balkanidConnected'], after['balkanid.valuesCopied']], [true, true]);
     assert.equal(contextOf({ ...none, report: report('todo', 'waiting') })['balkanid.setupDone'], false);
@@ -46,17 +57,24 @@ describe('VS Code state: context keys and the status bar', () => {
 
   it('every key is set once at start, then only a key whose value changed is sent again', () => {
     const sent: Array<[ContextKey, boolean]> = [];
-    let state = { connected: false, hasManifest: false, certificateReadable: false, valuesCopied: false };
+    let state = {
+      connected: false,
+      hasManifest: false,
+      certificateReadable: false,
+      valuesCopied: false,
+      values: false,
+      request: false,
+    };
     const keys = new ContextKeys(
       () => contextOf(state),
       (k, v) => sent.push([k, v]),
     );
-    assert.equal(sent.length, 6);
+    assert.equal(sent.length, 8);
     keys.update();
-    assert.equal(sent.length, 6, 'nothing changed: nothing sent');
+    assert.equal(sent.length, 8, 'nothing changed: nothing sent');
     state = { ...state, connected: true };
     keys.update();
-    assert.deepEqual(sent.slice(6), [['balkanid.connected', true]]);
+    assert.deepEqual(sent.slice(8), [['balkanid.connected', true]]);
   });
 
   it('the status bar item shows where it is relevant: an org in use or remembered, or a workspace with a manifest', () => {

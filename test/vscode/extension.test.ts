@@ -119,6 +119,20 @@ describe('BalkanID extension in a real VS Code', () => {
       { kind: 'token', instanceUrl: org.url },
       'the token stays in secret storage, not in globalState',
     );
+    // Listed in the org picker afterwards, as an org connected here (its token in secret storage).
+    assert.deepEqual(
+      api.controller.rememberedOrgs.find((o: any) => o.instanceUrl === org.url),
+      { instanceUrl: org.url, via: 'token', name: 'Acme Test Org' },
+    );
+    // No manifest, no checklist: the activity badge goes with it, and comes back with it.
+    const text = await vscode.workspace.fs.readFile(manifestUri());
+    await vscode.workspace.fs.delete(manifestUri());
+    try {
+      await until('no badge without the manifest', () => api.tree.view.badge === undefined);
+    } finally {
+      await vscode.workspace.fs.writeFile(manifestUri(), text);
+    }
+    await until('the badge back', () => api.tree.view.badge?.value === 7);
   });
 
   it('Run All without a manifest writes one from the answers and saves the certificate, then sets up every step; Verify waits for a login', async () => {
@@ -142,10 +156,17 @@ describe('BalkanID extension in a real VS Code', () => {
       return r?.steps.every((s: any) => s.state === 'done' || (s.id === 'verify' && s.state === 'waiting')) && r;
     });
     assert.match(report.handoff.consumerKey, /^3MVG9/);
-    assert.equal(api.status.item.text, `$(watch) BalkanID: ${new URL(org.url).host} 7/8 · waiting for BalkanID`);
+    // A finished setup waiting for BalkanID reads as set up, and the status bar offers the next actions.
+    assert.equal(api.status.item.text, `$(watch) BalkanID: ${new URL(org.url).host} · set up, waiting for BalkanID`);
+    const tooltip = api.status.item.tooltip as vscode.MarkdownString;
+    assert.match(tooltip.value, /\[Copy Values for BalkanID\]\(command:balkanid\.copyValues\)/);
+    assert.match(tooltip.value, /\[Open Credentials\]\(command:balkanid\.openCredentials\)/);
     assert.equal(api.tree.view.badge, undefined);
     const verifyItem = api.tree.getTreeItem({ kind: 'step', id: 'verify' });
     assert.equal(verifyItem.description, 'waiting for BalkanID');
+    // The checklist's Consumer key and Verify rows carry the next action: Copy Values, Open Credentials.
+    assert.match(verifyItem.contextValue, /\+values/);
+    assert.match(api.tree.getTreeItem({ kind: 'step', id: 'consumerKey' }).contextValue, /\+values/);
     assert.equal(api.controller.running.size, 0, 'no step left "running…"');
     const copied = await vscode.commands.executeCommand<string>('balkanid.copyValues');
     assert.match(
@@ -153,6 +174,15 @@ describe('BalkanID extension in a real VS Code', () => {
       /Salesforce User Name: balkanid@example\.test\nConsumer Key: 3MVG9\w+\nLogin URL: https:\/\/login\.salesforce\.com/,
     );
     assert.equal(await vscode.env.clipboard.readText(), copied);
+    // One by one, from the value rows under the consumer key.
+    const rows = api.tree.getChildren({ kind: 'step', id: 'consumerKey' }).filter((n: any) => n.kind === 'value');
+    assert.deepEqual(
+      rows.map((n: any) => api.tree.getTreeItem(n).label),
+      ['Salesforce User Name', 'Consumer Key', 'Login URL'],
+    );
+    const key = await vscode.commands.executeCommand<string>('balkanid.copyValue', rows[1]);
+    assert.equal(key, report.handoff.consumerKey);
+    assert.equal(await vscode.env.clipboard.readText(), report.handoff.consumerKey);
   });
 
   it('Verify with the private key: the self-test passes and is remembered as the extension\'s own login — the checklist, the status bar, the Credentials view and the walkthrough still wait for BalkanID, "self-test passed" on its own line', async () => {
@@ -164,15 +194,21 @@ describe('BalkanID extension in a real VS Code', () => {
     assert.equal(report.login.status, 'waiting');
     assert.equal(report.login.selfTest.ok, true);
     assert.equal(api.tree.getTreeItem({ kind: 'step', id: 'verify' }).description, 'waiting for BalkanID');
-    const lines = api.tree
+    // Its own row under Verify: a short label, the detail in the description.
+    const rows = api.tree
       .getChildren({ kind: 'step', id: 'verify' })
-      .map((n: any) => String(api.tree.getTreeItem(n).label));
+      .map((n: any) => api.tree.getTreeItem(n))
+      .map((i: any) => `${i.label} | ${i.description}`);
     assert.ok(
-      lines.some((l: string) => /^Self-test passed: this tool logged in as balkanid@example\.test/.test(l)),
-      lines.join('\n'),
+      rows.some((l: string) =>
+        /^JWT self-test: passed \| Self-test passed: this tool logged in as balkanid@example\.test/.test(l),
+      ),
+      rows.join('\n'),
     );
-    assert.match(api.status.item.text, / · waiting for BalkanID$/);
-    assert.match(String(api.status.item.tooltip), /\nSelf-test passed · /);
+    assert.match(api.status.item.text, / · set up, waiting for BalkanID$/);
+    // The tooltip is Markdown (it carries the next actions): its text, unescaped, has the self-test on its own line.
+    const tip = api.status.item.tooltip as vscode.MarkdownString;
+    assert.match(tip.value.replace(/\\(.)/g, '$1'), /\nSelf-test passed · /);
     const state = await api.credentials.state();
     assert.match(state.selfTest, /^self-test passed · /);
     assert.doesNotMatch(state.login ?? '', /BalkanID connected/);
@@ -206,7 +242,8 @@ describe('BalkanID extension in a real VS Code', () => {
     assert.ok(api.watch.polls > polls, 'found by the watch, not by a command');
     assert.equal(api.status.item.text, `$(pass-filled) BalkanID: ${new URL(org.url).host} · connected`);
     const verifyItem = api.tree.getTreeItem({ kind: 'step', id: 'verify' });
-    assert.match(verifyItem.description, /^BalkanID connected · first login \d/);
+    assert.equal(verifyItem.description, 'BalkanID connected');
+    assert.match(verifyItem.tooltip, /BalkanID connected · first login \d/);
   });
 
   it('Preview Extraction reads as the admin and says so, then as the integration user (JWT) once its private key is stored; Export for BalkanID writes both files', async () => {
@@ -314,7 +351,10 @@ describe('BalkanID extension in a real VS Code', () => {
     assert.match(result.kept.join('\n'), /User balkanid@example\.test: deactivated, not deleted/);
     assert.match(result.kept.join('\n'), /Profile "BalkanID Integration": the deactivated user still holds it/);
     const user = api.controller.report.steps.find((s: any) => s.id === 'user');
-    assert.deepEqual([user.state, user.findings.map((f: any) => f.code)], ['error', ['user-inactive']]);
+    assert.deepEqual(
+      [user.state, user.findings.filter((f: any) => f.severity === 'error').map((f: any) => f.code)],
+      ['error', ['user-inactive']],
+    );
     await vscode.commands.executeCommand('balkanid.runAll', { assumeYes: true });
     await until('back', () => api.controller.report?.steps.every((s: any) => s.id === 'verify' || s.state === 'done'));
     assert.equal(org.org.find('User', (u: any) => u.Username === 'balkanid@example.test')!.IsActive, true);
@@ -459,9 +499,36 @@ describe('BalkanID extension in a real VS Code', () => {
       const plan = vscode.window.activeTextEditor!.document.getText();
       assert.match(
         plan,
+        /^# BalkanID setup plan\n\nFor Acme Test Org \(http:\/\/127\.0\.0\.1:\d+\), as admin@acme\.example\./,
+      );
+      assert.match(
+        plan,
         /Not run now \(blocked\):\n• Profile cloned from the standard Platform profile: You \(the connected admin\) lack "Manage Profiles and Permission Sets"/,
       );
+      // The app step lacks three permissions: all three are named, not only the first.
+      assert.match(
+        plan,
+        /• External Client App with JWT bearer: You \(the connected admin\) lack "Customize Application", "Create, edit, and delete External Client Apps" \(or Modify All Data\) and "Modify Metadata Through Metadata API Functions" \(or Modify All Data\)/,
+      );
+      assert.match(plan, /## The request for a System Administrator/);
       assert.ok(!/ManageProfilesPermissionsets|BalkanID_Extractor/.test(plan), 'Setup labels, not API names');
+      // One list of every permission lacking, ready to send.
+      const request = await vscode.commands.executeCommand<string>('balkanid.copyAdminRequest');
+      assert.equal(await vscode.env.clipboard.readText(), request);
+      assert.deepEqual(
+        request
+          .split('\n')
+          .filter(l => l.startsWith('• '))
+          .map(l => l.replace(/ — for: .*$/, '')),
+        [
+          '• Manage Profiles and Permission Sets',
+          '• Customize Application',
+          '• Create, edit, and delete External Client Apps (or Modify All Data)',
+          '• Modify Metadata Through Metadata API Functions (or Modify All Data)',
+        ],
+      );
+      const preflight = api.tree.getTreeItem({ kind: 'step', id: 'preflight' });
+      assert.deepEqual([preflight.description, preflight.contextValue], ['blocked', 'step.done+request']);
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       const doc = await vscode.workspace.openTextDocument(manifestUri());
       const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
@@ -481,11 +548,67 @@ describe('BalkanID extension in a real VS Code', () => {
       assert.equal(target.path, '/lightning/setup/ManageUsers/page');
       assert.match(target.query, /^address=\/005\w+\?noredirect=1$/);
       const tree = await Promise.all(api.tree.getChildren().map((n: any) => api.tree.getTreeItem(n)));
-      assert.match(tree[1].description, /^blocked: needs Manage Profiles and Permission Sets/);
+      assert.equal(tree[1].description, 'blocked');
+      const why = api.tree
+        .getChildren({ kind: 'step', id: 'profile' })
+        .map((n: any) => api.tree.getTreeItem(n))
+        .find((i: any) => i.label === 'You lack a permission');
+      assert.match(why.description, /"Manage Profiles and Permission Sets"/);
+      // The plan of this org closes when another org is connected: no stale plan under another org.
+      await vscode.commands.executeCommand('balkanid.showPlan');
+      const planTab = () =>
+        vscode.window.tabGroups.all
+          .flatMap(g => g.tabs)
+          .find(t => t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'balkanid');
+      await until('the plan open', () => planTab());
+      assert.match(planTab()!.label, /BalkanID plan — Acme Test Org/);
+      await vscode.commands.executeCommand('balkanid.connect', { instanceUrl: org.url, accessToken: org.adminToken });
+      await until('the plan closed', () => !planTab());
       await vscode.commands.executeCommand('balkanid.disconnect');
       assert.equal(vscode.languages.getDiagnostics(manifestUri()).length, 0);
     } finally {
       await limited.stop();
+    }
+  });
+
+  it('no free licence: Run All makes what can run; Credentials names the org and offers no value for a user that does not exist', async () => {
+    const none = await startTestOrg({ scenario: 'no-licenses' });
+    try {
+      await vscode.commands.executeCommand('balkanid.connect', { instanceUrl: none.url, accessToken: none.adminToken });
+      await until('a report', () => api.controller.report && api.controller.client?.instanceUrl === none.url);
+      await vscode.commands.executeCommand('balkanid.runAll', { assumeYes: true });
+      await until(
+        'the profile',
+        () => api.controller.report?.steps.find((s: any) => s.id === 'profile').state === 'done',
+      );
+      assert.ok(
+        none.org.find('Profile', (p: any) => p.Name === 'BalkanID Integration'),
+        'the one change that could run',
+      );
+      assert.equal(
+        none.org.find('User', (u: any) => u.Username === 'balkanid@example.test'),
+        undefined,
+      );
+      const state = await api.credentials.state();
+      assert.match(state.org, /^Acme Test Org \(http:\/\/127\.0\.0\.1:\d+\)$/);
+      assert.match(
+        state.notReady,
+        /^The integration user balkanid@example\.test does not exist: No Salesforce Platform licence is free/,
+      );
+      assert.match(state.notReady, /free licences of other kinds/);
+      await vscode.env.clipboard.writeText('before');
+      assert.equal(
+        await vscode.commands.executeCommand('balkanid.copyValues'),
+        undefined,
+        'refused (its error is shown)',
+      );
+      const copy = await api.credentials.handle({ type: 'copy', what: 'username' });
+      assert.match(copy.message, /^Nothing was copied: The integration user balkanid@example\.test does not exist/);
+      assert.equal(await vscode.env.clipboard.readText(), 'before');
+      assert.equal(api.controller.offers().values, false);
+    } finally {
+      await vscode.commands.executeCommand('balkanid.disconnect');
+      await none.stop();
     }
   });
 

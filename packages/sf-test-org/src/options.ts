@@ -37,6 +37,11 @@ export interface OrgOptions {
   sessionSeconds?: number;
   isSandbox?: boolean;
   /**
+   * The port of the Salesforce CLI app's registered callback (`http://localhost:<port>/OauthRedirect`; Salesforce's
+   * is 1717). The redirect URI must still match it exactly; only test runs side by side need their own port.
+   */
+  cliCallbackPort?: number;
+  /**
    * Open query cursors (query locators) per user before the oldest is released (INVALID_QUERY_LOCATOR on its next
    * page). 10 is the documented rule up to API 56.0 (SOAP API Developer Guide, "QueryLocator"); Salesforce has since
    * lifted it ("API Query Cursor Limits"). Default 10, the stricter; 0 for no limit.
@@ -159,6 +164,7 @@ export const DEFAULT_OPTIONS: Required<OrgOptions> = {
   deployMs: 150,
   sessionSeconds: 7200,
   isSandbox: false,
+  cliCallbackPort: 1717,
   queryCursorLimit: 10,
   queryCursorIdleMs: 15 * 60 * 1000,
   profileAssignments: true,

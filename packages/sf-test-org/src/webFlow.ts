@@ -7,8 +7,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Org } from './state';
 
-/** Salesforce's global connected app of the CLI, and its only callback. */
-export const PLATFORM_CLI = { clientId: 'PlatformCLI', callback: 'http://localhost:1717/OauthRedirect' };
+/** Salesforce's global connected app of the CLI; its only callback is on port 1717 (the option cliCallbackPort). */
+export const PLATFORM_CLI = { clientId: 'PlatformCLI' };
+const callbackOf = (org: Org) => `http://localhost:${org.options.cliCallbackPort}/OauthRedirect`;
 const CODE_TTL_MS = 15 * 60 * 1000;
 
 interface Grant {
@@ -25,7 +26,11 @@ export class WebFlow {
   private readonly codes = new Map<string, Grant>();
   constructor(private readonly org: Org) {}
 
-  /** GET: the login page, or an error page for a bad client or redirect (never a redirect to an unknown URI). */
+  /**
+   * GET: the login page, or an error page for a bad client or redirect (never a redirect to an unknown URI). Its form
+   * posts back to the page's own path ("authorize", relative): the page works wherever a browser reaches the org,
+   * also through a browser-based VS Code's port proxy (code-server opens loopback URLs under /proxy/<port>/).
+   */
   page(q: URLSearchParams): { status: number; html: string } {
     const bad = this.badRequest(q);
     if (bad) return { status: 400, html: `<h1>error=${bad}</h1>` };
@@ -37,7 +42,7 @@ export class WebFlow {
       status: 200,
       html:
         `<!DOCTYPE html><html><head><title>Login | Salesforce</title></head><body>` +
-        `<form method="POST" action="/services/oauth2/authorize">${hidden}` +
+        `<form method="POST" action="authorize">${hidden}` +
         `<label for="username">Username</label><input id="username" name="username">` +
         `<button type="submit" name="approve" value="allow">Log In and Allow</button>` +
         `<button type="submit" name="approve" value="deny">Deny</button></form></body></html>`,
@@ -100,7 +105,7 @@ export class WebFlow {
   private badRequest(q: URLSearchParams): string | undefined {
     if (q.get('response_type') !== 'code') return 'unsupported_response_type';
     if (q.get('client_id') !== PLATFORM_CLI.clientId) return 'invalid_client_id';
-    if (q.get('redirect_uri') !== PLATFORM_CLI.callback) return 'redirect_uri_mismatch';
+    if (q.get('redirect_uri') !== callbackOf(this.org)) return 'redirect_uri_mismatch';
     const method = q.get('code_challenge_method');
     if (q.get('code_challenge') !== null && method !== null && method !== 'S256') return 'invalid_request';
     return undefined;

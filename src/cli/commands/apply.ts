@@ -1,9 +1,10 @@
-// balkanid-sf apply: makes the planned writes (of one step with --step), after showing them and asking unless --yes.
-import { apply as applyWrites, check, planOf } from '../../core/engine';
+// balkanid-sf apply: does what can run now (the rule `plan` and Run All show), after showing it and asking unless
+// --yes; says why when nothing can run. With --step, that step only (refused with its reason when it cannot run).
+import { apply as applyWrites, check, nothingCanRun, planOf, runnable } from '../../core/engine';
 import { Report, StepId } from '../../core/types';
 import { defineCommand } from '../command';
 import { confirm, deployTimeoutMs, engineInput, MANIFEST_ANSWERS, reportOutcome, toJson, KEY_ANSWER } from '../common';
-import { renderPlan, renderReport } from '../render';
+import { renderApplied, renderPlan, renderReport, renderRunnable } from '../render';
 
 /** `apply --step`, with or without --yes: 0 when that step is done (Verify: or waiting for BalkanID). */
 const stepOutcome = (r: Report, id: StepId | undefined) => {
@@ -15,9 +16,10 @@ const stepOutcome = (r: Report, id: StepId | undefined) => {
 
 export const apply = defineCommand({
   name: 'apply',
-  summary: 'make the planned writes (asks first unless --yes)',
+  summary: 'make the writes that can run now (asks first unless --yes); says why when nothing can',
   details:
-    'apply --reactivate-user reactivates an integration user a teardown deactivated (without it, apply refuses the ' +
+    'apply makes what can run and leaves the blocked steps as they are (plan shows both, and why). apply ' +
+    '--reactivate-user reactivates an integration user a teardown deactivated (without it, apply refuses the ' +
     "inactive user). check and apply exit 0 once every step is in place and Verify is only waiting for BalkanID's " +
     'first login.',
   flags: {
@@ -39,11 +41,22 @@ export const apply = defineCommand({
     const steps = step ? [step] : undefined;
     if (!ctx.flags.yes) {
       const { report } = await check(input);
-      const writes = planOf(report).filter(w => !steps || steps.includes(w.step));
-      ctx.err(renderPlan(writes));
-      if (!writes.length) {
-        ctx.out(ctx.json ? toJson({ command: 'apply', ...report, writes: [] }) : renderReport(report));
-        return stepOutcome(report, step);
+      if (step) {
+        const writes = planOf(report).filter(w => w.step === step);
+        ctx.err(renderPlan(writes));
+        if (!writes.length) {
+          ctx.out(ctx.json ? toJson({ command: 'apply', ...report, writes: [] }) : renderReport(report));
+          return stepOutcome(report, step);
+        }
+      } else {
+        const { writes, blockers } = runnable(report);
+        ctx.err(renderRunnable(report));
+        if (!writes.length) {
+          // The same refusal as with --yes (the engine's): nothing can run, each step says why.
+          if (blockers.length) throw nothingCanRun(blockers);
+          ctx.out(ctx.json ? toJson({ command: 'apply', ...report, writes: [] }) : renderReport(report));
+          return stepOutcome(report, step);
+        }
       }
       if (!(await confirm('Apply these writes?', ctx.signal))) {
         ctx.err('Nothing written.');
@@ -58,8 +71,8 @@ export const apply = defineCommand({
     });
     ctx.out(
       ctx.json
-        ? toJson({ command: 'apply', ...report, writes })
-        : `${renderReport(report)}\n\n${writes.length} write(s) made.`,
+        ? toJson({ command: 'apply', ...report, writes, blocked: runnable(report).blockers })
+        : `${renderReport(report)}\n\n${renderApplied(report, writes)}`,
     );
     return { ...stepOutcome(report, step), writes: String(writes.length) };
   },

@@ -1,28 +1,37 @@
 // balkanid-sf export: entities.csv and entity-relations.csv in BalkanID's upload formats, streamed page by page into
-// temporary files renamed at the end (a failure or Ctrl+C leaves the folder as it was).
+// temporary files and committed as a pair at the end (a failure, Ctrl+C or SIGTERM leaves the folder as it was).
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ENTITIES_FILE, RELATIONS_FILE } from '../../core/extract/format';
+import { DEFAULT_USERS, UsersChoice } from '../../core/extract/sources';
 import { formatCount } from '../../core/numbers';
 import { codeOf, SetupError } from '../../core/types';
 import { exportToDir } from '../../node/exportFiles';
 import { defineCommand } from '../command';
 import { toJson, KEY_ANSWER } from '../common';
-import { onInterrupt, readerSession } from '../extract';
+import { readerSession } from '../extract';
+import { interruptedBy } from '../interrupt';
 import { usageError } from '../flags';
 import { orgFolder } from '../orgs';
 import { progressLine, renderExport } from '../render';
+
+/** The App column: an app id as BalkanID's catalogue writes them (okta, aws, salesforce), or a name like them. */
+export const APP_PATTERN = /^[\w .@:-]{1,100}$/;
 
 export const exportFiles = defineCommand({
   name: 'export',
   summary: "write entities.csv and entity-relations.csv (BalkanID's upload formats)",
   details:
-    'As the admin, or with --key as the integration user. With several orgs, each org gets a folder of its own in ' +
-    '--out (<out>/<org>); its App column stays "salesforce-<My Domain name>", so that BalkanID keeps them apart.',
+    'As the admin, or with --key as the integration user. --users chooses which users (standard: internal users, ' +
+    'active and deactivated, the default; active; all), and the assignments and memberships follow. Large lists are ' +
+    'read with Bulk API 2.0; a failed page is resumed from the last Id. With several orgs, each org gets a folder of ' +
+    'its own in --out (<out>/<org>).',
   flags: {
     out: 'required',
     key: 'optional',
     app: 'optional',
+    users: 'optional',
+    'neutralize-formulas': 'optional',
     retries: 'optional',
     'retry-delay-ms': 'optional',
     ...KEY_ANSWER,
@@ -31,15 +40,11 @@ export const exportFiles = defineCommand({
   connects: true,
   writes: false,
   perOrg: 'line',
-  check(flags, targets) {
-    if (flags.app && (targets.length > 1 || flags['all-orgs']))
+  check(flags) {
+    if (flags.app && (!APP_PATTERN.test(flags.app) || /^[-=+@]/.test(flags.app)))
       throw usageError(
-        '--app names one org\'s files; with several orgs each keeps its own App ("salesforce-<My Domain name>", so ' +
-          'that BalkanID keeps them apart). Leave --app out, or export the orgs one at a time.',
-      );
-    if (flags.app && !/^[\w .@:-]{1,100}$/.test(flags.app))
-      throw usageError(
-        `--app "${flags.app}": use up to 100 letters, digits, spaces and . @ : - _ (BalkanID shows it as the App).`,
+        `--app "${flags.app}": use the id of an app in your BalkanID tenant (letters, digits, spaces and . @ : - _, ` +
+          'up to 100, not starting with - = + @), e.g. salesforce.',
       );
   },
   async run(ctx) {
@@ -56,23 +61,28 @@ export const exportFiles = defineCommand({
       ),
     );
     const replaced = present.filter(Boolean);
-    const interrupt = onInterrupt();
     const r = await exportToDir(client, dir, {
-      app: ctx.flags.app, // default: one stable name per org (defaultApp)
+      app: ctx.flags.app,
+      users: (ctx.flags.users as UsersChoice | undefined) ?? DEFAULT_USERS,
+      neutralizeFormulas: !!ctx.flags['neutralize-formulas'],
       reader: reader.kind === 'integration' ? 'The integration user' : 'You',
-      signal: interrupt.signal,
+      signal: ctx.signal,
+      clock: ctx.clock,
       onProgress: p => {
         const line = progressLine(p);
         if (line) ctx.progress(line);
       },
-    })
-      .catch((e: unknown) => {
-        // Ctrl+C: the export's own handler stops it between pages; the run's (interrupt.ts) stops the page in flight.
-        if (codeOf(e) === 'CANCELLED' || codeOf(e) === 'INTERRUPTED')
-          throw new SetupError(`Export cancelled: nothing was written to ${resolve(dir)}.`, 'CANCELLED');
-        throw e;
-      })
-      .finally(interrupt.release);
+    }).catch((e: unknown) => {
+      // Ctrl+C, SIGTERM, SIGHUP (interrupt.ts): the page in flight stops, and the export removes its temporary files.
+      if (codeOf(e) === 'CANCELLED' || codeOf(e) === 'INTERRUPTED') {
+        const why = interruptedBy(ctx.signal);
+        throw new SetupError(
+          `Export cancelled${why ? ` (${why})` : ''}: nothing was written to ${resolve(dir)}.`,
+          'CANCELLED',
+        );
+      }
+      throw e;
+    });
     const seconds = (Date.now() - started) / 1000;
     const note = replaced.length ? `\n(Replaced the ${replaced.join(' and ')} that were there.)` : '';
     ctx.out(

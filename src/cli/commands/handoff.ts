@@ -6,7 +6,7 @@ import { renderHandoff } from '../render';
 
 export const handoff = defineCommand({
   name: 'handoff',
-  summary: 'print the values to paste into BalkanID: username, consumer key, login URL, sandbox',
+  summary: 'print the values to paste into BalkanID (username, consumer key, login URL), or why they are not ready',
   flags: { ...KEY_ANSWER },
   needsManifest: true,
   connects: true,
@@ -15,12 +15,26 @@ export const handoff = defineCommand({
   errorStep: 'preflight',
   async run(ctx) {
     const { report } = await check(await engineInput(ctx));
-    ctx.out(ctx.json ? toJson({ command: 'handoff', ...report.handoff }) : renderHandoff(report));
-    const ready = !!report.handoff?.consumerKey;
+    ctx.out(
+      ctx.json
+        ? toJson({
+            command: 'handoff',
+            ready: !report.handoff?.notReady && !!report.handoff?.consumerKey,
+            ...report.handoff,
+          })
+        : renderHandoff(report),
+    );
+    // Values for a user that does not exist (or cannot log in) are not handed over: exit 1, and why.
+    const notReady = report.handoff?.notReady;
+    const ready = !notReady && !!report.handoff?.consumerKey;
     return {
       ...reportOutcome(report),
       code: ready ? 0 : 1,
-      result: ready ? 'consumer key ready' : 'no consumer key yet',
+      result: ready
+        ? 'values ready'
+        : notReady
+          ? 'not ready: the integration user cannot log in yet'
+          : 'no consumer key yet',
     };
   },
 });

@@ -58,10 +58,12 @@ export const upload = defineCommand({
   name: 'upload',
   summary: "upload export's files with BalkanID's Bulk API",
   details:
+    "Before sending anything, the files' App is looked up in the tenant's apps (BalkanID's Bulk Apps Download API) " +
+    'and the two files are checked to be the pair export wrote. ' +
     'The API key: its ID from --api-key-id or $BALKANID_API_KEY_ID, its secret only from $BALKANID_API_KEY_SECRET ' +
     "(a flag would stay in your shell history). With several orgs (--target-org repeated, --all-orgs), each org's " +
     'files are taken from <dir>/<org>, as export wrote them.',
-  flags: { dir: 'required', 'tenant-url': 'optional', 'api-key-id': 'optional' },
+  flags: { dir: 'required', 'tenant-url': 'optional', 'api-key-id': 'optional', 'skip-app-check': 'optional' },
   needsManifest: false,
   connects: false,
   writes: false,
@@ -85,17 +87,20 @@ export const upload = defineCommand({
       secret,
       dir,
       onProgress: ctx.progress,
+      clock: ctx.clock,
+      skipAppCheck: !!ctx.flags['skip-app-check'],
       timeoutMs: requestTimeoutMs(ctx.flags),
       signal: ctx.signal,
     });
     const files = r.uploaded.map(u => `${u.file} (${formatCount(u.bytes)} bytes)`).join(' and ');
+    const appChecked = r.app?.checked ? ", one of the tenant's apps" : ', not checked';
     // A 200 from the storage means the file arrived, not that BalkanID has processed it (relations need their
     // entities synced first).
     ctx.out(
       ctx.json
         ? toJson({ command: 'upload', dir, ...r })
-        : `Uploaded ${files} from ${dir} to BalkanID. BalkanID processes entities.csv first; relations refer to ` +
-            'those entities once they are synced.',
+        : `Uploaded ${files} from ${dir} to BalkanID${r.app ? ` (App "${r.app.value}"${appChecked})` : ''}. ` +
+            'BalkanID processes entities.csv first; relations refer to those entities once they are synced.',
     );
     return { code: 0, result: `${r.uploaded.length} file(s) uploaded` };
   },

@@ -40,3 +40,26 @@ export function csvField(value: string): string {
 export function csvRow(values: readonly string[]): string {
   return values.map(csvField).join(',') + '\r\n';
 }
+
+/**
+ * Cells a spreadsheet would take for a formula: those starting with `=`, `+`, `-`, `@`, a TAB or a CR (OWASP, "CSV
+ * Injection"). The files are for BalkanID, so values go out as Salesforce holds them and such cells are only counted;
+ * with `neutralize` (opt-in) each gets a leading single quote, OWASP's advice for files opened in a spreadsheet (the
+ * value BalkanID shows then starts with that quote).
+ */
+export const FORMULA_START = /^[=+\-@\t\r]/;
+export class FormulaCells {
+  count = 0;
+  constructor(readonly neutralize: boolean) {}
+  /** The row as it is written: each formula-like cell counted and, when neutralizing, prefixed with `'`. */
+  apply(values: string[]): string[] {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v.length && FORMULA_START.test(v)) {
+        this.count++;
+        if (this.neutralize) values[i] = `'${v}`;
+      }
+    }
+    return values;
+  }
+}

@@ -14,6 +14,7 @@
 import { secureTransport } from '../url';
 import type { ErrorCode } from '../errorCodes';
 import { SetupError } from '../types';
+import { csvTable } from './csv';
 import { UPLOADS } from './format';
 
 export const DEFAULT_TENANT = 'https://app.balkan.id';
@@ -262,4 +263,58 @@ export function errorDetail(body: string): string | undefined {
   }
   const line = (reason ?? text).replace(/\s+/g, ' ').trim();
   return line.length > 300 ? `${line.slice(0, 300)}…` : line || undefined;
+}
+
+// ---- The App column, checked against the tenant ------------------------------------------------------------------
+// BalkanID's Bulk Apps Download API (developer.balkan.id, "Bulk Apps Download API (Early Access)",
+// bulk-apps-download-api-early-access-12828089e0): POST <tenant>/api/rest/v0/apps/download-url with the API key
+// answers `url` and `pollingUrl`; "HEAD to the pollingUrl. 404, the file is not ready, and you should retry this
+// polling request after a delay. 200, the file is ready, and you may proceed to download the CSV from the received
+// url". The CSV's columns: Tenant ID, Tenant Name, Tenant Status, Tenant Created At, ID, Name, Description, Logo.
+
+export const appsEndpoint = (tenant: string) => `${tenant}/api/rest/v0/apps/download-url`;
+/** The apps list is a few hundred rows: anything larger than this is not it. */
+export const MAX_APPS_BYTES = 2 * 1024 * 1024;
+/** How long the tenant may take to prepare the apps list. */
+export const APPS_DEADLINE_MS = 60_000;
+
+/** The download's two URLs from BalkanID's answer, if it has both as absolute http(s) URLs. */
+export function pickDownloadUrls(body: unknown): { url: string; pollingUrl: string } | undefined {
+  const b = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  const ok = (v: unknown): v is string => typeof v === 'string' && /^https?:\/\//i.test(v);
+  return ok(b.url) && ok(b.pollingUrl) ? { url: b.url, pollingUrl: b.pollingUrl } : undefined;
+}
+
+/** The tenant's apps from the CSV: each row's ID and Name (header names matched without case or a trailing *). */
+export function appsFromCsv(text: string): Array<{ id: string; name: string }> {
+  const { header, rows } = csvTable(text.replace(/^\uFEFF/, ''), { maxCell: 4096, maxColumns: 64 });
+  const col = (name: string) => header.findIndex(h => h.trim().replace(/\*$/, '').toLowerCase() === name);
+  const id = col('id');
+  if (id < 0)
+    throw new SetupError(
+      `BalkanID's apps list has no ID column (its columns: ${header.slice(0, 10).join(', ').slice(0, 200)}).`,
+      'UPLOAD_APPS',
+    );
+  const name = col('name');
+  return rows.map(r => ({ id: r[id]!.trim(), name: name >= 0 ? r[name]!.trim() : '' })).filter(a => a.id);
+}
+
+/** The error for an App the tenant does not have: the value, the ids that exist (Salesforce's first), what to do. */
+export function unknownAppError(app: string, apps: Array<{ id: string; name: string }>, tenant: string): SetupError {
+  const sf = apps.filter(a => /salesforce/i.test(`${a.id} ${a.name}`));
+  const ordered = [...sf, ...apps.filter(a => !sf.includes(a))];
+  const shownApps = ordered
+    .slice(0, 20)
+    .map(a => (a.name && a.name !== a.id ? `${a.id} (${a.name})` : a.id))
+    .join(', ');
+  const more = ordered.length > 20 ? ` and ${ordered.length - 20} more` : '';
+  const hint = sf.length
+    ? `Export again with --app ${sf[0]!.id}`
+    : 'Add Salesforce to your apps in BalkanID, then export again with --app <its id>';
+  return new SetupError(
+    `The App "${app}" in entities.csv is not an app of your BalkanID tenant ${tenant} ` +
+      `(${apps.length ? `its apps: ${shownApps}${more}` : 'it has no apps'}). ${hint} (in VS Code: the setting ` +
+      '"BalkanID › Export: App", then Export for BalkanID… again). Nothing was uploaded.',
+    'UPLOAD_UNKNOWN_APP',
+  );
 }

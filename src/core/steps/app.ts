@@ -7,6 +7,7 @@ import { bareCode, Facts, wordsOf } from '../facts';
 import { isSetupError, Write } from '../types';
 import { IP_LABELS, scopeList } from '../setupLabels';
 import { adminFindings, Step, StepContext } from './step';
+import { STEP_NAMES } from './names';
 
 /** What differs between the app in the org and the manifest; facts that could not be read are not compared. */
 const sameValue = (a: unknown, b: string) => String(a ?? '').toLowerCase() === b.toLowerCase();
@@ -94,7 +95,10 @@ const UNREAD = {
 /** Why a read failed, plainly: a JWT-based session, the org setting, or Salesforce's own words. */
 function unreadWhy(e: { errorCode: string; message: string }): string {
   if (e.errorCode === 'SOAP_REFUSES_JWT_TOKEN')
-    return 'your session is JWT-based, and Salesforce takes JWT-based access tokens for REST APIs only, so the Metadata API was not asked';
+    return (
+      'your session is JWT-based, and Salesforce takes JWT-based access tokens for REST APIs only, ' +
+      'so the Metadata API was not asked'
+    );
   return `${bareCode(e.errorCode)}: ${wordsOf(e.errorCode, e.message)}`;
 }
 
@@ -118,12 +122,13 @@ export const appNames = (f: Facts, appName: string) =>
 
 export const app: Step = {
   id: 'app',
-  title: 'External Client App with JWT bearer',
-  label: 'External Client App',
+  ...STEP_NAMES.app,
   setupPage: '/lightning/setup/ManageExternalClientApplication/home',
   help: {
     guide: 'step-2-enable-oauth-and-jwt-bearer-flow',
-    docs: 'https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.meta_configure_oauth_jwt_flow_external_client_apps.htm',
+    docs:
+      'https://help.salesforce.com/apex/HTViewHelpDoc' +
+      '?id=xcloud.meta_configure_oauth_jwt_flow_external_client_apps.htm',
   },
   // Salesforce Help: Customize Application, and Modify All Data or Create, edit, and delete External Client Apps;
   // the deploy itself needs Modify Metadata or Modify All Data (audit row 24).

@@ -5,6 +5,7 @@ import { finding } from '../findings';
 import { Facts, KeyRefusal } from '../facts';
 import { Finding } from '../types';
 import { adminFindings, Step } from './step';
+import { STEP_NAMES } from './names';
 
 /** The app's page in Setup (External Client App Manager), where Settings → OAuth Settings shows the key. */
 export const appPage = (appId: string) => `/lightning/setup/ManageExternalClientApplication/${appId}/detail`;
@@ -27,8 +28,7 @@ function why(r: KeyRefusal): string {
 
 export const consumerKey: Step = {
   id: 'consumerKey',
-  title: 'Consumer key',
-  label: 'Consumer key',
+  ...STEP_NAMES.consumerKey,
   setupPage: '/lightning/setup/ManageExternalClientApplication/home',
   help: {
     guide: 'step-4-retrieve-consumer-key',
@@ -59,11 +59,14 @@ export const consumerKey: Step = {
     findings.push(
       finding('consumer-key-unreadable', {
         subject: 'app',
-        message: `The consumer key of External Client App "${m.app.label}" could not be read: ${routes || 'no route answered'}.`,
+        message:
+          `The consumer key of External Client App "${m.app.label}" could not be read: ` +
+          `${routes || 'no route answered'}.`,
         fix:
-          "Open the app's page in Setup (the Credentials view's button, or the address `balkanid-sf handoff` prints), " +
-          'then Settings → OAuth Settings → Consumer Key and Secret; copy the Consumer Key into the Credentials view ' +
-          '(or pass --consumer-key). Never the secret: BalkanID does not need it. The two settings can stay Off.',
+          "Open the app's page in Setup (the Credentials view's button, or the address `balkanid-sf handoff` " +
+          'prints), then Settings → OAuth Settings → Consumer Key and Secret; copy the Consumer Key into the ' +
+          'Credentials view (or pass --consumer-key). Never the secret: BalkanID does not need it. ' +
+          'The two settings can stay Off.',
       }),
     );
     return { findings, plan: [], done: false };

@@ -3,11 +3,11 @@ import { finding } from '../findings';
 import { linkOf, soql } from '../facts';
 import { Finding, Write } from '../types';
 import { adminFindings, Step, StepContext } from './step';
+import { STEP_NAMES } from './names';
 
 export const link: Step = {
   id: 'link',
-  title: 'Permission set linked to the app',
-  label: 'App ↔ permission set link',
+  ...STEP_NAMES.link,
   setupPage: '/lightning/setup/ManageExternalClientApplication/home',
   help: {
     guide: 'step-3-configure-oauth-policies',

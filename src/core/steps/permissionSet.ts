@@ -3,14 +3,14 @@ import { finding } from '../findings';
 import { INTEGRATION_PERMSET_PERMISSIONS, label } from '../permissions';
 import { Finding, SetupError, Write } from '../types';
 import { adjusted, adminFindings, missingPermissions, permissionFields, RecordWrite, Step, StepContext } from './step';
+import { STEP_NAMES } from './names';
 
 const wanted = (ctx: StepContext) => adjusted(ctx, 'permissionSet', INTEGRATION_PERMSET_PERMISSIONS);
 const assigned = (ctx: StepContext) => !!ctx.facts.permissionSet?.Assignments?.records?.length;
 
 export const permissionSet: Step = {
   id: 'permissionSet',
-  title: 'Permission set BalkanID Extractor, assigned',
-  label: 'Permission set',
+  ...STEP_NAMES.permissionSet,
   setupPage: '/lightning/setup/PermSets/home',
   help: {
     guide: 'step-5-create-permission-set-and-assign-to-integration-user',

@@ -1,53 +1,15 @@
-// Preflight: the connection, the admin's permissions, the API version, the Salesforce Platform licence.
+// Preflight: the connection, the admin's permissions, the API version, the Salesforce Platform licence. Once every
+// step is evaluated, it also gathers every permission the admin lacks for the work left (steps/index.ts).
 import { finding } from '../findings';
-import { Manifest } from '../manifest';
 import { Finding } from '../types';
-import { adminFindings, Step } from './step';
-
-// The template's placeholders and RFC 2606's example domains: a user made with them cannot receive mail, and
-// Salesforce usernames are unique across all orgs, so "balkanid@example.com" is most likely taken already.
-// A sandbox's suffix (".uat") and subdomains ("mail.example.com") are looked through.
-const PLACEHOLDER_DOMAIN = /(^|\.)(your-?company|your-?domain|your-?org|example)\.(com|org|net)(\.[a-z0-9-]+)?$/i;
-// Reserved top-level domains (RFC 2606, RFC 6761): no mail is ever delivered there.
-const RESERVED_TLD = /\.(test|example|invalid|localhost)$/i;
-
-/** The manifest's username and email when they still hold a placeholder (error) or a reserved domain (warning). */
-export function placeholderFindings(m: Manifest): Finding[] {
-  const out: Finding[] = [];
-  const values: Array<[string[], string, string]> = [
-    [['user', 'username'], 'username', m.user.username],
-    [['user', 'email'], 'email', m.user.email],
-  ];
-  for (const [path, what, value] of values) {
-    const domain = value.slice(value.lastIndexOf('@') + 1);
-    if (PLACEHOLDER_DOMAIN.test(domain))
-      out.push(
-        finding('placeholder-value', {
-          subject: 'manifest',
-          manifestPath: path,
-          message: `The integration user's ${what} "${value}" uses the placeholder domain ${domain}.`,
-          fix: `Use your company's domain, for example "${value.replace(/@.*/, '')}@<your domain>".`,
-        }),
-      );
-    else if (RESERVED_TLD.test(domain))
-      out.push(
-        finding('reserved-domain', {
-          subject: 'manifest',
-          manifestPath: path,
-          message: `The integration user's ${what} "${value}" is in the reserved domain ${domain}: no mail reaches it.`,
-          fix: 'Use an address your team reads (Salesforce sends the new user a verification email).',
-        }),
-      );
-  }
-  return out;
-}
+import { adminFindings, otherLicences, Step } from './step';
+import { STEP_NAMES } from './names';
 
 export const MIN_API_VERSION = 62;
 
 export const preflight: Step = {
   id: 'preflight',
-  title: 'Preflight: connection, permissions, licences',
-  label: 'Preflight',
+  ...STEP_NAMES.preflight,
   setupPage: '/lightning/setup/CompanyProfileInfo/home',
   help: {
     guide: 'prerequisites',
@@ -55,8 +17,8 @@ export const preflight: Step = {
   },
   adminPermissions: [['ApiEnabled'], ['ViewSetup']],
   dependsOn: [],
-  evaluate({ facts: f, manifest: m }) {
-    const findings: Finding[] = [...adminFindings(this, f), ...placeholderFindings(m)];
+  evaluate({ facts: f }) {
+    const findings: Finding[] = [...adminFindings(this, f)];
     if (Number(f.apiVersion) < MIN_API_VERSION)
       findings.push(
         finding('api-version-too-old', {
@@ -104,7 +66,7 @@ export const preflight: Step = {
             subject: 'org',
             message:
               `No Salesforce Platform licence is free: ${f.license.UsedLicenses} of ${f.license.TotalLicenses} ` +
-              `are used.`,
+              `are used.${otherLicences(f)}`,
             fix:
               'Deactivate an unused Salesforce Platform user or buy another licence, then run the integration user ' +
               'step.',
@@ -114,8 +76,8 @@ export const preflight: Step = {
       findings.push(
         finding('license-missing', {
           subject: 'org',
-          message: 'This org has no Salesforce Platform licence (AUL).',
-          fix: 'Ask Salesforce for Salesforce Platform licences, or adapt the manifest to another licence.',
+          message: `This org has no Salesforce Platform licence (AUL).${otherLicences(f)}`,
+          fix: 'Ask Salesforce (or your account executive) for Salesforce Platform licences, then run the setup.',
         }),
       );
     }

@@ -14,6 +14,7 @@ import {
   Step,
   StepContext,
 } from './step';
+import { STEP_NAMES } from './names';
 
 /** What the guide itself asks of the profile, and what the profile keeps when nothing else can be copied. */
 export const GUIDE_PROFILE_PERMISSIONS = ['ApiEnabled', ...INTEGRATION_PROFILE_PERMISSIONS];
@@ -77,8 +78,7 @@ function notCopied(f: Facts, wantedNow: string[]): string[] {
 
 export const profile: Step = {
   id: 'profile',
-  title: 'Profile cloned from the standard Platform profile',
-  label: 'Profile',
+  ...STEP_NAMES.profile,
   setupPage: '/lightning/setup/EnhancedProfiles/home',
   help: {
     guide: 'create-a-new-user-profile',
@@ -176,8 +176,8 @@ export const profile: Step = {
             `The Login IP Ranges of profile "${f.profile.Name}" could not be read (${f.failed.profileMeta.message}), ` +
             'so they were not checked.',
           fix:
-            'Check Setup → Profiles → the profile → Login IP Ranges: JWT logins from outside them fail with "ip ' +
-            'restricted".',
+            'Check Setup → Profiles → the profile → Login IP Ranges: ' +
+            'JWT logins from outside them fail with "ip restricted".',
         }),
       );
     if (f.sourceProfile && !sameId(f.profile.UserLicenseId, f.sourceProfile.UserLicenseId))

@@ -72,6 +72,21 @@ export interface Step {
   kept?(f: Facts, m: Manifest): string[];
 }
 
+/**
+ * The org's free licences of other kinds, as a sentence for "no Salesforce Platform licence is free" (empty when it
+ * has none): the admin may have seats elsewhere, but BalkanID's guide puts the integration user on Salesforce Platform.
+ */
+export function otherLicences(f: Facts): string {
+  const free = (f.otherLicenses ?? []).map(
+    l => `${l.MasterLabel || l.Name} (${l.TotalLicenses - l.UsedLicenses} free)`,
+  );
+  if (!free.length) return '';
+  return (
+    ` The org has free licences of other kinds — ${free.join(', ')} — but BalkanID's guide puts the integration ` +
+    'user on Salesforce Platform, as this setup does.'
+  );
+}
+
 /** One finding per admin permission group the connected admin does not satisfy. */
 export function adminFindings(step: Pick<Step, 'adminPermissions'>, f: Facts): Finding[] {
   if (!f.adminPerms) return [];
@@ -81,6 +96,7 @@ export function adminFindings(step: Pick<Step, 'adminPermissions'>, f: Facts): F
       finding('admin-permission-missing', {
         subject: 'admin',
         permission: group[0],
+        alternatives: group.slice(1),
         message:
           `You (the connected admin) lack ` +
           `"${label(group[0]!)}"${group.length > 1 ? ` (or ${group.slice(1).map(label).join(' / ')})` : ''}, which ` +

@@ -1,13 +1,53 @@
-// Integration user: Salesforce Platform licence, the integration profile, no role.
+// Integration user: Salesforce Platform licence, the integration profile, no role; the manifest's username and email
+// checked for placeholders.
 import { finding } from '../findings';
 import { sameId } from '../facts';
+import { Manifest } from '../manifest';
 import { Finding, SetupError, Write } from '../types';
-import { adminFindings, Step } from './step';
+import { adminFindings, otherLicences, Step } from './step';
+import { STEP_NAMES } from './names';
+
+// The template's placeholders and RFC 2606's example domains: a user made with them cannot receive mail, and
+// Salesforce usernames are unique across all orgs, so "balkanid@example.com" is most likely taken already.
+// A sandbox's suffix (".uat") and subdomains ("mail.example.com") are looked through.
+const PLACEHOLDER_DOMAIN = /(^|\.)(your-?company|your-?domain|your-?org|example)\.(com|org|net)(\.[a-z0-9-]+)?$/i;
+// Reserved top-level domains (RFC 2606, RFC 6761): no mail is ever delivered there.
+const RESERVED_TLD = /\.(test|example|invalid|localhost)$/i;
+
+/** The manifest's username and email when they still hold a placeholder (error) or a reserved domain (warning). */
+export function placeholderFindings(m: Manifest): Finding[] {
+  const out: Finding[] = [];
+  const values: Array<[string[], string, string]> = [
+    [['user', 'username'], 'username', m.user.username],
+    [['user', 'email'], 'email', m.user.email],
+  ];
+  for (const [path, what, value] of values) {
+    const domain = value.slice(value.lastIndexOf('@') + 1);
+    if (PLACEHOLDER_DOMAIN.test(domain))
+      out.push(
+        finding('placeholder-value', {
+          subject: 'manifest',
+          manifestPath: path,
+          message: `The integration user's ${what} "${value}" uses the placeholder domain ${domain}.`,
+          fix: `Use your company's domain, for example "${value.replace(/@.*/, '')}@<your domain>".`,
+        }),
+      );
+    else if (RESERVED_TLD.test(domain))
+      out.push(
+        finding('reserved-domain', {
+          subject: 'manifest',
+          manifestPath: path,
+          message: `The integration user's ${what} "${value}" is in the reserved domain ${domain}: no mail reaches it.`,
+          fix: 'Use an address your team reads (Salesforce sends the new user a verification email).',
+        }),
+      );
+  }
+  return out;
+}
 
 export const user: Step = {
   id: 'user',
-  title: 'Integration user',
-  label: 'Integration user',
+  ...STEP_NAMES.user,
   setupPage: '/lightning/setup/ManageUsers/home',
   help: {
     guide: 'creating-an-integration-user',
@@ -16,7 +56,7 @@ export const user: Step = {
   adminPermissions: [['ManageUsers']],
   dependsOn: ['profile'],
   evaluate({ facts: f, manifest: m, reactivateUser }) {
-    const findings: Finding[] = adminFindings(this, f);
+    const findings: Finding[] = [...adminFindings(this, f), ...placeholderFindings(m)];
     const plan: Write[] = [];
     const u = f.user;
     // Creating the user and reactivating it both take a Salesforce Platform licence.
@@ -29,7 +69,7 @@ export const user: Step = {
             manifestPath: ['user', 'username'],
             message:
               `No Salesforce Platform licence is free (${lic.UsedLicenses} of ${lic.TotalLicenses} used), so ` +
-              `${so}.`,
+              `${so}.${otherLicences(f)}`,
             fix: 'Free or buy a Salesforce Platform licence, then run this step.',
           }),
         );

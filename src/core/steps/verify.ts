@@ -1,11 +1,12 @@
-// Verify: done only after BalkanID logged in through the app — a login this tool did not make, seen in the integration
-// user's login history. The JWT self-test (and reading as the integration user) logs in through the app too: those
-// logins are remembered (ownLogins.ts) and never counted; the self-test shows on its own line.
+// Verify: done only after BalkanID logged in through the app — a login this tool did not make, seen in the
+// integration user's login history. The JWT self-test (and reading as the integration user) logs in through the app
+// too: those logins are remembered (ownLogins.ts) and never counted; the self-test shows on its own line.
 import { finding } from '../findings';
 import { Facts, LOGIN_ROWS } from '../facts';
 import { isOwnLogin, OwnLogin } from '../ownLogins';
 import { Finding, LoginStatus } from '../types';
 import { Step } from './step';
+import { STEP_NAMES } from './names';
 
 /** Salesforce's "2026-11-30T03:46:23.000+0000" as "2026-11-30 03:46 UTC". */
 export const utcMinute = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
@@ -57,8 +58,7 @@ function loginFix(status: string): string {
 
 export const verify: Step = {
   id: 'verify',
-  title: 'Verified by a login through the app',
-  label: 'Verify',
+  ...STEP_NAMES.verify,
   setupPage: '/lightning/setup/OrgLoginHistory/home',
   help: {
     guide: 'configure-salesforce-in-your-balkanid-tenant',

@@ -108,16 +108,30 @@ export async function uploadToBalkanId(c: Controller, arg?: unknown): Promise<bo
         );
   if (go !== 'Upload') return false;
   try {
-    const r = await withCancel('Uploading to BalkanID', (report, signal) =>
-      engine().uploadToBalkanId({
-        tenantUrl,
-        keyId: key.keyId,
-        secret: key.secret,
-        dir: dir!,
-        onProgress: report,
-        signal,
-      }),
-    );
+    const send = async (skipAppCheck: boolean) =>
+      await withCancel('Uploading to BalkanID', (report, signal) =>
+        engine().uploadToBalkanId({
+          tenantUrl,
+          keyId: key.keyId,
+          secret: key.secret,
+          dir: dir!,
+          onProgress: report,
+          signal,
+          clock: c.clock,
+          skipAppCheck,
+        }),
+      );
+    // The App is looked up in the tenant's apps first; when that list cannot be had, the admin decides.
+    const r = await send(false).catch(async (e: unknown) => {
+      if (!isSetupError(e) || e.code !== 'UPLOAD_APPS') throw e;
+      const again = await notify.ask(
+        "BalkanID's apps list is unavailable: upload without checking the App?",
+        `${e.message.replace(/ Try again;.*$/, '')} The files' App is then not checked against your tenant's apps.`,
+        'Upload Without Checking',
+      );
+      if (again !== 'Upload Without Checking') throw e;
+      return send(true);
+    });
     // Only a key that worked is kept: the ID in global state, the secret in secret storage.
     await c.context.globalState.update(API_KEY_ID(tenantUrl), key.keyId);
     if (!key.stored) await c.context.secrets.store(API_KEY_SECRET(tenantUrl), key.secret);

@@ -28,12 +28,14 @@ export function credentialsHtml(o: { cspSource: string; nonce: string; scriptUri
 <body>
 <main>
   <h1>BalkanID credentials</h1>
+  <p id="org" class="note"></p>
   <p id="message" role="status" aria-live="polite"></p>
   <section aria-labelledby="h-values">
     <h2 id="h-values">Values for BalkanID</h2>
     <p class="note">
       Paste them into BalkanID (Integrations → Add Integration → Salesforce → Direct integration).
     </p>
+    <p id="notReady" class="error" role="alert" hidden></p>
     <div class="values">
       <span class="name">Salesforce User Name</span><code id="username">—</code>
       <button type="button" class="secondary" data-copy="username" aria-label="Copy the Salesforce User Name">

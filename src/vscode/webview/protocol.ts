@@ -14,6 +14,10 @@ export interface CertificateView {
 }
 
 export interface CredentialsState {
+  /** The org these values are for: its name and address. */
+  org?: string;
+  /** Why the values cannot work yet (no integration user, the setup unfinished): nothing is offered for copying. */
+  notReady?: string;
   username?: string;
   loginUrl?: string;
   consumerKey?: string;

@@ -1,0 +1,231 @@
+// The export's pure parts: the bounded CSV reader (Bulk API 2.0 results, BalkanID's apps list), the compact set of
+// user IDs, the check of every row, the queries of each list (users chosen, resumed after an Id), who is left out,
+// formula cells, and the App looked up among a tenant's apps.
+import assert from 'node:assert/strict';
+import { CsvError, csvRecords, csvTable } from '../../src/core/extract/csv';
+import { IdSet } from '../../src/core/extract/idSet';
+import { fromCsv, fromJson, id18, MalformedRow, recordId } from '../../src/core/extract/records';
+import { FormulaCells } from '../../src/core/extract/format';
+import { countOf, leftOutText, selectAll, sourceOf, usersLeftOut } from '../../src/core/extract/sources';
+import { appsFromCsv, unknownAppError } from '../../src/core/extract/upload';
+
+const bounds = { maxCell: 20, maxColumns: 4 };
+const all = (text: string) => [...csvRecords(text, bounds)];
+
+describe('export: the CSV reader', () => {
+  it('reads RFC 4180: quoted cells with commas, doubled quotes and line breaks; CRLF and LF; empty cells; no record for a final line end', () => {
+    assert.deepEqual(all('a,b\r\n"x,y","say ""hi"""\n"two\r\nlines",\n'), [
+      ['a', 'b'],
+      ['x,y', 'say "hi"'],
+      ['two\r\nlines', ''],
+    ]);
+    assert.deepEqual(all(''), []);
+    assert.deepEqual(csvTable('ID,Name\nsalesforce,Salesforce\n', bounds), {
+      header: ['ID', 'Name'],
+      rows: [['salesforce', 'Salesforce']],
+    });
+  });
+
+  for (const [name, text, message] of [
+    ['a quote never closed', 'a,"b', /record 1: a quoted cell is not closed/],
+    ['text after a closing quote', '"a"b,c', /record 1: text after a quoted cell's closing quote/],
+    ['a quote inside an unquoted cell', 'a,b"c', /record 1: a quote inside an unquoted cell/],
+    ['a cell over the bound', `a\n${'x'.repeat(21)}`, /record 2: a cell longer than 20 characters/],
+    ['a quoted cell over the bound', `a\n"${'x""'.repeat(11)}"`, /record 2: a cell longer than 20 characters/],
+    ['too many columns', 'a,b,c,d,e', /record 1: more than 4 columns/],
+  ] as const)
+    it(`refuses ${name}, naming the record`, () =>
+      assert.throws(
+        () => all(text),
+        (e: unknown) => e instanceof CsvError && message.test(e.message),
+      ));
+
+  it('a table refuses a row with another number of columns than its header', () => {
+    assert.throws(() => csvTable('a,b\n1\n', bounds), /record 2: 1 columns where the header has 2/);
+  });
+});
+
+describe('export: the set of user IDs', () => {
+  it('holds 100,000 IDs, finds each by its 15 or 18 characters, and none it was not given', () => {
+    const s = new IdSet();
+    const ids = Array.from({ length: 100_000 }, (_, i) => id18(`005${i.toString(36).padStart(12, '0')}`));
+    for (const id of ids) assert.equal(s.add(id), true);
+    assert.equal(s.add(ids[7]!), false, 'twice is once');
+    assert.equal(s.size, 100_000);
+    assert.ok(ids.every(id => s.has(id) && s.has(id.slice(0, 15))));
+    assert.equal(s.has(id18('005zzzzzzzzzzzz')), false);
+    assert.equal(s.has(ids[5]!.slice(0, 14) + 'Z'), false, 'IDs are case-sensitive');
+    assert.equal(s.has('005'), false);
+  });
+});
+
+describe('export: every row checked', () => {
+  const users = sourceOf('user');
+  const good = {
+    Id: '0055g0Q0x00000PACQ',
+    Username: 'jane@acme.example',
+    Name: 'Jane Doe',
+    Email: null,
+    IsActive: true,
+    UserType: 'Standard',
+    ProfileId: '00e5g0Q0x000007',
+    UserRoleId: null,
+    LastLoginDate: '2026-11-01T10:00:00.000+0000',
+    CreatedDate: '2025-01-01T00:00:00.000Z',
+  };
+  it('a REST record becomes a flat row: IDs in their 18 characters, dates in ISO 8601 UTC, null kept', () => {
+    const row = fromJson(users, { attributes: {}, ...good }, 1);
+    assert.deepEqual(row, {
+      ...good,
+      ProfileId: '00e5g0Q0x000007ACA',
+      LastLoginDate: '2026-11-01T10:00:00.000Z',
+      CreatedDate: '2025-01-01T00:00:00.000Z',
+    });
+    const csv = fromCsv(
+      users,
+      [
+        '0055g0Q0x00000PACQ',
+        'jane@acme.example',
+        'Jane Doe',
+        '',
+        'true',
+        'Standard',
+        '00e5g0Q0x000007ACA',
+        '',
+        '2026-11-01T10:00:00.000Z',
+        '2025-01-01T00:00:00.000Z',
+      ],
+      1,
+    );
+    assert.deepEqual(csv, row, 'the same row from Bulk API CSV (empty is null)');
+  });
+
+  for (const [name, change, message] of [
+    ['no Id', { Id: undefined }, /row 1: Id is missing/],
+    ['an empty Username', { Username: '  ' }, /the row with Id 0055g0Q0x00000PACQ: Username is empty/],
+    [
+      'a profile ID of another object',
+      { ProfileId: '0015g0Q0x000007' },
+      /ProfileId "0015g0Q0x000007" is not the ID of a record whose ID starts 00e/,
+    ],
+    [
+      'an 18-character ID with a wrong suffix',
+      { Id: '0055g0Q0x00000PAAA' },
+      /the row with Id 0055g0Q0x00000PAAA: Id "0055g0Q0x00000PAAA" is not the ID/,
+    ],
+    ['a 16-character ID', { Id: '0055g0Q0x00000PA1' }, /Id .* is not the ID/],
+    [
+      'a name of 256 characters',
+      { Name: 'n'.repeat(256) },
+      /Name has 256 characters, more than a Salesforce field holds/,
+    ],
+    ['a NUL', { Email: 'a\u0000@b' }, /Email holds a NUL character/],
+    ['a boolean as text', { IsActive: 'yes' }, /IsActive is "yes", not true or false/],
+    ['a date that is not one', { LastLoginDate: 'yesterday' }, /LastLoginDate is "yesterday", not a date and time/],
+    ['a number where text belongs', { Name: 7 }, /Name is "7", not text/],
+  ] as const)
+    it(`refuses ${name}`, () =>
+      assert.throws(
+        () => fromJson(users, { ...good, ...change }, 1),
+        (e: unknown) => e instanceof MalformedRow && message.test(e.message),
+      ));
+
+  it('recordId: the 15 and 18-character forms, the prefix, nothing else', () => {
+    assert.equal(recordId('001D000000IRFma'), '001D000000IRFmaIAH');
+    assert.equal(recordId('001D000000IRFmaIAH', ['001']), '001D000000IRFmaIAH');
+    assert.equal(recordId('001D000000IRFmaIAH', ['005']), undefined);
+    assert.equal(recordId('001D000000IRFma-AH'), undefined);
+    assert.equal(recordId(42), undefined);
+  });
+});
+
+describe('export: the queries of each list', () => {
+  it('filters users and their assignments alike for each choice, and resumes a list after an Id in Id order', () => {
+    assert.match(selectAll(sourceOf('user'), 'standard'), / FROM User WHERE UserType = 'Standard' ORDER BY Id$/);
+    assert.match(selectAll(sourceOf('user'), 'active'), /WHERE UserType = 'Standard' AND IsActive = true ORDER BY Id$/);
+    assert.match(selectAll(sourceOf('user'), 'all'), / FROM User ORDER BY Id$/);
+    assert.match(
+      selectAll(sourceOf('permissionSetAssignment'), 'active'),
+      /WHERE PermissionSet\.IsOwnedByProfile = false AND Assignee\.UserType = 'Standard' AND Assignee\.IsActive = true ORDER BY Id$/,
+    );
+    assert.match(
+      selectAll(sourceOf('user'), 'standard', '0055g0Q0x00000PACQ'),
+      /WHERE \(UserType = 'Standard'\) AND Id > '0055g0Q0x00000PACQ' ORDER BY Id$/,
+    );
+    assert.match(
+      selectAll(sourceOf('userLicense'), 'all', '1005g0Q0x000003ACA'),
+      /FROM UserLicense WHERE Id > '1005g0Q0x000003ACA' ORDER BY Id$/,
+    );
+    assert.equal(
+      countOf(sourceOf('groupMember'), 'all'),
+      "SELECT COUNT() FROM GroupMember WHERE Group.Type IN ('Regular', 'Queue')",
+    );
+  });
+
+  it('says who is left out: by kind, deactivated only for --users active, the rest as other types, and when a count timed out', () => {
+    const others = {
+      usersAll: { count: 1000 },
+      usersChatterFree: { count: 100 },
+      usersExternal: { count: 300 },
+      usersGuest: { count: 2 },
+      usersInactive: { count: 80 },
+      assignmentsAll: { count: 5 },
+      groupsOther: { count: 0 },
+    };
+    assert.deepEqual(usersLeftOut('standard', others, { count: 590 }), {
+      chatterFree: 100,
+      external: 300,
+      guest: 2,
+      other: 8,
+    });
+    assert.deepEqual(usersLeftOut('active', others, { count: 510 }), {
+      chatterFree: 100,
+      external: 300,
+      guest: 2,
+      inactive: 80,
+      other: 8,
+    });
+    assert.deepEqual(usersLeftOut('all', others, { count: 1000 }), {});
+    const timedOut = usersLeftOut('standard', { ...others, usersExternal: { timedOut: true } }, { count: 590 });
+    assert.deepEqual(timedOut, { chatterFree: 100, guest: 2, uncounted: true });
+    assert.equal(leftOutText(timedOut, String), '100 Chatter Free, 2 guest; some could not be counted (timed out)');
+  });
+});
+
+describe('export: cells that start like a formula', () => {
+  it('counts = + - @ TAB CR at the start of a cell; neutralizes them with a quote only when asked', () => {
+    const row = () => ['=1+1', '+x', '-y', '@z', '\tt', '\rr', 'a=b', '', "'q"];
+    const count = new FormulaCells(false);
+    assert.deepEqual(count.apply(row()), row());
+    assert.equal(count.count, 6);
+    const safe = new FormulaCells(true);
+    assert.deepEqual(safe.apply(row()), ["'=1+1", "'+x", "'-y", "'@z", "'\tt", "'\rr", 'a=b', '', "'q"]);
+    assert.equal(safe.count, 6);
+  });
+});
+
+describe("upload: the App among the tenant's apps", () => {
+  it('reads the apps CSV by its ID and Name columns (any case, a trailing *), and refuses a list without ID', () => {
+    const csv =
+      'Tenant ID,Tenant Name,Tenant Status,Tenant Created At,ID*,name,Description,Logo\r\n01XB,t,active,2022,salesforce,Salesforce,,\r\n';
+    assert.deepEqual(appsFromCsv(csv), [{ id: 'salesforce', name: 'Salesforce' }]);
+    assert.throws(() => appsFromCsv('Name\r\nx\r\n'), /has no ID column/);
+  });
+
+  it('names an unknown App with the ids that exist, those that say Salesforce first, at most 20', () => {
+    const apps = [
+      ...Array.from({ length: 25 }, (_, i) => ({ id: `app${i}`, name: `App ${i}` })),
+      { id: 'sfdc', name: 'Salesforce' },
+    ];
+    const e = unknownAppError('salesforce', apps, 'https://acme.balkan.id');
+    assert.equal(e.code, 'UPLOAD_UNKNOWN_APP');
+    assert.match(
+      e.message,
+      /\(its apps: sfdc \(Salesforce\), app0 \(App 0\), .*app18 \(App 18\) and 6 more\)\. Export again with --app sfdc/,
+    );
+    assert.match(
+      unknownAppError('salesforce', [], 'https://acme.balkan.id').message,
+      /it has no apps\)\. Add Salesforce to your apps in BalkanID/,
+    );
+  });
+});
