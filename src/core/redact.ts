@@ -13,7 +13,7 @@ const PATTERNS: Array<[RegExp, string]> = [
   // A secret-bearing key and its value: in JSON (its quotes JSON-escaped too, as in JSON inside a string), in a query
   // ("=", or "%3D" in a URL inside another URL's query).
   [
-    /((?:\\?")?(access_token|refresh_token|accessToken|refreshToken|client_secret|consumerSecret|consumer_secret|assertion|sessionId|password)(?:\\?")?\s*(?:[:=]|%3D)\s*(?:\\?")?)[^"\\&\s,}<]+/gi,
+    /("?(access_token|refresh_token|accessToken|refreshToken|client_secret|consumerSecret|consumer_secret|assertion|sessionId|password)(?:\\?")?\s*(?:[:=]|%3D)\s*(?:\\?")?)[^"\\&\s,}<]+/gi,
     '$1<redacted>',
   ],
   [/(<(?:\w+:)?(?:sessionId|consumerSecret)>)[^<]*/gi, '$1<redacted>'],

@@ -235,6 +235,7 @@ describe('redaction: registered secrets', () => {
     const armour = '-----END REDACTION TEST LABEL LONGER THAN FORTY PRIVATE KEY-----';
     registerSecret(`-----BEGIN REDACTION TEST PRIVATE KEY-----\r\n${line40}\r\n${line44}\n${line39}\r\n${armour}\n`);
     assert.equal(redact(`echo ${line40}.`), 'echo <redacted>.');
+    assert.equal(redact(`${line40} and again ${line40}`), '<redacted> and again <redacted>');
     assert.equal(redact(`echo ${line44}.`), 'echo <redacted>.');
     assert.equal(redact(`echo ${line39}.`), `echo ${line39}.`);
     assert.equal(redact(armour), armour);
