@@ -44,7 +44,7 @@ const hexRe = (n: number, width: number) => [...n.toString(16).padStart(width, '
  */
 function charForms(c: string): string {
   const forms = [escapeRe(c)];
-  forms.push([...Buffer.from(c, 'utf8')].map(b => `%${hexRe(b, 2)}`).join(''));
+  forms.push([...Buffer.from(c)].map(b => `%${hexRe(b, 2)}`).join('')); // UTF-8 bytes
   forms.push(Array.from({ length: c.length }, (_, i) => `\\\\[uU]${hexRe(c.charCodeAt(i), 4)}`).join(''));
   if (c === '"' || c === '\\' || c === '/') forms.push(`\\\\${escapeRe(c)}`);
   if (c === ' ') forms.push('\\+');
@@ -56,7 +56,7 @@ function charForms(c: string): string {
  * for each of the three byte offsets, the secret's bytes from the first group boundary, whole groups only.
  */
 function base64Cores(secret: string): string[] {
-  const bytes = Buffer.from(secret, 'utf8');
+  const bytes = Buffer.from(secret); // UTF-8
   const cores: string[] = [];
   for (let skip = 0; skip < 3; skip++) {
     const whole = Math.floor((bytes.length - skip) / 3) * 3;

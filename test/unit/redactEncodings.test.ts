@@ -69,6 +69,25 @@ describe('redaction of every encoding of a registered secret', () => {
     }
   });
 
+  it('a character outside the BMP, JSON-escaped as its two \\u surrogates, is found', () => {
+    const secret = fresh('emoji \u{1F600} in a secret');
+    const escaped = secret.replace('\u{1F600}', '\\ud83d\\ude00');
+    assert.equal(redact(`{"t":"${escaped}"}`), '{"t":"<redacted>"}');
+  });
+  it('a secret echoed twice in base64 is redacted both times', () => {
+    const secret = fresh();
+    const encoded = Buffer.from(secret).toString('base64');
+    const out = redact(`${encoded} and ${encoded}`);
+    assert.equal(out.match(/<redacted>/g)?.length, 2, out);
+    assert.ok(!out.includes(encoded.slice(0, 16)), out);
+  });
+  it('a near miss is not the secret: one character turned into "+", or a backslash before an ordinary character', () => {
+    const secret = fresh('near-miss-secret-value');
+    const plus = secret.replace('miss', 'mi+s');
+    const slashed = secret.replace('miss', 'm\\iss');
+    assert.equal(redact(`[${plus}]`), `[${plus}]`);
+    assert.equal(redact(`[${slashed}]`), `[${slashed}]`);
+  });
   it('ordinary text is left alone (no false positive on short or unrelated values)', () => {
     fresh();
     const text = 'GET /services/data/v64.0/query?q=SELECT%20Id%20FROM%20User — 200 OK, eyJhbGciOi is a header';
