@@ -4,13 +4,16 @@
 // token, a private key), registered when they are read, so that a token of any shape is caught too.
 const PATTERNS: Array<[RegExp, string]> = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, '<private key>'],
-  [/00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]{20,}/g, '<access token>'],
+  // An access token: the org Id, "!" (or "%21", percent-encoded in a URL), the session part.
+  [/00D[A-Za-z0-9]{12,15}(?:!|%21)[A-Za-z0-9._-]{20,}/g, '<access token>'],
   [/5Aep861[A-Za-z0-9._-]{10,}/g, '<refresh token>'],
   [/(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g, '<jwt>'],
   // Consumer secrets of External Client Apps: 64 hexadecimal characters.
   [/\b[0-9A-Fa-f]{64}\b/g, '<secret>'],
+  // A secret-bearing key and its value: in JSON (its quotes JSON-escaped too, as in JSON inside a string), in a query
+  // ("=", or "%3D" in a URL inside another URL's query).
   [
-    /("?(access_token|refresh_token|accessToken|refreshToken|client_secret|consumerSecret|consumer_secret|assertion|sessionId|password)"?\s*[:=]\s*"?)[^"\\&\s,}<]+/gi,
+    /("?(access_token|refresh_token|accessToken|refreshToken|client_secret|consumerSecret|consumer_secret|assertion|sessionId|password)(?:\\?")?\s*(?:[:=]|%3D)\s*(?:\\?")?)[^"\\&\s,}<]+/gi,
     '$1<redacted>',
   ],
   [/(<(?:\w+:)?(?:sessionId|consumerSecret)>)[^<]*/gi, '$1<redacted>'],
@@ -41,7 +44,7 @@ const hexRe = (n: number, width: number) => [...n.toString(16).padStart(width, '
  */
 function charForms(c: string): string {
   const forms = [escapeRe(c)];
-  forms.push([...Buffer.from(c, 'utf8')].map(b => `%${hexRe(b, 2)}`).join(''));
+  forms.push([...Buffer.from(c)].map(b => `%${hexRe(b, 2)}`).join('')); // UTF-8 bytes
   forms.push(Array.from({ length: c.length }, (_, i) => `\\\\[uU]${hexRe(c.charCodeAt(i), 4)}`).join(''));
   if (c === '"' || c === '\\' || c === '/') forms.push(`\\\\${escapeRe(c)}`);
   if (c === ' ') forms.push('\\+');
@@ -53,7 +56,7 @@ function charForms(c: string): string {
  * for each of the three byte offsets, the secret's bytes from the first group boundary, whole groups only.
  */
 function base64Cores(secret: string): string[] {
-  const bytes = Buffer.from(secret, 'utf8');
+  const bytes = Buffer.from(secret); // UTF-8
   const cores: string[] = [];
   for (let skip = 0; skip < 3; skip++) {
     const whole = Math.floor((bytes.length - skip) / 3) * 3;

@@ -1,0 +1,45 @@
+// `npm run mutate`'s second run (see stryker.config.mjs): the modules that talk to an org, against the unit suite
+// and the engine suites that run in seconds (the test org over HTTP, in this process). Left out for their time, not
+// their worth: the fault matrix, the CLI's and several orgs' suites (over a minute each, two of them most of it
+// waiting on timeouts) and the export's resumption (73 cases, 19 s), whose mutants' survivors would each cost that
+// long again.
+import base, { ORG_MODULES } from './stryker.config.mjs';
+
+const ENGINE_SUITES = [
+  'apply',
+  'audit',
+  'concurrency',
+  'engine',
+  'exportBulk',
+  'exportCoverage',
+  'exportIntegrity',
+  'exportSwitches',
+  'extract',
+  'hardened',
+  'languages',
+  'ownLogins',
+  'probe',
+  'records',
+  'retries',
+  'switches',
+  'teardown',
+  'trace',
+  'upload',
+  'ways',
+  'webLogin',
+];
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  ...base,
+  mutate: ORG_MODULES,
+  // Some engine suites run the bundled CLI (dist/cli.js): the sandbox is built as `npm run build` builds it.
+  buildCommand: 'npm run -s build',
+  mochaOptions: {
+    ...base.mochaOptions,
+    spec: [...base.mochaOptions.spec, ...ENGINE_SUITES.map(s => `out/test/engine/${s}.test.js`)],
+  },
+  htmlReporter: { fileName: 'reports/mutation/engine/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/engine/mutation.json' },
+  tempDirName: '.stryker-tmp-engine',
+};
