@@ -56,14 +56,13 @@ function charForms(c: string): string {
  * for each of the three byte offsets, the secret's bytes from the first group boundary, whole groups only.
  */
 function base64Cores(secret: string): string[] {
+  // A registered secret has 12 bytes or more (registerSecret), so every core is three groups or more: long enough to
+  // be told apart from ordinary base64.
   const bytes = Buffer.from(secret); // UTF-8
-  const cores: string[] = [];
-  for (let skip = 0; skip < 3; skip++) {
-    const whole = Math.floor((bytes.length - skip) / 3) * 3;
-    if (whole < 9) continue; // too short to be told apart from ordinary base64
-    const core = bytes.subarray(skip, skip + whole);
-    cores.push(core.toString('base64'), core.toString('base64url'));
-  }
+  const cores = [0, 1, 2].flatMap(skip => {
+    const core = bytes.subarray(skip, skip + Math.floor((bytes.length - skip) / 3) * 3);
+    return [core.toString('base64'), core.toString('base64url')];
+  });
   return [...new Set(cores)];
 }
 
