@@ -32,7 +32,7 @@ sf_login() { # <home> <alias> <org.json>: log the sf CLI in to a test org, as an
 # 1) Integration tests in the extension host (extension from the repo folder; smoke-test driver honours the payload).
 WS1=$RUN/ws-tests; mkdir -p "$WS1"
 # BALKANID_TEST_AUTOMATION=1 with ExtensionMode.Test: the suite may pass automation arguments to commands and gets
-# the extension's parts from activate() (src/vscode/automation.ts); the UI drive below runs without it.
+# the extension's parts from activate() (src/vscode/automation.ts); in the UI drive below it unlocks nothing.
 BALKANID_TEST_AUTOMATION=1 SUITE_RESULTS=$RUN/tests.json BENCH_OUT=$ROOT/bench-results/vscode.json CS_EXTRA_ARGS="--vscode-option enable-smoke-test-driver" \
   "$HERE/cs-start.sh" "$RUN/tests" "$WS1"
 rc_tests=0
@@ -42,6 +42,7 @@ node "$HERE/run-tests.js" "http://127.0.0.1:$(cat "$RUN/tests/port")" "$WS1" "$R
 # 2) UI drive against the packaged extension: a newcomer's workspace (no manifest; BalkanID's certificate outside
 #    it, as a download would be) and a fresh org the sf CLI knows; then a limited admin's org.
 (cd "$ROOT" && npx vsce package --no-dependencies --no-rewrite-relative-links --readme-path docs/marketplace/README.md -o dist/balkanid-salesforce-setup.vsix > "$RUN/vsce.log" 2>&1) || { cat "$RUN/vsce.log"; exit 1; }
+(cd "$HERE/probe-extension" && "$ROOT/node_modules/.bin/vsce" package --no-dependencies --allow-missing-repository --skip-license -o "$RUN/probe.vsix" > "$RUN/vsce-probe.log" 2>&1) || { cat "$RUN/vsce-probe.log"; exit 1; }
 node -e 'const fs=require("fs");const s=fs.statSync(process.argv[1]).size;const f=process.argv[2];const j=fs.existsSync(f)?JSON.parse(fs.readFileSync(f,"utf8")):{};j.vsixBytes=s;fs.writeFileSync(f,JSON.stringify(j))' \
   "$ROOT/dist/balkanid-salesforce-setup.vsix" "$ROOT/bench-results/vscode.json"
 WS2=$RUN/ws-ui; mkdir -p "$WS2"
@@ -54,11 +55,14 @@ node -e '
 const { selfSignedCert } = require(process.argv[1]); const fs = require("fs");
 const c = selfSignedCert(); fs.writeFileSync(process.argv[2] + "/salesforce.crt", c.certPem); fs.writeFileSync(process.argv[2] + "/key.pem", c.keyPem);' \
   "$ROOT/out/packages/sf-test-org/src/x509.js" "$RUN"
-CS_SETTINGS="\"balkanid.sfPath\": \"$SF_BIN\"" "$HERE/cs-start.sh" "$RUN/ui" "$WS2"
+# BALKANID_TEST_AUTOMATION=1 here too: without ExtensionMode.Test it must unlock nothing (the probe extension, another
+# extension installed beside it, asks for activate()'s exports; scripts/e2e/probe-extension).
+BALKANID_TEST_AUTOMATION=1 CS_SETTINGS="\"balkanid.sfPath\": \"$SF_BIN\"" "$HERE/cs-start.sh" "$RUN/ui" "$WS2"
 S=$RUN/ui
 sf_login "$S/home" acme-uat "$RUN/org.json"
 HOME=$S/home XDG_CONFIG_HOME=$S/home/.config XDG_DATA_HOME=$S/home/.local/share TMPDIR=$S/tmp \
-  "$NODE24_DIR/bin/node" "$CS_ENTRY" --user-data-dir "$S/user-data" --extensions-dir "$S/extensions" --install-extension "$ROOT/dist/balkanid-salesforce-setup.vsix" > "$RUN/install-ext.log" 2>&1
+  "$NODE24_DIR/bin/node" "$CS_ENTRY" --user-data-dir "$S/user-data" --extensions-dir "$S/extensions" \
+    --install-extension "$ROOT/dist/balkanid-salesforce-setup.vsix" --install-extension "$RUN/probe.vsix" > "$RUN/install-ext.log" 2>&1
 rc_ui=0
 field() { node -p 'JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"))[process.argv[2]]' "$1" "$2"; }
 ORG_URL=$(field "$RUN/org.json" instanceUrl) LIMITED_URL=$(field "$RUN/limited.json" instanceUrl) \

@@ -89,6 +89,11 @@ let closeBrowser = async () => {};
 
     // Salesforce's login page opens in a new tab of the browser.
     const login = await authorizeTab;
+    // VS Code's box says where the login (and the token exchange) goes: the org's host, by name.
+    await page
+      .locator('.notification-toast', { hasText: `Log in to Salesforce in the browser at ${new URL(ORG_URL).host}` })
+      .first()
+      .waitFor({ timeout: LONG });
     await login.waitForLoadState('domcontentloaded', { timeout: LONG });
     log(`the login page: ${login.url().replace(/\?.*/, '')}`);
     await login.getByLabel('Username').waitFor({ timeout: LONG });

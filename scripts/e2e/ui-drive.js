@@ -265,6 +265,42 @@ let closeBrowser = async () => {};
     if (done < 6) throw new Error(`${done} of 6 walkthrough steps show done`);
   });
 
+  await step(
+    'an address outside Salesforce: the login waits for a yes to its host by name; Cancel opens and sends nothing',
+    async () => {
+      const tabs = context.pages().length;
+      for (const [address, host, why] of [
+        ['https://sso.acme-proxy.example', 'sso.acme-proxy.example', 'is not a Salesforce address'],
+        ['https://10.20.30.40', '10.20.30.40', 'is a private network address'],
+      ]) {
+        await status('acme-uat').click();
+        await quickInput.fill(address);
+        await page
+          .locator('.quick-input-list .monaco-list-row', { hasText: `Log in to ${address} with the browser` })
+          .first()
+          .waitFor({ timeout: 30000 });
+        await page.keyboard.press('Enter');
+        const dialog = page.locator('.monaco-dialog-box', { hasText: `Connect to ${host}?` });
+        await dialog.waitFor({ timeout: 30000 });
+        const text = await dialog.innerText();
+        if (!text.includes(`${host} ${why}`) || !text.includes(`Connect only if ${host} is your org's own address`))
+          throw new Error(`the question: ${text}`);
+        await shot(`11-confirm-${host}.png`);
+        await dialog.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+        await dialog.waitFor({ state: 'detached', timeout: 30000 });
+        if (await page.locator('.notification-toast', { hasText: 'Log in to Salesforce in the browser' }).count())
+          throw new Error(`a browser login started after Cancel (${host})`);
+      }
+      if (context.pages().length !== tabs) throw new Error('a tab was opened after Cancel');
+      await status('BalkanID: acme-uat').waitFor({ timeout: 30000 });
+    },
+  );
+
+  await step('another extension gets nothing from activate(), with BALKANID_TEST_AUTOMATION=1 set', async () => {
+    await palette("BalkanID Probe: Read the Extension's Exports");
+    await notification('Probe: activate() returned undefined; exports: undefined').waitFor({ timeout: 30000 });
+  });
+
   await step('a limited admin: Run All names the blocked steps in Setup words and writes nothing', async () => {
     const before = await (await fetch(`${LIMITED_URL}/__testorg/stats`)).json();
     await status('BalkanID: acme-uat').click();

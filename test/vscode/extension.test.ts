@@ -426,6 +426,27 @@ describe('BalkanID extension in a real VS Code', () => {
     assert.equal(check.steps.find((s: any) => s.id === 'app').state, 'done');
   });
 
+  it("the credentials view may load only its own folder, dist/webview (not the engine's bundles), and names only files there", async () => {
+    api.credentials.open();
+    const panel: vscode.WebviewPanel = await until('the credentials view', () => api.credentials.panel);
+    try {
+      const own = vscode.Uri.joinPath(vscode.extensions.getExtension(ID)!.extensionUri, 'dist', 'webview');
+      assert.deepEqual(
+        panel.webview.options.localResourceRoots?.map(u => u.toString()),
+        [own.toString()],
+        'localResourceRoots',
+      );
+      assert.equal(panel.webview.options.enableScripts, true);
+      // Every resource the page names is inside that folder: its script and its style sheet.
+      const named = [...panel.webview.html.matchAll(/(?:src|href)="([^"]+)"/g)].map(m => m[1]!);
+      assert.equal(named.length, 2, panel.webview.html);
+      const base = panel.webview.asWebviewUri(own).toString();
+      for (const uri of named) assert.ok(uri.startsWith(`${base}/`), `${uri} is outside ${base}`);
+    } finally {
+      panel.dispose();
+    }
+  });
+
   it('the credentials view and Copy BalkanID Values keep working when salesforce.crt on disk is a CSR, a key or junk', async () => {
     const crt = vscode.Uri.joinPath(folder(), 'salesforce.crt');
     try {
