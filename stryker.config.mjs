@@ -42,5 +42,8 @@ export default {
   htmlReporter: { fileName: 'reports/mutation/unit/index.html' },
   jsonReporter: { fileName: 'reports/mutation/unit/mutation.json' },
   tempDirName: '.stryker-tmp',
+  // Each run keeps its results: the next one tests again only the mutants whose code or covering tests changed.
+  incremental: true,
+  incrementalFile: 'reports/mutation/unit/incremental.json',
   thresholds: { high: 90, low: 85, break: null },
 };

@@ -42,4 +42,5 @@ export default {
   htmlReporter: { fileName: 'reports/mutation/engine/index.html' },
   jsonReporter: { fileName: 'reports/mutation/engine/mutation.json' },
   tempDirName: '.stryker-tmp-engine',
+  incrementalFile: 'reports/mutation/engine/incremental.json',
 };
