@@ -99,7 +99,7 @@ export function parseOwnLogins(text: string): OwnLoginsDocument {
   try {
     raw = JSON.parse(text);
   } catch {
-    return { version: 1, orgs: {} };
+    // Not JSON (a hand edit gone wrong): no org's logins.
   }
   const orgs = (raw as { orgs?: unknown } | null)?.orgs;
   const out: OwnLoginsDocument = { version: 1, orgs: {} };
@@ -107,4 +107,40 @@ export function parseOwnLogins(text: string): OwnLoginsDocument {
   for (const [key, list] of Object.entries(orgs).slice(0, 100))
     if (/^[A-Za-z0-9]{15}:[^\s]{1,80}$/.test(key)) out.orgs[key] = ownLoginsOf(list);
   return out;
+}
+
+/**
+ * Keeps reads of the login history apart from this tool's own logins as the integration user. An own login's row
+ * can be in the history before it is remembered: a read that overlaps one (it began before the login ended, and
+ * ended after the login began) is made again once no own login is under way, so that row is never taken for
+ * BalkanID's login. (A read inside a login's own work would wait for itself: there is none.)
+ */
+export class OwnLoginFence {
+  private underWay = 0;
+  /** Counts the starts and ends of own logins: a read that saw it change overlapped one. */
+  private changes = 0;
+  private waiting: Array<() => void> = [];
+
+  /** Runs one of this tool's own logins (the login and remembering it). */
+  async login<T>(work: () => Promise<T>): Promise<T> {
+    this.underWay++;
+    this.changes++;
+    try {
+      return await work();
+    } finally {
+      this.underWay--;
+      this.changes++;
+      if (!this.underWay) for (const done of this.waiting.splice(0)) done();
+    }
+  }
+
+  /** Runs a read of the login history; again, after the own logins end, if it overlapped one. */
+  async read<T>(work: () => Promise<T>): Promise<T> {
+    for (;;) {
+      const changes = this.changes;
+      const result = await work();
+      if (!this.underWay && changes === this.changes) return result;
+      if (this.underWay) await new Promise<void>(done => this.waiting.push(done));
+    }
+  }
 }

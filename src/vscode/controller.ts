@@ -14,7 +14,7 @@ import { adminNeeds } from '../core/adminRequest';
 import { Log } from './log';
 import { settings } from './settings';
 import { progressText, rememberProgress } from './orgProgress';
-import { OwnLogin, ownLoginsKey, ownLoginsOf, rememberLogins } from '../core/ownLogins';
+import { OwnLogin, OwnLoginFence, ownLoginsKey, ownLoginsOf, rememberLogins } from '../core/ownLogins';
 
 /** An org to connect: one the Salesforce CLI knows, or an address with an access token (pasted, or from the browser
  *  login: `via`). Without a token, the one stored for the address is used. */
@@ -71,10 +71,8 @@ export class Controller implements vscode.Disposable {
   private state: Connection = { kind: 'disconnected' };
   private session?: OrgSession;
   private runningSteps = new Set<StepId>();
-  /** Logins of our own as the integration user under way (ownLogin), and a count of their starts and ends. */
-  private ownLoginsUnderWay = 0;
-  private ownLoginsChanges = 0;
-  private ownLoginsSettled: Array<() => void> = [];
+  /** The extension's own logins as the integration user, and the checks that must not overlap them. */
+  private readonly ownLoginFence = new OwnLoginFence();
   private loaded?: LoadedManifest & { uri: vscode.Uri };
   /** Whether the certificate the manifest names was read and is one (as the last engine call found it). */
   private certificateReadable = false;
@@ -122,20 +120,11 @@ export class Controller implements vscode.Disposable {
   }
 
   /**
-   * Runs a login of this extension's own as the integration user (the self-test, reading as it) and remembers it.
-   * Meanwhile a check may read its row in the login history before it is remembered: check() then waits for it to be
-   * remembered and checks again, so the extension's own login is never shown as BalkanID's.
+   * Runs a login of this extension's own as the integration user (the self-test, reading as it) and remembers it. A
+   * check that overlaps it is made again once it is remembered (OwnLoginFence): its row is never shown as BalkanID's.
    */
-  async ownLogin<T>(work: () => Promise<T>): Promise<T> {
-    this.ownLoginsUnderWay++;
-    this.ownLoginsChanges++;
-    try {
-      return await work();
-    } finally {
-      this.ownLoginsUnderWay--;
-      this.ownLoginsChanges++;
-      if (!this.ownLoginsUnderWay) for (const settled of this.ownLoginsSettled.splice(0)) settled();
-    }
+  ownLogin<T>(work: () => Promise<T>): Promise<T> {
+    return this.ownLoginFence.login(work);
   }
 
   /** The steps whose writes are being sent now ("running…" in the checklist). */
@@ -397,14 +386,10 @@ export class Controller implements vscode.Disposable {
   /** Reads and evaluates the org; `reactivateUser` plans the integration user's reactivation (after asking). */
   async check(reactivateUser = false): Promise<Report> {
     return this.guarded(async () => {
-      const changes = this.ownLoginsChanges;
-      const input = await this.input(reactivateUser);
-      const { report } = await engine().check(input);
-      if (this.ownLoginsUnderWay || changes !== this.ownLoginsChanges) {
-        // A login of our own began or ended meanwhile: this report may take its row for BalkanID's login.
-        if (this.ownLoginsUnderWay) await new Promise<void>(settled => this.ownLoginsSettled.push(settled));
-        return this.check(reactivateUser);
-      }
+      const { input, report } = await this.ownLoginFence.read(async () => {
+        const input = await this.input(reactivateUser);
+        return { input, report: (await engine().check(input)).report };
+      });
       this.log.info(`Checked: ${report.steps.map(s => `${s.id}=${s.state}`).join(', ')}`);
       this.setReport(report, input.client);
       return report;

@@ -1,7 +1,14 @@
 // The memory of this tool's own logins at its edges (src/core/ownLogins.ts): which new rows are this tool's when as
 // many or more appeared than it made, newest first; and what a stored list may hold, field by field, to its limits.
 import assert from 'node:assert/strict';
-import { loginsMadeBetween, OwnLogin, ownLoginsOf, rememberLogins } from '../../src/core/ownLogins';
+import {
+  loginsMadeBetween,
+  OWN_LOGINS_KEPT,
+  OwnLogin,
+  ownLoginsOf,
+  parseOwnLogins,
+  rememberLogins,
+} from '../../src/core/ownLogins';
 import { LoginRow } from '../../src/core/rows';
 
 const row = (id: number, minute: number, status = 'Success', ip: string | null = '198.51.100.1'): LoginRow => ({
@@ -85,5 +92,52 @@ describe('own logins: what a stored list may hold', () => {
     for (const by of ['self-test', 'reader']) assert.equal(ownLoginsOf([{ ...good, by }]).length, 1, by);
     assert.equal(ownLoginsOf([{ ...good, by: 'other' }]).length, 0);
     for (const o of [null, 'x', 3, []]) assert.equal(ownLoginsOf([o]).length, 0, String(o));
+  });
+});
+
+describe('own logins: values that only look right', () => {
+  it('an Id, a time or an address of another type is left out even where its text would pass', () => {
+    assert.equal(ownLoginsOf([{ ...good, id: 123456789012345 }]).length, 0, 'a 15-digit number');
+    assert.equal(ownLoginsOf([{ ...good, at: ['2026-11-30T10:00:00Z'] }]).length, 0, 'a list holding a date');
+    assert.equal(ownLoginsOf([{ ...good, sourceIp: ['198.51.100.1'] }]).length, 0, 'a list holding an address');
+    assert.equal(ownLoginsOf([Object.assign(() => undefined, good)]).length, 0, 'a function carrying the fields');
+  });
+  it(`a stored list keeps at most ${OWN_LOGINS_KEPT} logins`, () => {
+    const many = Array.from({ length: OWN_LOGINS_KEPT + 1 }, (_, i) => ({
+      ...good,
+      id: `0Ya${String(i).padStart(12, '0')}`,
+    }));
+    assert.equal(ownLoginsOf(many).length, OWN_LOGINS_KEPT);
+  });
+  it("a document's org keys are an org Id and a username, whole; anything but an object of lists is no org", () => {
+    const doc = (orgs: unknown) => Object.keys(parseOwnLogins(JSON.stringify({ version: 1, orgs })).orgs);
+    const key = '00D000000000001:balkanid@acme.com';
+    assert.deepEqual(doc({ [key]: [good], [`x${key}`]: [good], [`${key} b`]: [good] }), [key]);
+    for (const orgs of [null, 'x', 3, [[good]]]) assert.deepEqual(doc(orgs), [], JSON.stringify(orgs));
+    assert.deepEqual(parseOwnLogins('null'), { version: 1, orgs: {} });
+    const hundredOne = Object.fromEntries(
+      Array.from({ length: 101 }, (_, i) => [`00D${String(i).padStart(12, '0')}:u`, [good]]),
+    );
+    assert.equal(doc(hundredOne).length, 100, 'at most 100 orgs');
+  });
+  it("as many new rows as attempts from two addresses: all of them are the tool's", () => {
+    const fresh = loginsMadeBetween([], [row(1, 1, 'Success', '203.0.113.9'), row(2, 2)], 2, 'self-test');
+    assert.equal(fresh.length, 2);
+  });
+  it("more new rows than attempts, none with an address: the newest are the tool's", () => {
+    const fresh = loginsMadeBetween(
+      [],
+      [row(1, 1, 'Success', null), row(2, 2, 'Success', null), row(3, 3)],
+      2,
+      'reader',
+    );
+    assert.deepEqual(
+      fresh.map(o => o.id),
+      [row(2, 2).Id, row(1, 1).Id],
+    );
+  });
+  it('remembering two logins at once keeps each once', () => {
+    const other = { ...good, id: '0Ya000000000002AAA', at: '2026-11-30T11:00:00Z' };
+    assert.deepEqual(rememberLogins([good], [other, good]), [other, good]);
   });
 });
