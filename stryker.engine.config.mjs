@@ -15,6 +15,7 @@ const ENGINE_SUITES = [
   'exportIntegrity',
   'exportSwitches',
   'extract',
+  'facts',
   'hardened',
   'languages',
   'ownLogins',

@@ -5,33 +5,9 @@
 import assert from 'node:assert/strict';
 import { apply, check, runnable } from '../../src/core/engine';
 import { ECA_DEPLOY_API_VERSION } from '../../src/core/eca';
-import { OrgClient } from '../../src/core/client';
 import { OrgOptions } from '../../packages/sf-test-org/src/options';
-import { adminClient, engineInput, guideManifest, jsforce, useOrg } from '../support/helpers';
+import { adminClient, engineInput, guideManifest, jsforce, recorded, useOrg } from '../support/helpers';
 import { fullFlow, keyInSetup } from '../support/flow';
-
-/** The client, with every request it sends recorded (method and URL, query string included). */
-function recorded(client: OrgClient): { client: OrgClient; sent: string[]; soap: string[] } {
-  const sent: string[] = [];
-  const soap: string[] = [];
-  const spy = new Proxy(client, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver);
-      if (prop === 'request')
-        return (method: string, url: string, body?: unknown) => {
-          sent.push(`${method} ${url}`);
-          return target.request(method, url, body);
-        };
-      if (prop === 'readMetadata' || prop === 'listMetadata')
-        return (type: string, names?: string[]) => {
-          soap.push(`${String(prop)} ${type}${names ? ` ${names.join(',')}` : ''}`);
-          return (v as (...a: unknown[]) => unknown).call(target, type, names);
-        };
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
-  });
-  return { client: spy, sent, soap };
-}
 
 const HARDENED: Array<[string, OrgOptions, 'org' | 'typed']> = [
   [

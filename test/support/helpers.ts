@@ -1,5 +1,6 @@
 // Shared test helpers: a test org per suite, jsforce connections as the admin, temp workspaces.
 import { tempDir } from './temp';
+import { OrgClient } from '../../src/core/client';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -97,4 +98,27 @@ export async function loginFromElsewhere(
     body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }),
   });
   return r.status;
+}
+
+/** The client, with every request it sends recorded (method and URL, query string included). */
+export function recorded(client: OrgClient): { client: OrgClient; sent: string[]; soap: string[] } {
+  const sent: string[] = [];
+  const soap: string[] = [];
+  const spy = new Proxy(client, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver);
+      if (prop === 'request')
+        return (method: string, url: string, body?: unknown) => {
+          sent.push(`${method} ${url}`);
+          return target.request(method, url, body);
+        };
+      if (prop === 'readMetadata' || prop === 'listMetadata')
+        return (type: string, names?: string[]) => {
+          soap.push(`${String(prop)} ${type}${names ? ` ${names.join(',')}` : ''}`);
+          return (v as (...a: unknown[]) => unknown).call(target, type, names);
+        };
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+  return { client: spy, sent, soap };
 }

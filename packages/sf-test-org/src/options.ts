@@ -21,6 +21,12 @@ export interface OrgOptions {
    */
   batchRefusal?: 'subrequest' | 'request';
   /** PermissionDependency pages: batch size, and whether a page repeats the last row of the one before (reported live). */
+  /**
+   * User permissions this org does not have at all: their `Permissions…` fields do not exist, and a query naming one
+   * fails with INVALID_FIELD "No such column" (which permission fields exist varies by edition and enabled features:
+   * Object Reference, PermissionSet and Profile, "Fields"; the exact set per edition is [I]). Default none.
+   */
+  absentUserPermissions?: string[];
   dependencyPageSize?: number;
   repeatDependencyBatch?: boolean;
   /** Real orgs reportedly have no PermissionDependency rows for View All Data (audit row 8) — yet enforce them. */
@@ -155,6 +161,7 @@ export const DEFAULT_OPTIONS: Required<OrgOptions> = {
   autoEnableDependencies: false,
   policyPermissionSetsCreateLinks: true,
   batchRefusal: 'subrequest',
+  absentUserPermissions: [],
   dependencyPageSize: 2000,
   repeatDependencyBatch: true,
   dependencyRowsForViewAllData: true,

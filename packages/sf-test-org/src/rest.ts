@@ -4,7 +4,7 @@ import { Org, Snapshot } from './state';
 import { RawHttpError, SfError } from './errors';
 import { ObjectDef } from './schema';
 import { OBJECTS } from './sobjects';
-import { runQuery } from './soql';
+import { fieldExists, runQuery } from './soql';
 import { columnMetadata } from './soqlColumns';
 import { Cursors } from './cursors';
 import { Bulk2, DAILY_QUERY_JOBS } from './bulk2';
@@ -222,7 +222,7 @@ export class Rest {
         cascadeDelete: false,
       })),
       fields: def.fields
-        .filter(f => !f.since || f.since <= version)
+        .filter(f => fieldExists(this.org, f, version))
         .map(f => ({
           name: f.name,
           label: fieldLabel(lang, f.name),

@@ -59,6 +59,14 @@ function rows(ctx: QueryContext, def: ObjectDef): Rec[] {
   return [...ctx.org.table(def.name).values()];
 }
 
+/**
+ * Whether a field exists for a request: not newer than its API version, and not the field of a user permission this
+ * org does not have (options.absentUserPermissions). Queries, FIELDS(ALL) and describe all go by it.
+ */
+export const fieldExists = (org: Org, f: FieldDef, apiVersion: number) =>
+  (!f.since || f.since <= apiVersion) &&
+  !org.options.absentUserPermissions.some(p => `Permissions${p}`.toLowerCase() === f.name.toLowerCase());
+
 export function resolvePath(
   ctx: QueryContext,
   def: ObjectDef,
@@ -90,8 +98,7 @@ export function resolvePath(
     defs.push(cur);
   }
   const found = fieldOf(cur, parts[parts.length - 1]);
-  // A field newer than the request's API version does not exist for it.
-  const leaf = found && !(found.since && found.since > ctx.apiVersion) ? found : undefined;
+  const leaf = found && fieldExists(ctx.org, found, ctx.apiVersion) ? found : undefined;
   if (!leaf)
     throw soqlError(
       'INVALID_FIELD',
@@ -200,7 +207,7 @@ function evaluate(
       else selects.push({ kind: 'agg', alias: f.alias ?? `expr${exprN++}`, fn: 'COUNT' });
     } else if (f.type === 'FieldFunctionExpression' && f.functionName.toUpperCase() === 'FIELDS') {
       for (const fd of def.fields)
-        if (!fd.since || fd.since <= ctx.apiVersion) selects.push({ kind: 'field', path: pathOf(def, [fd.name]) });
+        if (fieldExists(org, fd, ctx.apiVersion)) selects.push({ kind: 'field', path: pathOf(def, [fd.name]) });
     } else if (f.type === 'FieldSubquery') {
       const relName = f.subquery.relationshipName;
       const rel = def.children.find(c => c.relationshipName.toLowerCase() === String(relName).toLowerCase());

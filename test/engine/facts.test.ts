@@ -1,0 +1,183 @@
+// What the engine reads from an org (src/core/facts.ts gatherFacts) at its edges, against the test org over HTTP: a
+// read the org refuses leaves its fact unknown and says why (the other facts are still read), permission fields the
+// org does not have, the Tooling query's pages, and the consumer key through the Connect REST API with every answer
+// it may give.
+import assert from 'node:assert/strict';
+import { gatherFacts } from '../../src/core/facts';
+import { ADMIN_PERMISSIONS } from '../../src/core/permissions';
+import { isSetupError } from '../../src/core/types';
+import { adminClient, guideManifest, recorded, useOrg } from '../support/helpers';
+
+const m = guideManifest();
+/** A hardened org whose Connect REST API gives the key (hardened.test.ts): the key comes by that route. */
+const HARDENED = { consumerSecretsViaMetadata: false, credentialsKeyNeedsRestSetting: false };
+
+describe('facts: what a read the org refuses leaves, and the consumer key by the Connect REST API', function () {
+  this.timeout(30000);
+  const t = useOrg({ scenario: 'done' });
+  afterEach(() => t.org.clearFaults());
+
+  it("a query the org refuses: its fact is unknown, with Salesforce's code and message; every other fact is read", async () => {
+    t.org.reset('done');
+    t.org.addQueryFault({ soql: '^SELECT Id, Name, Label, LicenseId\\b.*\\bFROM PermissionSet\\b', error: 500 });
+    const f = await gatherFacts(await adminClient(t.org), m);
+    assert.equal(f.permissionSet, undefined);
+    assert.equal(f.failed.permset?.errorCode, 'UNKNOWN_EXCEPTION');
+    assert.match(f.failed.permset!.message, /^An unexpected error occurred/);
+    assert.deepEqual(Object.keys(f.failed), ['permset']);
+    assert.equal(f.user?.Username, 'balkanid@example.test');
+    assert.equal(f.profile?.Name, 'BalkanID Integration');
+    assert.equal(f.app?.DeveloperName, 'BalkanID_Extractor');
+    assert.equal(f.org?.Name !== undefined, true);
+  });
+
+  it("permission fields this org does not have: each is dropped from the admin's permissions query and asked again, the rest read", async () => {
+    t.org.reset('done', { absentUserPermissions: ['ModifyMetadata', 'ManageUsers'] });
+    const spy = recorded(await adminClient(t.org));
+    const batches: string[][] = [];
+    const batch = spy.client.batch.bind(spy.client);
+    spy.client.batch = (reqs: Array<{ ref: string; url: string }>) => {
+      batches.push(reqs.map(r => r.ref));
+      return batch(reqs);
+    };
+    const f = await gatherFacts(spy.client, m);
+    assert.equal(f.failed.upa, undefined);
+    assert.deepEqual(
+      [...f.adminPerms!].sort(),
+      ADMIN_PERMISSIONS.filter(p => p !== 'ModifyMetadata' && p !== 'ManageUsers').sort(),
+    );
+    assert.deepEqual(batches.slice(1), [['upa'], ['upa']], 'one question again per missing field');
+  });
+
+  it('more missing permission fields than it asks again for (5): the permissions stay unknown, and why is kept', async () => {
+    const absent = ADMIN_PERMISSIONS.filter(p => p !== 'ApiEnabled' && p !== 'ViewSetup').slice(0, 6);
+    assert.equal(absent.length, 6);
+    t.org.reset('done', { absentUserPermissions: absent });
+    const f = await gatherFacts(await adminClient(t.org), m);
+    assert.equal(f.adminPerms, undefined);
+    assert.equal(f.failed.upa?.errorCode, 'INVALID_FIELD');
+    assert.match(f.failed.upa!.message, new RegExp(`No such column 'Permissions${absent[5]}'`));
+  });
+
+  it('the Tooling query of permission dependencies: pages that repeat rows are kept once each', async () => {
+    t.org.reset('done', { dependencyPageSize: 2000 });
+    const whole = await gatherFacts(await adminClient(t.org), m);
+    assert.ok(whole.dependencies.length > 4, `${whole.dependencies.length} dependencies`);
+    t.org.reset('done', { dependencyPageSize: 3, repeatDependencyBatch: true });
+    const paged = await gatherFacts(await adminClient(t.org), m);
+    assert.deepEqual(paged.dependencies, whole.dependencies);
+    assert.deepEqual(paged.objectDependencies, whole.objectDependencies);
+    assert.equal(paged.failed.deps, undefined);
+  });
+
+  it("a page of that query refused: the dependencies are unknown, with the page's code; the batch's facts are read", async () => {
+    t.org.reset('done', { dependencyPageSize: 3 });
+    // Answered 503 however often it is asked for again.
+    t.org.addQueryFault({ soql: 'FROM PermissionDependency', page: 2, error: 503, times: 20 });
+    const f = await gatherFacts(await adminClient(t.org), m);
+    assert.deepEqual(f.dependencies, []);
+    assert.equal(f.failed.deps?.errorCode, 'SERVER_UNAVAILABLE');
+    assert.equal(f.user?.Username, 'balkanid@example.test');
+  });
+
+  it('an org that never stops paging: 50 pages read, then TOO_MANY_PAGES, not taken for the whole list', async () => {
+    t.org.reset('done');
+    const more = {
+      done: false,
+      nextRecordsUrl: '/services/data/v64.0/tooling/query/0r8xx0000000001-2000',
+      records: [],
+    };
+    t.org.addFault({ path: '/tooling/query', status: 200, body: more, contentType: 'application/json', times: 1000 });
+    const spy = recorded(await adminClient(t.org));
+    const f = await gatherFacts(spy.client, m);
+    assert.equal(spy.sent.filter(s => s.includes('/tooling/query')).length, 50);
+    assert.deepEqual(f.dependencies, []);
+    assert.deepEqual(f.failed.deps, {
+      errorCode: 'TOO_MANY_PAGES',
+      message: 'More than 50 pages of results: not all were read.',
+    });
+  });
+
+  it('the connection lost during the Tooling query: the read fails as a whole (nothing is taken as unknown)', async () => {
+    t.org.reset('done');
+    t.org.addFault({ path: '/tooling/query', reset: true, times: 10 });
+    const err = await gatherFacts(await adminClient(t.org), m).catch((e: unknown) => e);
+    assert.ok(isSetupError(err), String(err));
+  });
+
+  it("no OauthLink to name the consumer: the app's consumers by the Connect REST API, and the key of its one consumer", async () => {
+    t.org.reset('done', HARDENED);
+    t.org.addQueryFault({ soql: 'FROM ExtlClntAppOauthSettings', error: 500 });
+    const spy = recorded(await adminClient(t.org));
+    const f = await gatherFacts(spy.client, m);
+    assert.equal(f.appOauth, undefined);
+    const app = t.org.org.find('ExternalClientApplication', a => a.DeveloperName === 'BalkanID_Extractor')!;
+    assert.deepEqual(
+      spy.sent.filter(s => s.includes('/apps/oauth/credentials/')),
+      [`GET /services/data/v64.0/apps/oauth/credentials/${app.Id}`],
+    );
+    assert.equal(f.consumerKey?.via, 'connect');
+    assert.match(f.consumerKey!.key!, /^3MVG9\w+$/);
+    assert.deepEqual(
+      f.consumerKey!.refused.map(r => [r.route, r.code]),
+      [['metadata', 'NO_KEY']],
+    );
+    assert.deepEqual(t.org.secretRequests(), [], 'the secret is never asked for');
+  });
+
+  for (const [what, body, message] of [
+    [
+      'two consumers',
+      { consumers: [{ key: `3MVG9${'a'.repeat(80)}` }, { key: `3MVG9${'b'.repeat(80)}` }] },
+      'the app has 2 OAuth consumers',
+    ],
+    ['no consumer', { consumers: [] }, 'the answer held no consumer key'],
+    ['a consumer without a key', { consumers: [{ name: 'BalkanID Extractor' }] }, 'the answer held no consumer key'],
+    ['a key too short to be one', { consumers: [{ key: '3MVG9short' }] }, 'the answer held no consumer key'],
+    ['a key with a space', { consumers: [{ key: `3MVG9 ${'a'.repeat(40)}` }] }, 'the answer held no consumer key'],
+    ['no body', '', 'the answer held no consumer key'],
+  ] as const)
+    it(`the app's consumers answer with ${what}: no key, and the answer is named`, async () => {
+      t.org.reset('done', HARDENED);
+      t.org.addQueryFault({ soql: 'FROM ExtlClntAppOauthSettings', error: 500 });
+      t.org.addFault({ path: '/apps/oauth/credentials/', status: 200, body, contentType: 'application/json' });
+      const f = await gatherFacts(await adminClient(t.org), m);
+      assert.equal(f.consumerKey?.key, undefined);
+      assert.deepEqual(f.consumerKey?.refused.at(-1), { route: 'connect', code: 'UNEXPECTED_RESPONSE', message });
+    });
+
+  it('with the consumer named, an answer whose key is not one: no key', async () => {
+    t.org.reset('done', HARDENED);
+    t.org.addFault({ path: '/apps/oauth/credentials/', status: 200, body: { key: 42 } });
+    const f = await gatherFacts(await adminClient(t.org), m);
+    assert.equal(f.consumerKey?.key, undefined);
+    assert.equal(f.consumerKey?.refused.at(-1)?.code, 'UNEXPECTED_RESPONSE');
+  });
+
+  it("the Connect REST API refuses: Salesforce's code without its sf: prefix, its words without the code in front", async () => {
+    t.org.reset('done', HARDENED);
+    t.org.addFault({
+      path: '/apps/oauth/credentials/',
+      status: 403,
+      body: [
+        {
+          errorCode: 'sf:INSUFFICIENT_ACCESS',
+          message: "INSUFFICIENT_ACCESS: You don't have permission to view External Client App credentials.",
+        },
+      ],
+    });
+    const f = await gatherFacts(await adminClient(t.org), m);
+    assert.deepEqual(f.consumerKey?.refused.at(-1), {
+      route: 'connect',
+      code: 'INSUFFICIENT_ACCESS',
+      message: "You don't have permission to view External Client App credentials.",
+    });
+  });
+
+  it('the connection lost at the Connect REST API: the read fails as a whole', async () => {
+    t.org.reset('done', HARDENED);
+    t.org.addFault({ path: '/apps/oauth/credentials/', reset: true, times: 10 });
+    const err = await gatherFacts(await adminClient(t.org), m).catch((e: unknown) => e);
+    assert.ok(isSetupError(err), String(err));
+  });
+});
