@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The extension in a real VS Code, offline: (1) the mocha suite inside code-server's Node extension host, with
 # the extension loaded from this folder; (2) a UI drive with Playwright + Chromium against the packaged .vsix
-# installed into a normally configured workbench, connected to a test org; (3) the newcomer path, driven fresh from
-# what the screens say, with the browser login, in a workbench and an org of its own. Needs `npm run build` and
-# scripts/e2e/install.sh first. Writes {passes, failures} of all three to $SUITE_RESULTS; screenshots in .e2e/shots.
+# installed into a normally configured workbench (another extension beside it: scripts/e2e/probe-extension),
+# connected to a test org; (3) the newcomer path, driven fresh from what the screens say, with the browser login, in
+# a workbench and an org of its own. Needs `npm run build` and scripts/e2e/install.sh first. Writes {passes, failures} of all three to $SUITE_RESULTS; screenshots in .e2e/shots.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
