@@ -73,6 +73,8 @@ export class Controller implements vscode.Disposable {
   private runningSteps = new Set<StepId>();
   /** The extension's own logins as the integration user, and the checks that must not overlap them. */
   private readonly ownLoginFence = new OwnLoginFence();
+  /** The own logins this window remembered, by global-state key (see ownLoginsAt). */
+  private readonly ownLoginsHere = new Map<string, OwnLogin[]>();
   private loaded?: LoadedManifest & { uri: vscode.Uri };
   /** Whether the certificate the manifest names was read and is one (as the last engine call found it). */
   private certificateReadable = false;
@@ -107,8 +109,16 @@ export class Controller implements vscode.Disposable {
   get ownLogins(): OwnLogin[] {
     const orgId = this.session?.client?.orgId;
     const username = this.loaded?.manifest?.user.username;
-    if (!orgId || !username) return [];
-    return ownLoginsOf(this.context.globalState.get(ownLoginsStateKey(orgId, username)));
+    return orgId && username ? this.ownLoginsAt(ownLoginsStateKey(orgId, username)) : [];
+  }
+  /**
+   * What the global state holds under `key`, with what this window remembered itself. VS Code keeps an extension's
+   * global state as one object and replaces it whole with each copy its storage sends back, so for a moment after
+   * an update `get` may give an older copy: an own login read from there alone could go missing and be shown as
+   * BalkanID's login.
+   */
+  private ownLoginsAt(key: string): OwnLogin[] {
+    return rememberLogins(ownLoginsOf(this.context.globalState.get(key)), this.ownLoginsHere.get(key) ?? []);
   }
 
   /** Remembers logins this extension made as `username`, the integration user of the connected org. */
@@ -116,7 +126,9 @@ export class Controller implements vscode.Disposable {
     const { client } = this.connected();
     if (!fresh.length) return;
     const key = ownLoginsStateKey(client.orgId, username);
-    await this.context.globalState.update(key, rememberLogins(ownLoginsOf(this.context.globalState.get(key)), fresh));
+    const all = rememberLogins(this.ownLoginsAt(key), fresh);
+    this.ownLoginsHere.set(key, all);
+    await this.context.globalState.update(key, all);
   }
 
   /**

@@ -230,6 +230,21 @@ describe('BalkanID extension in a real VS Code', () => {
     }
   });
 
+  it("the self-test stays the extension's own when the global state reads an older copy (VS Code replaces it whole with each copy its storage sends back): still waiting for BalkanID", async () => {
+    const state: vscode.Memento = api.controller.context.globalState;
+    const key = state.keys().find(k => k.startsWith('balkanid.ownLogins:'));
+    assert.ok(key, state.keys().join(', '));
+    const kept = state.get(key);
+    await state.update(key, undefined); // a copy from before the self-test was remembered
+    try {
+      const report = await api.controller.check();
+      assert.equal(report.login.status, 'waiting', JSON.stringify(report.login));
+      assert.equal(report.login.selfTest?.ok, true);
+    } finally {
+      await state.update(key, kept);
+    }
+  });
+
   it("the watch sees BalkanID's first login through the app: the checklist and the status bar say BalkanID connected", async () => {
     const polls = api.watch.polls;
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
