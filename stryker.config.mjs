@@ -5,6 +5,7 @@
 /** The modules whose work is requests to an org (their tests need the test org): the engine run mutates them. */
 export const ORG_MODULES = [
   'src/core/apply.ts',
+  'src/core/engine.ts',
   'src/core/records.ts',
   'src/core/teardown.ts',
   'src/core/concurrency.ts',
@@ -12,7 +13,9 @@ export const ORG_MODULES = [
   'src/core/probe.ts',
   'src/core/extract/export.ts',
   'src/core/extract/preview.ts',
+  'src/core/extract/entities.ts',
   'src/core/extract/read.ts',
+  'src/core/extract/records.ts',
   'src/core/extract/sources.ts',
 ];
 
