@@ -6,114 +6,15 @@ import { Facts, LoginRow } from '../../src/core/facts';
 import { OwnLogin } from '../../src/core/ownLogins';
 import { FINDINGS, findingTitle } from '../../src/core/findings';
 import { CertificateInfo, readCertificate } from '../../src/core/certificate';
-import { defaultManifest, Manifest, proposedUsername } from '../../src/core/manifest';
+import { Manifest, proposedUsername } from '../../src/core/manifest';
 import { adminRequestText, runnable } from '../../src/core/engine';
 import { Report, SetupError, StepId, StepResult } from '../../src/core/types';
 import { selfSignedCert } from '../../packages/sf-test-org/src/x509';
-import { certAt, NOW } from '../support/clock';
+import { NOW } from '../support/clock';
+import { certificate, doneFacts, MANIFEST } from '../support/facts';
 
-const manifest: Manifest = defaultManifest('balkanid@acme.com', 'it@acme.com');
-const cert = () => readCertificate(certAt(NOW).certPem, NOW);
-const ADMIN = [
-  'CustomizeApplication',
-  'ApiEnabled',
-  'ViewSetup',
-  'ManageUsers',
-  'ManageProfilesPermissionsets',
-  'AssignPermissionSets',
-  'ModifyMetadata',
-  'ExternalClientAppDeveloper',
-  'ModifyAllData',
-];
-
-/** The facts of an org where every step is done. */
-function doneFacts(): Facts {
-  const perms = (names: string[]) => Object.fromEntries(names.map(p => [`Permissions${p}`, true]));
-  return {
-    apiVersion: '64.0',
-    org: { Name: 'Acme', IsSandbox: false, InstanceName: 'NA1' },
-    adminPerms: new Set(ADMIN),
-    admin: { Id: '005000000000001AAA', Username: 'admin@acme.com', Name: 'Admin' },
-    user: {
-      Id: '005000000000002AAA',
-      Username: 'balkanid@acme.com',
-      Email: 'it@acme.com',
-      FirstName: 'BalkanID',
-      LastName: 'BalkanID',
-      Alias: 'BalkanID',
-      IsActive: true,
-      UserRoleId: null,
-      ProfileId: '00e000000000002AAA',
-      Profile: { Name: 'BalkanID Integration' },
-    },
-    userFrozen: false,
-    license: {
-      Id: '100000000000001AAA',
-      Name: 'Salesforce Platform',
-      MasterLabel: 'Salesforce Platform',
-      TotalLicenses: 10,
-      UsedLicenses: 3,
-    },
-    sourceProfile: {
-      Id: '00e000000000001AAA',
-      Name: 'Standard Platform User',
-      UserLicenseId: '100000000000001AAA',
-      ...perms(['ApiEnabled']),
-    },
-    profile: {
-      Id: '00e000000000002AAA',
-      Name: 'BalkanID Integration',
-      UserLicenseId: '100000000000001AAA',
-      ...perms(['ApiEnabled', 'ViewSetup', 'ViewRoles']),
-    },
-    permissionSet: {
-      Id: '0PS000000000001AAA',
-      Name: 'BalkanID_Extractor',
-      Label: 'BalkanID Extractor',
-      LicenseId: null,
-      ...perms(['ApiEnabled', 'ViewAllData', 'ViewSetup', 'ViewRoles']),
-      Assignments: { records: [{ Id: '0Pa000000000001AAA', AssigneeId: '005000000000002AAA' }] },
-      SetupEntityAccessItems: { records: [{ Id: '0J0000000000001AAA', SetupEntityId: '0xI000000000001AAA' }] },
-    },
-    dependencies: [
-      { Permission: 'ViewAllData', RequiredPermission: 'ViewSetup' },
-      { Permission: 'ViewSetup', RequiredPermission: 'ViewRoles' },
-    ],
-    objectDependencies: [],
-    app: {
-      Id: '0xI000000000001AAA',
-      DeveloperName: 'BalkanID_Extractor',
-      MasterLabel: 'BalkanID Extractor',
-      ContactEmail: 'it@acme.com',
-      DistributionState: 'Local',
-    },
-    appOauth: {
-      Id: '0xT000000000001AAA',
-      DeveloperName: 'BalkanID_Extractor_oauth',
-      OauthScopesAPI: true,
-      OauthScopesREFRESH_TOKEN: true,
-    },
-    policy: {
-      DeveloperName: 'BalkanID_Extractor_oauthPlcy',
-      PermittedUsersPolicyType: 'AdminApprovedPreAuthorized',
-      IpRelaxationPolicyType: 'Bypass',
-    },
-    appPolicy: { DeveloperName: 'BalkanID_Extractor_plcy', IsEnabled: true, OauthPluginStatus: 'Enabled' },
-    global: {
-      fullName: 'BalkanID_Extractor_glbloauth',
-      consumerKey: '3MVG9abcdefghijklmnopqrstuvwxyz',
-      certificate: cert().body,
-      callbackUrl: 'https://app.balkan.id',
-      isPkceRequired: 'false',
-    },
-    consumerKey: { key: '3MVG9abcdefghijklmnopqrstuvwxyz', via: 'metadata', refused: [] },
-    profileIpRanges: [],
-    logins: [
-      { LoginTime: '2026-11-30T10:00:00Z', Status: 'Success', Application: 'BalkanID', LoginType: 'Remote Access 2.0' },
-    ],
-    failed: {},
-  };
-}
+const manifest = MANIFEST;
+const cert = certificate;
 
 interface Case {
   step: StepId;
