@@ -20,13 +20,13 @@ export interface OrgOptions {
    * resources are allowed (REST API Developer Guide, "Composite Batch") [I].
    */
   batchRefusal?: 'subrequest' | 'request';
-  /** PermissionDependency pages: batch size, and whether a page repeats the last row of the one before (reported live). */
   /**
    * User permissions this org does not have at all: their `Permissions…` fields do not exist, and a query naming one
    * fails with INVALID_FIELD "No such column" (which permission fields exist varies by edition and enabled features:
    * Object Reference, PermissionSet and Profile, "Fields"; the exact set per edition is [I]). Default none.
    */
   absentUserPermissions?: string[];
+  /** PermissionDependency pages: batch size, and whether a page repeats the last row of the one before (reported live). */
   dependencyPageSize?: number;
   repeatDependencyBatch?: boolean;
   /** Real orgs reportedly have no PermissionDependency rows for View All Data (audit row 8) — yet enforce them. */
