@@ -21,6 +21,40 @@ describe('test org: strict like Salesforce (REST API Developer Guide, Object Ref
     assert.equal(r.body.results[1].result[0].errorCode, 'INVALID_BATCH_REQUEST');
   });
 
+  it('a user permission the org does not have (absentUserPermissions): its field is in no query, FIELDS(ALL) or describe', async () => {
+    t.org.reset('done', { absentUserPermissions: ['ModifyMetadata'] });
+    try {
+      const named = await raw(
+        t.org,
+        'GET',
+        `${v}/query?q=${encodeURIComponent('SELECT PermissionsModifyMetadata FROM Profile')}`,
+      );
+      assert.equal(named.status, 400);
+      assert.equal(named.body[0].errorCode, 'INVALID_FIELD');
+      assert.match(named.body[0].message, /No such column 'PermissionsModifyMetadata' on entity 'Profile'/);
+      const upa = await raw(
+        t.org,
+        'GET',
+        `${v}/query?q=${encodeURIComponent('SELECT PermissionsModifyMetadata FROM UserPermissionAccess')}`,
+      );
+      assert.equal(upa.body[0].errorCode, 'INVALID_FIELD');
+      const all = await raw(
+        t.org,
+        'GET',
+        `${v}/query?q=${encodeURIComponent('SELECT FIELDS(ALL) FROM Profile LIMIT 1')}`,
+      );
+      assert.equal(all.status, 200);
+      assert.equal('PermissionsModifyMetadata' in all.body.records[0], false);
+      assert.equal(all.body.records[0].PermissionsApiEnabled !== undefined, true, 'the others are there');
+      const describe = await raw(t.org, 'GET', `${v}/sobjects/PermissionSet/describe`);
+      const names = describe.body.fields.map((f: { name: string }) => f.name);
+      assert.ok(!names.includes('PermissionsModifyMetadata'));
+      assert.ok(names.includes('PermissionsViewAllData'));
+    } finally {
+      t.org.reset('done');
+    }
+  });
+
   it('composite/batch with batchRefusal "request": the whole batch is refused', async () => {
     t.org.reset('done', { batchRefusal: 'request' });
     const r = await raw(t.org, 'POST', `${v}/composite/batch`, {
