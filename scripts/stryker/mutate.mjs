@@ -3,7 +3,8 @@
 // engine suites), then one table of the scores per file and overall, from both runs' JSON reports. Writes
 // reports/mutation/summary.txt. Not part of `npm test`: it takes minutes (docs/mutation.md).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -23,7 +24,12 @@ const took = {};
 for (const [name, run] of Object.entries(RUNS)) {
   if (only && only !== name) continue;
   const started = Date.now();
-  const r = spawnSync(process.execPath, [stryker, 'run', run.config, ...passOn], { cwd: root, stdio: 'inherit' });
+  // Stryker ends its test processes with a signal, so the tests' own clean-up at exit never runs: each run gets its
+  // own temp directory, removed when it ends.
+  const temp = mkdtempSync(join(tmpdir(), `balkanid-mutate-${name}-`));
+  const env = { ...process.env, TMPDIR: temp };
+  const r = spawnSync(process.execPath, [stryker, 'run', run.config, ...passOn], { cwd: root, stdio: 'inherit', env });
+  rmSync(temp, { recursive: true, force: true });
   took[name] = Math.round((Date.now() - started) / 1000);
   if (r.status !== 0) {
     console.error(`The ${name} run failed (exit ${r.status ?? r.signal}).`);
