@@ -2,7 +2,7 @@
 // External Client App's metadata files, the teardown plan, the JWT error table, the step-scoped errors, the
 // addresses it accepts — each pinned so that a changed operator, condition or value fails a test.
 import assert from 'node:assert/strict';
-import { loginsSoql, factQueries, linkOf, sameId, soql } from '../../src/core/facts';
+import { bareCode, consumerIdOf, loginsSoql, factQueries, linkOf, sameId, soql, wordsOf } from '../../src/core/facts';
 import { ecaDestructiveFiles, ecaFiles, ecaNames } from '../../src/core/eca';
 import { explainJwtError, jwtAssertion } from '../../src/core/jwt';
 import { errorOf, stepError, writeFailure, writesSentence } from '../../src/core/errors';
@@ -112,6 +112,29 @@ describe('shapes: the fact queries', () => {
     f.permissionSet!.SetupEntityAccessItems = { records: [{ Id: '0J2', SetupEntityId: '0xI000000000009AAA' }] };
     assert.equal(linkOf(f), undefined);
     assert.equal(linkOf({ ...doneFacts(), app: undefined }), undefined);
+  });
+  it("the OAuth consumer's Id is the 15- or 18-character Id after the colon of OauthLink; anything else is none", () => {
+    assert.equal(consumerIdOf('00D000000000001EAA:0H4000000000001'), '0H4000000000001');
+    assert.equal(consumerIdOf('00D000000000001EAA: 0H4000000000001AAA '), '0H4000000000001AAA');
+    assert.equal(consumerIdOf('00D000000000001EAA:0H400000000001'), undefined, '14 characters');
+    assert.equal(consumerIdOf('00D000000000001EAA:0H4000000000001A'), undefined, '16 characters');
+    assert.equal(consumerIdOf('00D000000000001EAA:0H4000000000001AAAB'), undefined, '19 characters');
+    assert.equal(consumerIdOf('00D000000000001EAA:0H4000000000-01'), undefined, 'not a letter or digit');
+    assert.equal(consumerIdOf('x0H4000000000001:'), undefined, 'nothing after the colon');
+    assert.equal(consumerIdOf('0H4000000000001'), undefined, 'no colon');
+    assert.equal(consumerIdOf(null), undefined);
+    assert.equal(consumerIdOf(undefined), undefined);
+  });
+  it("Salesforce's code loses only a leading sf: prefix, and its words lose only the code in front of them", () => {
+    assert.equal(bareCode('sf:INSUFFICIENT_ACCESS'), 'INSUFFICIENT_ACCESS');
+    assert.equal(bareCode('INSUFFICIENT_ACCESS'), 'INSUFFICIENT_ACCESS');
+    assert.equal(bareCode('X_sf:Y'), 'X_sf:Y');
+    assert.equal(
+      wordsOf('FUNCTIONALITY_NOT_ENABLED', 'FUNCTIONALITY_NOT_ENABLED: This feature is off. '),
+      'This feature is off.',
+    );
+    assert.equal(wordsOf('sf:INVALID_TYPE', 'sf:INVALID_TYPE: sf:INVALID_TYPE:  No such type'), 'No such type');
+    assert.equal(wordsOf('INVALID_TYPE', 'The INVALID_TYPE: stays inside'), 'The INVALID_TYPE: stays inside');
   });
 });
 
