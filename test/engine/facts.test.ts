@@ -181,3 +181,128 @@ describe('facts: what a read the org refuses leaves, and the consumer key by the
     assert.ok(isSetupError(err), String(err));
   });
 });
+
+describe("facts: the org's licences, standard profiles and Profile's describe, as the steps read them", function () {
+  this.timeout(30000);
+  const t = useOrg({ scenario: 'fresh' });
+
+  it('other licences are those of another kind with a seat free (Total > Used): none of Salesforce Platform, none full', async () => {
+    t.org.reset('fresh');
+    const licences = [...t.org.org.table('UserLicense').values()];
+    const integration = licences.find(l => l.LicenseDefinitionKey === 'SFDC_INTEGRATION')!;
+    integration.TotalLicenses = 0;
+    const f = await gatherFacts(await adminClient(t.org), m);
+    assert.equal(f.license?.LicenseDefinitionKey, 'AUL');
+    const other = f.otherLicenses!.map(l => l.LicenseDefinitionKey).sort();
+    assert.ok(!other.includes('AUL') && !other.includes('SFDC_INTEGRATION'), other.join());
+    assert.ok(other.includes('CSN_User'), other.join());
+    // A licence with exactly as many seats as users has none free.
+    integration.TotalLicenses = 1;
+    const used = f.otherLicenses!.length;
+    const g = await gatherFacts(await adminClient(t.org), m);
+    assert.equal(g.otherLicenses!.length, used + 1, 'one seat, no user: free');
+  });
+
+  it('the source profile: the one standard internal profile on Salesforce Platform; two are candidates named, none chosen', async () => {
+    t.org.reset('fresh');
+    const aul = [...t.org.org.table('UserLicense').values()].find(l => l.LicenseDefinitionKey === 'AUL')!;
+    // A profile of external users on the same licence is never a source.
+    t.org.org.raw('Profile', { Name: 'Platform Partner', UserLicenseId: aul.Id, UserType: 'PowerPartner' });
+    const one = await gatherFacts(await adminClient(t.org), m);
+    assert.equal(one.sourceProfile?.Name, 'Standard Platform User');
+    assert.equal(one.sourceCandidates, undefined);
+    t.org.org.raw('Profile', { Name: 'Platform (Copy)', UserLicenseId: aul.Id, UserType: 'Standard' });
+    const two = await gatherFacts(await adminClient(t.org), m);
+    assert.equal(two.sourceProfile, undefined);
+    assert.deepEqual([...two.sourceCandidates!].sort(), ['Platform (Copy)', 'Standard Platform User']);
+  });
+
+  it("Profile's describe: each Permissions field by its name and Setup's label; settable only where describe says createable", async () => {
+    t.org.reset('fresh');
+    const client = await adminClient(t.org);
+    const batch = client.batch.bind(client);
+    // A real org's describe also lists permission fields the API may not set, and fields that are not permissions.
+    client.batch = async (reqs: Array<{ ref: string; url: string }>) => {
+      const res = await batch(reqs);
+      const describe = res.profileDescribe?.body as { fields: unknown[] } | undefined;
+      describe?.fields.push(
+        { name: 'PermissionsNotSettable', label: 'Not Settable', createable: false },
+        { name: 'PermissionsNoLabel', createable: true },
+        { name: 7, label: 'Seven', createable: true },
+      );
+      return res;
+    };
+    const f = await gatherFacts(client, m);
+    const fields = f.profileFields!;
+    assert.equal(fields.labels.get('ViewAllData'), 'View All Data');
+    assert.equal(fields.byLabel.get('view all data'), 'ViewAllData');
+    assert.equal(fields.labels.get('NotSettable'), 'Not Settable');
+    assert.ok(fields.createable.has('ViewAllData'));
+    assert.ok(!fields.createable.has('NotSettable'));
+    assert.ok(!fields.labels.has('NoLabel') && !fields.createable.has('NoLabel'));
+    assert.ok(![...fields.labels.values()].includes('Seven'));
+    assert.ok(![...fields.labels.keys()].some(k => k === 'Name' || k === 'Id' || k.startsWith('Permissions')));
+    assert.equal(fields.labels.size, fields.byLabel.size);
+  });
+});
+
+describe("facts: another tool's global OAuth settings, found by their app", function () {
+  this.timeout(30000);
+  const t = useOrg({ scenario: 'adopted' });
+  const TYPE = 'ExtlClntAppGlobalOauthSettings';
+
+  /** The adopted app's settings under `own`, and other apps' settings under `others` (names that start with the app's). */
+  function rename(own: string | undefined, others: string[]): Record<string, unknown> {
+    t.org.reset('adopted');
+    const store = t.org.meta.store(TYPE);
+    const g = store.get('balkanid_extractor_globalsettings')!;
+    store.delete('balkanid_extractor_globalsettings');
+    for (const name of others)
+      store.set(name.toLowerCase(), { ...g, fullName: name, label: name, externalClientApplication: 'Zeta_App' });
+    if (own)
+      store.set(own.toLowerCase(), {
+        ...g,
+        fullName: own,
+        label: own,
+        externalClientApplication: 'BALKANID_EXTRACTOR',
+      });
+    return g;
+  }
+  const reads = (soap: string[]) =>
+    soap
+      .filter(s => s.startsWith(`readMetadata ${TYPE} `))
+      .map(s => s.slice(`readMetadata ${TYPE} `.length).split(','));
+
+  it("names starting with the app's in any case, shortest first, ten per readMetadata, until the app's own (its app in any case)", async () => {
+    const decoys = Array.from({ length: 11 }, (_, i) => `BalkanID_Extractor_${'x'.repeat(11 - i)}`);
+    const own = `balkanid_extractor_${'y'.repeat(12)}`;
+    const g = rename(own, decoys);
+    const spy = recorded(await adminClient(t.org));
+    const f = await gatherFacts(spy.client, m);
+    const shortestFirst = [...decoys].reverse();
+    assert.deepEqual(reads(spy.soap), [
+      ['BalkanID_Extractor_glbloauth'],
+      shortestFirst.slice(0, 10),
+      [shortestFirst[10]!, own],
+    ]);
+    assert.equal(f.global?.fullName, own);
+    assert.equal(f.failed.global, undefined);
+    assert.equal(f.consumerKey?.key, g.consumerKey);
+  });
+
+  it("at most 100 names are read (ten calls of ten); none is the app's: NOT_IDENTIFIED, no settings taken", async () => {
+    rename(
+      undefined,
+      Array.from({ length: 105 }, (_, i) => `BalkanID_Extractor_S${String(i).padStart(3, '0')}`),
+    );
+    const spy = recorded(await adminClient(t.org));
+    const f = await gatherFacts(spy.client, m);
+    const batches = reads(spy.soap).slice(1);
+    assert.deepEqual(
+      batches.map(b => b.length),
+      Array(10).fill(10),
+    );
+    assert.equal(f.global, undefined);
+    assert.equal(f.failed.global?.errorCode, 'NOT_IDENTIFIED');
+  });
+});
