@@ -306,3 +306,105 @@ describe("facts: another tool's global OAuth settings, found by their app", func
     assert.equal(f.failed.global?.errorCode, 'NOT_IDENTIFIED');
   });
 });
+
+describe("facts: apply's reads — the lean first read and the check afterwards that reuses what the writes do not change", function () {
+  this.timeout(30000);
+  const t = useOrg({ scenario: 'fresh' });
+  const GLOBAL = 'readMetadata ExtlClntAppGlobalOauthSettings BalkanID_Extractor_glbloauth';
+  const PROFILE = 'readMetadata Profile BalkanID Integration';
+  const tooling = (sent: string[]) => sent.filter(s => s.includes('/tooling/query')).length;
+
+  it('lean, on a fresh org: the global OAuth settings with the batch, no profile to read, the dependencies read', async () => {
+    t.org.reset('fresh');
+    const spy = recorded(await adminClient(t.org));
+    const f = await gatherFacts(spy.client, m, { lean: true });
+    assert.deepEqual(spy.soap, [GLOBAL]);
+    assert.equal(tooling(spy.sent), 1);
+    assert.ok(f.dependencies.length > 0);
+    assert.deepEqual(f.profileIpRanges, []);
+  });
+
+  it("lean, on a finished org: the profile's metadata read after the batch found the profile", async () => {
+    t.org.reset('done');
+    const spy = recorded(await adminClient(t.org));
+    const f = await gatherFacts(spy.client, m, { lean: true });
+    assert.deepEqual([...spy.soap].sort(), [PROFILE, GLOBAL].sort());
+    const full = await gatherFacts(await adminClient(t.org), m);
+    assert.deepEqual(f.profileIpRanges, full.profileIpRanges);
+    assert.equal(f.global?.fullName, full.global?.fullName);
+  });
+
+  it('reusing a fresh read with no app deployed: no Tooling query, no metadata read; what was kept is what was known', async () => {
+    t.org.reset('fresh');
+    const known = await gatherFacts(await adminClient(t.org), m);
+    known.failed.deps = { errorCode: 'KEPT_DEPS', message: 'kept' };
+    known.failed.profileMeta = { errorCode: 'KEPT_PROFILE', message: 'kept' };
+    known.failed.global = { errorCode: 'KEPT_GLOBAL', message: 'kept' };
+    const spy = recorded(await adminClient(t.org));
+    const f = await gatherFacts(spy.client, m, { reuse: { facts: known, appExists: false } });
+    assert.deepEqual(spy.soap, []);
+    assert.equal(tooling(spy.sent), 0);
+    assert.equal(f.dependencies, known.dependencies);
+    assert.equal(f.objectDependencies, known.objectDependencies);
+    assert.equal(f.profileIpRanges, known.profileIpRanges);
+    assert.deepEqual(
+      [f.failed.deps?.errorCode, f.failed.profileMeta?.errorCode, f.failed.global?.errorCode],
+      ['KEPT_DEPS', 'KEPT_PROFILE', 'KEPT_GLOBAL'],
+    );
+  });
+
+  it('reusing, the app deployed by this run: its global OAuth settings read with the batch, a refusal known before not kept', async () => {
+    t.org.reset('done');
+    const known = await gatherFacts(await adminClient(t.org), m);
+    known.failed.global = { errorCode: 'KEPT_GLOBAL', message: 'kept' };
+    const spy = recorded(await adminClient(t.org));
+    const f = await gatherFacts(spy.client, m, { reuse: { facts: { ...known, app: undefined }, appExists: true } });
+    assert.deepEqual(spy.soap, [GLOBAL]);
+    assert.equal(f.global?.fullName, 'BalkanID_Extractor_glbloauth');
+    assert.equal(f.failed.global, undefined);
+  });
+
+  it('reusing a read that had the app (not deployed by this run): its settings read in the same round trip as the batch', async () => {
+    t.org.reset('done');
+    const known = await gatherFacts(await adminClient(t.org), m);
+    const client = await adminClient(t.org);
+    const events: string[] = [];
+    const batch = client.batch.bind(client);
+    const readMetadata = client.readMetadata.bind(client);
+    client.batch = async (...a: Parameters<typeof batch>) => {
+      events.push('batch sent');
+      const r = await batch(...a);
+      events.push('batch answered');
+      return r;
+    };
+    client.readMetadata = (...a: Parameters<typeof readMetadata>) => {
+      events.push(`readMetadata ${a[0]}`);
+      return readMetadata(...a);
+    };
+    const f = await gatherFacts(client, m, { reuse: { facts: known, appExists: false } });
+    assert.deepEqual(events, ['batch sent', 'readMetadata ExtlClntAppGlobalOauthSettings', 'batch answered']);
+    assert.equal(f.global?.fullName, 'BalkanID_Extractor_glbloauth');
+  });
+
+  it('reusing a read without the app when the app is there now (another run deployed it): its settings read after the batch', async () => {
+    t.org.reset('done');
+    const known = await gatherFacts(await adminClient(t.org), m);
+    const spy = recorded(await adminClient(t.org));
+    const f = await gatherFacts(spy.client, m, { reuse: { facts: { ...known, app: undefined }, appExists: false } });
+    assert.deepEqual(spy.soap, [GLOBAL]);
+    assert.equal(f.global?.fullName, 'BalkanID_Extractor_glbloauth');
+  });
+
+  it('reusing the global OAuth settings too: not read again, the known ones (or their refusal) kept', async () => {
+    t.org.reset('done');
+    const known = await gatherFacts(await adminClient(t.org), m);
+    const spy = recorded(await adminClient(t.org));
+    const f = await gatherFacts(spy.client, m, { reuse: { facts: known, global: true } });
+    assert.deepEqual(spy.soap, []);
+    assert.equal(f.global, known.global);
+    const refused = { ...known, global: undefined, failed: { global: { errorCode: 'KEPT_GLOBAL', message: 'kept' } } };
+    const g = await gatherFacts(await adminClient(t.org), m, { reuse: { facts: refused, global: true } });
+    assert.equal(g.global, undefined);
+    assert.equal(g.failed.global?.errorCode, 'KEPT_GLOBAL');
+  });
+});
