@@ -1,7 +1,7 @@
 // Bad input: every case gets a specific error that says what to do.
 import assert from 'node:assert/strict';
 import { parseManifest } from '../../src/core/manifestText';
-import { readCertificate, readPrivateKey, certificateProblems } from '../../src/core/certificate';
+import { checkSize, readCertificate, readPrivateKey, certificateProblems } from '../../src/core/certificate';
 import { checkInstanceUrl } from '../../src/node/salesforce';
 import { myDomainUrl, typedOrgUrl } from '../../src/core/url';
 import { parseArgs } from '../../src/cli';
@@ -331,6 +331,61 @@ describe('bad input: certificates and keys', () => {
     assert.equal(body.fingerprint256, pem.fingerprint256);
     assert.deepEqual([pem.keyType, pem.keyBits], ['rsa', 2048]);
     assert.match(pem.subject, /CN=BalkanID Extractor/);
+  });
+  it('the certificate read back: subject and issuer on one line, the body and PEM in lines of 64 characters', () => {
+    const c = readCertificate(cert.certPem, NOW);
+    assert.equal(c.subject, 'O=BalkanID Test, CN=BalkanID Extractor');
+    assert.equal(c.issuer, c.subject, 'self-signed');
+    const lines = c.body.split('\n');
+    assert.ok(lines.length > 5);
+    assert.ok(lines.slice(0, -1).every(l => l.length === 64));
+    assert.ok(lines.at(-1)!.length > 0 && lines.at(-1)!.length <= 64);
+    assert.equal(c.pem, `-----BEGIN CERTIFICATE-----\n${c.body}\n-----END CERTIFICATE-----\n`);
+  });
+  it('a base64 body with a character base64 does not have is unreadable, not decoded around it', () => {
+    const body = readCertificate(cert.certPem, NOW).body;
+    assert.throws(
+      () => readCertificate(`${body.slice(0, 200)}!${body.slice(200)}`, NOW),
+      (e: any) => e.code === 'cert-unreadable',
+    );
+  });
+  it('two certificates are named in order: each subject and the first 23 characters of its SHA-256 fingerprint', () => {
+    const other = selfSignedCert({ now: NOW, cn: 'Someone Else' });
+    const named = (pem: string) => {
+      const c = readCertificate(pem, NOW);
+      return `${c.subject} (SHA-256 ${c.fingerprint256.slice(0, 23)}…)`;
+    };
+    assert.throws(
+      () => readCertificate(cert.certPem + other.certPem, NOW),
+      (e: any) =>
+        e.message.startsWith(`The file holds 2 certificates: 1. ${named(cert.certPem)}; 2. ${named(other.certPem)}. `),
+    );
+  });
+  it('size: exactly the limit is read (then judged as a certificate), one byte more is refused; small sizes in tenths of a KB', () => {
+    const exact = 'x'.repeat(64 * 1024);
+    assert.throws(
+      () => readCertificate(exact, NOW),
+      (e: any) => e.code === 'cert-unreadable',
+    );
+    assert.throws(
+      () => readCertificate(exact + 'x', NOW),
+      (e: any) => e.code === 'cert-too-large',
+    );
+    assert.throws(
+      () => checkSize(9.5 * 1024, 8 * 1024, 'The file', 'cert-too-large'),
+      (e: any) => e.message === 'The file is 9.5 KB; at most 8.0 KB is accepted. Check that you picked the right file.',
+    );
+    assert.throws(
+      () => checkSize(10 * 1024 + 600, 10 * 1024, 'The file', 'cert-too-large'),
+      (e: any) => e.message.startsWith('The file is 11 KB; at most 10 KB'),
+    );
+    assert.doesNotThrow(() => checkSize(8 * 1024, 8 * 1024, 'The file', 'cert-too-large'));
+  });
+  it('a 1024-bit RSA certificate: cert-key-too-short, saying its bits and what to ask BalkanID for', () => {
+    const short = readCertificate(selfSignedCert({ now: NOW, bits: 1024 }).certPem, NOW);
+    const f = certificateProblems(short, NOW).find(p => p.code === 'cert-key-too-short')!;
+    assert.equal(f.message, "The certificate's RSA key has 1024 bits; at least 2048 are needed.");
+    assert.equal(f.fix, 'Ask BalkanID for a certificate with a 2048-bit (or longer) key.');
   });
   const now = NOW;
   const PROBLEMS: Array<[string, () => string, string]> = [

@@ -3,7 +3,8 @@
 // finding does to its step, and how counts are written.
 import assert from 'node:assert/strict';
 import { connectionLost, ERRORS, mayHaveWritten } from '../../src/core/errorCodes';
-import { FINDINGS, findingSpec, isFindingCode } from '../../src/core/findings';
+import { finding, FINDINGS, findingSpec, findingTitle, isFindingCode } from '../../src/core/findings';
+import { changesMade, codeOf, messageOf, SetupError } from '../../src/core/types';
 import { formatCount, formatLocalCount } from '../../src/core/numbers';
 
 describe('registries: error codes', () => {
@@ -49,6 +50,38 @@ describe('registries: findings', () => {
     assert.deepEqual(
       [findingSpec('cert-expiring').effect, findingSpec('cert-expiring').quickFix],
       ['none', 'chooseCertificate'],
+    );
+  });
+});
+
+describe('registries: what a finding, a thrown value and a run are called', () => {
+  it('a placeholder or reserved domain is titled by the manifest value it is in: Email for the email, else Username', () => {
+    const at = (code: 'placeholder-value' | 'reserved-domain', key: string | undefined) =>
+      findingTitle(finding(code, { message: 'm', ...(key ? { manifestPath: ['user', key] } : {}) }));
+    assert.equal(at('placeholder-value', 'email'), 'Email: placeholder domain');
+    assert.equal(at('placeholder-value', 'username'), 'Username: placeholder domain');
+    assert.equal(at('reserved-domain', 'email'), 'Email: reserved domain');
+    assert.equal(at('reserved-domain', undefined), 'Username: reserved domain');
+  });
+  it("a thrown value's code only when it is an object's string code; its message, else the value as text", () => {
+    assert.equal(codeOf(new SetupError('x', 'TIMEOUT')), 'TIMEOUT');
+    assert.equal(codeOf(Object.assign(new Error('no file'), { code: 'ENOENT' })), 'ENOENT');
+    for (const x of [{ code: 42 }, 'TIMEOUT', null, undefined, 7, {}]) assert.equal(codeOf(x), undefined, String(x));
+    assert.equal(messageOf(new Error('it broke')), 'it broke');
+    assert.equal(messageOf({ message: 'plain object' }), 'plain object');
+    assert.equal(messageOf({ message: 42 }), '[object Object]');
+    assert.equal(messageOf('text thrown'), 'text thrown');
+    assert.equal(messageOf(null), 'null');
+    assert.equal(messageOf(undefined), 'undefined');
+  });
+  it("changes made, counted, and the link by the app's deploy said only when a write says so", () => {
+    const w = { step: 'profile' as const, action: 'create' as const, target: 'profile', detail: 'd' };
+    assert.equal(changesMade([]), '0 changes made.');
+    assert.equal(changesMade([w]), '1 change made.');
+    assert.equal(changesMade([w, w]), '2 changes made.');
+    assert.equal(
+      changesMade([w, { ...w, step: 'link', by: 'deploy' }]),
+      "2 changes made (the link by the External Client App's deploy: its policy names the permission set).",
     );
   });
 });
