@@ -212,6 +212,26 @@ describe("upload: the App among the tenant's apps", () => {
     assert.throws(() => appsFromCsv('Name\r\nx\r\n'), /has no ID column/);
   });
 
+  it('the apps CSV: a byte-order mark before a quoted header, padded cells and a missing Name column are read; rows without an ID left out', () => {
+    assert.deepEqual(appsFromCsv('\uFEFF"ID","Name"\r\n"sf","Salesforce"\r\n'), [{ id: 'sf', name: 'Salesforce' }]);
+    assert.deepEqual(appsFromCsv('ID,Name\r\n  salesforce  , Salesforce \r\n ,Nameless\r\n'), [
+      { id: 'salesforce', name: 'Salesforce' },
+    ]);
+    assert.deepEqual(appsFromCsv('Logo,Id\r\nx, sfdc\r\n'), [{ id: 'sfdc', name: '' }]);
+    assert.deepEqual(appsFromCsv('Name,ID\r\nSalesforce,sfdc\r\n'), [{ id: 'sfdc', name: 'Salesforce' }]);
+  });
+
+  it('an unknown App: an id named alone when its name is itself or empty; exactly 20 apps, no "more"', () => {
+    const apps = Array.from({ length: 20 }, (_, i) => ({
+      id: `app${i}`,
+      name: i === 0 ? 'app0' : i === 1 ? '' : `App ${i}`,
+    }));
+    const message = unknownAppError('x', apps, 'https://acme.balkan.id').message;
+    assert.match(message, /\(its apps: app0, app1, app2 \(App 2\),/);
+    assert.match(message, /app19 \(App 19\)\)\./);
+    assert.ok(!message.includes('more'), message);
+  });
+
   it('names an unknown App with the ids that exist, those that say Salesforce first, at most 20', () => {
     const apps = [
       ...Array.from({ length: 25 }, (_, i) => ({ id: `app${i}`, name: `App ${i}` })),

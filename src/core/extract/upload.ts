@@ -45,7 +45,7 @@ export function checkTenantUrl(raw: string | undefined): string {
       `Refusing ${u.protocol}// to ${u.hostname}: the BalkanID API key is sent over https only.`,
       'INSECURE_URL',
     );
-  if (u.username || u.password || u.search || u.hash || (u.pathname !== '/' && u.pathname !== ''))
+  if (u.username || u.password || u.search || u.hash || u.pathname !== '/')
     throw new SetupError(
       `Use the BalkanID address without a path, query or user name: ${u.protocol}//${u.host} ` +
         `(not "${u.protocol}//${u.host}${u.pathname}…").`,
@@ -251,7 +251,7 @@ export function errorDetail(body: string): string | undefined {
   const text = body.trim();
   if (!text || /^<(!doctype|html)/i.test(text)) return undefined;
   let reason = /<Message>([^<]*)<\/Message>/i.exec(text)?.[1];
-  if (reason === undefined && /^[[{]/.test(text)) {
+  if (reason === undefined) {
     try {
       const j = JSON.parse(text);
       const first = Array.isArray(j) ? j[0] : j;
