@@ -318,6 +318,109 @@ describe('shapes: the record writes', () => {
   });
 });
 
+describe('shapes: the user and profile steps on an org that drifted', () => {
+  it('an inactive user on another profile with a role (reactivation agreed): three updates in the plan, one PATCH', () => {
+    const f = doneFacts();
+    f.user = {
+      ...f.user!,
+      IsActive: false,
+      ProfileId: '00e000000000009AAA',
+      Profile: { Name: 'Other' },
+      UserRoleId: '00E1',
+    };
+    const { plan, findings } = user.evaluate(ctx(f, { reactivateUser: true }), []);
+    const update = (detail: string) => ({ step: 'user', action: 'update', target: 'User balkanid@acme.com', detail });
+    assert.deepEqual(plan, [
+      update('reactivate (Active: on)'),
+      update('profile "Other" → "BalkanID Integration"'),
+      update('role → none'),
+    ]);
+    assert.deepEqual(
+      findings.map(x => [x.code, x.subject, x.manifestPath]),
+      [
+        ['user-profile-drift', 'integration-user', ['profile', 'name']],
+        ['user-role-drift', 'integration-user', ['user', 'username']],
+      ],
+    );
+    const [w] = recordsOf(user, ctx(f, { reactivateUser: true }));
+    assert.deepEqual(
+      [w!.referenceId, w!.method, w!.path, w!.body],
+      [
+        'user',
+        'PATCH',
+        '/sobjects/User/005000000000002AAA',
+        { ProfileId: '00e000000000002AAA', UserRoleId: null, IsActive: true },
+      ],
+    );
+  });
+  it('the integration user is the admin: user-is-admin, on the username', () => {
+    const f = doneFacts();
+    f.user = { ...f.user!, Id: '005000000000001' };
+    const { findings } = user.evaluate(ctx(f), []);
+    assert.deepEqual(
+      findings.filter(x => x.code === 'user-is-admin').map(x => [x.subject, x.manifestPath]),
+      [['integration-user', ['user', 'username']]],
+    ); // Without the admin's row (unreadable), no user is taken for the admin.
+    const { findings: none } = user.evaluate(ctx({ ...f, admin: undefined }), []);
+    assert.ok(!none.some(x => x.code === 'user-is-admin'));
+  });
+  it('teardown deactivates the user by a PATCH of IsActive false (never a delete); an inactive one is left', () => {
+    const f = doneFacts();
+    assert.deepEqual(user.teardown!(f, MANIFEST), [
+      {
+        step: 'user',
+        action: 'update',
+        target: 'User balkanid@acme.com',
+        detail: 'deactivate (Salesforce users cannot be deleted)',
+        removal: { request: { method: 'PATCH', path: '/sobjects/User/005000000000002AAA', body: { IsActive: false } } },
+      },
+    ]);
+    assert.deepEqual(user.teardown!({ ...f, user: { ...f.user!, IsActive: false } }, MANIFEST), []);
+  });
+  it('a new user without a profile to reference: NEEDS_PROFILE, on the user step', () => {
+    const f = freshFacts();
+    assert.throws(
+      () => recordsOf(user, ctx(f)),
+      (e: any) => e.code === 'NEEDS_PROFILE' && e.step === 'user',
+    );
+  });
+  it("the profile's other findings: on the integration user's profile name, each with what was not copied and why", () => {
+    const f = doneFacts();
+    f.sourceProfile = {
+      ...f.sourceProfile!,
+      PermissionsRunReports: true,
+      PermissionsModifyAllData: false,
+      PermissionsChatter: true,
+      PermissionsEditTask: true,
+    };
+    f.objectDependencies = [{ Permission: 'EditTask', RequiredPermission: 'Task: Edit' }];
+    f.profileFields = {
+      createable: new Set(['ApiEnabled', 'RunReports', 'EditTask']),
+      byLabel: new Map(),
+      labels: new Map([
+        ['RunReports', 'Run Reports'],
+        ['Chatter', 'Chatter'],
+        ['EditTask', 'Edit Tasks'],
+      ]),
+    };
+    f.profileIpRanges = [{ startAddress: '10.0.0.1', endAddress: '10.0.0.9' }];
+    const { findings } = profile.evaluate(ctx(f), []);
+    const at = (code: string) => findings.find(x => x.code === code)!;
+    for (const code of ['profile-permissions-not-copied', 'profile-ip-ranges'])
+      assert.deepEqual([at(code).subject, at(code).manifestPath], ['integration-user', ['profile', 'name']], code);
+    assert.equal(
+      at('profile-permissions-not-copied').message,
+      'Not copied from "Standard Platform User" to profile "BalkanID Integration": "Run Reports" (Salesforce refused ' +
+        'it, or it was switched off since); "Chatter" (the API cannot set it (its licence manages it)); "Edit Tasks" ' +
+        '(it needs the object permission Task: Edit, which a profile insert cannot grant).',
+    );
+    f.profileIpRanges = [];
+    f.failed.profileMeta = { errorCode: 'INSUFFICIENT_ACCESS', message: 'no access' };
+    const unchecked = profile.evaluate(ctx(f), []).findings.find(x => x.code === 'profile-ip-ranges-unchecked')!;
+    assert.deepEqual([unchecked.subject, unchecked.manifestPath], ['integration-user', ['profile', 'name']]);
+  });
+});
+
 describe('shapes: the External Client App files', () => {
   const m = {
     ...MANIFEST,
