@@ -12,7 +12,7 @@ import { checkInstanceUrl, myDomainUrl, secureTransport } from '../../src/core/u
 import { ADMIN_PERMISSIONS, label, withDependencies } from '../../src/core/permissions';
 import { IP_LABELS, scopeList } from '../../src/core/setupLabels';
 import { helpUrl, SETUP_PAGES, STEP_LABELS, STEP_TITLES, STEPS } from '../../src/core/steps';
-import { profile } from '../../src/core/steps/profile';
+import { clonePermissions, profile } from '../../src/core/steps/profile';
 import { user } from '../../src/core/steps/user';
 import { permissionSet } from '../../src/core/steps/permissionSet';
 import { linkRequests } from '../../src/core/steps/link';
@@ -363,6 +363,14 @@ describe('shapes: the user and profile steps on an org that drifted', () => {
     ); // Without the admin's row (unreadable), no user is taken for the admin.
     const { findings: none } = user.evaluate(ctx({ ...f, admin: undefined }), []);
     assert.ok(!none.some(x => x.code === 'user-is-admin'));
+  });
+  it("a clone takes the source profile's permissions that are on (true), not those it has switched off", () => {
+    const f = freshFacts();
+    f.sourceProfile = { ...f.sourceProfile!, PermissionsApiEnabled: true, PermissionsRunReports: false };
+    f.profileFields = { createable: new Set(['ApiEnabled', 'RunReports']), byLabel: new Map(), labels: new Map() };
+    const perms = clonePermissions(ctx(f));
+    assert.ok(perms.includes('ApiEnabled'));
+    assert.ok(!perms.includes('RunReports'), perms.join());
   });
   it('teardown deactivates the user by a PATCH of IsActive false (never a delete); an inactive one is left', () => {
     const f = doneFacts();
