@@ -2,7 +2,7 @@
 // it, loopback, Salesforce's domains with a label boundary, and the My Domain address from what an admin copies out of
 // the browser.
 import assert from 'node:assert/strict';
-import { hostConcern, isSalesforceHost, myDomainUrl, trustedOrgHost } from '../../src/core/url';
+import { hostConcern, isSalesforceHost, myDomainUrl, trustedOrgHost, typedOrgUrl } from '../../src/core/url';
 import { isSetupError } from '../../src/core/types';
 
 const privateNet = (host: string) => /is a private network address/.test(hostConcern(`https://${host}/`) ?? '');
@@ -47,6 +47,9 @@ describe('addresses: private networks, loopback and Salesforce', () => {
       assert.equal(privateNet(host), true, host);
     for (const url of ['http://127.0.0.1:4567', 'http://127.8.9.1', 'http://localhost:1', 'http://[::1]:80'])
       assert.equal(hostConcern(url), undefined, url);
+    // Only at the start of the address: the same digits later in a public address are not a private range.
+    for (const host of ['[2001:db8::ffff:1]', '[2001:db8::fc00:1]', '[2001:db8::fe80:1]'])
+      assert.equal(privateNet(host), false, host);
     assert.equal(trustedOrgHost('http://127.8.9.1/x'), true);
     assert.equal(trustedOrgHost('not a url'), false);
     assert.equal(hostConcern('not a url'), undefined);
@@ -71,12 +74,43 @@ describe('addresses: private networks, loopback and Salesforce', () => {
   });
 });
 
+describe('addresses: what typed into the org picker is an address', () => {
+  it('a scheme, a host with a port, or a Salesforce host is an address (its My Domain form); other text filters', () => {
+    assert.equal(typedOrgUrl('  acme.my.salesforce.com  '), 'https://acme.my.salesforce.com');
+    assert.equal(typedOrgUrl('acme.lightning.force.com/lightning/page/home'), 'https://acme.my.salesforce.com');
+    assert.equal(typedOrgUrl('acme.my.salesforce-setup.com'), 'https://acme.my.salesforce.com');
+    assert.equal(typedOrgUrl('https://acme.example'), 'https://acme.example');
+    assert.equal(typedOrgUrl('127.0.0.1:4567'), 'https://127.0.0.1:4567');
+    assert.equal(typedOrgUrl('127.0.0.1:4567/login'), 'https://127.0.0.1:4567');
+    for (const text of [
+      'acme.example',
+      'admin@acme.com',
+      'acme',
+      'https://acme example',
+      'x https://acme.my.salesforce.com',
+      'acme.my.salesforce.com.evil.example',
+      'evil.example/acme.my.salesforce.com',
+      'host:port',
+      '127.0.0.1:4567 x',
+      'https://acme.example/a b',
+      'host:12/a b',
+      'a/b:12',
+      '/acme.my.salesforce.com',
+    ])
+      assert.equal(typedOrgUrl(text), undefined, text);
+  });
+});
+
 describe('addresses: the My Domain address from a browser', () => {
   it('a Lightning or Setup page becomes the My Domain address; only at the end of the host, in any case', () => {
     assert.equal(myDomainUrl('https://acme.lightning.force.com/lightning/page/home'), 'https://acme.my.salesforce.com');
     assert.equal(myDomainUrl('ACME.LIGHTNING.FORCE.COM'), 'https://acme.my.salesforce.com');
     assert.equal(myDomainUrl('acme.my.salesforce-setup.com/lightning/setup'), 'https://acme.my.salesforce.com');
     assert.equal(myDomainUrl('https://acme.lightning.force.com.evil.com'), 'https://acme.lightning.force.com.evil.com');
+    assert.equal(
+      myDomainUrl('https://acme.my.salesforce-setup.com.evil.com'),
+      'https://acme.my.salesforce-setup.com.evil.com',
+    );
   });
   it('a scheme is kept only when it is one (letters, then digits, +, . or -, then "://"): a bare host gets https', () => {
     assert.equal(myDomainUrl('acme.my.salesforce.com'), 'https://acme.my.salesforce.com');
