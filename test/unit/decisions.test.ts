@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { evaluate, stoppedSteps } from '../../src/core/steps';
 import { stepResult } from '../../src/core/steps/step';
 import { loginStatus } from '../../src/core/steps/verify';
+import type { OwnLogin } from '../../src/core/ownLogins';
 import { runnable } from '../../src/core/engine';
 import { Facts } from '../../src/core/facts';
 import { Manifest, SCOPES, validateManifest } from '../../src/core/manifest';
@@ -836,6 +837,29 @@ describe("decisions: Verify's reading of the login history", () => {
     const logins = [row('2026-11-30T12:00:00Z'), row('2026-11-30T11:00:00Z', 'Failed'), row('2026-11-30T10:30:00Z')];
     const s = loginStatus({ app, logins, failed: {} });
     assert.deepEqual([s.status, s.firstSuccess, s.latest], ['connected', '2026-11-30T10:30:00Z', logins[0]]);
+  });
+  it("the first success is the oldest successful row after the app's creation, never an older failed one", () => {
+    const logins = [row('2026-11-30T12:00:00Z'), row('2026-11-30T11:00:00Z'), row('2026-11-30T10:30:00Z', 'Failed')];
+    const s = loginStatus({ app, logins, failed: {} });
+    assert.deepEqual([s.status, s.firstSuccess], ['connected', '2026-11-30T11:00:00Z']);
+  });
+  it("the self-test shown is this tool's latest self-test since the app was created (from the very instant), not the extraction's own login", () => {
+    const own = (at: string, by: OwnLogin['by'], ok = true): OwnLogin => ({ id: `0Ya${at}`, at, ok, by });
+    const status = (list: ReturnType<typeof own>[]) =>
+      loginStatus({ app, logins: [], failed: {} }, list as never).selfTest;
+    assert.deepEqual(status([own('2026-11-30T10:00:00.000Z', 'self-test', false)]), {
+      at: '2026-11-30T10:00:00.000Z',
+      ok: false,
+    });
+    assert.equal(status([own('2026-11-30T09:59:59.999Z', 'self-test')]), undefined);
+    assert.equal(status([own('2026-11-30T11:00:00.000Z', 'reader')]), undefined);
+    assert.deepEqual(
+      status([own('2026-11-30T11:00:00.000Z', 'reader'), own('2026-11-30T10:30:00.000Z', 'self-test')]),
+      {
+        at: '2026-11-30T10:30:00.000Z',
+        ok: true,
+      },
+    );
   });
   it('a failed latest login is failing, even after earlier successes', () => {
     const s = loginStatus({

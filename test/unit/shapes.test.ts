@@ -385,6 +385,40 @@ describe('shapes: the user and profile steps on an org that drifted', () => {
     ]);
     assert.deepEqual(user.teardown!({ ...f, user: { ...f.user!, IsActive: false } }, MANIFEST), []);
   });
+  it('teardown deletes each assignment, then the permission set, each by its own DELETE', () => {
+    const f = doneFacts();
+    assert.deepEqual(permissionSet.teardown!(f, MANIFEST), [
+      {
+        step: 'permissionSet',
+        action: 'delete',
+        target: 'Permission set assignment',
+        detail: '"BalkanID Extractor" → balkanid@acme.com (0Pa000000000001AAA)',
+        id: '0Pa000000000001AAA',
+        removal: { request: { method: 'DELETE', path: '/sobjects/PermissionSetAssignment/0Pa000000000001AAA' } },
+      },
+      {
+        step: 'permissionSet',
+        action: 'delete',
+        target: 'Permission set "BalkanID Extractor"',
+        detail: 'with its settings',
+        removal: { request: { method: 'DELETE', path: '/sobjects/PermissionSet/0PS000000000001AAA' } },
+      },
+    ]);
+    const unassigned = { ...f, permissionSet: { ...f.permissionSet!, Assignments: undefined } };
+    assert.deepEqual(
+      permissionSet.teardown!(unassigned, MANIFEST).map(w => w.target),
+      ['Permission set "BalkanID Extractor"'],
+    );
+    assert.deepEqual(permissionSet.teardown!({ ...f, permissionSet: undefined }, MANIFEST), []);
+  });
+  it('the permission set step is done only with the set there and assigned', () => {
+    const f = doneFacts();
+    assert.equal(permissionSet.evaluate(ctx(f), []).done, true);
+    const unassigned = { ...f, permissionSet: { ...f.permissionSet!, Assignments: { records: [] } } };
+    assert.equal(permissionSet.evaluate(ctx(unassigned), []).done, false);
+    const noRecords = { ...f, permissionSet: { ...f.permissionSet!, Assignments: null as never } };
+    assert.equal(permissionSet.evaluate(ctx(noRecords), []).done, false);
+  });
   it('a new user without a profile to reference: NEEDS_PROFILE, on the user step', () => {
     const f = freshFacts();
     assert.throws(
