@@ -16,15 +16,17 @@ const RUNS = {
 };
 // `npm run mutate -- <run> [Stryker options]`: one run, with options passed on to Stryker, e.g.
 // `npm run mutate -- engine --mutate src/core/probe.ts` (one file: its survivors in minutes, not the whole run).
+// `npm run mutate -- summary`: no run, the table from the reports the runs left.
 const [only, ...passOn] = process.argv.slice(2);
-if (only && !RUNS[only]) {
-  console.error(`Unknown run "${only}": use unit, engine, static, or nothing for all three.`);
+const summaryOnly = only === 'summary';
+if (only && !RUNS[only] && !summaryOnly) {
+  console.error(`Unknown run "${only}": use unit, engine, static, summary, or nothing for all three runs.`);
   process.exit(2);
 }
 const stryker = join(root, 'node_modules/@stryker-mutator/core/bin/stryker.js');
 const took = {};
 for (const [name, run] of Object.entries(RUNS)) {
-  if (only && only !== name) continue;
+  if (summaryOnly || (only && only !== name)) continue;
   const started = Date.now();
   // Stryker ends its test processes with a signal, so the tests' own clean-up at exit never runs: each run gets its
   // own temp directory, removed when it ends.
@@ -45,7 +47,7 @@ for (const [name, run] of Object.entries(RUNS)) {
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 const LEFT_OUT_STATIC = /^Static mutant/;
-const ran = name => !only || only === name;
+const ran = name => summaryOnly || !only || only === name;
 const read = name => {
   const file = join(root, RUNS[name].report);
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
