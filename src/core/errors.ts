@@ -6,7 +6,7 @@ import { STEP_TITLES } from './steps';
 import { mayHaveWritten, salesforceCode } from './errorCodes';
 import { describeWrites, isSetupError, messageOf, SetupError, StepId, Write } from './types';
 
-/** The writes as one sentence: "create profile — "BalkanID Integration"; create integration user — …". */
+/** The writes as one sentence: "Create profile — "BalkanID Integration"; Create integration user — …". */
 export const writesSentence = (writes: Write[]) =>
   describeWrites(writes)
     .map(l => l.replace(/^\d+\. /, ''))

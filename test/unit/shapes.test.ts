@@ -768,6 +768,17 @@ describe('shapes: step-scoped errors', () => {
     });
     assert.deepEqual(errorOf(undefined), { errorCode: 'HTTP_undefined', message: 'no response', fields: undefined });
   });
+  it("a step's error keeps the message's own end (. ! ? or a parenthesis), else ends it with a full stop", () => {
+    const said = (message: string) => stepError('user', new SetupError(message, 'UNKNOWN'), []).message;
+    assert.equal(said('It broke!'), 'Step "Integration user" failed: It broke! Nothing was written.');
+    assert.equal(said('Why?'), 'Step "Integration user" failed: Why? Nothing was written.');
+    assert.equal(said('It broke (twice)'), 'Step "Integration user" failed: It broke (twice) Nothing was written.');
+    assert.equal(said('  It broke  '), 'Step "Integration user" failed: It broke. Nothing was written.');
+  });
+  it('the writes as one sentence lose their leading numbers, the tenth too', () => {
+    const w = { step: 'app' as const, action: 'create' as const, target: 'app', detail: 'd' };
+    assert.equal(writesSentence(Array(10).fill(w)), Array(10).fill('Create app — d').join('; '));
+  });
   it('a taken username proposes free variants; no licence says so; anything else names code and message', () => {
     const taken = writeFailure(
       'user',
@@ -784,6 +795,10 @@ describe('shapes: step-scoped errors', () => {
       MANIFEST,
     );
     assert.deepEqual([lic.code, lic.step], ['LICENSE_LIMIT_EXCEEDED', 'user']);
+    assert.match(
+      lic.message,
+      /^Step "Integration user": no Salesforce Platform licence is free \(LICENSE_LIMIT_EXCEEDED\)/,
+    );
     const other = writeFailure(
       'profile',
       { status: 400, body: [{ errorCode: 'FIELD_X', message: ' bad \n' }] },
