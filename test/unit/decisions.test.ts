@@ -685,6 +685,20 @@ describe('decisions: what Run All says about a step that cannot run', () => {
         'Free or buy a Salesforce Platform licence, then run this step.',
     );
   });
+  it('one permission lacking is named alone; with another error, both reasons are given, the permission first', () => {
+    const f = freshFacts();
+    f.adminPerms!.delete('ManageUsers');
+    const one = runnable(report(steps(f))).blockers.find(b => b.step === 'user')!;
+    assert.equal(one.short, 'needs "Manage Users"');
+    assert.match(one.reason, /^You \(the connected admin\) lack "Manage Users", which this step needs\. Ask/);
+    f.license!.UsedLicenses = f.license!.TotalLicenses;
+    const two = runnable(report(steps(f))).blockers.find(b => b.step === 'user')!;
+    assert.equal(two.short, 'needs "Manage Users"');
+    assert.match(
+      two.reason,
+      /^You \(the connected admin\) lack "Manage Users", which .* No Salesforce Platform licence is free \(10 of 10 used\), so the integration user cannot be created\. Free or buy a Salesforce Platform licence, then run this step\.$/,
+    );
+  });
   it('a step that only waits has no short reason and names what it waits for', () => {
     const f = freshFacts();
     f.license!.UsedLicenses = f.license!.TotalLicenses;
