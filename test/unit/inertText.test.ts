@@ -33,6 +33,12 @@ describe('terminal-safe text (inert)', () => {
     assert.equal(inert(ordinary), ordinary);
   });
 
+  it('the edges of each range: \\x1f, DEL and \\x9f as \\xNN, U+00A0 and a space as they are, U+200B as <U+200B>', () => {
+    assert.equal(inert('a\x1fb'), 'a\\x1fb');
+    assert.equal(inert('\x7f\x80\x9f'), '\\x7f\\x80\\x9f');
+    assert.equal(inert('a b\u00a0c'), 'a b\u00a0c');
+    assert.equal(inert('\u200b\u00ad'), '<U+200B><U+00AD>');
+  });
   it('the hostile payload leaves no character a terminal interprets', () => {
     const out = inert(PAYLOAD);
     assert.ok(!DANGEROUS.test(out), JSON.stringify(out));
@@ -57,6 +63,10 @@ describe('--json stays exact and terminal-safe', () => {
     assert.equal(inert(text, { lines: true }), text, 'nothing left for the output boundary to change');
   });
 
+  it('jsonInert writes its escapes in lowercase hex, a surrogate pair as two escapes', () => {
+    assert.equal(jsonInert('"\u202e\x9f"'), '"\\u202e\\u009f"');
+    assert.equal(jsonInert('"\udb40\udc01"'), '"\\udb40\\udc01"');
+  });
   it('jsonInert leaves ordinary JSON as it is', () => {
     const text = JSON.stringify({ a: 'Zoë 山田 👋🏽', b: [1, 2] }, null, 2);
     assert.equal(jsonInert(text), text);
