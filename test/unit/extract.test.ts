@@ -40,6 +40,22 @@ describe('export: the CSV reader', () => {
         (e: unknown) => e instanceof CsvError && message.test(e.message),
       ));
 
+  it('at the bounds: a cell of exactly 20 characters (quoted or not) and exactly 4 columns are read', () => {
+    const twenty = 'x'.repeat(20);
+    const quoted = `"${'y'.repeat(18)}""z"`;
+    assert.deepEqual(all(`${twenty},${quoted},c,d`), [[twenty, `${'y'.repeat(18)}"z`, 'c', 'd']]);
+  });
+  it('a lone CR ends a record as CRLF and LF do; a quoted cell may end the text or its line', () => {
+    assert.deepEqual(all('a,b\rc,d\r\ne,f\ng,h'), [
+      ['a', 'b'],
+      ['c', 'd'],
+      ['e', 'f'],
+      ['g', 'h'],
+    ]);
+    assert.deepEqual(all('"a"\r"b"\n"c"'), [['a'], ['b'], ['c']]);
+    assert.deepEqual(all('"a",\r\n'), [['a', '']]);
+    assert.deepEqual(all('a\n\nb'), [['a'], [''], ['b']], 'an empty line is an empty record');
+  });
   it('a table refuses a row with another number of columns than its header', () => {
     assert.throws(() => csvTable('a,b\n1\n', bounds), /record 2: 1 columns where the header has 2/);
   });
