@@ -17,6 +17,8 @@ describe('JWT: which access tokens are JWT-based', () => {
       `${b64({ alg: 'RS256' })}.${payload}`,
       `${b64({ alg: 'RS256' })}.${payload}.c2ln.c2ln`,
       `${b64({ alg: 'RS256' })}.${payload}.c2l+`,
+      `${b64({ alg: 'RS256' })}.${payload}.+c2l`,
+      `${b64({ alg: 'RS256' })}.${payload}.c2ln=`,
       `${b64({ alg: 'RS256' })}..c2ln`,
       `${b64({ typ: 'JWT' })}.${payload}.c2ln`,
       `${b64({ alg: 256 })}.${payload}.c2ln`,
