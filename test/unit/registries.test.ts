@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { connectionLost, ERRORS, mayHaveWritten } from '../../src/core/errorCodes';
 import { finding, FINDINGS, findingSpec, findingTitle, isFindingCode } from '../../src/core/findings';
-import { changesMade, codeOf, messageOf, SetupError } from '../../src/core/types';
+import { changesMade, codeOf, Finding, messageOf, SetupError, StepId, StepResult } from '../../src/core/types';
+import { adminNeeds, adminRequestText } from '../../src/core/adminRequest';
 import { formatCount, formatLocalCount } from '../../src/core/numbers';
 
 describe('registries: error codes', () => {
@@ -91,5 +92,54 @@ describe('registries: counts', () => {
     assert.equal(formatCount(1234567), '1,234,567');
     assert.equal(formatCount(0), '0');
     assert.equal(formatLocalCount(1234567), (1234567).toLocaleString());
+  });
+});
+
+describe('registries: the request for a System Administrator', () => {
+  const missing = (permission: string | undefined, code = 'admin-permission-missing') =>
+    ({ code, severity: 'error', message: 'm', ...(permission ? { permission } : {}) }) as Finding;
+  const step = (id: StepId, findings: Finding[], work = true): StepResult => ({
+    id,
+    title: id,
+    state: 'blocked',
+    findings,
+    plan: [],
+    exists: !work,
+  });
+  it('each permission once, with every step that still has work and needs it, once each; nothing else counts', () => {
+    const needs = adminNeeds([
+      step('preflight', [missing('ViewSetup')], false),
+      step('profile', [missing('ManageProfilesPermissionsets'), missing('ManageProfilesPermissionsets')]),
+      step('user', [missing('ManageUsers'), missing(undefined), missing('ViewAllData', 'user-frozen')]),
+      step('permissionSet', [missing('ManageProfilesPermissionsets')]),
+      step('link', [missing('ModifyMetadata')], false),
+    ]);
+    assert.deepEqual(needs, [
+      { permission: 'ViewSetup', alternatives: [], steps: ['preflight'] },
+      { permission: 'ManageProfilesPermissionsets', alternatives: [], steps: ['profile', 'permissionSet'] },
+      { permission: 'ManageUsers', alternatives: [], steps: ['user'] },
+    ]);
+  });
+  it('the request for one permission: greeting, a blank line, the line, a blank line, and "It is … it"', () => {
+    const text = adminRequestText({
+      steps: [step('user', [missing('ManageUsers')])],
+      org: {
+        instanceUrl: 'https://acme.my.salesforce.com',
+        username: 'a@acme.com',
+        orgId: '00D1',
+        isSandbox: false,
+        apiVersion: '64.0',
+      },
+    });
+    assert.equal(
+      text,
+      'Hello, I am connecting the Salesforce org https://acme.my.salesforce.com to BalkanID (org ID 00D1). Please ' +
+        'grant my user a@acme.com these permissions — in Setup, in a permission set assigned to me or in my profile:\n' +
+        '\n' +
+        '• Manage Users — for: Integration user\n' +
+        '\n' +
+        '(It is listed with the setup steps that need it; a System Administrator has them all. I can also hand the ' +
+        'setup to you.)',
+    );
   });
 });
