@@ -8,6 +8,8 @@ import { StepId } from '../../src/core/types';
 import { certificate, doneFacts, freshFacts, MANIFEST } from '../support/facts';
 import { certAt, NOW } from '../support/clock';
 import { readCertificate } from '../../src/core/certificate';
+import { appNames } from '../../src/core/steps/app';
+import { ecaNames } from '../../src/core/eca';
 
 const step = (f: Facts, id: StepId, m: Manifest = MANIFEST, cert = certificate()) =>
   evaluate(f, m, cert, NOW).find(s => s.id === id)!;
@@ -471,5 +473,24 @@ describe('drift: the preflight', () => {
         ],
       ],
     );
+  });
+});
+
+describe('drift: what the app step says it could not read', () => {
+  it('a JWT-based session: the Metadata API was not asked, said plainly instead of a code', () => {
+    const f = doneFacts();
+    f.global = undefined;
+    f.failed.global = { errorCode: 'SOAP_REFUSES_JWT_TOKEN', message: 'raw words' };
+    const s = step(f, 'app');
+    const unchecked = s.findings.find(x => x.code === 'app-partly-unchecked')!;
+    assert.match(
+      unchecked.message,
+      /\(global OAuth settings\): your session is JWT-based, and Salesforce takes JWT-based access tokens for REST APIs only, so the Metadata API was not asked\.$/,
+    );
+    assert.ok(!unchecked.message.includes('raw words'));
+  });
+  it("the app's component names without any read: Setup's convention for each", () => {
+    const f = { ...doneFacts(), global: undefined, appOauth: undefined, policy: undefined, appPolicy: undefined };
+    assert.deepEqual(appNames(f, 'BalkanID_Extractor'), ecaNames('BalkanID_Extractor'));
   });
 });
