@@ -46,7 +46,7 @@ export default {
   jsonReporter: { fileName: 'reports/mutation/engine/mutation.json' },
   // Static mutants (code that runs when a module loads) are left out of this run: coverage cannot say which tests
   // reach them, so each would run every test in the run (926, over a minute): 13 % of the mutants, more than half of
-  // the run's time. The static run (stryker.static.config.mjs) tests them against fewer, faster suites.
+  // the run's time. The static run (stryker.static.config.mjs) tests them against the unit suite.
   ignoreStatic: true,
   tempDirName: '.stryker-tmp-engine',
   incrementalFile: 'reports/mutation/engine/incremental.json',

@@ -1,7 +1,7 @@
 // `npm run mutate [-- unit|engine|static]`: mutation testing of src/core in three Stryker runs (stryker.config.mjs:
 // the pure modules against the unit suite; stryker.engine.config.mjs: the modules that talk to an org, against the
 // unit and engine suites, without their static mutants; stryker.static.config.mjs: those static mutants, against the
-// unit and facts suites), then one table of the scores per file and overall, from the runs' JSON reports. Writes
+// unit suite), then one table of the scores per file and overall, from the runs' JSON reports. Writes
 // reports/mutation/summary.txt. Not part of `npm test`: it takes minutes (docs/mutation.md).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -92,7 +92,9 @@ const out = [
   line('src/core', total),
   '',
   'score = killed (or timed out) / (killed + survived + not covered); ignored: mutants in message strings',
-  ...(staticRun ? [`${staticRun} static mutants of the org modules: the static run's (unit and facts suites)`] : []),
+  ...(staticRun
+    ? [`${staticRun} static mutants of the org modules: the static run's (the unit suite: a lower bound)`]
+    : []),
   ...(staticLeft
     ? [`${staticLeft} static mutants of the org modules not run (ignored): npm run mutate -- static`]
     : []),
