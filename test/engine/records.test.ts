@@ -23,6 +23,9 @@ const refused = (referenceId: string, message: string, fields: string[] = []) =>
   httpStatusCode: 400,
   body: [{ errorCode: 'FIELD_INTEGRITY_EXCEPTION', message, fields }],
 });
+/** The next composite (or the next `times`) answered with these parts, as Salesforce answers one. */
+const answerComposite = (org: TestOrg, compositeResponse: object[], times = 1) =>
+  org.addFault({ method: 'POST', path: '/composite$', status: 200, body: { compositeResponse }, times });
 /** The finished org with View All Data switched off on the permission set: its step patches it. */
 function permissionSetDrifted(org: TestOrg): void {
   const ps = org.org.find('PermissionSet', p => p.Name === 'BalkanID_Extractor')!;
@@ -49,7 +52,7 @@ describe('records: references, unanswered parts and permission refusals', functi
 
   it('a composite that answers none of its parts: UNEXPECTED_RESPONSE, each write named as possibly made', async () => {
     t.org.reset('fresh', { deployMs: 20 });
-    t.org.addFault({ method: 'POST', path: '/composite$', status: 200, body: { compositeResponse: [] } });
+    answerComposite(t.org, []);
     const e = await failure(apply(engineInput(await adminClient(t.org))));
     assert.deepEqual([e.code, e.step], ['UNEXPECTED_RESPONSE', 'profile']);
     assert.equal(
@@ -60,21 +63,14 @@ describe('records: references, unanswered parts and permission refusals', functi
 
   it('a permission the licence forbids on the new profile is left out, and the profile is written again without it', async () => {
     t.org.reset('fresh', { deployMs: 20 });
-    t.org.addFault({
-      method: 'POST',
-      path: '/composite$',
-      status: 200,
-      body: {
-        compositeResponse: [
-          refused('profile', "The user license doesn't allow the permission: Run Reports", ['PermissionsRunReports']),
-          ...['user', 'permset', 'assignment'].map(referenceId => ({
-            referenceId,
-            httpStatusCode: 400,
-            body: [{ errorCode: 'PROCESSING_HALTED', message: 'Invalid reference specified.' }],
-          })),
-        ],
-      },
-    });
+    answerComposite(t.org, [
+      refused('profile', "The user license doesn't allow the permission: Run Reports", ['PermissionsRunReports']),
+      ...['user', 'permset', 'assignment'].map(referenceId => ({
+        referenceId,
+        httpStatusCode: 400,
+        body: [{ errorCode: 'PROCESSING_HALTED', message: 'Invalid reference specified.' }],
+      })),
+    ]);
     const said: string[] = [];
     const { report } = await apply(engineInput(await adminClient(t.org)), { onProgress: s => said.push(s) });
     assert.deepEqual(
@@ -90,18 +86,9 @@ describe('records: references, unanswered parts and permission refusals', functi
   it('the permission set refused for a dependency it lacks: the dependency is added and the set written again', async () => {
     t.org.reset('done', { deployMs: 20 });
     permissionSetDrifted(t.org);
-    t.org.addFault({
-      method: 'POST',
-      path: '/composite$',
-      status: 200,
-      body: {
-        compositeResponse: [
-          refused('permset', 'Permission View All Data depends on permission(s): Manage Users', [
-            'PermissionsViewAllData',
-          ]),
-        ],
-      },
-    });
+    answerComposite(t.org, [
+      refused('permset', 'Permission View All Data depends on permission(s): Manage Users', ['PermissionsViewAllData']),
+    ]);
     const said: string[] = [];
     const { writes } = await apply(engineInput(await adminClient(t.org)), {
       steps: ['permissionSet'],
@@ -122,18 +109,9 @@ describe('records: references, unanswered parts and permission refusals', functi
   it('the permission set refused a permission the guide needs (View All Data): not left out, the refusal stands', async () => {
     t.org.reset('done', { deployMs: 20 });
     permissionSetDrifted(t.org);
-    t.org.addFault({
-      method: 'POST',
-      path: '/composite$',
-      status: 200,
-      body: {
-        compositeResponse: [
-          refused('permset', "The user license doesn't allow the permission: View All Data", [
-            'PermissionsViewAllData',
-          ]),
-        ],
-      },
-    });
+    answerComposite(t.org, [
+      refused('permset', "The user license doesn't allow the permission: View All Data", ['PermissionsViewAllData']),
+    ]);
     const e = await failure(apply(engineInput(await adminClient(t.org)), { steps: ['permissionSet'] }));
     assert.deepEqual([e.code, e.step, e.writes], ['FIELD_INTEGRITY_EXCEPTION', 'permissionSet', []]);
     assert.match(e.message, /FIELD_INTEGRITY_EXCEPTION: The user license doesn't allow the permission: View All Data/);
@@ -141,19 +119,17 @@ describe('records: references, unanswered parts and permission refusals', functi
     assert.equal(ps.PermissionsViewAllData, false);
   });
 
-  /** One composite answer: `refusal` for `referenceId`; the other parts of a fresh org's writes halted. */
-  const answer = (referenceId: string, refusal: object) => ({
-    compositeResponse: [
-      { referenceId, httpStatusCode: 400, body: [refusal] },
-      ...['profile', 'user', 'permset', 'assignment']
-        .filter(r => r !== referenceId)
-        .map(r => ({
-          referenceId: r,
-          httpStatusCode: 400,
-          body: [{ errorCode: 'PROCESSING_HALTED', message: 'Invalid reference specified.' }],
-        })),
-    ],
-  });
+  /** One composite's parts: `refusal` for `referenceId`; the other parts of a fresh org's writes halted. */
+  const answer = (referenceId: string, refusal: object) => [
+    { referenceId, httpStatusCode: 400, body: [refusal] },
+    ...['profile', 'user', 'permset', 'assignment']
+      .filter(r => r !== referenceId)
+      .map(r => ({
+        referenceId: r,
+        httpStatusCode: 400,
+        body: [{ errorCode: 'PROCESSING_HALTED', message: 'Invalid reference specified.' }],
+      })),
+  ];
   const refusedLines = (said: string[]) => said.filter(s => s.startsWith('Salesforce refused'));
 
   // With or without the org's rows saying View All Data needs View Setup (which needs View Roles): a switch of the test
@@ -166,7 +142,7 @@ describe('records: references, unanswered parts and permission refusals', functi
         message: "The user license doesn't allow the permission: View Roles and Role Hierarchy",
         fields: ['PermissionsViewRoles'],
       };
-      t.org.addFault({ method: 'POST', path: '/composite$', status: 200, body: answer('profile', refusal) });
+      answerComposite(t.org, answer('profile', refusal));
       const said: string[] = [];
       const { report } = await apply(engineInput(await adminClient(t.org)), { onProgress: s => said.push(s) });
       assert.equal(
@@ -184,7 +160,7 @@ describe('records: references, unanswered parts and permission refusals', functi
   it("the new profile refused twice in words it cannot read: the guide's own permissions once, then the refusal stands", async () => {
     t.org.reset('fresh', { deployMs: 20 });
     const refusal = { errorCode: 'FIELD_INTEGRITY_EXCEPTION', message: 'Ungültige Berechtigung.', fields: [] };
-    t.org.addFault({ method: 'POST', path: '/composite$', status: 200, body: answer('profile', refusal), times: 2 });
+    answerComposite(t.org, answer('profile', refusal), 2);
     const said: string[] = [];
     const e = await failure(apply(engineInput(await adminClient(t.org)), { onProgress: s => said.push(s) }));
     assert.deepEqual([e.code, e.step], ['FIELD_INTEGRITY_EXCEPTION', 'profile']);
@@ -198,7 +174,7 @@ describe('records: references, unanswered parts and permission refusals', functi
   it('the new profile refused for another reason (not a permission): no second write, the refusal stands', async () => {
     t.org.reset('fresh', { deployMs: 20 });
     const refusal = { errorCode: 'REQUIRED_FIELD_MISSING', message: 'Required fields are missing: [Name]', fields: [] };
-    t.org.addFault({ method: 'POST', path: '/composite$', status: 200, body: answer('profile', refusal) });
+    answerComposite(t.org, answer('profile', refusal));
     const said: string[] = [];
     const e = await failure(apply(engineInput(await adminClient(t.org)), { onProgress: s => said.push(s) }));
     assert.deepEqual([e.code, e.step], ['REQUIRED_FIELD_MISSING', 'profile']);
@@ -214,12 +190,7 @@ describe('records: references, unanswered parts and permission refusals', functi
     const profile = t.org.org.find('Profile', p => p.Name === 'BalkanID Integration')!;
     t.org.org.table('Profile').set(profile.Id.slice(0, 15), { ...profile, PermissionsViewRoles: false });
     const refusal = { errorCode: 'FIELD_INTEGRITY_EXCEPTION', message: 'Ungültige Berechtigung.', fields: [] };
-    t.org.addFault({
-      method: 'POST',
-      path: '/composite$',
-      status: 200,
-      body: { compositeResponse: [{ referenceId: 'profile', httpStatusCode: 400, body: [refusal] }] },
-    });
+    answerComposite(t.org, [{ referenceId: 'profile', httpStatusCode: 400, body: [refusal] }]);
     const said: string[] = [];
     const e = await failure(
       apply(engineInput(await adminClient(t.org)), { steps: ['profile'], onProgress: s => said.push(s) }),
@@ -231,18 +202,11 @@ describe('records: references, unanswered parts and permission refusals', functi
   it('a refusal naming two permissions the set lacks: both added in one write, both named in one line', async () => {
     t.org.reset('done', { deployMs: 20 });
     permissionSetDrifted(t.org);
-    t.org.addFault({
-      method: 'POST',
-      path: '/composite$',
-      status: 200,
-      body: {
-        compositeResponse: [
-          refused('permset', 'Permission View All Data depends on permission(s): Manage Users, Customize Application', [
-            'PermissionsViewAllData',
-          ]),
-        ],
-      },
-    });
+    answerComposite(t.org, [
+      refused('permset', 'Permission View All Data depends on permission(s): Manage Users, Customize Application', [
+        'PermissionsViewAllData',
+      ]),
+    ]);
     const said: string[] = [];
     await apply(engineInput(await adminClient(t.org)), { steps: ['permissionSet'], onProgress: s => said.push(s) });
     assert.deepEqual(refusedLines(said), [
@@ -258,19 +222,15 @@ describe('records: references, unanswered parts and permission refusals', functi
   it('the same refusal whatever changes: each change tried once (add, then leave out), then it stands: three writes, not five', async () => {
     t.org.reset('done', { deployMs: 20 });
     permissionSetDrifted(t.org);
-    t.org.addFault({
-      method: 'POST',
-      path: '/composite$',
-      status: 200,
-      times: 10,
-      body: {
-        compositeResponse: [
-          refused('permset', 'Permission View All Data depends on permission(s): Manage Users', [
-            'PermissionsViewAllData',
-          ]),
-        ],
-      },
-    });
+    answerComposite(
+      t.org,
+      [
+        refused('permset', 'Permission View All Data depends on permission(s): Manage Users', [
+          'PermissionsViewAllData',
+        ]),
+      ],
+      10,
+    );
     const said: string[] = [];
     t.org.resetStats();
     const e = await failure(
