@@ -10,18 +10,7 @@ import { IP_RELAXATIONS, MANIFEST_FILE, SCOPES, validateManifest } from '../../s
 import { parseManifest } from '../../src/core/manifestText';
 import { describeWrites, isSetupError, SetupError, StepResult, Report } from '../../src/core/types';
 import { SCIM_ENDPOINTS, SCIM_REFERENCE } from '../../src/core/extract/scim';
-import {
-  appsEndpoint,
-  checkTenantUrl,
-  errorDetail,
-  isExpiredPresignedUrl,
-  MAX_APPS_BYTES,
-  MAX_RETRY_AFTER_MS,
-  parseRetryAfter,
-  pickDownloadUrls,
-  pickUploadUrl,
-  uploadState,
-} from '../../src/core/extract/upload';
+import { errorDetail, isExpiredPresignedUrl, parseRetryAfter, pickUploadUrl } from '../../src/core/extract/upload';
 import { buildReport, handoff, planOf, runnable } from '../../src/core/engine';
 import { systemClock } from '../../src/core/clock';
 import { evaluate } from '../../src/core/steps';
@@ -322,89 +311,6 @@ describe('details: the Bulk API answers', () => {
     assert.equal(errorDetail('see <html> page'), 'see <html> page');
     assert.equal(errorDetail('{"message": 5}'), '{"message": 5}');
     assert.equal(errorDetail('{"message": "  spaced out  "}'), 'spaced out');
-  });
-});
-
-describe('details: the Bulk API answers at their edges', () => {
-  it('the apps download: both URLs absolute http(s), else none; its endpoint under the tenant; a 2 MB cap', () => {
-    const url = 'https://s3.example/apps.csv?X-Amz-Signature=x';
-    const pollingUrl = 'HTTP://s3.example/apps.csv.ready';
-    assert.deepEqual(pickDownloadUrls({ url, pollingUrl, extra: 1 }), { url, pollingUrl });
-    for (const body of [
-      { url },
-      { pollingUrl },
-      { url, pollingUrl: '/relative' },
-      { url: 'ftp://x', pollingUrl },
-      { url: 5, pollingUrl },
-      'https://x',
-      null,
-      undefined,
-    ])
-      assert.equal(pickDownloadUrls(body), undefined, JSON.stringify(body));
-    assert.equal(appsEndpoint('https://acme.balkan.id'), 'https://acme.balkan.id/api/rest/v0/apps/download-url');
-    assert.equal(MAX_APPS_BYTES, 2097152);
-  });
-  it('an upload URL: only a string in `url` that starts with http(s)://', () => {
-    assert.equal(pickUploadUrl({ url: 'https://s3/x' }), 'https://s3/x');
-    for (const body of [{ url: 7 }, { href: 'https://s3/x' }, 'https://s3/x', null])
-      assert.equal(pickUploadUrl(body), undefined, JSON.stringify(body));
-  });
-  it('Retry-After: whole seconds or an HTTP-date, never negative, at most a minute; anything else is none', () => {
-    assert.equal(parseRetryAfter('0', NOW), 0);
-    assert.equal(parseRetryAfter('30', NOW), 30_000);
-    assert.equal(parseRetryAfter('3600', NOW), MAX_RETRY_AFTER_MS);
-    assert.equal(parseRetryAfter(new Date(NOW + 20_000).toUTCString(), NOW), 20_000);
-    assert.equal(parseRetryAfter(new Date(NOW - 20_000).toUTCString(), NOW), 0);
-    assert.equal(parseRetryAfter('-5', NOW), 0, 'a negative number reads as a past date');
-    assert.equal(parseRetryAfter('2026-11-30', NOW), 0, 'a date that ends in digits is a date, not seconds');
-    for (const v of ['', '  ', null, undefined, 'soon']) assert.equal(parseRetryAfter(v, NOW), undefined, String(v));
-    // Digits with something after or before them are not seconds (and not a date).
-    assert.equal(parseRetryAfter('12s', NOW), undefined);
-    assert.equal(parseRetryAfter('x12', NOW), undefined);
-  });
-  it("error bodies: JSON's message, error or errors[0].message (an array's first), XML's <Message>, else the text cut at 300", () => {
-    assert.equal(errorDetail('{"message":"m1"}'), 'm1');
-    assert.equal(errorDetail('{"error":"e1"}'), 'e1');
-    assert.equal(errorDetail('{"errors":[{"message":"x1"}]}'), 'x1');
-    assert.equal(errorDetail('[{"message":"a1"},{"message":"a2"}]'), 'a1');
-    assert.equal(errorDetail('{"errors":[]}'), '{"errors":[]}');
-    assert.equal(errorDetail('{"errors":null}'), '{"errors":null}');
-    assert.equal(errorDetail('[]'), '[]');
-    assert.equal(errorDetail('null'), 'null');
-    assert.equal(errorDetail('{not json'), '{not json');
-    assert.equal(errorDetail('x{"message":"m1"}'), 'x{"message":"m1"}', 'JSON only when the body starts with it');
-    assert.equal(errorDetail('<Error><Message>Request has expired</Message></Error>'), 'Request has expired');
-    assert.equal(errorDetail(`a  b\n\tc`), 'a b c');
-    assert.equal(errorDetail('x'.repeat(301)), `${'x'.repeat(300)}…`);
-    assert.equal(errorDetail('x'.repeat(300)), 'x'.repeat(300));
-    assert.equal(errorDetail('   '), undefined);
-  });
-  it('where the upload stands: nothing, one file (was) or both (were) uploaded', () => {
-    assert.equal(uploadState([]), 'Nothing was uploaded.');
-    assert.equal(
-      uploadState(['entities.csv']),
-      'entities.csv was uploaded; entity-relations.csv was not — run the upload again.',
-    );
-    assert.equal(
-      uploadState(['entities.csv', 'entity-relations.csv']),
-      'entities.csv and entity-relations.csv were uploaded.',
-    );
-  });
-  it('the tenant: an https origin only — no user, path, query or fragment; a trailing slash is the origin', () => {
-    assert.equal(checkTenantUrl('https://acme.balkan.id/'), 'https://acme.balkan.id');
-    assert.equal(checkTenantUrl('https://acme.balkan.id'), 'https://acme.balkan.id');
-    for (const bad of [
-      'https://u@acme.balkan.id',
-      'https://u:p@acme.balkan.id',
-      'https://acme.balkan.id/app',
-      'https://acme.balkan.id/?x=1',
-      'https://acme.balkan.id/#x',
-    ])
-      assert.throws(
-        () => checkTenantUrl(bad),
-        (e: any) => e.code === 'INSECURE_URL',
-        bad,
-      );
   });
 });
 

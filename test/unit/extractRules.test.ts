@@ -6,6 +6,7 @@ import { csvField, csvRow, ENTITY_HEADER, RELATION_HEADER, UPLOADS } from '../..
 import { readFix, SOURCES, usersMayBePartial } from '../../src/core/extract/sources';
 import { scimAccess, scimBaseUrl } from '../../src/core/extract/scim';
 import {
+  appsEndpoint,
   checkPresignedUrl,
   checkTenantUrl,
   describeUrl,
@@ -13,7 +14,9 @@ import {
   firstLineOf,
   headerProblem,
   isExpiredPresignedUrl,
+  MAX_APPS_BYTES,
   parseRetryAfter,
+  pickDownloadUrls,
   pickUploadUrl,
   retryDecision,
   uploadError,
@@ -148,6 +151,24 @@ describe('extraction rules: the Bulk API', () => {
     assert.equal(pickUploadUrl('https://s3/x'), undefined);
     assert.equal(pickUploadUrl(null), undefined);
   });
+  it('the apps download: both URLs absolute http(s), else none; its endpoint under the tenant; a 2 MB cap', () => {
+    const url = 'https://s3.example/apps.csv?X-Amz-Signature=x';
+    const pollingUrl = 'HTTP://s3.example/apps.csv.ready';
+    assert.deepEqual(pickDownloadUrls({ url, pollingUrl, extra: 1 }), { url, pollingUrl });
+    for (const body of [
+      { url },
+      { pollingUrl },
+      { url, pollingUrl: '/relative' },
+      { url: 'ftp://x', pollingUrl },
+      { url: 5, pollingUrl },
+      'https://x',
+      null,
+      undefined,
+    ])
+      assert.equal(pickDownloadUrls(body), undefined, JSON.stringify(body));
+    assert.equal(appsEndpoint('https://acme.balkan.id'), 'https://acme.balkan.id/api/rest/v0/apps/download-url');
+    assert.equal(MAX_APPS_BYTES, 2097152);
+  });
   it('Retry-After: seconds or an HTTP date, never negative, at most a minute; absent or garbage is undefined', () => {
     assert.equal(parseRetryAfter('7', NOW), 7000);
     assert.equal(parseRetryAfter(' 0 ', NOW), 0);
@@ -159,6 +180,10 @@ describe('extraction rules: the Bulk API', () => {
     assert.equal(parseRetryAfter('', NOW), undefined);
     assert.equal(parseRetryAfter(null, NOW), undefined);
     assert.equal(parseRetryAfter(undefined, NOW), undefined);
+    assert.equal(parseRetryAfter('-5', NOW), 0, 'a negative number reads as a past date');
+    assert.equal(parseRetryAfter('2026-11-30', NOW), 0, 'a date that ends in digits is a date, not seconds');
+    assert.equal(parseRetryAfter('12s', NOW), undefined);
+    assert.equal(parseRetryAfter('x12', NOW), undefined);
   });
   it('retries: 429 and 5xx up to the 4th attempt, backing off 1 s, 2 s, 4 s, or as Retry-After says for 429', () => {
     assert.deepEqual(retryDecision(500, 1, null, NOW), { retry: true, waitMs: 1000 });
@@ -262,6 +287,12 @@ describe('extraction rules: the Bulk API', () => {
     assert.equal(errorDetail('{"errors":[{"message":"deep"}]}'), 'deep');
     assert.equal(errorDetail('{"code":1}'), '{"code":1}');
     assert.equal(errorDetail('{not json'), '{not json');
+    assert.equal(errorDetail('{"errors":[]}'), '{"errors":[]}');
+    assert.equal(errorDetail('{"errors":null}'), '{"errors":null}');
+    assert.equal(errorDetail('null'), 'null');
+    assert.equal(errorDetail('[]'), '[]');
+    assert.equal(errorDetail('x{"message":"m1"}'), 'x{"message":"m1"}');
+    assert.equal(errorDetail('a  b\n\tc'), 'a b c');
     assert.equal(errorDetail('<Error><Message>Slow\n  Down</Message></Error>'), 'Slow Down');
     assert.equal(errorDetail('<!DOCTYPE html><p>x</p>'), undefined);
     assert.equal(errorDetail('<html>x</html>'), undefined);
