@@ -21,6 +21,7 @@ const ENGINE_SUITES = [
   'hardened',
   'languages',
   'ownLogins',
+  'preview',
   'probe',
   'records',
   'retries',

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
+/** How the engine run marks the static mutants it leaves out. */
+const LEFT_OUT_STATIC = /^Static mutant/;
 const RUNS = {
   unit: { config: 'stryker.config.mjs', report: 'reports/mutation/unit/mutation.json' },
   engine: { config: 'stryker.engine.config.mjs', report: 'reports/mutation/engine/mutation.json' },
@@ -16,12 +18,41 @@ const RUNS = {
 };
 // `npm run mutate -- <run> [Stryker options]`: one run, with options passed on to Stryker, e.g.
 // `npm run mutate -- engine --mutate src/core/probe.ts` (one file: its survivors in minutes, not the whole run).
+// Such a run of some files replaces their results in the run's report and keeps the other files'.
 // `npm run mutate -- summary`: no run, the table from the reports the runs left.
 const [only, ...passOn] = process.argv.slice(2);
 const summaryOnly = only === 'summary';
 if (only && !RUNS[only] && !summaryOnly) {
   console.error(`Unknown run "${only}": use unit, engine, static, summary, or nothing for all three runs.`);
   process.exit(2);
+}
+/** The static run tests only the static mutants the engine run left out: their places, from its report, in a file
+ *  for scripts/stryker/static-only.mjs. */
+function listStatic(dir) {
+  const file = join(root, RUNS.engine.report);
+  if (!existsSync(file)) {
+    console.error(
+      'The static run tests the static mutants the engine run leaves out: run `npm run mutate -- engine` first.',
+    );
+    process.exit(2);
+  }
+  const files = {};
+  for (const [path, f] of Object.entries(JSON.parse(readFileSync(file, 'utf8')).files)) {
+    const text = readFileSync(join(root, path), 'utf8');
+    if (text !== f.source) {
+      console.error(`${path} changed since the engine run: run \`npm run mutate -- engine\` again first.`);
+      process.exit(2);
+    }
+    // How scripts/stryker/static-only.mjs knows the file: its length and its first comment (a line comment).
+    const comment = /^\/\/(.*)/.exec(text)?.[1];
+    const places = f.mutants
+      .filter(m => m.status === 'Ignored' && LEFT_OUT_STATIC.test(m.statusReason ?? ''))
+      .map(({ location: { start, end } }) => [start.line, start.column, end.line, end.column]);
+    if (places.length) files[path] = { length: text.length, comment, places };
+  }
+  const out = join(dir, 'static-mutants.json');
+  writeFileSync(out, JSON.stringify(files));
+  return out;
 }
 const stryker = join(root, 'node_modules/@stryker-mutator/core/bin/stryker.js');
 const took = {};
@@ -32,12 +63,24 @@ for (const [name, run] of Object.entries(RUNS)) {
   // own temp directory, removed when it ends.
   const temp = mkdtempSync(join(tmpdir(), `balkanid-mutate-${name}-`));
   const env = { ...process.env, TMPDIR: temp };
+  if (name === 'static') env.BALKANID_MUTATE_ONLY = listStatic(temp);
+  // A run of some files (`--mutate`) replaces only their results in the run's report: the other files keep theirs.
+  const report = join(root, run.report);
+  const before =
+    passOn.some(o => o === '--mutate' || o === '-m') && existsSync(report) ? readFileSync(report, 'utf8') : undefined;
   const r = spawnSync(process.execPath, [stryker, 'run', run.config, ...passOn], { cwd: root, stdio: 'inherit', env });
   rmSync(temp, { recursive: true, force: true });
   took[name] = Math.round((Date.now() - started) / 1000);
   if (r.status !== 0) {
     console.error(`The ${name} run failed (exit ${r.status ?? r.signal}).`);
     process.exit(1);
+  }
+  if (before) {
+    const merged = JSON.parse(before);
+    const fresh = JSON.parse(readFileSync(report, 'utf8'));
+    merged.files = { ...merged.files, ...fresh.files };
+    writeFileSync(report, JSON.stringify(merged));
+    console.log(`${Object.keys(fresh.files).join(', ')}: results replaced in ${run.report}`);
   }
 }
 
@@ -46,7 +89,6 @@ for (const [name, run] of Object.entries(RUNS)) {
 // static mutants; the static run's results stand for them (matched by place and replacement).
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
-const LEFT_OUT_STATIC = /^Static mutant/;
 const ran = name => summaryOnly || !only || only === name;
 const read = name => {
   const file = join(root, RUNS[name].report);

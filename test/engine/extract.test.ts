@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { adminClient, useOrg } from '../support/helpers';
 import { exportToDir } from '../../src/node/exportFiles';
-import { previewOrg } from '../../src/core/extract/preview';
 import { ExportIndex, id18, rowsOf } from '../../src/core/extract/entities';
 import { SOURCES } from '../../src/core/extract/sources';
 import { ENTITY_HEADER, RELATION_HEADER } from '../../src/core/extract/format';
@@ -193,69 +192,6 @@ describe('export: entities.csv and entity-relations.csv', function () {
     );
     assert.deepEqual(readdirSync(dir), []);
     assert.ok(!existsSync(join(dir, 'entities.csv')));
-  });
-});
-
-describe('preview: what BalkanID will read', function () {
-  this.timeout(60000);
-  const t = useOrg({ scenario: 'done' });
-
-  it('counts every list as the org holds it, with sample rows of every list in Setup words (group members by name, not Id), in three requests', async () => {
-    const client = await adminClient(t.org);
-    const before = t.org.stats().total;
-    const p = await previewOrg(client, { kind: 'admin', username: 'admin@acme.example' });
-    assert.equal(
-      t.org.stats().total - before,
-      3,
-      "two composite/batch requests of at most 25 subrequests, sent together, and one for the members' names",
-    );
-    const members = p.sources.find(s => s.id === 'groupMember')!.sample;
-    assert.ok(members.includes('Sales Team (public group) ← Jane Doe (user)'), members.join('\n'));
-    assert.ok(
-      members.every(l => !/← [a-zA-Z0-9]{15,18}$/.test(l)),
-      `a raw Id: ${members.join(' | ')}`,
-    );
-    const o = t.org.org;
-    const count = (id: string) => p.sources.find(s => s.id === id)!.count;
-    const internal = o.all('User').filter(u => u.UserType === 'Standard');
-    assert.equal(count('user'), internal.length);
-    assert.equal(p.sources.find(s => s.id === 'user')!.active, internal.filter(u => u.IsActive).length);
-    assert.equal(count('profile'), o.all('Profile').length);
-    assert.equal(
-      count('group'),
-      o.all('Group').filter(g => ['Regular', 'Queue', 'Role', 'RoleAndSubordinates', 'Organization'].includes(g.Type))
-        .length,
-    );
-    const users = p.sources.find(s => s.id === 'user')!.sample;
-    assert.ok(
-      users.some(l =>
-        /^Ada Admin · admin@acme\.example · active · Salesforce · System Administrator · CEO · last login/.test(l),
-      ),
-      users.join('\n'),
-    );
-    assert.ok(p.sources.every(s => !s.unreadable));
-    for (const s of p.sources)
-      assert.ok(
-        s.sample.length > 0 && s.sample.every(l => !l.startsWith('(no sample')),
-        `${s.label} has sample rows: ${s.sample.join(' | ')}`,
-      );
-    assert.equal(p.sources.find(s => s.id === 'user')!.partial, undefined, 'the admin sees every user');
-  });
-
-  it('as a user without "View Setup and Configuration": each unreadable list names the permission that fixes it', async () => {
-    const p = await previewOrg(await clientAs(t.org, 'jane@acme.example'), {
-      kind: 'integration',
-      username: 'jane@acme.example',
-    });
-    const ps = p.sources.find(s => s.id === 'permissionSet')!;
-    assert.equal(ps.count, undefined);
-    assert.match(
-      ps.unreadable!.fix,
-      /The integration user needs "View Setup and Configuration" to read Permission Sets/,
-    );
-    const users = p.sources.find(s => s.id === 'user')!;
-    assert.equal(users.unreadable, undefined, 'users stay readable');
-    assert.match(users.partial!, /The integration user may see only some users: without "View All Users"/);
   });
 });
 

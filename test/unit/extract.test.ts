@@ -4,9 +4,21 @@
 import assert from 'node:assert/strict';
 import { CsvError, csvRecords, csvTable } from '../../src/core/extract/csv';
 import { IdSet } from '../../src/core/extract/idSet';
-import { fromCsv, fromJson, id18, MalformedRow, recordId } from '../../src/core/extract/records';
+import { fromCsv, fromJson, id18, MalformedRow, recordId, Value } from '../../src/core/extract/records';
 import { FormulaCells } from '../../src/core/extract/format';
-import { countOf, leftOutText, selectAll, sourceOf, usersLeftOut } from '../../src/core/extract/sources';
+import {
+  countOf,
+  DEFAULT_USERS,
+  leftOutText,
+  readFix,
+  selectAll,
+  Source,
+  sourceOf,
+  SOURCES,
+  USERS_CHOICES,
+  USERS_LABELS,
+  usersLeftOut,
+} from '../../src/core/extract/sources';
 import { appsFromCsv, unknownAppError } from '../../src/core/extract/upload';
 
 const bounds = { maxCell: 20, maxColumns: 4 };
@@ -138,6 +150,15 @@ describe('export: every row checked', () => {
     ['a NUL', { Email: 'a\u0000@b' }, /Email holds a NUL character/],
     ['a boolean as text', { IsActive: 'yes' }, /IsActive is "yes", not true or false/],
     ['a date that is not one', { LastLoginDate: 'yesterday' }, /LastLoginDate is "yesterday", not a date and time/],
+    [
+      '30 February',
+      { LastLoginDate: '2026-02-30T10:00:00.000Z' },
+      /LastLoginDate is "2026-02-30T10:00:00.000Z", not a/,
+    ],
+    ['30 February (+0000)', { CreatedDate: '2026-02-30T10:00:00.000+0000' }, /CreatedDate is .*, not a date and time/],
+    ["24 o'clock", { LastLoginDate: '2026-01-01T24:00:00.000Z' }, /LastLoginDate is .*, not a date and time/],
+    ['text before a date', { LastLoginDate: 'x2026-11-01T10:00:00.000Z' }, /LastLoginDate is .*, not a date/],
+    ['text after a date', { LastLoginDate: '2026-11-01T10:00:00.000+00001' }, /LastLoginDate is .*, not a date/],
     ['a number where text belongs', { Name: 7 }, /Name is "7", not text/],
   ] as const)
     it(`refuses ${name}`, () =>
@@ -145,6 +166,18 @@ describe('export: every row checked', () => {
         () => fromJson(users, { ...good, ...change }, 1),
         (e: unknown) => e instanceof MalformedRow && message.test(e.message),
       ));
+
+  it("dates: Salesforce's two forms (Z, +0000) as they are, 29 February of a leap year, other forms Date.parse reads in UTC, nothing over 40 characters", () => {
+    const at = (v: unknown) => fromJson(users, { ...good, LastLoginDate: v }, 1).LastLoginDate;
+    assert.equal(at('2028-02-29T23:59:59.999Z'), '2028-02-29T23:59:59.999Z');
+    assert.equal(at('2028-02-29T23:59:59.999+0000'), '2028-02-29T23:59:59.999Z');
+    assert.equal(at('2026-11-01T10:00:00+02:00'), '2026-11-01T08:00:00.000Z');
+    assert.equal(at('2026-11-01'), '2026-11-01T00:00:00.000Z');
+    const http = 'Sun, 01 Nov 2026 10:00:00 GMT';
+    assert.equal(at(http.padEnd(40, ' ')), '2026-11-01T10:00:00.000Z', '40 characters');
+    assert.throws(() => at(http.padEnd(41, ' ')), MalformedRow, '41 characters');
+    assert.throws(() => at(1793527200000), MalformedRow);
+  });
 
   it('recordId: the 15 and 18-character forms, the prefix, nothing else', () => {
     assert.equal(recordId('001D000000IRFma'), '001D000000IRFmaIAH');
@@ -176,6 +209,207 @@ describe('export: the queries of each list', () => {
       countOf(sourceOf('groupMember'), 'all'),
       "SELECT COUNT() FROM GroupMember WHERE Group.Type IN ('Regular', 'Queue')",
     );
+  });
+
+  it('each list, word for word: the object, its fields in the order of the file, and the rows kept (what docs/real-org.md asks a real run to confirm)', () => {
+    const GROUP_TYPES =
+      "('Regular', 'Queue', 'Role', 'RoleAndSubordinates', 'RoleAndSubordinatesInternal', 'Organization')";
+    assert.deepEqual(Object.fromEntries(SOURCES.map(s => [s.id, selectAll(s, 'standard')])), {
+      userLicense:
+        'SELECT Id, Name, MasterLabel, LicenseDefinitionKey, Status, TotalLicenses, UsedLicenses FROM UserLicense ORDER BY Id',
+      profile: 'SELECT Id, Name, UserLicenseId FROM Profile ORDER BY Id',
+      role: 'SELECT Id, Name, DeveloperName, ParentRoleId, PortalType FROM UserRole ORDER BY Id',
+      permissionSet:
+        'SELECT Id, Name, Label, Type, IsCustom FROM PermissionSet WHERE IsOwnedByProfile = false AND PermissionSetGroupId = null ORDER BY Id',
+      permissionSetGroup: 'SELECT Id, DeveloperName, MasterLabel, Status FROM PermissionSetGroup ORDER BY Id',
+      permissionSetGroupComponent:
+        'SELECT Id, PermissionSetGroupId, PermissionSetId FROM PermissionSetGroupComponent ORDER BY Id',
+      group: `SELECT Id, Name, DeveloperName, Type, RelatedId, Related.Name FROM Group WHERE Type IN ${GROUP_TYPES} ORDER BY Id`,
+      groupNesting:
+        "SELECT Id, GroupId, UserOrGroupId FROM GroupMember WHERE Group.Type IN ('Regular', 'Queue') AND UserOrGroupId IN (SELECT Id FROM Group) ORDER BY Id",
+      userLogin:
+        'SELECT Id, UserId, IsFrozen, IsPasswordLocked FROM UserLogin WHERE IsFrozen = true OR IsPasswordLocked = true ORDER BY Id',
+      user: "SELECT Id, Username, Name, Email, IsActive, UserType, ProfileId, UserRoleId, LastLoginDate, CreatedDate FROM User WHERE UserType = 'Standard' ORDER BY Id",
+      permissionSetAssignment:
+        "SELECT Id, AssigneeId, PermissionSetId, PermissionSetGroupId, IsActive, ExpirationDate FROM PermissionSetAssignment WHERE PermissionSet.IsOwnedByProfile = false AND Assignee.UserType = 'Standard' ORDER BY Id",
+      groupMember:
+        "SELECT Id, GroupId, UserOrGroupId FROM GroupMember WHERE Group.Type IN ('Regular', 'Queue') ORDER BY Id",
+    });
+    assert.equal(
+      countOf(sourceOf('group'), 'all', "Type = 'Queue'"),
+      `SELECT COUNT() FROM Group WHERE (Type IN ${GROUP_TYPES}) AND Type = 'Queue'`,
+    );
+    assert.deepEqual(
+      SOURCES.filter(s => s.large).map(s => s.id),
+      ['group', 'user', 'permissionSetAssignment', 'groupMember'],
+      'the lists that can hold a row per user or more, read by Bulk API 2.0 when large',
+    );
+    assert.deepEqual(
+      SOURCES.filter(s => s.hidden).map(s => s.id),
+      ['groupNesting'],
+    );
+  });
+
+  it("each list's Setup label and the permission that lets the integration user read it", () => {
+    const fix = (s: Source) => readFix(s, 'INSUFFICIENT_ACCESS', 'The integration user');
+    const setup = '"View Setup and Configuration"';
+    const users = '"View All Users" (or "View All Data")';
+    assert.deepEqual(Object.fromEntries(SOURCES.map(s => [s.id, fix(s)])), {
+      userLicense: `The integration user needs ${setup} to read User Licenses.`,
+      profile: `The integration user needs ${setup} to read Profiles.`,
+      role: 'The integration user needs "View Roles and Role Hierarchy" to read Roles.',
+      permissionSet: `The integration user needs ${setup} to read Permission Sets.`,
+      permissionSetGroup: `The integration user needs ${setup} to read Permission Set Groups.`,
+      permissionSetGroupComponent: `The integration user needs ${setup} to read Permission Sets in Groups.`,
+      group: `The integration user needs ${setup} to read Groups and Queues.`,
+      groupNesting: `The integration user needs ${setup} to read Groups and Roles in Groups.`,
+      userLogin: `The integration user needs ${users} to read Frozen and Locked Users.`,
+      user: `The integration user needs ${users} to read Users.`,
+      permissionSetAssignment: `The integration user needs ${setup} to read Permission Set Assignments.`,
+      groupMember: `The integration user needs ${setup} to read Group and Queue Members.`,
+    });
+    assert.deepEqual(USERS_CHOICES, ['standard', 'active', 'all']);
+    assert.equal(DEFAULT_USERS, 'standard');
+    assert.deepEqual(USERS_LABELS, {
+      standard: 'internal users, active and deactivated',
+      active: 'active internal users',
+      all: 'every user (portal, community, Chatter Free and guest users too)',
+    });
+  });
+
+  it("each list's rows: the Id of its own object, references to the objects Salesforce documents, required fields present, every field of its kind", () => {
+    // Key prefixes (Object Reference; docs/formats.md): 100 UserLicense, 00e Profile, 00E UserRole, 0PS PermissionSet,
+    // 0PG PermissionSetGroup, 00G Group, 011 GroupMember, 060 UserLogin, 005 User, 0Pa PermissionSetAssignment.
+    type Kind = 'id' | 'ref' | 'text' | 'bool' | 'datetime' | 'int';
+    type Spec = Array<[name: string, kind: Kind, prefixes?: string[], required?: true]>;
+    const ROWS: Record<string, Spec> = {
+      userLicense: [
+        ['Id', 'id', ['100'], true],
+        ['Name', 'text'],
+        ['MasterLabel', 'text'],
+        ['LicenseDefinitionKey', 'text'],
+        ['Status', 'text'],
+        ['TotalLicenses', 'int'],
+        ['UsedLicenses', 'int'],
+      ],
+      profile: [
+        ['Id', 'id', ['00e'], true],
+        ['Name', 'text', undefined, true],
+        ['UserLicenseId', 'ref', ['100']],
+      ],
+      role: [
+        ['Id', 'id', ['00E'], true],
+        ['Name', 'text', undefined, true],
+        ['DeveloperName', 'text'],
+        ['ParentRoleId', 'ref', ['00E']],
+        ['PortalType', 'text'],
+      ],
+      permissionSet: [
+        ['Id', 'id', ['0PS'], true],
+        ['Name', 'text', undefined, true],
+        ['Label', 'text'],
+        ['Type', 'text'],
+        ['IsCustom', 'bool'],
+      ],
+      permissionSetGroup: [
+        ['Id', 'id', ['0PG'], true],
+        ['DeveloperName', 'text', undefined, true],
+        ['MasterLabel', 'text'],
+        ['Status', 'text'],
+      ],
+      permissionSetGroupComponent: [
+        ['Id', 'id', undefined, true],
+        ['PermissionSetGroupId', 'ref', ['0PG'], true],
+        ['PermissionSetId', 'ref', ['0PS'], true],
+      ],
+      group: [
+        ['Id', 'id', ['00G'], true],
+        ['Name', 'text'],
+        ['DeveloperName', 'text'],
+        ['Type', 'text', undefined, true],
+        ['RelatedId', 'ref'],
+        ['Related.Name', 'text'],
+      ],
+      groupNesting: [
+        ['Id', 'id', ['011'], true],
+        ['GroupId', 'ref', ['00G'], true],
+        ['UserOrGroupId', 'ref', ['00G'], true],
+      ],
+      userLogin: [
+        ['Id', 'id', ['060'], true],
+        ['UserId', 'ref', ['005'], true],
+        ['IsFrozen', 'bool'],
+        ['IsPasswordLocked', 'bool'],
+      ],
+      user: [
+        ['Id', 'id', ['005'], true],
+        ['Username', 'text', undefined, true],
+        ['Name', 'text'],
+        ['Email', 'text'],
+        ['IsActive', 'bool'],
+        ['UserType', 'text'],
+        ['ProfileId', 'ref', ['00e']],
+        ['UserRoleId', 'ref', ['00E']],
+        ['LastLoginDate', 'datetime'],
+        ['CreatedDate', 'datetime'],
+      ],
+      permissionSetAssignment: [
+        ['Id', 'id', ['0Pa'], true],
+        ['AssigneeId', 'ref', ['005'], true],
+        ['PermissionSetId', 'ref', ['0PS']],
+        ['PermissionSetGroupId', 'ref', ['0PG']],
+        ['IsActive', 'bool'],
+        ['ExpirationDate', 'datetime'],
+      ],
+      groupMember: [
+        ['Id', 'id', ['011'], true],
+        ['GroupId', 'ref', ['00G'], true],
+        ['UserOrGroupId', 'ref', ['005', '00G'], true],
+      ],
+    };
+    const idOf = (prefix = '0Xx') => id18(`${prefix}5g0Q0x000007`);
+    const VALUE: Record<Kind, (prefixes?: string[]) => Value> = {
+      id: p => idOf(p?.[p.length - 1]),
+      ref: p => idOf(p?.[p.length - 1]),
+      text: () => 'a name',
+      bool: () => true,
+      datetime: () => '2026-11-01T10:00:00.000Z',
+      int: () => 42,
+    };
+    const WRONG: Record<Kind, Value> = {
+      id: idOf('001'),
+      ref: idOf('001'),
+      text: 7,
+      bool: 'yes',
+      datetime: 'yesterday',
+      int: 'many',
+    };
+    assert.deepEqual(
+      Object.keys(ROWS),
+      SOURCES.map(s => s.id),
+    );
+    for (const s of SOURCES) {
+      const spec = ROWS[s.id]!;
+      const good = Object.fromEntries(spec.map(([name, kind, prefixes]) => [name, VALUE[kind](prefixes)]));
+      // A REST record names a relationship's field through the related record (Related.Name).
+      const rest = (row: Record<string, Value | undefined>) => {
+        const { 'Related.Name': related, ...rec } = row;
+        return 'Related.Name' in row ? { ...rec, Related: { Name: related } } : rec;
+      };
+      assert.deepEqual(fromJson(s, rest(good), 1), good, `${s.id}: a good row`);
+      for (const [name, kind, prefixes, required] of spec) {
+        const refused = (v: Value | undefined, why: string) =>
+          assert.throws(() => fromJson(s, rest({ ...good, [name]: v }), 1), MalformedRow, `${s.id}.${name}: ${why}`);
+        if (required) refused(null, 'required');
+        else assert.equal(fromJson(s, rest({ ...good, [name]: null }), 1)[name], null, `${s.id}.${name} may be empty`);
+        if (kind !== 'id' && kind !== 'ref') refused(WRONG[kind], `not ${kind}`);
+        else if (prefixes) {
+          refused(WRONG[kind], `an ID of another object where ${prefixes.join(' or ')}`);
+          for (const p of prefixes)
+            assert.equal(fromJson(s, rest({ ...good, [name]: idOf(p) }), 1)[name], idOf(p), `${s.id}.${name}: ${p}`);
+        } else assert.equal(fromJson(s, rest({ ...good, [name]: idOf('001') }), 1)[name], idOf('001'));
+      }
+    }
   });
 
   it('says who is left out: by kind, deactivated only for --users active, the rest as other types, and when a count timed out', () => {

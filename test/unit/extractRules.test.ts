@@ -29,11 +29,21 @@ import { NOW } from '../support/clock';
 const source = (id: string) => SOURCES.find(s => s.id === id)!;
 
 describe('extraction rules: reading', () => {
-  it('why a read failed, as the reader can act on it', () => {
+  it('why a read failed, as the reader can act on it, in words that agree with who read ("You need", "The integration user needs")', () => {
     const roles = source('role');
-    assert.equal(readFix(roles, 'API_DISABLED_FOR_ORG', 'You'), 'You lacks "API Enabled".');
-    for (const code of ['INVALID_TYPE', 'INSUFFICIENT_ACCESS', 'NOT_FOUND'])
-      assert.equal(readFix(roles, code, 'You'), 'You needs "View Roles and Role Hierarchy" to read Roles.', code);
+    assert.equal(readFix(roles, 'API_DISABLED_FOR_ORG', 'You'), 'You lack "API Enabled".');
+    assert.equal(
+      readFix(roles, 'API_DISABLED_FOR_ORG', 'The integration user'),
+      'The integration user lacks "API Enabled".',
+    );
+    for (const code of ['INVALID_TYPE', 'INSUFFICIENT_ACCESS', 'NOT_FOUND']) {
+      assert.equal(readFix(roles, code, 'You'), 'You need "View Roles and Role Hierarchy" to read Roles.', code);
+      assert.equal(
+        readFix(roles, code, 'The integration user'),
+        'The integration user needs "View Roles and Role Hierarchy" to read Roles.',
+        code,
+      );
+    }
     assert.equal(readFix(roles, 'REQUEST_LIMIT_EXCEEDED', 'You'), 'You could not read Roles (REQUEST_LIMIT_EXCEEDED).');
   });
   it('users may be partial unless the reader has View All Users or View All Data (true, not just truthy)', () => {

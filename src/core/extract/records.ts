@@ -55,9 +55,8 @@ export function recordId(v: unknown, prefix?: readonly string[]): string | undef
     : undefined;
 }
 
-/** ISO 8601 in UTC as Bulk API 2.0 writes it, and as the REST API does (+0000). */
-const UTC_Z = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-const UTC_OFFSET = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3})\+0000$/;
+/** ISO 8601 in UTC as Bulk API 2.0 writes it (Z), and as the REST API does (+0000). */
+const SALESFORCE_TIME = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3})(?:Z|\+0000)$/;
 
 function check(f: Field, raw: unknown, fromCsv: boolean): Value {
   const empty = raw === null || raw === undefined || (fromCsv && raw === '');
@@ -94,14 +93,13 @@ function check(f: Field, raw: unknown, fromCsv: boolean): Value {
       return n;
     }
     case 'datetime': {
-      if (typeof raw === 'string') {
-        if (UTC_Z.test(raw)) return raw;
-        const m = UTC_OFFSET.exec(raw);
-        if (m) return `${m[1]}Z`;
-      }
-      const t = typeof raw === 'string' && raw.length <= 40 ? Date.parse(raw) : NaN;
-      if (Number.isNaN(t)) throw new MalformedRow(`${f.name} is ${shown(raw)}, not a date and time`);
-      return new Date(t).toISOString();
+      const m = typeof raw === 'string' ? SALESFORCE_TIME.exec(raw) : null;
+      const t = typeof raw === 'string' && raw.length <= 40 ? Date.parse(m ? `${m[1]}Z` : raw) : NaN;
+      const iso = Number.isNaN(t) ? undefined : new Date(t).toISOString();
+      // Date.parse turns 30 February into 2 March: in Salesforce's own form, a time that reads back otherwise is
+      // not one.
+      if (!iso || (m && iso !== `${m[1]}Z`)) throw new MalformedRow(`${f.name} is ${shown(raw)}, not a date and time`);
+      return iso;
     }
   }
 }

@@ -276,11 +276,14 @@ export const countOf = (s: Source, users: UsersChoice, extra?: string) =>
 /**
  * Why a read failed, as the admin can act on it. Salesforce answers INVALID_TYPE for an object the user cannot see
  * at all, API_DISABLED_FOR_ORG without "API Enabled", INSUFFICIENT_ACCESS otherwise (salesforce-api.md section K).
+ * `reader`: who read, as the sentence's subject ("You", "The integration user").
  */
 export function readFix(s: Source, code: string, reader: string): string {
-  if (code === 'API_DISABLED_FOR_ORG') return `${reader} lacks "API Enabled".`;
+  // "You need", "The integration user needs".
+  const s3 = reader === 'You' ? '' : 's';
+  if (code === 'API_DISABLED_FOR_ORG') return `${reader} lack${s3} "API Enabled".`;
   if (code === 'INVALID_TYPE' || code === 'INSUFFICIENT_ACCESS' || code === 'NOT_FOUND')
-    return `${reader} needs ${s.permission} to read ${s.label}.`;
+    return `${reader} need${s3} ${s.permission} to read ${s.label}.`;
   return `${reader} could not read ${s.label} (${code}).`;
 }
 
