@@ -7,6 +7,8 @@ import { IdSet } from '../../src/core/extract/idSet';
 import { fromCsv, fromJson, id18, MalformedRow, recordId, Value } from '../../src/core/extract/records';
 import { FormulaCells } from '../../src/core/extract/format';
 import {
+  countFrom,
+  counted,
   countOf,
   DEFAULT_USERS,
   leftOutText,
@@ -179,11 +181,66 @@ describe('export: every row checked', () => {
     assert.throws(() => at(1793527200000), MalformedRow);
   });
 
+  it("what a refusal shows: a value cut at 40 characters, the row's Id only when it is one, else its position; a row that is not a record", () => {
+    const message = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        assert.ok(e instanceof MalformedRow && e.name === 'MalformedRow');
+        return e.message;
+      }
+      assert.fail('not refused');
+    };
+    assert.equal(
+      message(() => fromJson(users, { ...good, IsActive: 'y'.repeat(41) }, 3)),
+      `the row with Id 0055g0Q0x00000PACQ: IsActive is "${'y'.repeat(40)}…", not true or false`,
+    );
+    assert.equal(
+      message(() => fromJson(users, { ...good, IsActive: 'y'.repeat(40) }, 3)),
+      `the row with Id 0055g0Q0x00000PACQ: IsActive is "${'y'.repeat(40)}", not true or false`,
+    );
+    assert.equal(
+      message(() => fromJson(users, { ...good, Id: 42 }, 3)),
+      'row 3: Id "42" is not the ID of a record whose ID starts 005',
+    );
+    assert.equal(
+      message(() => fromJson(users, { ...good, IsActive: { a: 1 } }, 3)).endsWith(
+        'IsActive is "{\\"a\\":1}", not true or false',
+      ),
+      true,
+    );
+    for (const rec of [null, 'row', ['a'], 7])
+      assert.equal(
+        message(() => fromJson(users, rec, 9)),
+        'row 9 is not a record',
+      );
+    assert.equal(
+      message(() => fromCsv(users, ['x', '', '', '', '', '', '', '', '', ''], 4)),
+      'row 4: Id "x" is not the ID of a record whose ID starts 005',
+    );
+    assert.equal(
+      message(() => fromCsv(users, ['0055g0Q0x00000PACQ'], 4)),
+      'row 4 has 1 columns where 10 were asked for',
+    );
+  });
+
+  it("text up to 255 characters; a relationship's field read through its record, null when the record is", () => {
+    assert.equal(fromJson(users, { ...good, Name: 'n'.repeat(255) }, 1).Name, 'n'.repeat(255));
+    const groups = sourceOf('group');
+    const row = { Id: '00G5g0Q0x000007', Name: null, DeveloperName: 'CEO', Type: 'Role', RelatedId: '00E5g0Q0x000001' };
+    assert.equal(fromJson(groups, { ...row, Related: { Name: 'CEO' } }, 1)['Related.Name'], 'CEO');
+    assert.equal(fromJson(groups, { ...row, Related: null }, 1)['Related.Name'], null);
+    assert.equal(fromJson(groups, { ...row, 'Related.Name': 'flat' }, 1)['Related.Name'], null, 'not a flat key');
+    assert.equal(fromJson(groups, { ...row, Related: 'CEO' }, 1)['Related.Name'], null, 'not a record: nothing read');
+  });
+
   it('recordId: the 15 and 18-character forms, the prefix, nothing else', () => {
     assert.equal(recordId('001D000000IRFma'), '001D000000IRFmaIAH');
     assert.equal(recordId('001D000000IRFmaIAH', ['001']), '001D000000IRFmaIAH');
     assert.equal(recordId('001D000000IRFmaIAH', ['005']), undefined);
     assert.equal(recordId('001D000000IRFma-AH'), undefined);
+    for (const wrong of ['001D000000IRFmaXAH', '001D000000IRFmaIXH', '001D000000IRFmaIAX'])
+      assert.equal(recordId(wrong), undefined, `${wrong}: each of the three suffix characters is checked`);
     assert.equal(recordId(42), undefined);
   });
 });
@@ -439,6 +496,50 @@ describe('export: the queries of each list', () => {
     const timedOut = usersLeftOut('standard', { ...others, usersExternal: { timedOut: true } }, { count: 590 });
     assert.deepEqual(timedOut, { chatterFree: 100, guest: 2, uncounted: true });
     assert.equal(leftOutText(timedOut, String), '100 Chatter Free, 2 guest; some could not be counted (timed out)');
+    assert.deepEqual(usersLeftOut('standard', others, { timedOut: true }), {
+      chatterFree: 100,
+      external: 300,
+      guest: 2,
+      uncounted: true,
+    });
+    assert.deepEqual(usersLeftOut('standard', { ...others, usersAll: { code: 'INVALID_TYPE' } }, { count: 590 }), {
+      chatterFree: 100,
+      external: 300,
+      guest: 2,
+      uncounted: true,
+    });
+  });
+
+  it('the left-out users in words, each kind in its place, and "some could not be counted" alone when nothing could', () => {
+    const fmt = (n: number) => n.toLocaleString('en-US');
+    assert.equal(
+      leftOutText({ inactive: 1, chatterFree: 140000, external: 3, guest: 4, other: 5 }, fmt),
+      '1 deactivated, 140,000 Chatter Free, 3 portal and community, 4 guest, 5 of other user types',
+    );
+    assert.equal(leftOutText({ uncounted: true }, fmt), 'some could not be counted (timed out)');
+    assert.equal(leftOutText({}, fmt), '');
+  });
+
+  it('a count: a whole number of rows; a timeout; the error code; an answer without a whole number is UNEXPECTED_RESPONSE', () => {
+    const ok = (totalSize: unknown) => countFrom({ status: 200, body: { totalSize } });
+    assert.deepEqual(ok(0), { count: 0 });
+    assert.deepEqual(ok(7), { count: 7 });
+    for (const bad of [-1, 1.5, '7', undefined])
+      assert.deepEqual(ok(bad), { code: 'UNEXPECTED_RESPONSE' }, String(bad));
+    assert.deepEqual(countFrom({ status: 299, body: { totalSize: 2 } }), { count: 2 });
+    assert.deepEqual(
+      countFrom({
+        status: 400,
+        body: [{ errorCode: 'QUERY_TIMEOUT', message: 'Your query request was running for too long.' }],
+      }),
+      { timedOut: true },
+    );
+    assert.deepEqual(countFrom({ status: 400, body: [{ errorCode: 'INVALID_TYPE', message: 'sObject type' }] }), {
+      code: 'INVALID_TYPE',
+    });
+    assert.equal(counted({ count: 3 }), 3);
+    assert.equal(counted({ timedOut: true }), undefined);
+    assert.equal(counted(undefined), undefined);
   });
 });
 

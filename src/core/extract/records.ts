@@ -106,7 +106,6 @@ function check(f: Field, raw: unknown, fromCsv: boolean): Value {
 
 /** A field's value in a REST record: relationship paths (`Profile.UserLicense.Name`) through the nested objects. */
 function pathValue(rec: Record<string, unknown>, name: string): unknown {
-  if (!name.includes('.')) return rec[name];
   let v: unknown = rec;
   for (const part of name.split('.')) {
     if (v === null || v === undefined) return null;
