@@ -1,8 +1,7 @@
 // `npm run mutate`'s second run (see stryker.config.mjs): the modules that talk to an org, against the unit suite
 // and the engine suites that run in seconds (the test org over HTTP, in this process). Left out for their time, not
 // their worth: the fault matrix, the CLI's and several orgs' suites (over a minute each, two of them most of it
-// waiting on timeouts) and the export's resumption (73 cases, 19 s), whose mutants' survivors would each cost that
-// long again.
+// waiting on timeouts), whose mutants' survivors would each cost that long again.
 import base, { ORG_MODULES } from './stryker.config.mjs';
 
 // In this order: mocha runs them so, and a mutant stops at its first failing test; the reads' edges (facts, seconds)
@@ -16,6 +15,7 @@ const ENGINE_SUITES = [
   'exportBulk',
   'exportCoverage',
   'exportIntegrity',
+  'exportResume',
   'exportSwitches',
   'extract',
   'hardened',

@@ -22,6 +22,7 @@ import {
   usersLeftOut,
 } from '../../src/core/extract/sources';
 import { appsFromCsv, unknownAppError } from '../../src/core/extract/upload';
+import { ExportSummary, exportNotes, ListReport, skippedText } from '../../src/core/extract/export';
 
 const bounds = { maxCell: 20, maxColumns: 4 };
 const all = (text: string) => [...csvRecords(text, bounds)];
@@ -540,6 +541,85 @@ describe('export: the queries of each list', () => {
     assert.equal(counted({ count: 3 }), 3);
     assert.equal(counted({ timedOut: true }), undefined);
     assert.equal(counted(undefined), undefined);
+  });
+});
+
+describe('export: the notes after the count line', () => {
+  const list = (label: string, change: Partial<ListReport> = {}): ListReport => ({
+    source: 'user',
+    label,
+    rows: 3,
+    count: 3,
+    reconciled: 'matches COUNT()',
+    via: 'REST',
+    requests: 1,
+    retries: 0,
+    ...change,
+  });
+  const summary = (change: Partial<ExportSummary> = {}): ExportSummary => ({
+    app: 'salesforce',
+    users: 'standard',
+    entities: {},
+    relations: 0,
+    skippedRelations: {},
+    groupKindsLeftOut: {},
+    usersLeftOut: {},
+    records: 0,
+    requests: 0,
+    lists: [list('Users'), list('Profiles')],
+    unreadable: [],
+    formulaCells: 0,
+    neutralized: false,
+    ...change,
+  });
+
+  it('a clean export: the users kept and every list matching its COUNT(), nothing else', () => {
+    assert.deepEqual(exportNotes(summary()), [
+      'Users: internal users, active and deactivated (--users standard).',
+      'Every list matches its COUNT() (2 lists).',
+    ]);
+    assert.deepEqual(skippedText(summary()), []);
+  });
+
+  it('everything to say: who is left out with their assignments, lists not reconciled, Bulk API, retries, relations left out by reason, formulas, partial users', () => {
+    const s = summary({
+      users: 'active',
+      usersLeftOut: { inactive: 1200, guest: 1 },
+      assignmentsLeftOut: 3400,
+      lists: [
+        list('Users', { via: 'Bulk API 2.0 (2 jobs)', retries: 2 }),
+        list('Groups and Queues', { count: undefined, reconciled: 'not reconciled: x' }),
+        list('Profiles'),
+      ],
+      skippedRelations: { groupKind: 2, inactiveAssignment: 3, user: 4, unreadable: 5 },
+      groupKindsLeftOut: { Territory: 1500, Manager: 1 },
+      formulaCells: 1001,
+      neutralized: true,
+      usersPartial: 'You may see only some users.',
+    });
+    assert.deepEqual(exportNotes(s), [
+      'Users: active internal users (--users active); left out: 1,200 deactivated, 1 guest, with 3,400 assignments.',
+      'Every list checked against its count; Groups and Queues: not reconciled: x.',
+      'Read with Bulk API 2.0: Users (Bulk API 2.0 (2 jobs)).',
+      'Resumed after failed pages: Users (2 retries).',
+      '~ 2 membership(s) of groups of other kinds inside public groups or queues left out (1,500 Territory, 1 Manager): the export holds public groups, queues, role groups and All Internal Users.',
+      '~ 3 permission set assignment(s) past their expiration date left out: they grant nothing (Salesforce keeps them, inactive, until it removes them).',
+      '~ 4 relation(s) to users not in the file left out (users left out by --users active, or users the reader cannot see).',
+      '~ 5 relation(s) to records of a list that could not be read left out.',
+      "~ 1,001 cell(s) starting with = + - @ TAB or CR were neutralized with a leading '.",
+      '~ You may see only some users.',
+    ]);
+    assert.equal(
+      skippedText(summary({ users: 'all', skippedRelations: { user: 1 } }))[0],
+      '1 relation(s) to users not in the file left out (users the reader cannot see).',
+    );
+    assert.deepEqual(exportNotes(summary({ usersLeftOut: { guest: 2 } })).slice(0, 1), [
+      'Users: internal users, active and deactivated (--users standard); left out: 2 guest.',
+    ]);
+    assert.match(
+      exportNotes(summary({ formulaCells: 1 })).at(-1)!,
+      /^~ 1 cell\(s\) start with = \+ - @ TAB or CR \(a spreadsheet would take them for formulas\)/,
+    );
   });
 });
 
