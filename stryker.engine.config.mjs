@@ -13,6 +13,7 @@ const ENGINE_SUITES = [
   'concurrency',
   'engine',
   'exportBulk',
+  'exportCounts',
   'exportCoverage',
   'exportIntegrity',
   'exportResume',

@@ -257,9 +257,13 @@ async function reconcile(
   }
   for (const l of summary.lists) {
     if (l.count === undefined) {
-      const why = 'timedOut' in counts[l.source] ? 'Salesforce could not count it in time' : 'no count';
+      const c = counts[l.source];
+      const why =
+        'code' in c
+          ? `its COUNT() failed (${c.code})`
+          : 'its COUNT() timed out (Salesforce could not count it in time)';
       l.reconciled =
-        `not reconciled: its COUNT() timed out (${why}); ` +
+        `not reconciled: ${why}; ` +
         `its rows add up to what its ${l.via === 'REST' ? 'queries' : 'job and queries'} announced`;
       continue;
     }
